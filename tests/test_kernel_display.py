@@ -1,0 +1,195 @@
+"""The kernel's display pieces driven by listener events, without a kernel: the session store,
+the cell routing and throttling of `LiveDisplay`, and the DAG drawing."""
+
+import re
+import threading
+import time
+from xml.etree import ElementTree
+
+from sparklet.listener import (ExecutorInfo, JobResult, LiveListenerBus, RDDInfo, SparkListenerExecutorAdded,
+                               SparkListenerExecutorRemoved, SparkListenerJobEnd, SparkListenerJobStart,
+                               SparkListenerStageCompleted, SparkListenerStageSubmitted, SparkListenerTaskEnd,
+                               SparkListenerTaskStart, SparkletTaskOutput, StageInfo, TaskInfo, TaskMetrics, now_ms)
+from sparklet_kernel import progress
+from sparklet_kernel.dag import dag_model, render_svg
+from sparklet_kernel.live import LiveDisplay
+from sparklet_kernel.state import SessionStore
+
+
+def word_count_stages():
+    """The plan of ``textFile -> flatMap -> map -> reduceByKey -> collect``: two stages."""
+    src = RDDInfo(0, "data.txt", 2, None, [], "<cell 1>:1", "textFile")
+    flat = RDDInfo(1, "PythonRDD", 2, None, [0], "<cell 1>:2", "flatMap")
+    pairs = RDDInfo(2, "PairwiseRDD", 2, None, [1], "<cell 1>:3", "map")
+    reduced = RDDInfo(3, "ShuffledRDD", 2, None, [2], "<cell 1>:3", "reduceByKey")
+    map_stage = StageInfo(0, 0, "reduceByKey at <cell 1>:3", 2, [src, flat, pairs], [], isShuffleMap=True)
+    result_stage = StageInfo(1, 0, "collect at <cell 1>:4", 2, [reduced], [0])
+    return [map_stage, result_stage]
+
+
+class Recorder:
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    def display(self, parent, data, display_id, update, final):
+        with self.lock:
+            self.messages.append((time.monotonic(), parent, data, display_id, update))
+
+
+def run_job(bus, job_id, stages, tasks_per_stage, group, skip=(), fail_partition=None):
+    bus.post(SparkListenerJobStart(job_id, now_ms(), stages, {"spark.jobGroup.id": group,
+                                                              "callSite.short": "collect at <cell 1>:4"}))
+    tid = 0
+    for stage in stages:
+        if stage.stageId in skip:
+            continue
+        bus.post(SparkListenerStageSubmitted(stage, {}))
+        for p in range(tasks_per_stage):
+            info = TaskInfo(tid, p, 0, now_ms(), str(p % 2))
+            bus.post(SparkListenerTaskStart(stage.stageId, 0, info))
+            info.finishTime = now_ms()
+            metrics = TaskMetrics()
+            metrics.shuffleWriteMetrics.bytesWritten = 100
+            reason = "Success" if p != fail_partition else "ExceptionFailure(ZeroDivisionError)"
+            bus.post(SparkListenerTaskEnd(stage.stageId, 0, "ResultTask", reason, info, metrics))
+            tid += 1
+        stage.completionTime = now_ms()
+        bus.post(SparkListenerStageCompleted(stage))
+    bus.post(SparkListenerJobEnd(job_id, now_ms(), JobResult(fail_partition is None)))
+
+
+def test_store_counts_tasks_and_marks_skipped_stages():
+    bus, store = LiveListenerBus(), SessionStore()
+    bus.addListener(store)
+    run_job(bus, 0, word_count_stages(), 2, "g")
+    run_job(bus, 1, word_count_stages(), 2, "g", skip={0})
+    assert bus.waitUntilEmpty()
+    bus.stop()
+    first, second = store.job_json(0), store.job_json(1)
+    assert first["status"] == "succeeded" and first["numCompletedTasks"] == 4 and first["numTasks"] == 4
+    assert [s["status"] for s in second["stages"]] == ["skipped", "complete"]
+    assert second["numSkippedStages"] == 1 and second["numTasks"] == 2
+    assert first["stages"][0]["shuffleWriteBytes"] == 200
+
+
+def test_store_records_lost_executors_and_failures():
+    bus, store = LiveListenerBus(), SessionStore()
+    bus.addListener(store)
+    bus.post(SparkListenerExecutorAdded(now_ms(), "0", ExecutorInfo("localhost", 1)))
+    stages = word_count_stages()[:1]
+    bus.post(SparkListenerJobStart(0, now_ms(), stages, {}))
+    bus.post(SparkListenerExecutorRemoved(now_ms(), "0", "worker exited"))
+    bus.post(SparkListenerJobEnd(0, now_ms(), JobResult(False, ZeroDivisionError("division by zero"))))
+    assert bus.waitUntilEmpty()
+    bus.stop()
+    job = store.job_json(0)
+    assert job["lostExecutors"] == ["0"] and job["status"] == "failed"
+    assert job["error"] == "ZeroDivisionError: division by zero"
+    assert store.snapshot()["executors"][0]["isActive"] is False
+
+
+def test_dag_has_stage_boxes_and_shuffle_edge():
+    model = dag_model(word_count_stages())
+    assert [s["stageId"] for s in model["stages"]] == [0, 1]
+    kinds = sorted(e["kind"] for e in model["edges"])
+    assert kinds == ["narrow", "narrow", "shuffle"]
+    svg = render_svg(model)
+    root = ElementTree.fromstring(svg)  # well-formed, standalone
+    ns = "{http://www.w3.org/2000/svg}"
+    stage_groups = [g for g in root.iter(ns + "g") if g.get("class") == "sparklet-stage"]
+    assert len(stage_groups) == 2
+    labels = "".join(t.text or "" for t in root.iter(ns + "text"))
+    for op in ("textFile", "flatMap", "map", "reduceByKey", "<cell 1>:2", "shuffle dependency", "skipped stage"):
+        assert op in labels
+
+
+def test_dag_marks_skipped_and_cached():
+    from sparklet.storagelevel import StorageLevel
+    stages = word_count_stages()
+    stages[0].rddInfos[1].storageLevel = StorageLevel.MEMORY_ONLY
+    model = dag_model(stages, skipped={0})
+    assert model["stages"][0]["skipped"] and not model["stages"][1]["skipped"]
+    assert [n["cached"] for n in model["nodes"]] == [False, True, False, False]
+    assert "Stage 0 (skipped)" in render_svg(model)
+
+
+def test_live_display_routes_by_group_and_throttles():
+    bus, store, out = LiveListenerBus(), SessionStore(), Recorder()
+    bus.addListener(store)
+    live = LiveDisplay(out, interval=0.1)
+    live.watch(store)
+    try:
+        cell = live.begin_cell(5, {"header": {"msg_id": "m5"}})
+        other = live.begin_cell(6, {"header": {"msg_id": "m6"}})
+        stages = [StageInfo(0, 0, "count", 5000, [RDDInfo(0, "r", 5000, None, [], "", "parallelize")], [])]
+        start = time.monotonic()
+        run_job(bus, 0, stages, 5000, cell.group_id)
+        bus.post(SparkletTaskOutput(0, 3, 3, "1", "stdout", "hello\nworld\n", {"spark.jobGroup.id": cell.group_id}))
+        assert bus.waitUntilEmpty()
+        elapsed = time.monotonic() - start
+        live.end_cell(other)
+        live.end_cell(cell)
+    finally:
+        live.stop()
+        bus.stop()
+    msgs = [m for m in out.messages if m[3] == cell.display_id]
+    assert all(m[1]["header"]["msg_id"] == "m5" for m in out.messages)
+    assert not msgs[0][4] and all(m[4] for m in msgs[1:])  # created once, then updated in place
+    assert len(msgs) <= elapsed / 0.1 + 3
+    final = msgs[-1][2][progress.MIME_TYPE]["jobs"][0]
+    assert final["numCompletedTasks"] == 5000 and final["status"] == "succeeded"
+    assert "(5000 + 0) / 5000" in msgs[-1][2]["text/plain"]
+    output = [m for m in out.messages if m[3] == cell.output_display_id][-1][2]["text/plain"]
+    assert output.splitlines() == ["[stage 0, partition 3] hello", "[stage 0, partition 3] world"]
+
+
+def test_job_without_group_belongs_to_the_running_cell():
+    bus, store, out = LiveListenerBus(), SessionStore(), Recorder()
+    bus.addListener(store)
+    live = LiveDisplay(out, interval=0.05)
+    live.watch(store)
+    try:
+        live.end_cell(live.begin_cell(1, {"header": {"msg_id": "m1"}}))
+        time.sleep(0.01)
+        cell = live.begin_cell(2, {"header": {"msg_id": "m2"}})
+        run_job(bus, 0, word_count_stages(), 2, "someone-elses-group")
+        assert bus.waitUntilEmpty()
+        live.end_cell(cell)
+    finally:
+        live.stop()
+        bus.stop()
+    assert out.messages and all(m[1]["header"]["msg_id"] == "m2" for m in out.messages)
+
+
+def test_task_output_is_rate_limited_with_a_summary():
+    bus, store, out = LiveListenerBus(), SessionStore(), Recorder()
+    bus.addListener(store)
+    live = LiveDisplay(out, max_output_lines=10)
+    live.watch(store)
+    try:
+        cell = live.begin_cell(1, {"header": {"msg_id": "m1"}})
+        for i in range(25):
+            bus.post(SparkletTaskOutput(1, i, i, "0", "stdout", "line %d" % i, {"spark.jobGroup.id": cell.group_id}))
+        assert bus.waitUntilEmpty()
+        live.end_cell(cell)
+    finally:
+        live.stop()
+        bus.stop()
+    text = out.messages[-1][2]["text/plain"].splitlines()
+    assert len(text) == 11 and text[-1].startswith("... 15 more lines of task output not shown")
+    assert len(live.task_log) == 25
+
+
+def test_html_is_self_contained():
+    bus, store = LiveListenerBus(), SessionStore()
+    bus.addListener(store)
+    run_job(bus, 0, word_count_stages(), 2, "g")
+    assert bus.waitUntilEmpty()
+    bus.stop()
+    job = store.job_json(0)
+    job["dag"] = dag_model(word_count_stages())
+    html = progress.render_html({"jobs": [job], "hiddenJobs": 0})
+    assert "<script" not in html and "<style" not in html and "<link" not in html
+    assert re.search(r'class="sparklet-job-row" data-job-id="0" data-status="succeeded"', html)
+    assert html.count('class="sparklet-stage-row"') == 2 and "<details" in html and "<svg" in html
