@@ -1,0 +1,60 @@
+"""Shared contexts for the test suites.
+
+One Sparklet context and (only when a test asks for it) one real PySpark context live for the
+whole session: starting an executor pool or a JVM per test would dominate the run time.
+Both can coexist in one process because they are different packages.
+"""
+
+import os
+import sys
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def sc():
+    from sparklet import SparkContext
+
+    context = SparkContext("local[2]", "sparklet-tests")
+    yield context
+    context.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_sc():
+    """A real PySpark context, started lazily: only tests marked `pyspark` pay for the JVM."""
+    from pyspark import SparkConf, SparkContext
+
+    # PySpark's workers must run this interpreter, not whatever `python3` is first on PATH.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    conf = (
+        SparkConf()
+        .setMaster("local[2]")
+        .setAppName("sparklet-differential")
+        .set("spark.ui.enabled", "false")
+        .set("spark.driver.memory", "512m")
+        .set("spark.log.level", "ERROR")
+        .set("spark.ui.showConsoleProgress", "false")
+    )
+    context = SparkContext(conf=conf)
+    context.setLogLevel("ERROR")
+    yield context
+    context.stop()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print the PySpark-doctest tally (a number the project reports) when those tests ran."""
+    tally = getattr(config, "pyspark_doctest_tally", None)
+    if tally is None:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("PySpark's own doctests on Sparklet")
+    write(
+        "docstrings: {passed} passed, {failed} failed, {excluded} excluded; "
+        "examples: {examples_run} run, {examples_excluded} excluded".format(**tally.counts())
+    )
+    for name, reason in tally.failures():
+        write(f"  FAILED   {name}: {reason}")
+    for name, reason in tally.exclusions():
+        write(f"  EXCLUDED {name}: {reason}")
