@@ -106,6 +106,10 @@ class LiveDisplay:
             run.ended = time.time() * 1000
             if self._current is run:
                 self._current = None
+        self.flush(run)
+
+    def flush(self, run):
+        """Publish what is pending for `run` now, whatever the throttle says."""
         self._publish(run, final=True)
 
     @property

@@ -123,7 +123,8 @@ class SessionStore(SparkListener):
     called on the listener-bus thread and must only record the change, never block.
     """
 
-    def __init__(self):
+    def __init__(self, context=None):
+        self.context = context
         self._lock = threading.RLock()
         self._subscribers = []
         self.application = {}

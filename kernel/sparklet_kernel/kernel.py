@@ -1,0 +1,25 @@
+"""The Sparklet kernel: IPython's kernel plus a `SparkletSession` (everything else lives there)."""
+
+from ipykernel.ipkernel import IPythonKernel
+
+from . import __version__
+from .panel import SessionChannel
+from .session import SparkletSession
+
+
+class SparkletKernel(IPythonKernel):
+    implementation = "sparklet"
+    implementation_version = __version__
+    banner = "Sparklet %s: Apache Spark's RDD API in pure Python; `sc` is ready." % __version__
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.sparklet = SparkletSession(shell=self.shell, kernel=self, parent=self)
+        self.sparklet.start()
+        self.sparklet_channel = SessionChannel(self.sparklet, self)
+        self.sparklet_channel.register()
+        self.control_handlers["sparklet_request"] = self.sparklet_channel.control_request
+
+    def do_shutdown(self, restart):
+        self.sparklet.stop()
+        return super().do_shutdown(restart)

@@ -1,0 +1,135 @@
+"""``%spark``: the session's jobs, an RDD's DAG, a job's task timeline, the last task failure,
+the task output log, and the live display's mode."""
+
+import argparse
+import io
+import shlex
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.display import Image, display
+
+from . import dag, progress
+from .timeline import timeline_figure
+from .tracebacks import full_report
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError("%s\n%s" % (message, self.format_usage().strip()))
+
+    def exit(self, status=0, message=None):
+        if message:
+            raise UsageError(message)
+        raise _HelpShown()
+
+
+class _HelpShown(Exception):
+    pass
+
+
+def _parser():
+    p = _Parser(prog="%spark", description="Inspect the Sparklet session.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    sub.add_parser("jobs", help="table of the session's jobs and their stages")
+    d = sub.add_parser("dag", help="draw the DAG a job on RDD would run (before running it)")
+    d.add_argument("rdd", metavar="RDD", help="a Python expression that evaluates to an RDD")
+    t = sub.add_parser("timeline", help="task timeline of a job (default: the latest)")
+    t.add_argument("job", metavar="JOB", nargs="?", type=int, help="job id")
+    sub.add_parser("traceback", help="full driver and executor tracebacks of the last task failure")
+    o = sub.add_parser("output", help="what tasks printed (the session's last lines)")
+    o.add_argument("-n", type=int, default=200, help="how many lines (default 200)")
+    g = sub.add_parser("progress", help="live job display: on, off, or text only")
+    g.add_argument("mode", choices=["on", "off", "text"])
+    return p
+
+
+@magics_class
+class SparkMagics(Magics):
+    def __init__(self, shell, session):
+        super().__init__(shell)
+        self.session = session
+
+    @line_magic
+    def spark(self, line):
+        """Inspect the Sparklet session: %spark {jobs,dag RDD,timeline [JOB],traceback,output,progress MODE}.
+        Run `%spark --help` or `%spark COMMAND --help` for details."""
+        parser = _parser()
+        try:
+            args = parser.parse_args(shlex.split(line))
+        except _HelpShown:
+            sub = shlex.split(line)[0] if line.split() and not line.split()[0].startswith("-") else None
+            if sub and sub in parser._subparsers._group_actions[0].choices:
+                print(parser._subparsers._group_actions[0].choices[sub].format_help())
+            else:
+                print(parser.format_help())
+            return None
+        return getattr(self, "_" + args.command)(args)
+
+    def _store(self):
+        store = self.session.store
+        if store is None:
+            raise UsageError("There is no SparkContext in this session yet.")
+        return store
+
+    def _jobs(self, args):
+        store = self._store()
+        jobs = [store.job_json(j) for j in store.job_ids()]
+        jobs = [j for j in jobs if j is not None]
+        if not jobs:
+            print("No jobs have run on this SparkContext yet.")
+            return
+        state = {"version": progress.SCHEMA_VERSION, "executionCount": None, "groupId": None,
+                 "hiddenJobs": 0, "jobs": jobs}
+        display(progress.bundle(state), raw=True)
+
+    def _dag(self, args):
+        try:
+            rdd = self.shell.ev(args.rdd)
+        except Exception as e:
+            raise UsageError("%%spark dag: could not evaluate %r: %s: %s" % (args.rdd, type(e).__name__, e))
+        try:
+            view = dag.show(rdd)
+        except TypeError as e:
+            raise UsageError("%%spark dag: %s" % e)
+        display(view)
+
+    def _timeline(self, args):
+        store = self._store()
+        ids = store.job_ids()
+        if not ids:
+            raise UsageError("%spark timeline: no jobs have run on this SparkContext yet.")
+        job_id = ids[-1] if args.job is None else args.job
+        job = store.job_json(job_id)
+        if job is None:
+            raise UsageError("%%spark timeline: no job %d (known jobs: %s)" % (job_id, ", ".join(map(str, ids))))
+        spans = store.task_spans(job_id)
+        if not spans:
+            raise UsageError("%%spark timeline: job %d has no finished tasks" % job_id)
+        fig = timeline_figure(spans, "Job %d: %s" % (job_id, job["description"]))
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=90)
+        display(Image(data=buf.getvalue(), format="png"))
+
+    def _traceback(self, args):
+        last = self.session.errors.last
+        if last is None:
+            print("No task has failed in this session.")
+            return
+        print(full_report(*last))
+
+    def _output(self, args):
+        log = list(self.session.live.task_log)
+        if not log:
+            print("No task output in this session.")
+            return
+        shown = log[-args.n:]
+        if len(shown) < len(log):
+            print("(last %d of %d lines kept)" % (len(shown), len(log)))
+        for stage, part, stream, text in shown:
+            print("[stage %d, partition %d] %s" % (stage, part, text))
+
+    def _progress(self, args):
+        self.session.live.mode = args.mode
+        print("Sparklet job display: %s" % args.mode)

@@ -1,0 +1,66 @@
+"""``import pyspark`` resolves to Sparklet inside the kernel.
+
+A meta-path finder placed first on ``sys.meta_path`` answers for ``pyspark`` and ``pyspark.X`` with
+the already-imported ``sparklet`` / ``sparklet.X`` module object itself (not a copy), so classes are
+identical under both names and ``isinstance`` works across them. Modules Sparklet does not have
+(``pyspark.sql``, ``pyspark.ml`` ...) fail with an error that says how to get real PySpark
+(``SPARKLET_PYSPARK_ALIAS=0``).
+"""
+
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+
+
+class PySparkAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def __init__(self, alias="pyspark", target="sparklet"):
+        self.alias = alias
+        self.target = target
+
+    def _target_name(self, fullname):
+        if fullname == self.alias:
+            return self.target
+        if fullname.startswith(self.alias + "."):
+            return self.target + fullname[len(self.alias):]
+        return None
+
+    def find_spec(self, fullname, path=None, target=None):
+        name = self._target_name(fullname)
+        if name is None:
+            return None
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+            raise ModuleNotFoundError(
+                "No module named %r: Sparklet implements PySpark's RDD API (%s is not part of it). "
+                "To use real PySpark in this kernel, set SPARKLET_PYSPARK_ALIAS=0 (or "
+                "c.SparkletSession.pyspark_alias = False) and restart it." % (fullname, fullname),
+                name=fullname) from None
+        return importlib.util.spec_from_loader(fullname, self, is_package=hasattr(sys.modules[name], "__path__"))
+
+    def create_module(self, spec):
+        module = sys.modules[self._target_name(spec.name)]
+        # importlib overwrites __spec__ of the module it gets back; keep the real one
+        self._saved_spec = module.__spec__
+        return module
+
+    def exec_module(self, module):
+        module.__spec__ = self._saved_spec
+
+    def install(self):
+        """Returns False (and changes nothing) if real PySpark is already imported."""
+        if self.alias in sys.modules and sys.modules[self.alias] is not sys.modules.get(self.target):
+            return False
+        if self not in sys.meta_path:
+            sys.meta_path.insert(0, self)
+        return True
+
+    def uninstall(self):
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
+        for name in [n for n in sys.modules if n == self.alias or n.startswith(self.alias + ".")]:
+            if self._target_name(name) in sys.modules and sys.modules[name] is sys.modules[self._target_name(name)]:
+                del sys.modules[name]

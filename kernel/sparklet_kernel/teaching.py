@@ -1,0 +1,86 @@
+"""Teaching aid: the counter-in-`foreach` warning.
+
+A function shipped to executors runs on a copy of the driver's globals, so ``global counter;
+counter += 1`` inside ``rdd.foreach(f)`` leaves the driver's ``counter`` unchanged, silently, in
+PySpark as here. The kernel reads the function's bytecode when it is handed to an RDD operation
+and, if it assigns a global, prints one line pointing to accumulators.
+"""
+
+import dis
+import functools
+import sys
+import types
+
+#: RDD methods whose function argument runs on executors
+FUNCTION_TAKING_METHODS = (
+    "foreach", "foreachPartition", "map", "flatMap", "filter", "mapPartitions", "mapPartitionsWithIndex",
+    "mapValues", "flatMapValues", "reduce", "fold", "aggregate", "treeReduce", "treeAggregate",
+    "reduceByKey", "foldByKey", "aggregateByKey", "combineByKey", "groupBy", "keyBy", "sortBy",
+)
+
+
+def global_writes(func):
+    """Names of globals that `func` (or a function nested in it) assigns or deletes."""
+    code = getattr(func, "__code__", None)
+    if code is None and isinstance(func, functools.partial):
+        code = getattr(func.func, "__code__", None)
+    names = set()
+    stack = [code] if code is not None else []
+    while stack:
+        c = stack.pop()
+        for ins in dis.get_instructions(c):
+            if ins.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"):
+                names.add(ins.argval)
+        stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+    return sorted(names)
+
+
+class GlobalWriteWarning:
+    """Wraps the RDD methods above on one RDD class; each function is checked once."""
+
+    def __init__(self, rdd_class, stream=None):
+        self.rdd_class = rdd_class
+        self.stream = stream
+        self._checked = set()
+        self._originals = {}
+
+    def install(self):
+        for name in FUNCTION_TAKING_METHODS:
+            original = self.rdd_class.__dict__.get(name)
+            if original is None or name in self._originals:
+                continue
+            self._originals[name] = original
+            setattr(self.rdd_class, name, self._wrap(name, original))
+
+    def uninstall(self):
+        for name, original in self._originals.items():
+            setattr(self.rdd_class, name, original)
+        self._originals.clear()
+
+    def _wrap(self, method_name, original):
+        warner = self
+
+        @functools.wraps(original)
+        def method(rdd, *args, **kwargs):
+            for arg in list(args) + list(kwargs.values()):
+                if callable(arg):
+                    warner.check(method_name, arg)
+            return original(rdd, *args, **kwargs)
+
+        return method
+
+    def check(self, method_name, func):
+        code = getattr(func, "__code__", None)
+        if code is None or code in self._checked:
+            return
+        self._checked.add(code)
+        names = global_writes(func)
+        if not names:
+            return
+        fname = getattr(func, "__name__", "function")
+        shown = ", ".join("`%s`" % n for n in names)
+        print("Warning: %s passed to %s() assigns to the driver global%s %s; tasks change their own copy, "
+              "so the driver's value will not change. Use an accumulator: %s = sc.accumulator(0), then "
+              "%s.add(1) in the function." % (fname if fname != "<lambda>" else "a lambda", method_name,
+                                               "s" if len(names) > 1 else "", shown, names[0], names[0]),
+              file=self.stream or sys.stderr)

@@ -1,0 +1,62 @@
+"""The task timeline of a job, drawn with matplotlib: one lane per executor, one bar per task.
+
+A straggler is a task that took much longer than its stage's median (more than twice, and at least
+100 ms more): the usual sign of skewed partitions, which is what this chart is for teaching.
+"""
+
+import statistics
+
+STRAGGLER_FACTOR = 2.0
+STRAGGLER_MIN_EXTRA_MS = 100
+
+
+def stragglers(spans):
+    """Task ids whose duration stands out in their stage (spans as `SessionStore.task_spans`)."""
+    by_stage = {}
+    for span in spans:
+        by_stage.setdefault(span[0], []).append(span)
+    out = set()
+    for stage_spans in by_stage.values():
+        durations = [s[6] - s[5] for s in stage_spans]
+        if len(durations) < 3:
+            continue
+        median = statistics.median(durations)
+        for s, d in zip(stage_spans, durations):
+            if d > STRAGGLER_FACTOR * median and d - median >= STRAGGLER_MIN_EXTRA_MS:
+                out.add(s[1])
+    return out
+
+
+def timeline_figure(spans, title):
+    """A matplotlib Figure (Agg; no GUI) of the spans of one job."""
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    if not spans:
+        raise ValueError("the job has no finished tasks to draw")
+    executors = sorted({s[4] for s in spans}, key=lambda e: (len(e), e))
+    lane = {e: i for i, e in enumerate(executors)}
+    t0 = min(s[5] for s in spans)
+    slow = stragglers(spans)
+    stage_ids = sorted({s[0] for s in spans})
+    palette = ["#4c78a8", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#9d755d", "#bab0ac", "#ff9da6"]
+    color = {sid: palette[i % len(palette)] for i, sid in enumerate(stage_ids)}
+    fig = Figure(figsize=(9, 1.2 + 0.45 * len(executors)))
+    ax = fig.add_subplot(1, 1, 1)
+    for stage_id, task_id, part, attempt, executor, launch, finish, status in spans:
+        is_slow = task_id in slow
+        ax.barh(lane[executor], max(finish - launch, 1) / 1000.0, left=(launch - t0) / 1000.0, height=0.7,
+                color="#e45756" if status != "SUCCESS" else color[stage_id],
+                edgecolor="#d62728" if is_slow else "white", linewidth=2.0 if is_slow else 0.5)
+    ax.set_yticks(range(len(executors)))
+    ax.set_yticklabels(["executor %s" % e for e in executors])
+    ax.invert_yaxis()
+    ax.set_xlabel("seconds since the job's first task started")
+    ax.set_title(title)
+    handles = [Patch(color=color[s], label="stage %d" % s) for s in stage_ids]
+    handles.append(Patch(facecolor="white", edgecolor="#d62728", linewidth=2, label="straggler"))
+    if any(s[7] != "SUCCESS" for s in spans):
+        handles.append(Patch(color="#e45756", label="failed task"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
