@@ -1,0 +1,159 @@
+"""Plain single-process Python: what a user writes without any engine, and the reference answer
+every other implementation's result is checked against.
+
+The per-partition kernels here (counting a byte range of words, the bounded-memory checksums) are
+also what the process pair runs on each half, so pool-vs-plain measures only parallelism and the
+records that cross processes.
+"""
+
+import os
+import time
+from collections import Counter, defaultdict
+from functools import partial
+from operator import itemgetter
+
+from bench import datasets
+from bench.workloads import CACHED_ACTIONS, bounded_records
+
+_READ_BLOCK = 1 << 22
+
+
+def start(params, workload):
+    return None
+
+
+def first_job(session):
+    return sum(range(10))
+
+
+def stop(session):
+    pass
+
+
+def count_words_in_range(path, start, end):
+    """Word counts of the lines starting in [start, end), read in large blocks."""
+    counts = Counter()
+    with open(path, "rb") as f:
+        f.seek(start)
+        remaining = end - start
+        carry = b""
+        while remaining > 0:
+            chunk = f.read(min(_READ_BLOCK, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            data = carry + chunk
+            if remaining > 0:
+                # Keep the unfinished last line for the next block so no word is cut in two.
+                cut = data.rfind(b"\n") + 1
+                carry = data[cut:]
+                data = data[:cut]
+            else:
+                carry = b""
+            counts.update(data.decode("utf-8").split())
+    return counts
+
+
+def cached_action(values, action):
+    if action == "sum":
+        return sum(values)
+    if action == "count":
+        return len(values)
+    if action == "min":
+        return min(values)
+    if action == "max":
+        return max(values)
+    if action == "mean":
+        return sum(values) / len(values)
+    raise ValueError(f"unknown cached action {action!r}")
+
+
+def run_startup(session, params):
+    return first_job(session), {}
+
+
+def run_tiny(session, params):
+    latencies = []
+    total = 0
+    for _ in range(params["tiny_jobs"]):
+        t0 = time.perf_counter()
+        total += sum(1 for _ in range(100))
+        latencies.append(time.perf_counter() - t0)
+    return total, {"latencies": latencies}
+
+
+def run_wordcount(session, params):
+    path = datasets.word_text_path(params["wordcount_mb"])
+    counts = count_words_in_range(path, 0, os.path.getsize(path))
+    return list(counts.items()), {}
+
+
+def run_sort(session, params):
+    pairs = list(map(datasets.sort_pair, range(params["sort_n"])))
+    pairs.sort(key=itemgetter(0))
+    return pairs, {}
+
+
+def run_join(session, params):
+    n = params["join_n"]
+    datasets.check_join_size(n)
+    right = dict(map(partial(datasets.join_right_pair, n=n), range(n)))
+    return [(k, (v, right[k])) for k, v in map(datasets.join_left_pair, range(n))
+            if k in right], {}
+
+
+def run_groupbykey(session, params):
+    groups = defaultdict(list)
+    for k, v in map(partial(datasets.group_pair, keys=params["group_keys"]),
+                    range(params["group_n"])):
+        groups[k].append(v)
+    return [(k, (len(vs), sum(vs))) for k, vs in groups.items()], {}
+
+
+def run_cached(session, params):
+    results = []
+    timings = []
+    values = None
+    for k in range(params["cached_actions"]):
+        t0 = time.perf_counter()
+        if values is None:
+            values = list(map(datasets.cached_value, range(params["cached_n"])))
+        results.append(cached_action(values, CACHED_ACTIONS[k % len(CACHED_ACTIONS)]))
+        timings.append(time.perf_counter() - t0)
+    return results, {"action_seconds": timings}
+
+
+def run_cpu(session, params):
+    return sum(map(datasets.cpu_work, range(params["cpu_calls"]))), {}
+
+
+# Bounded-memory references: the checksums the engines' partition digests must add up to,
+# computed by streaming over the records (no sort, no grouping, constant memory).
+
+def run_bounded_sort(session, params):
+    n = bounded_records(params)
+    key_sum = sum(map(datasets.sort_key, range(n)))
+    crc_sum = sum(datasets.payload_crc(datasets.payload(i)) for i in range(n))
+    return ("sort", n, key_sum, crc_sum, True), {"records": n}
+
+
+def run_bounded_group(session, params):
+    n = bounded_records(params)
+    keys = max(1, n // 4)
+    weighted = sum(i % keys for i in range(n))
+    crc_sum = sum(datasets.payload_crc(datasets.payload(i)) for i in range(n))
+    return ("group", min(n, keys), n, weighted, crc_sum), {"records": n}
+
+
+def run_bounded_reduce(session, params):
+    n = bounded_records(params)
+    keys = max(1, n // 2)
+    present = min(n, keys)
+    # reduceByKey(max) keeps, for key k = i % keys, the payload of the largest such i.
+    crc_sum = sum(datasets.payload_crc(datasets.payload(k + keys * ((n - 1 - k) // keys)))
+                  for k in range(present))
+    return ("reduce", present, sum(range(present)), crc_sum), {"records": n}
+
+
+def run_scaling(session, params):
+    return sum(map(datasets.cpu_work, range(params["scaling_calls"]))), {}

@@ -1,0 +1,185 @@
+"""The workloads as a PySpark user writes them; runs unchanged on Sparklet and on PySpark.
+
+`params["engine"]` names the package ("sparklet" or "pyspark"); nothing else differs. Record
+functions come from `bench.datasets`, so both engines generate the data inside their tasks.
+"""
+
+import importlib
+import time
+from functools import partial
+from operator import add
+
+from bench import datasets
+from bench.workloads import CACHED_ACTIONS, bounded_records
+
+
+def start(params, workload):
+    engine = importlib.import_module(params["engine"])
+    conf = engine.SparkConf().setMaster(f"local[{params['executors']}]")
+    conf.setAppName(f"bench-{workload}")
+    if workload.startswith("bounded_"):
+        conf.set("spark.executor.memory", f"{params['bounded_executor_memory_mb']}m")
+    return engine.SparkContext(conf=conf)
+
+
+def first_job(sc):
+    return sc.parallelize(range(10)).sum()
+
+
+def stop(sc):
+    sc.stop()
+
+
+def run_startup(sc, params):
+    return first_job(sc), {}
+
+
+def run_tiny(sc, params):
+    latencies = []
+    total = 0
+    for _ in range(params["tiny_jobs"]):
+        t0 = time.perf_counter()
+        total += sc.parallelize(range(100), 2).count()
+        latencies.append(time.perf_counter() - t0)
+    return total, {"latencies": latencies}
+
+
+def run_wordcount(sc, params):
+    path = datasets.word_text_path(params["wordcount_mb"])
+    counts = (sc.textFile(path)
+              .flatMap(lambda line: line.split())
+              .map(lambda word: (word, 1))
+              .reduceByKey(add))
+    return counts.collect(), {}
+
+
+def _source(sc, n, params):
+    return sc.parallelize(range(n), params["executors"])
+
+
+def run_sort(sc, params):
+    return _source(sc, params["sort_n"], params).map(datasets.sort_pair).sortByKey().collect(), {}
+
+
+def run_join(sc, params):
+    n = params["join_n"]
+    datasets.check_join_size(n)
+    left = _source(sc, n, params).map(datasets.join_left_pair)
+    right = _source(sc, n, params).map(partial(datasets.join_right_pair, n=n))
+    return left.join(right).collect(), {}
+
+
+def run_groupbykey(sc, params):
+    pairs = _source(sc, params["group_n"], params).map(
+        partial(datasets.group_pair, keys=params["group_keys"]))
+    return pairs.groupByKey().mapValues(lambda vs: (len(vs), sum(vs))).collect(), {}
+
+
+def run_cached(sc, params):
+    values = _source(sc, params["cached_n"], params).map(datasets.cached_value).cache()
+    results = []
+    timings = []
+    for k in range(params["cached_actions"]):
+        t0 = time.perf_counter()
+        results.append(getattr(values, CACHED_ACTIONS[k % len(CACHED_ACTIONS)])())
+        timings.append(time.perf_counter() - t0)
+    values.unpersist()
+    return results, {"action_seconds": timings}
+
+
+def run_cpu(sc, params):
+    return _source(sc, params["cpu_calls"], params).map(datasets.cpu_work).sum(), {}
+
+
+def run_scaling(sc, params):
+    n = params["scaling_calls"]
+    seconds = {}
+    sums = {}
+    for slices in (1, 2):
+        t0 = time.perf_counter()
+        sums[slices] = sc.parallelize(range(n), slices).map(datasets.cpu_work).sum()
+        seconds[slices] = time.perf_counter() - t0
+    if sums[1] != sums[2]:
+        raise AssertionError(f"1 partition summed to {sums[1]}, 2 partitions to {sums[2]}")
+    return sums[1], {"one_partition_seconds": seconds[1], "two_partition_seconds": seconds[2],
+                     "ratio": seconds[2] / seconds[1]}
+
+
+# Bounded memory: each job ends in a per-partition digest so that nothing but a few numbers per
+# partition reaches the driver; the data set itself never has to fit anywhere.
+
+def _sorted_digest(records):
+    count = key_sum = crc_sum = 0
+    first = last = None
+    ordered = True
+    for key, value in records:
+        if last is not None and key < last:
+            ordered = False
+        if first is None:
+            first = key
+        last = key
+        count += 1
+        key_sum += key
+        crc_sum += datasets.payload_crc(value)
+    yield (count, key_sum, crc_sum, first, last, ordered)
+
+
+def _group_digest(groups):
+    keys = values = weighted = crc_sum = 0
+    for key, group in groups:
+        size = 0
+        for value in group:
+            size += 1
+            crc_sum += datasets.payload_crc(value)
+        keys += 1
+        values += size
+        weighted += key * size
+    yield (keys, values, weighted, crc_sum)
+
+
+def _reduced_digest(pairs):
+    keys = key_sum = crc_sum = 0
+    for key, value in pairs:
+        keys += 1
+        key_sum += key
+        crc_sum += datasets.payload_crc(value)
+    yield (keys, key_sum, crc_sum)
+
+
+def _bounded_source(sc, params, key_of):
+    n = bounded_records(params)
+    return n, sc.parallelize(range(n), params["bounded_partitions"]).map(
+        lambda i: (key_of(i), datasets.payload(i)))
+
+
+def run_bounded_sort(sc, params):
+    n, records = _bounded_source(sc, params, datasets.sort_key)
+    digests = records.sortByKey(numPartitions=params["bounded_partitions"]) \
+        .mapPartitions(_sorted_digest).collect()
+    ordered = all(d[5] for d in digests)
+    previous_last = None
+    for count, _, _, first, last, _ in digests:
+        if count:
+            if previous_last is not None and first < previous_last:
+                ordered = False
+            previous_last = last
+    return ("sort", sum(d[0] for d in digests), sum(d[1] for d in digests),
+            sum(d[2] for d in digests), ordered), {"records": n}
+
+
+def run_bounded_group(sc, params):
+    n = bounded_records(params)
+    keys = max(1, n // 4)
+    _, records = _bounded_source(sc, params, lambda i: i % keys)
+    digests = records.groupByKey(params["bounded_partitions"]) \
+        .mapPartitions(_group_digest).collect()
+    return ("group", *(sum(d[j] for d in digests) for j in range(4))), {"records": n}
+
+
+def run_bounded_reduce(sc, params):
+    n = bounded_records(params)
+    keys = max(1, n // 2)
+    _, records = _bounded_source(sc, params, lambda i: i % keys)
+    digests = records.reduceByKey(max, params["bounded_partitions"]) \
+        .mapPartitions(_reduced_digest).collect()
+    return ("reduce", *(sum(d[j] for d in digests) for j in range(3))), {"records": n}
