@@ -139,7 +139,7 @@ def test_live_display_routes_by_group_and_throttles():
     assert len(msgs) <= elapsed / 0.1 + 3
     final = msgs[-1][2][progress.MIME_TYPE]["jobs"][0]
     assert final["numCompletedTasks"] == 5000 and final["status"] == "succeeded"
-    assert "(5000 + 0) / 5000" in msgs[-1][2]["text/plain"]
+    assert "(5000 + 0) / 5000]" in msgs[-1][2]["text/plain"]
     output = [m for m in out.messages if m[3] == cell.output_display_id][-1][2]["text/plain"]
     assert output.splitlines() == ["[stage 0, partition 3] hello", "[stage 0, partition 3] world"]
 

@@ -67,7 +67,7 @@ def stage_bar(stage, width=40):
         extra += ", %d failed" % stage["failed"]
     if stage["retries"]:
         extra += ", %d retried" % stage["retries"]
-    return "[Stage %d:%s(%d + %d) / %d%s]" % (stage["stageId"], bar, stage["completed"], stage["running"],
+    return "[Stage %d:%s (%d + %d) / %d%s]" % (stage["stageId"], bar, stage["completed"], stage["running"],
                                              stage["numTasks"], extra)
 
 
@@ -129,9 +129,9 @@ def _stage_row(stage):
     if stage["submissionTime"] and not muted:
         end = stage["completionTime"] or stage.get("_now") or stage["submissionTime"]
         elapsed = human_ms(max(0, end - stage["submissionTime"]))
-    shuffle_read = human_bytes(stage["shuffleReadBytes"]) if stage["shuffleReadBytes"] else ""
-    shuffle_write = human_bytes(stage["shuffleWriteBytes"]) if stage["shuffleWriteBytes"] else ""
-    records = _count(stage["inputRecords"]) if stage["inputRecords"] else ""
+    shuffle_read = human_bytes(stage["shuffleReadBytes"]) if stage["shuffleReadBytes"] and not muted else ""
+    shuffle_write = human_bytes(stage["shuffleWriteBytes"]) if stage["shuffleWriteBytes"] and not muted else ""
+    records = _count(stage["inputRecords"]) if stage["inputRecords"] and not muted else ""
     cells = [
         "&nbsp;&nbsp;Stage %d <span style=\"color:#57606a\">(%s)</span>" % (stage["stageId"], kind),
         _bar_html(stage), tasks, elapsed, records, shuffle_read, shuffle_write,

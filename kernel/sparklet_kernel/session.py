@@ -20,6 +20,7 @@ from traitlets.config import LoggingConfigurable
 
 from .live import GROUP_PREFIX, KernelPublisher, LiveDisplay, TerminalPublisher
 from .pyspark_alias import PySparkAlias
+from .source import as_engine_frame
 from .state import SessionStore
 from .teaching import GlobalWriteWarning
 from .tracebacks import TaskErrorHandler
@@ -147,8 +148,8 @@ class SparkletSession(LoggingConfigurable):
 
         getOrCreate.__doc__ = original_get.__func__.__doc__
         self._patched += [(cls, "__init__", original_init), (cls, "getOrCreate", original_get)]
-        cls.__init__ = __init__
-        cls.getOrCreate = classmethod(getOrCreate)
+        cls.__init__ = as_engine_frame(__init__, cls)
+        cls.getOrCreate = classmethod(as_engine_frame(getOrCreate, cls))
 
     @staticmethod
     def _conf_differs(sc, conf):
@@ -168,6 +169,7 @@ class SparkletSession(LoggingConfigurable):
     def _adopt(self, sc, replaced):
         store = SessionStore(sc)
         sc.addSparkListener(store)
+        store.backfill(sc)
         self.live.watch(store)
         previous = self.store
         self.store = store

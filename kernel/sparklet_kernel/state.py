@@ -134,6 +134,22 @@ class SessionStore(SparkListener):
         self.stage_jobs = {}
         self.storage = OrderedDict()
 
+    def backfill(self, sc):
+        """Record what the context announced before this store subscribed (its application-start
+        and first executor events may already have been delivered)."""
+        with self._lock:
+            if not self.application:
+                self.application = {"appName": sc.appName, "appId": sc.applicationId, "master": sc.master,
+                                    "sparkUser": sc.sparkUser(), "startTime": sc.startTime, "endTime": None}
+            for executor_id, pid, cores in sc.executors:
+                if executor_id not in self.executors:
+                    self.executors[executor_id] = {
+                        "executorId": executor_id, "host": "localhost", "totalCores": cores, "pid": pid,
+                        "maxMemory": 0, "addTime": sc.startTime, "removeTime": None, "removeReason": None,
+                        "isActive": True, "activeTasks": 0, "completedTasks": 0, "failedTasks": 0,
+                    }
+        self._notify("executor", None)
+
     # -- subscription --------------------------------------------------------------------------
     def subscribe(self, callback):
         self._subscribers = self._subscribers + [callback]

@@ -11,6 +11,8 @@ import functools
 import sys
 import types
 
+from .source import as_engine_frame
+
 #: RDD methods whose function argument runs on executors
 FUNCTION_TAKING_METHODS = (
     "foreach", "foreachPartition", "map", "flatMap", "filter", "mapPartitions", "mapPartitionsWithIndex",
@@ -67,7 +69,7 @@ class GlobalWriteWarning:
                     warner.check(method_name, arg)
             return original(rdd, *args, **kwargs)
 
-        return method
+        return as_engine_frame(method, self.rdd_class)
 
     def check(self, method_name, func):
         code = getattr(func, "__code__", None)

@@ -90,7 +90,7 @@ def summarize(etype, value, tb):
 def full_report(etype, value, tb):
     """Everything, for ``%spark traceback``: the driver traceback and the executor's."""
     text = "".join(traceback.format_exception(etype, value, tb))
-    remote = getattr(value, "remoteTraceback", None)
+    remote = getattr(value, "fullRemoteTraceback", None) or getattr(value, "remoteTraceback", None)
     if remote and remote not in text:
         text += "\nExecutor traceback:\n" + remote
     return text

@@ -1,0 +1,260 @@
+"""The Sparklet kernel end to end: started through jupyter_client from its kernelspec, driven with
+execute requests, judged by the IOPub messages a notebook frontend would receive."""
+
+import datetime
+import time
+
+import pytest
+
+from kernel_harness import (JOBS_MIME, execute, job_displays, result_text, running_kernel, stream_text)
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    with running_kernel(tmp_path_factory.mktemp("sparklet-kernel")) as (km, kc):
+        yield km, kc
+
+
+def final_state(displays):
+    return displays[-1][2][JOBS_MIME]
+
+
+def ms(dt):
+    return dt.timestamp() * 1000 if isinstance(dt, datetime.datetime) else dt
+
+
+def test_sc_is_ready_and_first_job_shows_progress_in_place(kernel):
+    km, kc = kernel
+    reply, msgs = execute(kc, "sc.parallelize(range(10)).sum()")
+    first_result = time.monotonic() - kc.started
+    assert reply["status"] == "ok", reply
+    assert result_text(msgs) == "45"
+    displays = job_displays(msgs)
+    assert displays[0][0] == "display_data"
+    assert {d[1] for d in displays} == {displays[0][1]}
+    assert all(d[0] == "update_display_data" for d in displays[1:])
+    job = final_state(displays)["jobs"][0]
+    assert job["status"] == "succeeded" and job["numCompletedTasks"] == job["numTasks"] > 0
+    assert "sum at <cell" in job["description"]
+    assert "text/html" in displays[-1][2] and "/" in displays[-1][2]["text/plain"]
+    print("kernel start to first result: %.2f s" % first_result)
+
+
+def test_throttle_holds_for_ten_thousand_tasks(kernel):
+    km, kc = kernel
+    reply, msgs = execute(kc, "sc.parallelize(range(10000), 10000).count()", timeout=240)
+    assert reply["status"] == "ok", reply
+    assert result_text(msgs) == "10000"
+    displays = job_displays(msgs)
+    job = final_state(displays)["jobs"][0]
+    assert job["numCompletedTasks"] == 10000 and job["status"] == "succeeded"
+    seconds = job["durationMs"] / 1000.0
+    # at most ~10 updates a second, plus the creation and the final flush
+    assert len(displays) <= seconds * 10 + 3, (len(displays), seconds)
+    first = displays[0][3]
+    running = displays[0][2][JOBS_MIME]["jobs"][0]
+    assert running["status"] == "running"  # the display is live, not only a summary at the end
+    latency = ms(first["header"]["date"]) - job["submissionTime"]
+    print("job start to first display: %.0f ms; %d display messages over %.2f s" % (latency, len(displays), seconds))
+
+
+def test_word_count_dag_has_two_stages_and_reuse_skips_one(kernel):
+    km, kc = kernel
+    code = ("words = sc.parallelize(['a b', 'b c', 'c a a'], 2).flatMap(lambda l: l.split())\n"
+            "counts = words.map(lambda w: (w, 1)).reduceByKey(lambda a, b: a + b)\n"
+            "sorted(counts.collect())")
+    reply, msgs = execute(kc, code)
+    assert reply["status"] == "ok", reply
+    assert result_text(msgs) == "[('a', 3), ('b', 2), ('c', 2)]"
+    job = final_state(job_displays(msgs))["jobs"][0]
+    dag = job["dag"]
+    assert len(dag["stages"]) == 2 and len(job["stages"]) == 2
+    scopes = {n["scope"] for n in dag["nodes"]}
+    assert {"parallelize", "flatMap", "map", "reduceByKey"} <= scopes
+    assert any(e["kind"] == "shuffle" for e in dag["edges"])
+    assert all(n["callSite"].startswith("<cell") for n in dag["nodes"])
+    html = job_displays(msgs)[-1][2]["text/html"]
+    assert "<details" in html and "<svg" in html and "reduceByKey" in html
+
+    reply, msgs = execute(kc, "counts.count()")
+    job = final_state(job_displays(msgs))["jobs"][0]
+    assert job["numSkippedStages"] == 1
+    assert [s["status"] for s in job["stages"]] == ["skipped", "complete"]
+
+
+def test_task_error_fits_one_screen(kernel):
+    km, kc = kernel
+    reply, msgs = execute(kc, "rdd = sc.parallelize(range(4), 2)\nrdd.map(lambda x: 1/0).collect()")
+    assert reply["status"] == "error" and reply["ename"] == "ZeroDivisionError"
+    errors = [m for m in msgs if m["msg_type"] == "error"]
+    assert len(errors) == 1
+    text = "\n".join(errors[0]["content"]["traceback"])
+    assert len(text.splitlines()) <= 15, text
+    assert "1/0" in text and "<cell" in text and "partition" in text
+    assert "scheduler" not in text and "sparklet/" not in text
+    # the job table above the error shows the failed job
+    job = final_state(job_displays(msgs))["jobs"][-1]
+    assert job["status"] == "failed"
+    reply, msgs = execute(kc, "%spark traceback")
+    assert "ZeroDivisionError" in stream_text(msgs) and "Traceback" in stream_text(msgs)
+
+
+def test_task_output_is_tagged_and_apart_from_driver_output(kernel):
+    km, kc = kernel
+    reply, msgs = execute(kc, "print('driver says hi')\nsc.parallelize(['x', 'y', 'z', 'w'], 2).foreach(print)")
+    assert reply["status"] == "ok", reply
+    assert "driver says hi" in stream_text(msgs) and "[stage" not in stream_text(msgs)
+    outputs = [m["content"]["data"]["text/plain"] for m in msgs
+               if m["msg_type"] in ("display_data", "update_display_data")
+               and m["content"]["transient"]["display_id"].startswith("sparklet-output-")]
+    lines = sorted(outputs[-1].splitlines())
+    assert len(lines) == 4
+    assert all(line.startswith("[stage ") and ", partition " in line for line in lines)
+    assert sorted(line.rsplit(" ", 1)[1] for line in lines) == ["w", "x", "y", "z"]
+
+
+def test_interrupt_cancels_the_job_within_a_second(kernel):
+    km, kc = kernel
+    code = "import time\nsc.parallelize(range(40), 2).map(lambda x: time.sleep(0.5) or x).count()"
+    sent = {}
+
+    def interrupt_once_running(msg):
+        if "t" not in sent and job_displays([msg]):
+            sent["t"] = time.monotonic()
+            km.interrupt_kernel()
+
+    reply, msgs = execute(kc, code, on_message=interrupt_once_running)
+    assert reply["status"] == "error" and reply["ename"] in ("KeyboardInterrupt", "JobCancelledError"), reply
+    error_at = next(m["received"] for m in msgs if m["msg_type"] == "error")
+    latency = error_at - sent["t"]
+    print("interrupt to error: %.0f ms" % (latency * 1000))
+    assert latency < 1.0
+    reply, msgs = execute(kc, "sc.parallelize(range(10)).sum()")
+    assert result_text(msgs) == "45"
+
+
+def test_global_assignment_in_foreach_warns_once(kernel):
+    km, kc = kernel
+    code = ("counter = 0\n"
+            "def increment(x):\n"
+            "    global counter\n"
+            "    counter += 1\n"
+            "sc.parallelize(range(10), 2).foreach(increment)\n"
+            "counter")
+    reply, msgs = execute(kc, code)
+    assert result_text(msgs) == "0"  # as in PySpark: the driver's counter is not changed
+    warning = [line for line in stream_text(msgs, "stderr").splitlines() if "accumulator" in line]
+    assert len(warning) == 1 and "`counter`" in warning[0] and "foreach" in warning[0]
+
+
+def test_spark_magics(kernel):
+    km, kc = kernel
+    reply, msgs = execute(kc, "pairs = sc.parallelize(range(6), 3).map(lambda x: (x % 2, x)).groupByKey()\n"
+                              "%spark dag pairs")
+    assert reply["status"] == "ok", reply
+    svgs = [m for m in msgs if m["msg_type"] == "display_data" and "image/svg+xml" in m["content"]["data"]]
+    assert len(svgs) == 1 and svgs[0]["content"]["data"]["image/svg+xml"].count('class="sparklet-stage"') == 2
+    assert not job_displays(msgs)  # drawing a DAG runs no job
+
+    execute(kc, "pairs.count()")
+    reply, msgs = execute(kc, "%spark timeline")
+    assert reply["status"] == "ok", reply
+    assert any("image/png" in m["content"]["data"] for m in msgs if m["msg_type"] == "display_data")
+
+    reply, msgs = execute(kc, "%spark timeline 999")
+    assert reply["status"] == "error" and "no job 999" in reply["evalue"]
+    reply, msgs = execute(kc, "%spark dag 42")
+    assert reply["status"] == "error" and "needs an RDD" in reply["evalue"]
+    reply, msgs = execute(kc, "%spark frobnicate")
+    assert reply["status"] == "error" and "invalid choice" in reply["evalue"]
+
+
+def test_control_request_snapshot_and_cancel_while_a_cell_runs(kernel):
+    km, kc = kernel
+    msg_id = kc.execute("import time\nsc.parallelize(range(40), 2).map(lambda x: time.sleep(0.3) or x).count()")
+    deadline = time.monotonic() + 30
+    job_id = None
+    while job_id is None and time.monotonic() < deadline:
+        kc.control_channel.send(kc.session.msg("sparklet_request", {"action": "snapshot"}))
+        snap = kc.control_channel.get_msg(timeout=5)
+        assert snap["msg_type"] == "sparklet_reply" and snap["content"]["status"] == "ok"
+        running = [j for j in snap["content"]["snapshot"]["jobs"] if j["status"] == "running"]
+        if running:
+            job_id = running[0]["jobId"]
+        else:
+            time.sleep(0.1)
+    assert job_id is not None
+    session = snap["content"]["snapshot"]["session"]
+    assert session["kernel"] == "sparklet" and session["master"] == "local[2]"
+    kc.control_channel.send(kc.session.msg("sparklet_request", {"action": "cancel_job", "jobId": job_id}))
+    assert kc.control_channel.get_msg(timeout=5)["content"] == {"status": "ok", "jobId": job_id}
+    reply = kc.get_shell_msg(timeout=30)
+    while reply["parent_header"]["msg_id"] != msg_id:
+        reply = kc.get_shell_msg(timeout=30)
+    assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "JobCancelledError"
+    kc.control_channel.send(kc.session.msg("sparklet_request", {"action": "cancel_job", "jobId": "x"}))
+    bad = kc.control_channel.get_msg(timeout=5)["content"]
+    assert bad["status"] == "error" and "integer jobId" in bad["evalue"]
+
+
+def comm_messages(kc, comm_id, seconds):
+    out = list(m for m in kc.stray if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id)
+    kc.stray.clear()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            m = kc.get_iopub_msg(timeout=0.2)
+        except Exception:
+            continue
+        if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id:
+            out.append(m)
+    return [m["content"]["data"] for m in out]
+
+
+def test_comm_sends_snapshot_then_updates(kernel):
+    km, kc = kernel
+    kc.shell_channel.send(kc.session.msg("comm_open", {"comm_id": "panel-1", "target_name": "sparklet.session",
+                                                       "data": {}}))
+    first = comm_messages(kc, "panel-1", 2)
+    assert first and first[0]["type"] == "snapshot"
+    assert first[0]["snapshot"]["session"]["contextActive"] is True
+    assert first[0]["snapshot"]["executors"]
+    reply, msgs = execute(kc, "sc.parallelize(range(100), 4).count()")
+    updates = [m for m in comm_messages(kc, "panel-1", 1.5) if m["type"] == "update"]
+    assert updates
+    last_job = updates[-1]["snapshot"]["jobs"][-1]
+    assert last_job["status"] == "succeeded" and last_job["numCompletedTasks"] == 4
+
+
+def test_pyspark_code_runs_unchanged_and_builds_its_own_context(kernel):
+    km, kc = kernel
+    code = ("from pyspark import SparkContext, SparkConf, StorageLevel\n"
+            "import pyspark.rdd, sparklet\n"
+            "assert SparkContext is sparklet.SparkContext and pyspark.rdd.RDD is sparklet.RDD\n"
+            "conf = SparkConf().setAppName('tutorial').setMaster('local[2]')\n"
+            "sc = SparkContext(conf=conf)\n"
+            "sc.parallelize(range(5)).map(lambda x: x * x).sum()")
+    for _ in range(3):
+        reply, msgs = execute(kc, code)
+        assert reply["status"] == "ok", reply
+        assert result_text(msgs) == "30"
+        lines = [line for line in stream_text(msgs).splitlines() if line.startswith("Sparklet:")]
+        assert len(lines) == 1 and "replaces" in lines[0]
+    reply, msgs = execute(kc, "sc2 = SparkContext.getOrCreate(conf)\nsc2 is sc, sc.appName")
+    assert result_text(msgs) == "(True, 'tutorial')"
+    reply, msgs = execute(kc, "import pyspark.sql")
+    assert reply["status"] == "error" and "SPARKLET_PYSPARK_ALIAS=0" in reply["evalue"]
+
+
+def test_load_ext_gives_a_stock_ipython_kernel_the_same_session(tmp_path):
+    with running_kernel(tmp_path, kernel_name="python3") as (km, kc):
+        reply, msgs = execute(kc, "%load_ext sparklet_kernel")
+        assert reply["status"] == "ok", reply
+        reply, msgs = execute(kc, "from pyspark import SparkContext\nsc.parallelize(range(10)).sum()")
+        assert result_text(msgs) == "45"
+        job = final_state(job_displays(msgs))["jobs"][0]
+        assert job["status"] == "succeeded"
+        kc.control_channel.send(kc.session.msg("sparklet_request", {"action": "snapshot"}))
+        assert kc.control_channel.get_msg(timeout=5)["content"]["snapshot"]["jobs"]
