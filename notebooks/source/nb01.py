@@ -248,7 +248,7 @@ CELLS = [
     ),
     sparklet(
         """
-        %dag long_lines
+        %spark dag long_lines
         """
     ),
     md(

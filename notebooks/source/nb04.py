@@ -227,9 +227,7 @@ CELLS = [
     ),
     sparklet(
         """
-        from sparklet_kernel import dag
-
-        dag.show(spent_per_city)
+        %spark dag spent_per_city
         """
     ),
     md(

@@ -92,9 +92,8 @@ CELLS = [
     ),
     sparklet(
         """
-        from sparklet_kernel import dag
-
-        dag.show(words.flatMap(lambda ws: ws).map(lambda w: (w, 1)).reduceByKey(add))
+        word_counts = words.flatMap(lambda ws: ws).map(lambda w: (w, 1)).reduceByKey(add)
+        %spark dag word_counts
         """
     ),
     md(
