@@ -1,0 +1,109 @@
+"""The executor's block store: cached RDD partitions, kept within a memory budget.
+
+Blocks are named like Spark's (``rdd_<rddId>_<partition>``). Memory levels keep the partition's
+records as a list; when the store is over its budget the least recently used blocks go first:
+dropped for memory-only levels (recomputed from lineage when needed again), written to disk for
+``*_AND_DISK`` levels. ``DISK_ONLY`` blocks are pickled to the executor's block directory.
+Every change is reported to the driver as a block update (its ``BlockManagerMaster``).
+"""
+
+import os
+import pickle
+import sys
+from collections import OrderedDict
+
+from .serializers import dumps_records
+from .storagelevel import StorageLevel
+
+
+def estimate_size(records):
+    """Approximate bytes held by a list of records (sampled, one level deep)."""
+    n = len(records)
+    if not n:
+        return sys.getsizeof(records)
+    step = max(1, n // 64)
+    sample = records[::step]
+    total = 0
+    for r in sample:
+        total += sys.getsizeof(r)
+        if isinstance(r, (tuple, list)):
+            total += sum(sys.getsizeof(x) for x in r)
+    return sys.getsizeof(records) + int(total * n / len(sample))
+
+
+class BlockStore:
+    def __init__(self, executor_id, block_dir, memory_budget):
+        self.executor_id = executor_id
+        self.block_dir = block_dir
+        self.memory_budget = memory_budget
+        self.memory = OrderedDict()  # block id -> (records, size, level), least recently used first
+        self.memory_used = 0
+        self.disk = {}  # block id -> (path, size, level)
+        self.updates = []  # (blockId, level, memSize, diskSize) since the last task's report
+        self.events = []  # ("hit" | "computed" | "evicted", blockId)
+
+    @staticmethod
+    def block_id(rdd_id, split):
+        return "rdd_%d_%d" % (rdd_id, split)
+
+    def get_or_compute(self, rdd, split, context):
+        bid = self.block_id(rdd._id, split)
+        if bid in self.memory:
+            self.memory.move_to_end(bid)
+            self.events.append(("hit", bid))
+            return iter(self.memory[bid][0])
+        if bid in self.disk:
+            self.events.append(("hit", bid))
+            with open(self.disk[bid][0], "rb") as f:
+                return iter(pickle.load(f))
+        records = list(rdd.computeOrReadCheckpoint(split, context))
+        self.events.append(("computed", bid))
+        self.put(bid, records, rdd._storage_level)
+        return iter(records)
+
+    def put(self, bid, records, level):
+        if level.useMemory:
+            size = estimate_size(records)
+            if size <= self.memory_budget:
+                self._make_room(size)
+                self.memory[bid] = (records, size, level)
+                self.memory_used += size
+                self.updates.append((bid, level, size, 0))
+                return
+        if level.useDisk:
+            self._write_to_disk(bid, records, level)
+        # else: too big for memory and no disk: not cached; recomputed on each use, as in Spark.
+
+    def _write_to_disk(self, bid, records, level):
+        os.makedirs(self.block_dir, exist_ok=True)
+        path = os.path.join(self.block_dir, bid)
+        data = dumps_records(records)
+        with open(path, "wb") as f:
+            f.write(data)
+        self.disk[bid] = (path, len(data), level)
+        self.updates.append((bid, level, 0, len(data)))
+
+    def _make_room(self, size):
+        while self.memory and self.memory_used + size > self.memory_budget:
+            victim, (records, vsize, level) = self.memory.popitem(last=False)
+            self.memory_used -= vsize
+            self.events.append(("evicted", victim))
+            if level.useDisk:
+                self._write_to_disk(victim, records, level)
+            else:
+                self.updates.append((victim, StorageLevel.NONE, 0, 0))
+
+    def remove_rdd(self, rdd_id):
+        prefix = "rdd_%d_" % rdd_id
+        for bid in [b for b in self.memory if b.startswith(prefix)]:
+            self.memory_used -= self.memory.pop(bid)[1]
+        for bid in [b for b in self.disk if b.startswith(prefix)]:
+            try:
+                os.unlink(self.disk.pop(bid)[0])
+            except FileNotFoundError:
+                pass
+
+    def take_updates(self):
+        updates, events = self.updates, self.events
+        self.updates, self.events = [], []
+        return updates, events

@@ -1,0 +1,120 @@
+"""Broadcast variables: a read-only value shipped to each executor once.
+
+The driver pickles the value once into a file under the application's local directory. A task's
+closure carries only the broadcast id; the first task on an executor that touches ``.value`` loads
+the file, and later tasks on that executor reuse the loaded value.
+"""
+
+import os
+import pickle
+import threading
+
+import cloudpickle
+
+from .errors import SparkException
+
+__all__ = ["Broadcast"]
+
+# Executor side: broadcast id -> loaded value (or the Broadcast object that loaded it).
+_loaded = {}
+_loaded_lock = threading.Lock()
+# Set in each executor process: where the driver writes broadcast files.
+_broadcast_dir = None
+
+
+def _from_id(bid, path):
+    with _loaded_lock:
+        b = _loaded.get(bid)
+        if b is None:
+            b = _loaded[bid] = Broadcast(path=path, bid=bid)
+        return b
+
+
+class Broadcast:
+    """A read-only value cached on every executor; read it with ``.value``.
+
+    >>> b = sc.broadcast([1, 2, 3, 4, 5])
+    >>> b.value
+    [1, 2, 3, 4, 5]
+    >>> sc.parallelize([0, 0]).flatMap(lambda x: b.value).collect()
+    [1, 2, 3, 4, 5, 1, 2, 3, 4, 5]
+    >>> b.unpersist()
+    """
+
+    def __init__(self, sc=None, value=None, pickle_registry=None, path=None, sock_file=None, bid=None):
+        self._sc = sc
+        self._destroyed = False
+        if sc is not None:
+            self._bid = sc._next_broadcast_id()
+            self._path = os.path.join(sc._local_dir, "broadcast", "broadcast_%d" % self._bid)
+            os.makedirs(os.path.dirname(self._path), exist_ok=True)
+            with open(self._path, "wb") as f:
+                self.dump(value, f)
+            self._value = value
+            self._has_value = True
+        else:
+            self._bid = bid
+            self._path = path
+            self._has_value = False
+
+    def dump(self, value, f):
+        try:
+            pickle.dump(value, f, pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, AttributeError, TypeError):
+            f.seek(0)
+            f.truncate()
+            try:
+                cloudpickle.dump(value, f, pickle.HIGHEST_PROTOCOL)
+            except Exception as e:
+                raise pickle.PicklingError("Could not serialize broadcast: %s: %s" % (type(e).__name__, e)) from e
+        f.close()
+
+    def load_from_path(self, path):
+        with open(path, "rb", 1 << 20) as f:
+            return self.load(f)
+
+    def load(self, file):
+        return pickle.load(file)
+
+    @property
+    def value(self):
+        if self._destroyed:
+            raise SparkException("Attempted to use broadcast %d after it was destroyed" % self._bid)
+        if not self._has_value:
+            if not os.path.exists(self._path):
+                raise SparkException("Attempted to use broadcast %d after it was destroyed" % self._bid)
+            self._value = self.load_from_path(self._path)
+            self._has_value = True
+        return self._value
+
+    def unpersist(self, blocking=False):
+        """Drop the executors' copies; the next use in a task loads it again."""
+        if self._sc is None:
+            raise RuntimeError("Broadcast can only be unpersisted in driver")
+        self._sc._unpersist_broadcast(self._bid)
+
+    def destroy(self, blocking=False):
+        """Remove the value everywhere; using it afterwards raises."""
+        if self._sc is None:
+            raise RuntimeError("Broadcast can only be destroyed in driver")
+        self._sc._unpersist_broadcast(self._bid)
+        self._destroyed = True
+        self._value = None
+        try:
+            os.unlink(self._path)
+        except FileNotFoundError:
+            pass
+
+    def __reduce__(self):
+        if self._destroyed:
+            raise SparkException("Attempted to use broadcast %d after it was destroyed" % self._bid)
+        return _from_id, (self._bid, self._path)
+
+    def __repr__(self):
+        return "<Broadcast id=%s>" % self._bid
+
+
+def forget(bid):
+    """Executor side: drop a loaded broadcast value (on unpersist/destroy)."""
+    with _loaded_lock:
+        _loaded.pop(bid, None)

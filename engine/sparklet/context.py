@@ -1,0 +1,753 @@
+"""SparkContext: the driver's entry point, with PySpark's API.
+
+Creating a context starts the listener bus, the DAG scheduler and one executor process per core
+(``local[K]``); the executors warm up in the background, so the constructor returns in
+milliseconds. ``stop()`` (also at interpreter exit) stops them and removes every file the
+application wrote under its local directory.
+"""
+
+import atexit
+import getpass
+import logging
+import math
+import os
+import pickle
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import weakref
+
+from . import accumulators, listener as L
+from .accumulators import Accumulator, default_param_for
+from .backend import ExecutorHandle, launch_executor, stop_executor
+from .broadcast import Broadcast
+from .conf import SparkConf, parse_bytes, parse_duration_seconds
+from .errors import JobCancelledError, context_only_on_driver
+from .files import SparkFiles
+from .rdd import ParallelCollectionRDD, RDD, UnionRDD, PartitionerAwareUnionRDD, current_scope, operation, user_call_site
+from .scheduler import DAGScheduler
+from .serializers import CPickleSerializer
+from .status import StatusTracker
+
+__all__ = ["SparkContext"]
+
+log = logging.getLogger("sparklet")
+
+# The Spark API level this engine follows (what ``sc.version`` reports).
+SPARK_VERSION = "4.0.0"
+
+_LOCAL_MASTER = re.compile(r"^local(?:\[(\*|\d+)(?:\s*,\s*(\d+))?\])?$")
+
+
+def available_cpus():
+    """CPUs this process may really use: its CPU affinity, capped by a cgroup CPU quota (containers)."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        n = os.cpu_count() or 1
+    quota = None
+    try:
+        with open("/sys/fs/cgroup/cpu.max") as f:  # cgroup v2: "max 100000" or "150000 100000"
+            q, period = f.read().split()[:2]
+            if q != "max":
+                quota = int(q) / int(period)
+    except (OSError, ValueError):
+        try:
+            with open("/sys/fs/cgroup/cpu/cpu.cfs_quota_us") as f:
+                q = int(f.read())
+            with open("/sys/fs/cgroup/cpu/cpu.cfs_period_us") as f:
+                period = int(f.read())
+            if q > 0:
+                quota = q / period
+        except (OSError, ValueError):
+            pass
+    if quota is not None:
+        n = min(n, max(1, math.ceil(quota)))
+    return max(1, n)
+
+
+def parse_master(master):
+    """(cores, max task failures) of a local master URL."""
+    m = _LOCAL_MASTER.match(master.strip())
+    if not m:
+        raise ValueError(
+            "Sparklet runs Spark's local master URLs: local, local[K], local[K,F] or local[*] "
+            "(got %r). For a cluster (spark://, yarn, k8s://), run the same code on real Apache "
+            "Spark: pip install pyspark, or in the Sparklet kernel %%%%configure {\"backend\": \"pyspark\"}."
+            % master)
+    cores, failures = m.group(1), m.group(2)
+    if cores is None:
+        n = 1
+    elif cores == "*":
+        n = available_cpus()
+    else:
+        n = int(cores)
+        if n < 1:
+            raise ValueError("Asked to run locally with %d threads: use at least 1" % n)
+    return n, int(failures) if failures else None
+
+
+class SparkContext:
+    """Main entry point for Spark functionality: creates RDDs, accumulators and broadcasts.
+
+    >>> sc.parallelize(range(5)).map(lambda x: x * x).sum()
+    30
+    """
+
+    _active_spark_context = None
+    _lock = threading.RLock()
+    _next_accum_id = 0
+    _system_properties = {}
+
+    def __init__(self, master=None, appName=None, sparkHome=None, pyFiles=None, environment=None,
+                 batchSize=0, serializer=CPickleSerializer(), conf=None, gateway=None, jsc=None,
+                 profiler_cls=None, udf_profiler_cls=None, memory_profiler_cls=None):
+        with SparkContext._lock:
+            active = SparkContext._active_spark_context
+            if active is not None:
+                raise ValueError(
+                    "Cannot run multiple SparkContexts at once; existing SparkContext(app=%s, master=%s)"
+                    " created by %s. Stop it first with sc.stop(), or use SparkContext.getOrCreate()."
+                    % (active.appName, active.master, active._created_at))
+            self._do_init(master, appName, sparkHome, pyFiles, environment, batchSize, serializer, conf)
+            SparkContext._active_spark_context = self
+
+    def _do_init(self, master, appName, sparkHome, pyFiles, environment, batchSize, serializer, conf):
+        self._conf = SparkConf()
+        for k, v in SparkContext._system_properties.items():
+            self._conf.set(k, v)
+        if conf is not None:
+            for k, v in conf.getAll():
+                self._conf.set(k, v)
+        if master:
+            self._conf.setMaster(master)
+        if appName:
+            self._conf.setAppName(appName)
+        if sparkHome:
+            self._conf.setSparkHome(sparkHome)
+        for k, v in (environment or {}).items():
+            self._conf.setExecutorEnv(k, v)
+        if not self._conf.contains("spark.master"):
+            raise RuntimeError("A master URL must be set in your configuration: "
+                               "SparkConf().setMaster(\"local[*]\") or SparkContext(\"local[*]\", ...)")
+        if not self._conf.contains("spark.app.name"):
+            raise RuntimeError("An application name must be set in your configuration: "
+                               "SparkConf().setAppName(\"my app\")")
+        self.master = self._conf.get("spark.master")
+        self.appName = self._conf.get("spark.app.name")
+        self.sparkHome = self._conf.get("spark.home")
+        self._cores, failures = parse_master(self.master)
+        if failures is None:
+            # Like Spark, local[K] does not retry a failed task unless spark.task.maxFailures says so.
+            failures = int(self._conf.get("spark.task.maxFailures", "1"))
+        self._max_task_failures = max(1, failures)
+        self.environment = {k[len("spark.executorEnv."):]: v for k, v in self._conf.getAll()
+                            if k.startswith("spark.executorEnv.")}
+        self.serializer = serializer
+        self._batchSize = batchSize
+        self.pythonExec = sys.executable
+        self.pythonVer = "%d.%d" % sys.version_info[:2]
+        self._created_at = user_call_site()
+        self.startTime = int(time.time() * 1000)
+        self._app_id = "local-%d" % self.startTime
+        self._conf.set("spark.app.id", self._app_id)
+        self._executor_memory = parse_bytes(self._conf.get("spark.executor.memory", "1g"))
+        memory_fraction = float(self._conf.get("spark.memory.fraction", "0.6"))
+        self._storage_memory = int(self._executor_memory * memory_fraction)
+        self._thread_local = threading.local()
+        self._next_rdd_id = 0
+        self._next_shuffle_id = 0
+        self._next_broadcast = 0
+        self._id_lock = threading.Lock()
+        self._accumulators = {}
+        self._persisted_rdds = weakref.WeakValueDictionary()
+        self._checkpoint_dir = None
+        self._stopped = False
+        self._added_files = {}
+        self._python_includes = []
+        base = self._conf.get("spark.local.dir") or tempfile.gettempdir()
+        os.makedirs(base, exist_ok=True)
+        self._local_dir = tempfile.mkdtemp(prefix="sparklet-%s-" % self._app_id, dir=base)
+        self._files_dir = os.path.join(self._local_dir, "userFiles")
+        os.makedirs(self._files_dir)
+        SparkFiles._root_directory = self._files_dir
+        SparkFiles._sc = self
+        self.listenerBus = L.LiveListenerBus()
+        self._status_tracker = StatusTracker(self)
+        self.listenerBus.addListener(self._status_tracker._store)
+        if self._conf.get("spark.sparklet.console.taskOutput", "true").lower() == "true":
+            self.listenerBus.addListener(L.ConsoleTaskOutput())
+        self.dagScheduler = DAGScheduler(
+            self, self._max_task_failures,
+            parse_duration_seconds(self._conf.get("spark.locality.wait", "3s")),
+            parse_bytes(self._conf.get("spark.driver.maxResultSize", "1g")),
+            parse_duration_seconds(self._conf.get("spark.task.reaper.killTimeout", "1s")))
+        self.listenerBus.post(L.SparkListenerApplicationStart(self.appName, self._app_id, self.startTime,
+                                                              self.sparkUser(), self.master))
+        self._executor_ids = iter(range(10 ** 9))
+        for _ in range(self._cores):
+            self._start_executor()
+        for path in pyFiles or ():
+            self.addPyFile(path)
+        atexit.register(_stop_at_exit, weakref.ref(self))
+
+    # ---- executors ----
+
+    def _executor_init(self, executor_id):
+        return {
+            "executor_id": executor_id, "local_dir": self._local_dir, "files_dir": self._files_dir,
+            "cwd": os.getcwd(), "sys_path": [p for p in sys.path if p] + list(self._python_includes),
+            "memory_budget": self._storage_memory, "driver_pid": os.getpid(),
+        }
+
+    def _start_executor(self, from_scheduler=False):
+        handle = ExecutorHandle(str(next(self._executor_ids)))
+        if from_scheduler:
+            self.dagScheduler._on_executor_added(handle)
+        else:
+            self.dagScheduler.post("executor_added", handle)
+        launch_executor(handle, self._executor_init(handle.executor_id), self.environment,
+                        self._on_executor_message, self._on_executor_exit)
+        return handle
+
+    def _on_executor_message(self, handle, msg):
+        if msg[0] == "output":
+            _, task_id, stream, text = msg
+            task = self.dagScheduler.tasks.get(task_id)
+            if task is not None:
+                ts = task.taskSet
+                self.listenerBus.post(L.SparkletTaskOutput(ts.stage.id, task.partition, task_id, handle.executor_id,
+                                                           stream, text, dict(ts.properties)))
+            return
+        self.dagScheduler.post("executor_message", handle, msg)
+
+    def _on_executor_exit(self, handle, reason):
+        if handle.alive:
+            self.dagScheduler.post("executor_lost", handle, reason)
+
+    def _replace_executor(self, lost):
+        """Called on the scheduler thread when an executor died: start a new one in its place."""
+        if not self._stopped:
+            self._start_executor(from_scheduler=True)
+
+    @property
+    def executors(self):
+        """The live executor processes: [(executor id, pid, cores)]."""
+        return [(h.executor_id, h.pid, h.cores) for h in list(self.dagScheduler.executors.values()) if h.alive]
+
+    # ---- ids ----
+
+    def _new_rdd_id(self):
+        with self._id_lock:
+            self._next_rdd_id += 1
+            return self._next_rdd_id - 1
+
+    def _new_shuffle_id(self):
+        with self._id_lock:
+            self._next_shuffle_id += 1
+            return self._next_shuffle_id - 1
+
+    def _next_broadcast_id(self):
+        with self._id_lock:
+            self._next_broadcast += 1
+            return self._next_broadcast - 1
+
+    def _register_shuffle(self, shuffled_rdd):
+        # Shuffle output is kept while an RDD that reads it is alive (later jobs skip the map
+        # stage); once the reducing RDD is garbage, its files go, as Spark's ContextCleaner does.
+        weakref.finalize(shuffled_rdd, self.dagScheduler.post, "clean_shuffle", shuffled_rdd.shuffle_dep.shuffleId)
+
+    # ---- properties of the application ----
+
+    @property
+    def applicationId(self):
+        """A unique identifier for the application: 'local-<start time in ms>'."""
+        return self._app_id
+
+    @property
+    def version(self):
+        return SPARK_VERSION
+
+    @property
+    def uiWebUrl(self):
+        """Sparklet has no web UI: the notebook displays and the JupyterLab panel take its place."""
+        return None
+
+    @property
+    def defaultParallelism(self):
+        """Default number of partitions: ``spark.default.parallelism``, else the number of cores."""
+        return int(self._conf.get("spark.default.parallelism", self._cores))
+
+    @property
+    def defaultMinPartitions(self):
+        return min(self.defaultParallelism, 2)
+
+    @property
+    def resources(self):
+        return {}
+
+    def sparkUser(self):
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
+
+    def getConf(self):
+        conf = SparkConf(loadDefaults=False)
+        conf.setAll(self._conf.getAll())
+        return conf
+
+    @classmethod
+    def getOrCreate(cls, conf=None):
+        """The active SparkContext, or a new one from ``conf``."""
+        with cls._lock:
+            if cls._active_spark_context is None:
+                cls(conf=conf or SparkConf())
+            return cls._active_spark_context
+
+    @classmethod
+    def setSystemProperty(cls, key, value):
+        cls._system_properties[key] = value
+
+    def setLogLevel(self, logLevel):
+        """Set the engine's log level: ALL, DEBUG, ERROR, FATAL, INFO, OFF, TRACE, WARN."""
+        levels = {"ALL": logging.NOTSET, "TRACE": logging.DEBUG, "DEBUG": logging.DEBUG, "INFO": logging.INFO,
+                  "WARN": logging.WARNING, "ERROR": logging.ERROR, "FATAL": logging.CRITICAL,
+                  "OFF": logging.CRITICAL + 10}
+        key = str(logLevel).upper()
+        if key not in levels:
+            raise ValueError("Unknown log level %r: use one of %s" % (logLevel, ", ".join(levels)))
+        logging.getLogger("sparklet").setLevel(levels[key])
+
+    def statusTracker(self):
+        return self._status_tracker
+
+    def addSparkListener(self, listener):
+        """Subscribe a ``sparklet.listener.SparkListener`` to this application's events."""
+        self.listenerBus.addListener(listener)
+
+    def removeSparkListener(self, listener):
+        self.listenerBus.removeListener(listener)
+
+    # ---- local properties, job groups, cancellation ----
+
+    def _props(self):
+        props = getattr(self._thread_local, "properties", None)
+        if props is None:
+            props = self._thread_local.properties = {}
+        return props
+
+    def _local_properties_snapshot(self):
+        return dict(self._props())
+
+    def _set_local_properties(self, properties):
+        self._thread_local.properties = dict(properties)
+
+    def setLocalProperty(self, key, value):
+        """Set a property that jobs started from this thread carry (None removes it)."""
+        if value is None:
+            self._props().pop(key, None)
+        else:
+            self._props()[key] = str(value)
+
+    def getLocalProperty(self, key):
+        return self._props().get(key)
+
+    def setJobGroup(self, groupId, description, interruptOnCancel=False):
+        """Put the jobs this thread starts in a group, to cancel them together with cancelJobGroup."""
+        self.setLocalProperty("spark.jobGroup.id", groupId)
+        self.setLocalProperty("spark.job.description", description)
+        self.setLocalProperty("spark.job.interruptOnCancel", str(interruptOnCancel).lower())
+
+    def clearJobGroup(self):
+        for key in ("spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel"):
+            self.setLocalProperty(key, None)
+
+    def setJobDescription(self, value):
+        self.setLocalProperty("spark.job.description", value)
+
+    def setInterruptOnCancel(self, interruptOnCancel):
+        self.setLocalProperty("spark.job.interruptOnCancel", str(interruptOnCancel).lower())
+
+    def addJobTag(self, tag):
+        if not tag or "," in tag:
+            raise ValueError("Spark job tag cannot be empty or contain ',': %r" % tag)
+        self.setLocalProperty("spark.job.tags", ",".join(sorted(self.getJobTags() | {tag})))
+
+    def removeJobTag(self, tag):
+        self.setLocalProperty("spark.job.tags", ",".join(sorted(self.getJobTags() - {tag})) or None)
+
+    def getJobTags(self):
+        tags = self.getLocalProperty("spark.job.tags")
+        return set(tags.split(",")) if tags else set()
+
+    def clearJobTags(self):
+        self.setLocalProperty("spark.job.tags", None)
+
+    def cancelJobsWithTag(self, tag):
+        self.dagScheduler.post(
+            "cancel", lambda job: tag in (job.properties.get("spark.job.tags") or "").split(","),
+            "with job tag %s" % tag)
+
+    def cancelJob(self, jobId, reason=None):
+        """Cancel one job by id (from any thread)."""
+        self.dagScheduler.cancelJob(jobId, reason)
+
+    def cancelJobGroup(self, groupId, reason=None):
+        """Cancel the running jobs of a group set with setJobGroup (from any thread)."""
+        self.dagScheduler.cancelJobGroup(groupId, reason)
+
+    def cancelAllJobs(self):
+        """Cancel every running job (from any thread)."""
+        self.dagScheduler.cancelAllJobs()
+
+    # ---- running jobs ----
+
+    def runJob(self, rdd, partitionFunc, partitions=None, allowLocal=False):
+        """Run ``partitionFunc`` on each listed partition of ``rdd`` and concatenate what it returns.
+
+        >>> myRDD = sc.parallelize(range(6), 3)
+        >>> sc.runJob(myRDD, lambda part: [x * x for x in part])
+        [0, 1, 4, 9, 16, 25]
+        >>> sc.runJob(myRDD, lambda part: [x * x for x in part], [0, 2])
+        [0, 1, 16, 25]
+        """
+        if self._stopped:
+            raise RuntimeError("Cannot call methods on a stopped SparkContext: create a new one")
+        n = rdd.getNumPartitions()
+        partitions = list(range(n) if partitions is None else partitions)
+        for p in partitions:
+            if not 0 <= p < n:
+                raise ValueError("Attempting to access a non-existent partition: %d. Total number of partitions: %d"
+                                 % (p, n))
+        name, _scope_id, site = current_scope()
+        call_site = "%s at %s" % (name or "runJob", site or user_call_site())
+        properties = dict(self._props())
+        properties["callSite.short"] = call_site
+        job = self.dagScheduler.submitJob(rdd, partitionFunc, partitions, properties, call_site)
+        try:
+            while not job.done.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            self.dagScheduler.cancelJob(job.jobId, "Job %d cancelled by an interrupt (KeyboardInterrupt)" % job.jobId)
+            job.done.wait(1.0)
+            raise
+        if job.error is not None:
+            error = job.error
+            job.error = None
+            if isinstance(error, JobCancelledError):
+                raise JobCancelledError(str(error))
+            raise error
+        self._run_pending_checkpoints(rdd)
+        out = []
+        for payload in job.results:
+            out.extend(pickle.loads(payload))
+        return out
+
+    def _run_pending_checkpoints(self, rdd):
+        from .io import materialize_checkpoints
+
+        materialize_checkpoints(self, rdd)
+
+    # ---- creating RDDs ----
+
+    @operation
+    def parallelize(self, c, numSlices=None):
+        """Distribute a local Python collection to form an RDD (a range stays lazy).
+
+        >>> sc.parallelize([0, 2, 3, 4, 6], 5).glom().collect()
+        [[0], [2], [3], [4], [6]]
+        >>> sc.parallelize(range(0, 6, 2), 5).glom().collect()
+        [[], [0], [], [2], [4]]
+        """
+        numSlices = int(numSlices) if numSlices is not None else self.defaultParallelism
+        if numSlices < 1:
+            raise ValueError("The number of partitions must be positive, got %d" % numSlices)
+        if isinstance(c, range):
+            size = len(c)
+            if size == 0:
+                return ParallelCollectionRDD(self, [[] for _ in range(numSlices)])
+            step = c[1] - c[0] if size > 1 else 1
+            start0 = c[0]
+
+            def start(split):
+                return start0 + int(split * size / numSlices) * step
+
+            return ParallelCollectionRDD(self, [range(start(i), start(i + 1), step) for i in range(numSlices)])
+        if not isinstance(c, list):
+            c = list(c)
+        n = len(c)
+        return ParallelCollectionRDD(self, [c[i * n // numSlices:(i + 1) * n // numSlices] for i in range(numSlices)])
+
+    @operation
+    def range(self, start, end=None, step=1, numSlices=None):
+        """An RDD of the integers from ``start`` to ``end`` (exclusive) by ``step``.
+
+        >>> sc.range(5).collect()
+        [0, 1, 2, 3, 4]
+        >>> sc.range(1, 7, 2).collect()
+        [1, 3, 5]
+        """
+        if end is None:
+            end = start
+            start = 0
+        return self.parallelize(range(start, end, step), numSlices)
+
+    @operation
+    def emptyRDD(self):
+        """An RDD with no partitions and no elements."""
+        return ParallelCollectionRDD(self, [])
+
+    @operation
+    def union(self, rdds):
+        """The union of a list of RDDs.
+
+        >>> sc.union([sc.parallelize([1, 2]), sc.parallelize([3])]).collect()
+        [1, 2, 3]
+        """
+        rdds = list(rdds)
+        if not rdds:
+            raise ValueError("sc.union() needs at least one RDD")
+        first = rdds[0].partitioner
+        if first is not None and all(r.partitioner == first for r in rdds):
+            return PartitionerAwareUnionRDD(self, rdds)
+        return UnionRDD(self, rdds)
+
+    @operation
+    def textFile(self, name, minPartitions=None, use_unicode=True):
+        """Lines of text files (a file, directory, glob or comma-separated list; compressed by extension)."""
+        from .io import text_file
+
+        return text_file(self, name, minPartitions, use_unicode)
+
+    @operation
+    def wholeTextFiles(self, path, minPartitions=None, use_unicode=True):
+        """(path, content) of each file of a directory."""
+        from .io import whole_text_files
+
+        return whole_text_files(self, path, minPartitions, use_unicode)
+
+    @operation
+    def binaryFiles(self, path, minPartitions=None):
+        """(path, bytes) of each file of a directory."""
+        from .io import binary_files
+
+        return binary_files(self, path, minPartitions)
+
+    @operation
+    def binaryRecords(self, path, recordLength):
+        """Fixed-length byte records of flat binary files."""
+        from .io import binary_records
+
+        return binary_records(self, path, recordLength)
+
+    @operation
+    def pickleFile(self, name, minPartitions=None):
+        """Read back an RDD saved with saveAsPickleFile."""
+        from .io import pickle_file
+
+        return pickle_file(self, name, minPartitions)
+
+    def _unsupported_hadoop(self, *args, **kwargs):
+        raise NotImplementedError(
+            "Hadoop InputFormats run inside the JVM, which Sparklet does not have: read the data with "
+            "textFile/wholeTextFiles/binaryFiles/pickleFile, or run this on real PySpark "
+            "(%%configure {\"backend\": \"pyspark\"} in the Sparklet kernel).")
+
+    hadoopFile = hadoopRDD = newAPIHadoopFile = newAPIHadoopRDD = _unsupported_hadoop
+
+    # ---- shared variables ----
+
+    def broadcast(self, value):
+        """Ship a read-only value to each executor once; read it in tasks with ``.value``."""
+        return Broadcast(self, value)
+
+    def accumulator(self, value, accum_param=None):
+        """A shared variable tasks add to; only the driver reads ``.value``.
+
+        >>> acc = sc.accumulator(0)
+        >>> sc.parallelize(range(5)).foreach(lambda x: acc.add(x))
+        >>> acc.value
+        10
+        """
+        if accum_param is None:
+            accum_param = default_param_for(value)
+        with SparkContext._lock:
+            aid = SparkContext._next_accum_id
+            SparkContext._next_accum_id += 1
+        acc = Accumulator(aid, value, accum_param)
+        self._accumulators[aid] = acc
+        accumulators._accumulatorRegistry[aid] = acc
+        return acc
+
+    def _unpersist_broadcast(self, bid):
+        for h in list(self.dagScheduler.executors.values()):
+            try:
+                h.send(("remove_broadcast", bid))
+            except OSError:
+                pass
+
+    # ---- files ----
+
+    def addFile(self, path, recursive=False):
+        """Copy a file (or a directory, with recursive=True) where every task finds it:
+        ``SparkFiles.get(name)``."""
+        path = os.path.abspath(os.path.expanduser(path.replace("file://", "", 1) if path.startswith("file://") else path))
+        if not os.path.exists(path):
+            raise FileNotFoundError("addFile: %s does not exist" % path)
+        name = os.path.basename(path.rstrip(os.sep))
+        if name in self._added_files and self._added_files[name] != path:
+            raise ValueError("File %s was already registered with a different path (%s)"
+                             % (name, self._added_files[name]))
+        target = os.path.join(self._files_dir, name)
+        if os.path.isdir(path):
+            if not recursive:
+                raise ValueError("Added file %s is a directory and recursive is not turned on." % path)
+            shutil.copytree(path, target, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(path, target)
+        self._added_files[name] = path
+
+    def addPyFile(self, path):
+        """addFile a .py, .zip or .egg dependency and make it importable in the driver and the tasks."""
+        self.addFile(path)
+        name = os.path.basename(path)
+        target = self._files_dir if name.endswith(".py") else os.path.join(self._files_dir, name)
+        if not (name.endswith(".py") or name.endswith(".zip") or name.endswith(".egg") or name.endswith(".jar")):
+            return
+        if target not in sys.path:
+            sys.path.insert(1, target)
+        if target not in self._python_includes:
+            self._python_includes.append(target)
+        for h in list(self.dagScheduler.executors.values()):
+            try:
+                h.send(("add_path", target))
+            except OSError:
+                pass
+
+    def addArchive(self, path):
+        """Unpack an archive (.zip, .tar.gz, .tgz, .tar) into the SparkFiles directory."""
+        name = os.path.basename(path)
+        shutil.unpack_archive(path, os.path.join(self._files_dir, name))
+        self._added_files[name] = os.path.abspath(path)
+
+    @property
+    def listFiles(self):
+        return list(self._added_files.values())
+
+    @property
+    def listArchives(self):
+        return []
+
+    def setCheckpointDir(self, dirName):
+        """Where checkpoint() saves RDDs (created if missing)."""
+        path = os.path.join(os.path.abspath(dirName), "sparklet-%s" % self._app_id)
+        os.makedirs(path, exist_ok=True)
+        self._checkpoint_dir = path
+
+    def getCheckpointDir(self):
+        return self._checkpoint_dir
+
+    # ---- storage ----
+
+    def _unpersist_rdd(self, rdd_id, blocking=False):
+        self._persisted_rdds.pop(rdd_id, None)
+
+        def forget():
+            sched = self.dagScheduler
+            for key in [k for k in sched.blockLocations if k[0] == rdd_id]:
+                del sched.blockLocations[key]
+            for h in sched.executors.values():
+                try:
+                    h.send(("remove_rdd", rdd_id))
+                except OSError:
+                    pass
+
+        if not self._stopped:
+            self.dagScheduler.call(forget)
+            self.listenerBus.post(L.SparkListenerUnpersistRDD(rdd_id))
+
+    def getPersistentRDDs(self):
+        return dict(self._persisted_rdds)
+
+    def _clean_shuffles_of(self, rdd):
+        from .rdd import ShuffleDependency
+
+        stack, seen = [rdd], set()
+        while stack:
+            r = stack.pop()
+            if r._id in seen:
+                continue
+            seen.add(r._id)
+            for dep in r._deps:
+                if isinstance(dep, ShuffleDependency):
+                    self.dagScheduler.post("clean_shuffle", dep.shuffleId)
+                stack.append(dep.rdd)
+
+    def _remove_shuffle_files(self, shuffle_id, outputs):
+        for status in outputs or ():
+            if status is not None:
+                try:
+                    os.unlink(status.path)
+                except FileNotFoundError:
+                    pass
+
+    # ---- profiling ----
+
+    def show_profiles(self):
+        raise RuntimeError("'spark.python.profile' configuration must be set to 'true' to enable Python profile.")
+
+    def dump_profiles(self, path):
+        raise RuntimeError("'spark.python.profile' configuration must be set to 'true' to enable Python profile.")
+
+    # ---- lifecycle ----
+
+    def stop(self):
+        """Stop the executors, remove the application's files, and free the active-context slot."""
+        with SparkContext._lock:
+            if self._stopped:
+                return
+            self._stopped = True
+        try:
+            self.dagScheduler.stop()
+            for handle in list(self.dagScheduler.executors.values()):
+                stop_executor(handle)
+            self.listenerBus.post(L.SparkListenerApplicationEnd(int(time.time() * 1000)))
+            self.listenerBus.stop()
+        finally:
+            shutil.rmtree(self._local_dir, ignore_errors=True)
+            with SparkContext._lock:
+                if SparkContext._active_spark_context is self:
+                    SparkContext._active_spark_context = None
+                if SparkFiles._sc is self:
+                    SparkFiles._sc = None
+                    SparkFiles._root_directory = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_value, tb):
+        self.stop()
+
+    def __reduce__(self):
+        raise context_only_on_driver()
+
+    def __getnewargs__(self):
+        raise context_only_on_driver()
+
+    def __repr__(self):
+        return "<SparkContext master=%s appName=%s>" % (self.master, self.appName)
+
+    def _repr_html_(self):
+        return ("<div><p><b>SparkContext</b> (Sparklet)</p><dl><dt>Version</dt><dd><code>v%s</code></dd>"
+                "<dt>Master</dt><dd><code>%s</code></dd><dt>AppName</dt><dd><code>%s</code></dd></dl></div>"
+                % (SPARK_VERSION, self.master, self.appName))
+
+
+def _stop_at_exit(ref):
+    sc = ref()
+    if sc is not None:
+        sc.stop()

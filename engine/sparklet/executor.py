@@ -1,0 +1,305 @@
+"""The executor process: runs tasks sent by the driver, one at a time, in a long-lived worker.
+
+Started by the driver as ``python -m sparklet.executor FD`` (never forked from the driver, which is
+threaded) with ``PYTHONHASHSEED=0``. It talks to the driver over one socket (FD) in pickled
+messages. The main thread runs tasks; a reader thread receives messages, so that a kill request
+reaches a busy task, and so that the executor exits at once when the driver goes away (end of file
+on the socket), whatever the driver died of.
+
+A stage's closures (its RDD lineage and functions) arrive once per executor, with its first task,
+and are kept until the driver releases the stage. What the user's code prints goes back to the
+driver tagged with its task, instead of being lost in a worker's console.
+"""
+
+import os
+import pickle
+import queue
+import signal
+import sys
+import threading
+import time
+import traceback
+from multiprocessing.connection import Connection
+
+import cloudpickle
+
+from . import accumulators, broadcast
+from .blockmanager import BlockStore
+from .errors import extract_user_frames
+from .files import SparkFiles
+from .serializers import dumps_records
+from .shuffle import FetchFailedError, MapStatus, read_reduce_input, write_map_output
+from .taskcontext import BarrierTaskContext, TaskContext
+
+
+class TaskKilledError(BaseException):
+    """Raised inside a running task when the driver kills it (BaseException: user code that
+    catches Exception must not swallow it)."""
+
+
+def _new_metrics():
+    return {
+        "executorDeserializeTime": 0,
+        "executorRunTime": 0,
+        "executorCpuTime": 0,
+        "resultSize": 0,
+        "inputMetrics": {"bytesRead": 0, "recordsRead": 0},
+        "outputMetrics": {"bytesWritten": 0, "recordsWritten": 0},
+        "shuffleReadMetrics": {"localBlocksFetched": 0, "remoteBlocksFetched": 0, "localBytesRead": 0,
+                               "remoteBytesRead": 0, "recordsRead": 0, "fetchWaitTime": 0},
+        "shuffleWriteMetrics": {"bytesWritten": 0, "recordsWritten": 0, "writeTime": 0},
+    }
+
+
+class _TaskOutput:
+    """Replaces sys.stdout / sys.stderr while a task runs: what the task prints is sent to the
+    driver in chunks (at line ends, at most every 50 ms), tagged with the task."""
+
+    def __init__(self, executor, stream):
+        self.executor = executor
+        self.stream = stream
+        self.task_id = None
+        self.buffer = []
+        self.size = 0
+        self.last_sent = 0.0
+        self.encoding = "utf-8"
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not %s" % type(text).__name__)
+        self.buffer.append(text)
+        self.size += len(text)
+        if "\n" in text and (self.size > 8192 or time.monotonic() - self.last_sent > 0.05):
+            self.flush()
+        return len(text)
+
+    def flush(self):
+        if self.buffer and self.task_id is not None:
+            self.executor.send(("output", self.task_id, self.stream, "".join(self.buffer)))
+            self.last_sent = time.monotonic()
+        self.buffer = []
+        self.size = 0
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def fileno(self):
+        raise OSError("task output is captured and has no file descriptor")
+
+
+class ExecutorEnv:
+    """What a task's RDDs reach through ``context._env``: the block store, this task's slices of
+    driver data, and where its shuffle inputs are."""
+
+    def __init__(self, executor_id, local_dir, memory_budget):
+        self.executor_id = executor_id
+        self.shuffle_dir = os.path.join(local_dir, "shuffle", "executor-%s" % executor_id)
+        os.makedirs(self.shuffle_dir, exist_ok=True)
+        self.blocks = BlockStore(executor_id, os.path.join(local_dir, "blocks", "executor-%s" % executor_id),
+                                 memory_budget)
+        self.parallel_slices = {}
+        self.shuffle_segments = {}
+        self.metrics = None
+
+    def read_shuffle(self, shuffle_id, reduce_id, context):
+        return read_reduce_input(shuffle_id, self.shuffle_segments[(shuffle_id, reduce_id)], self.metrics)
+
+
+class Executor:
+    def __init__(self, conn):
+        self.conn = conn
+        self.send_lock = threading.Lock()
+        self.tasks = queue.SimpleQueue()
+        self.stages = {}  # binary key -> (deserialized stage, {aid: accumulator})
+        self.running_task = None
+        self.kill_requested = None
+        self.barrier_replies = queue.SimpleQueue()
+
+    def send(self, msg):
+        data = pickle.dumps(msg, pickle.HIGHEST_PROTOCOL)
+        with self.send_lock:
+            self.conn.send_bytes(data)
+
+    # -- reader thread --
+
+    def read_loop(self):
+        try:
+            while True:
+                msg = pickle.loads(self.conn.recv_bytes())
+                kind = msg[0]
+                if kind == "task":
+                    self.tasks.put(msg[1])
+                elif kind == "kill":
+                    if self.running_task == msg[1]:
+                        self.kill_requested = msg[1]
+                        signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
+                elif kind == "release_stage":
+                    self.tasks.put(("release_stage", msg[1]))
+                elif kind == "remove_rdd":
+                    self.tasks.put(("remove_rdd", msg[1]))
+                elif kind == "remove_broadcast":
+                    broadcast.forget(msg[1])
+                elif kind == "barrier_reply":
+                    self.barrier_replies.put(msg[1])
+                elif kind == "add_path":
+                    if msg[1] not in sys.path:
+                        sys.path.insert(1, msg[1])
+                elif kind == "stop":
+                    self.tasks.put(None)
+                    return
+        except (EOFError, OSError):
+            pass
+        # The driver is gone: nothing this process holds is of use to anyone.
+        os._exit(0)
+
+    # -- main thread --
+
+    def on_kill_signal(self, signum, frame):
+        if self.kill_requested is not None and self.kill_requested == self.running_task:
+            self.kill_requested = None
+            raise TaskKilledError()
+
+    def run(self, init):
+        os.chdir(init["cwd"])
+        for p in reversed(init["sys_path"]):
+            if p not in sys.path:
+                sys.path.insert(0, p)
+        self.env = ExecutorEnv(init["executor_id"], init["local_dir"], init["memory_budget"])
+        SparkFiles._root_directory = init["files_dir"]
+        SparkFiles._is_running_on_worker = True
+        self.stdout = _TaskOutput(self, "stdout")
+        self.stderr = _TaskOutput(self, "stderr")
+        signal.signal(signal.SIGUSR1, self.on_kill_signal)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is for the driver
+        threading.Thread(target=self.read_loop, name="executor-reader", daemon=True).start()
+        self.send(("registered", init["executor_id"], os.getpid()))
+        while True:
+            item = self.tasks.get()
+            if item is None:
+                return
+            if isinstance(item, tuple):
+                if item[0] == "release_stage":
+                    self.stages.pop(item[1], None)
+                else:
+                    self.env.blocks.remove_rdd(item[1])
+                continue
+            self.run_task(item)
+
+    def load_stage(self, task):
+        key = task["binaryKey"]
+        if key not in self.stages:
+            accumulators._deserialized.registry = {}
+            try:
+                stage = cloudpickle.loads(task["binary"])
+                self.stages[key] = (stage, accumulators._deserialized.registry)
+            finally:
+                accumulators._deserialized.registry = None
+        return self.stages[key]
+
+    def run_task(self, task):
+        task_id = task["taskId"]
+        metrics = _new_metrics()
+        self.env.metrics = metrics
+        self.env.parallel_slices = task["slices"]
+        self.env.shuffle_segments = task["segments"]
+        context_cls = BarrierTaskContext if task["barrier"] else TaskContext
+        tc = context_cls(task["stageId"], task["partition"], task["attemptNumber"], task_id,
+                         task["properties"], stageAttemptNumber=task["stageAttempt"])
+        tc._env = self.env
+
+        def count_input(n):
+            metrics["inputMetrics"]["recordsRead"] += n
+
+        tc._metrics_input = count_input
+        if task["barrier"]:
+            tc._numTasks = task["numTasks"]
+            tc._barrier_channel = lambda kind, message: self.barrier_call(task_id, kind, message)
+        TaskContext._setTaskContext(tc)
+        self.stdout.task_id = self.stderr.task_id = task_id
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = self.stdout, self.stderr
+        self.running_task = task_id
+        started = time.monotonic()
+        cpu_started = time.thread_time_ns()
+        outcome = None
+        try:
+            try:
+                (stage, accums) = self.load_stage(task)
+                for accum in accums.values():
+                    accum._value = accum.accum_param.zero(accum._value)
+                deserialized = time.monotonic()
+                metrics["executorDeserializeTime"] = int((deserialized - started) * 1000)
+                if task["kind"] == "result":
+                    rdd, func = stage
+                    result = list(func(rdd.iterator(task["partition"], tc)))
+                    payload = dumps_records(result)
+                    metrics["resultSize"] = len(payload)
+                else:
+                    rdd, dep = stage
+                    path = os.path.join(self.env.shuffle_dir, "shuffle_%d_%d_%d.data" % (
+                        dep.shuffleId, task["partition"], task_id))
+                    offsets, count = write_map_output(rdd.iterator(task["partition"], tc), dep.partitioner,
+                                                      path, metrics)
+                    payload = MapStatus(self.env.executor_id, path, offsets, count)
+                for callback in tc._completion_callbacks:
+                    callback(tc)
+                self.running_task = None
+                metrics["executorRunTime"] = int((time.monotonic() - deserialized) * 1000)
+                metrics["executorCpuTime"] = time.thread_time_ns() - cpu_started
+                updates = {aid: a._value for aid, a in accums.items()}
+                outcome = ("success", payload, updates)
+            finally:
+                self.running_task = None
+                self.kill_requested = None
+                self.stdout.flush()
+                self.stderr.flush()
+                sys.stdout, sys.stderr = saved
+                TaskContext._setTaskContext(None)
+        except TaskKilledError:
+            outcome = ("killed", None, None)
+        except FetchFailedError as e:
+            outcome = ("fetch_failed", (e.shuffleId, e.mapIndex, str(e)), None)
+        except BaseException as e:  # the user's error, whatever it is, fails this task only
+            outcome = ("failed", self.describe_failure(e), None)
+        metrics["executorRunTime"] = metrics["executorRunTime"] or int((time.monotonic() - started) * 1000)
+        block_updates, block_events = self.env.blocks.take_updates()
+        status, payload, updates = outcome
+        try:
+            self.send(("finished", task_id, status, payload, updates, metrics, block_updates, block_events))
+        except (pickle.PicklingError, TypeError, AttributeError) as e:
+            failure = self.describe_failure(e, note="the task's accumulator updates cannot be pickled")
+            self.send(("finished", task_id, "failed", failure, None, metrics, block_updates, block_events))
+
+    def describe_failure(self, exc, note=None):
+        frames = extract_user_frames(exc.__traceback__)
+        try:
+            exc_bytes = cloudpickle.dumps(exc)
+            pickle.loads(exc_bytes)
+        except Exception:
+            exc_bytes = None
+        full = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        message = str(exc) if not note else "%s (%s)" % (exc, note)
+        return {"type": type(exc).__name__, "message": message, "exception": exc_bytes, "frames": frames,
+                "full_traceback": full}
+
+    def barrier_call(self, task_id, kind, message):
+        self.send(("barrier", task_id, kind, message))
+        reply = self.barrier_replies.get()
+        if isinstance(reply, str):
+            raise RuntimeError(reply)
+        return reply
+
+
+def main():
+    fd = int(sys.argv[1])
+    conn = Connection(fd)
+    init = pickle.loads(conn.recv_bytes())
+    Executor(conn).run(init)
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,439 @@
+"""Reading and writing files: text (plain or compressed), whole files, binary records, pickle
+files and checkpoints.
+
+``textFile`` splits large files into byte ranges exactly as Hadoop's ``TextInputFormat`` does
+(32 MiB local block size, ``minPartitions`` as the goal, 10% slop), and reads a range the way its
+``LineRecordReader`` does: a split that does not start at 0 skips its first, partial line, and
+every split reads one line past its end. So a line is never split or read twice, and the partition
+counts match PySpark's. Input paths are resolved when partitions are first needed (at the first
+action), so a missing path fails there, with the path in the message, as in Spark.
+"""
+
+import bz2
+import glob
+import gzip
+import io
+import lzma
+import os
+import pickle
+import shutil
+import zlib
+
+from .rdd import RDD, CheckpointRDD, OneToOneDependency
+from .serializers import dumps_records
+
+_BLOCK_SIZE = 32 * 1024 * 1024  # Hadoop's fs.local.block.size
+_SPLIT_SLOP = 1.1
+_COMPRESSED = (".gz", ".bz2", ".xz", ".lzma", ".zst", ".deflate")
+_CODECS = {
+    "org.apache.hadoop.io.compress.GzipCodec": (".gz", lambda f: gzip.GzipFile(fileobj=f, mode="wb")),
+    "org.apache.hadoop.io.compress.BZip2Codec": (".bz2", lambda f: bz2.BZ2File(f, mode="wb")),
+    "org.apache.hadoop.io.compress.DefaultCodec": (".deflate", None),
+}
+
+
+def _local_path(path):
+    if path.startswith("file://"):
+        return path[len("file://"):]
+    if path.startswith("file:"):
+        return path[len("file:"):]
+    return path
+
+
+def _is_remote(path):
+    return "://" in path and not path.startswith("file://")
+
+
+def _qualified(path):
+    return "file:" + os.path.abspath(path)
+
+
+def list_input_files(spec):
+    """Files named by ``spec``: a file, a directory (its visible files), a glob, or a comma list."""
+    files = []
+    for part in [p for p in spec.split(",") if p]:
+        if _is_remote(part):
+            files.append(part)
+            continue
+        local = os.path.expanduser(_local_path(part))
+        if glob.has_magic(local):
+            matches = sorted(glob.glob(local))
+            if not matches:
+                raise FileNotFoundError("Input Pattern %s matches 0 files" % _qualified(local))
+            for m in matches:
+                files.extend(_expand_dir(m))
+        elif os.path.exists(local):
+            files.extend(_expand_dir(local))
+        else:
+            raise FileNotFoundError("Input path does not exist: %s" % _qualified(local))
+    return files
+
+
+def _expand_dir(path):
+    if not os.path.isdir(path):
+        return [os.path.abspath(path)]
+    return [os.path.join(os.path.abspath(path), n) for n in sorted(os.listdir(path))
+            if not n.startswith((".", "_")) and os.path.isfile(os.path.join(path, n))]
+
+
+def _open_remote(path, mode="rb"):
+    try:
+        import fsspec
+    except ImportError:
+        raise ImportError("Reading %s needs the fsspec package (and the one for its filesystem, e.g. s3fs "
+                          "or gcsfs): pip install fsspec" % path) from None
+    return fsspec.open(path, mode).open()
+
+
+def open_input(path):
+    """A binary file object for ``path``, decompressing by extension."""
+    raw = _open_remote(path) if _is_remote(path) else open(path, "rb")
+    lower = path.lower()
+    try:
+        if lower.endswith(".gz"):
+            return gzip.GzipFile(fileobj=raw)
+        if lower.endswith(".bz2"):
+            return bz2.BZ2File(raw)
+        if lower.endswith((".xz", ".lzma")):
+            return lzma.LZMAFile(raw)
+        if lower.endswith(".deflate"):
+            return io.BytesIO(zlib.decompress(raw.read()))
+        if lower.endswith(".zst"):
+            try:
+                import zstandard
+            except ImportError:
+                raise ImportError("Reading %s needs the zstandard package: pip install zstandard" % path) from None
+            return zstandard.ZstdDecompressor().stream_reader(raw)
+    except Exception:
+        raw.close()
+        raise
+    return raw
+
+
+class HadoopRDD(RDD):
+    """Lines of text files, one partition per input split (Spark's HadoopRDD over TextInputFormat)."""
+
+    def __init__(self, ctx, path, min_partitions, use_unicode):
+        super().__init__(ctx, [], None)
+        self.path = path
+        self.minPartitions = min_partitions
+        self.use_unicode = use_unicode
+        self._splits = None
+        self._name = path
+
+    def _compute_splits(self):
+        if self._splits is None:
+            files = list_input_files(self.path)
+            sizes = {f: (0 if _is_remote(f) else os.path.getsize(f)) for f in files}
+            total = sum(sizes.values())
+            goal = total // max(self.minPartitions, 1)
+            split_size = max(1, min(goal, _BLOCK_SIZE))
+            splits = []
+            for f in files:
+                length = sizes[f]
+                if _is_remote(f) or f.lower().endswith(_COMPRESSED) or length == 0:
+                    splits.append((f, 0, length, True))
+                    continue
+                remaining = length
+                while remaining / split_size > _SPLIT_SLOP:
+                    splits.append((f, length - remaining, split_size, False))
+                    remaining -= split_size
+                if remaining:
+                    splits.append((f, length - remaining, remaining, False))
+            self._splits = splits
+            self._numPartitions = len(splits)
+        return self._splits
+
+    def getNumPartitions(self):
+        self._compute_splits()
+        return self._numPartitions
+
+    def __reduce__(self):
+        self._compute_splits()
+        return super().__reduce__()
+
+    def compute(self, split, context):
+        path, start, length, whole = self._compute_splits()[split]
+        lines = _read_whole(path) if whole else _read_range(path, start, start + length)
+        decode = self.use_unicode
+        count = 0
+        try:
+            for line in lines:
+                count += 1
+                if line.endswith(b"\n"):
+                    line = line[:-2] if line.endswith(b"\r\n") else line[:-1]
+                yield line.decode("utf-8", "replace") if decode else line
+        except (OSError, EOFError, lzma.LZMAError, zlib.error) as e:
+            raise IOError("Cannot read %s: %s (is the file corrupt or truncated?)" % (_qualified(path), e)) from e
+        finally:
+            context._metrics_input(count)
+
+
+def _read_whole(path):
+    with open_input(path) as f:
+        yield from f
+
+
+def _read_range(path, start, end):
+    with open(path, "rb", 1 << 20) as f:
+        f.seek(start)
+        pos = start
+        if start != 0:
+            pos += len(f.readline())  # the previous split reads the line that straddles the boundary
+        while pos <= end:
+            line = f.readline()
+            if not line:
+                return
+            pos += len(line)
+            yield line
+
+
+def text_file(sc, name, min_partitions, use_unicode):
+    if not isinstance(name, str):
+        raise TypeError("textFile: path must be a string, got %s" % type(name).__name__)
+    if min_partitions is None:
+        min_partitions = sc.defaultMinPartitions
+    return HadoopRDD(sc, name, min_partitions, use_unicode)
+
+
+class WholeFileRDD(RDD):
+    """(path, content) of whole files, several files per partition."""
+
+    def __init__(self, ctx, path, min_partitions, mode):
+        super().__init__(ctx, [], None)
+        self.path = path
+        self.minPartitions = min_partitions
+        self.mode = mode  # "text", "bytes"
+        self._groups = None
+        self._name = path
+
+    def _compute_groups(self):
+        if self._groups is None:
+            files = list_input_files(self.path)
+            sizes = [0 if _is_remote(f) else os.path.getsize(f) for f in files]
+            target = max(1, -(-sum(sizes) // max(self.minPartitions, 1)))
+            groups, current, current_size = [], [], 0
+            for f, size in zip(files, sizes):
+                if current and current_size + size > target:
+                    groups.append(current)
+                    current, current_size = [], 0
+                current.append(f)
+                current_size += size
+            if current:
+                groups.append(current)
+            self._groups = groups
+            self._numPartitions = len(groups)
+        return self._groups
+
+    def getNumPartitions(self):
+        self._compute_groups()
+        return self._numPartitions
+
+    def __reduce__(self):
+        self._compute_groups()
+        return super().__reduce__()
+
+    def compute(self, split, context):
+        for f in self._compute_groups()[split]:
+            with open_input(f) if self.mode != "raw" else open(f, "rb") as handle:
+                data = handle.read()
+            context._metrics_input(1)
+            if self.mode == "text":
+                data = data.decode("utf-8", "replace")
+            yield (f if _is_remote(f) else _qualified(f)), data
+
+
+def whole_text_files(sc, path, min_partitions, use_unicode):
+    return WholeFileRDD(sc, path, min_partitions or sc.defaultMinPartitions, "text" if use_unicode else "bytes")
+
+
+def binary_files(sc, path, min_partitions):
+    return WholeFileRDD(sc, path, min_partitions or sc.defaultMinPartitions, "raw")
+
+
+def binary_records(sc, path, record_length):
+    if record_length <= 0:
+        raise ValueError("recordLength must be positive, got %d" % record_length)
+
+    def split_records(kv):
+        _, data = kv
+        if len(data) % record_length:
+            raise IOError("%s: size %d is not a multiple of the record length %d"
+                          % (kv[0], len(data), record_length))
+        return (data[i:i + record_length] for i in range(0, len(data), record_length))
+
+    return WholeFileRDD(sc, path, sc.defaultMinPartitions, "raw").flatMap(split_records)
+
+
+# ---- output ----
+
+
+def _prepare_output_dir(path):
+    local = os.path.abspath(os.path.expanduser(_local_path(path)))
+    if os.path.exists(local):
+        raise FileExistsError("Output directory %s already exists: remove it or choose another path"
+                              % _qualified(local))
+    os.makedirs(os.path.join(local, "_temporary"))
+    return local
+
+
+def _commit_output(local, num_partitions):
+    tmp = os.path.join(local, "_temporary")
+    for name in sorted(os.listdir(tmp)):
+        os.replace(os.path.join(tmp, name), os.path.join(local, name))
+    shutil.rmtree(tmp, ignore_errors=True)
+    open(os.path.join(local, "_SUCCESS"), "wb").close()
+
+
+def save_as_text_file(rdd, path, codec_class):
+    if codec_class is not None and codec_class not in _CODECS:
+        raise ValueError("Unknown compressionCodecClass %r: use one of %s" % (codec_class, ", ".join(_CODECS)))
+    local = _prepare_output_dir(path)
+    suffix, opener = _CODECS.get(codec_class, ("", None))
+    if codec_class is None:
+        suffix = ""
+
+    def write(index, iterator):
+        name = "part-%05d%s" % (index, suffix)
+        tmp = os.path.join(local, "_temporary", name + ".inprogress")
+        with open(tmp, "wb") as raw:
+            if codec_class == "org.apache.hadoop.io.compress.DefaultCodec":
+                compressor = zlib.compressobj()
+                for x in iterator:
+                    raw.write(compressor.compress(_text_line(x)))
+                raw.write(compressor.flush())
+            else:
+                out = opener(raw) if opener else raw
+                for x in iterator:
+                    out.write(_text_line(x))
+                if out is not raw:
+                    out.close()
+        os.replace(tmp, os.path.join(local, "_temporary", name))
+        return iter(())
+
+    try:
+        rdd.mapPartitionsWithIndex(write).count()
+    except BaseException:
+        shutil.rmtree(local, ignore_errors=True)
+        raise
+    _commit_output(local, rdd.getNumPartitions())
+
+
+def _text_line(x):
+    if not isinstance(x, (str, bytes)):
+        x = str(x)
+    if isinstance(x, str):
+        x = x.encode("utf-8")
+    return x + b"\n"
+
+
+def save_as_pickle_file(rdd, path, batch_size):
+    local = _prepare_output_dir(path)
+
+    def write(index, iterator):
+        name = "part-%05d" % index
+        tmp = os.path.join(local, "_temporary", name + ".inprogress")
+        with open(tmp, "wb") as f:
+            batch = []
+            for x in iterator:
+                batch.append(x)
+                if len(batch) >= batch_size:
+                    f.write(dumps_records(batch))
+                    batch = []
+            if batch:
+                f.write(dumps_records(batch))
+        os.replace(tmp, os.path.join(local, "_temporary", name))
+        return iter(())
+
+    try:
+        rdd.mapPartitionsWithIndex(write).count()
+    except BaseException:
+        shutil.rmtree(local, ignore_errors=True)
+        raise
+    _commit_output(local, rdd.getNumPartitions())
+
+
+def read_pickle_part(path):
+    with open(path, "rb") as f:
+        while True:
+            try:
+                batch = pickle.load(f)
+            except EOFError:
+                return
+            yield from batch
+
+
+class PickleFileRDD(RDD):
+    def __init__(self, ctx, path):
+        super().__init__(ctx, [], None)
+        self.path = path
+        self._files = None
+        self._name = path
+
+    def _list(self):
+        if self._files is None:
+            self._files = [f for f in list_input_files(self.path) if os.path.basename(f).startswith("part-")]
+            self._numPartitions = len(self._files)
+        return self._files
+
+    def getNumPartitions(self):
+        self._list()
+        return self._numPartitions
+
+    def __reduce__(self):
+        self._list()
+        return super().__reduce__()
+
+    def compute(self, split, context):
+        return read_pickle_part(self._list()[split])
+
+
+def pickle_file(sc, name, min_partitions):
+    return PickleFileRDD(sc, name)
+
+
+# ---- checkpoints ----
+
+
+def materialize_checkpoints(sc, final_rdd):
+    """After a job, save the RDDs in its lineage that asked for checkpoint() and cut their lineage."""
+    pending, stack, seen = [], [final_rdd], set()
+    while stack:
+        r = stack.pop()
+        if r._id in seen:
+            continue
+        seen.add(r._id)
+        if getattr(r, "_checkpoint_requested", None) and not r.is_checkpointed:
+            pending.append(r)
+        stack.extend(d.rdd for d in r._deps)
+    for r in pending:
+        if r._checkpoint_requested == "local":
+            r.is_checkpointed = True
+            continue
+        directory = os.path.join(sc._checkpoint_dir, "rdd-%d" % r._id)
+        os.makedirs(directory, exist_ok=True)
+
+        def write(index, iterator, directory=directory):
+            path = os.path.join(directory, "part-%05d" % index)
+            with open(path + ".tmp", "wb") as f:
+                batch = []
+                for x in iterator:
+                    batch.append(x)
+                    if len(batch) >= 1024:
+                        f.write(dumps_records(batch))
+                        batch = []
+                if batch:
+                    f.write(dumps_records(batch))
+            os.replace(path + ".tmp", path)
+            return iter(())
+
+        r._checkpoint_requested = None  # the saving job itself must not trigger this again
+        r.mapPartitionsWithIndex(write).count()
+        checkpoint = CheckpointRDD(sc, directory, r.getNumPartitions(), r.partitioner)
+        for attr in type(r)._lineage_attrs:
+            setattr(r, attr, None)
+        r._deps = [OneToOneDependency(checkpoint)]
+        r._checkpoint_rdd = checkpoint
+        r.is_checkpointed = True
+        r._checkpoint_file = "file:" + directory
+        r._checkpoint_requested = "reliable"
