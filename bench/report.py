@@ -107,7 +107,7 @@ def render(cells, params, runs, impls, label, load_before):
              "others: after context start and one warm-up job). Ratios are Sparklet's time "
              "divided by the other column's (below 1 = Sparklet faster). Peak RSS is the "
              "median over runs of the peak resident memory of the whole process tree "
-             "(driver, executors, JVM, workers), sampled every 10 ms.", ""]
+             "(driver, executors, JVM, workers), sampled every 20 ms.", ""]
     shown = [i for i in ("sparklet", "pyspark", "pool", "plain") if i in impls]
     header = ["workload", *(LABELS[i] for i in shown)]
     if "sparklet" in shown:
