@@ -17,6 +17,7 @@ import heapq
 import itertools
 import operator
 import os
+import pickle
 import random
 import shlex
 import subprocess
@@ -29,6 +30,7 @@ from math import ceil, exp, isinf, isnan, log, pow, sqrt
 from .errors import SparkException, rdd_only_on_driver
 from .partitioner import Partitioner, portable_hash
 from .resultiterable import ResultIterable
+from .serializers import dumps_records
 from .statcounter import StatCounter
 from .storagelevel import StorageLevel
 
@@ -1665,23 +1667,29 @@ class RDDBarrier:
 
 
 class ParallelCollectionRDD(RDD):
-    """Data from the driver, cut into slices; each task receives only its own slice."""
+    """Data from the driver, cut into slices; each task receives only its own slice, pickled once
+    per slice however many jobs read it (PySpark likewise serializes the data once, at parallelize)."""
 
     def __init__(self, ctx, slices):
         super().__init__(ctx, [], len(slices))
         self._slices = slices  # never pickled with the stage: see __reduce__
+        self._pickled = {}
 
     def __reduce__(self):
         fn, args, state = super().__reduce__()
         state = dict(state)
         state["_slices"] = None
+        state["_pickled"] = None
         return fn, args, state
 
     def slice_for_task(self, split):
-        return self._slices[split]
+        data = self._pickled.get(split)
+        if data is None:
+            data = self._pickled[split] = dumps_records(self._slices[split])
+        return data
 
     def compute(self, split, context):
-        data = context._env.parallel_slices[(self._id, split)]
+        data = pickle.loads(context._env.parallel_slices[(self._id, split)])
         context._metrics_input(len(data))
         return iter(data)
 

@@ -167,6 +167,7 @@ class DAGScheduler:
         self.events = queue.SimpleQueue()
         self.executors = {}  # id -> ExecutorHandle
         self.nextJobId = 0
+        self._id_lock = threading.Lock()
         self.nextStageId = 0
         self.jobs = {}  # active jobs
         self.shuffleStages = {}  # shuffleId -> Stage
@@ -186,13 +187,13 @@ class DAGScheduler:
         self.events.put(event)
 
     def submitJob(self, rdd, func, partitions, properties, call_site):
-        result = {}
-        ready = threading.Event()
-        self.post("submit", rdd, func, partitions, properties, call_site, result, ready)
-        ready.wait()
-        if "error" in result:
-            raise result["error"]
-        return result["job"]
+        """Post the job and return it at once; its ``done`` event is set when it ends."""
+        with self._id_lock:
+            job_id = self.nextJobId
+            self.nextJobId += 1
+        job = ActiveJob(job_id, None, func, partitions, properties, call_site)
+        self.post("submit", job, rdd)
+        return job
 
     def previewStages(self, rdd):
         """StageInfos of the stages a job on ``rdd`` would run; computed stages say "skipped"."""
@@ -300,27 +301,23 @@ class DAGScheduler:
 
     # ---- event handlers ----
 
-    def _on_submit(self, rdd, func, partitions, properties, call_site, result, ready):
+    def _on_submit(self, job, rdd):
         try:
-            job_id = self.nextJobId
-            self.nextJobId += 1
-            parents = self._parent_stages(rdd, job_id)
-            final = Stage(self._new_stage_id(), rdd, len(partitions), parents, job_id, None, call_site)
-            job = ActiveJob(job_id, final, func, partitions, properties, call_site)
-            stages = self._all_stages(final)
-            for s in stages:
-                s.jobIds.add(job_id)
-            job.stageIds = [s.id for s in stages]
-            self.jobs[job_id] = job
-            result["job"] = job
-        except Exception as e:
-            result["error"] = e
+            parents = self._parent_stages(rdd, job.jobId)
+            final = Stage(self._new_stage_id(), rdd, len(job.partitions), parents, job.jobId, None, job.callSite)
+        except Exception as e:  # e.g. an input path that does not exist: fails this job only
+            job.error = e
+            job.done.set()
             return
-        finally:
-            ready.set()
+        job.finalStage = final
+        stages = self._all_stages(final)
+        for s in stages:
+            s.jobIds.add(job.jobId)
+        job.stageIds = [s.id for s in stages]
+        self.jobs[job.jobId] = job
         infos = [s.info if s.info is not None else s.make_info(0) for s in stages]
-        self.bus.post(L.SparkListenerJobStart(job_id, L.now_ms(), infos, dict(properties)))
-        if not partitions:
+        self.bus.post(L.SparkListenerJobStart(job.jobId, L.now_ms(), infos, dict(job.properties)))
+        if not job.partitions:
             self._finish_job(job)
             return
         self._submit_stage(final, job)
