@@ -316,15 +316,18 @@ class SparkListener:
 
 
 class ConsoleTaskOutput(SparkListener):
-    """Echoes what tasks print to the driver's own stdout/stderr, as PySpark's local mode does in
-    a terminal. Notebook front ends replace it with their own display
+    """Echoes what tasks print to the driver process's console, as PySpark's local-mode workers do
+    in a terminal. Like theirs, it bypasses a redirected ``sys.stdout`` (tasks do not print into
+    the driver's captured output). Notebook front ends replace it with their own display
     (``spark.sparklet.console.taskOutput=false``)."""
 
     def onOtherEvent(self, event):
         if isinstance(event, SparkletTaskOutput):
             import sys
 
-            stream = sys.stderr if event.stream == "stderr" else sys.stdout
+            stream = sys.__stderr__ if event.stream == "stderr" else sys.__stdout__
+            if stream is None:
+                return
             stream.write(event.text)
             stream.flush()
 
