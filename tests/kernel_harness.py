@@ -65,9 +65,10 @@ def execute(kc, code, timeout=60, on_message=None):
             on_message(msg)
         if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             break
-    reply = kc.get_shell_msg(timeout=max(1, deadline - time.monotonic()))
-    assert reply["parent_header"]["msg_id"] == msg_id
-    return reply["content"], msgs
+    while True:  # earlier requests' replies (kernel_info from wait_for_ready) may still be queued
+        reply = kc.get_shell_msg(timeout=max(1, deadline - time.monotonic()))
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply["content"], msgs
 
 
 def job_displays(msgs):

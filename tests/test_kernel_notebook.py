@@ -41,4 +41,4 @@ def test_saved_and_exported_notebook_shows_final_jobs_and_dag(tmp_path, monkeypa
     assert 'class="sparklet-job-row" data-job-id="0" data-status="succeeded"' in html
     assert html.count('class="sparklet-stage-row"') == 2
     assert "<svg" in html and "reduceByKey" in html and "shuffle dependency" in html
-    assert "[(&#39;be&#39;, 2), (&#39;not&#39;, 1), (&#39;or&#39;, 1), (&#39;to&#39;, 2)]" in html
+    assert "[('be', 2), ('not', 1), ('or', 1), ('to', 2)]" in html

@@ -10,12 +10,62 @@ request ``sparklet_request``, answered on the control thread. See protocol.md fo
 """
 
 import logging
+import statistics
 import threading
 import time
+
+from .dag import dag_model
+from .source import rewrite_sites
 
 log = logging.getLogger("sparklet_kernel.panel")
 
 COMM_TARGET = "sparklet.session"
+#: Task spans sent for one job's timeline; a bigger job's spans are sampled evenly (a lane a few
+#: hundred pixels wide cannot show more, and the reply must stay small while the job runs).
+MAX_TIMELINE_SPANS = 2000
+
+
+def with_cell_labels(snapshot):
+    """The snapshot with notebook cell file names shown as ``<cell N>`` (as the cell displays do)."""
+    for job in snapshot["jobs"]:
+        job["description"] = rewrite_sites(job["description"])
+        job["callSite"] = rewrite_sites(job["callSite"])
+        for stage in job["stages"]:
+            stage["name"] = rewrite_sites(stage["name"])
+    for entry in snapshot["storage"]:
+        entry["name"] = rewrite_sites(entry["name"])
+    return snapshot
+
+
+def job_detail(store, job_id):
+    """One job with its DAG, its task spans (sampled past MAX_TIMELINE_SPANS) and per-stage task
+    duration quartiles, for the panel's job view; None if the store does not know the job."""
+    job = store.job_json(job_id) if store is not None else None
+    if job is None:
+        return None
+    job["description"] = rewrite_sites(job["description"])
+    for stage in job["stages"]:
+        stage["name"] = rewrite_sites(stage["name"])
+    skipped = [s["stageId"] for s in job["stages"] if s["status"] == "skipped"]
+    job["dag"] = dag_model(store.job_stage_infos(job_id), skipped)
+    spans = store.task_spans(job_id)
+    by_stage = {}
+    for span in spans:
+        by_stage.setdefault(span[0], []).append(span[6] - span[5])
+    durations = []
+    for stage_id, ds in sorted(by_stage.items()):
+        q = statistics.quantiles(ds, n=4, method="inclusive") if len(ds) > 1 else [ds[0]] * 3
+        durations.append({"stageId": stage_id, "count": len(ds), "min": min(ds), "p25": q[0],
+                          "median": q[1], "p75": q[2], "max": max(ds)})
+    step = max(1, -(-len(spans) // MAX_TIMELINE_SPANS))
+    shown = sorted(spans, key=lambda s: s[5])[::step]
+    return {
+        "job": job,
+        # [stageId, partition, attempt, executorId, launch, finish, status]
+        "spans": [[s[0], s[2], s[3], s[4], s[5], s[6], s[7]] for s in shown],
+        "totalTasks": len(spans),
+        "durations": durations,
+    }
 
 
 class SessionChannel:
@@ -43,7 +93,7 @@ class SessionChannel:
             self._comms.append(comm)
         comm.on_msg(lambda msg: self._on_msg(comm, msg))
         comm.on_close(lambda msg: self._on_close(comm))
-        comm.send({"type": "snapshot", "snapshot": self.session.snapshot()})
+        comm.send({"type": "snapshot", "snapshot": with_cell_labels(self.session.snapshot())})
         if self._thread is None:
             self._thread = threading.Thread(target=self._push_loop, name="sparklet-session-comm", daemon=True)
             self._thread.start()
@@ -73,7 +123,7 @@ class SessionChannel:
                 comms = list(self._comms)
             if comms:
                 try:
-                    snapshot = self.session.snapshot()
+                    snapshot = with_cell_labels(self.session.snapshot())
                     for comm in comms:
                         comm.send({"type": "update", "snapshot": snapshot})
                 except Exception:
@@ -85,7 +135,16 @@ class SessionChannel:
         action = request.get("action")
         sc = self.session.active_context()
         if action == "snapshot":
-            return {"status": "ok", "snapshot": self.session.snapshot()}
+            return {"status": "ok", "snapshot": with_cell_labels(self.session.snapshot())}
+        if action == "job":
+            job_id = request.get("jobId")
+            if not isinstance(job_id, int) or isinstance(job_id, bool):
+                return {"status": "error", "ename": "ValueError",
+                        "evalue": "job needs an integer jobId, got %r" % (job_id,)}
+            detail = job_detail(self.session.store, job_id)
+            if detail is None:
+                return {"status": "error", "ename": "KeyError", "evalue": "no job %d in this session" % job_id}
+            return dict(detail, status="ok")
         if action in ("cancel_job", "cancel_all"):
             if sc is None:
                 return {"status": "error", "ename": "RuntimeError", "evalue": "there is no active SparkContext"}
@@ -99,7 +158,7 @@ class SessionChannel:
             sc.cancelJob(job_id)
             return {"status": "ok", "jobId": job_id}
         return {"status": "error", "ename": "ValueError",
-                "evalue": "unknown action %r (expected snapshot, cancel_job or cancel_all)" % (action,)}
+                "evalue": "unknown action %r (expected snapshot, job, cancel_job or cancel_all)" % (action,)}
 
     def control_request(self, stream, ident, parent):
         """Handler for the control channel's ``sparklet_request`` (kernel.control_handlers)."""

@@ -81,7 +81,7 @@ class SparkletSession(LoggingConfigurable):
         self.warner.install()
         self.shell.events.register("pre_run_cell", self.pre_run_cell)
         self.shell.events.register("post_run_cell", self.post_run_cell)
-        self.shell.set_custom_exc((Exception,), self.errors)
+        self.shell.set_custom_exc(self.errors.exceptions, self.errors)
         from .magics import SparkMagics
 
         self.shell.register_magics(SparkMagics(self.shell, session=self))

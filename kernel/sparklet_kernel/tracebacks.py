@@ -29,6 +29,15 @@ def is_task_failure(value):
     return isinstance(value, SparkException)
 
 
+def interrupted_an_action(value, tb):
+    """A KeyboardInterrupt that stopped the driver inside the engine (waiting for a job)."""
+    if not isinstance(value, KeyboardInterrupt):
+        return False
+    from sparklet.errors import is_engine_file
+
+    return any(is_engine_file(frame.f_code.co_filename) for frame, _ in traceback.walk_tb(tb))
+
+
 def _executor_frame(remote):
     """(file, line, function) of the deepest frame in the executor traceback text."""
     frames = [m.groupdict() for m in map(_FRAME.match, (remote or "").splitlines()) if m]
@@ -57,6 +66,16 @@ def _source_block(filename, lineno, marker=GREEN + "---->" + RESET):
     return lines
 
 
+def summarize_interrupt(tb):
+    lines = [RED + BOLD + "KeyboardInterrupt" + RESET + ": the running job was cancelled; the SparkContext is "
+             "still usable."]
+    driver = _driver_cell_frame(tb)
+    if driver is not None:
+        lines.append("%sinterrupted in%s %s, line %d:" % (DIM, RESET, file_label(driver[0]), driver[1]))
+        lines.extend(_source_block(driver[0], driver[1]))
+    return lines
+
+
 def summarize(etype, value, tb):
     """The one-screen report as a list of lines (with ANSI colours, as IPython's tracebacks)."""
     name = getattr(value, "exc_type_name", None) if etype.__name__ == "PythonException" else None
@@ -69,9 +88,10 @@ def summarize(etype, value, tb):
         where.append("stage %s" % value.stageId)
     if getattr(value, "partitionId", None) is not None:
         where.append("partition %s" % value.partitionId)
-    if where:
+    notes = getattr(value, "__notes__", None) or []
+    if where and not notes:
         lines.append("in a task of %s" % ", ".join(where))
-    for note in getattr(value, "__notes__", ()) or ():
+    for note in notes:
         lines.append(CYAN + note + RESET)
     frame = _executor_frame(getattr(value, "remoteTraceback", None))
     if frame is not None:
@@ -97,14 +117,22 @@ def full_report(etype, value, tb):
 
 
 class TaskErrorHandler:
-    """IPython custom exception handler (``shell.set_custom_exc``) for task failures; other
-    exceptions get IPython's ordinary traceback."""
+    """IPython custom exception handler (``shell.set_custom_exc``) for task failures and for
+    interrupted actions; other exceptions get IPython's ordinary traceback."""
 
     def __init__(self, on_failure=None):
         self.last = None
         self.on_failure = on_failure
 
+    exceptions = (Exception, KeyboardInterrupt)
+
     def __call__(self, shell, etype, value, tb, tb_offset=None):
+        if interrupted_an_action(value, tb):
+            # IPython's verbose traceback through the engine's frames takes a second or more to
+            # format the first time (it parses their source files); an interrupt must be quick
+            sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb
+            shell._showtraceback(etype, value, summarize_interrupt(tb))
+            return None
         if not is_task_failure(value):
             shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
             return None
