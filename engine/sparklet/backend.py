@@ -31,6 +31,7 @@ class ExecutorHandle:
         self.send_lock = threading.Lock()
         self.pid = None
         self.log_path = None
+        self.kill_reason = None  # why the driver killed it, when it did
 
     @property
     def free_cores(self):
@@ -78,7 +79,9 @@ def launch_executor(handle, init, env_overrides, on_message, on_exit):
         except Exception as e:  # a message that cannot be decoded: the executor is unusable
             reason = "executor sent an unreadable message: %s" % e
         code = handle.process.wait()
-        if code and code < 0:
+        if handle.kill_reason:
+            reason = handle.kill_reason
+        elif code and code < 0:
             reason = "executor process killed by signal %d" % -code
         elif code:
             reason = "executor process exited with code %d" % code
@@ -105,7 +108,9 @@ def stop_executor(handle, timeout=2.0):
         pass
 
 
-def kill_executor(handle):
+def kill_executor(handle, reason):
+    """SIGKILL the executor; ``reason`` is what its ExecutorRemoved event will say."""
+    handle.kill_reason = reason
     try:
         handle.process.kill()
     except ProcessLookupError:

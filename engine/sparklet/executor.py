@@ -116,6 +116,10 @@ class Executor:
         self.stages = {}  # binary key -> (deserialized stage, {aid: accumulator})
         self.running_task = None
         self.kill_requested = None
+        # Kills that arrive before their task starts (still queued, or its stage loading) are
+        # remembered so the task ends as killed the moment it starts.
+        self.kill_lock = threading.Lock()
+        self.killed_early = set()
         self.barrier_replies = queue.SimpleQueue()
 
     def send(self, msg):
@@ -133,9 +137,12 @@ class Executor:
                 if kind == "task":
                     self.tasks.put(msg[1])
                 elif kind == "kill":
-                    if self.running_task == msg[1]:
-                        self.kill_requested = msg[1]
-                        signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
+                    with self.kill_lock:
+                        if self.running_task == msg[1]:
+                            self.kill_requested = msg[1]
+                            signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
+                        else:
+                            self.killed_early.add(msg[1])
                 elif kind == "release_stage":
                     self.tasks.put(("release_stage", msg[1]))
                 elif kind == "remove_rdd":
@@ -221,12 +228,17 @@ class Executor:
         self.stdout.task_id = self.stderr.task_id = task_id
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = self.stdout, self.stderr
-        self.running_task = task_id
+        with self.kill_lock:
+            self.running_task = task_id
+            killed_before_start = task_id in self.killed_early
+            self.killed_early.discard(task_id)
         started = time.monotonic()
         cpu_started = time.thread_time_ns()
         outcome = None
         try:
             try:
+                if killed_before_start:
+                    raise TaskKilledError()
                 (stage, accums) = self.load_stage(task)
                 for accum in accums.values():
                     accum._value = accum.accum_param.zero(accum._value)

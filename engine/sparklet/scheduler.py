@@ -33,6 +33,7 @@ import cloudpickle
 from . import listener as L
 from .errors import (JobCancelledError, PythonException, RemoteTraceback, SparkException, failing_call,
                      format_user_traceback)
+from .backend import kill_executor
 from .rdd import ParallelCollectionRDD, ShuffleDependency, ShuffledRDD, _task_pickling
 from .storagelevel import StorageLevel
 
@@ -669,11 +670,10 @@ class DAGScheduler:
             # User code that ignores the kill (a C extension, a busy loop with signals blocked)
             # costs the executor: replace it rather than leave a core busy for nothing.
             if handle.alive and task_id in handle.running:
-                log.warning("task %d did not stop within %.1fs: killing executor %s", task_id,
-                            self.killTimeout, handle.executor_id)
-                from .backend import kill_executor
-
-                kill_executor(handle)
+                reason = ("task %d did not stop within %.1fs of being killed (spark.task.reaper.killTimeout): "
+                          "executor killed and replaced" % (task_id, self.killTimeout))
+                log.warning("%s", reason)
+                kill_executor(handle, reason)
 
         self._after(self.killTimeout, escalate)
 

@@ -1,0 +1,497 @@
+"""Fault injection against real executor processes: every fault ends in the exact result or the
+documented error, the listener bus reports what happened, and no process is left behind.
+
+Executors are found as the context reports them (``sc.executors``: id, pid, cores) and killed with
+real signals from another thread while slow user functions keep the window open.
+"""
+
+import os
+import signal
+import threading
+import time
+import _thread
+from operator import add
+
+import psutil
+import pytest
+
+from sparklet import SparkConf, SparkContext, TaskContext
+from sparklet.errors import JobCancelledError, SparkException
+from sparklet.listener import SparkListener
+
+
+class Recorder(SparkListener):
+    """Keeps the events the assertions need; callbacks run on the listener bus thread."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.removed = []
+        self.added = []
+        self.submitted = []  # StageInfo of every stage attempt submitted
+        self.task_starts = []
+        self.task_ends = []
+        self.shuffle_stages = set()
+        self.on_task_start = None
+        self.on_task_end = None
+
+    def onExecutorAdded(self, event):
+        with self.lock:
+            self.added.append(event)
+
+    def onExecutorRemoved(self, event):
+        with self.lock:
+            self.removed.append(event)
+
+    def onStageSubmitted(self, event):
+        with self.lock:
+            self.submitted.append(event.stageInfo)
+            if event.stageInfo.isShuffleMap:
+                self.shuffle_stages.add(event.stageInfo.stageId)
+
+    def onTaskStart(self, event):
+        with self.lock:
+            self.task_starts.append(event)
+        if self.on_task_start:
+            self.on_task_start(event)
+
+    def onTaskEnd(self, event):
+        with self.lock:
+            self.task_ends.append(event)
+        if self.on_task_end:
+            self.on_task_end(event)
+
+    def resubmitted(self):
+        return [(s.stageId, s.attemptNumber) for s in self.submitted if s.attemptNumber > 0]
+
+
+@pytest.fixture
+def make_context():
+    """Contexts made by a test, each stopped afterwards; checks that every executor process any of
+    them ever started (replacements included) is gone, and so is the local directory."""
+    made = []
+
+    def make(master="local[2]", **conf):
+        c = SparkConf().setMaster(master).setAppName("faults")
+        c.set("spark.sparklet.console.taskOutput", "false")
+        for k, v in conf.items():
+            c.set(k.replace("_", "."), v)
+        sc = SparkContext(conf=c)
+        rec = Recorder()
+        sc.addSparkListener(rec)
+        made.append((sc, rec))
+        return sc, rec
+
+    yield make
+    for sc, rec in made:
+        sc.stop()
+    for sc, rec in made:
+        pids = {e.executorInfo.pid for e in rec.added}
+        assert_processes_gone(pids)
+        assert not os.path.exists(sc._local_dir), "local dir %s outlived sc.stop()" % sc._local_dir
+
+
+def assert_processes_gone(pids, within=5.0):
+    deadline = time.monotonic() + within
+    alive = set(pids)
+    while alive and time.monotonic() < deadline:
+        alive = {p for p in alive if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE}
+        time.sleep(0.05)
+    assert not alive, "executor processes left behind: %s" % sorted(alive)
+
+
+def wait_executors(sc, n=None, timeout=10.0):
+    """The live executors once ``n`` (default: the core count) have registered."""
+    n = n or sc._cores
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        live = [e for e in sc.executors if e[1] is not None and psutil.pid_exists(e[1])]
+        if len(live) >= n and all(h.ready for h in sc.dagScheduler.executors.values()):
+            return live
+        time.sleep(0.02)
+    raise AssertionError("executors did not register: %s" % sc.executors)
+
+
+def pid_of(sc, executor_id):
+    return dict((e[0], e[1]) for e in sc.executors)[executor_id]
+
+
+def kill_from_thread(condition, action):
+    """Run ``action`` on a separate thread once ``condition()`` holds (polled)."""
+
+    def run():
+        deadline = time.monotonic() + 30
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        action()
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    return t
+
+
+def slow(seconds):
+    def f(x):
+        time.sleep(seconds)
+        return x
+
+    return f
+
+
+# ---- executor loss ----
+
+
+def test_sigkill_during_shuffle_map_stage_recomputes_lost_map_outputs(make_context):
+    sc, rec = make_context()
+    wait_executors(sc)
+    victim = {}
+
+    def first_map_output_written():
+        with rec.lock:
+            done = [e for e in rec.task_ends if e.reason == "Success" and e.taskType == "ShuffleMapTask"]
+        if done:
+            victim["id"] = done[0].taskInfo.executorId
+            return True
+        return False
+
+    killer = kill_from_thread(first_map_output_written,
+                              lambda: os.kill(pid_of(sc, victim["id"]), signal.SIGKILL))
+    data = list(range(120))
+    out = (sc.parallelize(data, 6).map(slow(0.02)).map(lambda x: (x % 7, x))
+           .reduceByKey(add).collect())
+    killer.join()
+    assert sorted(out) == sorted({k: sum(x for x in data if x % 7 == k) for k in range(7)}.items())
+    sc.listenerBus.waitUntilEmpty()
+    assert [e.executorId for e in rec.removed] == [victim["id"]]
+    assert "signal 9" in rec.removed[0].reason
+    # The map output the victim had written is gone: the map stage runs again as attempt 1.
+    assert any(sid in rec.shuffle_stages and attempt == 1 for sid, attempt in rec.resubmitted())
+    assert len(wait_executors(sc)) == 2  # the pool replaced the lost executor
+
+
+def test_sigkill_during_result_stage_resubmits_parent_stage(make_context):
+    sc, rec = make_context()
+    wait_executors(sc)
+    victim = {}
+
+    def result_task_running():
+        with rec.lock:
+            starts = [e for e in rec.task_starts if e.stageId not in rec.shuffle_stages]
+        if starts:
+            victim["id"] = starts[0].taskInfo.executorId
+            time.sleep(0.1)
+            return True
+        return False
+
+    killer = kill_from_thread(result_task_running, lambda: os.kill(pid_of(sc, victim["id"]), signal.SIGKILL))
+    words = ["a", "b", "c", "d", "e", "f"] * 20
+    out = (sc.parallelize(words, 4).map(lambda w: (w, 1)).reduceByKey(add, 4)
+           .map(slow(0.1)).collect())
+    killer.join()
+    assert sorted(out) == [(w, 20) for w in "abcdef"]
+    sc.listenerBus.waitUntilEmpty()
+    assert [e.executorId for e in rec.removed] == [victim["id"]]
+    resubmitted = rec.resubmitted()
+    # Both executors wrote map outputs, so the victim's are recomputed (map stage attempt 1),
+    # then the result stage runs again for the partitions still missing (attempt 1).
+    assert any(sid in rec.shuffle_stages for sid, _ in resubmitted), resubmitted
+    assert any(sid not in rec.shuffle_stages and attempt == 1 for sid, attempt in resubmitted), resubmitted
+    lost = [e for e in rec.task_ends if e.reason.startswith("ExecutorLostFailure")]
+    assert lost and all(e.taskInfo.executorId == victim["id"] for e in lost)
+
+
+def test_sigkill_while_cached_blocks_exist_recomputes_them_from_lineage(make_context):
+    sc, rec = make_context()
+    wait_executors(sc)
+    computed = sc.accumulator(0)
+
+    def count_compute(x):
+        computed.add(1)
+        return x * 3
+
+    cached = sc.parallelize(range(100), 4).map(count_compute).cache()
+    assert cached.count() == 100
+    assert computed.value == 100
+    locations = sc.dagScheduler.call(lambda: {k: set(v) for k, v in sc.dagScheduler.blockLocations.items()})
+    assert sorted(locations) == [(cached.id(), p) for p in range(4)]
+    victim = sorted({ex for where in locations.values() for ex in where})[0]
+    lost = [key for key, where in locations.items() if where == {victim}]
+    pid = pid_of(sc, victim)
+    os.kill(pid, signal.SIGKILL)
+    # A job on the cached RDD with a shuffle: the lost blocks are recomputed from lineage, the
+    # surviving ones are read from the cache.
+    out = cached.map(lambda x: (x % 2, x)).map(slow(0.01)).reduceByKey(add).collect()
+    assert sorted(out) == [(0, sum(3 * x for x in range(100) if (3 * x) % 2 == 0)),
+                           (1, sum(3 * x for x in range(100) if (3 * x) % 2 == 1))]
+    # Only the victim's partitions ran count_compute again; the others were read from the cache.
+    assert computed.value == 100 + 25 * len(lost)
+    assert cached.collect() == [3 * x for x in range(100)]
+    assert computed.value == 100 + 25 * len(lost)
+    sc.listenerBus.waitUntilEmpty()
+    assert [e.executorId for e in rec.removed] == [victim]
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_sigkill_of_cached_block_holder_mid_job_resubmits_stage(make_context):
+    sc, rec = make_context()
+    wait_executors(sc)
+    cached = sc.parallelize(range(60), 6).map(lambda x: (x % 3, x)).cache()
+    assert cached.count() == 60
+    victim = {}
+
+    def map_output_written():
+        with rec.lock:
+            done = [e for e in rec.task_ends if e.reason == "Success" and e.taskType == "ShuffleMapTask"]
+        if done:
+            victim["id"] = done[0].taskInfo.executorId
+            return True
+        return False
+
+    killer = kill_from_thread(map_output_written, lambda: os.kill(pid_of(sc, victim["id"]), signal.SIGKILL))
+    out = cached.map(slow(0.05)).reduceByKey(add).collect()
+    killer.join()
+    assert sorted(out) == [(k, sum(x for x in range(60) if x % 3 == k)) for k in range(3)]
+    sc.listenerBus.waitUntilEmpty()
+    assert [e.executorId for e in rec.removed] == [victim["id"]]
+    assert any(attempt == 1 for _, attempt in rec.resubmitted())
+
+
+# ---- user code that ends or exhausts its process ----
+
+
+def test_os_exit_in_first_attempt_is_survived(make_context):
+    sc, rec = make_context()
+
+    def exit_once(x):
+        if x == 5 and TaskContext.get().attemptNumber() == 0:
+            os._exit(3)
+        return x + 1
+
+    assert sc.parallelize(range(10), 2).map(exit_once).collect() == list(range(1, 11))
+    sc.listenerBus.waitUntilEmpty()
+    assert len(rec.removed) == 1 and "exited with code 3" in rec.removed[0].reason
+
+
+def test_os_exit_every_attempt_fails_with_the_documented_error(make_context):
+    sc, rec = make_context()
+
+    def always_exit(x):
+        os._exit(3)
+
+    with pytest.raises(SparkException) as info:
+        sc.parallelize([1], 1).map(always_exit).collect()
+    message = str(info.value)
+    assert "lost its executor 4 times" in message and "exited with code 3" in message
+    assert "os._exit" in message
+    # The context is usable afterwards, on a full pool.
+    assert sc.parallelize(range(4), 2).sum() == 6
+    assert len(wait_executors(sc)) == 2
+
+
+def test_uncaught_memory_error_is_the_users_exception(make_context):
+    sc, rec = make_context()
+
+    def allocate(x):
+        if x == 3:
+            return bytearray(1 << 46)  # 64 TiB: the allocation really fails
+        return x
+
+    with pytest.raises(MemoryError) as info:
+        sc.parallelize(range(4), 2).map(allocate).collect()
+    assert info.value.partitionId == 1
+    assert "bytearray(1 << 46)" in info.value.remoteTraceback
+    assert sc.parallelize(range(4), 2).map(lambda x: x * 2).collect() == [0, 2, 4, 6]
+    sc.listenerBus.waitUntilEmpty()
+    assert rec.removed == []  # a MemoryError fails the task, not the executor
+
+
+# ---- retries ----
+
+
+def test_task_failing_twice_then_succeeding_under_local_2_3(make_context):
+    sc, rec = make_context("local[2,3]")
+
+    def flaky(x):
+        if x == 7 and TaskContext.get().attemptNumber() < 2:
+            raise ValueError("transient failure %d" % TaskContext.get().attemptNumber())
+        return x * 10
+
+    assert sc.parallelize(range(10), 2).map(flaky).collect() == [x * 10 for x in range(10)]
+    sc.listenerBus.waitUntilEmpty()
+    attempts = sorted(e.taskInfo.attemptNumber for e in rec.task_ends if e.taskInfo.partitionId == 1)
+    assert attempts == [0, 1, 2]
+    failed = [e for e in rec.task_ends if e.reason.startswith("ExceptionFailure")]
+    assert len(failed) == 2 and "transient failure" in failed[0].reason
+
+
+def test_task_failing_always_under_local_2_3_fails_after_three_attempts(make_context):
+    sc, rec = make_context("local[2,3]")
+
+    def bad(x):
+        raise KeyError("missing %d" % x)
+
+    with pytest.raises(KeyError) as info:
+        sc.parallelize([1], 1).map(bad).collect()
+    assert any("failed 3 times" in n for n in info.value.__notes__)
+    sc.listenerBus.waitUntilEmpty()
+    assert len([e for e in rec.task_ends if e.reason.startswith("ExceptionFailure")]) == 3
+
+
+def test_first_failure_fails_the_job_under_local_2(make_context):
+    sc, rec = make_context("local[2]")
+
+    def flaky(x):
+        if TaskContext.get().attemptNumber() == 0:
+            raise ValueError("first attempt fails")
+        return x
+
+    with pytest.raises(ValueError, match="first attempt fails"):
+        sc.parallelize([1, 2], 1).map(flaky).collect()
+    sc.listenerBus.waitUntilEmpty()
+    assert [e.taskInfo.attemptNumber for e in rec.task_ends] == [0]
+
+
+# ---- cancellation ----
+
+
+def long_job(sc, seconds=30):
+    return sc.parallelize(range(4), 2).map(slow(seconds / 2)).collect
+
+
+def assert_pool_usable(sc, rec, cancelled_at):
+    """Every task of the cancelled job ends within a second of the cancellation, and the next job
+    runs normally on a full pool."""
+    stuck = None
+    while time.monotonic() - cancelled_at < 1.0:
+        sc.listenerBus.waitUntilEmpty()
+        with rec.lock:
+            ended = {e.taskInfo.taskId for e in rec.task_ends}
+            stuck = [e for e in rec.task_starts if e.taskInfo.taskId not in ended]
+        if not stuck:
+            break
+        time.sleep(0.02)
+    assert not stuck, "tasks of the cancelled job still running 1 s after the cancellation: %s" % stuck
+    start = time.monotonic()
+    assert sc.parallelize(range(100), 4).map(lambda x: x + 1).sum() == 5050
+    assert time.monotonic() - start < 5
+    assert len(wait_executors(sc)) == 2
+
+
+def test_interrupt_during_30s_job(make_context):
+    sc, rec = make_context()
+    pids = {p for _, p, _ in wait_executors(sc)}
+    started = threading.Event()
+    rec.on_task_start = lambda e: started.set()
+    sent = {}
+
+    def interrupt():
+        started.wait(10)
+        time.sleep(0.3)
+        sent["at"] = time.monotonic()
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+    threading.Thread(target=interrupt, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        long_job(sc)()
+    assert time.monotonic() - sent["at"] < 1.0
+    assert_pool_usable(sc, rec, sent["at"])
+    # The sleeping tasks stopped when killed: the same executors serve on.
+    assert {p for _, p, _ in sc.executors} == pids
+    killed = [e for e in rec.task_ends if e.reason.startswith("TaskKilled")]
+    assert len(killed) == 2
+
+
+def test_interrupt_main_during_job(make_context):
+    sc, rec = make_context()
+    wait_executors(sc)
+    started = threading.Event()
+    rec.on_task_start = lambda e: started.set()
+    sent = {}
+
+    def interrupt():
+        started.wait(10)
+        sent["at"] = time.monotonic()
+        _thread.interrupt_main()
+
+    threading.Thread(target=interrupt, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        long_job(sc)()
+    assert time.monotonic() - sent["at"] < 1.0
+    assert_pool_usable(sc, rec, sent["at"])
+
+
+def test_cancel_job_group_from_another_thread(make_context):
+    sc, rec = make_context()
+    wait_executors(sc)
+    started = threading.Event()
+    rec.on_task_start = lambda e: started.set()
+    sent = {}
+
+    def cancel():
+        started.wait(10)
+        time.sleep(0.2)
+        sent["at"] = time.monotonic()
+        sc.cancelJobGroup("slow-group")
+
+    threading.Thread(target=cancel, daemon=True).start()
+    sc.setJobGroup("slow-group", "thirty seconds of sleep")
+    try:
+        with pytest.raises(JobCancelledError, match="slow-group"):
+            long_job(sc)()
+    finally:
+        sc.clearJobGroup()
+    assert time.monotonic() - sent["at"] < 1.0
+    assert_pool_usable(sc, rec, sent["at"])
+
+
+def test_cancel_all_jobs_stops_a_busy_loop_that_ignores_the_kill(make_context):
+    sc, rec = make_context()
+    before = {p for _, p, _ in wait_executors(sc)}
+    started = threading.Event()
+    rec.on_task_start = lambda e: started.set()
+
+    def spin(x):
+        # Deaf to the kill request: the executor has to be replaced.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+        while True:
+            pass
+
+    def cancel():
+        started.wait(10)
+        time.sleep(0.2)
+        sc.cancelAllJobs()
+
+    threading.Thread(target=cancel, daemon=True).start()
+    t0 = time.monotonic()
+    with pytest.raises(JobCancelledError):
+        sc.parallelize([1], 1).map(spin).collect()
+    assert time.monotonic() - t0 < 5
+    # Within the kill timeout (1 s) plus a start-up, the spinning executor is replaced.
+    deadline = time.monotonic() + 8
+    while time.monotonic() < deadline:
+        now = {p for _, p, _ in sc.executors}
+        if len(now) == 2 and now != before and all(h.ready for h in sc.dagScheduler.executors.values()):
+            break
+        time.sleep(0.05)
+    after = {p for _, p, _ in sc.executors}
+    assert len(after & before) == 1 and len(after) == 2
+    sc.listenerBus.waitUntilEmpty()
+    assert len(rec.removed) == 1 and "did not stop" in rec.removed[0].reason
+    assert sc.parallelize(range(10), 2).sum() == 45
+
+
+# ---- limits ----
+
+
+def test_collect_over_max_result_size_raises_a_clear_error(make_context):
+    sc, rec = make_context(spark_driver_maxResultSize="1m")
+    rdd = sc.parallelize(range(8), 4).map(lambda i: "x" * 400_000)
+    with pytest.raises(SparkException, match="spark.driver.maxResultSize"):
+        rdd.collect()
+    assert rdd.map(len).sum() == 3_200_000  # small results still pass
+
+
+def test_single_task_result_over_max_result_size_is_not_sent(make_context):
+    sc, rec = make_context(spark_driver_maxResultSize="1m")
+    with pytest.raises(SparkException, match="spark.driver.maxResultSize") as info:
+        sc.parallelize([0], 1).map(lambda i: b"y" * 50_000_000).collect()
+    assert "50.0 MiB" in str(info.value) or "47.7 MiB" in str(info.value)
