@@ -14,6 +14,7 @@ import os
 import pickle
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -193,6 +194,7 @@ class SparkContext:
         for path in pyFiles or ():
             self.addPyFile(path)
         atexit.register(_stop_at_exit, weakref.ref(self))
+        _stop_on_sigterm()
 
     # ---- executors ----
 
@@ -479,8 +481,13 @@ class SparkContext:
             return ParallelCollectionRDD(self, [range(start(i), start(i + 1), step) for i in range(numSlices)])
         if not isinstance(c, list):
             c = list(c)
+        # PySpark ships the data in batches and Spark slices the batches, not the elements: cut
+        # at the same batch boundaries so that every partition holds what it holds in PySpark.
         n = len(c)
-        return ParallelCollectionRDD(self, [c[i * n // numSlices:(i + 1) * n // numSlices] for i in range(numSlices)])
+        batch = max(1, min(n // numSlices, self._batchSize or 1024))
+        batches = -(-n // batch)
+        bounds = [i * batches // numSlices * batch for i in range(numSlices + 1)]
+        return ParallelCollectionRDD(self, [c[bounds[i]:bounds[i + 1]] for i in range(numSlices)])
 
     @operation
     def range(self, start, end=None, step=1, numSlices=None):
@@ -751,3 +758,24 @@ def _stop_at_exit(ref):
     sc = ref()
     if sc is not None:
         sc.stop()
+
+
+def _stop_on_sigterm():
+    """SIGTERM ends a Python process without running atexit: unless the application handles
+    SIGTERM itself, stop the active context first (executors, local directory), then die of
+    SIGTERM as the process would have."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return  # the application's own handler (or ours, from an earlier context) stays
+
+    def on_sigterm(signum, frame):
+        try:
+            active = SparkContext._active_spark_context
+            if active is not None:
+                active.stop()
+        finally:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, on_sigterm)

@@ -995,13 +995,18 @@ class RDD:
             rdd = self.coalesce(1) if self.getNumPartitions() > 1 else self
             return rdd.mapPartitions(sort_partition, True)
 
-        # Sample the keys to choose range bounds that give partitions of about equal size.
-        size = self.count()
+        # Range bounds from a sample of the keys, chosen exactly as PySpark chooses them (count,
+        # then sample(False, min(20 * numPartitions / count, 1), seed=1)), but in one pass: each
+        # element's uniform draw does not depend on the fraction, so a partition keeps every key
+        # whose draw is below the largest fraction still possible, and the driver finishes the cut.
+        max_sample_size = numPartitions * 20.0
+        counted = self.mapPartitionsWithIndex(
+            lambda split, it: [_count_and_sample_keys(split, it, max_sample_size)]).collect()
+        size = sum(n for n, _ in counted)
         if not size:
             return self
-        max_sample_size = numPartitions * 20.0
         fraction = min(max_sample_size / max(size, 1), 1.0)
-        samples = sorted(self.sample(False, fraction, 1).map(lambda kv: kv[0]).collect(), key=keyfunc)
+        samples = sorted((k for _, kept in counted for u, k in kept if u < fraction), key=keyfunc)
         bounds = [samples[int(len(samples) * (i + 1) / numPartitions)] for i in range(numPartitions - 1)]
 
         def range_partitioner(k):
@@ -1614,6 +1619,21 @@ class RDD:
 
     def __getnewargs__(self):
         raise rdd_only_on_driver()
+
+
+def _count_and_sample_keys(split, iterator, max_sample_size):
+    sampler = _Sampler(False, 1)
+    sampler._init_random(split)
+    draw = sampler._random.random
+    kept = []
+    n = 0
+    for kv in iterator:
+        n += 1
+        u = draw()
+        if u < max_sample_size / n:  # the fraction is max_sample_size / total, and total >= n
+            kept.append((u, kv[0]))
+    limit = max_sample_size / max(n, 1)
+    return n, [(u, k) for u, k in kept if u < limit]
 
 
 def _to_list(iterator):
