@@ -1,0 +1,160 @@
+/**
+ * The kernel side of these types is documented in kernel/sparklet_kernel/protocol.md; the kernel
+ * owns the state and may add fields, so everything here reads only what it needs.
+ */
+
+export const JOBS_MIME_TYPE = 'application/vnd.sparklet.jobs+json';
+export const SESSION_COMM_TARGET = 'sparklet.session';
+export const CONTROL_REQUEST = 'sparklet_request';
+
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type StageStatus = 'pending' | 'active' | 'complete' | 'failed' | 'skipped';
+
+export interface IStage {
+  stageId: number;
+  attempt: number;
+  name: string;
+  kind: 'shuffleMap' | 'result';
+  status: StageStatus;
+  numTasks: number;
+  completed: number;
+  running: number;
+  failed: number;
+  killed: number;
+  retries: number;
+  submissionTime: number | null;
+  completionTime: number | null;
+  inputRecords: number;
+  inputBytes: number;
+  shuffleReadRecords: number;
+  shuffleReadBytes: number;
+  shuffleWriteRecords: number;
+  shuffleWriteBytes: number;
+  parentIds: number[];
+  failureReason: string | null;
+}
+
+export interface IDagStage {
+  stageId: number;
+  kind: string;
+  skipped: boolean;
+  numTasks: number | null;
+  parentIds: number[];
+  nodes: string[];
+}
+
+export interface IDagNode {
+  key: string;
+  rddId: number;
+  stageId: number;
+  scope: string;
+  name: string;
+  callSite: string;
+  cached: boolean;
+  numPartitions: number | null;
+  parentIds: number[];
+}
+
+export interface IDagEdge {
+  from: string;
+  to: string;
+  kind: 'narrow' | 'shuffle';
+}
+
+export interface IDag {
+  stages: IDagStage[];
+  nodes: IDagNode[];
+  edges: IDagEdge[];
+}
+
+export interface IJob {
+  jobId: number;
+  description: string;
+  callSite: string;
+  groupId: string | null;
+  status: JobStatus;
+  submissionTime: number;
+  completionTime: number | null;
+  durationMs: number;
+  numTasks: number;
+  numCompletedTasks: number;
+  numActiveTasks: number;
+  numFailedTasks: number;
+  numKilledTasks: number;
+  numRetriedTasks: number;
+  numSkippedStages: number;
+  lostExecutors: string[];
+  error: string | null;
+  stages: IStage[];
+  dag?: IDag;
+}
+
+/** The bundle of one cell's jobs (the MIME type's data). */
+export interface ICellJobs {
+  version: number;
+  executionCount: number | null;
+  groupId: string | null;
+  hiddenJobs: number;
+  jobs: IJob[];
+}
+
+export interface IExecutor {
+  executorId: string;
+  host: string;
+  totalCores: number;
+  pid: number;
+  maxMemory: number;
+  addTime: number;
+  removeTime: number | null;
+  removeReason: string | null;
+  isActive: boolean;
+  activeTasks: number;
+  completedTasks: number;
+  failedTasks: number;
+}
+
+export interface ICachedRDD {
+  rddId: number;
+  name: string;
+  storageLevel: string;
+  numCachedPartitions: number;
+  memSize: number;
+  diskSize: number;
+}
+
+export interface ISnapshot {
+  session: {
+    contextActive: boolean;
+    master: string | null;
+    appName: string | null;
+    applicationId: string | null;
+    defaultParallelism: number | null;
+    version: string;
+    [key: string]: unknown;
+  };
+  application: { startTime?: number; endTime?: number | null; [key: string]: unknown };
+  executors: IExecutor[];
+  jobs: IJob[];
+  storage: ICachedRDD[];
+}
+
+/** One task as the timeline draws it: [stageId, partition, attempt, executorId, launch, finish, status]. */
+export type TaskSpan = [number, number, number, string, number, number, string];
+
+export interface IStageDurations {
+  stageId: number;
+  count: number;
+  min: number;
+  p25: number;
+  median: number;
+  p75: number;
+  max: number;
+}
+
+/** The reply to the `job` request: one job with its DAG and task spans. */
+export interface IJobDetail {
+  job: IJob;
+  spans: TaskSpan[];
+  totalTasks: number;
+  durations: IStageDurations[];
+}

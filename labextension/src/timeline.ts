@@ -1,0 +1,97 @@
+/**
+ * A job's event timeline: one lane per executor, one bar per task (colour = stage, red = failed),
+ * with executor add/remove marks, like the "Event Timeline" of Spark's job page. Bars narrower
+ * than a pixel still get one pixel, so a 100,000-task job reads as dense lanes rather than nothing.
+ */
+
+import { IExecutor, IJobDetail } from './protocol';
+import { count, duration, el, svg } from './format';
+
+const PALETTE = ['#4c78a8', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#9d755d', '#bab0ac', '#ff9da6'];
+const LANE_H = 22;
+const LABEL_W = 92;
+const AXIS_H = 22;
+
+export function stageColor(stageId: number, stageIds: number[]): string {
+  return PALETTE[Math.max(0, stageIds.indexOf(stageId)) % PALETTE.length];
+}
+
+function niceStep(spanMs: number, ticks: number): number {
+  const raw = spanMs / ticks;
+  const mag = Math.pow(10, Math.floor(Math.log10(Math.max(raw, 1))));
+  for (const m of [1, 2, 5, 10]) {
+    if (raw <= m * mag) {
+      return m * mag;
+    }
+  }
+  return 10 * mag;
+}
+
+export function renderTimeline(detail: IJobDetail, executors: IExecutor[], width: number, now: number): HTMLElement {
+  const { job, spans } = detail;
+  const start = job.submissionTime;
+  const end = Math.max(job.completionTime ?? now, start + 1, ...spans.map(s => s[5]));
+  const laneIds = executors.map(e => e.executorId);
+  for (const s of spans) {
+    if (!laneIds.includes(s[3])) {
+      laneIds.push(s[3]);
+    }
+  }
+  const lane = new Map(laneIds.map((id, i) => [id, i]));
+  const stageIds = [...new Set(job.stages.map(s => s.stageId))].sort((a, b) => a - b);
+  const w = Math.max(320, width);
+  const plotW = w - LABEL_W - 10;
+  const h = AXIS_H + laneIds.length * LANE_H + 6;
+  const x = (t: number) => LABEL_W + ((t - start) / (end - start)) * plotW;
+  const root = svg('svg', { class: 'sparklet-timeline', width: w, height: h, viewBox: `0 0 ${w} ${h}` });
+  const step = niceStep(end - start, 6);
+  for (let t = 0; t <= end - start; t += step) {
+    root.append(
+      svg('line', { class: 'sparklet-timeline-grid', x1: x(start + t), x2: x(start + t), y1: AXIS_H - 4, y2: h }),
+      svg('text', { class: 'sparklet-timeline-tick', x: x(start + t), y: 12 }, duration(t))
+    );
+  }
+  laneIds.forEach((id, i) => {
+    const y = AXIS_H + i * LANE_H;
+    const ex = executors.find(e => e.executorId === id);
+    root.append(
+      svg('rect', { class: `sparklet-timeline-lane${i % 2 ? ' sparklet-mod-odd' : ''}`, x: 0, y, width: w, height: LANE_H }),
+      svg('text', { class: 'sparklet-timeline-label', x: 6, y: y + 15 }, `executor ${id}`)
+    );
+    if (ex && ex.removeTime && ex.removeTime >= start && ex.removeTime <= end) {
+      root.append(
+        svg('line', { class: 'sparklet-timeline-removed', x1: x(ex.removeTime), x2: x(ex.removeTime), y1: y, y2: y + LANE_H },
+          svg('title', {}, `executor ${id} removed: ${ex.removeReason ?? ''}`))
+      );
+    }
+  });
+  const bars = svg('g', { class: 'sparklet-timeline-tasks' });
+  for (const [stageId, partition, attempt, executorId, launch, finish, status] of spans) {
+    const x0 = x(launch);
+    const bar = svg('rect', {
+      class: `sparklet-timeline-task${status === 'SUCCESS' ? '' : ' sparklet-mod-failed'}`,
+      x: x0,
+      y: AXIS_H + lane.get(executorId)! * LANE_H + 3,
+      width: Math.max(1, x(finish) - x0),
+      height: LANE_H - 6,
+      fill: status === 'SUCCESS' ? stageColor(stageId, stageIds) : '#cf222e'
+    });
+    bar.append(
+      svg('title', {}, `stage ${stageId}, partition ${partition}${attempt ? ` (attempt ${attempt})` : ''}: ${duration(finish - launch)} on executor ${executorId}, ${status.toLowerCase()}`)
+    );
+    bars.append(bar);
+  }
+  root.append(bars);
+  const legend = el('div', 'sparklet-timeline-legend');
+  for (const sid of stageIds) {
+    const swatch = el('span', 'sparklet-swatch');
+    swatch.style.background = stageColor(sid, stageIds);
+    legend.append(el('span', 'sparklet-legend-item', swatch, `stage ${sid}`));
+  }
+  const note =
+    detail.totalTasks > spans.length
+      ? `${count(spans.length)} of ${count(detail.totalTasks)} finished tasks drawn (an even sample)`
+      : `${count(detail.totalTasks)} finished task${detail.totalTasks === 1 ? '' : 's'}`;
+  legend.append(el('span', 'sparklet-note', note));
+  return el('div', 'sparklet-timeline-view', root, legend);
+}
