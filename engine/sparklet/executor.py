@@ -11,9 +11,11 @@ and are kept until the driver releases the stage. What the user's code prints go
 driver tagged with its task, instead of being lost in a worker's console.
 """
 
+import fcntl
 import os
 import pickle
 import queue
+import shutil
 import signal
 import sys
 import threading
@@ -28,7 +30,7 @@ from .blockmanager import BlockStore
 from .errors import extract_user_frames
 from .files import SparkFiles
 from .serializers import dumps_records
-from .shuffle import FetchFailedError, MapStatus, read_reduce_input, write_map_output
+from .shuffle import FetchFailedError, MapStatus, read_reduce_batches, read_reduce_input, write_map_output
 from .taskcontext import BarrierTaskContext, TaskContext
 
 
@@ -107,6 +109,46 @@ class ExecutorEnv:
     def read_shuffle(self, shuffle_id, reduce_id, context):
         return read_reduce_input(shuffle_id, self.shuffle_segments[(shuffle_id, reduce_id)], self.metrics)
 
+    def read_shuffle_batches(self, shuffle_id, reduce_id, context):
+        return read_reduce_batches(shuffle_id, self.shuffle_segments[(shuffle_id, reduce_id)], self.metrics)
+
+
+class ExecutorPresence:
+    """A lock file per live executor under the application's local directory, held (flock) for
+    the life of the process: the kernel drops the lock when the process dies, however it dies, so
+    an executor can tell whether any of its peers is still running."""
+
+    def __init__(self, local_dir, executor_id):
+        self.local_dir = local_dir
+        self.dir = os.path.join(local_dir, "executors")
+        os.makedirs(self.dir, exist_ok=True)
+        self.path = os.path.join(self.dir, "executor-%s.lock" % executor_id)
+        self.fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def remove_local_dir_if_last(self):
+        try:
+            # Executors leaving at the same moment take turns, so exactly one sees itself last.
+            turn = os.open(os.path.join(self.dir, "exit.lock"), os.O_CREAT | os.O_WRONLY, 0o600)
+        except OSError:
+            return  # the directory is already gone
+        fcntl.flock(turn, fcntl.LOCK_EX)
+        os.close(self.fd)
+        for name in os.listdir(self.dir):
+            if name.endswith(".lock") and name != "exit.lock" and os.path.join(self.dir, name) != self.path:
+                try:
+                    fd = os.open(os.path.join(self.dir, name), os.O_WRONLY)
+                except OSError:
+                    continue
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return  # a peer still runs: it will clean up when it leaves
+                finally:
+                    os.close(fd)
+        open("/tmp/exdbg-%d" % os.getpid(), "w").write("rmtree %s\n" % os.listdir(self.dir))
+        shutil.rmtree(self.local_dir, ignore_errors=True)
+
 
 class Executor:
     def __init__(self, conn):
@@ -121,6 +163,8 @@ class Executor:
         self.kill_lock = threading.Lock()
         self.killed_early = set()
         self.barrier_replies = queue.SimpleQueue()
+        self.exit_lock = threading.Lock()
+        self.presence = None
 
     def send(self, msg):
         data = pickle.dumps(msg, pickle.HIGHEST_PROTOCOL)
@@ -155,12 +199,29 @@ class Executor:
                     if msg[1] not in sys.path:
                         sys.path.insert(1, msg[1])
                 elif kind == "stop":
-                    self.tasks.put(None)
-                    return
+                    # The driver removes the application's files itself; a running task's result
+                    # has no one to go to, so there is nothing to wait for.
+                    os._exit(0)
         except (EOFError, OSError):
             pass
-        # The driver is gone: nothing this process holds is of use to anyone.
-        os._exit(0)
+        self.driver_gone()
+
+    def watch_driver(self, driver_pid):
+        # The socket normally tells first; this covers a socket kept open by another process
+        # that inherited it (a subprocess the user's driver code started, say).
+        while os.getppid() == driver_pid:
+            time.sleep(1.0)
+        self.driver_gone()
+
+    def driver_gone(self):
+        """The driver died without stopping us (SIGKILL, a crash): nothing this process holds is
+        of use to anyone. The last executor out removes the application's local directory, which
+        the driver can no longer do."""
+        with self.exit_lock:
+            try:
+                self.presence.remove_local_dir_if_last()
+            finally:
+                os._exit(0)
 
     # -- main thread --
 
@@ -181,7 +242,10 @@ class Executor:
         self.stderr = _TaskOutput(self, "stderr")
         signal.signal(signal.SIGUSR1, self.on_kill_signal)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is for the driver
+        self.presence = ExecutorPresence(init["local_dir"], init["executor_id"])
         threading.Thread(target=self.read_loop, name="executor-reader", daemon=True).start()
+        threading.Thread(target=self.watch_driver, args=(init["driver_pid"],), name="driver-watch",
+                         daemon=True).start()
         self.send(("registered", init["executor_id"], os.getpid()))
         while True:
             item = self.tasks.get()

@@ -84,6 +84,12 @@ def write_map_output(records, partitioner, path, metrics):
 
 def read_reduce_input(shuffleId, segments, metrics):
     """Yield the records of one reduce partition from ``segments``: (mapIndex, path, start, end)."""
+    for _map_index, batch in read_reduce_batches(shuffleId, segments, metrics):
+        yield from batch
+
+
+def read_reduce_batches(shuffleId, segments, metrics):
+    """Yield (mapIndex, batch of records) for one reduce partition, in map order."""
     read = metrics["shuffleReadMetrics"]
     for map_index, path, start, end in segments:
         try:
@@ -98,4 +104,4 @@ def read_reduce_input(shuffleId, segments, metrics):
         while buf.tell() < len(data):
             batch = pickle.load(buf)
             read["recordsRead"] += len(batch)
-            yield from batch
+            yield map_index, batch
