@@ -84,6 +84,16 @@ def test_word_count_dag_has_two_stages_and_reuse_skips_one(kernel):
     assert [s["status"] for s in job["stages"]] == ["skipped", "complete"]
 
 
+def test_job_from_a_thread_the_cell_started_shows_under_that_cell(kernel):
+    km, kc = kernel
+    reply, msgs = execute(kc, "import threading\n"
+                              "t = threading.Thread(target=lambda: sc.parallelize(range(10), 2).count())\n"
+                              "t.start(); t.join()")
+    assert reply["status"] == "ok", reply
+    job = final_state(job_displays(msgs))["jobs"][0]
+    assert job["status"] == "succeeded" and "count at <cell" in job["description"]
+
+
 def test_task_error_fits_one_screen(kernel):
     km, kc = kernel
     reply, msgs = execute(kc, "rdd = sc.parallelize(range(4), 2)\nrdd.map(lambda x: 1/0).collect()")

@@ -20,7 +20,6 @@ import uuid
 
 from . import progress
 from .dag import dag_model
-from .source import rewrite_sites
 
 log = logging.getLogger("sparklet_kernel.live")
 
@@ -189,7 +188,6 @@ class LiveDisplay:
             job = store.job_json(job_id)
             if job is None:
                 continue
-            job["description"] = rewrite_sites(job["description"])
             key = (id(store), job_id, job["status"])
             dag = run.dags.get(key)
             if dag is None:

@@ -12,6 +12,8 @@ from collections import OrderedDict
 
 from sparklet.listener import SparkListener, SparkletTaskOutput, now_ms
 
+from .source import rewrite_sites
+
 #: How many finished jobs the store remembers (older ones are forgotten with their stages and
 #: task spans, so a long session does not grow without bound).
 RETAINED_JOBS = 200
@@ -382,8 +384,8 @@ class SessionStore(SparkListener):
             live = [s for s in stages if s["status"] != "skipped"]
             return {
                 "jobId": job.jobId,
-                "description": job.description,
-                "callSite": job.callSite,
+                "description": rewrite_sites(job.description),
+                "callSite": rewrite_sites(job.callSite),
                 "groupId": job.groupId,
                 "status": job.status,
                 "submissionTime": job.submissionTime,
