@@ -1118,7 +1118,7 @@ class RDD:
         >>> sc.parallelize([2, 3, 4]).count()
         3
         """
-        return self.mapPartitions(lambda it: [sum(1 for _ in it)]).sum()
+        return self.mapPartitions(_count_partition).sum()
 
     @operation
     def countApprox(self, timeout, confidence=0.95):
@@ -1634,6 +1634,18 @@ def _count_and_sample_keys(split, iterator, max_sample_size):
             kept.append((u, kv[0]))
     limit = max_sample_size / max(n, 1)
     return n, [(u, k) for u, k in kept if u < limit]
+
+
+_SIZED_ITERATORS = (type(iter([])), type(iter(())), type(iter(range(0))))
+
+
+def _count_partition(iterator):
+    if type(iterator) in _SIZED_ITERATORS:  # a cached block or a range: its length is known
+        return [operator.length_hint(iterator)]
+    n = 0
+    for n, _ in enumerate(iterator, 1):
+        pass
+    return [n]
 
 
 def _to_list(iterator):

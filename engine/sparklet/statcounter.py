@@ -6,6 +6,11 @@ import math
 __all__ = ["StatCounter"]
 
 
+def _as_float(x):
+    # PySpark's max/min go through numpy.maximum/minimum, which give floats for int input.
+    return float(x) if isinstance(x, int) else x
+
+
 class StatCounter:
     """Statistics of a stream of numbers, merged pairwise (Chan et al.'s parallel variance).
 
@@ -20,16 +25,28 @@ class StatCounter:
         self.m2 = 0.0  # sum of squared deviations from the mean
         self.maxValue = float("-inf")
         self.minValue = float("inf")
-        for v in values or ():
-            self.merge(v)
+        if values is not None:
+            self._merge_all(values)
+
+    def _merge_all(self, values):
+        # merge() for each value, with the state in locals: the same arithmetic in the same order
+        # (so the same floating-point results), several times faster than a call per value.
+        n, mu, m2, mx, mn = self.n, self.mu, self.m2, self.maxValue, self.minValue
+        for v in values:
+            delta = v - mu
+            n += 1
+            mu += delta / n
+            m2 += delta * (v - mu)
+            if v > mx:
+                mx = v
+            if v < mn:
+                mn = v
+            if v != v:  # NaN wins, as with numpy.maximum/minimum (what PySpark uses)
+                mx = mn = v
+        self.n, self.mu, self.m2, self.maxValue, self.minValue = n, mu, m2, _as_float(mx), _as_float(mn)
 
     def merge(self, value):
-        delta = value - self.mu
-        self.n += 1
-        self.mu += delta / self.n
-        self.m2 += delta * (value - self.mu)
-        self.maxValue = max(self.maxValue, value)
-        self.minValue = min(self.minValue, value)
+        self._merge_all((value,))
         return self
 
     def mergeStats(self, other):
