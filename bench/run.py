@@ -7,6 +7,7 @@ machine's load during the suite affects all columns alike.
 
 import argparse
 import importlib.util
+import json
 import math
 import os
 import re
@@ -17,7 +18,7 @@ import time
 
 from bench import datasets, report
 from bench.measure import run_child
-from bench.workloads import FULL_SIZES, IMPLEMENTATIONS, SMOKE_SIZES, WORKLOADS
+from bench.workloads import BY_NAME, FULL_SIZES, IMPLEMENTATIONS, SMOKE_SIZES, WORKLOADS
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 README_START = "<!-- results:start -->"
@@ -45,12 +46,16 @@ def parse_args(argv):
                         help="where to write the Markdown report (default bench/results.md)")
     parser.add_argument("--readme", action="store_true",
                         help="also replace the results section of bench/README.md")
+    parser.add_argument("--from-json", metavar="PATH",
+                        help="render the report from a previous run's reports.json, without "
+                             "measuring")
     parser.add_argument("--log-dir", help="where children's output goes (default: a new "
                                           "temporary directory)")
     for key, default in FULL_SIZES.items():
         parser.add_argument("--" + key.replace("_", "-"), type=int, dest=key,
                             help=f"default {default:,} (smoke {SMOKE_SIZES[key]:,})")
     args = parser.parse_args(argv)
+    args.argv = argv
     impls = [i for i in args.impls.split(",") if i]
     names = [w for w in args.workloads.split(",") if w]
     unknown = [i for i in impls if i not in IMPLEMENTATIONS]
@@ -136,6 +141,27 @@ def update_readme(text):
 
 def main(argv=None):
     args, impls, names = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.from_json:
+        with open(args.from_json) as f:
+            saved = json.load(f)
+        cells = {(name, impl): report.Cell(BY_NAME[name], impl, reports)
+                 for name, impl, reports in saved["cells"]}
+    else:
+        saved = measure_all(args, impls, names)
+        cells = saved.pop("cell_objects")
+    text = report.render(cells, saved["params"], saved["runs"], saved["impls"], saved["label"],
+                         saved["load_before"])
+    text += f"\nSuite wall time {saved['wall_seconds']:.0f} s. Command: `{saved['command']}`.\n"
+    print(text)
+    with open(args.out, "w") as f:
+        f.write(text)
+    if args.readme:
+        update_readme(text)
+    return 0 if all(c.ok for c in cells.values()) else 1
+
+
+def measure_all(args, impls, names):
+    """Run the suite; returns what the report needs, also saved as JSON in the log directory."""
     params = sizes_from(args)
     runs = args.runs or (1 if args.smoke else 5)
     timeout = args.timeout or (300 if args.smoke else 1800)
@@ -149,13 +175,15 @@ def main(argv=None):
     started = time.perf_counter()
     cells = run_suite(params, impls, names, runs, timeout, log_dir,
                       on_progress=lambda m: print(m, file=sys.stderr, flush=True))
-    label = "smoke sizes" if args.smoke else "full sizes"
-    text = report.render(cells, params, runs, impls, label, load_before)
-    text += f"\nSuite wall time {time.perf_counter() - started:.0f} s. Command: `python -m bench " \
-            f"{' '.join(sys.argv[1:] if argv is None else argv)}`.\n"
-    print(text)
-    with open(args.out, "w") as f:
-        f.write(text)
-    if args.readme:
-        update_readme(text)
-    return 0 if all(c.ok for c in cells.values()) else 1
+    saved = {
+        "params": params, "runs": runs, "impls": impls,
+        "label": "smoke sizes" if args.smoke else "full sizes",
+        "load_before": load_before, "wall_seconds": time.perf_counter() - started,
+        "command": "python -m bench " + " ".join(args.argv),
+        "cells": [[name, impl, cell.reports] for (name, impl), cell in cells.items()],
+    }
+    raw_path = os.path.join(log_dir, "reports.json")
+    with open(raw_path, "w") as f:
+        json.dump(saved, f)
+    print(f"raw reports: {raw_path} (re-render with --from-json)", file=sys.stderr)
+    return dict(saved, cell_objects=cells)
