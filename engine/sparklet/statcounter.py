@@ -11,6 +11,14 @@ def _as_float(x):
     return float(x) if isinstance(x, int) else x
 
 
+def _nan_max(a, b):
+    return a if a != a else b if b != b or b > a else a
+
+
+def _nan_min(a, b):
+    return a if a != a else b if b != b or b < a else a
+
+
 class StatCounter:
     """Statistics of a stream of numbers, merged pairwise (Chan et al.'s parallel variance).
 
@@ -65,8 +73,8 @@ class StatCounter:
                 self.mu = other.mu - (delta * self.n) / (self.n + other.n)
             else:
                 self.mu = (self.mu * self.n + other.mu * other.n) / (self.n + other.n)
-            self.maxValue = max(self.maxValue, other.maxValue)
-            self.minValue = min(self.minValue, other.minValue)
+            self.maxValue = _nan_max(self.maxValue, other.maxValue)
+            self.minValue = _nan_min(self.minValue, other.minValue)
             self.m2 += other.m2 + (delta * delta * self.n * other.n) / (self.n + other.n)
             self.n += other.n
         return self
