@@ -76,7 +76,7 @@ def job_displays(msgs):
     out = []
     for m in msgs:
         if m["msg_type"] in ("display_data", "update_display_data") and JOBS_MIME in m["content"]["data"]:
-            out.append((m["msg_type"], m["content"]["transient"]["display_id"], m["content"]["data"], m))
+            out.append((m["msg_type"], m["content"].get("transient", {}).get("display_id"), m["content"]["data"], m))
     return out
 
 

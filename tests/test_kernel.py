@@ -268,3 +268,11 @@ def test_load_ext_gives_a_stock_ipython_kernel_the_same_session(tmp_path):
         assert job["status"] == "succeeded"
         kc.control_channel.send(kc.session.msg("sparklet_request", {"action": "snapshot"}))
         assert kc.control_channel.get_msg(timeout=5)["content"]["snapshot"]["jobs"]
+
+
+def test_alias_off_gives_real_pyspark(tmp_path):
+    with running_kernel(tmp_path, env={"SPARKLET_PYSPARK_ALIAS": "0"}) as (km, kc):
+        reply, msgs = execute(kc, "import pyspark, sparklet\npyspark is sparklet, 'sparklet' in pyspark.__file__")
+        assert result_text(msgs) == "(False, False)"
+        reply, msgs = execute(kc, "type(sc).__module__, sc.parallelize(range(10)).sum()")
+        assert result_text(msgs) == "('sparklet.context', 45)"

@@ -19,6 +19,9 @@ def load_ipython_extension(ipython):
     session = SparkletSession(shell=ipython, kernel=kernel, parent=ipython)
     session.start()
     ipython.sparklet_session = session
+    # %load_ext runs inside a cell whose pre-run hook has already fired: give that cell its job
+    # group and display now, so `sc` and its jobs work on the next line of the same cell
+    session.pre_run_cell()
     if kernel is not None:
         from .panel import SessionChannel
 

@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 from sparklet.listener import SparkListener, SparkletTaskOutput, now_ms
 
-from .source import rewrite_sites
+from .source import rewrite_sites, short_site
 
 #: How many finished jobs the store remembers (older ones are forgotten with their stages and
 #: task spans, so a long session does not grow without bound).
@@ -349,7 +349,8 @@ class SessionStore(SparkListener):
         for stage in self.stages.values():
             for r in stage.rddInfos:
                 if r["id"] == entry["rddId"]:
-                    entry["name"] = "%s at %s" % (r["scope"], r["callSite"]) if r["callSite"] else r["scope"]
+                    site = short_site(r["callSite"])
+                    entry["name"] = "%s at %s" % (r["scope"], site) if site else r["scope"]
                     return
 
     def _forget_old_jobs(self):
