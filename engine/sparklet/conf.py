@@ -2,6 +2,9 @@
 
 __all__ = ["SparkConf"]
 
+# spark.* defaults of this process, as Spark keeps them in JVM system properties.
+system_properties = {}
+
 
 class SparkConf:
     """Configuration for a Spark application, set as key-value pairs.
@@ -18,14 +21,9 @@ class SparkConf:
     def __init__(self, loadDefaults=True, _jvm=None, _jconf=None):
         self._conf = {}
         if loadDefaults:
-            import os
-
-            for key, value in os.environ.items():
-                # SPARK_CONF_spark_executor_memory=1g style overrides are not Spark's; Spark reads
-                # spark-defaults.conf, which has no place here. Only the master URL has a standard
-                # environment variable.
-                if key == "MASTER":
-                    self._conf.setdefault("spark.master", value)
+            # What Spark reads from JVM system properties: values given to sparklet-submit
+            # (--master, --conf ...) and SparkContext.setSystemProperty.
+            self._conf.update(system_properties)
 
     def set(self, key, value):
         self._conf[str(key)] = str(value)

@@ -25,7 +25,7 @@ from . import accumulators, listener as L
 from .accumulators import Accumulator, default_param_for
 from .backend import ExecutorHandle, launch_executor, stop_executor
 from .broadcast import Broadcast
-from .conf import SparkConf, parse_bytes, parse_duration_seconds
+from .conf import SparkConf, parse_bytes, parse_duration_seconds, system_properties
 from .errors import JobCancelledError, context_only_on_driver
 from .files import SparkFiles
 from .rdd import ParallelCollectionRDD, RDD, UnionRDD, PartitionerAwareUnionRDD, current_scope, operation, user_call_site
@@ -101,7 +101,6 @@ class SparkContext:
     _active_spark_context = None
     _lock = threading.RLock()
     _next_accum_id = 0
-    _system_properties = {}
 
     def __init__(self, master=None, appName=None, sparkHome=None, pyFiles=None, environment=None,
                  batchSize=0, serializer=CPickleSerializer(), conf=None, gateway=None, jsc=None,
@@ -118,8 +117,6 @@ class SparkContext:
 
     def _do_init(self, master, appName, sparkHome, pyFiles, environment, batchSize, serializer, conf):
         self._conf = SparkConf()
-        for k, v in SparkContext._system_properties.items():
-            self._conf.set(k, v)
         if conf is not None:
             for k, v in conf.getAll():
                 self._conf.set(k, v)
@@ -312,7 +309,8 @@ class SparkContext:
 
     @classmethod
     def setSystemProperty(cls, key, value):
-        cls._system_properties[key] = value
+        """Set a default that every SparkConf created afterwards starts with."""
+        system_properties[key] = str(value)
 
     def setLogLevel(self, logLevel):
         """Set the engine's log level: ALL, DEBUG, ERROR, FATAL, INFO, OFF, TRACE, WARN."""

@@ -1,0 +1,33 @@
+"""sparklet-submit runs a PySpark-style script with spark-submit's options as SparkConf defaults."""
+
+import subprocess
+import sys
+import textwrap
+
+
+def run_submit(tmp_path, *args):
+    return subprocess.run([sys.executable, "-m", "sparklet.submit", *args], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+
+
+def test_options_become_conf_defaults_and_arguments_reach_the_script(tmp_path):
+    script = tmp_path / "job.py"
+    script.write_text(textwrap.dedent("""
+        import sys
+        from sparklet import SparkConf, SparkContext
+        sc = SparkContext(conf=SparkConf())
+        print(sc.master, sc.appName, sc.getConf().get("spark.executor.memory"), sys.argv[1:])
+        print(sc.parallelize(range(10), 2).map(lambda x: x * x).sum())
+        sc.stop()
+    """))
+    result = run_submit(tmp_path, "--master", "local[2]", "--name", "squares", "--conf",
+                        "spark.executor.memory=512m", str(script), "one", "two")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["local[2] squares 512m ['one', 'two']", "285"]
+
+
+def test_bad_conf_and_missing_script_are_usage_errors(tmp_path):
+    bad = run_submit(tmp_path, "--conf", "novalue", "job.py")
+    assert bad.returncode == 2 and "--conf takes KEY=VALUE, got 'novalue'" in bad.stderr
+    missing = run_submit(tmp_path, "nowhere.py")
+    assert missing.returncode == 2 and "no such script: nowhere.py" in missing.stderr
