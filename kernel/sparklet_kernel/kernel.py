@@ -3,11 +3,15 @@
 from ipykernel.ipkernel import IPythonKernel
 
 from . import __version__
+from .config import SessionDefaults
 from .panel import SessionChannel
 from .session import SparkletSession
 
 
-class SparkletKernel(IPythonKernel):
+class SparkletKernel(IPythonKernel, SessionDefaults):
+    """``c.SparkletKernel.backend / .master / .conf`` in a Jupyter config file set the session's
+    defaults (see config.py)."""
+
     implementation = "sparklet"
     implementation_version = __version__
     banner = "Sparklet %s: Apache Spark's RDD API in pure Python; `sc` is ready." % __version__

@@ -15,7 +15,6 @@ import threading
 import time
 
 from .dag import dag_model
-from .source import rewrite_sites
 
 log = logging.getLogger("sparklet_kernel.panel")
 
@@ -25,27 +24,12 @@ COMM_TARGET = "sparklet.session"
 MAX_TIMELINE_SPANS = 2000
 
 
-def with_cell_labels(snapshot):
-    """The snapshot with notebook cell file names shown as ``<cell N>`` (as the cell displays do)."""
-    for job in snapshot["jobs"]:
-        job["description"] = rewrite_sites(job["description"])
-        job["callSite"] = rewrite_sites(job["callSite"])
-        for stage in job["stages"]:
-            stage["name"] = rewrite_sites(stage["name"])
-    for entry in snapshot["storage"]:
-        entry["name"] = rewrite_sites(entry["name"])
-    return snapshot
-
-
 def job_detail(store, job_id):
     """One job with its DAG, its task spans (sampled past MAX_TIMELINE_SPANS) and per-stage task
     duration quartiles, for the panel's job view; None if the store does not know the job."""
     job = store.job_json(job_id) if store is not None else None
     if job is None:
         return None
-    job["description"] = rewrite_sites(job["description"])
-    for stage in job["stages"]:
-        stage["name"] = rewrite_sites(stage["name"])
     skipped = [s["stageId"] for s in job["stages"] if s["status"] == "skipped"]
     job["dag"] = dag_model(store.job_stage_infos(job_id), skipped)
     spans = store.task_spans(job_id)
@@ -93,7 +77,7 @@ class SessionChannel:
             self._comms.append(comm)
         comm.on_msg(lambda msg: self._on_msg(comm, msg))
         comm.on_close(lambda msg: self._on_close(comm))
-        comm.send({"type": "snapshot", "snapshot": with_cell_labels(self.session.snapshot())})
+        comm.send({"type": "snapshot", "snapshot": self.session.snapshot()})
         if self._thread is None:
             self._thread = threading.Thread(target=self._push_loop, name="sparklet-session-comm", daemon=True)
             self._thread.start()
@@ -123,7 +107,7 @@ class SessionChannel:
                 comms = list(self._comms)
             if comms:
                 try:
-                    snapshot = with_cell_labels(self.session.snapshot())
+                    snapshot = self.session.snapshot()
                     for comm in comms:
                         comm.send({"type": "update", "snapshot": snapshot})
                 except Exception:
@@ -135,7 +119,7 @@ class SessionChannel:
         action = request.get("action")
         sc = self.session.active_context()
         if action == "snapshot":
-            return {"status": "ok", "snapshot": with_cell_labels(self.session.snapshot())}
+            return {"status": "ok", "snapshot": self.session.snapshot()}
         if action == "job":
             job_id = request.get("jobId")
             if not isinstance(job_id, int) or isinstance(job_id, bool):

@@ -67,6 +67,8 @@ class SparkletSession(LoggingConfigurable):
         self.errors = TaskErrorHandler(on_failure=self._flush_current_cell)
         self.alias = PySparkAlias()
         self.warner = None
+        self.backend = None  # a PySparkBackend while `sc` is Apache Spark's (config.start_context)
+        self.settings = None  # what the context was created with (see config.py)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self):
@@ -76,6 +78,9 @@ class SparkletSession(LoggingConfigurable):
         import sparklet
 
         self.context_class = sparklet.SparkContext
+        # tasks' prints are shown under the cell; the engine's echo to the process's own stdout
+        # would reach the notebook a second time (ipykernel forwards fd 1) untagged
+        sparklet.SparkContext.setSystemProperty("spark.sparklet.console.taskOutput", "false")
         self._patch_context_class(sparklet.SparkContext)
         self.warner = GlobalWriteWarning(sparklet.RDD)
         self.warner.install()
@@ -85,6 +90,9 @@ class SparkletSession(LoggingConfigurable):
         from .magics import SparkMagics
 
         self.shell.register_magics(SparkMagics(self.shell, session=self))
+        from .sparkmagic import SessionMagics
+
+        self.shell.register_magics(SessionMagics(self.shell, session=self))
         active = self.active_context()
         if active is not None:
             self._adopt(active, None)
@@ -98,7 +106,9 @@ class SparkletSession(LoggingConfigurable):
 
     def _create_default(self):
         try:
-            self.default_context = self.context_class(master=self.master, appName=self.app_name)
+            from .config import default_settings, start_context
+
+            start_context(self, default_settings(self))
         except BaseException as e:  # shown to the user by the first cell
             self.startup_error = e
         finally:
@@ -167,9 +177,12 @@ class SparkletSession(LoggingConfigurable):
         return described
 
     def _adopt(self, sc, replaced):
-        store = SessionStore(sc)
-        sc.addSparkListener(store)
-        store.backfill(sc)
+        if self.backend is not None:
+            store = self.backend.observe(sc)
+        else:
+            store = SessionStore(sc)
+            sc.addSparkListener(store)
+            store.backfill(sc)
         self.live.watch(store)
         previous = self.store
         self.store = store
@@ -213,8 +226,13 @@ class SparkletSession(LoggingConfigurable):
                 sc.cancelJobGroup(run.group_id)
             if (sc.getLocalProperty(GROUP_KEY) or "").startswith(GROUP_PREFIX):
                 sc.setLocalProperty(GROUP_KEY, None)
-            sc.listenerBus.waitUntilEmpty(2.0)
+        self._sync_store(sc)
         self.live.end_cell(run)
+
+    def _sync_store(self, sc):
+        # only a live context's bus delivers: a stopped one's marker would never arrive
+        if sc is not None and self.store is not None and self.store.context is sc:
+            self.store.sync()
 
     def _flush_current_cell(self):
         """Before a task error is printed, bring the cell's job table up to date above it."""
@@ -222,7 +240,7 @@ class SparkletSession(LoggingConfigurable):
         sc = self.active_context()
         if run is None or sc is None:
             return
-        sc.listenerBus.waitUntilEmpty(2.0)
+        self._sync_store(sc)
         self.live.flush(run)
 
     # -- what the lab panel reads --------------------------------------------------------------

@@ -10,7 +10,7 @@ the schema documented in ``protocol.md``.
 import threading
 from collections import OrderedDict
 
-from sparklet.listener import SparkListener, SparkletTaskOutput, now_ms
+from sparklet.listener import SparkListener, SparkListenerEvent, SparkletTaskOutput, now_ms
 
 from .source import rewrite_sites, short_site
 
@@ -51,7 +51,7 @@ class StageRecord:
         return {
             "stageId": self.stageId,
             "attempt": self.attemptNumber,
-            "name": self.name,
+            "name": rewrite_sites(self.name),
             "kind": "shuffleMap" if self.isShuffleMap else "result",
             "status": self.status,
             "numTasks": self.numTasks,
@@ -115,6 +115,15 @@ def rdd_info_json(r):
         "storageLevel": str(level) if level is not None else "",
         "cached": cached,
     }
+
+
+class DeliveryMarker(SparkListenerEvent):
+    """Posted by `SessionStore.sync`; the bus delivers in order, so its arrival means that every
+    event posted before it has been delivered too (other listeners ignore it, as Spark's do with
+    events they do not know)."""
+
+    def __init__(self):
+        self.delivered = threading.Event()
 
 
 class SessionStore(SparkListener):
@@ -341,6 +350,18 @@ class SessionStore(SparkListener):
     def onOtherEvent(self, event):
         if isinstance(event, SparkletTaskOutput):
             self._notify("output", event)
+        elif isinstance(event, DeliveryMarker):
+            event.delivered.set()
+
+    def sync(self, timeout=2.0):
+        """Wait until the events the context posted so far have reached this store. Unlike
+        ``listenerBus.waitUntilEmpty`` this does not wait for events that keep arriving from jobs
+        running in the background."""
+        if self.context is None:
+            return True
+        marker = DeliveryMarker()
+        self.context.listenerBus.post(marker)
+        return marker.delivered.wait(timeout)
 
     # -- reading -------------------------------------------------------------------------------
     def _name_cached_rdd(self, entry):

@@ -1,0 +1,306 @@
+"""Session magics with sparkmagic's names and options: ``%%configure``, ``%%info``, ``%%logs``,
+``%%cleanup``, ``%%delete``, ``%%local`` and ``%%help``.
+
+sparkmagic drives remote Livy sessions; here the session is the kernel's own SparkContext, on the
+local engine or on Apache Spark (``"backend": "pyspark"``). The option syntax is sparkmagic's
+(``%%configure -f`` with a JSON cell, ``%%cleanup -f``, ``%%delete -f``), so notebooks and
+instructors' habits carry over. Each magic works as a line magic too (``%info``).
+"""
+
+import argparse
+import ast
+import os
+import shlex
+import time
+from collections import deque
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class
+
+from . import config
+from .progress import human_bytes, human_ms
+
+#: lines of each executor log that %%logs shows by default
+LOG_LINES = 50
+
+HELP = [
+    ("%%configure [-f]", '{"name": ..., "conf": {...}, "executorMemory": "2g", "numExecutors": 2, '
+                         '"master": "local[2]", "backend": "sparklet"|"pyspark"}: recreate the session\'s '
+                         'SparkContext (-f: even if it has run jobs)'),
+    ("%%info", "the session: backend, master, application id, executors, uptime, jobs, cached RDDs"),
+    ("%%logs [-n N]", "the executors' logs (last N lines each) and what tasks printed"),
+    ("%%cleanup -f", "stop the SparkContext and free its executors and files"),
+    ("%%delete -f", "the same as %%cleanup -f (sparkmagic's name for deleting one session)"),
+    ("%%local", "run the cell without the Spark job displays"),
+    ("%%help", "this list"),
+    ("%spark jobs", "table of the session's jobs and stages"),
+    ("%spark dag RDD", "the DAG a job on RDD would run, drawn before running it"),
+    ("%spark timeline [JOB]", "task timeline of a job (local engine only)"),
+    ("%spark traceback", "full driver and executor tracebacks of the last task failure"),
+    ("%spark output [-n N]", "what tasks printed"),
+    ("%spark progress on|off|text", "the live job display under cells"),
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError("%s: %s\n%s" % (self.prog, message, self.format_usage().strip()))
+
+    def exit(self, status=0, message=None):
+        if message:
+            raise UsageError(message)
+        raise _HelpShown(self.format_help())
+
+
+class _HelpShown(Exception):
+    pass
+
+
+def _parser(name, description, force=False, lines=False):
+    p = _Parser(prog="%%" + name, description=description, add_help=True)
+    if force:
+        p.add_argument("-f", "--force", action="store_true", help="do it even if the context has run jobs")
+    if lines:
+        p.add_argument("-n", type=int, default=LOG_LINES, metavar="N",
+                       help="lines of each executor log to show (default %d)" % LOG_LINES)
+    return p
+
+
+def _parse(parser, line):
+    try:
+        words = shlex.split(line)
+    except ValueError as e:
+        raise UsageError("%s: %s" % (parser.prog, e)) from None
+    return parser.parse_args(words)
+
+
+def _tail(path, n):
+    """(last n lines, total line count) of a text file."""
+    with open(path, "r", errors="replace") as f:
+        total = 0
+        last = deque(maxlen=n)
+        for line in f:
+            total += 1
+            last.append(line.rstrip("\n"))
+    return list(last), total
+
+
+@magics_class
+class SessionMagics(Magics):
+    def __init__(self, shell, session):
+        super().__init__(shell)
+        self.session = session
+
+    def _run(self, name, description, line, cell, body, force=False, lines=False):
+        parser = _parser(name, description, force=force, lines=lines)
+        try:
+            args = _parse(parser, line)
+        except _HelpShown as shown:
+            print(shown.args[0])
+            return None
+        if not body and cell is not None and cell.strip():
+            raise UsageError("%%%%%s takes no cell body (got %d line%s); put the code in another cell"
+                             % (name, len(cell.strip().splitlines()), "" if len(cell.strip().splitlines()) == 1 else "s"))
+        return args
+
+    # -- %%configure -----------------------------------------------------------------------------
+    @line_cell_magic
+    def configure(self, line, cell=None):
+        """%%configure [-f] {JSON}: recreate the session's SparkContext with sparkmagic's session keys
+        (name, conf, driverMemory, executorMemory, executorCores, numExecutors, jars, pyFiles, files,
+        archives, queue) plus master and backend ("sparklet" or "pyspark")."""
+        args = self._run("configure", self.configure.__doc__, line, cell, body=True, force=True)
+        if args is None:
+            return
+        try:
+            settings = config.parse_session_json(cell or "")
+        except config.ConfigurationError as e:
+            raise UsageError(str(e)) from None
+        session = self.session
+        session.wait_ready()
+        store = session.store
+        active = session.active_context()
+        if active is not None and store is not None and store.job_ids() and not args.force:
+            raise UsageError("%%configure: the SparkContext has already run %d job%s; to recreate it with the "
+                             "new configuration (losing its cached RDDs and shuffle files), use %%%%configure -f"
+                             % (len(store.job_ids()), "" if len(store.job_ids()) == 1 else "s"))
+        started = time.monotonic()
+        try:
+            sc, retired = config.start_context(session, settings)
+        except config.ConfigurationError as e:
+            raise UsageError(str(e)) from None
+        self.shell.user_ns["sc"] = sc
+        print("Sparklet: %s%s (ready in %.1f s)." % (
+            "stopped the previous %s; started " % retired if retired else "started ",
+            config.describe_session(session, sc), time.monotonic() - started))
+
+    # -- %%info ----------------------------------------------------------------------------------
+    @line_cell_magic
+    def info(self, line, cell=None):
+        """%%info: the session's backend, master, application id, executors (cores, memory), uptime,
+        jobs run and cached RDDs."""
+        if self._run("info", self.info.__doc__, line, cell, body=False) is None:
+            return
+        session = self.session
+        session.wait_ready()
+        sc = session.active_context()
+        backend = session.backend.name if session.backend is not None else "sparklet"
+        if sc is None:
+            print("No SparkContext in this session (backend %s); %%%%configure starts one." % backend)
+            return
+        settings = getattr(session, "settings", None)
+        uptime = time.time() * 1000 - sc.startTime
+        store = session.store
+        job_ids = store.job_ids() if store is not None else []
+        lines = [
+            "Backend:        %s" % backend,
+            "Master:         %s" % sc.master,
+            "Application:    %s (%s)" % (sc.appName, sc.applicationId),
+            "Uptime:         %s" % human_ms(uptime),
+            "Jobs run:       %d" % ((max(job_ids) + 1) if job_ids else 0),
+        ]
+        if settings and settings["conf"]:
+            lines.append("Configured:     %s" % ", ".join("%s=%s" % kv for kv in sorted(settings["conf"].items())))
+        executors = self._executors(sc)
+        lines.append("Executors:      %d" % len(executors))
+        for ex in executors:
+            lines.append("  executor %-8s cores %-3s memory %-10s %s" % (
+                ex["id"], ex["cores"], human_bytes(ex["memory"]) if ex["memory"] else "-", ex["detail"]))
+        cached = self._cached(sc)
+        lines.append("Cached RDDs:    %d" % len(cached))
+        for rdd in cached:
+            lines.append("  RDD %-4d %-32s %d/%d partitions, %s in memory, %s on disk (%s)" % (
+                rdd["id"], rdd["name"][:32], rdd["cachedPartitions"], rdd["numPartitions"],
+                human_bytes(rdd["memSize"]), human_bytes(rdd["diskSize"]), rdd["storageLevel"]))
+        print("\n".join(lines))
+
+    def _executors(self, sc):
+        if self.session.backend is not None:
+            return self.session.backend.executors(sc)
+        store = self.session.store
+        known = store.snapshot()["executors"] if store is not None else []
+        memory = {e["executorId"]: e["maxMemory"] for e in known}
+        return [{"id": eid, "cores": cores, "memory": memory.get(eid, 0), "detail": "pid %s" % pid}
+                for eid, pid, cores in sc.executors]
+
+    def _cached(self, sc):
+        if self.session.backend is not None:
+            return self.session.backend.cached_rdds(sc)
+        store = self.session.store
+        out = []
+        for entry in (store.snapshot()["storage"] if store is not None else []):
+            rdd = sc._persisted_rdds.get(entry["rddId"])
+            out.append({"id": entry["rddId"], "name": entry["name"] or "rdd", "storageLevel": entry["storageLevel"],
+                        "cachedPartitions": entry["numCachedPartitions"],
+                        "numPartitions": rdd.getNumPartitions() if rdd is not None else entry["numCachedPartitions"],
+                        "memSize": entry["memSize"], "diskSize": entry["diskSize"]})
+        return out
+
+    # -- %%logs ----------------------------------------------------------------------------------
+    @line_cell_magic
+    def logs(self, line, cell=None):
+        """%%logs [-n N]: each executor's log (its last N lines) and the task output of this session."""
+        args = self._run("logs", self.logs.__doc__, line, cell, body=False, lines=True)
+        if args is None:
+            return
+        if args.n < 0:
+            raise UsageError("%%logs: -n must be 0 or more, got %d" % args.n)
+        session = self.session
+        session.wait_ready()
+        sc = session.active_context()
+        if sc is None:
+            print("No SparkContext in this session; no executor logs.")
+        elif session.backend is not None:
+            print(session.backend.logs_note(sc))
+        else:
+            for handle in sorted(sc.dagScheduler.executors.values(), key=lambda h: int(h.executor_id)):
+                path = handle.log_path
+                if not path or not os.path.exists(path):
+                    print("Executor %s: no log file" % handle.executor_id)
+                    continue
+                shown, total = _tail(path, args.n)
+                print("Executor %s (pid %s, %s): %s" % (
+                    handle.executor_id, handle.pid, path,
+                    "empty" if total == 0 else "last %d of %d lines" % (len(shown), total) if len(shown) < total
+                    else "%d line%s" % (total, "" if total == 1 else "s")))
+                for text in shown:
+                    print("  " + text)
+        log = list(session.live.task_log)
+        if not log:
+            print("Task output: none in this session.")
+            return
+        shown = log[-args.n:] if args.n else []
+        print("Task output: %s" % ("last %d of %d lines" % (len(shown), len(log)) if len(shown) < len(log)
+                                   else "%d line%s" % (len(log), "" if len(log) == 1 else "s")))
+        for stage, part, stream, text in shown:
+            print("  [stage %d, partition %d%s] %s" % (stage, part, ", stderr" if stream == "stderr" else "", text))
+
+    # -- %%cleanup / %%delete --------------------------------------------------------------------
+    @line_cell_magic
+    def cleanup(self, line, cell=None):
+        """%%cleanup -f: stop the session's SparkContext and free its executors and files."""
+        self._stop("cleanup", self.cleanup.__doc__, line, cell)
+
+    @line_cell_magic
+    def delete(self, line, cell=None):
+        """%%delete -f: stop the session's SparkContext (sparkmagic deletes a Livy session with it)."""
+        self._stop("delete", self.delete.__doc__, line, cell)
+
+    def _stop(self, name, description, line, cell):
+        args = self._run(name, description, line, cell, body=False, force=True)
+        if args is None:
+            return
+        if not args.force:
+            raise UsageError("%%%%%s stops the SparkContext and loses its cached data: run %%%%%s -f to confirm"
+                             % (name, name))
+        session = self.session
+        session.wait_ready()
+        sc = session.active_context()
+        if sc is None:
+            print("No SparkContext to stop.")
+            return
+        retired = session._retire_active_context()
+        if self.shell.user_ns.get("sc") is sc:
+            del self.shell.user_ns["sc"]
+        session.default_context = None
+        print("Sparklet: stopped %s; its executors and files are gone. %%%%configure starts a new one." % retired)
+
+    # -- %%local ---------------------------------------------------------------------------------
+    @line_cell_magic
+    def local(self, line, cell=None):
+        """%%local: run the cell without the Spark job displays (jobs still run, nothing is drawn)."""
+        if self._run("local", self.local.__doc__, line, None, body=True) is None:
+            return None
+        if not cell or not cell.strip():
+            raise UsageError("%%local needs code in the cell below the magic")
+        live = self.session.live
+        mode = live.mode
+        live.mode = "off"
+
+        def restore(result=None):
+            # after the session's own post-run hook has published (nothing, in "off" mode)
+            self.shell.events.unregister("post_run_cell", restore)
+            live.mode = mode
+
+        self.shell.events.register("post_run_cell", restore)
+        return self._execute(self.shell.transform_cell(cell))
+
+    def _execute(self, source):
+        tree = ast.parse(source, filename="<%%local>")
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        ns = self.shell.user_ns
+        exec(compile(tree, "<%%local>", "exec"), ns)
+        if last is not None:
+            return eval(compile(ast.Expression(last.value), "<%%local>", "eval"), ns)
+        return None
+
+    # -- %%help ----------------------------------------------------------------------------------
+    @line_cell_magic
+    def help(self, line, cell=None):
+        """%%help: the list of session magics."""
+        if self._run("help", self.help.__doc__, line, cell, body=False) is None:
+            return
+        width = max(len(name) for name, _ in HELP)
+        print("Sparklet session magics (each also has --help):")
+        for name, text in HELP:
+            print("  %-*s  %s" % (width, name, text))
