@@ -6,6 +6,8 @@ real signals from another thread while slow user functions keep the window open.
 """
 
 import os
+import pickle
+import re
 import signal
 import threading
 import time
@@ -492,6 +494,62 @@ def test_collect_over_max_result_size_raises_a_clear_error(make_context):
 
 def test_single_task_result_over_max_result_size_is_not_sent(make_context):
     sc, rec = make_context(spark_driver_maxResultSize="1m")
-    with pytest.raises(SparkException, match="spark.driver.maxResultSize") as info:
+    with pytest.raises(SparkException, match=r"spark.driver.maxResultSize \(1.0 MiB\)") as info:
         sc.parallelize([0], 1).map(lambda i: b"y" * 50_000_000).collect()
-    assert "50.0 MiB" in str(info.value) or "47.7 MiB" in str(info.value)
+    assert "(47.7 MiB)" in str(info.value)
+    sc.listenerBus.waitUntilEmpty()
+    # The executor refused to send it: the driver never held the 50 MB.
+    [end] = rec.task_ends
+    size = re.fullmatch(r"TaskResultLost\(result of (\d+) bytes over spark.driver.maxResultSize\)", end.reason)
+    assert size and 50_000_000 < int(size.group(1)) < 50_000_100
+
+
+class Connection:
+    def __init__(self):
+        self.settings = {"timeout": 3, "lock": threading.Lock()}
+
+
+def test_unpicklable_closure_names_the_object_and_its_path(make_context):
+    sc, rec = make_context()
+    conn = Connection()
+
+    def lookup(x):
+        return conn.settings["timeout"] * x
+
+    with pytest.raises(pickle.PicklingError) as info:
+        sc.parallelize([1, 2]).map(lookup).collect()
+    message = str(info.value)
+    line = lookup.__code__.co_firstlineno
+    assert "cannot pickle '_thread.lock' object" in message
+    assert ("lookup (at %s:%d) -> closure variable 'conn' (a test_faults.Connection) -> .settings (a dict) "
+            "-> ['lock'] (a _thread.lock)" % (__file__, line)) in message
+    assert sc.parallelize([1, 2]).map(lambda x: x).collect() == [1, 2]
+
+
+def test_unpicklable_task_result_names_the_record_and_attribute(make_context):
+    sc, rec = make_context()
+    with pytest.raises(pickle.PicklingError) as info:
+        sc.parallelize([1, 2], 1).map(lambda x: Connection() if x == 2 else x).collect()
+    assert ("the partition's records (a list) -> [1] (a test_faults.Connection) -> .settings (a dict) "
+            "-> ['lock'] (a _thread.lock)") in str(info.value)
+
+
+def test_executor_over_its_memory_limit_is_reported_as_such(make_context):
+    sc, rec = make_context("local[2,2]", spark_executor_memory="200m")
+
+    def hog(x):
+        if x == 1:
+            block = b"x" * (400 << 20)
+            time.sleep(3)  # held long enough to be seen, however the machine is loaded
+            return len(block)
+        return x
+
+    with pytest.raises(SparkException) as info:
+        sc.parallelize(range(4), 2).map(hog).collect()
+    message = str(info.value)
+    assert "Task 0 of stage 0 failed 2 times" in message
+    assert "exceeded its memory limit" in message and "spark.executor.memory (200 MiB)" in message
+    sc.listenerBus.waitUntilEmpty()
+    assert len(rec.removed) == 2 and all("exceeded its memory limit" in e.reason for e in rec.removed)
+    # Small tasks run on under the same limit, on replaced executors.
+    assert sc.parallelize(range(4), 2).sum() == 6

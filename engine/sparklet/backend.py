@@ -32,6 +32,7 @@ class ExecutorHandle:
         self.pid = None
         self.log_path = None
         self.kill_reason = None  # why the driver killed it, when it did
+        self.memory_exceeded = False  # killed for passing spark.executor.memory
 
     @property
     def free_cores(self):

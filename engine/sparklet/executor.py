@@ -29,7 +29,7 @@ from . import accumulators, broadcast
 from .blockmanager import BlockStore
 from .errors import extract_user_frames
 from .files import SparkFiles
-from .serializers import dumps_records
+from .serializers import dumps_records, unpicklable_path
 from .shuffle import FetchFailedError, MapStatus, read_reduce_batches, read_reduce_input, write_map_output
 from .taskcontext import BarrierTaskContext, TaskContext
 
@@ -37,6 +37,12 @@ from .taskcontext import BarrierTaskContext, TaskContext
 class TaskKilledError(BaseException):
     """Raised inside a running task when the driver kills it (BaseException: user code that
     catches Exception must not swallow it)."""
+
+
+class ResultTooLarge(Exception):
+    def __init__(self, size):
+        super().__init__(size)
+        self.size = size
 
 
 def _new_metrics():
@@ -146,8 +152,13 @@ class ExecutorPresence:
                     return  # a peer still runs: it will clean up when it leaves
                 finally:
                     os.close(fd)
-        open("/tmp/exdbg-%d" % os.getpid(), "w").write("rmtree %s\n" % os.listdir(self.dir))
-        shutil.rmtree(self.local_dir, ignore_errors=True)
+        # Another process may still be deleting in the same tree (a driver that died halfway
+        # through its own stop()): entries can vanish under us, so go round until it is gone.
+        for _ in range(20):
+            shutil.rmtree(self.local_dir, ignore_errors=True)
+            if not os.path.exists(self.local_dir):
+                break
+            time.sleep(0.05)
 
 
 class Executor:
@@ -311,8 +322,17 @@ class Executor:
                 if task["kind"] == "result":
                     rdd, func = stage
                     result = list(func(rdd.iterator(task["partition"], tc)))
-                    payload = dumps_records(result)
+                    try:
+                        payload = dumps_records(result)
+                    except Exception as e:
+                        raise pickle.PicklingError("The result of task %d cannot be pickled (%s: %s); what cannot be: %s" % (
+                            task["partition"], type(e).__name__, e,
+                            unpicklable_path(result, "the partition's records"))) from None
                     metrics["resultSize"] = len(payload)
+                    limit = task.get("maxResultSize")
+                    if limit and len(payload) > limit:
+                        # Too big for the driver: say so without sending it.
+                        raise ResultTooLarge(len(payload))
                 else:
                     rdd, dep = stage
                     path = os.path.join(self.env.shuffle_dir, "shuffle_%d_%d_%d.data" % (
@@ -336,6 +356,8 @@ class Executor:
                 TaskContext._setTaskContext(None)
         except TaskKilledError:
             outcome = ("killed", None, None)
+        except ResultTooLarge as e:
+            outcome = ("result_too_large", e.size, None)
         except FetchFailedError as e:
             outcome = ("fetch_failed", (e.shuffleId, e.mapIndex, str(e)), None)
         except BaseException as e:  # the user's error, whatever it is, fails this task only

@@ -23,6 +23,7 @@ published on the listener bus; observers never read this object's fields.
 import heapq
 import itertools
 import logging
+import os
 import pickle
 import queue
 import threading
@@ -34,13 +35,19 @@ from . import listener as L
 from .errors import (JobCancelledError, PythonException, RemoteTraceback, SparkException, failing_call,
                      format_user_traceback)
 from .backend import kill_executor
+from .conf import parse_bytes
 from .rdd import ParallelCollectionRDD, ShuffleDependency, ShuffledRDD, _task_pickling
+from .serializers import unpicklable_path
 from .storagelevel import StorageLevel
 
 log = logging.getLogger("sparklet.scheduler")
 
 # Give up on a partition after this many lost executors while running it, however they died.
 MAX_EXECUTOR_LOSSES_PER_TASK = 4
+
+# How often executors' resident memory is compared with spark.executor.memory (when it is set).
+MEMORY_POLL_SECONDS = 0.2
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 class Stage:
@@ -179,6 +186,12 @@ class DAGScheduler:
         self.tasks = {}  # taskId -> Task, while running
         self.timers = []
         self.stopped = False
+        # Enforced only when the application sets it: like PySpark's Python workers, executors
+        # are otherwise bounded by the machine alone.
+        self.executorMemoryLimit = (parse_bytes(sc._conf.get("spark.executor.memory"))
+                                    if sc._conf.contains("spark.executor.memory") else None)
+        if self.executorMemoryLimit:
+            self._after(MEMORY_POLL_SECONDS, self._check_executor_memory)
         self.thread = threading.Thread(target=self._loop, name="dag-scheduler-event-loop", daemon=True)
         self.thread.start()
 
@@ -380,9 +393,12 @@ class DAGScheduler:
         try:
             binary = self._serialize_stage(stage, result_job)
         except Exception as e:
-            self._abort_stage(stage, e if isinstance(e, (pickle.PicklingError, RuntimeError)) else
-                              pickle.PicklingError("Could not serialize the functions of stage %d: %s: %s"
-                                                   % (stage.id, type(e).__name__, e)))
+            if isinstance(e, RuntimeError) and not isinstance(e, RecursionError):
+                error = e  # an RDD or the SparkContext used inside a task: already explained
+            else:
+                error = pickle.PicklingError("Could not serialize the functions of stage %d (%s): %s: %s%s" % (
+                    stage.id, stage.name, type(e).__name__, e, self._unpicklable_part(stage, result_job)))
+            self._abort_stage(stage, error)
             return
         self.bus.post(L.SparkListenerStageSubmitted(stage.info, dict(properties)))
         task_set = TaskSet(stage, stage.attempt, partitions, binary, (first_job, stage.id), properties, result_job)
@@ -398,6 +414,24 @@ class DAGScheduler:
         try:
             payload = (stage.rdd, stage.shuffleDep) if stage.isShuffleMap else (stage.rdd, job.func)
             return cloudpickle.dumps(payload, pickle.HIGHEST_PROTOCOL)
+        finally:
+            _task_pickling.rdd_ids = None
+
+    def _unpicklable_part(self, stage, job):
+        """A clause naming the path to what in the stage's functions cannot be pickled, or ''."""
+        _task_pickling.rdd_ids = {r._id for r in stage.rdds}
+        try:
+            for rdd in stage.rdds:
+                for name, value in vars(rdd).items():
+                    if callable(value) and not isinstance(value, type):
+                        path = unpicklable_path(value, "%s at %s" % (rdd.scope, rdd.callSite))
+                        if path:
+                            return "; what cannot be pickled: " + path
+            func = stage.shuffleDep if stage.isShuffleMap else job.func
+            path = unpicklable_path(func, "the job's function")
+            return "; what cannot be pickled: " + path if path else ""
+        except Exception:  # the explanation must never hide the error it explains
+            return ""
         finally:
             _task_pickling.rdd_ids = None
 
@@ -475,6 +509,7 @@ class DAGScheduler:
             "attemptNumber": task.attemptNumber, "kind": "map" if stage.isShuffleMap else "result",
             "binaryKey": ts.binaryKey, "binary": None, "slices": slices, "segments": segments,
             "properties": ts.properties, "barrier": stage.isBarrier, "numTasks": stage.numTasks,
+            "maxResultSize": self.maxResultSize,
         }
         if ts.binaryKey not in handle.stages_shipped:
             msg["binary"] = ts.binary
@@ -533,6 +568,12 @@ class DAGScheduler:
             self._post_task_end(ts, task, task_type, "TaskKilled(killed by the driver)", task_metrics)
             if not ts.zombie:
                 ts.pending.append(task.partition)
+        elif status == "result_too_large":
+            task.info.failed = True
+            self._post_task_end(ts, task, task_type, "TaskResultLost(result of %d bytes over "
+                                "spark.driver.maxResultSize)" % payload, task_metrics)
+            if not ts.zombie and ts.job is not None and ts.job.jobId in self.jobs:
+                self._abort_stage(ts.stage, self._result_size_error(ts.job, ts.job.resultBytes + payload))
         elif status == "fetch_failed":
             task.info.failed = True
             shuffle_id, map_index, message = payload
@@ -566,17 +607,19 @@ class DAGScheduler:
                 return
             job.resultBytes += len(payload)
             if self.maxResultSize and job.resultBytes > self.maxResultSize:
-                self._abort_stage(stage, SparkException(
-                    "Job aborted: total size of serialized results of %d tasks (%.1f MiB) is bigger than "
-                    "spark.driver.maxResultSize (%.1f MiB): collect less (take(), sample(), aggregate "
-                    "on the executors) or raise the limit" % (job.numFinished + 1, job.resultBytes / 2 ** 20,
-                                                              self.maxResultSize / 2 ** 20)))
+                self._abort_stage(stage, self._result_size_error(job, job.resultBytes))
                 return
             job.results[task.index] = payload
             job.finished[task.index] = True
             job.numFinished += 1
         if not ts.remaining and not ts.zombie:
             self._complete_stage(ts)
+
+    def _result_size_error(self, job, total):
+        return SparkException(
+            "Job aborted: total size of serialized results of %d tasks (%.1f MiB) is bigger than "
+            "spark.driver.maxResultSize (%.1f MiB): collect less (take(), sample(), aggregate "
+            "on the executors) or raise the limit" % (job.numFinished + 1, total / 2 ** 20, self.maxResultSize / 2 ** 20))
 
     def _complete_stage(self, ts):
         stage = ts.stage
@@ -776,6 +819,19 @@ class DAGScheduler:
             self._post_task_end(ts, task, task_type, "ExecutorLostFailure(%s)" % reason, L.TaskMetrics())
             if ts.zombie:
                 continue
+            if handle.memory_exceeded:
+                # The task's own memory use ended the executor: a failure of the task, retried
+                # like any other (local[K,F]), not an accident to resubmit for free.
+                failures = ts.failures.get(task.partition, 0) + 1
+                ts.failures[task.partition] = failures
+                if failures >= self.maxTaskFailures:
+                    self._abort_stage(ts.stage, SparkException(
+                        "Task %d of stage %d failed %d time%s: %s. Use less memory per task (more, smaller "
+                        "partitions) or raise spark.executor.memory." % (
+                            task.partition, ts.stage.id, failures, "" if failures == 1 else "s", reason)))
+                else:
+                    ts.pending.append(task.partition)
+                continue
             losses = ts.executorLosses.get(task.partition, 0) + 1
             ts.executorLosses[task.partition] = losses
             if losses >= MAX_EXECUTOR_LOSSES_PER_TASK:
@@ -805,6 +861,28 @@ class DAGScheduler:
                     if jobs:
                         self._submit_stage(ts.stage, next((j for j in jobs if j.finalStage is ts.stage), jobs[0]))
         self.sc._replace_executor(handle)
+
+    def _check_executor_memory(self):
+        """Kill an executor whose resident memory passed spark.executor.memory, as a cluster
+        manager kills a container over its limit. Polling the RSS from the driver (rather than an
+        address-space rlimit in the executor) counts what C extensions allocate and does not
+        break libraries that reserve large virtual ranges up front."""
+        if self.stopped:
+            return
+        for handle in list(self.executors.values()):
+            if not handle.alive or handle.pid is None or handle.kill_reason:
+                continue
+            try:
+                with open("/proc/%d/statm" % handle.pid) as f:
+                    rss = int(f.read().split()[1]) * _PAGE_SIZE
+            except (OSError, ValueError, IndexError):
+                continue
+            if rss > self.executorMemoryLimit:
+                handle.memory_exceeded = True
+                kill_executor(handle, "executor %s exceeded its memory limit: %.0f MiB resident, more than "
+                                      "spark.executor.memory (%.0f MiB)" % (
+                                          handle.executor_id, rss / 2 ** 20, self.executorMemoryLimit / 2 ** 20))
+        self._after(MEMORY_POLL_SECONDS, self._check_executor_memory)
 
     def _on_cancel(self, predicate, reason):
         for job in list(self.jobs.values()):

@@ -6,7 +6,9 @@ or using them directly, keeps working.
 """
 
 import marshal
+import os
 import pickle
+import types
 
 import cloudpickle
 
@@ -61,3 +63,109 @@ def dumps_records(records):
         return pickle.dumps(records, pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, AttributeError, TypeError):
         return cloudpickle.dumps(records, pickle.HIGHEST_PROTOCOL)
+
+
+def unpicklable_path(obj, root="the object"):
+    """Where inside ``obj`` pickling fails, as a readable path, e.g. ``<lambda> (at nb.py:3) ->
+    closure variable 'h' (a Holder) -> .conn (a dict) -> ['lock'] (a _thread.lock)``; None when
+    ``obj`` pickles. Walks the parts cloudpickle would pickle (a function's closure cells,
+    globals and defaults; an object's ``__reduce_ex__`` state and arguments; containers' items)
+    and follows the first part that fails on its own, down to the innermost one."""
+    budget = [300]  # dumps attempts: the walk is for error messages and must stay cheap
+
+    def fails(o):
+        budget[0] -= 1
+        try:
+            cloudpickle.dumps(o, pickle.HIGHEST_PROTOCOL)
+            return False
+        except RecursionError:
+            return False
+        except Exception:
+            return True
+
+    def describe(o):
+        if isinstance(o, types.FunctionType):
+            code = o.__code__
+            return "%s (at %s:%d)" % (o.__qualname__, code.co_filename, code.co_firstlineno)
+        t = type(o)
+        name = t.__qualname__ if t.__module__ in ("builtins", "__main__") else "%s.%s" % (t.__module__, t.__qualname__)
+        return "(a %s)" % name
+
+    def parts(o):
+        if isinstance(o, types.FunctionType):
+            code = o.__code__
+            for name, cell in zip(code.co_freevars, o.__closure__ or ()):
+                try:
+                    yield "closure variable %r" % name, cell.cell_contents
+                except ValueError:
+                    pass
+            for name in _global_names(code):
+                if name in o.__globals__:
+                    yield "global %r" % name, o.__globals__[name]
+            for i, value in enumerate(o.__defaults__ or ()):
+                yield "default argument %d" % i, value
+            for name, value in (o.__kwdefaults__ or {}).items():
+                yield "default argument %r" % name, value
+        elif isinstance(o, types.MethodType):
+            yield ".__self__", o.__self__
+            yield ".__func__", o.__func__
+        elif isinstance(o, dict):
+            for k, v in o.items():
+                yield "[%r]" % (k,), v
+        elif isinstance(o, (list, tuple, set, frozenset)):
+            for i, v in enumerate(o):
+                yield "[%d]" % i, v
+        else:
+            try:
+                reduced = o.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+            except Exception:
+                return  # this object itself refuses to be pickled
+            if not isinstance(reduced, tuple):
+                return
+            args = reduced[1] if len(reduced) > 1 else ()
+            state = reduced[2] if len(reduced) > 2 else None
+            if isinstance(state, tuple) and len(state) == 2:  # (__dict__, __slots__ values)
+                state = {**(state[0] or {}), **(state[1] or {})}
+            if isinstance(state, dict):
+                for k, v in state.items():
+                    yield ".%s" % k, v
+            elif state is not None:
+                yield "state", state
+            for i, v in enumerate(args or ()):
+                if not isinstance(v, type):
+                    yield "argument %d" % i, v
+
+    if not fails(obj):
+        return None
+    def is_engine_wrapper(o):
+        return isinstance(o, types.FunctionType) and _is_engine_code(o.__code__)
+
+    # The engine's own wrappers around the user's functions are walked through but not named.
+    via_engine = is_engine_wrapper(obj)
+    path, seen = [root if via_engine else root + " " + describe(obj)], set()
+    while budget[0] > 0 and id(obj) not in seen:
+        seen.add(id(obj))
+        for label, part in parts(obj):
+            if budget[0] <= 0:
+                break
+            if fails(part):
+                if not is_engine_wrapper(part):
+                    path.append(describe(part) if via_engine else "%s %s" % (label, describe(part)))
+                via_engine = is_engine_wrapper(part)
+                obj = part
+                break
+        else:
+            break
+    return " -> ".join(path)
+
+
+def _is_engine_code(code):
+    return os.path.abspath(code.co_filename).startswith(os.path.dirname(os.path.abspath(__file__)) + os.sep)
+
+
+def _global_names(code):
+    names = list(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names.extend(_global_names(const))
+    return names
