@@ -181,6 +181,20 @@ def test_spark_magics(kernel):
     assert reply["status"] == "error" and "invalid choice" in reply["evalue"]
 
 
+def test_spark_progress_modes(kernel):
+    km, kc = kernel
+    execute(kc, "%spark progress text")
+    reply, msgs = execute(kc, "sc.parallelize(range(4)).sum()")
+    data = [m["content"]["data"] for m in msgs if m["msg_type"] in ("display_data", "update_display_data")]
+    assert data and all(list(d) == ["text/plain"] for d in data)
+    execute(kc, "%spark progress off")
+    reply, msgs = execute(kc, "sc.parallelize(range(4)).sum()")
+    assert not [m for m in msgs if m["msg_type"] in ("display_data", "update_display_data")]
+    reply, msgs = execute(kc, "%spark progress loud")
+    assert reply["status"] == "error" and "invalid choice" in reply["evalue"]
+    execute(kc, "%spark progress on")
+
+
 def test_control_request_snapshot_and_cancel_while_a_cell_runs(kernel):
     km, kc = kernel
     msg_id = kc.execute("import time\nsc.parallelize(range(40), 2).map(lambda x: time.sleep(0.3) or x).count()")

@@ -46,7 +46,6 @@ class CellRun:
         self.last_publish = 0.0
         self.output_lines = []  # (stageId, partitionId, stream, line)
         self.output_hidden = 0
-        self.silent = False  # %%local: the cell's jobs run without displays
 
 
 class KernelPublisher:
@@ -200,7 +199,7 @@ class LiveDisplay:
                 "groupId": run.group_id, "hiddenJobs": len(pairs) - len(shown), "jobs": jobs}
 
     def _publish(self, run, final=False):
-        if self.mode == "off" or run.silent:
+        if self.mode == "off":
             run.dirty = run.output_dirty = False
             return
         with self._publish_lock:
