@@ -10,6 +10,7 @@ import pytest
 
 from sparklet import SparkConf, SparkContext, SparkFiles, StorageLevel
 from sparklet.blockmanager import estimate_size
+from sparklet.context import EXECUTOR_RESERVED_MEMORY
 from sparklet.listener import SparkListener
 
 ROWS = 4000
@@ -70,7 +71,7 @@ def small_sc(tmp_path):
     """One executor whose storage memory holds two of the three test RDDs (2 partitions each)."""
     per_rdd = 2 * one_partition_size()
     storage = int(per_rdd * 2.5)
-    memory = int(storage / 0.6)
+    memory = EXECUTOR_RESERVED_MEMORY + int(storage / 0.6)
     conf = (SparkConf().setMaster("local[1]").setAppName("storage-tests")
             .set("spark.executor.memory", "%db" % memory)
             .set("spark.local.dir", str(tmp_path / "local")))

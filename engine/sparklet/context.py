@@ -40,6 +40,9 @@ log = logging.getLogger("sparklet")
 # The Spark API level this engine follows (what ``sc.version`` reports).
 SPARK_VERSION = "4.0.0"
 
+# Resident memory of an idle executor process, kept out of its storage and execution memory.
+EXECUTOR_RESERVED_MEMORY = 32 << 20
+
 _LOCAL_MASTER = re.compile(r"^local(?:\[(\*|\d+)(?:\s*,\s*(\d+))?\])?$")
 
 
@@ -154,7 +157,9 @@ class SparkContext:
         self._conf.set("spark.app.id", self._app_id)
         self._executor_memory = parse_bytes(self._conf.get("spark.executor.memory", "1g"))
         memory_fraction = float(self._conf.get("spark.memory.fraction", "0.6"))
-        self._storage_memory = int(self._executor_memory * memory_fraction)
+        # Spark's unified memory is a fraction of the heap minus its reserved memory; an executor's
+        # reserve is the interpreter itself (about 23 MiB resident before any task runs).
+        self._storage_memory = int(max(self._executor_memory - EXECUTOR_RESERVED_MEMORY, 0) * memory_fraction)
         self._thread_local = threading.local()
         self._next_rdd_id = 0
         self._next_shuffle_id = 0

@@ -31,6 +31,7 @@ from .errors import SparkException, rdd_only_on_driver
 from .partitioner import Partitioner, portable_hash
 from .resultiterable import ResultIterable
 from .serializers import dumps_records
+from .shuffle import combine_by_key, sort_records
 from .statcounter import StatCounter
 from .storagelevel import StorageLevel
 
@@ -223,25 +224,15 @@ class Aggregator:
 
 
 def _combine_values(agg, iterator):
-    combiners = {}
-    create, merge = agg.createCombiner, agg.mergeValue
-    for k, v in iterator:
-        if k in combiners:
-            combiners[k] = merge(combiners[k], v)
-        else:
-            combiners[k] = create(v)
-    return iter(combiners.items())
+    return combine_by_key(iterator, agg.createCombiner, agg.mergeValue, agg.mergeCombiners)
 
 
 def _merge_combiners(agg, iterator):
-    combiners = {}
-    merge = agg.mergeCombiners
-    for k, c in iterator:
-        if k in combiners:
-            combiners[k] = merge(combiners[k], c)
-        else:
-            combiners[k] = c
-    return iter(combiners.items())
+    return combine_by_key(iterator, _identity, agg.mergeCombiners, agg.mergeCombiners)
+
+
+def _identity(x):
+    return x
 
 
 class BoundedFloat(float):
@@ -989,7 +980,7 @@ class RDD:
             numPartitions = self._defaultReducePartitions()
 
         def sort_partition(iterator):
-            return iter(sorted(iterator, key=lambda kv: keyfunc(kv[0]), reverse=not ascending))
+            return sort_records(iterator, key=lambda kv: keyfunc(kv[0]), reverse=not ascending)
 
         if numPartitions == 1:
             rdd = self.coalesce(1) if self.getNumPartitions() > 1 else self
@@ -1038,7 +1029,7 @@ class RDD:
             numPartitions = self._defaultReducePartitions()
 
         def sort_partition(iterator):
-            return iter(sorted(iterator, key=lambda kv: keyfunc(kv[0]), reverse=not ascending))
+            return sort_records(iterator, key=lambda kv: keyfunc(kv[0]), reverse=not ascending)
 
         return self.partitionBy(numPartitions, partitionFunc).mapPartitions(sort_partition, True)
 

@@ -8,14 +8,28 @@ A reduce task reads, from every map output, just the byte range of its partition
 Files live in a directory per executor under the application's local dir, so an executor's shuffle
 output is lost with the executor, as in Spark without an external shuffle service, and the
 scheduler recomputes it from lineage.
+
+Out of core: a task's in-memory buffers (the combiners of a map-side combine or of the reduce
+side, the records of a partition being sorted) are estimated every ``_CHECK_EVERY`` records
+against the executor's execution memory. Past it, the buffer is sorted and written to disk as a
+*spilled run*, and the task ends by merging the runs (``heapq.merge``), holding one batch per run.
+Combiners are sorted by key hash, so that runs merge without the keys being orderable; the records
+of a sort are sorted by the sort key, and the merge is stable, so a spilled sort gives exactly
+the order of an in-memory one. Nothing spills while a buffer fits, and then results and their order
+are those of a plain dict or sort. Spilled runs are unnamed temporary files in the executor's
+shuffle directory: they vanish when closed, when the task ends or its process dies.
 """
 
-import io
+import heapq
+import itertools
 import os
 import pickle
+import sys
+import tempfile
 import time
 
 from .serializers import dumps_records
+from .taskcontext import TaskContext
 
 # Records per pickled batch: large enough to amortise pickling overhead, small enough that a
 # reduce task never holds more than a batch of undecoded records per map output.
@@ -47,12 +61,17 @@ class FetchFailedError(Exception):
 
 
 def write_map_output(records, partitioner, path, metrics):
-    """Partition (key, value) pairs into ``partitioner.numPartitions`` runs of ``path``."""
+    """Partition (key, value) pairs into ``partitioner.numPartitions`` runs of ``path``.
+
+    Full batches go to a temporary file as they fill up (any reduce partition's, interleaved);
+    the data file is then assembled run by run from it, so the map output is never all in memory.
+    """
     started = time.perf_counter_ns()
     n = partitioner.numPartitions
     partition_func = partitioner.partitionFunc
     buckets = [[] for _ in range(n)]
-    runs = [None] * n
+    spilled = None
+    pieces = [[] for _ in range(n)]  # (offset, length) in ``spilled`` of each full batch, per bucket
     count = 0
     for k, v in records:
         b = partition_func(k) % n
@@ -60,21 +79,27 @@ def write_map_output(records, partitioner, path, metrics):
         bucket.append((k, v))
         count += 1
         if len(bucket) >= BATCH_SIZE:
-            if runs[b] is None:
-                runs[b] = io.BytesIO()
-            runs[b].write(dumps_records(bucket))
+            if spilled is None:
+                spilled = tempfile.TemporaryFile(prefix="map-", dir=os.path.dirname(path))
+            data = dumps_records(bucket)
+            pieces[b].append((spilled.tell(), len(data)))
+            spilled.write(data)
             buckets[b] = []
     offsets = [0]
     tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        for b in range(n):
-            if buckets[b]:
-                if runs[b] is None:
-                    runs[b] = io.BytesIO()
-                runs[b].write(dumps_records(buckets[b]))
-            if runs[b] is not None:
-                f.write(runs[b].getbuffer())
-            offsets.append(f.tell())
+    try:
+        with open(tmp, "wb") as f:
+            for b in range(n):
+                for offset, length in pieces[b]:
+                    spilled.seek(offset)
+                    f.write(spilled.read(length))
+                if buckets[b]:
+                    f.write(dumps_records(buckets[b]))
+                    buckets[b] = None
+                offsets.append(f.tell())
+    finally:
+        if spilled is not None:
+            spilled.close()
     os.replace(tmp, path)  # a reader never sees a half-written file
     metrics["shuffleWriteMetrics"]["bytesWritten"] += offsets[-1]
     metrics["shuffleWriteMetrics"]["recordsWritten"] += count
@@ -93,15 +118,188 @@ def read_reduce_batches(shuffleId, segments, metrics):
     read = metrics["shuffleReadMetrics"]
     for map_index, path, start, end in segments:
         try:
-            with open(path, "rb") as f:
-                f.seek(start)
-                data = f.read(end - start)
+            f = open(path, "rb")
         except FileNotFoundError:
             raise FetchFailedError(shuffleId, map_index, path) from None
-        read["localBlocksFetched"] += 1
-        read["localBytesRead"] += len(data)
-        buf = io.BytesIO(data)
-        while buf.tell() < len(data):
-            batch = pickle.load(buf)
-            read["recordsRead"] += len(batch)
-            yield map_index, batch
+        with f:
+            read["localBlocksFetched"] += 1
+            read["localBytesRead"] += end - start
+            f.seek(start)
+            while f.tell() < end:  # one batch at a time: a segment may be larger than memory
+                batch = pickle.load(f)
+                read["recordsRead"] += len(batch)
+                yield map_index, batch
+
+
+# ---- spilling to disk past the execution memory ----
+
+_CHECK_EVERY = 1024  # records between two estimates of a buffer's size
+_SAMPLE = 32  # records sampled per estimate
+_SPILL_BATCH = 1024  # records per pickled batch of a spilled run: what a merge holds per run
+_MAX_RUNS = 64  # more runs than this are merged into one first (bounded open files and batches)
+_DICT_ENTRY = 100  # bytes a dict spends per entry beyond its key and value (hash table, slack)
+
+
+def _size_of(obj, depth=3):
+    """Approximate bytes held by ``obj`` and what it contains, sampling long containers."""
+    size = sys.getsizeof(obj)
+    if depth and isinstance(obj, (tuple, list, set, frozenset, dict)) and obj:
+        items = obj.items() if isinstance(obj, dict) else obj
+        if not isinstance(items, (tuple, list)):
+            items = list(itertools.islice(items, 16))
+        step = max(1, len(items) // 16)
+        sample = items[::step]
+        size += sum(_size_of(x, depth - 1) for x in sample) * len(obj) // len(sample)
+    return size
+
+
+def _hash_of_key(kv):
+    return hash(kv[0])
+
+
+class _TaskMemory:
+    """The running task's share of execution memory, and where it spills.
+
+    Spark's unified memory: execution and storage share ``spark.executor.memory`` ×
+    ``spark.memory.fraction``; execution may take back what storage holds beyond half of it.
+    Outside a task (no executor), nothing is limited.
+    """
+
+    def __init__(self):
+        context = TaskContext.get()
+        env = getattr(context, "_env", None)
+        self.budget = None
+        if env is not None:
+            blocks = env.blocks
+            self.budget = blocks.memory_budget - min(blocks.memory_used, blocks.memory_budget // 2)
+            self.directory = env.shuffle_dir
+            self.metrics = env.metrics
+        self.runs = []
+
+    def observe(self, size):
+        if size > self.metrics.get("peakExecutionMemory", 0):
+            self.metrics["peakExecutionMemory"] = size
+
+    def spill(self, records, in_memory_size):
+        """Write ``records`` (already in run order) as a new run."""
+        self.runs.append(self._write(records))
+        self.metrics["memoryBytesSpilled"] = self.metrics.get("memoryBytesSpilled", 0) + in_memory_size
+
+    def _write(self, records):
+        f = tempfile.TemporaryFile(prefix="spill-", dir=self.directory)
+        it = iter(records)
+        while True:
+            batch = list(itertools.islice(it, _SPILL_BATCH))
+            if not batch:
+                break
+            f.write(dumps_records(batch))
+        f.flush()
+        self.metrics["diskBytesSpilled"] = self.metrics.get("diskBytesSpilled", 0) + f.tell()
+        f.seek(0)
+        return f
+
+    def compact(self, merge):
+        """Merge the runs into one when there are too many; ``merge(streams)`` gives run order."""
+        if len(self.runs) >= _MAX_RUNS:
+            runs, self.runs = self.runs, []
+            self.runs.append(self._write(merge([_read_run(f) for f in runs])))
+
+    def streams(self):
+        runs, self.runs = self.runs, []
+        return [_read_run(f) for f in runs]
+
+
+def _read_run(f):
+    try:
+        while True:
+            try:
+                batch = pickle.load(f)
+            except EOFError:
+                return
+            yield from batch
+    finally:
+        f.close()
+
+
+def combine_by_key(iterator, create, merge_value, merge_combiners):
+    """Combine (key, value) pairs into (key, combiner) pairs, spilling past the execution memory.
+
+    Without a spill the result is the dict's items, in first-seen order; with spills, the same
+    pairs in key-hash order.
+    """
+    memory = _TaskMemory()
+    combiners = {}
+    it = iter(iterator)
+    while True:
+        seen = 0
+        for k, v in itertools.islice(it, _CHECK_EVERY):
+            seen += 1
+            if k in combiners:
+                combiners[k] = merge_value(combiners[k], v)
+            else:
+                combiners[k] = create(v)
+        if not seen:
+            break
+        if memory.budget is None or not combiners:
+            continue
+        # The oldest keys had the longest time to grow their combiners, the newest the least.
+        sample = list(itertools.islice(combiners, _SAMPLE // 2))
+        sample += itertools.islice(reversed(combiners), _SAMPLE // 2)
+        entry = sum(sys.getsizeof(key) + _size_of(combiners[key]) for key in sample) / len(sample)
+        size = int(len(combiners) * (entry + _DICT_ENTRY))
+        memory.observe(size)
+        if size > memory.budget:
+            items = sorted(combiners.items(), key=_hash_of_key)
+            combiners = {}
+            memory.spill(items, size)
+            del items
+            memory.compact(lambda streams: _merge_by_key_hash(streams, merge_combiners))
+    if not memory.runs:
+        return iter(combiners.items())
+    last = sorted(combiners.items(), key=_hash_of_key)
+    del combiners
+    return _merge_by_key_hash(memory.streams() + [last], merge_combiners)
+
+
+def _merge_by_key_hash(streams, merge_combiners):
+    """Merge runs of (key, combiner) sorted by key hash; keys sharing a hash are told apart."""
+    group, group_hash = {}, None
+    for k, c in heapq.merge(*streams, key=_hash_of_key):
+        h = hash(k)
+        if h != group_hash:
+            yield from group.items()
+            group, group_hash = {}, h
+        if k in group:
+            group[k] = merge_combiners(group[k], c)
+        else:
+            group[k] = c
+    yield from group.items()
+
+
+def sort_records(iterator, key, reverse=False):
+    """``sorted(iterator, key=key, reverse=reverse)`` as an iterator, spilling sorted runs past the
+    execution memory; the merge is stable, so the order is the same either way."""
+    memory = _TaskMemory()
+    if memory.budget is None:
+        return iter(sorted(iterator, key=key, reverse=reverse))
+    buffer = []
+    it = iter(iterator)
+    while True:
+        chunk = list(itertools.islice(it, _CHECK_EVERY))
+        if not chunk:
+            break
+        buffer.extend(chunk)
+        del chunk
+        step = max(1, len(buffer) // _SAMPLE)
+        sample = buffer[::step]
+        size = sys.getsizeof(buffer) + sum(_size_of(x) for x in sample) * len(buffer) // len(sample)
+        memory.observe(size)
+        if size > memory.budget:
+            buffer.sort(key=key, reverse=reverse)
+            memory.spill(buffer, size)
+            buffer = []
+            memory.compact(lambda streams: heapq.merge(*streams, key=key, reverse=reverse))
+    buffer.sort(key=key, reverse=reverse)
+    if not memory.runs:
+        return iter(buffer)
+    return heapq.merge(*memory.streams(), buffer, key=key, reverse=reverse)
