@@ -68,6 +68,7 @@ EXCLUDED = {
     "RDD.saveAsSequenceFile": (HADOOP, None),
     "SparkContext.getSystemProperty": ("reads JVM system properties (java.home, SPARK_SUBMIT)", None),
     "SparkContext.uiWebUrl": ("the URL of the JVM's Spark web UI", None),
+    "RDD.toDebugString": ("expects the JVM-side PythonRDD that wraps every RDD PySpark builds", None),
     "SparkConf": ("calls the JVM-side SparkConf (conf._jconf)", "conf._jconf"),
     "serializers": ("counts JVM-side batches (rdd._jrdd)", "rdd._jrdd"),
     "TaskContext": ("runs SQL UDFs (pyspark.sql)", "pyspark.sql"),

@@ -68,13 +68,11 @@ class SparkConf:
         return key in self._conf
 
     def toDebugString(self):
-        return "\n".join("%s=%s" % kv for kv in self._conf.items())
+        # Spark lists the entries sorted by key.
+        return "\n".join("%s=%s" % kv for kv in sorted(self._conf.items()))
 
     def __contains__(self, key):
         return self.contains(key)
-
-    def __repr__(self):
-        return "SparkConf(%r)" % (self._conf,)
 
 
 def parse_bytes(text, default_unit="m"):

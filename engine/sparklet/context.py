@@ -28,7 +28,7 @@ from .broadcast import Broadcast
 from .conf import SparkConf, parse_bytes, parse_duration_seconds, system_properties
 from .errors import JobCancelledError, context_only_on_driver
 from .files import SparkFiles
-from .rdd import ParallelCollectionRDD, RDD, UnionRDD, PartitionerAwareUnionRDD, current_scope, operation, user_call_site
+from .rdd import EmptyRDD, ParallelCollectionRDD, RDD, UnionRDD, PartitionerAwareUnionRDD, current_scope, operation, user_call_site
 from .scheduler import DAGScheduler
 from .serializers import CPickleSerializer
 from .status import StatusTracker
@@ -170,6 +170,7 @@ class SparkContext:
         self._checkpoint_dir = None
         self._stopped = False
         self._added_files = {}
+        self._added_archives = {}
         self._python_includes = []
         base = self._conf.get("spark.local.dir") or tempfile.gettempdir()
         os.makedirs(base, exist_ok=True)
@@ -509,7 +510,7 @@ class SparkContext:
     @operation
     def emptyRDD(self):
         """An RDD with no partitions and no elements."""
-        return ParallelCollectionRDD(self, [])
+        return EmptyRDD(self)
 
     @operation
     def union(self, rdds):
@@ -640,17 +641,22 @@ class SparkContext:
 
     def addArchive(self, path):
         """Unpack an archive (.zip, .tar.gz, .tgz, .tar) into the SparkFiles directory."""
+        path = os.path.abspath(path)
         name = os.path.basename(path)
+        if self._added_archives.get(name) == path:
+            return
         shutil.unpack_archive(path, os.path.join(self._files_dir, name))
-        self._added_files[name] = os.path.abspath(path)
+        self._added_archives[name] = path
 
     @property
     def listFiles(self):
-        return list(self._added_files.values())
+        """The files added with addFile/addPyFile, as URIs (as Spark lists them)."""
+        return ["file:" + path for path in self._added_files.values()]
 
     @property
     def listArchives(self):
-        return []
+        """The archives added with addArchive, as URIs."""
+        return ["file:" + path for path in self._added_archives.values()]
 
     def setCheckpointDir(self, dirName):
         """Where checkpoint() saves RDDs (created if missing)."""

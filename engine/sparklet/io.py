@@ -403,12 +403,12 @@ def materialize_checkpoints(sc, final_rdd):
         if r._id in seen:
             continue
         seen.add(r._id)
-        if getattr(r, "_checkpoint_requested", None) and not r.is_checkpointed:
+        if getattr(r, "_checkpoint_requested", None) and not getattr(r, "_checkpoint_saved", False):
             pending.append(r)
         stack.extend(d.rdd for d in r._deps)
     for r in pending:
         if r._checkpoint_requested == "local":
-            r.is_checkpointed = True
+            r._checkpoint_saved = True
             continue
         directory = os.path.join(sc._checkpoint_dir, "rdd-%d" % r._id)
         os.makedirs(directory, exist_ok=True)
@@ -434,6 +434,6 @@ def materialize_checkpoints(sc, final_rdd):
             setattr(r, attr, None)
         r._deps = [OneToOneDependency(checkpoint)]
         r._checkpoint_rdd = checkpoint
-        r.is_checkpointed = True
+        r._checkpoint_saved = True
         r._checkpoint_file = "file:" + directory
         r._checkpoint_requested = "reliable"

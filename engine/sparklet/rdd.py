@@ -415,6 +415,8 @@ class RDD:
             raise SparkException("Checkpoint directory has not been set in the SparkContext: "
                                  "call sc.setCheckpointDir(path) first")
         self._checkpoint_requested = "reliable"
+        # As in PySpark, the attribute says "marked for checkpointing"; isCheckpointed() says saved.
+        self.is_checkpointed = True
 
     def localCheckpoint(self):
         """Mark this RDD for checkpointing into the executors' storage (faster, not fault tolerant)."""
@@ -424,10 +426,11 @@ class RDD:
             self.ctx._persisted_rdds[self._id] = self
 
     def isCheckpointed(self):
-        return self.is_checkpointed
+        return getattr(self, "_checkpoint_saved", False)
 
     def isLocallyCheckpointed(self):
-        return self.is_checkpointed and getattr(self, "_checkpoint_requested", None) == "local"
+        """Marked with localCheckpoint() (true before any job, as in Spark)."""
+        return getattr(self, "_checkpoint_requested", None) == "local"
 
     def getCheckpointFile(self):
         return getattr(self, "_checkpoint_file", None)
@@ -1792,6 +1795,13 @@ class ParallelCollectionRDD(RDD):
         data = pickle.loads(context._env.parallel_slices[(self._id, split)])
         context._metrics_input(len(data))
         return iter(data)
+
+
+class EmptyRDD(ParallelCollectionRDD):
+    """What sc.emptyRDD() returns: no partitions (named as Spark names it)."""
+
+    def __init__(self, ctx):
+        super().__init__(ctx, [])
 
 
 class MapPartitionsRDD(RDD):
