@@ -20,6 +20,7 @@ NODE_GAP_X, NODE_GAP_Y = 14, 22
 BOX_PAD, BOX_TITLE = 12, 22
 COL_GAP, ROW_GAP = 56, 18
 LEGEND_H = 34
+BOW_ROOM = 30  # right of the nodes, for narrow edges that skip a row
 
 COLORS = {
     "node": "#e8f1fb", "node_stroke": "#4a7ab5", "cached": "#d6f5d6", "cached_stroke": "#2e8b2e",
@@ -122,12 +123,12 @@ def _layout(model):
                 rows.setdefault(node_rank(k), []).append(k)
             widest = max((len(r) for r in rows.values()), default=1)
             inner_w = widest * NODE_W + (widest - 1) * NODE_GAP_X
-            w = max(inner_w + 2 * BOX_PAD, 170)
+            w = max(inner_w + 2 * BOX_PAD + BOW_ROOM, 170)
             h = BOX_TITLE + BOX_PAD + max(len(rows), 1) * (NODE_H + NODE_GAP_Y) - NODE_GAP_Y + BOX_PAD
             boxes[sid] = (x, y, w, h)
             for r, ks in rows.items():
                 row_w = len(ks) * NODE_W + (len(ks) - 1) * NODE_GAP_X
-                nx = x + (w - row_w) / 2
+                nx = x + (w - BOW_ROOM - row_w) / 2
                 for i, k in enumerate(sorted(ks, key=lambda k: nodes[k]["rddId"])):
                     positions[k] = (nx + i * (NODE_W + NODE_GAP_X), y + BOX_TITLE + BOX_PAD + r * (NODE_H + NODE_GAP_Y))
             y += h + ROW_GAP
@@ -181,7 +182,14 @@ def render_svg(model, title=None):
         out.append("</g>")
     for e in model["edges"]:
         (x1, y1), (x2, y2) = positions[e["from"]], positions[e["to"]]
-        if e["kind"] == "narrow":
+        if e["kind"] == "narrow" and y2 - y1 > NODE_H + NODE_GAP_Y + 1:
+            # skips a row: bow out to the right instead of crossing the nodes in between
+            sx, sy, tx, ty = x1 + NODE_W, y1 + NODE_H / 2, x2 + NODE_W + 1, y2 + NODE_H / 2
+            bow = max(sx, tx) + BOW_ROOM - 4
+            out.append('<path class="sparklet-edge-narrow" d="M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="none" '
+                       'stroke="%s" stroke-width="1.4" marker-end="url(#sparklet-arrow-n)"/>'
+                       % (sx, sy, bow, sy, bow, ty, tx, ty, COLORS["narrow"]))
+        elif e["kind"] == "narrow":
             out.append('<line class="sparklet-edge-narrow" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" '
                        'stroke-width="1.4" marker-end="url(#sparklet-arrow-n)"/>'
                        % (x1 + NODE_W / 2, y1 + NODE_H, x2 + NODE_W / 2, y2 - 1, COLORS["narrow"]))
