@@ -73,7 +73,8 @@ class GlobalWriteWarning:
 
     def check(self, method_name, func):
         code = getattr(func, "__code__", None)
-        if code is None or code in self._checked:
+        if code is None or code in self._checked or getattr(func, "__module__", None) != "__main__":
+            # only the user's own functions: a library's module-level caches are not the mistake
             return
         self._checked.add(code)
         names = global_writes(func)
