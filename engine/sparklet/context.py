@@ -562,6 +562,15 @@ class SparkContext:
 
         return pickle_file(self, name, minPartitions)
 
+    @operation
+    def sequenceFile(self, path, keyClass=None, valueClass=None, keyConverter=None, valueConverter=None,
+                     minSplits=None, batchSize=0):
+        """(key, value) records of Hadoop SequenceFiles, Writables converted to Python values
+        (the classes come from the files' headers; ``keyClass``/``valueClass`` are not needed)."""
+        from .io import sequence_file
+
+        return sequence_file(self, path, keyClass, valueClass, keyConverter, valueConverter, minSplits, batchSize)
+
     def _unsupported_hadoop(self, *args, **kwargs):
         raise NotImplementedError(
             "Hadoop InputFormats run inside the JVM, which Sparklet does not have: read the data with "

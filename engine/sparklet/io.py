@@ -13,6 +13,7 @@ import bz2
 import glob
 import gzip
 import io
+import itertools
 import lzma
 import os
 import pickle
@@ -20,6 +21,8 @@ import shutil
 import zlib
 
 from .rdd import RDD, CheckpointRDD, OneToOneDependency
+from .sequencefile import (BYTES, NULL, SYNC_INTERVAL, SequenceFileReader, SequenceFileWriter, check_classes, encode_writable,
+                           java_deserialize_byte_arrays, java_serialize_byte_arrays, writable_class)
 from .serializers import dumps_records
 
 _BLOCK_SIZE = 32 * 1024 * 1024  # Hadoop's fs.local.block.size
@@ -123,25 +126,9 @@ class HadoopRDD(RDD):
 
     def _compute_splits(self):
         if self._splits is None:
-            files = list_input_files(self.path)
-            sizes = {f: (0 if _is_remote(f) else os.path.getsize(f)) for f in files}
-            total = sum(sizes.values())
-            goal = total // max(self.minPartitions, 1)
-            split_size = max(1, min(goal, _BLOCK_SIZE))
-            splits = []
-            for f in files:
-                length = sizes[f]
-                if _is_remote(f) or f.lower().endswith(_COMPRESSED) or length == 0:
-                    splits.append((f, 0, length, True))
-                    continue
-                remaining = length
-                while remaining / split_size > _SPLIT_SLOP:
-                    splits.append((f, length - remaining, split_size, False))
-                    remaining -= split_size
-                if remaining:
-                    splits.append((f, length - remaining, remaining, False))
-            self._splits = splits
-            self._numPartitions = len(splits)
+            self._splits = file_splits(list_input_files(self.path), self.minPartitions,
+                                       lambda f: not (_is_remote(f) or f.lower().endswith(_COMPRESSED)))
+            self._numPartitions = len(self._splits)
         return self._splits
 
     def getNumPartitions(self):
@@ -167,6 +154,28 @@ class HadoopRDD(RDD):
             raise IOError("Cannot read %s: %s (is the file corrupt or truncated?)" % (_qualified(path), e)) from e
         finally:
             context._metrics_input(count)
+
+
+def file_splits(files, min_partitions, splittable, min_size=1):
+    """Hadoop FileInputFormat's splits: (path, start, length, whole file) byte ranges of about
+    ``total / min_partitions`` bytes (at least ``min_size``, at most a block), the last one of a
+    file up to 10% longer."""
+    sizes = {f: (0 if _is_remote(f) else os.path.getsize(f)) for f in files}
+    goal = sum(sizes.values()) // max(min_partitions, 1)
+    split_size = max(min_size, min(goal, _BLOCK_SIZE))
+    splits = []
+    for f in files:
+        length = sizes[f]
+        if not splittable(f) or length == 0:
+            splits.append((f, 0, length, True))
+            continue
+        remaining = length
+        while remaining / split_size > _SPLIT_SLOP:
+            splits.append((f, length - remaining, split_size, False))
+            remaining -= split_size
+        if remaining:
+            splits.append((f, length - remaining, remaining, False))
+    return splits
 
 
 def _read_whole(path):
@@ -268,11 +277,16 @@ def binary_records(sc, path, record_length):
 # ---- output ----
 
 
-def _prepare_output_dir(path):
+def _refuse_existing_output(path):
     local = os.path.abspath(os.path.expanduser(_local_path(path)))
     if os.path.exists(local):
         raise FileExistsError("Output directory %s already exists: remove it or choose another path"
                               % _qualified(local))
+    return local
+
+
+def _prepare_output_dir(path):
+    local = _refuse_existing_output(path)
     os.makedirs(os.path.join(local, "_temporary"))
     return local
 
@@ -327,21 +341,18 @@ def _text_line(x):
     return x + b"\n"
 
 
-def save_as_pickle_file(rdd, path, batch_size):
+def _save_as_sequence_file(rdd, path, key_class, value_class, records_of):
+    """Write each partition as a SequenceFile part of (key, value) Writables; ``records_of``
+    turns a partition's iterator into the encoded (key bytes, value bytes) records."""
     local = _prepare_output_dir(path)
 
     def write(index, iterator):
         name = "part-%05d" % index
         tmp = os.path.join(local, "_temporary", name + ".inprogress")
         with open(tmp, "wb") as f:
-            batch = []
-            for x in iterator:
-                batch.append(x)
-                if len(batch) >= batch_size:
-                    f.write(dumps_records(batch))
-                    batch = []
-            if batch:
-                f.write(dumps_records(batch))
+            writer = SequenceFileWriter(f, key_class, value_class)
+            for key, value in records_of(writer, iterator):
+                writer.append_raw(key, value)
         os.replace(tmp, os.path.join(local, "_temporary", name))
         return iter(())
 
@@ -351,6 +362,52 @@ def save_as_pickle_file(rdd, path, batch_size):
         shutil.rmtree(local, ignore_errors=True)
         raise
     _commit_output(local, rdd.getNumPartitions())
+
+
+def save_as_sequence_file(rdd, path, codec_class):
+    if codec_class is not None:
+        raise ValueError("saveAsSequenceFile: compressed SequenceFiles (%s) are not supported; "
+                         "save without compressionCodecClass" % codec_class)
+    _refuse_existing_output(path)  # before the job that takes the first record
+    try:
+        first = rdd.first()
+    except ValueError:
+        raise ValueError("saveAsSequenceFile: the RDD is empty, so there is no first record to take the "
+                         "key and value classes from") from None
+    if not isinstance(first, tuple) or len(first) != 2:
+        raise TypeError("saveAsSequenceFile needs an RDD of (key, value) pairs, got %r" % (first,))
+    key_class, value_class = writable_class(first[0]), writable_class(first[1])
+
+    def records_of(writer, iterator):
+        for record in iterator:
+            if not isinstance(record, tuple) or len(record) != 2:
+                raise TypeError("saveAsSequenceFile needs (key, value) pairs, got %r" % (record,))
+            check_classes(record, key_class, value_class)
+            yield writer.encode_key(record[0]), writer.encode_value(record[1])
+
+    _save_as_sequence_file(rdd, path, key_class, value_class, records_of)
+
+
+def save_as_pickle_file(rdd, path, batch_size):
+    """Spark's object file of pickled batches, readable by PySpark's pickleFile (see sequencefile)."""
+    if batch_size < 0:
+        raise ValueError("batchSize must be positive or 0 (automatic), got %d" % batch_size)
+    batch_size = batch_size or 10
+
+    def records_of(writer, iterator):
+        it = iter(iterator)
+        pickled = []
+        while True:
+            batch = list(itertools.islice(it, batch_size))
+            if batch:
+                pickled.append(dumps_records(batch))
+            if len(pickled) == 10 or (pickled and not batch):
+                yield b"", encode_writable(BYTES, java_serialize_byte_arrays(pickled))
+                pickled = []
+            if not batch:
+                return
+
+    _save_as_sequence_file(rdd, path, NULL, BYTES, records_of)
 
 
 def read_pickle_part(path):
@@ -363,33 +420,71 @@ def read_pickle_part(path):
             yield from batch
 
 
-class PickleFileRDD(RDD):
-    def __init__(self, ctx, path):
+class SequenceFileRDD(RDD):
+    """Records of SequenceFiles, one partition per Hadoop split: (key, value) Writables converted
+    to Python values, or, for pickle files, the elements of the pickled batches they hold."""
+
+    def __init__(self, ctx, path, min_partitions, pickled):
         super().__init__(ctx, [], None)
         self.path = path
-        self._files = None
+        self.minPartitions = min_partitions
+        self.pickled = pickled
+        self._splits = None
         self._name = path
 
-    def _list(self):
-        if self._files is None:
-            self._files = [f for f in list_input_files(self.path) if os.path.basename(f).startswith("part-")]
-            self._numPartitions = len(self._files)
-        return self._files
+    def _compute_splits(self):
+        if self._splits is None:
+            files = list_input_files(self.path)
+            remote = [f for f in files if _is_remote(f)]
+            if remote:
+                raise ValueError("Reading SequenceFiles from %s is not supported: copy them to a local "
+                                 "directory first" % remote[0])
+            # SequenceFileInputFormat's minimum split: one sync interval.
+            self._splits = file_splits(files, self.minPartitions, lambda f: True, SYNC_INTERVAL)
+            self._numPartitions = len(self._splits)
+        return self._splits
 
     def getNumPartitions(self):
-        self._list()
+        self._compute_splits()
         return self._numPartitions
 
     def __reduce__(self):
-        self._list()
+        self._compute_splits()
         return super().__reduce__()
 
     def compute(self, split, context):
-        return read_pickle_part(self._list()[split])
+        path, start, length, _whole = self._compute_splits()[split]
+        size = os.path.getsize(path)
+        count = 0
+        try:
+            with open(path, "rb", 1 << 20) as f:
+                if size == 0:
+                    return
+                reader = SequenceFileReader(f, _qualified(path))
+                decode_key, decode_value = reader.decoders()
+                for key, value in reader.split_records(start, start + length, size):
+                    count += 1
+                    if self.pickled:
+                        for data in java_deserialize_byte_arrays(decode_value(value), _qualified(path)):
+                            yield from pickle.loads(data)
+                    else:
+                        yield decode_key(key), decode_value(value)
+        except EOFError:
+            raise IOError("Cannot read %s: it ends in the middle of a record (is it truncated?)"
+                          % _qualified(path)) from None
+        finally:
+            context._metrics_input(count)
+
+
+def sequence_file(sc, path, key_class, value_class, key_converter, value_converter, min_splits, batch_size):
+    if key_converter or value_converter:
+        raise NotImplementedError("keyConverter/valueConverter name JVM classes, which Sparklet does not have: "
+                                  "convert the records with map() after reading")
+    return SequenceFileRDD(sc, path, min_splits or sc.defaultMinPartitions, pickled=False)
 
 
 def pickle_file(sc, name, min_partitions):
-    return PickleFileRDD(sc, name)
+    return SequenceFileRDD(sc, name, min_partitions or sc.defaultMinPartitions, pickled=True)
 
 
 # ---- checkpoints ----

@@ -1611,6 +1611,14 @@ class RDD:
 
         save_as_pickle_file(self, path, batchSize)
 
+    @operation
+    def saveAsSequenceFile(self, path, compressionCodecClass=None):
+        """Write (key, value) pairs as a Hadoop SequenceFile of Writables, one part per partition
+        (the classes come from the first record, as in Spark)."""
+        from .io import save_as_sequence_file
+
+        save_as_sequence_file(self, path, compressionCodecClass)
+
     def __getnewargs__(self):
         raise rdd_only_on_driver()
 
