@@ -64,6 +64,7 @@ export function jobRow(job: IJob): HTMLElement {
   );
   row.dataset.jobId = String(job.jobId);
   row.dataset.status = job.status;
+  row.dataset.submitted = String(job.submissionTime);
   return row;
 }
 

@@ -51,7 +51,6 @@ export class SparkPanel extends Widget {
   }
 
   protected onResize(): void {
-    this.timelineWidth = 0;
     this.schedule();
   }
 
@@ -224,6 +223,7 @@ export class SparkPanel extends Widget {
     this.stagesView.replaceChildren(el('h4', '', 'Stages'), table);
     if (!detail) {
       this.dagKey = '';
+      this.timelineOf = null;
       this.dagView.replaceChildren();
       this.timelineView.replaceChildren();
       return;
@@ -234,13 +234,16 @@ export class SparkPanel extends Widget {
       this.dagKey = key;
       this.dagView.replaceChildren(el('h4', '', 'DAG'), renderDag(dag));
     }
-    if (!this.timelineWidth) {
-      this.timelineWidth = Math.max(320, this.node.clientWidth - 24);
+    // the timeline changes only with a new detail (at most once a second) or a new width
+    const width = Math.max(240, this.detailView.clientWidth - 4);
+    if (detail !== this.timelineOf || width !== this.timelineWidth) {
+      this.timelineOf = detail;
+      this.timelineWidth = width;
+      this.timelineView.replaceChildren(
+        el('h4', '', 'Event timeline'),
+        renderTimeline(detail, snap.executors, width, Date.now())
+      );
     }
-    this.timelineView.replaceChildren(
-      el('h4', '', 'Event timeline'),
-      renderTimeline(detail, snap.executors, this.timelineWidth, Date.now())
-    );
   }
 
   private fetchDetail(job: IJob): void {
@@ -310,6 +313,7 @@ export class SparkPanel extends Widget {
   private dagKey = '';
   private frame = 0;
   private timelineWidth = 0;
+  private timelineOf: IJobDetail | null = null;
   private header = el('div', 'sparklet-panel-header');
   private sessionView = el('section', 'sparklet-section sparklet-session');
   private jobsView = el('section', 'sparklet-section sparklet-jobs');

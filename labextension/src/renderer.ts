@@ -7,7 +7,7 @@
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
-import { ICellJobs, JOBS_MIME_TYPE } from './protocol';
+import { ICellJobs, IDag, JOBS_MIME_TYPE } from './protocol';
 import { renderDag } from './dag';
 import { el } from './format';
 import { jobRow, stageRow } from './jobs';
@@ -59,13 +59,28 @@ export class JobsRenderer extends Widget implements IRenderMime.IRenderer {
           details.append(el('div', 'sparklet-job-error', job.error));
         }
         if (job.dag && job.dag.stages.length) {
-          details.append(renderDag(job.dag));
+          details.append(this.dagOf(job.jobId, job.dag));
         }
         list.append(details);
       }
     }
     this.node.replaceChildren(list);
   }
+
+  /** A job's DAG changes only when the job ends; redrawing it ten times a second costs style
+   * recalculation across the page, so the drawing is reused while its data is the same. */
+  private dagOf(jobId: number, dag: IDag): HTMLElement {
+    const key = JSON.stringify(dag);
+    const cached = this.dags.get(jobId);
+    if (cached && cached.key === key) {
+      return cached.node;
+    }
+    const node = renderDag(dag);
+    this.dags.set(jobId, { key, node });
+    return node;
+  }
+
+  private dags = new Map<number, { key: string; node: HTMLElement }>();
 }
 
 export const rendererFactory: IRenderMime.IRendererFactory = {

@@ -11,6 +11,8 @@ const PALETTE = ['#4c78a8', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#9d755d
 const LANE_H = 22;
 const LABEL_W = 92;
 const AXIS_H = 22;
+/** Past this many spans, bars are merged per lane (one rect per pixel run, not per task). */
+const DENSE_SPANS = 400;
 
 export function stageColor(stageId: number, stageIds: number[]): string {
   return PALETTE[Math.max(0, stageIds.indexOf(stageId)) % PALETTE.length];
@@ -44,7 +46,7 @@ export function renderTimeline(detail: IJobDetail, executors: IExecutor[], width
   const h = AXIS_H + laneIds.length * LANE_H + 6;
   const x = (t: number) => LABEL_W + ((t - start) / (end - start)) * plotW;
   const root = svg('svg', { class: 'sparklet-timeline', width: w, height: h, viewBox: `0 0 ${w} ${h}` });
-  const step = niceStep(end - start, 6);
+  const step = niceStep(end - start, Math.max(2, Math.floor(plotW / 90)));
   for (let t = 0; t <= end - start; t += step) {
     root.append(
       svg('line', { class: 'sparklet-timeline-grid', x1: x(start + t), x2: x(start + t), y1: AXIS_H - 4, y2: h }),
@@ -66,20 +68,58 @@ export function renderTimeline(detail: IJobDetail, executors: IExecutor[], width
     }
   });
   const bars = svg('g', { class: 'sparklet-timeline-tasks' });
-  for (const [stageId, partition, attempt, executorId, launch, finish, status] of spans) {
-    const x0 = x(launch);
-    const bar = svg('rect', {
-      class: `sparklet-timeline-task${status === 'SUCCESS' ? '' : ' sparklet-mod-failed'}`,
-      x: x0,
-      y: AXIS_H + lane.get(executorId)! * LANE_H + 3,
-      width: Math.max(1, x(finish) - x0),
-      height: LANE_H - 6,
-      fill: status === 'SUCCESS' ? stageColor(stageId, stageIds) : '#cf222e'
-    });
-    bar.append(
-      svg('title', {}, `stage ${stageId}, partition ${partition}${attempt ? ` (attempt ${attempt})` : ''}: ${duration(finish - launch)} on executor ${executorId}, ${status.toLowerCase()}`)
-    );
-    bars.append(bar);
+  const barY = (executorId: string) => AXIS_H + lane.get(executorId)! * LANE_H + 3;
+  const fill = (stageId: number, status: string) => (status === 'SUCCESS' ? stageColor(stageId, stageIds) : '#cf222e');
+  if (spans.length <= DENSE_SPANS) {
+    for (const [stageId, partition, attempt, executorId, launch, finish, status] of spans) {
+      const x0 = x(launch);
+      const bar = svg('rect', {
+        class: `sparklet-timeline-task${status === 'SUCCESS' ? '' : ' sparklet-mod-failed'}`,
+        x: x0,
+        y: barY(executorId),
+        width: Math.max(1, x(finish) - x0),
+        height: LANE_H - 6,
+        fill: fill(stageId, status)
+      });
+      bar.append(
+        svg('title', {}, `stage ${stageId}, partition ${partition}${attempt ? ` (attempt ${attempt})` : ''}: ${duration(finish - launch)} on executor ${executorId}, ${status.toLowerCase()}`)
+      );
+      bars.append(bar);
+    }
+  } else {
+    // thousands of sub-pixel bars: draw each lane's touching bars of one colour as one rect
+    const runs = new Map<string, { x0: number; x1: number; n: number; stageId: number; status: string; executorId: string }>();
+    const flush = (key: string) => {
+      const r = runs.get(key)!;
+      const bar = svg('rect', {
+        class: `sparklet-timeline-tasks-run${r.status === 'SUCCESS' ? '' : ' sparklet-mod-failed'}`,
+        x: r.x0,
+        y: barY(r.executorId),
+        width: Math.max(1, r.x1 - r.x0),
+        height: LANE_H - 6,
+        fill: fill(r.stageId, r.status)
+      });
+      bar.append(svg('title', {}, `stage ${r.stageId}: ${count(r.n)} ${r.status === 'SUCCESS' ? '' : 'failed '}tasks drawn here on executor ${r.executorId}`));
+      bars.append(bar);
+    };
+    for (const [stageId, , , executorId, launch, finish, status] of [...spans].sort((a, b) => a[4] - b[4])) {
+      const key = `${executorId}|${stageId}|${status === 'SUCCESS'}`;
+      const x0 = x(launch);
+      const x1 = Math.max(x0 + 1, x(finish));
+      const run = runs.get(key);
+      if (run && x0 <= run.x1 + 1) {
+        run.x1 = Math.max(run.x1, x1);
+        run.n += 1;
+      } else {
+        if (run) {
+          flush(key);
+        }
+        runs.set(key, { x0, x1, n: 1, stageId, status, executorId });
+      }
+    }
+    for (const key of runs.keys()) {
+      flush(key);
+    }
   }
   root.append(bars);
   const legend = el('div', 'sparklet-timeline-legend');
