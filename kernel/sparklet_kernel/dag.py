@@ -259,7 +259,13 @@ def show(rdd):
     """
     if not hasattr(rdd, "context") or not hasattr(rdd, "id"):
         raise TypeError("dag.show() needs an RDD, got %s" % type(rdd).__name__)
-    stages = rdd.context.dagScheduler.previewStages(rdd)
+    scheduler = getattr(rdd.context, "dagScheduler", None)
+    if scheduler is not None:
+        stages = scheduler.previewStages(rdd)
+    else:  # Apache Spark's RDD (the pyspark backend): drawn from its recorded Python lineage
+        from .pyspark_backend import preview_stages
+
+        stages = preview_stages(rdd)
     model = dag_model(stages)
     site = short_site(getattr(rdd, "callSite", "") or "")
     title = "DAG of RDD %d (%s%s): %d stage%s" % (

@@ -10,6 +10,7 @@ instructors' habits carry over. Each magic works as a line magic too (``%info``)
 import argparse
 import ast
 import os
+import re
 import shlex
 import time
 from collections import deque
@@ -85,11 +86,27 @@ def _tail(path, n):
     return list(last), total
 
 
+_ALONE = re.compile(r"^%%(configure|info|logs|cleanup|delete|local|help)\b(.*)$")
+
+
+def cell_magic_alone(lines):
+    """IPython rejects a cell magic with an empty body, but sparkmagic's users write ``%%info`` (or
+    ``%%cleanup -f``) alone in a cell: run such a cell as the line magic of the same name."""
+    code = [line for line in lines if line.strip()]
+    if len(code) == 1:
+        m = _ALONE.match(code[0].strip())
+        if m:
+            return ["%" + m.group(1) + m.group(2) + "\n"]
+    return lines
+
+
 @magics_class
 class SessionMagics(Magics):
     def __init__(self, shell, session):
         super().__init__(shell)
         self.session = session
+        if cell_magic_alone not in shell.input_transformers_cleanup:
+            shell.input_transformers_cleanup.append(cell_magic_alone)
 
     def _run(self, name, description, line, cell, body, force=False, lines=False):
         parser = _parser(name, description, force=force, lines=lines)
@@ -121,7 +138,7 @@ class SessionMagics(Magics):
         store = session.store
         active = session.active_context()
         if active is not None and store is not None and store.job_ids() and not args.force:
-            raise UsageError("%%configure: the SparkContext has already run %d job%s; to recreate it with the "
+            raise UsageError("%%%%configure: the SparkContext has already run %d job%s; to recreate it with the "
                              "new configuration (losing its cached RDDs and shuffle files), use %%%%configure -f"
                              % (len(store.job_ids()), "" if len(store.job_ids()) == 1 else "s"))
         started = time.monotonic()
@@ -164,8 +181,7 @@ class SessionMagics(Magics):
         executors = self._executors(sc)
         lines.append("Executors:      %d" % len(executors))
         for ex in executors:
-            lines.append("  executor %-8s cores %-3s memory %-10s %s" % (
-                ex["id"], ex["cores"], human_bytes(ex["memory"]) if ex["memory"] else "-", ex["detail"]))
+            lines.append("  executor %-8s cores %-3s memory %-18s %s" % (ex["id"], ex["cores"], ex["memory"], ex["detail"]))
         cached = self._cached(sc)
         lines.append("Cached RDDs:    %d" % len(cached))
         for rdd in cached:
@@ -177,10 +193,8 @@ class SessionMagics(Magics):
     def _executors(self, sc):
         if self.session.backend is not None:
             return self.session.backend.executors(sc)
-        store = self.session.store
-        known = store.snapshot()["executors"] if store is not None else []
-        memory = {e["executorId"]: e["maxMemory"] for e in known}
-        return [{"id": eid, "cores": cores, "memory": memory.get(eid, 0), "detail": "pid %s" % pid}
+        memory = sc.getConf().get("spark.executor.memory", "1g")
+        return [{"id": eid, "cores": cores, "memory": memory, "detail": "pid %s" % pid}
                 for eid, pid, cores in sc.executors]
 
     def _cached(self, sc):
@@ -204,7 +218,7 @@ class SessionMagics(Magics):
         if args is None:
             return
         if args.n < 0:
-            raise UsageError("%%logs: -n must be 0 or more, got %d" % args.n)
+            raise UsageError("%%%%logs: -n must be 0 or more, got %d" % args.n)
         session = self.session
         session.wait_ready()
         sc = session.active_context()

@@ -1,0 +1,560 @@
+"""The real-Spark backend: `sc` is Apache Spark's own SparkContext, with the kernel's displays.
+
+``%%configure {"backend": "pyspark", "master": "local[2]"}`` (or ``SPARKLET_BACKEND=pyspark`` /
+``c.SparkletKernel.backend``) puts the session on the installed pyspark: ``import pyspark`` is the
+real package again, and the context can use any master pyspark can (``local[*]``, ``spark://``,
+``yarn``, ``k8s://``). The kernel's views keep working, fed from what PySpark exposes to Python:
+
+- Jobs, stages and task counts: a thread polls PySpark's status tracker (~10 times a second, and
+  once more at the end of every cell) and turns what changed into the listener events the session
+  store already folds: job start/end, stage submitted/completed; task counts are copied from the
+  tracker's per-stage counters (the tracker has no per-task records, so no task timeline).
+- The DAG: Python's RDD objects keep their lineage only partly (a shuffle starts a fresh RDD over a
+  JVM one), so each RDD method a user calls is wrapped to note its operator, call site and input
+  RDDs on the RDD it returns; the stages are cut where those operators shuffle. An RDD made some
+  other way is drawn from the JVM's lineage (``_jrdd.toDebugString()``) instead.
+- Errors: a failed task arrives as a Py4J error whose Java text holds the Python worker's traceback;
+  it is cut out and shown as the one-screen report the local engine gets.
+"""
+
+import collections
+import functools
+import importlib
+import itertools
+import os
+import re
+import sys
+import threading
+import time
+
+from sparklet.listener import (JobResult, RDDInfo, SparkListenerApplicationStart, SparkListenerExecutorAdded,
+                               SparkListenerJobEnd, SparkListenerJobStart, SparkListenerStageCompleted,
+                               SparkListenerStageSubmitted, StageInfo, ExecutorInfo, now_ms)
+
+from .progress import human_bytes
+from .source import as_engine_frame
+from .state import SessionStore
+
+POLL_INTERVAL = 0.1
+#: defaults for contexts on this backend (the user's conf wins): the kernel's displays replace the
+#: web UI and the console progress bars, and the JVM's log lines would land in cell outputs
+CONTEXT_DEFAULTS = {
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.log.level": "FATAL",
+}
+#: operators whose result reads a shuffle (in PySpark, joins and cogroups shuffle the union of
+#: their inputs once, so all inputs of one of these land in one parent stage)
+SHUFFLE_OPERATORS = frozenset((
+    "reduceByKey", "groupByKey", "combineByKey", "aggregateByKey", "foldByKey", "partitionBy", "join",
+    "leftOuterJoin", "rightOuterJoin", "fullOuterJoin", "cogroup", "groupWith", "distinct", "sortByKey",
+    "sortBy", "repartition", "groupBy", "subtractByKey", "subtract", "intersection",
+    "repartitionAndSortWithinPartitions",
+))
+#: SparkContext methods that make a source RDD (or a union of RDDs)
+CONTEXT_OPERATORS = ("parallelize", "textFile", "wholeTextFiles", "range", "union", "emptyRDD", "pickleFile",
+                     "binaryFiles", "binaryRecords", "sequenceFile", "hadoopFile", "newAPIHadoopFile",
+                     "hadoopRDD", "newAPIHadoopRDD")
+
+
+# -- lineage ---------------------------------------------------------------------------------------
+
+class Operator:
+    """What one user call made: the operator's name, the user's file:line, the input RDDs."""
+
+    __slots__ = ("node_id", "scope", "site", "inputs", "shuffle")
+
+    def __init__(self, node_id, scope, site, inputs, shuffle):
+        self.node_id, self.scope, self.site, self.inputs, self.shuffle = node_id, scope, site, inputs, shuffle
+
+
+class LineageRecorder:
+    """Wraps pyspark's RDD and SparkContext methods: the outermost call a user makes tags the RDD
+    it returns with an `Operator`; an action notes the RDD its jobs run on (`actions`)."""
+
+    def __init__(self, rdd_class, context_class):
+        self.rdd_class = rdd_class
+        self.context_class = context_class
+        self.skip_dirs = (os.path.dirname(os.path.dirname(os.path.abspath(sys.modules[rdd_class.__module__].__file__))),
+                          os.path.dirname(os.path.abspath(__file__)))
+        self._local = threading.local()
+        self._ids = itertools.count()
+        self._originals = []
+        # [rdd, "count at file:line", start ms, end ms or None] of the latest actions, to name the
+        # jobs the tracker reports (a short job may only be seen after its action returned)
+        self._actions = collections.deque(maxlen=50)
+
+    def install(self):
+        for name, member in list(vars(self.rdd_class).items()):
+            if not name.startswith("_") and callable(member) and not isinstance(member, (staticmethod, classmethod, type)):
+                self._wrap(self.rdd_class, name, member)
+        for name in CONTEXT_OPERATORS:
+            member = vars(self.context_class).get(name)
+            if member is not None:
+                self._wrap(self.context_class, name, member)
+
+    def uninstall(self):
+        for cls, name, member in reversed(self._originals):
+            setattr(cls, name, member)
+        self._originals.clear()
+
+    def _wrap(self, cls, name, original):
+        recorder = self
+
+        @functools.wraps(original)
+        def method(receiver, *args, **kwargs):
+            local = recorder._local
+            if getattr(local, "depth", 0):
+                return original(receiver, *args, **kwargs)
+            local.depth = 1
+            site = recorder.user_site()
+            is_rdd = isinstance(receiver, recorder.rdd_class)
+            action = [receiver, "%s at %s" % (name, site), now_ms(), None]
+            if is_rdd:
+                recorder._actions.append(action)
+            try:
+                result = original(receiver, *args, **kwargs)
+            finally:
+                local.depth = 0
+                action[3] = now_ms()
+            if isinstance(result, recorder.rdd_class) and result is not receiver \
+                    and getattr(result, "_sparklet_operator", None) is None:
+                inputs = [receiver] if is_rdd else []
+                for arg in itertools.chain(args, kwargs.values()):
+                    if isinstance(arg, recorder.rdd_class):
+                        inputs.append(arg)
+                    elif isinstance(arg, (list, tuple)):
+                        inputs.extend(a for a in arg if isinstance(a, recorder.rdd_class))
+                shuffle = name in SHUFFLE_OPERATORS or (name == "coalesce" and bool(
+                    kwargs.get("shuffle", args[1] if len(args) > 1 else False)))
+                result._sparklet_operator = Operator(next(recorder._ids), name, site, inputs, shuffle)
+            return result
+
+        self._originals.append((cls, name, original))
+        # counted as pyspark's own frame, so Spark still names call sites after the user's line
+        setattr(cls, name, as_engine_frame(method, cls))
+
+    def user_site(self):
+        frame = sys._getframe(2)
+        while frame is not None and frame.f_code.co_filename.startswith(self.skip_dirs):
+            frame = frame.f_back
+        return "%s:%d" % (frame.f_code.co_filename, frame.f_lineno) if frame is not None else ""
+
+    def actions_at(self, when_ms, slack_ms=50):
+        """RDDs of the actions running at `when_ms`, latest first."""
+        return [a[0] for a in reversed(list(self._actions))
+                if a[2] - slack_ms <= when_ms and (a[3] is None or when_ms <= a[3] + slack_ms)]
+
+
+def _rdd_info(rdd, op, parent_ids):
+    level = rdd.getStorageLevel()
+    cached = level.useMemory or level.useDisk
+    return RDDInfo(id=op.node_id, name=type(rdd).__name__, numPartitions=rdd.getNumPartitions(),
+                   storageLevel=level if cached else None, parentIds=parent_ids, callSite=op.site, scope=op.scope)
+
+
+def lineage_stages(rdd):
+    """The stages a job on `rdd` runs, from the recorded Python lineage: [(rddInfos, parent stage
+    indexes)] with parents before children (Spark's stage-id order), or None when the lineage
+    reaches an RDD no recorded operator made."""
+    stages = []
+    made = {}  # frozenset of input ids -> stage index, so an RDD shuffled twice is one map stage
+
+    def build(roots):
+        key = frozenset(id(r) for r in roots)
+        if key in made:
+            return made[key]
+        infos, parents, seen, pending = [], [], set(), list(roots)
+        while pending:
+            r = pending.pop()
+            if id(r) in seen:
+                continue
+            seen.add(id(r))
+            op = getattr(r, "_sparklet_operator", None)
+            if op is None:
+                raise LookupError(r)
+            ids = [getattr(i, "_sparklet_operator", None) for i in op.inputs]
+            if any(i is None for i in ids):
+                raise LookupError(r)
+            infos.append(_rdd_info(r, op, [i.node_id for i in ids]))
+            if op.shuffle and op.inputs:
+                parents.append(build(op.inputs))
+            else:
+                pending.extend(op.inputs)
+        stages.append((sorted(infos, key=lambda i: i.id), sorted(set(parents))))
+        made[key] = len(stages) - 1
+        return made[key]
+
+    try:
+        build([rdd])
+    except LookupError:
+        return None
+    return stages
+
+
+_DEBUG_LINE = re.compile(r"(?P<name>\w+)\[(?P<id>\d+)\] at (?P<scope>\S+) at (?P<site>\S+)")
+
+
+def debug_string_stages(text):
+    """The stages of a JVM lineage (``toDebugString()``): a ``+-`` line starts a shuffle parent
+    stage, indented under the stage that reads it. Same shape as `lineage_stages`."""
+    stages = []  # [infos, parent stage indexes]
+    stack = []  # (column of the RDD names, stage index)
+    for line in text.splitlines():
+        m = _DEBUG_LINE.search(line)
+        if not m:
+            continue
+        col = m.start()
+        starts_stage = "+-" in line[:col] or not stages
+        while stack and stack[-1][0] > col or (stack and starts_stage and stack[-1][0] >= col):
+            stack.pop()
+        if starts_stage:
+            stages.append([[], []])
+            index = len(stages) - 1
+            if stack:
+                stages[stack[-1][1]][1].append(index)
+            stack.append((col, index))
+        rdd_id = int(m.group("id"))
+        if starts_stage and len(stack) > 1:
+            # the last RDD of the stage above reads this stage's shuffle output
+            stages[stack[-2][1]][0][-1].parentIds.append(rdd_id)
+        infos = stages[stack[-1][1]][0]
+        if infos and not starts_stage:
+            infos[-1].parentIds.append(rdd_id)
+        site = m.group("site")
+        infos.append(RDDInfo(id=rdd_id, name=m.group("name"), numPartitions=0, storageLevel=None, parentIds=[],
+                             callSite="" if ".scala:" in site or ".java:" in site else site,
+                             scope=m.group("scope") if m.group("scope") != "RDD" else m.group("name")))
+    # stages were found child first; Spark numbers parents first
+    order = list(range(len(stages)))[::-1]
+    position = {old: new for new, old in enumerate(order)}
+    return [(sorted(stages[old][0], key=lambda i: i.id), sorted(position[p] for p in stages[old][1])) for old in order]
+
+
+def plan(rdd):
+    """Stages of a job on `rdd`: from the Python lineage, else from the JVM's."""
+    stages = lineage_stages(rdd)
+    if stages is None:
+        stages = debug_string_stages(rdd._jrdd.toDebugString())
+    return stages
+
+
+def preview_stages(rdd):
+    """StageInfo of each stage a job on `rdd` would run (ids 0..n-1), without running it."""
+    stages = plan(rdd)
+    parents_of_some = {p for _, parents in stages for p in parents}
+    return [StageInfo(stageId=index, attemptNumber=0, name="stage %d" % index,
+                      numTasks=infos[-1].numPartitions if infos else 0, rddInfos=infos, parentIds=parents,
+                      isShuffleMap=index in parents_of_some)
+            for index, (infos, parents) in enumerate(stages)]
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+class PythonException(Exception):
+    """A task's Python exception, cut out of the Py4J error that carried it (the name is the one
+    the one-screen report knows: it shows `exc_type_name`, the user's exception type)."""
+
+    def __init__(self, exc_type_name, message, stageId, partitionId, remoteTraceback, fullRemoteTraceback):
+        super().__init__(message)
+        self.exc_type_name = exc_type_name
+        self.stageId = stageId
+        self.partitionId = partitionId
+        self.remoteTraceback = remoteTraceback
+        self.fullRemoteTraceback = fullRemoteTraceback
+
+
+_TASK = re.compile(r"Task (\d+) in stage (\d+)\.\d+ failed")
+_JAVA_EXCEPTION = re.compile(r"^(?:: )?((?:[a-z_$][\w$]*\.)+([A-Z][\w$]*)): (.*)$")
+
+
+def task_failure(error):
+    """A `PythonException` for a Py4J error raised by an action, or None if `error` is not one."""
+    text = str(error)
+    if type(error).__name__ != "Py4JJavaError" and "Traceback (most recent call last)" not in text:
+        return None
+    m = _TASK.search(text)
+    stage, partition = (int(m.group(2)), int(m.group(1))) if m else (None, None)
+    start = text.find("Traceback (most recent call last):")
+    if start < 0:
+        # a failure on the JVM side (a missing input path ...): its first Java exception line
+        for line in text.splitlines():
+            j = _JAVA_EXCEPTION.match(line.strip())
+            if j:
+                return PythonException(j.group(2), j.group(3), stage, partition, "", text)
+        return None
+    frames, exception, skipping = ["Traceback (most recent call last):"], [], False
+    for line in text[start:].splitlines()[1:]:
+        if line.startswith("\tat ") or line.startswith(" SQLSTATE") or (exception and not line.strip()):
+            break
+        if line.startswith("  File "):
+            skipping = "pyspark.zip" in line or "/pyspark/" in line
+            if not skipping:
+                frames.append(line)
+        elif line.startswith(" "):
+            if not skipping:
+                frames.append(line)
+        else:
+            exception.append(line)
+    head = exception[0] if exception else "PythonException: the Python worker failed"
+    name, _, message = head.partition(": ")
+    message = "\n".join([message] + exception[1:]).strip()
+    return PythonException(name.rsplit(".", 1)[-1], message, stage, partition,
+                           "\n".join(frames + exception), text)
+
+
+# -- the store fed by the status tracker -----------------------------------------------------------
+
+class JobFailed(Exception):
+    pass
+
+
+class TrackerStore(SessionStore):
+    """A `SessionStore` whose events are synthesized from PySpark's status tracker by a poller
+    thread instead of delivered by a listener bus."""
+
+    def __init__(self, context, backend):
+        super().__init__(context)
+        self.backend = backend
+        self._poll_lock = threading.Lock()
+        self._next_job = 0
+        self._running = {}  # jobId -> {stageId: state dict}
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sparklet-pyspark-tracker", daemon=True)
+
+    def start(self):
+        sc = self.context
+        self.onApplicationStart(SparkListenerApplicationStart(sc.appName, sc.applicationId, sc.startTime,
+                                                              sc.sparkUser(), sc.master))
+        for ex in self.backend.executors(sc):
+            self.onExecutorAdded(SparkListenerExecutorAdded(sc.startTime, ex["id"], ExecutorInfo(
+                ex["host"], ex["cores"] if isinstance(ex["cores"], int) else 0, None, ex["storageMemory"])))
+        self._thread.start()
+
+    def _alive(self):
+        return not self._stopped.is_set() and getattr(self.context, "_jsc", None) is not None
+
+    def _run(self):
+        while self._alive():
+            try:
+                self.poll()
+            except Exception:  # the context stopped between the check and the call
+                if self._alive():
+                    raise
+                break
+            self._stopped.wait(POLL_INTERVAL)
+
+    def stop(self):
+        self._stopped.set()
+
+    def sync(self, timeout=2.0):
+        """Bring the store up to date now (the end of a cell): poll until the jobs it knows about
+        have ended, as the action that ran them has returned, or `timeout` passes."""
+        deadline = time.monotonic() + timeout
+        while self._alive():
+            self.poll()
+            if not self._running or time.monotonic() > deadline:
+                return not self._running
+            time.sleep(0.02)
+        return True
+
+    def poll(self):
+        with self._poll_lock:
+            tracker = self.context._jsc.statusTracker()
+            while True:
+                info = tracker.getJobInfo(self._next_job)
+                if info is None:
+                    break
+                self._job_started(tracker, self._next_job, info)
+                self._next_job += 1
+            for job_id in list(self._running):
+                self._job_progress(tracker, job_id)
+
+    def _job_started(self, tracker, job_id, info):
+        stage_ids = sorted(int(s) for s in info.stageIds())
+        java = {s: tracker.getStageInfo(s) for s in stage_ids}
+        submitted = [java[s].submissionTime() for s in stage_ids if java[s] is not None and java[s].submissionTime() > 0]
+        started = min(submitted) if submitted else now_ms()
+        predicted = self.backend.job_plan(started, len(stage_ids))
+        infos = []
+        for index, sid in enumerate(stage_ids):
+            j = java[sid]
+            rdd_infos, parents = predicted[index] if predicted else ([], [])
+            infos.append(StageInfo(stageId=sid, attemptNumber=j.currentAttemptId() if j else 0,
+                                   name=j.name() if j else "stage %d" % sid, numTasks=j.numTasks() if j else 0,
+                                   rddInfos=rdd_infos, parentIds=[stage_ids[p] for p in parents],
+                                   isShuffleMap=index < len(stage_ids) - 1))
+        properties = {"callSite.short": infos[-1].name if infos else "job %d" % job_id}
+        run = self.backend.session.live.current
+        if run is not None and job_id in list(tracker.getJobIdsForGroup(run.group_id)):
+            properties["spark.jobGroup.id"] = run.group_id
+        self.onJobStart(SparkListenerJobStart(job_id, started, infos, properties))
+        self._running[job_id] = {info.stageId: {"info": info, "submitted": False, "done": False} for info in infos}
+        self._job_progress(tracker, job_id)
+
+    def _job_progress(self, tracker, job_id):
+        stages = self._running[job_id]
+        for sid, state in stages.items():
+            j = tracker.getStageInfo(sid)
+            if j is None or state["done"]:
+                continue
+            info = state["info"]
+            if not state["submitted"] and j.submissionTime() > 0:
+                state["submitted"] = True
+                info.submissionTime = j.submissionTime()
+                self.onStageSubmitted(SparkListenerStageSubmitted(info, {}))
+            if state["submitted"]:
+                with self._lock:
+                    record = self.stages.get(sid)
+                    if record is not None:
+                        record.numTasks = j.numTasks()
+                        record.completed = j.numCompletedTasks()
+                        record.running = j.numActiveTasks()
+                        record.failed = j.numFailedTasks()
+                self._notify("job", job_id)
+                if j.numCompletedTasks() >= j.numTasks():
+                    state["done"] = True
+                    info.completionTime = now_ms()
+                    self.onStageCompleted(SparkListenerStageCompleted(info))
+        info = tracker.getJobInfo(job_id)
+        status = str(info.status()) if info is not None else "FAILED"
+        if status in ("SUCCEEDED", "FAILED"):
+            for sid, state in stages.items():
+                if state["submitted"] and not state["done"]:
+                    state["info"].completionTime = now_ms()
+                    state["info"].failureReason = "the job failed"
+                    self.onStageCompleted(SparkListenerStageCompleted(state["info"]))
+            result = JobResult(True) if status == "SUCCEEDED" else JobResult(False, JobFailed("a task failed"))
+            self.onJobEnd(SparkListenerJobEnd(job_id, now_ms(), result))
+            del self._running[job_id]
+
+
+# -- the backend -----------------------------------------------------------------------------------
+
+class PySparkBackend:
+    """Puts a session on Apache Spark (`activate`) and back on the local engine (`deactivate`)."""
+
+    name = "pyspark"
+
+    def __init__(self, session):
+        self.session = session
+        self.recorder = None
+        self.pyspark = None
+        self._patched_from = None
+        self._stores = []
+
+    def activate(self):
+        session = self.session
+        session.alias.uninstall()
+        pyspark = importlib.import_module("pyspark")
+        if "sparklet" in pyspark.__name__ or getattr(pyspark, "__file__", "").startswith(
+                os.path.dirname(os.path.dirname(importlib.import_module("sparklet").__file__))):
+            raise RuntimeError("`import pyspark` still resolves to Sparklet; is Apache Spark's pyspark installed?")
+        self.pyspark = pyspark
+        # Spark's Python workers must run this interpreter, not whatever `python3` is on PATH
+        os.environ["PYSPARK_PYTHON"] = sys.executable
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+        self._patched_from = len(session._patched)
+        session._patch_context_class(pyspark.SparkContext)
+        session.context_class = pyspark.SparkContext
+        self.recorder = LineageRecorder(pyspark.RDD, pyspark.SparkContext)
+        self.recorder.install()
+        session.shell.set_custom_exc(session.errors.exceptions, self.show_error)
+        session.backend = self
+
+    def deactivate(self):
+        session = self.session
+        for store in self._stores:
+            store.stop()
+        self.recorder.uninstall()
+        for cls, name, original in reversed(session._patched[self._patched_from:]):
+            setattr(cls, name, original)
+        del session._patched[self._patched_from:]
+        session.shell.set_custom_exc(session.errors.exceptions, session.errors)
+        for name in [n for n in sys.modules if n == "pyspark" or n.startswith("pyspark.")]:
+            del sys.modules[name]
+        import sparklet
+
+        session.context_class = sparklet.SparkContext
+        session.backend = None
+        if session.pyspark_alias:
+            session.alias.install()
+
+    # -- contexts --------------------------------------------------------------------------------
+    def create_context(self, master, app_name, conf):
+        spark_conf = self.pyspark.SparkConf().setMaster(master).setAppName(app_name)
+        for key, value in CONTEXT_DEFAULTS.items():
+            if not spark_conf.contains(key):
+                spark_conf.set(key, value)
+        spark_conf.setAll(list(conf.items()))
+        return self.session.context_class(conf=spark_conf)
+
+    def observe(self, sc):
+        """The session store for a new context (called by the session when it adopts one)."""
+        for store in self._stores:
+            store.stop()
+        store = TrackerStore(sc, self)
+        self._stores = [store]
+        store.start()
+        return store
+
+    def job_plan(self, started_ms, stage_count):
+        """The predicted stages of a job that started at `started_ms`, from the action that was
+        running then, if its plan has `stage_count` stages (else the job's stages stay unnamed)."""
+        for rdd in self.recorder.actions_at(started_ms):
+            try:
+                stages = plan(rdd)
+            except Exception:
+                continue
+            if len(stages) == stage_count:
+                return stages
+        return None
+
+    def executors(self, sc):
+        local = sc.master.startswith("local")
+        out = []
+        for info in sc._jsc.statusTracker().getExecutorInfos():
+            out.append({"id": "driver" if local else "%s:%d" % (info.host(), info.port()), "host": info.host(),
+                        "cores": sc.defaultParallelism if local else sc.getConf().get("spark.executor.cores", "?"),
+                        "memory": "%s storage" % human_bytes(info.totalOnHeapStorageMemory()),
+                        "storageMemory": info.totalOnHeapStorageMemory(),
+                        "detail": "%s, %d running tasks" % (info.host(), info.numRunningTasks())})
+        return out
+
+    def cached_rdds(self, sc):
+        return [{"id": r.id(), "name": r.name(), "storageLevel": r.storageLevel().description(),
+                 "cachedPartitions": r.numCachedPartitions(), "numPartitions": r.numPartitions(),
+                 "memSize": r.memSize(), "diskSize": r.diskSize()} for r in sc._jsc.sc().getRDDStorageInfo()]
+
+    def logs_note(self, sc):
+        if sc.master.startswith("local"):
+            where = ("the executor runs inside the driver's JVM, which logs to the kernel's stderr "
+                     "(level %s; sc.setLogLevel('INFO') shows more)" % sc.getConf().get("spark.log.level", "WARN"))
+        else:
+            where = ("the executors run on the cluster: see the cluster manager's logs for application %s "
+                     "(e.g. `yarn logs -applicationId %s`, or the standalone master's web UI)"
+                     % (sc.applicationId, sc.applicationId))
+        return "Executor logs (pyspark backend, master %s): %s." % (sc.master, where)
+
+    # -- errors ----------------------------------------------------------------------------------
+    def _last_failed_stage(self):
+        """Spark 4 reports a task's Python error without its stage: the tracker knows which failed."""
+        store = self.session.store
+        sc = self.session.active_context()
+        if store is None or sc is None:
+            return None
+        store.sync()
+        for job_id in reversed(store.job_ids()):
+            job = store.job_json(job_id)
+            failed = [s["stageId"] for s in job["stages"] if s["failed"]] if job else []
+            if failed:
+                return failed[-1]
+        return None
+
+    def show_error(self, shell, etype, value, tb, tb_offset=None):
+        failure = task_failure(value)
+        if failure is not None:
+            if failure.stageId is None:
+                failure.stageId = self._last_failed_stage()
+            etype, value = type(failure), failure
+        return self.session.errors(shell, etype, value, tb, tb_offset)
