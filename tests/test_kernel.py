@@ -169,6 +169,9 @@ def test_spark_magics(kernel):
     assert not job_displays(msgs)  # drawing a DAG runs no job
 
     execute(kc, "pairs.count()")
+    reply, msgs = execute(kc, "import sparklet_kernel.dag\nsparklet_kernel.dag.show(pairs)")
+    svg = [m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]["image/svg+xml"]
+    assert "Stage 0 (skipped)" in svg  # its shuffle output exists now
     reply, msgs = execute(kc, "%spark timeline")
     assert reply["status"] == "ok", reply
     assert any("image/png" in m["content"]["data"] for m in msgs if m["msg_type"] == "display_data")
