@@ -141,8 +141,8 @@ class LineageRecorder:
         return "%s:%d" % (frame.f_code.co_filename, frame.f_lineno) if frame is not None else ""
 
     def actions_at(self, when_ms, slack_ms=50):
-        """RDDs of the actions running at `when_ms`, latest first."""
-        return [a[0] for a in reversed(list(self._actions))
+        """(RDD, "action at file:line") of the actions running at `when_ms`, latest first."""
+        return [(a[0], a[1]) for a in reversed(list(self._actions))
                 if a[2] - slack_ms <= when_ms and (a[3] is None or when_ms <= a[3] + slack_ms)]
 
 
@@ -375,7 +375,7 @@ class TrackerStore(SessionStore):
         java = {s: tracker.getStageInfo(s) for s in stage_ids}
         submitted = [java[s].submissionTime() for s in stage_ids if java[s] is not None and java[s].submissionTime() > 0]
         started = min(submitted) if submitted else now_ms()
-        predicted = self.backend.job_plan(started, len(stage_ids))
+        predicted, action = self.backend.job_plan(started, len(stage_ids))
         infos = []
         for index, sid in enumerate(stage_ids):
             j = java[sid]
@@ -384,7 +384,7 @@ class TrackerStore(SessionStore):
                                    name=j.name() if j else "stage %d" % sid, numTasks=j.numTasks() if j else 0,
                                    rddInfos=rdd_infos, parentIds=[stage_ids[p] for p in parents],
                                    isShuffleMap=index < len(stage_ids) - 1))
-        properties = {"callSite.short": infos[-1].name if infos else "job %d" % job_id}
+        properties = {"callSite.short": action or (infos[-1].name if infos and java[stage_ids[-1]] else "job %d" % job_id)}
         run = self.backend.session.live.current
         if run is not None and job_id in list(tracker.getJobIdsForGroup(run.group_id)):
             properties["spark.jobGroup.id"] = run.group_id
@@ -407,6 +407,7 @@ class TrackerStore(SessionStore):
                 with self._lock:
                     record = self.stages.get(sid)
                     if record is not None:
+                        record.name = j.name()
                         record.numTasks = j.numTasks()
                         record.completed = j.numCompletedTasks()
                         record.running = j.numActiveTasks()
@@ -501,14 +502,14 @@ class PySparkBackend:
     def job_plan(self, started_ms, stage_count):
         """The predicted stages of a job that started at `started_ms`, from the action that was
         running then, if its plan has `stage_count` stages (else the job's stages stay unnamed)."""
-        for rdd in self.recorder.actions_at(started_ms):
+        for rdd, label in self.recorder.actions_at(started_ms):
             try:
                 stages = plan(rdd)
-            except Exception:
+            except Exception:  # an RDD whose JVM side is gone (its context stopped)
                 continue
             if len(stages) == stage_count:
-                return stages
-        return None
+                return stages, label
+        return None, None
 
     def executors(self, sc):
         local = sc.master.startswith("local")
