@@ -80,7 +80,7 @@ def main():
     local_dir = sc._local_dir  # other programs may use the temp directory at the same time: look at ours
     cached = sc.parallelize(range(2000), 4).cache()
     kill_at = set(rng.sample(range(args.jobs), min(args.kills, args.jobs)))
-    kills_sent = []
+    kills_sent = set()  # pids: a second kill of an executor not yet reaped is not a new loss
 
     def kill_random_executor():
         live = [pid for _, pid, _ in sc.executors if pid]
@@ -88,7 +88,7 @@ def main():
             pid = rng.choice(live)
             try:
                 os.kill(pid, signal.SIGKILL)
-                kills_sent.append(pid)
+                kills_sent.add(pid)
             except ProcessLookupError:
                 pass
 

@@ -535,7 +535,7 @@ def test_unpicklable_task_result_names_the_record_and_attribute(make_context):
 
 
 def test_executor_over_its_memory_limit_is_reported_as_such(make_context):
-    sc, rec = make_context("local[2,2]", spark_executor_memory="200m")
+    sc, rec = make_context("local[2,2]", spark_executor_memory="150m", spark_executor_memoryOverhead="50m")
 
     def hog(x):
         if x == 1:
@@ -548,7 +548,8 @@ def test_executor_over_its_memory_limit_is_reported_as_such(make_context):
         sc.parallelize(range(4), 2).map(hog).collect()
     message = str(info.value)
     assert "Task 0 of stage 0 failed 2 times" in message
-    assert "exceeded its memory limit" in message and "spark.executor.memory (200 MiB)" in message
+    assert "exceeded its memory limit" in message
+    assert "spark.executor.memory + spark.executor.memoryOverhead (200 MiB)" in message
     sc.listenerBus.waitUntilEmpty()
     assert len(rec.removed) == 2 and all("exceeded its memory limit" in e.reason for e in rec.removed)
     # Small tasks run on under the same limit, on replaced executors.

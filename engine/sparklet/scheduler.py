@@ -186,10 +186,16 @@ class DAGScheduler:
         self.tasks = {}  # taskId -> Task, while running
         self.timers = []
         self.stopped = False
-        # Enforced only when the application sets it: like PySpark's Python workers, executors
-        # are otherwise bounded by the machine alone.
-        self.executorMemoryLimit = (parse_bytes(sc._conf.get("spark.executor.memory"))
-                                    if sc._conf.contains("spark.executor.memory") else None)
+        # Enforced only when the application sets spark.executor.memory: like PySpark's Python
+        # workers, executors are otherwise bounded by the machine alone. The limit is a cluster
+        # manager's container size: the memory plus its overhead (Spark's default overhead is
+        # max(384 MiB, 10%)), which also covers the interpreter itself.
+        self.executorMemoryLimit = None
+        if sc._conf.contains("spark.executor.memory"):
+            memory = parse_bytes(sc._conf.get("spark.executor.memory"))
+            overhead = sc._conf.get("spark.executor.memoryOverhead")
+            self.executorMemoryLimit = memory + (parse_bytes(overhead) if overhead is not None
+                                                 else max(384 << 20, memory // 10))
         if self.executorMemoryLimit:
             self._after(MEMORY_POLL_SECONDS, self._check_executor_memory)
         self.thread = threading.Thread(target=self._loop, name="dag-scheduler-event-loop", daemon=True)
@@ -827,7 +833,7 @@ class DAGScheduler:
                 if failures >= self.maxTaskFailures:
                     self._abort_stage(ts.stage, SparkException(
                         "Task %d of stage %d failed %d time%s: %s. Use less memory per task (more, smaller "
-                        "partitions) or raise spark.executor.memory." % (
+                        "partitions) or raise spark.executor.memory / spark.executor.memoryOverhead." % (
                             task.partition, ts.stage.id, failures, "" if failures == 1 else "s", reason)))
                 else:
                     ts.pending.append(task.partition)
@@ -863,15 +869,15 @@ class DAGScheduler:
         self.sc._replace_executor(handle)
 
     def _check_executor_memory(self):
-        """Kill an executor whose resident memory passed spark.executor.memory, as a cluster
+        """Kill an executor running a task whose resident memory passed its limit, as a cluster
         manager kills a container over its limit. Polling the RSS from the driver (rather than an
         address-space rlimit in the executor) counts what C extensions allocate and does not
         break libraries that reserve large virtual ranges up front."""
         if self.stopped:
             return
         for handle in list(self.executors.values()):
-            if not handle.alive or handle.pid is None or handle.kill_reason:
-                continue
+            if not handle.alive or handle.pid is None or handle.kill_reason or not handle.running:
+                continue  # an idle executor's memory is its cache, which the block store bounds
             try:
                 with open("/proc/%d/statm" % handle.pid) as f:
                     rss = int(f.read().split()[1]) * _PAGE_SIZE
@@ -880,7 +886,7 @@ class DAGScheduler:
             if rss > self.executorMemoryLimit:
                 handle.memory_exceeded = True
                 kill_executor(handle, "executor %s exceeded its memory limit: %.0f MiB resident, more than "
-                                      "spark.executor.memory (%.0f MiB)" % (
+                                      "spark.executor.memory + spark.executor.memoryOverhead (%.0f MiB)" % (
                                           handle.executor_id, rss / 2 ** 20, self.executorMemoryLimit / 2 ** 20))
         self._after(MEMORY_POLL_SECONDS, self._check_executor_memory)
 
