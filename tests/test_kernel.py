@@ -146,6 +146,30 @@ def test_interrupt_cancels_the_job_within_a_second(kernel):
     assert result_text(msgs) == "45"
 
 
+
+def test_interrupt_also_cancels_jobs_of_threads_the_cell_started(kernel):
+    km, kc = kernel
+    code = ("import threading, time\n"
+            "thread_errors = []\n"
+            "def work():\n"
+            "    try:\n"
+            "        sc.parallelize(range(20), 2).map(lambda x: time.sleep(0.5) or x).count()\n"
+            "    except Exception as e:\n"
+            "        thread_errors.append(type(e).__name__)\n"
+            "worker = threading.Thread(target=work)\n"
+            "worker.start(); worker.join()")
+    sent = {}
+
+    def interrupt_once_running(msg):
+        if "t" not in sent and job_displays([msg]):
+            sent["t"] = time.monotonic()
+            km.interrupt_kernel()
+
+    reply, msgs = execute(kc, code, on_message=interrupt_once_running)
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    reply, msgs = execute(kc, "worker.join(5); worker.is_alive(), thread_errors")
+    assert result_text(msgs) == "(False, ['JobCancelledError'])"
+
 def test_global_assignment_in_foreach_warns_once(kernel):
     km, kc = kernel
     code = ("counter = 0\n"

@@ -220,13 +220,15 @@ class SparkletSession(LoggingConfigurable):
         if run is None:
             return
         sc = self.active_context()
-        if sc is not None:
-            if result is not None and isinstance(result.error_in_exec, KeyboardInterrupt):
-                # jobs the cell started from its own threads stop with it
-                sc.cancelJobGroup(run.group_id)
-            if (sc.getLocalProperty(GROUP_KEY) or "").startswith(GROUP_PREFIX):
-                sc.setLocalProperty(GROUP_KEY, None)
+        if sc is not None and (sc.getLocalProperty(GROUP_KEY) or "").startswith(GROUP_PREFIX):
+            sc.setLocalProperty(GROUP_KEY, None)
         self._sync_store(sc)
+        if sc is not None and result is not None and isinstance(result.error_in_exec, KeyboardInterrupt):
+            # jobs the cell started from its own threads stop with it (they carry no job group:
+            # local properties are per thread, so cancel what the display attributed to the cell)
+            for store, job_id in list(run.jobs):
+                if store is self.store and job_id in store.active_job_ids():
+                    sc.cancelJob(job_id)
         self.live.end_cell(run)
 
     def _sync_store(self, sc):
