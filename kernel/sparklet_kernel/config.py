@@ -1,8 +1,9 @@
 """Where a session's SparkContext comes from: backend, master and conf, and how to change them.
 
-Defaults come, strongest first, from Jupyter's config files (``c.SparkletKernel.backend = "pyspark"``,
-``c.SparkletKernel.master``, ``c.SparkletKernel.conf`` in ``jupyter_config.py`` /
-``ipython_kernel_config.py``; ``c.SessionDefaults.*`` for ``%load_ext`` in a stock IPython), then the
+Defaults come, strongest first, from the kernel's config file (``c.SparkletKernel.backend =
+"pyspark"``, ``c.SparkletKernel.master``, ``c.SparkletKernel.conf`` in ``ipython_kernel_config.py``
+of the IPython profile, or of ``/etc/ipython`` for every user of a machine or image;
+``c.SessionDefaults.*`` for ``%load_ext`` in a stock IPython), then the
 environment (``SPARKLET_BACKEND``, ``SPARKLET_MASTER``, ``SPARKLET_CONF`` as a JSON object), then
 the built-ins (the local engine on ``local[*]``). A hub or container image sets them once for every
 user. ``%%configure`` replaces them for one session with sparkmagic's session keys.
