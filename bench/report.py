@@ -11,7 +11,7 @@ import time
 import psutil
 
 from bench.datasets import BOUNDED_RECORD_BYTES
-from bench.workloads import BY_NAME, bounded_budget_bytes, bounded_records
+from bench.workloads import BY_NAME, CACHED_ACTIONS, bounded_budget_bytes, bounded_records
 
 MB = 1024 * 1024
 LABELS = {"sparklet": "Sparklet", "pyspark": "PySpark", "pool": "pool", "plain": "plain"}
@@ -213,17 +213,21 @@ def _targets(cells, params):
     r = _ratio(value("cpu", "plain"), value("cpu", "sparklet"))
     target("CPU-bound map ≥ 1.8× faster than plain Python",
            "–" if r is None else f"{r:.2f}× faster", None if r is None else r >= 1.8)
+    # The same action cached vs uncached: actions differ in their own cost (mean() runs
+    # StatCounter per record, sum() a builtin), which is not what caching is judged on.
+    text = (f"Cached: every later {CACHED_ACTIONS[0]}() over the cached RDD ≥ 5× faster than "
+            f"the first, uncached {CACHED_ACTIONS[0]}()")
     c = cells.get(("cached", "sparklet"))
-    if c and c.ok:
+    if c and c.ok and params["cached_actions"] > len(CACHED_ACTIONS):
         speedups = []
         for rep in c.reports:
             seconds = rep["extras"]["action_seconds"]
-            speedups.append(seconds[0] / max(seconds[1:]))
+            repeats = seconds[len(CACHED_ACTIONS)::len(CACHED_ACTIONS)]
+            speedups.append(seconds[0] / max(repeats))
         r = statistics.median(speedups)
-        target("Cached: every later action ≥ 5× faster than the first (uncached) one",
-               f"slowest later action {r:.1f}× faster", r >= 5)
+        target(text, f"slowest later {CACHED_ACTIONS[0]}() {r:.1f}× faster", r >= 5)
     else:
-        target("Cached: every later action ≥ 5× faster than the first (uncached) one", "–", None)
+        target(text, "–", None)
     r = _ratio(peak("wordcount", "sparklet"), peak("wordcount", "pool"))
     target("Word count peak memory (driver + executors) ≤ 2× pool's",
            _fmt_ratio(r), None if r is None else r <= 2)

@@ -43,7 +43,11 @@ SMOKE_SIZES = dict(
     cached_n=50_000,
     cpu_calls=4_000,
     scaling_calls=4_000,
-    bounded_executor_memory_mb=8,
+    # Executors are held to spark.executor.memory including their interpreter (about 30 MB),
+    # so the smoke budget cannot be tiny; at smoke size the data only equals the budget: the
+    # run checks results, the full size checks the bound.
+    bounded_executor_memory_mb=48,
+    bounded_factor=1,
 )
 
 
