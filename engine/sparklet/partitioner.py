@@ -97,6 +97,58 @@ def portable_hash(x):
     return _hash(x)
 
 
+_MASK32 = 0xFFFFFFFF
+
+
+def _murmur3_32(data, seed):
+    """MurmurHash3 (x86, 32-bit) of ``data``, as Scala's ``MurmurHash3.bytesHash`` computes it."""
+
+    def scramble(k):
+        k = (k * 0xCC9E2D51) & _MASK32
+        k = ((k << 15) | (k >> 17)) & _MASK32
+        return (k * 0x1B873593) & _MASK32
+
+    h = seed & _MASK32
+    body = len(data) - len(data) % 4
+    for off in range(0, body, 4):
+        h ^= scramble(int.from_bytes(data[off:off + 4], "little"))
+        h = ((h << 13) | (h >> 19)) & _MASK32
+        h = (h * 5 + 0xE6546B64) & _MASK32
+    if len(data) > body:
+        h ^= scramble(int.from_bytes(data[body:], "little"))
+    h ^= len(data)
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & _MASK32
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & _MASK32
+    return h ^ (h >> 16)
+
+
+def round_robin_start(index, numPartitions):
+    """Where map partition ``index`` of a round-robin shuffle (``repartition``, ``coalesce`` with
+    ``shuffle=True``) deals its first batch: Spark's ``new XORShiftRandom(index).nextInt(n)``, so
+    that every batch lands in the same output partition as under Spark."""
+    data = (index & _MASK).to_bytes(8, "big")
+    low = _murmur3_32(data, 0x3C074A61)
+    state = ((_murmur3_32(data, low) << 32) | low) & _MASK
+
+    def next31():
+        nonlocal state
+        state ^= (state << 21) & _MASK
+        state ^= state >> 35
+        state ^= (state << 4) & _MASK
+        return state & 0x7FFFFFFF
+
+    # java.util.Random.nextInt(bound): a multiply for powers of two, else rejection of the values
+    # that would make the modulo uneven (the int overflow test of the Java code).
+    r = next31()
+    if numPartitions & (numPartitions - 1) == 0:
+        return (numPartitions * r) >> 31
+    while r - r % numPartitions + numPartitions - 1 >= 1 << 31:
+        r = next31()
+    return r % numPartitions
+
+
 class Partitioner:
     """Maps a key to one of ``numPartitions`` partitions with ``partitionFunc(key) % numPartitions``.
 

@@ -28,7 +28,7 @@ from functools import reduce
 from math import ceil, exp, isinf, isnan, log, pow, sqrt
 
 from .errors import SparkException, rdd_only_on_driver
-from .partitioner import Partitioner, portable_hash
+from .partitioner import Partitioner, portable_hash, round_robin_start
 from .resultiterable import ResultIterable
 from .serializers import dumps_records
 from .shuffle import combine_by_key, sort_records
@@ -694,13 +694,20 @@ class RDD:
         return self.coalesce(numPartitions, shuffle=True)
 
     def _round_robin_shuffle(self, numPartitions):
-        # Each map partition deals its elements round-robin from a start that depends on the
-        # partition index, so small partitions do not all pile into the first reducer.
+        # Each map partition deals batches of 10 elements round-robin from a start that depends
+        # on the partition index, so small partitions do not all pile into the first reducer.
+        # PySpark ships batches of 10 pickled elements to Spark's round-robin, so the same batches
+        # from the same start keep every element in the partition it has under PySpark.
         def distribute(index, iterator):
-            position = random.Random(index).randrange(numPartitions)
-            for item in iterator:
+            position = round_robin_start(index, numPartitions)
+            iterator = iter(iterator)
+            while True:
+                batch = list(itertools.islice(iterator, 10))
+                if not batch:
+                    return
                 position += 1
-                yield position, item
+                for item in batch:
+                    yield position, item
 
         keyed = self.mapPartitionsWithIndex(distribute)
         shuffled = ShuffledRDD(keyed, Partitioner(numPartitions, _identity_index))
