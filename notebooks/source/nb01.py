@@ -32,15 +32,18 @@ CELLS = [
         A Spark program starts by describing itself with a `SparkConf` (at least a **master URL**,
         which says where the executors run, and an application name) and creating a
         `SparkContext` from it. `SparkContext.getOrCreate` returns the context that already exists
-        (the Sparklet kernel starts one for you, called `sc`) or creates a new one.
+        or creates a new one. (The Sparklet kernel starts a context called `sc` for you; when your
+        conf asks for another master or name, the kernel replaces it with yours and says so in one
+        line.) There is one active context per program.
         """,
         ko="""
         ## SparkContext
 
         Spark 프로그램은 먼저 `SparkConf`로 자신을 설명합니다. 최소한 익스큐터가 어디에서 실행될지를 정하는
         **마스터 URL**과 애플리케이션 이름이 필요하고, 이 설정으로 `SparkContext`를 만듭니다.
-        `SparkContext.getOrCreate`는 이미 있는 컨텍스트를 돌려주거나(Sparklet 커널은 시작할 때 `sc`라는
-        이름으로 하나를 만들어 둡니다) 없으면 새로 만듭니다.
+        `SparkContext.getOrCreate`는 이미 있는 컨텍스트를 돌려주거나 없으면 새로 만듭니다. (Sparklet 커널은
+        시작할 때 `sc`라는 컨텍스트를 만들어 둡니다. 여러분의 conf가 다른 마스터나 이름을 요청하면 커널이 그
+        컨텍스트를 여러분의 것으로 바꾸고 한 줄로 알려 줍니다.) 프로그램마다 활성 컨텍스트는 하나뿐입니다.
         """,
     ),
     code(

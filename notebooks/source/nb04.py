@@ -23,6 +23,7 @@ CELLS = [
     ),
     code(
         """
+        import time
         from operator import add
 
         from pyspark import SparkConf, SparkContext
@@ -197,10 +198,15 @@ CELLS = [
     code(
         """
         def stages_of_last_job(group):
-            \"\"\"The task count of each stage of the last job run in a job group.\"\"\"
+            \"\"\"The task count of each stage of the one job run in a job group.\"\"\"
             tracker = sc.statusTracker()
-            job_id = max(tracker.getJobIdsForGroup(group))
-            return [tracker.getStageInfo(s).numTasks for s in sorted(tracker.getJobInfo(job_id).stageIds)]
+            # The tracker learns about jobs from events delivered in the background: wait for the end.
+            info = None
+            while info is None or info.status != "SUCCEEDED":
+                time.sleep(0.05)
+                job_ids = tracker.getJobIdsForGroup(group)
+                info = tracker.getJobInfo(max(job_ids)) if job_ids else None
+            return [tracker.getStageInfo(s).numTasks for s in sorted(info.stageIds)]
 
         sc.setJobGroup("narrow", "only narrow dependencies")
         readme.flatMap(str.split).filter(lambda w: w.isalpha()).map(str.lower).count()
@@ -315,7 +321,7 @@ CELLS = [
         """
         sc.setJobGroup("status", "requests per status")
         per_status = sc.textFile("data/logs").map(lambda line: (line.split()[4], 1)).reduceByKey(add)
-        print(per_status.sortByKey().collect())
+        print(sorted(per_status.collect()))
         print("stages:", stages_of_last_job("status"))
         """
     ),

@@ -82,12 +82,12 @@ CELLS = [
     ),
     md(
         """
-        With the Sparklet kernel the cached RDD is marked in the DAG, and the job display of a
-        later action shows that its first stage read cached partitions:
+        The Sparklet kernel marks cached RDDs in the DAG it draws; here is the DAG of a word count
+        built on top of the cached `words`:
         """,
         ko="""
-        Sparklet 커널에서는 DAG에 캐시된 RDD가 표시되고, 이후 액션의 잡 표시에서 첫 스테이지가 캐시된 파티션을
-        읽었음을 볼 수 있습니다.
+        Sparklet 커널은 DAG를 그릴 때 캐시된 RDD를 따로 표시합니다. 캐시된 `words` 위에 만든 단어 세기의 DAG를
+        그려 봅시다.
         """,
     ),
     sparklet(

@@ -15,6 +15,7 @@ CELLS = [
     ),
     code(
         """
+        import time
         from operator import add
 
         from pyspark import SparkConf, SparkContext
@@ -23,10 +24,15 @@ CELLS = [
         sc = SparkContext.getOrCreate(conf)
 
         def stages_of_last_job(group):
-            \"\"\"The task count of each stage of the last job run in a job group.\"\"\"
+            \"\"\"The task count of each stage of the one job run in a job group.\"\"\"
             tracker = sc.statusTracker()
-            job_id = max(tracker.getJobIdsForGroup(group))
-            return [tracker.getStageInfo(s).numTasks for s in sorted(tracker.getJobInfo(job_id).stageIds)]
+            # The tracker learns about jobs from events delivered in the background: wait for the end.
+            info = None
+            while info is None or info.status != "SUCCEEDED":
+                time.sleep(0.05)
+                job_ids = tracker.getJobIdsForGroup(group)
+                info = tracker.getJobInfo(max(job_ids)) if job_ids else None
+            return [tracker.getStageInfo(s).numTasks for s in sorted(info.stageIds)]
         """
     ),
     md(
@@ -184,8 +190,6 @@ CELLS = [
     ),
     code(
         """
-        import time
-
         def slow_identity(kv):
             time.sleep(0.001)
             return kv
