@@ -90,8 +90,10 @@ def checked(rep, reference, workload):
     return rep
 
 
-def run_suite(params, impls, names, runs, timeout, log_dir, on_progress=None):
-    """Measure; returns {(workload, impl): report.Cell}."""
+def run_suite(params, impls, names, runs, timeout, log_dir, on_progress=None,
+              on_workload_done=None):
+    """Measure; returns {(workload, impl): report.Cell}. `on_workload_done(cells)` is called
+    after each workload, so a long run that is stopped keeps what it measured."""
     say = on_progress or (lambda message: None)
     if "wordcount" in names:
         say(f"word-count text: {datasets.word_text_path(params['wordcount_mb'])}")
@@ -124,6 +126,8 @@ def run_suite(params, impls, names, runs, timeout, log_dir, on_progress=None):
                     + ("" if rep["correct"] else f"  WRONG/FAILED {rep.get('error', '')[-400:]}"))
         for impl in measured:
             cells[(workload.name, impl)] = report.Cell(workload, impl, reports[impl])
+        if on_workload_done:
+            on_workload_done(cells)
     return cells
 
 
@@ -173,17 +177,23 @@ def measure_all(args, impls, names):
     print(f"children's logs: {log_dir}", file=sys.stderr)
     load_before = os.getloadavg()
     started = time.perf_counter()
-    cells = run_suite(params, impls, names, runs, timeout, log_dir,
-                      on_progress=lambda m: print(m, file=sys.stderr, flush=True))
-    saved = {
-        "params": params, "runs": runs, "impls": impls,
-        "label": "smoke sizes" if args.smoke else "full sizes",
-        "load_before": load_before, "wall_seconds": time.perf_counter() - started,
-        "command": "python -m bench " + " ".join(args.argv),
-        "cells": [[name, impl, cell.reports] for (name, impl), cell in cells.items()],
-    }
     raw_path = os.path.join(log_dir, "reports.json")
-    with open(raw_path, "w") as f:
-        json.dump(saved, f)
+
+    def save(cells):
+        saved = {
+            "params": params, "runs": runs, "impls": impls,
+            "label": "smoke sizes" if args.smoke else "full sizes",
+            "load_before": load_before, "wall_seconds": time.perf_counter() - started,
+            "command": "python -m bench " + " ".join(args.argv),
+            "cells": [[name, impl, cell.reports] for (name, impl), cell in cells.items()],
+        }
+        with open(raw_path, "w") as f:
+            json.dump(saved, f)
+        return saved
+
+    cells = run_suite(params, impls, names, runs, timeout, log_dir,
+                      on_progress=lambda m: print(m, file=sys.stderr, flush=True),
+                      on_workload_done=save)
+    saved = save(cells)
     print(f"raw reports: {raw_path} (re-render with --from-json)", file=sys.stderr)
     return dict(saved, cell_objects=cells)
