@@ -122,26 +122,40 @@ class ExecutorEnv:
 class ExecutorPresence:
     """A lock file per live executor under the application's local directory, held (flock) for
     the life of the process: the kernel drops the lock when the process dies, however it dies, so
-    an executor can tell whether any of its peers is still running."""
+    an executor can tell whether any of its peers is still running.
+
+    Arriving and leaving both take turns on one more lock: an executor still starting when the
+    driver dies either registers before a leaving peer looks (and is seen), or finds the
+    directory gone (FileNotFoundError) and must not recreate any of it."""
 
     def __init__(self, local_dir, executor_id):
         self.local_dir = local_dir
         self.dir = os.path.join(local_dir, "executors")
-        os.makedirs(self.dir, exist_ok=True)
+        try:
+            os.mkdir(self.dir)  # never makedirs: that would bring back a removed local directory
+        except FileExistsError:
+            pass
         self.path = os.path.join(self.dir, "executor-%s.lock" % executor_id)
-        self.fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        turn = self._take_turn()
+        try:
+            self.fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        finally:
+            os.close(turn)
+
+    def _take_turn(self):
+        turn = os.open(os.path.join(self.dir, "turn.lock"), os.O_CREAT | os.O_WRONLY, 0o600)
+        fcntl.flock(turn, fcntl.LOCK_EX)
+        return turn
 
     def remove_local_dir_if_last(self):
         try:
-            # Executors leaving at the same moment take turns, so exactly one sees itself last.
-            turn = os.open(os.path.join(self.dir, "exit.lock"), os.O_CREAT | os.O_WRONLY, 0o600)
+            turn = self._take_turn()
         except OSError:
             return  # the directory is already gone
-        fcntl.flock(turn, fcntl.LOCK_EX)
         os.close(self.fd)
         for name in os.listdir(self.dir):
-            if name.endswith(".lock") and name != "exit.lock" and os.path.join(self.dir, name) != self.path:
+            if name.endswith(".lock") and name != "turn.lock" and os.path.join(self.dir, name) != self.path:
                 try:
                     fd = os.open(os.path.join(self.dir, name), os.O_WRONLY)
                 except OSError:
@@ -246,6 +260,10 @@ class Executor:
         for p in reversed(init["sys_path"]):
             if p not in sys.path:
                 sys.path.insert(0, p)
+        try:
+            self.presence = ExecutorPresence(init["local_dir"], init["executor_id"])
+        except FileNotFoundError:
+            os._exit(0)  # the driver stopped or died (and its files were removed) while we started
         self.env = ExecutorEnv(init["executor_id"], init["local_dir"], init["memory_budget"])
         SparkFiles._root_directory = init["files_dir"]
         SparkFiles._is_running_on_worker = True
@@ -253,7 +271,6 @@ class Executor:
         self.stderr = _TaskOutput(self, "stderr")
         signal.signal(signal.SIGUSR1, self.on_kill_signal)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is for the driver
-        self.presence = ExecutorPresence(init["local_dir"], init["executor_id"])
         threading.Thread(target=self.read_loop, name="executor-reader", daemon=True).start()
         threading.Thread(target=self.watch_driver, args=(init["driver_pid"],), name="driver-watch",
                          daemon=True).start()
