@@ -66,6 +66,8 @@ export class SparkPanel extends Widget {
   }
 
   private draw(): void {
+    // read the width before this frame's DOM writes, so reading it does not force a layout
+    const width = Math.max(240, this.detailView.clientWidth - 4);
     const model = this.model;
     const snap = model?.snapshot ?? null;
     this.drawHeader(model, snap);
@@ -78,7 +80,7 @@ export class SparkPanel extends Widget {
     }
     this.drawSession(snap);
     this.drawJobs(snap);
-    this.drawDetail(snap);
+    this.drawDetail(snap, width);
     this.drawStorage(snap);
   }
 
@@ -177,7 +179,7 @@ export class SparkPanel extends Widget {
     return picked ?? snap.jobs[snap.jobs.length - 1] ?? null;
   }
 
-  private drawDetail(snap: ISnapshot): void {
+  private drawDetail(snap: ISnapshot, width: number): void {
     const job = this.selectedJob(snap);
     this.detailView.hidden = !job;
     if (!job) {
@@ -235,7 +237,6 @@ export class SparkPanel extends Widget {
       this.dagView.replaceChildren(el('h4', '', 'DAG'), renderDag(dag));
     }
     // the timeline changes only with a new detail (at most once a second) or a new width
-    const width = Math.max(240, this.detailView.clientWidth - 4);
     if (detail !== this.timelineOf || width !== this.timelineWidth) {
       this.timelineOf = detail;
       this.timelineWidth = width;

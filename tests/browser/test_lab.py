@@ -185,6 +185,28 @@ def test_reload_restores_the_panel(page):
     expect(panel.locator(".sparklet-job-detail .sparklet-dag-node")).not_to_have_count(0)
 
 
+def test_skipped_stages_cached_rdds_and_storage(page):
+    cell = run_cell(page, """\
+pairs = sc.parallelize(range(100), 4).map(lambda x: (x % 10, x)).cache()
+sums = pairs.reduceByKey(lambda a, b: a + b)
+sums.count(), sorted(sums.collect())[:2]""")
+    wait_cell_done(cell)
+    expect(cell.locator(".jp-OutputArea-output").last).to_contain_text("(10, [(0, 450), (1, 460)])")
+    expect(cell.locator(".sparklet-cell-jobs .sparklet-job")).to_have_count(2)
+    # the second job reads the first one's shuffle output: its map stage is skipped, as in Spark's UI
+    details = cell.locator(".sparklet-job-details")
+    expect(details.locator('.sparklet-stage[data-status="skipped"]')).to_have_count(1)
+    expect(details.locator(".sparklet-dag-stage.sparklet-mod-skipped")).to_have_count(1)
+    expect(cell.locator(".sparklet-job").last.locator(".sparklet-job-stages")).to_have_text("1/1 stage (1 skipped)")
+    expect(details.locator('.sparklet-dag-node.sparklet-mod-cached[data-scope="map"]')).to_have_count(1)
+    panel = open_panel(page)
+    cached = panel.locator(".sparklet-storage tr[data-rdd-id]")
+    expect(cached).to_have_count(1)
+    expect(cached).to_contain_text("map at <cell")
+    expect(cached.locator("td").nth(2)).to_have_text("4")
+    cell.locator(".sparklet-cell-jobs").screenshot(path=str(ARTIFACTS / "cell-display-skipped-cached.png"))
+
+
 def test_kernel_restart_gives_a_fresh_session(page):
     panel = open_panel(page)
     page.locator(".jp-NotebookPanel:visible .jp-Notebook").click()
