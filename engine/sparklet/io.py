@@ -56,7 +56,7 @@ def list_input_files(spec):
     files = []
     for part in [p for p in spec.split(",") if p]:
         if _is_remote(part):
-            files.append(part)
+            files.extend(_list_remote(part))
             continue
         local = os.path.expanduser(_local_path(part))
         if glob.has_magic(local):
@@ -79,13 +79,40 @@ def _expand_dir(path):
             if not n.startswith((".", "_")) and os.path.isfile(os.path.join(path, n))]
 
 
-def _open_remote(path, mode="rb"):
+def _remote_fs(url):
+    """(fsspec filesystem, path inside it, protocol) of a remote URL."""
     try:
         import fsspec
     except ImportError:
-        raise ImportError("Reading %s needs the fsspec package (and the one for its filesystem, e.g. s3fs "
-                          "or gcsfs): pip install fsspec" % path) from None
-    return fsspec.open(path, mode).open()
+        raise ImportError("Reading or writing %s needs the fsspec package (and the one for its filesystem, "
+                          "e.g. s3fs or gcsfs): pip install fsspec" % url) from None
+    fs, path = fsspec.core.url_to_fs(url)
+    return fs, path, url.split("://", 1)[0]
+
+
+def _list_remote(url):
+    fs, path, protocol = _remote_fs(url)
+    if glob.has_magic(path):
+        matches = sorted(fs.glob(path))
+        if not matches:
+            raise FileNotFoundError("Input Pattern %s matches 0 files" % url)
+    elif fs.exists(path):
+        matches = [path]
+    else:
+        raise FileNotFoundError("Input path does not exist: %s" % url)
+    files = []
+    for m in matches:
+        if fs.isdir(m):
+            files.extend(f for f in sorted(fs.ls(m, detail=False))
+                         if not f.rstrip("/").rsplit("/", 1)[-1].startswith((".", "_")) and fs.isfile(f))
+        else:
+            files.append(m)
+    return ["%s://%s" % (protocol, f) for f in files]
+
+
+def _open_remote(path, mode="rb"):
+    fs, inner, _ = _remote_fs(path)
+    return fs.open(inner, mode)
 
 
 def open_input(path):
@@ -127,7 +154,8 @@ class HadoopRDD(RDD):
     def _compute_splits(self):
         if self._splits is None:
             self._splits = file_splits(list_input_files(self.path), self.minPartitions,
-                                       lambda f: not (_is_remote(f) or f.lower().endswith(_COMPRESSED)))
+                                       lambda f: not (_is_remote(f) or f.lower().endswith(_COMPRESSED)),
+                                       local_block_size(self.ctx))
             self._numPartitions = len(self._splits)
         return self._splits
 
@@ -156,13 +184,13 @@ class HadoopRDD(RDD):
             context._metrics_input(count)
 
 
-def file_splits(files, min_partitions, splittable, min_size=1):
+def file_splits(files, min_partitions, splittable, block_size, min_size=1):
     """Hadoop FileInputFormat's splits: (path, start, length, whole file) byte ranges of about
     ``total / min_partitions`` bytes (at least ``min_size``, at most a block), the last one of a
     file up to 10% longer."""
     sizes = {f: (0 if _is_remote(f) else os.path.getsize(f)) for f in files}
     goal = sum(sizes.values()) // max(min_partitions, 1)
-    split_size = max(min_size, min(goal, _BLOCK_SIZE))
+    split_size = max(min_size, min(goal, block_size))
     splits = []
     for f in files:
         length = sizes[f]
@@ -176,6 +204,12 @@ def file_splits(files, min_partitions, splittable, min_size=1):
         if remaining:
             splits.append((f, length - remaining, remaining, False))
     return splits
+
+
+def local_block_size(sc):
+    """Hadoop's ``fs.local.block.size``, the largest split of a local file (32 MiB unless the
+    application sets ``spark.hadoop.fs.local.block.size``, as with Spark)."""
+    return int(sc._conf.get("spark.hadoop.fs.local.block.size", _BLOCK_SIZE))
 
 
 def _read_whole(path):
@@ -244,7 +278,11 @@ class WholeFileRDD(RDD):
 
     def compute(self, split, context):
         for f in self._compute_groups()[split]:
-            with open_input(f) if self.mode != "raw" else open(f, "rb") as handle:
+            if self.mode == "raw":  # binaryFiles: the bytes as stored, compressed or not
+                handle = _open_remote(f) if _is_remote(f) else open(f, "rb")
+            else:
+                handle = open_input(f)
+            with handle:
                 data = handle.read()
             context._metrics_input(1)
             if self.mode == "text":
@@ -278,6 +316,12 @@ def binary_records(sc, path, record_length):
 
 
 def _refuse_existing_output(path):
+    """Where the output goes (a local directory or a remote URL), if it does not exist yet."""
+    if _is_remote(path):
+        fs, inner, _ = _remote_fs(path)
+        if fs.exists(inner):
+            raise FileExistsError("Output directory %s already exists: remove it or choose another path" % path)
+        return path.rstrip("/")
     local = os.path.abspath(os.path.expanduser(_local_path(path)))
     if os.path.exists(local):
         raise FileExistsError("Output directory %s already exists: remove it or choose another path"
@@ -285,52 +329,69 @@ def _refuse_existing_output(path):
     return local
 
 
-def _prepare_output_dir(path):
-    local = _refuse_existing_output(path)
-    os.makedirs(os.path.join(local, "_temporary"))
-    return local
+def _save_parts(rdd, path, name_of, write_part):
+    """One task per partition writes part ``name_of(index)`` with ``write_part(file, iterator)``;
+    then ``_SUCCESS``. Locally, parts are written under ``_temporary`` and moved into place when
+    every task succeeded (nothing half-written is left if one fails); remote stores, through
+    fsspec, receive each part directly."""
+    target = _refuse_existing_output(path)
+    if _is_remote(path):
+        fs, inner, _ = _remote_fs(path)
+        fs.makedirs(inner, exist_ok=True)
 
+        def write(index, iterator):
+            with _open_remote(target + "/" + name_of(index), "wb") as f:
+                write_part(f, iterator)
+            return iter(())
 
-def _commit_output(local, num_partitions):
-    tmp = os.path.join(local, "_temporary")
-    for name in sorted(os.listdir(tmp)):
-        os.replace(os.path.join(tmp, name), os.path.join(local, name))
-    shutil.rmtree(tmp, ignore_errors=True)
-    open(os.path.join(local, "_SUCCESS"), "wb").close()
-
-
-def save_as_text_file(rdd, path, codec_class):
-    if codec_class is not None and codec_class not in _CODECS:
-        raise ValueError("Unknown compressionCodecClass %r: use one of %s" % (codec_class, ", ".join(_CODECS)))
-    local = _prepare_output_dir(path)
-    suffix, opener = _CODECS.get(codec_class, ("", None))
-    if codec_class is None:
-        suffix = ""
+        try:
+            rdd.mapPartitionsWithIndex(write).count()
+        except BaseException:
+            fs.rm(inner, recursive=True)
+            raise
+        with _open_remote(target + "/_SUCCESS", "wb"):
+            pass
+        return
+    staging = os.path.join(target, "_temporary")
+    os.makedirs(staging)
 
     def write(index, iterator):
-        name = "part-%05d%s" % (index, suffix)
-        tmp = os.path.join(local, "_temporary", name + ".inprogress")
-        with open(tmp, "wb") as raw:
-            if codec_class == "org.apache.hadoop.io.compress.DefaultCodec":
-                compressor = zlib.compressobj()
-                for x in iterator:
-                    raw.write(compressor.compress(_text_line(x)))
-                raw.write(compressor.flush())
-            else:
-                out = opener(raw) if opener else raw
-                for x in iterator:
-                    out.write(_text_line(x))
-                if out is not raw:
-                    out.close()
-        os.replace(tmp, os.path.join(local, "_temporary", name))
+        name = name_of(index)
+        with open(os.path.join(staging, name + ".inprogress"), "wb") as f:
+            write_part(f, iterator)
+        os.replace(os.path.join(staging, name + ".inprogress"), os.path.join(staging, name))
         return iter(())
 
     try:
         rdd.mapPartitionsWithIndex(write).count()
     except BaseException:
-        shutil.rmtree(local, ignore_errors=True)
+        shutil.rmtree(target, ignore_errors=True)
         raise
-    _commit_output(local, rdd.getNumPartitions())
+    for name in sorted(os.listdir(staging)):
+        os.replace(os.path.join(staging, name), os.path.join(target, name))
+    shutil.rmtree(staging, ignore_errors=True)
+    open(os.path.join(target, "_SUCCESS"), "wb").close()
+
+
+def save_as_text_file(rdd, path, codec_class):
+    if codec_class is not None and codec_class not in _CODECS:
+        raise ValueError("Unknown compressionCodecClass %r: use one of %s" % (codec_class, ", ".join(_CODECS)))
+    suffix, opener = _CODECS[codec_class] if codec_class is not None else ("", None)
+
+    def write_part(raw, iterator):
+        if codec_class == "org.apache.hadoop.io.compress.DefaultCodec":
+            compressor = zlib.compressobj()
+            for x in iterator:
+                raw.write(compressor.compress(_text_line(x)))
+            raw.write(compressor.flush())
+        else:
+            out = opener(raw) if opener else raw
+            for x in iterator:
+                out.write(_text_line(x))
+            if out is not raw:
+                out.close()
+
+    _save_parts(rdd, path, lambda index: "part-%05d%s" % (index, suffix), write_part)
 
 
 def _text_line(x):
@@ -344,24 +405,12 @@ def _text_line(x):
 def _save_as_sequence_file(rdd, path, key_class, value_class, records_of):
     """Write each partition as a SequenceFile part of (key, value) Writables; ``records_of``
     turns a partition's iterator into the encoded (key bytes, value bytes) records."""
-    local = _prepare_output_dir(path)
+    def write_part(f, iterator):
+        writer = SequenceFileWriter(f, key_class, value_class)
+        for key, value in records_of(writer, iterator):
+            writer.append_raw(key, value)
 
-    def write(index, iterator):
-        name = "part-%05d" % index
-        tmp = os.path.join(local, "_temporary", name + ".inprogress")
-        with open(tmp, "wb") as f:
-            writer = SequenceFileWriter(f, key_class, value_class)
-            for key, value in records_of(writer, iterator):
-                writer.append_raw(key, value)
-        os.replace(tmp, os.path.join(local, "_temporary", name))
-        return iter(())
-
-    try:
-        rdd.mapPartitionsWithIndex(write).count()
-    except BaseException:
-        shutil.rmtree(local, ignore_errors=True)
-        raise
-    _commit_output(local, rdd.getNumPartitions())
+    _save_parts(rdd, path, lambda index: "part-%05d" % index, write_part)
 
 
 def save_as_sequence_file(rdd, path, codec_class):
@@ -434,13 +483,9 @@ class SequenceFileRDD(RDD):
 
     def _compute_splits(self):
         if self._splits is None:
-            files = list_input_files(self.path)
-            remote = [f for f in files if _is_remote(f)]
-            if remote:
-                raise ValueError("Reading SequenceFiles from %s is not supported: copy them to a local "
-                                 "directory first" % remote[0])
-            # SequenceFileInputFormat's minimum split: one sync interval.
-            self._splits = file_splits(files, self.minPartitions, lambda f: True, SYNC_INTERVAL)
+            # SequenceFileInputFormat's minimum split: one sync interval. Remote files are read whole.
+            self._splits = file_splits(list_input_files(self.path), self.minPartitions,
+                                       lambda f: not _is_remote(f), local_block_size(self.ctx), SYNC_INTERVAL)
             self._numPartitions = len(self._splits)
         return self._splits
 
@@ -453,25 +498,32 @@ class SequenceFileRDD(RDD):
         return super().__reduce__()
 
     def compute(self, split, context):
-        path, start, length, _whole = self._compute_splits()[split]
-        size = os.path.getsize(path)
+        path, start, length, whole = self._compute_splits()[split]
+        remote = _is_remote(path)
+        if remote:
+            fs, inner, _ = _remote_fs(path)
+            size = fs.size(inner)
+        else:
+            size = os.path.getsize(path)
+        if whole:
+            length = size
+        name = path if remote else _qualified(path)
         count = 0
         try:
-            with open(path, "rb", 1 << 20) as f:
+            with (_open_remote(path) if remote else open(path, "rb", 1 << 20)) as f:
                 if size == 0:
                     return
-                reader = SequenceFileReader(f, _qualified(path))
+                reader = SequenceFileReader(f, name)
                 decode_key, decode_value = reader.decoders()
                 for key, value in reader.split_records(start, start + length, size):
                     count += 1
                     if self.pickled:
-                        for data in java_deserialize_byte_arrays(decode_value(value), _qualified(path)):
+                        for data in java_deserialize_byte_arrays(decode_value(value), name):
                             yield from pickle.loads(data)
                     else:
                         yield decode_key(key), decode_value(value)
         except EOFError:
-            raise IOError("Cannot read %s: it ends in the middle of a record (is it truncated?)"
-                          % _qualified(path)) from None
+            raise IOError("Cannot read %s: it ends in the middle of a record (is it truncated?)" % name) from None
         finally:
             context._metrics_input(count)
 
