@@ -36,7 +36,7 @@ from .source import as_engine_frame
 from .state import SessionStore
 
 POLL_INTERVAL = 0.1
-#: defaults for contexts on this backend (the user's conf wins): the kernel's displays replace the
+#: defaults for contexts on this backend (the session's conf wins): the kernel's displays replace the
 #: web UI and the console progress bars, and the JVM's log lines would land in cell outputs
 CONTEXT_DEFAULTS = {
     "spark.ui.enabled": "false",
@@ -125,14 +125,25 @@ class LineageRecorder:
                         inputs.append(arg)
                     elif isinstance(arg, (list, tuple)):
                         inputs.extend(a for a in arg if isinstance(a, recorder.rdd_class))
-                shuffle = name in SHUFFLE_OPERATORS or (name == "coalesce" and bool(
-                    kwargs.get("shuffle", args[1] if len(args) > 1 else False)))
+                shuffle = (name in SHUFFLE_OPERATORS or (name == "coalesce" and bool(
+                    kwargs.get("shuffle", args[1] if len(args) > 1 else False)))) \
+                    and not recorder.pipelined_from(result, inputs)
                 result._sparklet_operator = Operator(next(recorder._ids), name, site, inputs, shuffle)
             return result
 
         self._originals.append((cls, name, original))
         # counted as pyspark's own frame, so Spark still names call sites after the user's line
         setattr(cls, name, as_engine_frame(method, cls))
+
+    def pipelined_from(self, rdd, inputs):
+        """Whether `rdd` is its inputs plus narrow Python steps: PySpark skips the shuffle of an
+        operator whose input is already partitioned the way it needs (a reduceByKey after a join
+        with the same number of partitions), so the operator's name alone does not decide."""
+        while rdd is not None:
+            if any(rdd is i for i in inputs):
+                return True
+            rdd = getattr(rdd, "prev", None)
+        return False
 
     def user_site(self):
         frame = sys._getframe(2)
@@ -483,11 +494,16 @@ class PySparkBackend:
 
     # -- contexts --------------------------------------------------------------------------------
     def create_context(self, master, app_name, conf):
-        spark_conf = self.pyspark.SparkConf().setMaster(master).setAppName(app_name)
+        context_class = self.pyspark.SparkContext
+        context_class._ensure_initialized()  # starts the JVM (once per kernel)
+        system = context_class._jvm.java.lang.System
         for key, value in CONTEXT_DEFAULTS.items():
-            if not spark_conf.contains(key):
-                spark_conf.set(key, value)
-        spark_conf.setAll(list(conf.items()))
+            # as JVM system properties, so they are also the defaults of the SparkConf() a
+            # notebook builds for its own context (pyspark's launcher turns the console bars on
+            # that way); the session's conf wins
+            if key not in conf:
+                system.setProperty(key, value)
+        spark_conf = self.pyspark.SparkConf().setMaster(master).setAppName(app_name).setAll(list(conf.items()))
         return self.session.context_class(conf=spark_conf)
 
     def observe(self, sc):
@@ -504,11 +520,12 @@ class PySparkBackend:
         running then, if its plan has `stage_count` stages (else the job's stages stay unnamed)."""
         for rdd, label in self.recorder.actions_at(started_ms):
             try:
-                stages = plan(rdd)
+                candidates = [lineage_stages(rdd), debug_string_stages(rdd._jrdd.toDebugString())]
             except Exception:  # an RDD whose JVM side is gone (its context stopped)
                 continue
-            if len(stages) == stage_count:
-                return stages, label
+            for stages in candidates:
+                if stages is not None and len(stages) == stage_count:
+                    return stages, label
         return None, None
 
     def executors(self, sc):

@@ -1,0 +1,154 @@
+"""The real-Spark backend through the Sparklet kernel: `sc` is Apache Spark's SparkContext (pyspark
+local mode on the machine's Java 17), and the kernel's job display, DAG, one-screen errors and
+session magics work on it. One kernel (one JVM) serves the module; switching to the local engine
+and back is tested on it too. A tutorial notebook runs on this backend selected by environment."""
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpecManager
+from nbclient import NotebookClient
+
+from kernel_harness import JOBS_MIME, execute, job_displays, kernel_dirs, result_text, running_kernel, stream_text
+
+pytestmark = pytest.mark.timeout(600)
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+PYSPARK_ENV = {"SPARKLET_BACKEND": "pyspark", "PYSPARK_PYTHON": sys.executable}
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    with running_kernel(tmp_path_factory.mktemp("sparklet-pyspark"), env=PYSPARK_ENV) as (km, kc):
+        reply, msgs = execute(kc, "sc", timeout=240)  # waits for the JVM
+        assert reply["status"] == "ok", reply
+        yield km, kc
+
+
+def ok(kc, code, timeout=180):
+    reply, msgs = execute(kc, code, timeout=timeout)
+    assert reply["status"] == "ok", reply
+    return msgs
+
+
+def test_sc_is_apache_sparks_and_pyspark_is_the_real_package(kernel):
+    km, kc = kernel
+    msgs = ok(kc, "import pyspark, sparklet\n"
+                  "(type(sc).__module__, pyspark is sparklet, pyspark.SparkContext is type(sc), sc.master, "
+                  "sc.getConf().get('spark.ui.enabled'))")
+    assert result_text(msgs) == "('pyspark.core.context', False, True, 'local[2]', 'false')"
+
+
+def test_word_count_shows_two_stages_with_progress_and_the_users_dag(kernel):
+    km, kc = kernel
+    msgs = ok(kc, "lines = sc.parallelize(['to be or not to be', 'that is the question'] * 200, 4)\n"
+                  "counts = lines.flatMap(lambda l: l.split()).map(lambda w: (w, 1)).reduceByKey(lambda a, b: a + b, 3)\n"
+                  "sorted(counts.collect())[:3]")
+    assert result_text(msgs) == "[('be', 400), ('is', 200), ('not', 200)]"
+    displays = job_displays(msgs)
+    assert displays[0][0] == "display_data" and all(d[0] == "update_display_data" for d in displays[1:])
+    assert {d[1] for d in displays} == {displays[0][1]}  # one display, updated in place
+    assert len(displays) >= 2
+    job = displays[-1][2][JOBS_MIME]["jobs"][0]
+    assert job["status"] == "succeeded" and job["description"].startswith("collect at <cell")
+    stages = job["stages"]
+    assert [(s["kind"], s["numTasks"], s["completed"], s["status"]) for s in stages] == [
+        ("shuffleMap", 4, 4, "complete"), ("result", 3, 3, "complete")]
+    assert job["numTasks"] == job["numCompletedTasks"] == 7
+    nodes = {n["key"]: n for n in job["dag"]["nodes"]}
+    scopes = [[nodes[k]["scope"] for k in s["nodes"]] for s in job["dag"]["stages"]]
+    assert scopes == [["parallelize", "flatMap", "map"], ["reduceByKey"]]
+    assert [e["kind"] for e in job["dag"]["edges"]].count("shuffle") == 1
+    assert all(n["callSite"].startswith("<cell ") for n in nodes.values())
+    text = displays[-1][2]["text/plain"]
+    assert "(4 + 0) / 4]" in text and "(3 + 0) / 3]" in text
+    print("pyspark backend word count display:\n" + text)
+    print("%d display messages" % len(displays))
+
+    # the same shuffle again: Spark skips the map stage, and so does the display
+    msgs = ok(kc, "counts.count()")
+    job = job_displays(msgs)[-1][2][JOBS_MIME]["jobs"][0]
+    assert [s["status"] for s in job["stages"]] == ["skipped", "complete"] and job["numSkippedStages"] == 1
+
+
+def test_dag_magic_draws_an_rdd_before_it_runs(kernel):
+    km, kc = kernel
+    msgs = ok(kc, "a = sc.parallelize([(1, 'x'), (2, 'y')])\nb = sc.parallelize([(1, 3)])\n"
+                  "joined = a.join(b).mapValues(lambda v: v[1]).reduceByKey(max)\n%spark dag joined")
+    svgs = [m["content"]["data"] for m in msgs if m["msg_type"] == "display_data"
+            and "image/svg+xml" in m["content"]["data"]]
+    # PySpark shuffles both join inputs once, and reduceByKey keeps the join's partitioning: 2 stages
+    assert len(svgs) == 1 and svgs[0]["image/svg+xml"].count('class="sparklet-stage"') == 2
+    stages = [re.sub(r"\[\d+\]", "", line) for line in svgs[0]["text/plain"].splitlines()[1:]]
+    assert stages == ["Stage 0: parallelize -> parallelize", "Stage 1: join -> mapValues -> reduceByKey"]
+    assert not job_displays(msgs)
+    msgs = ok(kc, "joined.collect()")
+    job = job_displays(msgs)[-1][2][JOBS_MIME]["jobs"][0]
+    assert len(job["stages"]) == len(job["dag"]["stages"]) == 2
+
+
+def test_task_error_fits_one_screen(kernel):
+    km, kc = kernel
+    reply, msgs = execute(kc, "sc.parallelize([1, 2, 0], 3).map(lambda x: 1 / x).collect()", timeout=120)
+    assert reply["status"] == "error" and reply["ename"] == "Py4JJavaError"
+    error = [m for m in msgs if m["msg_type"] == "error"][0]["content"]
+    text = "\n".join(error["traceback"])
+    assert error["ename"] == "PythonException"
+    assert "ZeroDivisionError" in text and "division by zero" in text and "<cell" in text
+    assert "at org.apache.spark" not in text and "py4j" not in text
+    assert len(text.splitlines()) <= 10, text
+    job = job_displays(msgs)[-1][2][JOBS_MIME]["jobs"][0]
+    assert job["status"] == "failed" and job["stages"][0]["failed"] >= 1
+    msgs = ok(kc, "%spark traceback")
+    assert "org.apache.spark.api.python.PythonException" in stream_text(msgs)
+
+
+def test_info_and_logs_describe_the_spark_session(kernel):
+    km, kc = kernel
+    ok(kc, "kept = sc.parallelize(range(100), 2).cache()\nkept.count()")
+    text = stream_text(ok(kc, "%%info"))
+    assert "Backend:        pyspark" in text and "Master:         local[2]" in text
+    assert "executor driver   cores 2" in text
+    assert "Cached RDDs:    1" in text and "2/2 partitions" in text
+    text = stream_text(ok(kc, "%%logs"))
+    assert "Executor logs (pyspark backend, master local[2])" in text
+
+
+def test_switching_to_the_local_engine_and_back_is_one_magic(kernel):
+    km, kc = kernel
+    msgs = ok(kc, '%%configure -f\n{"backend": "sparklet", "master": "local[2]"}')
+    assert "on the sparklet backend" in stream_text(msgs)
+    msgs = ok(kc, "import pyspark\n(type(sc).__module__, pyspark.__name__, sc.parallelize(range(10)).sum())")
+    assert result_text(msgs) == "('sparklet.context', 'sparklet', 45)"
+    msgs = ok(kc, '%%configure -f\n{"backend": "pyspark", "master": "local[1]", "name": "back-again"}')
+    assert "SparkContext(master='local[1]', appName='back-again') on the pyspark backend" in stream_text(msgs)
+    msgs = ok(kc, "import pyspark\n(type(sc).__module__, pyspark.SparkContext is type(sc), "
+                  "sc.parallelize(range(10), 2).map(lambda x: x * x).sum())")
+    assert result_text(msgs) == "('pyspark.core.context', True, 285)"
+    assert job_displays(msgs)[-1][2][JOBS_MIME]["jobs"][0]["numCompletedTasks"] == 2
+
+
+def test_tutorial_notebook_runs_on_the_pyspark_backend(tmp_path, monkeypatch):
+    for key, value in PYSPARK_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("SPARKLET_MASTER", "local[2]")
+    path = sorted(NOTEBOOKS.glob("04-*.ipynb"))[0]
+    nb = nbformat.read(path, as_version=4)
+    ksm = KernelSpecManager(kernel_dirs=[str(kernel_dirs(tmp_path))])
+    km = KernelManager(kernel_name="sparklet", kernel_spec_manager=ksm)
+    NotebookClient(nb, km=km, timeout=300, startup_timeout=120, allow_errors=True,
+                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    errors = [(c.source[:60], o.ename, o.evalue[:300]) for c in nb.cells for o in c.get("outputs", [])
+              if o.output_type == "error"]
+    assert not errors
+    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.output_type == "stream")
+    assert "word count: [" in text and "Sparklet:" in text
+    states = [o.data[JOBS_MIME] for c in nb.cells for o in c.get("outputs", [])
+              if o.output_type == "display_data" and JOBS_MIME in o.data]
+    jobs = [j for s in states for j in s["jobs"]]
+    assert jobs and all(j["status"] == "succeeded" for j in jobs)
+    assert any(len(j["stages"]) >= 2 and j["dag"]["edges"] for j in jobs)
