@@ -24,16 +24,16 @@ _PATH_PREFIX = re.compile(r"\(/\S*?/(?:site-packages|lib/python3\.\d+|engine|ker
 
 
 def process_kind(frame):
-    """'driver' for the measured child itself, else a short name of the descendant."""
-    if "sparklet.executor" in frame:
-        return "executor"
-    if "pyspark" in frame and "daemon" in frame:
-        return "pyspark worker"
+    """A short name for a descendant of the measured child (the driver)."""
     if "java" in frame:
         return "jvm"
+    if "pyspark" in frame:
+        return "pyspark worker"
     if "multiprocessing" in frame:
         return "pool worker"
-    return frame[:60]
+    # py-spy can read a new process's command line before its exec, when it still shows the
+    # driver's: every other descendant of a Sparklet driver is an executor.
+    return "executor"
 
 
 def summarize(raw_lines, top):
