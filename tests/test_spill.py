@@ -185,3 +185,15 @@ def test_small_data_does_not_spill(tiny):
     assert sorted(rdd.reduceByKey(add).collect()) == [(k, sum(range(k, 1000, 10))) for k in range(10)]
     assert rdd.sortByKey().keys().collect() == sorted(i % 10 for i in range(1000))
     assert spilled_bytes(tiny) == 0
+
+
+def test_map_output_for_many_reduce_partitions_keeps_each_partition_in_order(tiny):
+    # 64 reduce partitions of partly filled batches outgrow the map task's memory: they go to
+    # disk early, and each reduce partition still receives its records in the map's order.
+    n, parts = 300_000, 64
+    rdd = tiny.range(n, numSlices=2).map(lambda i: (i, "p" * 40)).partitionBy(parts)
+    def summarize(index, part):
+        keys = [k for k, _ in part]
+        return keys == list(range(index, n, parts))
+
+    assert per_partition(rdd, summarize) == [True] * parts

@@ -65,6 +65,8 @@ def write_map_output(records, partitioner, path, metrics):
 
     Full batches go to a temporary file as they fill up (any reduce partition's, interleaved);
     the data file is then assembled run by run from it, so the map output is never all in memory.
+    With many reduce partitions, the partly filled batches together may outgrow a quarter of the
+    execution memory: then they all go to the temporary file, whatever their size.
     """
     started = time.perf_counter_ns()
     n = partitioner.numPartitions
@@ -72,19 +74,33 @@ def write_map_output(records, partitioner, path, metrics):
     buckets = [[] for _ in range(n)]
     spilled = None
     pieces = [[] for _ in range(n)]  # (offset, length) in ``spilled`` of each full batch, per bucket
-    count = 0
+    count = buffered = 0
+    budget = _TaskMemory().budget if n > 1 else None
+
+    def spill(b):
+        nonlocal spilled
+        if spilled is None:
+            spilled = tempfile.TemporaryFile(prefix="map-", dir=os.path.dirname(path))
+        data = dumps_records(buckets[b])
+        pieces[b].append((spilled.tell(), len(data)))
+        spilled.write(data)
+        buckets[b] = []
+
     for k, v in records:
         b = partition_func(k) % n
         bucket = buckets[b]
         bucket.append((k, v))
         count += 1
+        buffered += 1
         if len(bucket) >= BATCH_SIZE:
-            if spilled is None:
-                spilled = tempfile.TemporaryFile(prefix="map-", dir=os.path.dirname(path))
-            data = dumps_records(bucket)
-            pieces[b].append((spilled.tell(), len(data)))
-            spilled.write(data)
-            buckets[b] = []
+            buffered -= len(bucket)
+            spill(b)
+        elif budget is not None and buffered >= BATCH_SIZE and not count % _CHECK_EVERY:
+            if buffered * (_size_of((k, v)) + 8) > budget // 4:
+                for full in range(n):
+                    if buckets[full]:
+                        spill(full)
+                buffered = 0
     offsets = [0]
     tmp = path + ".tmp"
     try:
