@@ -169,18 +169,27 @@ def test_cancel_a_running_job_from_the_panel(page):
     assert elapsed < 2.0, "cancelling took %.2f s" % elapsed
     expect(cell.locator(".jp-OutputArea-output").last).to_contain_text("JobCancelledError")
     expect(cell.locator(".sparklet-job").first).to_have_attribute("data-status", "cancelled")
+    # and every running job at once
+    cell = run_cell(page, "sc.parallelize(range(60), 2).map(lambda x: (time.sleep(1), x)[1]).count()")
+    cancel_all = panel.locator(".sparklet-cancel-all")
+    expect(cancel_all).to_be_enabled(timeout=15_000)
+    started = time.monotonic()
+    cancel_all.click()
+    wait_cell_done(cell, timeout=5_000)
+    assert time.monotonic() - started < 2.0
+    expect(panel.locator(".sparklet-jobs .sparklet-job").first).to_have_attribute("data-status", "cancelled")
 
 
 def test_reload_restores_the_panel(page):
     panel = open_panel(page)
     rows = panel.locator(".sparklet-jobs .sparklet-job")
     before = rows.evaluate_all("rs => rs.map(r => [r.dataset.jobId, r.dataset.status])")
-    assert len(before) == 3
+    assert len(before) == 4
     page.reload()
     wait_kernel_idle(page)
     panel = open_panel(page)
     rows = panel.locator(".sparklet-jobs .sparklet-job")
-    expect(rows).to_have_count(3)
+    expect(rows).to_have_count(4)
     assert rows.evaluate_all("rs => rs.map(r => [r.dataset.jobId, r.dataset.status])") == before
     expect(panel.locator(".sparklet-job-detail .sparklet-dag-node")).not_to_have_count(0)
 
