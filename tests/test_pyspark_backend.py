@@ -52,7 +52,9 @@ def test_word_count_shows_two_stages_with_progress_and_the_users_dag(kernel):
     displays = job_displays(msgs)
     assert displays[0][0] == "display_data" and all(d[0] == "update_display_data" for d in displays[1:])
     assert {d[1] for d in displays} == {displays[0][1]}  # one display, updated in place
-    assert len(displays) >= 2
+    # live, not only a summary at the end: the tracker's counts reached the display while it ran
+    running = [d[2][JOBS_MIME]["jobs"][0] for d in displays[:-1]]
+    assert any(j["status"] == "running" and j["numCompletedTasks"] < 7 for j in running)
     job = displays[-1][2][JOBS_MIME]["jobs"][0]
     assert job["status"] == "succeeded" and job["description"].startswith("collect at <cell")
     stages = job["stages"]
@@ -105,6 +107,15 @@ def test_task_error_fits_one_screen(kernel):
     assert job["status"] == "failed" and job["stages"][0]["failed"] >= 1
     msgs = ok(kc, "%spark traceback")
     assert "org.apache.spark.api.python.PythonException" in stream_text(msgs)
+
+
+def test_spark_jobs_lists_the_session_and_timeline_says_why_it_is_missing(kernel):
+    km, kc = kernel
+    msgs = ok(kc, "%spark jobs")
+    state = job_displays(msgs)[-1][2][JOBS_MIME]
+    assert len(state["jobs"]) >= 4 and {j["status"] for j in state["jobs"]} == {"succeeded", "failed"}
+    reply, msgs = execute(kc, "%spark timeline")
+    assert reply["status"] == "error" and "not available on the pyspark backend" in reply["evalue"]
 
 
 def test_info_and_logs_describe_the_spark_session(kernel):
