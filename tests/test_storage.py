@@ -228,3 +228,25 @@ def test_checkpoint_needs_a_directory():
     with private_context(SparkConf().setMaster("local[1]").setAppName("no-checkpoint-dir")) as sc:
         with pytest.raises(Exception, match="setCheckpointDir"):
             sc.parallelize([1]).checkpoint()
+
+
+def test_a_partition_larger_than_storage_memory(small_sc):
+    sc, rec = small_sc, small_sc.recorder
+    computed = sc.accumulator(0)
+
+    def build(i):
+        computed.add(1)
+        return row("big", i)
+
+    n = 4 * ROWS  # one partition of about twice the storage memory
+    expected = [row("big", i) for i in range(n)]
+    spilled = sc.parallelize(range(n), 1).map(build).persist(StorageLevel.MEMORY_AND_DISK)
+    assert spilled.collect() == expected and spilled.collect() == expected
+    assert computed.value == n  # unrolling stopped at the budget and the block went to disk
+    dropped = sc.parallelize(range(n), 1).map(build).cache()
+    assert dropped.collect() == expected and dropped.collect() == expected
+    assert computed.value == 3 * n  # too large for memory and no disk: computed on each use
+    sc.listenerBus.waitUntilEmpty()
+    [(_, level, mem, disk)] = [u for u in rec.updates if u[0] == "rdd_%d_0" % spilled.id()]
+    assert level == StorageLevel.MEMORY_AND_DISK and mem == 0 and disk > 0
+    assert [u for u in rec.updates if u[0] == "rdd_%d_0" % dropped.id()] == []

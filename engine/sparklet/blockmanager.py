@@ -3,10 +3,13 @@
 Blocks are named like Spark's (``rdd_<rddId>_<partition>``). Memory levels keep the partition's
 records as a list; when the store is over its budget the least recently used blocks go first:
 dropped for memory-only levels (recomputed from lineage when needed again), written to disk for
-``*_AND_DISK`` levels. ``DISK_ONLY`` blocks are pickled to the executor's block directory.
+``*_AND_DISK`` levels. ``DISK_ONLY`` blocks are pickled to the executor's block directory. A
+partition is unrolled into memory a chunk at a time: one that outgrows the storage memory goes to
+disk (``*_AND_DISK``) or is not cached (memory only), without ever being held whole.
 Every change is reported to the driver as a block update (its ``BlockManagerMaster``).
 """
 
+import itertools
 import os
 import pickle
 import sys
@@ -14,6 +17,19 @@ from collections import OrderedDict
 
 from .serializers import dumps_records
 from .storagelevel import StorageLevel
+
+_UNROLL_CHECK = 1024  # records between two estimates of a partition being unrolled into memory
+_DISK_BATCH = 1024  # records per pickled batch of a block on disk
+
+
+def _read_block(path):
+    with open(path, "rb") as f:
+        while True:
+            try:
+                batch = pickle.load(f)
+            except EOFError:
+                return
+            yield from batch
 
 
 def estimate_size(records):
@@ -54,34 +70,53 @@ class BlockStore:
             return iter(self.memory[bid][0])
         if bid in self.disk:
             self.events.append(("hit", bid))
-            with open(self.disk[bid][0], "rb") as f:
-                return iter(pickle.load(f))
-        records = list(rdd.computeOrReadCheckpoint(split, context))
+            return _read_block(self.disk[bid][0])
+        level = rdd._storage_level
+        records = rdd.computeOrReadCheckpoint(split, context)
         self.events.append(("computed", bid))
-        self.put(bid, records, rdd._storage_level)
-        return iter(records)
-
-    def put(self, bid, records, level):
         if level.useMemory:
-            size = estimate_size(records)
-            if size <= self.memory_budget:
+            unrolled, size, rest = self._unroll(records)
+            if rest is None:
                 self._make_room(size)
-                self.memory[bid] = (records, size, level)
+                self.memory[bid] = (unrolled, size, level)
                 self.memory_used += size
                 self.updates.append((bid, level, size, 0))
-                return
-        if level.useDisk:
-            self._write_to_disk(bid, records, level)
-        # else: too big for memory and no disk: not cached; recomputed on each use, as in Spark.
+                return iter(unrolled)
+            records = itertools.chain(unrolled, rest)
+            del unrolled
+            if not level.useDisk:
+                return records  # larger than storage memory and no disk: not cached, as in Spark
+        return _read_block(self._write_to_disk(bid, records, level))
+
+    def _unroll(self, records):
+        """(records, estimated size, None) when the partition fits in storage memory; else what was
+        unrolled before it outgrew it, and the iterator of the rest (Spark's MemoryStore unrolling)."""
+        unrolled = []
+        it = iter(records)
+        while True:
+            chunk = list(itertools.islice(it, _UNROLL_CHECK))
+            unrolled.extend(chunk)
+            size = estimate_size(unrolled)
+            if len(chunk) < _UNROLL_CHECK:
+                return (unrolled, size, None) if size <= self.memory_budget else (unrolled, size, iter(()))
+            if size > self.memory_budget:
+                return unrolled, size, it
 
     def _write_to_disk(self, bid, records, level):
+        """Write a block as a run of pickled batches, never holding more than a batch of it."""
         os.makedirs(self.block_dir, exist_ok=True)
         path = os.path.join(self.block_dir, bid)
-        data = dumps_records(records)
+        it = iter(records)
         with open(path, "wb") as f:
-            f.write(data)
-        self.disk[bid] = (path, len(data), level)
-        self.updates.append((bid, level, 0, len(data)))
+            while True:
+                batch = list(itertools.islice(it, _DISK_BATCH))
+                if not batch:
+                    break
+                f.write(dumps_records(batch))
+            size = f.tell()
+        self.disk[bid] = (path, size, level)
+        self.updates.append((bid, level, 0, size))
+        return path
 
     def _make_room(self, size):
         while self.memory and self.memory_used + size > self.memory_budget:
