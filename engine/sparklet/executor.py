@@ -323,7 +323,8 @@ class Executor:
         with self.kill_lock:
             self.running_task = task_id
             killed_before_start = task_id in self.killed_early
-            self.killed_early.discard(task_id)
+            # Tasks reach an executor in id order: kills of lower ids came too late to matter.
+            self.killed_early = {t for t in self.killed_early if t > task_id}
         started = time.monotonic()
         cpu_started = time.thread_time_ns()
         outcome = None
