@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import psutil
@@ -123,5 +124,24 @@ def test_sc_stop_in_process_leaves_nothing():
                                    if f.startswith("shuffle_")]}
         assert state["shuffle_files"]
     finally:
+        sc.stop()
+    assert_nothing_left(state, within=0)
+
+
+def test_sc_stop_from_another_thread_during_a_job_leaves_nothing():
+    from sparklet import SparkContext
+    from sparklet.errors import JobCancelledError
+
+    sc = SparkContext("local[2]", "lifecycle-stop-during-job")
+    state = {"pids": [p for _, p, _ in sc.executors], "local_dir": sc._local_dir, "shuffle_files": []}
+    stopper = threading.Timer(1.0, sc.stop)
+    stopper.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(JobCancelledError, match="SparkContext was shut down"):
+            sc.parallelize(range(4), 2).map(lambda x: time.sleep(30)).collect()
+        assert time.monotonic() - started < 5
+    finally:
+        stopper.join()
         sc.stop()
     assert_nothing_left(state, within=0)
