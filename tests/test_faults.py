@@ -5,6 +5,7 @@ Executors are found as the context reports them (``sc.executors``: id, pid, core
 real signals from another thread while slow user functions keep the window open.
 """
 
+import contextlib
 import os
 import pickle
 import re
@@ -17,7 +18,7 @@ from operator import add
 import psutil
 import pytest
 
-from sparklet import SparkConf, SparkContext, TaskContext
+from sparklet import SparkConf, SparkContext, SparkFiles, TaskContext
 from sparklet.errors import JobCancelledError, SparkException
 from sparklet.listener import SparkListener
 
@@ -66,6 +67,19 @@ class Recorder(SparkListener):
         return [(s.stageId, s.attemptNumber) for s in self.submitted if s.attemptNumber > 0]
 
 
+@contextlib.contextmanager
+def own_contexts():
+    """Lets a test create its own contexts although the suite may share one (conftest's ``sc``):
+    Spark allows one active context per process, so the shared one is set aside meanwhile and
+    made active again afterwards, untouched."""
+    saved = SparkContext._active_spark_context, SparkFiles._sc, SparkFiles._root_directory
+    SparkContext._active_spark_context = None
+    try:
+        yield
+    finally:
+        SparkContext._active_spark_context, SparkFiles._sc, SparkFiles._root_directory = saved
+
+
 @pytest.fixture
 def make_context():
     """Contexts made by a test, each stopped afterwards; checks that every executor process any of
@@ -77,7 +91,8 @@ def make_context():
         c.set("spark.sparklet.console.taskOutput", "false")
         for k, v in conf.items():
             c.set(k.replace("_", "."), v)
-        sc = SparkContext(conf=c)
+        with own_contexts():
+            sc = SparkContext(conf=c)
         rec = Recorder()
         sc.addSparkListener(rec)
         made.append((sc, rec))

@@ -17,6 +17,8 @@ import time
 import psutil
 import pytest
 
+from test_faults import own_contexts
+
 DRIVER = textwrap.dedent("""
     import json, os, signal, sys, time
     from operator import add
@@ -115,7 +117,8 @@ def test_sigkill_of_the_driver_executors_exit_and_clean_up(tmp_path):
 def test_sc_stop_in_process_leaves_nothing():
     from sparklet import SparkContext
 
-    sc = SparkContext("local[2]", "lifecycle-in-process")
+    with own_contexts():
+        sc = SparkContext("local[2]", "lifecycle-in-process")
     try:
         sums = sc.parallelize(range(10), 3).map(lambda x: (x % 2, x)).reduceByKey(lambda a, b: a + b)
         assert sums.collectAsMap() == {0: 20, 1: 25}
@@ -132,7 +135,8 @@ def test_sc_stop_from_another_thread_during_a_job_leaves_nothing():
     from sparklet import SparkContext
     from sparklet.errors import JobCancelledError
 
-    sc = SparkContext("local[2]", "lifecycle-stop-during-job")
+    with own_contexts():
+        sc = SparkContext("local[2]", "lifecycle-stop-during-job")
     state = {"pids": [p for _, p, _ in sc.executors], "local_dir": sc._local_dir, "shuffle_files": []}
     stopper = threading.Timer(1.0, sc.stop)
     stopper.start()
