@@ -496,6 +496,27 @@ def test_cancel_all_jobs_stops_a_busy_loop_that_ignores_the_kill(make_context):
     assert sc.parallelize(range(10), 2).sum() == 45
 
 
+def test_cancelling_a_task_that_prints_keeps_its_executor(make_context):
+    # The kill lands while the task streams its output to the driver: the message in flight
+    # must arrive whole, so the executor survives and serves the next job.
+    sc, rec = make_context()
+    before = {p for _, p, _ in wait_executors(sc)}
+
+    def chatty(x):
+        line = "y" * 100_000
+        while True:
+            print(line)
+
+    for _ in range(5):
+        threading.Timer(0.3, sc.cancelAllJobs).start()
+        with pytest.raises(JobCancelledError):
+            sc.parallelize(range(2), 2).map(chatty).collect()
+    assert sc.parallelize(range(10), 2).sum() == 45
+    sc.listenerBus.waitUntilEmpty()
+    assert rec.removed == []
+    assert {p for _, p, _ in sc.executors} == before
+
+
 # ---- limits ----
 
 

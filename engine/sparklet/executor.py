@@ -193,8 +193,14 @@ class Executor:
 
     def send(self, msg):
         data = pickle.dumps(msg, pickle.HIGHEST_PROTOCOL)
-        with self.send_lock:
-            self.conn.send_bytes(data)
+        # A kill (SIGUSR1, raising in the main thread) must not land between the writes of one
+        # message: half a message would garble the stream and cost the executor.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+        try:
+            with self.send_lock:
+                self.conn.send_bytes(data)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     # -- reader thread --
 
