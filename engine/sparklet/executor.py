@@ -334,6 +334,7 @@ class Executor:
         started = time.monotonic()
         cpu_started = time.thread_time_ns()
         outcome = None
+        map_output = None
         try:
             try:
                 if killed_before_start:
@@ -359,7 +360,7 @@ class Executor:
                         raise ResultTooLarge(len(payload))
                 else:
                     rdd, dep = stage
-                    path = os.path.join(self.env.shuffle_dir, "shuffle_%d_%d_%d.data" % (
+                    path = map_output = os.path.join(self.env.shuffle_dir, "shuffle_%d_%d_%d.data" % (
                         dep.shuffleId, task["partition"], task_id))
                     offsets, count = write_map_output(rdd.iterator(task["partition"], tc), dep.partitioner,
                                                       path, metrics)
@@ -389,6 +390,12 @@ class Executor:
         metrics["executorRunTime"] = metrics["executorRunTime"] or int((time.monotonic() - started) * 1000)
         block_updates, block_events = self.env.blocks.take_updates()
         status, payload, updates = outcome
+        if status != "success" and map_output is not None:
+            # A map task that failed or was killed halfway leaves no one a use for its file.
+            try:
+                os.unlink(map_output)
+            except FileNotFoundError:
+                pass
         try:
             self.send(("finished", task_id, status, payload, updates, metrics, block_updates, block_events))
         except (pickle.PicklingError, TypeError, AttributeError) as e:
