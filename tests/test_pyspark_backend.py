@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
@@ -140,6 +141,9 @@ def test_switching_to_the_local_engine_and_back_is_one_magic(kernel):
     msgs = ok(kc, "import pyspark\n(type(sc).__module__, pyspark.SparkContext is type(sc), "
                   "sc.parallelize(range(10), 2).map(lambda x: x * x).sum())")
     assert result_text(msgs) == "('pyspark.core.context', True, 285)"
+    # the second switch reuses the JVM the first one started
+    kernel_process = psutil.Process(km.provisioner.process.pid)
+    assert [p.name() for p in kernel_process.children(recursive=True)].count("java") == 1
     assert job_displays(msgs)[-1][2][JOBS_MIME]["jobs"][0]["numCompletedTasks"] == 2
 
 

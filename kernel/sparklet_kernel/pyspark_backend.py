@@ -18,6 +18,7 @@ real package again, and the context can use any master pyspark can (``local[*]``
 """
 
 import collections
+import contextlib
 import functools
 import importlib
 import itertools
@@ -58,6 +59,12 @@ CONTEXT_OPERATORS = ("parallelize", "textFile", "wholeTextFiles", "range", "unio
 
 
 # -- lineage ---------------------------------------------------------------------------------------
+
+#: the installed recorder (one per activated backend), for `preview_stages` called from dag.show
+_RECORDERS = []
+#: Apache Spark's pyspark modules while the session is on the local engine (the alias needs the
+#: names free); a later switch back reuses them, with the JVM their SparkContext class started
+_REAL_MODULES = {}
 
 class Operator:
     """What one user call made: the operator's name, the user's file:line, the input RDDs."""
@@ -134,6 +141,17 @@ class LineageRecorder:
         self._originals.append((cls, name, original))
         # counted as pyspark's own frame, so Spark still names call sites after the user's line
         setattr(cls, name, as_engine_frame(method, cls))
+
+    @contextlib.contextmanager
+    def quiet(self):
+        """The kernel's own calls (planning a job's stages) are neither tagged nor taken for actions."""
+        local = self._local
+        depth = getattr(local, "depth", 0)
+        local.depth = depth + 1
+        try:
+            yield
+        finally:
+            local.depth = depth
 
     def pipelined_from(self, rdd, inputs):
         """Whether `rdd` is its inputs plus narrow Python steps: PySpark skips the shuffle of an
@@ -252,7 +270,8 @@ def plan(rdd):
 
 def preview_stages(rdd):
     """StageInfo of each stage a job on `rdd` would run (ids 0..n-1), without running it."""
-    stages = plan(rdd)
+    with _RECORDERS[-1].quiet() if _RECORDERS else contextlib.nullcontext():
+        stages = plan(rdd)
     parents_of_some = {p for _, parents in stages for p in parents}
     return [StageInfo(stageId=index, attemptNumber=0, name="stage %d" % index,
                       numTasks=infos[-1].numPartitions if infos else 0, rddInfos=infos, parentIds=parents,
@@ -458,6 +477,8 @@ class PySparkBackend:
     def activate(self):
         session = self.session
         session.alias.uninstall()
+        # back on the modules imported before: their SparkContext class holds the running JVM
+        sys.modules.update(_REAL_MODULES)
         pyspark = importlib.import_module("pyspark")
         if "sparklet" in pyspark.__name__ or getattr(pyspark, "__file__", "").startswith(
                 os.path.dirname(os.path.dirname(importlib.import_module("sparklet").__file__))):
@@ -471,6 +492,7 @@ class PySparkBackend:
         session.context_class = pyspark.SparkContext
         self.recorder = LineageRecorder(pyspark.RDD, pyspark.SparkContext)
         self.recorder.install()
+        _RECORDERS.append(self.recorder)
         session.shell.set_custom_exc(session.errors.exceptions, self.show_error)
         session.backend = self
 
@@ -479,12 +501,13 @@ class PySparkBackend:
         for store in self._stores:
             store.stop()
         self.recorder.uninstall()
+        _RECORDERS.remove(self.recorder)
         for cls, name, original in reversed(session._patched[self._patched_from:]):
             setattr(cls, name, original)
         del session._patched[self._patched_from:]
         session.shell.set_custom_exc(session.errors.exceptions, session.errors)
         for name in [n for n in sys.modules if n == "pyspark" or n.startswith("pyspark.")]:
-            del sys.modules[name]
+            _REAL_MODULES[name] = sys.modules.pop(name)
         import sparklet
 
         session.context_class = sparklet.SparkContext
@@ -520,7 +543,8 @@ class PySparkBackend:
         running then, if its plan has `stage_count` stages (else the job's stages stay unnamed)."""
         for rdd, label in self.recorder.actions_at(started_ms):
             try:
-                candidates = [lineage_stages(rdd), debug_string_stages(rdd._jrdd.toDebugString())]
+                with self.recorder.quiet():
+                    candidates = [lineage_stages(rdd), debug_string_stages(rdd._jrdd.toDebugString())]
             except Exception:  # an RDD whose JVM side is gone (its context stopped)
                 continue
             for stages in candidates:
