@@ -3,7 +3,7 @@
  * current notebook's kernel. The in-cell job renderer is the separate MIME extension (mime.ts).
  */
 
-import { ILabShell, ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IStatusBar } from '@jupyterlab/statusbar';
@@ -27,11 +27,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: "A Spark panel and status item for the current notebook's Sparklet session.",
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [ILabShell, IStatusBar, ICommandPalette, ILayoutRestorer],
+  optional: [IStatusBar, ICommandPalette, ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
     notebooks: INotebookTracker,
-    labShell: ILabShell | null,
     statusBar: IStatusBar | null,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null
@@ -39,7 +38,6 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const tracker = new SessionTracker(notebooks);
     const panel = new SparkPanel(tracker);
     panel.title.icon = sparkIcon;
-    panel.title.label = labShell ? '' : 'Spark';
     app.shell.add(panel, 'right', { rank: 200 });
     // an open panel stays open across page reloads (it then asks the kernel for a snapshot)
     restorer?.add(panel, panel.id);

@@ -253,7 +253,9 @@ export class SparkPanel extends Widget {
     const fresh =
       have !== null && have.job.jobId === job.jobId && have.job.status === job.status &&
       (job.status !== 'running' || Date.now() - this.detailAt < DETAIL_INTERVAL_MS);
-    if (!model || fresh || this.detailPending) {
+    // a job the kernel no longer knows (it keeps the latest 200) is not asked for again
+    const failedBefore = this.detailFailed === `${job.jobId}:${job.status}`;
+    if (!model || fresh || failedBefore || this.detailPending) {
       if (!fresh && this.detailPending) {
         this.detailAgain = true;
       }
@@ -268,7 +270,10 @@ export class SparkPanel extends Widget {
           this.detail = detail;
         }
       })
-      .catch(e => console.warn('Sparklet: job detail request failed', e))
+      .catch(e => {
+        this.detailFailed = `${job.jobId}:${job.status}`;
+        console.warn('Sparklet: job detail request failed', e);
+      })
       .finally(() => {
         this.detailPending = false;
         const again = this.detailAgain || job.status === 'running';
@@ -311,6 +316,7 @@ export class SparkPanel extends Widget {
   private detailAt = 0;
   private detailPending = false;
   private detailAgain = false;
+  private detailFailed = '';
   private dagKey = '';
   private frame = 0;
   private timelineWidth = 0;
