@@ -149,6 +149,8 @@ def test_panel_lists_jobs_stages_dag_and_timeline(page):
     # one lane per executor, one bar per task (4 map tasks + 4 reduce tasks)
     expect(detail.locator(".sparklet-timeline-label")).to_have_count(2)
     expect(detail.locator(".sparklet-timeline-task")).to_have_count(8)
+    expect(page.locator(".sparklet-status-item")).to_have_text("Spark · 2 executors")
+    page.screenshot(path=str(ARTIFACTS / "lab-overview.png"))
     panel.screenshot(path=str(ARTIFACTS / "panel-dag.png"))
     detail.locator(".sparklet-detail-timeline").screenshot(path=str(ARTIFACTS / "panel-timeline.png"))
 
