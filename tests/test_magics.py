@@ -118,6 +118,17 @@ def test_local_runs_the_cell_without_displays(kernel):
     assert "needs code" in error(kc, "%local")
 
 
+def test_spark_cell_magic_shows_the_displays_even_with_progress_off(kernel):
+    km, kc = kernel
+    ok(kc, "%spark progress off")
+    assert not job_displays(ok(kc, "sc.parallelize(range(10)).count()"))
+    msgs = ok(kc, "%%spark\nsc.parallelize(range(10)).count()")
+    assert result_text(msgs) == "10" and job_displays(msgs)
+    assert not job_displays(ok(kc, "sc.parallelize(range(10)).count()"))  # still off
+    ok(kc, "%spark progress on")
+    assert job_displays(ok(kc, "sc.parallelize(range(10)).count()"))
+
+
 def test_cleanup_and_delete_stop_the_context_and_configure_starts_a_new_one(kernel):
     km, kc = kernel
     assert "-f to confirm" in error(kc, "%%cleanup")

@@ -1,5 +1,5 @@
 """Session magics with sparkmagic's names and options: ``%%configure``, ``%%info``, ``%%logs``,
-``%%cleanup``, ``%%delete``, ``%%local`` and ``%%help``.
+``%%cleanup``, ``%%delete``, ``%%local`` and ``%%help``, plus ``%%spark`` (a cell with the displays).
 
 sparkmagic drives remote Livy sessions; here the session is the kernel's own SparkContext, on the
 local engine or on Apache Spark (``"backend": "pyspark"``). The option syntax is sparkmagic's
@@ -16,7 +16,7 @@ import time
 from collections import deque
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.core.magic import Magics, cell_magic, line_cell_magic, magics_class
 
 from . import config
 from .progress import human_bytes, human_ms
@@ -33,6 +33,7 @@ HELP = [
     ("%%cleanup -f", "stop the SparkContext and free its executors and files"),
     ("%%delete -f", "the same as %%cleanup -f (sparkmagic's name for deleting one session)"),
     ("%%local", "run the cell without the Spark job displays"),
+    ("%%spark", "run the cell with the Spark job displays (whatever %spark progress says)"),
     ("%%help", "this list"),
     ("%spark jobs", "table of the session's jobs and stages"),
     ("%spark dag RDD", "the DAG a job on RDD would run, drawn before running it"),
@@ -279,22 +280,31 @@ class SessionMagics(Magics):
         session.default_context = None
         print("Sparklet: stopped %s; its executors and files are gone. %%%%configure starts a new one." % retired)
 
-    # -- %%local ---------------------------------------------------------------------------------
+    # -- %%local / %%spark -------------------------------------------------------------------
     @line_cell_magic
     def local(self, line, cell=None):
         """%%local: run the cell without the Spark job displays (jobs still run, nothing is drawn)."""
-        if self._run("local", self.local.__doc__, line, None, body=True) is None:
+        return self._run_with_display("local", self.local.__doc__, line, cell, "off")
+
+    @cell_magic
+    def spark(self, line, cell):
+        """%%spark: run the cell with the Spark job displays, also when `%spark progress off` turned
+        them off (``%spark ...`` on one line is the session's inspection magic)."""
+        return self._run_with_display("spark", self.spark.__doc__, line, cell, "on")
+
+    def _run_with_display(self, name, description, line, cell, mode):
+        if self._run(name, description, line, None, body=True) is None:
             return None
         if not cell or not cell.strip():
-            raise UsageError("%%local needs code in the cell below the magic")
+            raise UsageError("%%%%%s needs code in the cell below the magic" % name)
         live = self.session.live
-        mode = live.mode
-        live.mode = "off"
+        previous = live.mode
+        live.mode = mode
 
         def restore(result=None):
-            # after the session's own post-run hook has published (nothing, in "off" mode)
+            # after the session's own post-run hook has published the cell in `mode`
             self.shell.events.unregister("post_run_cell", restore)
-            live.mode = mode
+            live.mode = previous
 
         self.shell.events.register("post_run_cell", restore)
         return self._execute(self.shell.transform_cell(cell))
