@@ -17,6 +17,7 @@ Pickle files (``saveAsPickleFile``) are Spark's object files: SequenceFiles of N
 and BytesWritable values, each value a Java-serialized ``byte[][]`` of up to ten pickled batches.
 """
 
+import io
 import os
 import struct
 
@@ -73,8 +74,6 @@ def _encode_text(s):
 
 
 def _decode_text(data):
-    import io
-
     f = io.BytesIO(data)
     n = read_vint(f)
     return f.read(n).decode("utf-8")
@@ -285,8 +284,6 @@ def java_serialize_byte_arrays(arrays):
 
 def java_deserialize_byte_arrays(data, path):
     """The ``byte[]`` elements of a Java-serialized ``byte[][]``."""
-    import io
-
     f = io.BytesIO(data)
     try:
         if f.read(4) != _STREAM_MAGIC or f.read(1) != bytes([_TC_ARRAY]):
