@@ -237,6 +237,15 @@ def _read_run(f):
         f.close()
 
 
+def _records_until_next_check(size, records, budget):
+    """How many records to take before estimating again: half of what would fill the budget at
+    the rate seen so far, so that estimates grow rare while far from it (like Spark's SizeTracker)
+    and the budget is overshot by at most one check's worth."""
+    if size <= 0 or records <= 0:
+        return _CHECK_EVERY
+    return max(_CHECK_EVERY, int((budget - size) / (size / records) / 2))
+
+
 def combine_by_key(iterator, create, merge_value, merge_combiners):
     """Combine (key, value) pairs into (key, combiner) pairs, spilling past the execution memory.
 
@@ -246,9 +255,17 @@ def combine_by_key(iterator, create, merge_value, merge_combiners):
     memory = _TaskMemory()
     combiners = {}
     it = iter(iterator)
+    if memory.budget is None:
+        for k, v in it:
+            if k in combiners:
+                combiners[k] = merge_value(combiners[k], v)
+            else:
+                combiners[k] = create(v)
+        return iter(combiners.items())
+    step, since_spill = _CHECK_EVERY, 0
     while True:
         seen = 0
-        for k, v in itertools.islice(it, _CHECK_EVERY):
+        for k, v in itertools.islice(it, step):
             seen += 1
             if k in combiners:
                 combiners[k] = merge_value(combiners[k], v)
@@ -256,8 +273,7 @@ def combine_by_key(iterator, create, merge_value, merge_combiners):
                 combiners[k] = create(v)
         if not seen:
             break
-        if memory.budget is None or not combiners:
-            continue
+        since_spill += seen
         # The oldest keys had the longest time to grow their combiners, the newest the least.
         sample = list(itertools.islice(combiners, _SAMPLE // 2))
         sample += itertools.islice(reversed(combiners), _SAMPLE // 2)
@@ -270,6 +286,9 @@ def combine_by_key(iterator, create, merge_value, merge_combiners):
             memory.spill(items, size)
             del items
             memory.compact(lambda streams: _merge_by_key_hash(streams, merge_combiners))
+            step, since_spill = _CHECK_EVERY, 0
+        else:
+            step = _records_until_next_check(size, since_spill, memory.budget)
     if not memory.runs:
         return iter(combiners.items())
     last = sorted(combiners.items(), key=_hash_of_key)
@@ -300,14 +319,13 @@ def sort_records(iterator, key, reverse=False):
         return iter(sorted(iterator, key=key, reverse=reverse))
     buffer = []
     it = iter(iterator)
+    step = _CHECK_EVERY
     while True:
-        chunk = list(itertools.islice(it, _CHECK_EVERY))
-        if not chunk:
+        before = len(buffer)
+        buffer.extend(itertools.islice(it, step))
+        if len(buffer) == before:
             break
-        buffer.extend(chunk)
-        del chunk
-        step = max(1, len(buffer) // _SAMPLE)
-        sample = buffer[::step]
+        sample = buffer[::max(1, len(buffer) // _SAMPLE)]
         size = sys.getsizeof(buffer) + sum(_size_of(x) for x in sample) * len(buffer) // len(sample)
         memory.observe(size)
         if size > memory.budget:
@@ -315,6 +333,9 @@ def sort_records(iterator, key, reverse=False):
             memory.spill(buffer, size)
             buffer = []
             memory.compact(lambda streams: heapq.merge(*streams, key=key, reverse=reverse))
+            step = _CHECK_EVERY
+        else:
+            step = _records_until_next_check(size, len(buffer), memory.budget)
     buffer.sort(key=key, reverse=reverse)
     if not memory.runs:
         return iter(buffer)
