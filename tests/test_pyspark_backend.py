@@ -119,6 +119,19 @@ def test_spark_jobs_lists_the_session_and_timeline_says_why_it_is_missing(kernel
     assert reply["status"] == "error" and "not available on the pyspark backend" in reply["evalue"]
 
 
+def test_task_output_is_tagged_and_apart_from_driver_output(kernel):
+    km, kc = kernel
+    msgs = ok(kc, "print('from the driver')\nsc.parallelize(range(6), 2).foreach(lambda x: print('task line', x))")
+    outputs = [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] in ("display_data", "update_display_data")
+               and "sparklet-output-" in m["content"].get("transient", {}).get("display_id", "")]
+    assert outputs, "no task output display"
+    lines = outputs[-1].splitlines()
+    assert sorted(lines) == sorted("[stage %d, partition %d] task line %d" % (int(lines[0].split()[1][:-1]), x // 3, x)
+                                   for x in range(6))
+    assert stream_text(msgs) == "from the driver\n" and "task line" not in stream_text(msgs, "stderr")
+    assert "task line 5" in stream_text(ok(kc, "%spark output"))
+
+
 def test_info_and_logs_describe_the_spark_session(kernel):
     km, kc = kernel
     ok(kc, "kept = sc.parallelize(range(100), 2).cache()\nkept.count()")

@@ -22,15 +22,17 @@ import contextlib
 import functools
 import importlib
 import itertools
+import json
 import os
 import re
+import socket
 import sys
 import threading
 import time
 
 from sparklet.listener import (JobResult, RDDInfo, SparkListenerApplicationStart, SparkListenerExecutorAdded,
                                SparkListenerJobEnd, SparkListenerJobStart, SparkListenerStageCompleted,
-                               SparkListenerStageSubmitted, StageInfo, ExecutorInfo, now_ms)
+                               SparkListenerStageSubmitted, SparkletTaskOutput, StageInfo, ExecutorInfo, now_ms)
 
 from .progress import human_bytes
 from .source import as_engine_frame
@@ -460,6 +462,48 @@ class TrackerStore(SessionStore):
             del self._running[job_id]
 
 
+# -- task output -----------------------------------------------------------------------------------
+
+class TaskOutputServer:
+    """Receives what tasks print from the workers `pyspark_daemon` starts (local masters: the
+    workers run on this machine) and posts it to the session's store as `SparkletTaskOutput`, the
+    event the live display already tags and routes to the cell whose job group the task ran in."""
+
+    def __init__(self):
+        self.store = None
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.address = "127.0.0.1:%d" % self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, name="sparklet-task-output", daemon=True).start()
+
+    def _accept(self):
+        while True:
+            conn, _ = self.sock.accept()
+            threading.Thread(target=self._receive, args=(conn,), name="sparklet-task-output-worker",
+                             daemon=True).start()
+
+    def _receive(self, conn):
+        with conn, conn.makefile("r", encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                record = json.loads(line)
+                store = self.store
+                if store is not None:
+                    group = record["group"]
+                    store.onOtherEvent(SparkletTaskOutput(
+                        record["stageId"], record["partitionId"], record["taskId"], "driver", record["stream"],
+                        record["text"], {"spark.jobGroup.id": group} if group else {}))
+
+
+_TASK_OUTPUT = []  # the kernel's one TaskOutputServer, started with the first activation
+
+
+def task_output_server():
+    if not _TASK_OUTPUT:
+        _TASK_OUTPUT.append(TaskOutputServer())
+        # the JVM (started after this) and so its Python workers inherit the address
+        os.environ["SPARKLET_TASK_OUTPUT"] = _TASK_OUTPUT[0].address
+    return _TASK_OUTPUT[0]
+
+
 # -- the backend -----------------------------------------------------------------------------------
 
 class PySparkBackend:
@@ -487,6 +531,7 @@ class PySparkBackend:
         # Spark's Python workers must run this interpreter, not whatever `python3` is on PATH
         os.environ["PYSPARK_PYTHON"] = sys.executable
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+        task_output_server()
         self._patched_from = len(session._patched)
         session._patch_context_class(pyspark.SparkContext)
         session.context_class = pyspark.SparkContext
@@ -526,6 +571,10 @@ class PySparkBackend:
             # that way); the session's conf wins
             if key not in conf:
                 system.setProperty(key, value)
+        if master.startswith("local") and "spark.python.daemon.module" not in conf:
+            system.setProperty("spark.python.daemon.module", "sparklet_kernel.pyspark_daemon")
+        else:  # a cluster's workers have neither this module nor a way to reach the kernel
+            system.clearProperty("spark.python.daemon.module")
         spark_conf = self.pyspark.SparkConf().setMaster(master).setAppName(app_name).setAll(list(conf.items()))
         return self.session.context_class(conf=spark_conf)
 
@@ -535,6 +584,7 @@ class PySparkBackend:
             store.stop()
         store = TrackerStore(sc, self)
         self._stores = [store]
+        task_output_server().store = store
         store.start()
         return store
 
