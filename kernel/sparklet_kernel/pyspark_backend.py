@@ -23,6 +23,7 @@ import functools
 import importlib
 import itertools
 import json
+import logging
 import os
 import re
 import socket
@@ -37,6 +38,8 @@ from sparklet.listener import (JobResult, RDDInfo, SparkListenerApplicationStart
 from .progress import human_bytes
 from .source import as_engine_frame
 from .state import SessionStore
+
+log = logging.getLogger("sparklet_kernel.pyspark_backend")
 
 POLL_INTERVAL = 0.1
 #: defaults for contexts on this backend (the session's conf wins): the kernel's displays replace the
@@ -370,10 +373,11 @@ class TrackerStore(SessionStore):
         while self._alive():
             try:
                 self.poll()
-            except Exception:  # the context stopped between the check and the call
-                if self._alive():
-                    raise
-                break
+            except Exception:
+                if not self._alive():  # the context stopped between the check and the call
+                    break
+                # one bad poll must not end the session's progress display
+                log.exception("polling PySpark's status tracker failed")
             self._stopped.wait(POLL_INTERVAL)
 
     def stop(self):
