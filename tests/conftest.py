@@ -28,6 +28,9 @@ def spark_sc():
     # PySpark's workers must run this interpreter, not whatever `python3` is first on PATH.
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    # PySpark refuses to hash keys in the driver (lookup on a partitioned RDD) unless this is set;
+    # the suites only hash seed-independent keys there (int, None, tuples of them).
+    os.environ.setdefault("PYTHONHASHSEED", "0")
     conf = (
         SparkConf()
         .setMaster("local[2]")
