@@ -1,7 +1,8 @@
 """The real-Spark backend through the Sparklet kernel: `sc` is Apache Spark's SparkContext (pyspark
 local mode on the machine's Java 17), and the kernel's job display, DAG, one-screen errors and
 session magics work on it. One kernel (one JVM) serves the module; switching to the local engine
-and back is tested on it too. A tutorial notebook runs on this backend selected by environment."""
+and back is tested on it too. A tutorial notebook runs on this backend selected by environment and
+prints what it prints on the local engine."""
 
 import re
 import sys
@@ -160,21 +161,37 @@ def test_switching_to_the_local_engine_and_back_is_one_magic(kernel):
     assert job_displays(msgs)[-1][2][JOBS_MIME]["jobs"][0]["numCompletedTasks"] == 2
 
 
-def test_tutorial_notebook_runs_on_the_pyspark_backend(tmp_path, monkeypatch):
-    for key, value in PYSPARK_ENV.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("SPARKLET_MASTER", "local[2]")
-    path = sorted(NOTEBOOKS.glob("04-*.ipynb"))[0]
-    nb = nbformat.read(path, as_version=4)
+def _run_notebook(nb, tmp_path):
     ksm = KernelSpecManager(kernel_dirs=[str(kernel_dirs(tmp_path))])
     km = KernelManager(kernel_name="sparklet", kernel_spec_manager=ksm)
     NotebookClient(nb, km=km, timeout=300, startup_timeout=120, allow_errors=True,
                    resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    return nb
+
+
+def _driver_output(cell):
+    """What the cell's code printed and returned (not the kernel's own "Sparklet: " notices)."""
+    stdout = "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+    stdout = "".join(line for line in stdout.splitlines(keepends=True) if not line.startswith("Sparklet: "))
+    return stdout, [o.data.get("text/plain", "") for o in cell.outputs if o.output_type == "execute_result"]
+
+
+def test_tutorial_notebook_runs_on_the_pyspark_backend(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPARKLET_MASTER", "local[2]")
+    path = sorted(NOTEBOOKS.glob("04-*.ipynb"))[0]
+    on_sparklet = _run_notebook(nbformat.read(path, as_version=4), tmp_path / "sparklet")
+    for key, value in PYSPARK_ENV.items():
+        monkeypatch.setenv(key, value)
+    nb = _run_notebook(nbformat.read(path, as_version=4), tmp_path / "pyspark")
     errors = [(c.source[:60], o.ename, o.evalue[:300]) for c in nb.cells for o in c.get("outputs", [])
               if o.output_type == "error"]
     assert not errors
     text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.output_type == "stream")
     assert "word count: [" in text and "Sparklet:" in text
+    # the same driver-side outputs on both backends
+    for cell, local in zip(nb.cells, on_sparklet.cells):
+        if cell.cell_type == "code":
+            assert _driver_output(cell) == _driver_output(local), cell.source[:80]
     states = [o.data[JOBS_MIME] for c in nb.cells for o in c.get("outputs", [])
               if o.output_type == "display_data" and JOBS_MIME in o.data]
     jobs = [j for s in states for j in s["jobs"]]
