@@ -67,7 +67,9 @@ def _ratio(a, b):
 
 
 def _fmt_ratio(r):
-    return "–" if r is None else f"{r:.2f}×"
+    if r is None:
+        return "–"
+    return f"{r:.2f}×" if r >= 0.1 else f"{r:.4f}× (1/{1 / r:.0f})"
 
 
 def _verdict(met):
