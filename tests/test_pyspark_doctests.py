@@ -29,8 +29,6 @@ import types
 
 import pytest
 
-pytestmark = pytest.mark.pyspark
-
 # PySpark module (4.x name, then the 3.5 name) -> Sparklet module, and the master of the context
 # the module's examples run against (the same one PySpark's own `_test()` uses; None: the
 # examples create the contexts they need).
