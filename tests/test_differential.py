@@ -292,6 +292,36 @@ def test_randomSplit_of_empty_rdd(sc, spark_sc):
     assert_same_value(sc, spark_sc, lambda sc: [r.collect() for r in sc.parallelize([], 3).randomSplit([1, 1], 3)])
 
 
+@pytest.fixture(scope="module")
+def text_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("text")
+    lines = ["line %d %s" % (i, "x" * (i % 17)) for i in range(200)]
+    (directory / "a.txt").write_text("\n".join(lines) + "\n")
+    (directory / "b.txt").write_text("short\n\nlast line without newline")
+    return directory
+
+
+@pytest.mark.parametrize("minPartitions", [None, 1, 3, 7])
+def test_textFile_splits(sc, spark_sc, text_dir, minPartitions):
+    # Hadoop's splits: a line belongs to the split in which it starts.
+    assert_same_rdd(sc, spark_sc, lambda sc: sc.textFile(str(text_dir / "a.txt"), minPartitions))
+
+
+def test_textFile_directory_and_wholeTextFiles(sc, spark_sc, text_dir):
+    assert_same_value(sc, spark_sc, lambda sc: sorted(sc.textFile(str(text_dir), 4).collect()))
+    assert_same_value(sc, spark_sc, lambda sc: sorted((name.rsplit("/", 1)[1], text) for name, text in sc.wholeTextFiles(str(text_dir)).collect()))
+
+
+def test_saveAsTextFile_round_trip(sc, spark_sc, tmp_path):
+    def save_and_list(sc, name):
+        path = str(tmp_path / name)
+        _p(sc, WORDS + [None, 3, ("t", 1)], 4).saveAsTextFile(path)
+        parts = sorted(p.name for p in (tmp_path / name).iterdir() if p.name.startswith("part-"))
+        return parts, [(tmp_path / name / p).read_text() for p in parts]
+
+    assert save_and_list(sc, "ours") == save_and_list(spark_sc, "theirs")
+
+
 # --- actions: (id, action) ------------------------------------------------------------------------
 
 def _foreach_sum(sc):
