@@ -435,24 +435,29 @@ class TrackerStore(SessionStore):
             if j is None or state["done"]:
                 continue
             info = state["info"]
-            if not state["submitted"] and j.submissionTime() > 0:
+            # each accessor of the tracker's Java objects is a round trip to the JVM: ask once
+            if not state["submitted"]:
+                submitted = j.submissionTime()
+                if submitted <= 0:
+                    continue
                 state["submitted"] = True
-                info.submissionTime = j.submissionTime()
+                info.submissionTime = submitted
+                info.name = j.name()
                 self.onStageSubmitted(SparkListenerStageSubmitted(info, {}))
-            if state["submitted"]:
-                with self._lock:
-                    record = self.stages.get(sid)
-                    if record is not None:
-                        record.name = j.name()
-                        record.numTasks = j.numTasks()
-                        record.completed = j.numCompletedTasks()
-                        record.running = j.numActiveTasks()
-                        record.failed = j.numFailedTasks()
-                self._notify("job", job_id)
-                if j.numCompletedTasks() >= j.numTasks():
-                    state["done"] = True
-                    info.completionTime = now_ms()
-                    self.onStageCompleted(SparkListenerStageCompleted(info))
+            counts = (j.numTasks(), j.numCompletedTasks(), j.numActiveTasks(), j.numFailedTasks())
+            if counts == state.get("counts"):
+                continue
+            state["counts"] = counts
+            with self._lock:
+                record = self.stages.get(sid)
+                if record is not None:
+                    record.name = info.name
+                    record.numTasks, record.completed, record.running, record.failed = counts
+            self._notify("job", job_id)
+            if counts[1] >= counts[0]:
+                state["done"] = True
+                info.completionTime = now_ms()
+                self.onStageCompleted(SparkListenerStageCompleted(info))
         info = tracker.getJobInfo(job_id)
         status = str(info.status()) if info is not None else "FAILED"
         if status in ("SUCCEEDED", "FAILED"):
