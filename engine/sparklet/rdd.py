@@ -1826,11 +1826,17 @@ class MapPartitionsRDD(RDD):
     _lineage_attrs = ("prev",)
 
     def __init__(self, prev, f, preservesPartitioning=False):
-        super().__init__(prev.ctx, [OneToOneDependency(prev)], prev.getNumPartitions())
+        # The partition count is asked of the parent only when needed, so that a transformation
+        # of a missing input file fails at the action, as in PySpark.
+        super().__init__(prev.ctx, [OneToOneDependency(prev)], None)
         self.prev = prev
         self.func = f
         self.preservesPartitioning = preservesPartitioning
         self.partitioner = prev.partitioner if preservesPartitioning else None
+
+    def getNumPartitions(self):
+        # The dependency, not ``prev``: a checkpoint replaces it with the checkpoint's partitions.
+        return self._deps[0].rdd.getNumPartitions()
 
     def compute(self, split, context):
         return self.func(split, self.prev.iterator(split, context))
