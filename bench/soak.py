@@ -82,7 +82,7 @@ def main():
     kill_at = set(rng.sample(range(args.jobs), min(args.kills, args.jobs)))
     kills_sent = set()  # pids: a second kill of an executor not yet reaped is not a new loss
 
-    def kill_random_executor():
+    def kill_random_executor(sc):
         live = [pid for _, pid, _ in sc.executors if pid]
         if live:
             pid = rng.choice(live)
@@ -101,7 +101,7 @@ def main():
             rss_warm = me.memory_info().rss
         timer = None
         if i in kill_at:
-            timer = threading.Timer(rng.uniform(0.0, 0.02), kill_random_executor)
+            timer = threading.Timer(rng.uniform(0.0, 0.02), kill_random_executor, (sc,))
             timer.start()
         try:
             got, expected = job(sc, cached, i)

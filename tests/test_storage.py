@@ -8,10 +8,11 @@ import time
 
 import pytest
 
-from sparklet import SparkConf, SparkContext, SparkFiles, StorageLevel
+from sparklet import SparkConf, SparkContext, StorageLevel
 from sparklet.blockmanager import estimate_size
 from sparklet.context import EXECUTOR_RESERVED_MEMORY
 from sparklet.listener import SparkListener
+from test_faults import own_contexts
 
 ROWS = 4000
 
@@ -44,22 +45,14 @@ class BlockRecorder(SparkListener):
 
 @contextlib.contextmanager
 def private_context(conf):
-    """A context with its own configuration (memory budget, local dir) for one test.
-
-    Spark allows one active context per process and the suite shares one (conftest's ``sc``): it is
-    set aside while this one runs and made active again afterwards, untouched.
-    """
-    saved = SparkContext._active_spark_context, SparkFiles._sc, SparkFiles._root_directory
-    SparkContext._active_spark_context = None
-    try:
+    """A context with its own configuration (memory budget, local dir) for one test, stopped after."""
+    with own_contexts():
         context = SparkContext(conf=conf.set("spark.sparklet.console.taskOutput", "false"))
         try:
             yield context
         finally:
             context.stop()
         assert not os.path.exists(context._local_dir), "local dir outlived stop()"
-    finally:
-        SparkContext._active_spark_context, SparkFiles._sc, SparkFiles._root_directory = saved
 
 
 def one_partition_size():
