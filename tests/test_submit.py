@@ -31,3 +31,22 @@ def test_bad_conf_and_missing_script_are_usage_errors(tmp_path):
     assert bad.returncode == 2 and "--conf takes KEY=VALUE, got 'novalue'" in bad.stderr
     missing = run_submit(tmp_path, "nowhere.py")
     assert missing.returncode == 2 and "no such script: nowhere.py" in missing.stderr
+
+
+def test_a_pyspark_script_runs_unchanged_and_says_what_sparklet_lacks(tmp_path):
+    script = tmp_path / "wordcount.py"
+    script.write_text(textwrap.dedent("""
+        from pyspark import SparkConf, SparkContext
+        import sparklet
+        sc = SparkContext(conf=SparkConf())
+        print(type(sc) is sparklet.SparkContext)
+        words = sc.parallelize(["a b", "b c", "c"], 2).flatMap(str.split)
+        print(sorted(words.map(lambda w: (w, 1)).reduceByKey(lambda x, y: x + y).collect()))
+        sc.stop()
+        import pyspark.sql
+    """))
+    result = run_submit(tmp_path, "--master", "local[2]", str(script))
+    assert result.stdout.splitlines() == ["True", "[('a', 1), ('b', 2), ('c', 2)]"]
+    assert result.returncode == 1
+    assert ("No module named 'pyspark.sql': Sparklet implements PySpark's RDD API (pyspark.sql is not part "
+            "of it). To use real PySpark, run the script with spark-submit instead.") in result.stderr

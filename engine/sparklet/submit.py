@@ -3,7 +3,8 @@
     sparklet-submit [--master local[4]] [--name app] [--conf key=value ...] [--py-files a.py,b.zip]
                     script.py [script arguments]
 
-Options become defaults of every SparkConf the script creates, as spark-submit's do.
+Options become defaults of every SparkConf the script creates, as spark-submit's do, and
+``import pyspark`` in the script resolves to Sparklet (``SPARKLET_PYSPARK_ALIAS=0`` turns that off).
 """
 
 import argparse
@@ -12,6 +13,7 @@ import runpy
 import sys
 
 from .conf import system_properties
+from . import pyspark_alias
 
 
 def main(argv=None):
@@ -39,6 +41,8 @@ def main(argv=None):
         sys.path.insert(0, os.path.abspath(path if path.endswith((".zip", ".egg")) else os.path.dirname(path)))
     sys.argv = [opts.script] + opts.args
     sys.path.insert(0, os.path.dirname(os.path.abspath(opts.script)))
+    if pyspark_alias.wanted():
+        pyspark_alias.PySparkAlias("run the script with spark-submit instead.").install()
     runpy.run_path(opts.script, run_name="__main__")
 
 

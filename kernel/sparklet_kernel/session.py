@@ -18,8 +18,9 @@ import threading
 from traitlets import Bool, Enum, Unicode, default
 from traitlets.config import LoggingConfigurable
 
+from sparklet.pyspark_alias import PySparkAlias, wanted as alias_wanted
+
 from .live import GROUP_PREFIX, KernelPublisher, LiveDisplay, TerminalPublisher
-from .pyspark_alias import PySparkAlias
 from .source import as_engine_frame
 from .state import SessionStore
 from .teaching import GlobalWriteWarning
@@ -47,7 +48,7 @@ class SparkletSession(LoggingConfigurable):
 
     @default("pyspark_alias")
     def _default_alias(self):
-        return os.environ.get("SPARKLET_PYSPARK_ALIAS", "1").strip().lower() not in ("0", "false", "no", "off")
+        return alias_wanted()
 
     def __init__(self, shell, kernel=None, **kwargs):
         super().__init__(**kwargs)
@@ -65,7 +66,8 @@ class SparkletSession(LoggingConfigurable):
         self.live = LiveDisplay(publisher)
         self.live.mode = self.progress
         self.errors = TaskErrorHandler(on_failure=self._flush_current_cell)
-        self.alias = PySparkAlias()
+        self.alias = PySparkAlias("set SPARKLET_PYSPARK_ALIAS=0 (or c.SparkletSession.pyspark_alias = False) "
+                                  "and restart the kernel.")
         self.warner = None
         self.backend = None  # a PySparkBackend while `sc` is Apache Spark's (config.start_context)
         self.settings = None  # what the context was created with (see config.py)

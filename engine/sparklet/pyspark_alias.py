@@ -1,20 +1,26 @@
-"""``import pyspark`` resolves to Sparklet inside the kernel.
+"""``import pyspark`` resolves to Sparklet (in the Sparklet kernel and under ``sparklet-submit``).
 
 A meta-path finder placed first on ``sys.meta_path`` answers for ``pyspark`` and ``pyspark.X`` with
 the already-imported ``sparklet`` / ``sparklet.X`` module object itself (not a copy), so classes are
 identical under both names and ``isinstance`` works across them. Modules Sparklet does not have
-(``pyspark.sql``, ``pyspark.ml`` ...) fail with an error that says how to get real PySpark
-(``SPARKLET_PYSPARK_ALIAS=0``).
+(``pyspark.sql``, ``pyspark.ml`` ...) fail with an error that says how to get real PySpark there.
 """
 
 import importlib
 import importlib.abc
 import importlib.util
+import os
 import sys
 
 
+def wanted():
+    """Whether the environment asks for the alias (``SPARKLET_PYSPARK_ALIAS``, on unless 0/false/no/off)."""
+    return os.environ.get("SPARKLET_PYSPARK_ALIAS", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 class PySparkAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    def __init__(self, alias="pyspark", target="sparklet"):
+    def __init__(self, how_to_get_pyspark, alias="pyspark", target="sparklet"):
+        self.how_to_get_pyspark = how_to_get_pyspark
         self.alias = alias
         self.target = target
 
@@ -36,8 +42,7 @@ class PySparkAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
                 raise
             raise ModuleNotFoundError(
                 "No module named %r: Sparklet implements PySpark's RDD API (%s is not part of it). "
-                "To use real PySpark in this kernel, set SPARKLET_PYSPARK_ALIAS=0 (or "
-                "c.SparkletSession.pyspark_alias = False) and restart it." % (fullname, fullname),
+                "To use real PySpark, %s" % (fullname, fullname, self.how_to_get_pyspark),
                 name=fullname) from None
         return importlib.util.spec_from_loader(fullname, self, is_package=hasattr(sys.modules[name], "__path__"))
 
