@@ -192,8 +192,12 @@ def test_spark_magics(kernel):
     svgs = [m for m in msgs if m["msg_type"] == "display_data" and "image/svg+xml" in m["content"]["data"]]
     assert len(svgs) == 1 and svgs[0]["content"]["data"]["image/svg+xml"].count('class="sparklet-stage"') == 2
     assert not job_displays(msgs)  # drawing a DAG runs no job
+    previewed = re.findall(r'data-stage-id="(\d+)"', svgs[0]["content"]["data"]["image/svg+xml"])
 
-    execute(kc, "pairs.count()")
+    reply, msgs = execute(kc, "pairs.count()\ntracker = sc.statusTracker()\n"
+                              "[job] = tracker.getJobIdsForGroup(sc.getLocalProperty('spark.jobGroup.id'))\n"
+                              "print(*tracker.getJobInfo(job).stageIds)")
+    assert stream_text(msgs, "stdout").split() == previewed  # the preview numbers stages as the job did
     reply, msgs = execute(kc, "import sparklet_kernel.dag\nsparklet_kernel.dag.show(pairs)")
     svg = [m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]["image/svg+xml"]
     assert re.search(r"Stage \d+ \(skipped\)", svg)  # its shuffle output exists now

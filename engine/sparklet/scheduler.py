@@ -316,8 +316,7 @@ class DAGScheduler:
             if s.id not in out:
                 out[s.id] = s
                 stack.extend(s.parents)
-        # Parents first: real ids ascend that way; provisional (negative) ids descend.
-        return sorted(out.values(), key=lambda s: (s.id < 0, abs(s.id)))
+        return sorted(out.values(), key=lambda s: s.id)  # parents first, as ids are given
 
     # ---- event handlers ----
 
@@ -344,22 +343,24 @@ class DAGScheduler:
 
     def _on_preview(self, rdd, result, ready):
         # The stages a real job would use: existing shuffle stages (so their ids and "skipped"
-        # marks are right) and provisional ones, with negative ids, for shuffles never run.
+        # marks are right) and provisional ones for shuffles never run, numbered as a job
+        # submitted now would number them (parents first) without taking those ids.
         try:
-            provisional = itertools.count(-1, -1)
+            provisional = itertools.count(self.nextStageId)
             made = {}
 
             def stage_for(dep, job_id):
                 stage = self.shuffleStages.get(dep.shuffleId) or made.get(dep.shuffleId)
                 if stage is None:
-                    stage = Stage(next(provisional), dep.rdd, dep.rdd.getNumPartitions(),
-                                  self._parent_stages(dep.rdd, job_id, stage_for), job_id, dep,
+                    parents = self._parent_stages(dep.rdd, job_id, stage_for)
+                    stage = Stage(next(provisional), dep.rdd, dep.rdd.getNumPartitions(), parents, job_id, dep,
                                   "%s at %s" % (dep.rdd.scope, dep.rdd.callSite))
                     made[dep.shuffleId] = stage
                 return stage
 
-            final = Stage(next(provisional), rdd, rdd.getNumPartitions(),
-                          self._parent_stages(rdd, -1, stage_for), -1, None, "%s at %s" % (rdd.scope, rdd.callSite))
+            parents = self._parent_stages(rdd, -1, stage_for)
+            final = Stage(next(provisional), rdd, rdd.getNumPartitions(), parents, -1, None,
+                          "%s at %s" % (rdd.scope, rdd.callSite))
             result["stages"] = [s.make_info(max(s.attempt, 0), "skipped" if s.available() else "")
                                 for s in self._all_stages(final)]
         except Exception as e:
