@@ -321,8 +321,9 @@ def test_lost_executor_and_retried_task_are_visible(kernel):
     job = final_state(displays)["jobs"][0]
     assert job["status"] == "succeeded" and len(job["lostExecutors"]) == 1
     assert job["numRetriedTasks"] == 1 and job["numFailedTasks"] == 1
-    assert "1 retried" in displays[-1][2]["text/plain"] and "lost executors" in displays[-1][2]["text/plain"]
-    assert "lost executor" in displays[-1][2]["text/html"]
+    lost = "lost executor %s" % job["lostExecutors"][0]
+    assert "1 retried" in displays[-1][2]["text/plain"] and lost in displays[-1][2]["text/plain"]
+    assert lost in displays[-1][2]["text/html"]
 
 def test_load_ext_gives_a_stock_ipython_kernel_the_same_session(tmp_path):
     with running_kernel(tmp_path, kernel_name="python3") as (km, kc):

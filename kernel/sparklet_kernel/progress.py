@@ -83,7 +83,8 @@ def render_text(cell_state):
         for stage in job["stages"]:
             lines.append("  " + stage_bar(stage))
         if job["lostExecutors"]:
-            lines.append("  lost executors: %s" % ", ".join(job["lostExecutors"]))
+            lines.append("  lost executor%s %s" % ("" if len(job["lostExecutors"]) == 1 else "s",
+                                                  ", ".join(job["lostExecutors"])))
         if job["error"]:
             lines.append("  " + job["error"].splitlines()[0])
     return "\n".join(lines)
