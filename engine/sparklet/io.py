@@ -140,35 +140,47 @@ def open_input(path):
     return raw
 
 
-class HadoopRDD(RDD):
-    """Lines of text files, one partition per input split (Spark's HadoopRDD over TextInputFormat)."""
+class FileInputRDD(RDD):
+    """An RDD over input files, whose partitions are planned from the files on first need (the
+    first action or partition count), so that a missing path fails then, as in Spark."""
 
-    def __init__(self, ctx, path, min_partitions, use_unicode):
+    def __init__(self, ctx, path, min_partitions):
         super().__init__(ctx, [], None)
         self.path = path
         self.minPartitions = min_partitions
-        self.use_unicode = use_unicode
-        self._splits = None
+        self._input_partitions = None
         self._name = path
 
-    def _compute_splits(self):
-        if self._splits is None:
-            self._splits = file_splits(list_input_files(self.path), self.minPartitions,
-                                       lambda f: not (_is_remote(f) or f.lower().endswith(_COMPRESSED)),
-                                       local_block_size(self.ctx))
-            self._numPartitions = len(self._splits)
-        return self._splits
+    def _plan_partitions(self):
+        raise NotImplementedError
+
+    def input_partitions(self):
+        if self._input_partitions is None:
+            self._input_partitions = self._plan_partitions()
+        return self._input_partitions
 
     def getNumPartitions(self):
-        self._compute_splits()
-        return self._numPartitions
+        return len(self.input_partitions())
 
     def __reduce__(self):
-        self._compute_splits()
+        self.input_partitions()  # planned once on the driver, not again in every task
         return super().__reduce__()
 
+
+class HadoopRDD(FileInputRDD):
+    """Lines of text files, one partition per input split (Spark's HadoopRDD over TextInputFormat)."""
+
+    def __init__(self, ctx, path, min_partitions, use_unicode):
+        super().__init__(ctx, path, min_partitions)
+        self.use_unicode = use_unicode
+
+    def _plan_partitions(self):
+        return file_splits(list_input_files(self.path), self.minPartitions,
+                           lambda f: not (_is_remote(f) or f.lower().endswith(_COMPRESSED)),
+                           local_block_size(self.ctx))
+
     def compute(self, split, context):
-        path, start, length, whole = self._compute_splits()[split]
+        path, start, length, whole = self.input_partitions()[split]
         lines = _read_whole(path) if whole else _read_range(path, start, start + length)
         decode = self.use_unicode
         count = 0
@@ -239,45 +251,30 @@ def text_file(sc, name, min_partitions, use_unicode):
     return HadoopRDD(sc, name, min_partitions, use_unicode)
 
 
-class WholeFileRDD(RDD):
+class WholeFileRDD(FileInputRDD):
     """(path, content) of whole files, several files per partition."""
 
     def __init__(self, ctx, path, min_partitions, mode):
-        super().__init__(ctx, [], None)
-        self.path = path
-        self.minPartitions = min_partitions
+        super().__init__(ctx, path, min_partitions)
         self.mode = mode  # "text", "bytes"
-        self._groups = None
-        self._name = path
 
-    def _compute_groups(self):
-        if self._groups is None:
-            files = list_input_files(self.path)
-            sizes = [0 if _is_remote(f) else os.path.getsize(f) for f in files]
-            target = max(1, -(-sum(sizes) // max(self.minPartitions, 1)))
-            groups, current, current_size = [], [], 0
-            for f, size in zip(files, sizes):
-                if current and current_size + size > target:
-                    groups.append(current)
-                    current, current_size = [], 0
-                current.append(f)
-                current_size += size
-            if current:
+    def _plan_partitions(self):
+        files = list_input_files(self.path)
+        sizes = [0 if _is_remote(f) else os.path.getsize(f) for f in files]
+        target = max(1, -(-sum(sizes) // max(self.minPartitions, 1)))
+        groups, current, current_size = [], [], 0
+        for f, size in zip(files, sizes):
+            if current and current_size + size > target:
                 groups.append(current)
-            self._groups = groups
-            self._numPartitions = len(groups)
-        return self._groups
-
-    def getNumPartitions(self):
-        self._compute_groups()
-        return self._numPartitions
-
-    def __reduce__(self):
-        self._compute_groups()
-        return super().__reduce__()
+                current, current_size = [], 0
+            current.append(f)
+            current_size += size
+        if current:
+            groups.append(current)
+        return groups
 
     def compute(self, split, context):
-        for f in self._compute_groups()[split]:
+        for f in self.input_partitions()[split]:
             if self.mode == "raw":  # binaryFiles: the bytes as stored, compressed or not
                 handle = _open_remote(f) if _is_remote(f) else open(f, "rb")
             else:
@@ -469,36 +466,21 @@ def read_pickle_part(path):
             yield from batch
 
 
-class SequenceFileRDD(RDD):
+class SequenceFileRDD(FileInputRDD):
     """Records of SequenceFiles, one partition per Hadoop split: (key, value) Writables converted
     to Python values, or, for pickle files, the elements of the pickled batches they hold."""
 
     def __init__(self, ctx, path, min_partitions, pickled):
-        super().__init__(ctx, [], None)
-        self.path = path
-        self.minPartitions = min_partitions
+        super().__init__(ctx, path, min_partitions)
         self.pickled = pickled
-        self._splits = None
-        self._name = path
 
-    def _compute_splits(self):
-        if self._splits is None:
-            # SequenceFileInputFormat's minimum split: one sync interval. Remote files are read whole.
-            self._splits = file_splits(list_input_files(self.path), self.minPartitions,
-                                       lambda f: not _is_remote(f), local_block_size(self.ctx), SYNC_INTERVAL)
-            self._numPartitions = len(self._splits)
-        return self._splits
-
-    def getNumPartitions(self):
-        self._compute_splits()
-        return self._numPartitions
-
-    def __reduce__(self):
-        self._compute_splits()
-        return super().__reduce__()
+    def _plan_partitions(self):
+        # SequenceFileInputFormat's minimum split: one sync interval. Remote files are read whole.
+        return file_splits(list_input_files(self.path), self.minPartitions,
+                           lambda f: not _is_remote(f), local_block_size(self.ctx), SYNC_INTERVAL)
 
     def compute(self, split, context):
-        path, start, length, whole = self._compute_splits()[split]
+        path, start, length, whole = self.input_partitions()[split]
         remote = _is_remote(path)
         if remote:
             fs, inner, _ = _remote_fs(path)
