@@ -146,6 +146,27 @@ def kill_from_thread(condition, action):
     return t
 
 
+def kill_executor_of_first(sc, rec, matching, settle=0.0):
+    """SIGKILL, from a separate thread, the executor of the first task event ``matching(rec)``
+    returns, ``settle`` seconds after it arrived. Returns the thread and {"id": the victim}."""
+    victim = {}
+
+    def arrived():
+        with rec.lock:
+            events = matching(rec)
+        if events:
+            victim["id"] = events[0].taskInfo.executorId
+            time.sleep(settle)
+            return True
+        return False
+
+    return kill_from_thread(arrived, lambda: os.kill(pid_of(sc, victim["id"]), signal.SIGKILL)), victim
+
+
+def map_outputs_written(rec):
+    return [e for e in rec.task_ends if e.reason == "Success" and e.taskType == "ShuffleMapTask"]
+
+
 def slow(seconds):
     def f(x):
         time.sleep(seconds)
@@ -160,18 +181,7 @@ def slow(seconds):
 def test_sigkill_during_shuffle_map_stage_recomputes_lost_map_outputs(make_context):
     sc, rec = make_context()
     wait_executors(sc)
-    victim = {}
-
-    def first_map_output_written():
-        with rec.lock:
-            done = [e for e in rec.task_ends if e.reason == "Success" and e.taskType == "ShuffleMapTask"]
-        if done:
-            victim["id"] = done[0].taskInfo.executorId
-            return True
-        return False
-
-    killer = kill_from_thread(first_map_output_written,
-                              lambda: os.kill(pid_of(sc, victim["id"]), signal.SIGKILL))
+    killer, victim = kill_executor_of_first(sc, rec, map_outputs_written)
     data = list(range(120))
     out = (sc.parallelize(data, 6).map(slow(0.02)).map(lambda x: (x % 7, x))
            .reduceByKey(add).collect())
@@ -188,18 +198,8 @@ def test_sigkill_during_shuffle_map_stage_recomputes_lost_map_outputs(make_conte
 def test_sigkill_during_result_stage_resubmits_parent_stage(make_context):
     sc, rec = make_context()
     wait_executors(sc)
-    victim = {}
-
-    def result_task_running():
-        with rec.lock:
-            starts = [e for e in rec.task_starts if e.stageId not in rec.shuffle_stages]
-        if starts:
-            victim["id"] = starts[0].taskInfo.executorId
-            time.sleep(0.1)
-            return True
-        return False
-
-    killer = kill_from_thread(result_task_running, lambda: os.kill(pid_of(sc, victim["id"]), signal.SIGKILL))
+    killer, victim = kill_executor_of_first(
+        sc, rec, lambda rec: [e for e in rec.task_starts if e.stageId not in rec.shuffle_stages], settle=0.1)
     words = ["a", "b", "c", "d", "e", "f"] * 20
     out = (sc.parallelize(words, 4).map(lambda w: (w, 1)).reduceByKey(add, 4)
            .map(slow(0.1)).collect())
@@ -253,17 +253,7 @@ def test_sigkill_of_cached_block_holder_mid_job_resubmits_stage(make_context):
     wait_executors(sc)
     cached = sc.parallelize(range(60), 6).map(lambda x: (x % 3, x)).cache()
     assert cached.count() == 60
-    victim = {}
-
-    def map_output_written():
-        with rec.lock:
-            done = [e for e in rec.task_ends if e.reason == "Success" and e.taskType == "ShuffleMapTask"]
-        if done:
-            victim["id"] = done[0].taskInfo.executorId
-            return True
-        return False
-
-    killer = kill_from_thread(map_output_written, lambda: os.kill(pid_of(sc, victim["id"]), signal.SIGKILL))
+    killer, victim = kill_executor_of_first(sc, rec, map_outputs_written)
     out = cached.map(slow(0.05)).reduceByKey(add).collect()
     killer.join()
     assert sorted(out) == [(k, sum(x for x in range(60) if x % 3 == k)) for k in range(3)]
