@@ -63,7 +63,6 @@ EXCLUDED = {
     "RDD.saveAsHadoopFile": (HADOOP, None),
     "RDD.saveAsNewAPIHadoopDataset": (HADOOP, None),
     "RDD.saveAsNewAPIHadoopFile": (HADOOP, None),
-    "RDD.saveAsSequenceFile": (HADOOP, None),
     "SparkContext.getSystemProperty": ("reads JVM system properties (java.home, SPARK_SUBMIT)", None),
     "SparkContext.uiWebUrl": ("the URL of the JVM's Spark web UI", None),
     "RDD.toDebugString": ("expects the JVM-side PythonRDD that wraps every RDD PySpark builds", None),
