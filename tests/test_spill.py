@@ -1,6 +1,6 @@
-"""Out-of-core shuffles and sorts: with a few MiB of executor memory, aggregations, groupings and
-sorts of data many times larger spill sorted runs to disk, merge them, and give exact results with
-the same records in each partition; nothing is left on disk or open afterwards."""
+"""Out-of-core shuffles and sorts: with a few MiB of executor memory, aggregations, groupings,
+joins and sorts of data many times larger spill sorted runs to disk, merge them, and give exact
+results with the same records in each partition; nothing is left on disk or open afterwards."""
 
 import collections
 import os
@@ -197,3 +197,55 @@ def test_map_output_for_many_reduce_partitions_keeps_each_partition_in_order(tin
         return keys == list(range(index, n, parts))
 
     assert per_partition(rdd, summarize) == [True] * parts
+
+
+def join_sides(sc, n):
+    """Keys 0..n-1 once on the left; on the right each key of 3n/4..5n/4-1 twice, in input order."""
+    left = sc.range(n, numSlices=3).map(lambda i: (i, "L%020d" % i))
+    right = sc.range(n, numSlices=2).map(lambda i: (i // 2 + 3 * n // 4, "R%020d" % i))
+    return left, right
+
+
+def right_values(k, n):
+    j = 2 * (k - 3 * n // 4)
+    return ["R%020d" % j, "R%020d" % (j + 1)] if 3 * n // 4 <= k < 5 * n // 4 else []
+
+
+@pytest.mark.parametrize("how", ["join", "fullOuterJoin"])
+def test_join_spills_and_pairs_every_value_in_order(tiny, how):
+    n, parts = 200_000, 2
+    left, right = join_sides(tiny, n)
+
+    def summarize(index, part):
+        ok, count, expected = True, 0, []
+        for k, vw in part:
+            if not expected:  # the first of a key's records: all of them follow, in order
+                lefts = ["L%020d" % k] if k < n else [None]
+                rights = right_values(k, n) or [None]
+                expected = [(v, w) for v in lefts for w in rights if how != "join" or None not in (v, w)]
+                ok = ok and portable_hash(k) % parts == index and bool(expected)
+            ok = ok and vw == expected.pop(0)
+            count += 1
+        return ok and not expected, count
+
+    parts_seen = per_partition(getattr(left, how)(right, parts), summarize)
+    assert spilled_bytes(tiny) > 0
+    assert all(ok for ok, _ in parts_seen)
+    assert sum(c for _, c in parts_seen) == (n // 2 if how == "join" else 3 * n // 4 + n)
+
+
+def test_cogroup_spills_and_groups_each_side_in_order(tiny):
+    n, parts = 200_000, 2
+    left, right = join_sides(tiny, n)
+
+    def summarize(index, part):
+        ok, keys = True, 0
+        for k, (vs, ws) in part:
+            keys += 1
+            ok = (ok and portable_hash(k) % parts == index and list(vs) == (["L%020d" % k] if k < n else [])
+                  and list(ws) == right_values(k, n))
+        return ok, keys
+
+    parts_seen = per_partition(left.cogroup(right, parts), summarize)
+    assert spilled_bytes(tiny) > 0
+    assert all(ok for ok, _ in parts_seen) and sum(k for _, k in parts_seen) == 5 * n // 4

@@ -31,7 +31,7 @@ from .errors import SparkException, rdd_only_on_driver
 from .partitioner import Partitioner, portable_hash, round_robin_start
 from .resultiterable import ResultIterable
 from .serializers import dumps_records
-from .shuffle import combine_by_key, sort_records
+from .shuffle import cogroup_batches, combine_by_key, sort_records
 from .statcounter import StatCounter
 from .storagelevel import StorageLevel
 
@@ -1682,28 +1682,45 @@ def _join(rdd, other, numPartitions, dispatch, keep_left, keep_right):
     grouped = _group_by_side(rdd, other, numPartitions)
     if grouped is None:
         return _tagged_join(rdd, other, numPartitions, dispatch)
-    grouped.emit = _join_emitter(keep_left, keep_right)
+    grouped.output = _join_output(keep_left, keep_right)
     return grouped
 
 
-def _join_emitter(keep_left, keep_right):
-    def emit(key, bufs):
-        vbuf, wbuf = bufs
-        if not vbuf:
-            if not keep_right:
-                return ()
-            vbuf = [None]
-        if not wbuf:
-            if not keep_left:
-                return ()
-            wbuf = [None]
-        return [(key, (v, w)) for v in vbuf for w in wbuf]
+def _join_output(keep_left, keep_right):
+    def output(groups):
+        single = groups.single_values()
+        if single is not None:
+            # One pass over the two sides' dicts: no per-key buffers or products to build.
+            left, right = single
+            for k, v in left.items():
+                if k in right:
+                    yield k, (v, right[k])
+                elif keep_left:
+                    yield k, (v, None)
+            if keep_right:
+                for k, w in right.items():
+                    if k not in left:
+                        yield k, (None, w)
+            return
+        for key, (vbuf, wbuf) in groups.items():
+            if not vbuf:
+                if not keep_right:
+                    continue
+                vbuf = [None]
+            if not wbuf:
+                if not keep_left:
+                    continue
+                wbuf = [None]
+            for v in vbuf:
+                for w in wbuf:
+                    yield key, (v, w)
 
-    return emit
+    return output
 
 
-def _cogroup_emitter(key, bufs):
-    return [(key, tuple(ResultIterable(vs) for vs in bufs))]
+def _cogroup_output(groups):
+    for key, bufs in groups.items():
+        yield key, tuple(ResultIterable(vs) for vs in bufs)
 
 
 def _group_by_side(first, other_or_others, numPartitions):
@@ -1717,8 +1734,7 @@ def _group_by_side(first, other_or_others, numPartitions):
     for r in rdds:
         total += r.getNumPartitions()
         bounds.append(total)
-    combined = union.mapPartitions(_values_by_key, preservesPartitioning=True)
-    grouped = _SideGroupedRDD(combined, Partitioner(numPartitions, portable_hash), bounds)
+    grouped = _SideGroupedRDD(union, Partitioner(numPartitions, portable_hash), bounds)
     grouped.partitioner = grouped.shuffle_partitioner
     return grouped
 
@@ -1733,21 +1749,10 @@ def _union_inputs(union):
     return out
 
 
-def _values_by_key(iterator):
-    groups = {}
-    for k, v in iterator:
-        values = groups.get(k)
-        if values is None:
-            groups[k] = [v]
-        else:
-            values.append(v)
-    return iter(groups.items())
-
-
 def _cogroup(rdds, numPartitions):
     grouped = _group_by_side(rdds[0], list(rdds[1:]), numPartitions)
     if grouped is not None:
-        grouped.emit = _cogroup_emitter
+        grouped.output = _cogroup_output
         return grouped
 
     def make_mapper(i):
@@ -1857,28 +1862,20 @@ class ShuffledRDD(RDD):
 
 class _SideGroupedRDD(ShuffledRDD):
     """Reduce side of join/cogroup: groups each key's values by the input RDD they came from
-    (known from the map partition that shuffled them) and emits the operator's output records."""
+    (known from the map partition that shuffled them, so map tasks shuffle the plain records)
+    and gives the operator's output records (``output``, from the CoGroups)."""
 
     def __init__(self, prev, partitioner, bounds):
         super().__init__(prev, partitioner)
         self.shuffle_partitioner = partitioner
         self.bounds = bounds
-        self.emit = None
+        self.output = None
 
     def compute(self, split, context):
-        groups = {}
-        sides = len(self.bounds)
         bounds = self.bounds
-        for map_index, batch in context._env.read_shuffle_batches(self.shuffle_dep.shuffleId, split, context):
-            side = bisect.bisect_right(bounds, map_index)
-            for k, values in batch:
-                bufs = groups.get(k)
-                if bufs is None:
-                    bufs = groups[k] = [[] for _ in range(sides)]
-                bufs[side].extend(values)
-        emit = self.emit
-        for k, bufs in groups.items():
-            yield from emit(k, bufs)
+        batches = context._env.read_shuffle_batches(self.shuffle_dep.shuffleId, split, context)
+        side_batches = ((bisect.bisect_right(bounds, map_index), batch) for map_index, batch in batches)
+        yield from self.output(cogroup_batches(side_batches, len(bounds)))
 
 
 class UnionRDD(RDD):

@@ -10,10 +10,11 @@ output is lost with the executor, as in Spark without an external shuffle servic
 scheduler recomputes it from lineage.
 
 Out of core: a task's in-memory buffers (the combiners of a map-side combine or of the reduce
-side, the records of a partition being sorted) are estimated every ``_CHECK_EVERY`` records
-against the executor's execution memory. Past it, the buffer is sorted and written to disk as a
-*spilled run*, and the task ends by merging the runs (``heapq.merge``), holding one batch per run.
-Combiners are sorted by key hash, so that runs merge without the keys being orderable; the records
+side, the values a join or cogroup groups by key, the records of a partition being sorted)
+are estimated every ``_CHECK_EVERY`` records against the executor's execution memory. Past
+it, the buffer is sorted and written to disk as a *spilled run*, and the task ends by merging
+the runs (``heapq.merge``), holding one batch per run. Combiners and groups are sorted by key
+hash, so that runs merge without the keys being orderable; the records
 of a sort are sorted by the sort key, and the merge is stable, so a spilled sort gives exactly
 the order of an in-memory one. Nothing spills while a buffer fits, and then results and their order
 are those of a plain dict or sort. Spilled runs are unnamed temporary files in the executor's
@@ -340,3 +341,125 @@ def sort_records(iterator, key, reverse=False):
     if not memory.runs:
         return iter(buffer)
     return heapq.merge(*memory.streams(), buffer, key=key, reverse=reverse)
+
+
+# ---- the reduce side of join and cogroup ----
+
+
+class CoGroups:
+    """A join/cogroup reduce partition's values grouped by key and, within a key, by side (the
+    input RDD they were shuffled from), each side's values in the order they were read.
+
+    Most keys of a join have one value per side, so a side is a dict of each key's first value
+    plus a dict of the further values of the keys that repeat: no list is made per key, which
+    keeps both the grouping and the garbage collector's walks over it cheap.
+    """
+
+    def __init__(self, sides):
+        self.first = [{} for _ in range(sides)]
+        self.more = [{} for _ in range(sides)]
+        self.merged = None  # the merge of the spilled runs, when there are any
+
+    def add(self, side, batch):
+        first = self.first[side]
+        unique = dict(batch)
+        if len(unique) == len(batch) and first.keys().isdisjoint(unique):
+            first.update(unique)
+            return
+        more = self.more[side]
+        for k, v in batch:
+            if k in first:
+                values = more.get(k)
+                if values is None:
+                    more[k] = [v]
+                else:
+                    values.append(v)
+            else:
+                first[k] = v
+
+    def single_values(self):
+        """Each side's dict of key -> value when no key has two values on one side and nothing
+        was spilled; else None."""
+        if self.merged is None and not any(self.more):
+            return self.first
+        return None
+
+    def items(self):
+        """(key, [values of side 0, values of side 1, ...]) for every key: in the order the keys
+        were first read or, after a spill, in key-hash order."""
+        if self.merged is not None:
+            return self.merged
+        return ((k, self._values_by_side(k)) for k in self._keys())
+
+    def _keys(self):
+        seen = []
+        for first in self.first:
+            for k in first:
+                if not any(k in earlier for earlier in seen):
+                    yield k
+            seen.append(first)
+
+    def _values_by_side(self, k):
+        out = []
+        for first, more in zip(self.first, self.more):
+            if k in first:
+                out.append([first[k], *more.get(k, ())])
+            else:
+                out.append([])
+        return out
+
+    def by_key_hash(self):
+        """``items()`` in key-hash order: a spilled run."""
+        keys = sorted(self._keys(), key=hash)
+        return ((k, self._values_by_side(k)) for k in keys)
+
+    def size(self):
+        """Approximate bytes held, from a sample of each side's keys and values."""
+        size = 0
+        for first, more in zip(self.first, self.more):
+            for d in (first, more):
+                if d:
+                    sample = list(itertools.islice(d, _SAMPLE // 2))
+                    sample += itertools.islice(reversed(d), _SAMPLE // 2)
+                    entry = sum(sys.getsizeof(k) + _size_of(d[k]) for k in sample) / len(sample)
+                    size += int(len(d) * (entry + _DICT_ENTRY))
+        return size
+
+
+def cogroup_batches(side_batches, sides):
+    """Group the (side, batch of (key, value)) of a join/cogroup reduce partition into CoGroups,
+    spilling them in key-hash order past the execution memory, like ``combine_by_key``."""
+    memory = _TaskMemory()
+    groups = CoGroups(sides)
+    if memory.budget is None:
+        for side, batch in side_batches:
+            groups.add(side, batch)
+        return groups
+    step, since_check, since_spill = _CHECK_EVERY, 0, 0
+    for side, batch in side_batches:
+        groups.add(side, batch)
+        since_check += len(batch)
+        if since_check < step:
+            continue
+        since_spill += since_check
+        since_check = 0
+        size = groups.size()
+        memory.observe(size)
+        if size > memory.budget:
+            memory.spill(groups.by_key_hash(), size)
+            groups = CoGroups(sides)
+            memory.compact(lambda streams: _merge_by_key_hash(streams, _extend_sides))
+            step, since_spill = _CHECK_EVERY, 0
+        else:
+            step = _records_until_next_check(size, since_spill, memory.budget)
+    if memory.runs:
+        last = groups.by_key_hash()
+        groups = CoGroups(sides)
+        groups.merged = _merge_by_key_hash(memory.streams() + [last], _extend_sides)
+    return groups
+
+
+def _extend_sides(a, b):
+    for values, more in zip(a, b):
+        values.extend(more)
+    return a
