@@ -40,8 +40,13 @@ def join_left_pair(i):
     return (i, i)
 
 
+def join_right_key(i, n):
+    """The key of right-hand record i: a permutation of range(n) (see check_join_size)."""
+    return (i * _JOIN_STRIDE + 13) % n
+
+
 def join_right_pair(i, n):
-    return ((i * _JOIN_STRIDE + 13) % n, -i)
+    return (join_right_key(i, n), -i)
 
 
 def check_join_size(n):

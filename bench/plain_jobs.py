@@ -155,5 +155,13 @@ def run_bounded_reduce(session, params):
     return ("reduce", present, sum(range(present)), crc_sum), {"records": n}
 
 
+def run_bounded_join(session, params):
+    n = bounded_records(params)
+    keys = max(1, n // 2)
+    # Every key has one record on each side, each side's payloads are those of range(keys).
+    crc_sum = 2 * sum(datasets.payload_crc(datasets.payload(i)) for i in range(keys))
+    return ("join", keys, sum(range(keys)), crc_sum, 0), {"records": 2 * keys}
+
+
 def run_scaling(session, params):
     return sum(map(datasets.cpu_work, range(params["scaling_calls"]))), {}

@@ -11,7 +11,7 @@ import time
 import psutil
 
 from bench.datasets import BOUNDED_RECORD_BYTES
-from bench.workloads import BY_NAME, CACHED_ACTIONS, bounded_budget_bytes, bounded_records
+from bench.workloads import BOUNDED, BY_NAME, CACHED_ACTIONS, bounded_budget_bytes, bounded_records
 
 MB = 1024 * 1024
 LABELS = {"sparklet": "Sparklet", "pyspark": "PySpark", "pool": "pool", "plain": "plain"}
@@ -165,7 +165,7 @@ def _details(cells, params):
                        f"{_fmt(c.median_extra('one_partition_seconds'), 's')}, 2 partitions "
                        f"{_fmt(c.median_extra('two_partition_seconds'), 's')} "
                        f"(ratio {_fmt(c.value, 'ratio')}).")
-    for name in ("bounded_sort", "bounded_group", "bounded_reduce"):
+    for name in BOUNDED:
         c = cells.get((name, "sparklet"))
         if not c or not c.reports:
             continue
@@ -237,7 +237,7 @@ def _targets(cells, params):
     target("Issue 2: CPU map on 2 partitions takes about half the time of 1 partition (≤ 0.6)",
            "–" if r is None else f"{r:.2f}", None if r is None else r <= 0.6)
     budget = bounded_budget_bytes(params)
-    for name in ("bounded_sort", "bounded_group", "bounded_reduce"):
+    for name in BOUNDED:
         c = cells.get((name, "sparklet"))
         text = (f"Issue 4: {BY_NAME[name].title.split(': ', 1)[1]} on {params['bounded_factor']}× "
                 f"the executor memory: peak RSS ≤ baseline + 1.5 × budget")

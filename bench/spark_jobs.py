@@ -149,6 +149,18 @@ def _reduced_digest(pairs):
     yield (keys, key_sum, crc_sum)
 
 
+def _joined_digest(keys, joined):
+    count = key_sum = crc_sum = mispaired = 0
+    for key, (left, right) in joined:
+        count += 1
+        key_sum += key
+        crc_sum += datasets.payload_crc(left) + datasets.payload_crc(right)
+        # Payloads spell their record's index: each side's must be the one that has this key.
+        if int(left) != key or datasets.join_right_key(int(right), keys) != key:
+            mispaired += 1
+    yield (count, key_sum, crc_sum, mispaired)
+
+
 def _bounded_source(sc, params, key_of):
     n = bounded_records(params)
     return n, sc.parallelize(range(n), params["bounded_partitions"]).map(
@@ -186,3 +198,15 @@ def run_bounded_reduce(sc, params):
     digests = records.reduceByKey(max, params["bounded_partitions"]) \
         .mapPartitions(_reduced_digest).collect()
     return ("reduce", *(sum(d[j] for d in digests) for j in range(3))), {"records": n}
+
+
+def run_bounded_join(sc, params):
+    n = bounded_records(params)
+    keys = max(1, n // 2)
+    datasets.check_join_size(keys)
+    parts = params["bounded_partitions"]
+    left = sc.parallelize(range(keys), parts).map(lambda i: (i, datasets.payload(i)))
+    right = sc.parallelize(range(keys), parts).map(
+        lambda i: (datasets.join_right_key(i, keys), datasets.payload(i)))
+    digests = left.join(right, parts).mapPartitions(partial(_joined_digest, keys)).collect()
+    return ("join", *(sum(d[j] for d in digests) for j in range(4))), {"records": 2 * keys}

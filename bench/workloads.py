@@ -87,9 +87,11 @@ WORKLOADS = (
              single_run=True),
     Workload("bounded_reduce", "bounded memory: reduceByKey(max)", ("sparklet", "plain"),
              single_run=True),
+    Workload("bounded_join", "bounded memory: join", ("sparklet", "plain"), single_run=True),
 )
 
 BY_NAME = {w.name: w for w in WORKLOADS}
+BOUNDED = tuple(w.name for w in WORKLOADS if w.name.startswith("bounded_"))
 
 
 def bounded_records(params):
