@@ -31,7 +31,8 @@ from .errors import SparkException, rdd_only_on_driver
 from .partitioner import Partitioner, portable_hash, round_robin_start
 from .resultiterable import ResultIterable
 from .serializers import dumps_records
-from .shuffle import cogroup_batches, combine_by_key, sort_records
+from .shuffle import (append_value, cogroup_batches, combine_by_key, combine_side_values, extend_values,
+                      sort_records)
 from .statcounter import StatCounter
 from .storagelevel import StorageLevel
 
@@ -831,15 +832,7 @@ class RDD:
         def create(x):
             return [x]
 
-        def append(xs, x):
-            xs.append(x)
-            return xs
-
-        def extend(a, b):
-            a.extend(b)
-            return a
-
-        agg = Aggregator(create, append, extend)
+        agg = Aggregator(create, append_value, extend_values)
         combined = self.mapPartitions(lambda it: _combine_values(agg, it), preservesPartitioning=True)
         shuffled = combined.partitionBy(numPartitions, partitionFunc)
         grouped = shuffled.mapPartitions(lambda it: _merge_combiners(agg, it), preservesPartitioning=True)
@@ -1734,7 +1727,8 @@ def _group_by_side(first, other_or_others, numPartitions):
     for r in rdds:
         total += r.getNumPartitions()
         bounds.append(total)
-    grouped = _SideGroupedRDD(union, Partitioner(numPartitions, portable_hash), bounds)
+    combined = union.mapPartitions(combine_side_values, preservesPartitioning=True)
+    grouped = _SideGroupedRDD(combined, Partitioner(numPartitions, portable_hash), bounds)
     grouped.partitioner = grouped.shuffle_partitioner
     return grouped
 
@@ -1862,8 +1856,8 @@ class ShuffledRDD(RDD):
 
 class _SideGroupedRDD(ShuffledRDD):
     """Reduce side of join/cogroup: groups each key's values by the input RDD they came from
-    (known from the map partition that shuffled them, so map tasks shuffle the plain records)
-    and gives the operator's output records (``output``, from the CoGroups)."""
+    (known from the map partition that shuffled them, so records carry no tag) and gives the
+    operator's output records (``output``, from the CoGroups)."""
 
     def __init__(self, prev, partitioner, bounds):
         super().__init__(prev, partitioner)

@@ -343,7 +343,39 @@ def sort_records(iterator, key, reverse=False):
     return heapq.merge(*memory.streams(), buffer, key=key, reverse=reverse)
 
 
-# ---- the reduce side of join and cogroup ----
+# ---- join and cogroup ----
+
+
+class CombinedValues(list):
+    """One key's values, combined by a join/cogroup map task: told apart from a value that
+    happens to be a list by its type."""
+
+
+def combine_side_values(iterator):
+    """What a join/cogroup map task shuffles: its records as they are, or, when keys repeat in
+    its first records, each key's values combined into one record (spilling like any map-side
+    combine). Combining pays only where it saves records; either way the reduce side reads the
+    same values in the same order."""
+    it = iter(iterator)
+    head = list(itertools.islice(it, BATCH_SIZE))
+    records = itertools.chain(head, it)
+    if len({k for k, _ in head}) > len(head) // 2:
+        return records
+    return combine_by_key(records, _combined_value, append_value, extend_values)
+
+
+def _combined_value(v):
+    return CombinedValues((v,))
+
+
+def append_value(values, v):
+    values.append(v)
+    return values
+
+
+def extend_values(values, more):
+    values.extend(more)
+    return values
 
 
 class CoGroups:
@@ -362,18 +394,29 @@ class CoGroups:
 
     def add(self, side, batch):
         first = self.first[side]
+        more = self.more[side]
+        if type(batch[0][1]) is CombinedValues:  # a map output's batches are all alike
+            for k, values in batch:
+                known = more.get(k)
+                if known is not None:
+                    known.extend(values)
+                elif k in first:
+                    more[k] = values
+                else:
+                    first[k] = values[0]
+                    if len(values) > 1:
+                        more[k] = values[1:]
+            return
         unique = dict(batch)
         if len(unique) == len(batch) and first.keys().isdisjoint(unique):
             first.update(unique)
             return
-        more = self.more[side]
         for k, v in batch:
-            if k in first:
-                values = more.get(k)
-                if values is None:
-                    more[k] = [v]
-                else:
-                    values.append(v)
+            values = more.get(k)
+            if values is not None:
+                values.append(v)
+            elif k in first:
+                more[k] = [v]
             else:
                 first[k] = v
 
@@ -392,21 +435,16 @@ class CoGroups:
         return ((k, self._values_by_side(k)) for k in self._keys())
 
     def _keys(self):
-        seen = []
-        for first in self.first:
-            for k in first:
-                if not any(k in earlier for earlier in seen):
-                    yield k
-            seen.append(first)
+        seen, *others = self.first
+        yield from seen
+        for i, first in enumerate(others, 2):
+            yield from (k for k in first if k not in seen)
+            if i < len(self.first):
+                seen = seen | first
 
     def _values_by_side(self, k):
-        out = []
-        for first, more in zip(self.first, self.more):
-            if k in first:
-                out.append([first[k], *more.get(k, ())])
-            else:
-                out.append([])
-        return out
+        return [([first[k], *more[k]] if k in more else [first[k]]) if k in first else []
+                for first, more in zip(self.first, self.more)]
 
     def by_key_hash(self):
         """``items()`` in key-hash order: a spilled run."""
