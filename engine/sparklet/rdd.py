@@ -4,10 +4,10 @@ An RDD only describes data: its partitions, its dependencies on parent RDDs, and
 partition from its parents' iterators (``compute``). Transformations build new RDDs; actions call
 ``SparkContext.runJob``, whose DAG scheduler cuts the lineage into stages at shuffle dependencies.
 
-The node types carry Spark's names (ParallelCollectionRDD, MapPartitionsRDD, ShuffledRDD, UnionRDD,
-CoalescedRDD, CartesianRDD, ZippedPartitionsRDD2). The key-value operators are composed exactly as
-PySpark composes them (combine locally, ``partitionBy``, merge), so that partition counts and the
-contents of each partition match PySpark for the same input.
+The node types carry Spark's names (ParallelCollectionRDD, MapPartitionsRDD, ShuffledRDD,
+CoGroupedRDD, UnionRDD, CoalescedRDD, CartesianRDD, ZippedPartitionsRDD2). The key-value operators
+are composed exactly as PySpark composes them (combine locally, ``partitionBy``, merge), so that
+partition counts and the contents of each partition match PySpark for the same input.
 """
 
 import bisect
@@ -1728,7 +1728,7 @@ def _group_by_side(first, other_or_others, numPartitions):
         total += r.getNumPartitions()
         bounds.append(total)
     combined = union.mapPartitions(combine_side_values, preservesPartitioning=True)
-    grouped = _SideGroupedRDD(combined, Partitioner(numPartitions, portable_hash), bounds)
+    grouped = CoGroupedRDD(combined, Partitioner(numPartitions, portable_hash), bounds)
     grouped.partitioner = grouped.shuffle_partitioner
     return grouped
 
@@ -1854,10 +1854,10 @@ class ShuffledRDD(RDD):
         return context._env.read_shuffle(self.shuffle_dep.shuffleId, split, context)
 
 
-class _SideGroupedRDD(ShuffledRDD):
-    """Reduce side of join/cogroup: groups each key's values by the input RDD they came from
-    (known from the map partition that shuffled them, so records carry no tag) and gives the
-    operator's output records (``output``, from the CoGroups)."""
+class CoGroupedRDD(ShuffledRDD):
+    """Reduce side of join/cogroup (Spark's CoGroupedRDD): groups each key's values by the input
+    RDD they came from (known from the map partition that shuffled them, so records carry no tag)
+    and gives the operator's output records (``output``, from the CoGroups)."""
 
     def __init__(self, prev, partitioner, bounds):
         super().__init__(prev, partitioner)
