@@ -14,6 +14,7 @@ from sparklet_kernel import progress
 from sparklet_kernel.dag import dag_model, render_svg
 from sparklet_kernel.live import LiveDisplay
 from sparklet_kernel.state import SessionStore
+from sparklet_kernel.timeline import task_slots
 
 
 def word_count_stages():
@@ -193,3 +194,13 @@ def test_html_is_self_contained():
     assert "<script" not in html and "<style" not in html and "<link" not in html
     assert re.search(r'class="sparklet-job-row" data-job-id="0" data-status="succeeded"', html)
     assert html.count('class="sparklet-stage-row"') == 2 and "<details" in html and "<svg" in html
+
+
+def test_timeline_gives_tasks_that_overlap_on_one_executor_lanes_of_their_own():
+    # (stageId, taskId, partition, attempt, executorId, launch, finish, status): local mode's one
+    # executor runs two tasks at a time; single-task executors keep one lane each
+    spans = [(0, 0, 0, 0, "driver", 0, 50, "SUCCESS"), (0, 1, 1, 0, "driver", 5, 20, "SUCCESS"),
+             (0, 2, 2, 0, "driver", 20, 40, "SUCCESS"), (0, 3, 3, 0, "driver", 50, 60, "SUCCESS"),
+             (1, 4, 0, 0, "1", 0, 10, "SUCCESS"), (1, 5, 1, 0, "1", 10, 30, "SUCCESS")]
+    assert task_slots(spans) == {0: ("driver", 0), 1: ("driver", 1), 2: ("driver", 1), 3: ("driver", 0),
+                                 4: ("1", 0), 5: ("1", 0)}

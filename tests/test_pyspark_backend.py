@@ -111,13 +111,19 @@ def test_task_error_fits_one_screen(kernel):
     assert "org.apache.spark.api.python.PythonException" in stream_text(msgs)
 
 
-def test_spark_jobs_lists_the_session_and_timeline_says_why_it_is_missing(kernel):
+def test_spark_jobs_lists_the_session_and_timeline_draws_the_jvms_task_records(kernel):
     km, kc = kernel
     msgs = ok(kc, "%spark jobs")
     state = job_displays(msgs)[-1][2][JOBS_MIME]
     assert len(state["jobs"]) >= 4 and {j["status"] for j in state["jobs"]} == {"succeeded", "failed"}
-    reply, msgs = execute(kc, "%spark timeline")
-    assert reply["status"] == "error" and "not available on the pyspark backend" in reply["evalue"]
+    ok(kc, "sc.parallelize(range(8), 4).map(lambda x: (x % 2, x)).reduceByKey(lambda a, b: a + b, 2).count()")
+    msgs = ok(kc, "store = get_ipython().kernel.sparklet.store\n"
+                  "spans = store.task_spans(store.job_ids()[-1])\n"
+                  "print(sorted((s[0] - min(t[0] for t in spans), s[2], s[4], s[7]) for s in spans))")
+    assert stream_text(msgs) == "%s\n" % sorted([(0, p, "driver", "SUCCESS") for p in range(4)]
+                                                + [(1, p, "driver", "SUCCESS") for p in range(2)])
+    msgs = ok(kc, "%spark timeline")
+    assert any("image/png" in m["content"]["data"] for m in msgs if m["msg_type"] == "display_data")
 
 
 def test_task_output_is_tagged_and_apart_from_driver_output(kernel):

@@ -96,9 +96,6 @@ class SparkMagics(Magics):
         display(view)
 
     def _timeline(self, args):
-        if self.session.backend is not None:
-            raise UsageError("%%spark timeline: not available on the %s backend: its status tracker counts "
-                             "tasks but keeps no task start and end times" % self.session.backend.name)
         store = self._store()
         ids = store.job_ids()
         if not ids:

@@ -8,7 +8,10 @@ real package again, and the context can use any master pyspark can (``local[*]``
 - Jobs, stages and task counts: a thread polls PySpark's status tracker (~10 times a second, and
   once more at the end of every cell) and turns what changed into the listener events the session
   store already folds: job start/end, stage submitted/completed; task counts are copied from the
-  tracker's per-stage counters (the tracker has no per-task records, so no task timeline).
+  tracker's per-stage counters.
+- The task timeline: the tracker has no per-task records, but the JVM's status store behind it (what
+  the web UI draws its event timeline from, kept with the UI disabled too) has each task's launch
+  time, duration and executor; they are read when a timeline is asked for.
 - The DAG: Python's RDD objects keep their lineage only partly (a shuffle starts a fresh RDD over a
   JVM one), so each RDD method a user calls is wrapped to note its operator, call site and input
   RDDs on the RDD it returns; the stages are cut where those operators shuffle. An RDD made some
@@ -344,6 +347,12 @@ class JobFailed(Exception):
     pass
 
 
+#: the statuses of a task that has ended, as the status store names them
+FINISHED_TASK_STATUSES = ("SUCCESS", "FAILED", "KILLED")
+#: "all of a stage's tasks" for the status store's taskList (a Java int)
+MAX_TASKS = 2 ** 31 - 1
+
+
 class TrackerStore(SessionStore):
     """A `SessionStore` whose events are synthesized from PySpark's status tracker by a poller
     thread instead of delivered by a listener bus."""
@@ -405,6 +414,29 @@ class TrackerStore(SessionStore):
                 self._next_job += 1
             for job_id in list(self._running):
                 self._job_progress(tracker, job_id)
+
+    def task_spans(self, job_id):
+        """The job's finished tasks, from the JVM's status store (it keeps the latest
+        ``spark.ui.retainedTasks`` tasks of each stage)."""
+        with self._lock:
+            job = self.jobs.get(job_id)
+            stage_ids = [s for s in job.stageIds if s in job.submitted] if job is not None else []
+        tracker = self.context._jsc.statusTracker()
+        status_store = self.context._jsc.sc().statusStore()
+        spans = []
+        for sid in stage_ids:
+            info = tracker.getStageInfo(sid)
+            for attempt in range(info.currentAttemptId() + 1 if info is not None else 1):
+                tasks = status_store.taskList(sid, attempt, MAX_TASKS).iterator()
+                while tasks.hasNext():
+                    task = tasks.next()
+                    status = task.status()
+                    if status not in FINISHED_TASK_STATUSES:
+                        continue  # a running task's duration is only its time so far
+                    launch = task.launchTime().getTime()
+                    spans.append((sid, task.taskId(), task.index(), task.attempt(), task.executorId(), launch,
+                                  launch + task.duration().get(), status))
+        return spans
 
     def _job_started(self, tracker, job_id, info):
         stage_ids = sorted(int(s) for s in info.stageIds())

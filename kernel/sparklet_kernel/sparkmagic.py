@@ -37,7 +37,7 @@ HELP = [
     ("%%help", "this list"),
     ("%spark jobs", "table of the session's jobs and stages"),
     ("%spark dag RDD", "the DAG a job on RDD would run, drawn before running it"),
-    ("%spark timeline [JOB]", "task timeline of a job (local engine only)"),
+    ("%spark timeline [JOB]", "task timeline of a job"),
     ("%spark traceback", "full driver and executor tracebacks of the last task failure"),
     ("%spark output [-n N]", "what tasks printed"),
     ("%spark progress on|off|text", "the live job display under cells"),

@@ -1,4 +1,6 @@
-"""The task timeline of a job, drawn with matplotlib: one lane per executor, one bar per task.
+"""The task timeline of a job, drawn with matplotlib: one lane per task slot of each executor, one
+bar per task. (A Sparklet executor runs one task at a time; a Spark executor runs as many as it has
+cores, and local mode's one executor, ``driver``, has all of them.)
 
 A straggler is a task that took much longer than its stage's median (more than twice, and at least
 100 ms more): the usual sign of skewed partitions, which is what this chart is for teaching.
@@ -27,6 +29,22 @@ def stragglers(spans):
     return out
 
 
+def task_slots(spans):
+    """{taskId: (executorId, slot)}: each executor's tasks in launch order, each on the first of its
+    slots that is free by then, so tasks that ran at the same time never share a lane."""
+    slots = {}
+    free_at = {}  # executorId -> [finish ms of the latest task on each slot]
+    for span in sorted(spans, key=lambda s: (s[5], s[1])):
+        finishes = free_at.setdefault(span[4], [])
+        slot = next((i for i, finish in enumerate(finishes) if finish <= span[5]), len(finishes))
+        if slot == len(finishes):
+            finishes.append(span[6])
+        else:
+            finishes[slot] = span[6]
+        slots[span[1]] = (span[4], slot)
+    return slots
+
+
 def timeline_figure(spans, title):
     """A matplotlib Figure (Agg; no GUI) of the spans of one job."""
     from matplotlib.figure import Figure
@@ -34,22 +52,25 @@ def timeline_figure(spans, title):
 
     if not spans:
         raise ValueError("the job has no finished tasks to draw")
-    executors = sorted({s[4] for s in spans}, key=lambda e: (len(e), e))
-    lane = {e: i for i, e in enumerate(executors)}
+    slot_of = task_slots(spans)
+    lanes = sorted(set(slot_of.values()), key=lambda es: (len(es[0]), es))
+    lane = {es: i for i, es in enumerate(lanes)}
+    several = {e for e, slot in lanes if slot > 0}
     t0 = min(s[5] for s in spans)
     slow = stragglers(spans)
     stage_ids = sorted({s[0] for s in spans})
     palette = ["#4c78a8", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#9d755d", "#bab0ac", "#ff9da6"]
     color = {sid: palette[i % len(palette)] for i, sid in enumerate(stage_ids)}
-    fig = Figure(figsize=(9, 1.2 + 0.45 * len(executors)))
+    fig = Figure(figsize=(9, 1.2 + 0.45 * len(lanes)))
     ax = fig.add_subplot(1, 1, 1)
     for stage_id, task_id, part, attempt, executor, launch, finish, status in spans:
         is_slow = task_id in slow
-        ax.barh(lane[executor], max(finish - launch, 1) / 1000.0, left=(launch - t0) / 1000.0, height=0.7,
+        ax.barh(lane[slot_of[task_id]], max(finish - launch, 1) / 1000.0, left=(launch - t0) / 1000.0, height=0.7,
                 color="#e45756" if status != "SUCCESS" else color[stage_id],
                 edgecolor="#d62728" if is_slow else "white", linewidth=2.0 if is_slow else 0.5)
-    ax.set_yticks(range(len(executors)))
-    ax.set_yticklabels(["executor %s" % e for e in executors])
+    ax.set_yticks(range(len(lanes)))
+    ax.set_yticklabels(["executor %s, slot %d" % (e, slot + 1) if e in several else "executor %s" % e
+                        for e, slot in lanes])
     ax.invert_yaxis()
     ax.set_xlabel("seconds since the job's first task started")
     ax.set_title(title)
