@@ -7,6 +7,7 @@ prints what it prints on the local engine."""
 import re
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import psutil
@@ -14,6 +15,8 @@ import pytest
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
+
+from sparklet_kernel.pyspark_backend import TrackerStore
 
 from kernel_harness import JOBS_MIME, execute, job_displays, kernel_dirs, result_text, running_kernel, stream_text
 
@@ -35,6 +38,46 @@ def ok(kc, code, timeout=180):
     reply, msgs = execute(kc, code, timeout=timeout)
     assert reply["status"] == "ok", reply
     return msgs
+
+
+class OneStageJob:
+    """PySpark's status tracker (its JVM side) for job 0 of one 2-task stage that ends between the
+    `ends_after`-th and the next snapshot asked of it: each getJobInfo/getStageInfo is a round trip
+    to a JVM that keeps running in between, returning a snapshot that no longer changes."""
+
+    def __init__(self, ends_after):
+        self.asked, self.ends_after = 0, ends_after
+
+    def _ended(self):
+        self.asked += 1
+        return self.asked > self.ends_after
+
+    def getJobInfo(self, job_id):
+        if job_id != 0:
+            return None
+        status = "SUCCEEDED" if self._ended() else "RUNNING"
+        return SimpleNamespace(stageIds=lambda: [0], status=lambda: status)
+
+    def getStageInfo(self, stage_id):
+        done = self._ended()
+        return SimpleNamespace(submissionTime=lambda: 1, name=lambda: "collect at <cell 1>:1",
+                               currentAttemptId=lambda: 0, numTasks=lambda: 2,
+                               numCompletedTasks=lambda: 2 if done else 0,
+                               numActiveTasks=lambda: 0 if done else 2, numFailedTasks=lambda: 0)
+
+
+@pytest.mark.parametrize("ends_after", range(8))
+def test_a_job_that_ends_between_two_polls_shows_its_final_counts(ends_after):
+    tracker = OneStageJob(ends_after)
+    context = SimpleNamespace(_jsc=SimpleNamespace(statusTracker=lambda: tracker))
+    backend = SimpleNamespace(job_plan=lambda started, count: (None, None),
+                              session=SimpleNamespace(live=SimpleNamespace(current=None)))
+    store = TrackerStore(context, backend)
+    while not store.job_ids() or store.job_json(0)["status"] == "running":
+        store.poll()
+    job = store.job_json(0)
+    assert job["status"] == "succeeded"
+    assert [(s["status"], s["completed"], s["numTasks"]) for s in job["stages"]] == [("complete", 2, 2)]
 
 
 def test_sc_is_apache_sparks_and_pyspark_is_the_real_package(kernel):

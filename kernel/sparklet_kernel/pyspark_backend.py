@@ -462,6 +462,11 @@ class TrackerStore(SessionStore):
 
     def _job_progress(self, tracker, job_id):
         stages = self._running[job_id]
+        # the job's status before its stages' counts: Spark records a stage's completion before
+        # the end of its job, so counts read after the job has ended are final; read in the other
+        # order, a job that ended in between would keep the counts of a stage still running
+        job = tracker.getJobInfo(job_id)
+        status = str(job.status()) if job is not None else "FAILED"
         for sid, state in stages.items():
             j = tracker.getStageInfo(sid)
             if j is None or state["done"]:
@@ -490,8 +495,6 @@ class TrackerStore(SessionStore):
                 state["done"] = True
                 info.completionTime = now_ms()
                 self.onStageCompleted(SparkListenerStageCompleted(info))
-        info = tracker.getJobInfo(job_id)
-        status = str(info.status()) if info is not None else "FAILED"
         if status in ("SUCCEEDED", "FAILED"):
             for sid, state in stages.items():
                 if state["submitted"] and not state["done"]:
