@@ -16,7 +16,7 @@ from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
-from sparklet_kernel.pyspark_backend import TrackerStore
+from sparklet_kernel.pyspark_backend import TrackerStore, debug_string_stages
 
 from kernel_harness import JOBS_MIME, execute, job_displays, kernel_dirs, result_text, running_kernel, stream_text
 
@@ -80,6 +80,24 @@ def test_a_job_that_ends_between_two_polls_shows_its_final_counts(ends_after):
     assert [(s["status"], s["completed"], s["numTasks"]) for s in job["stages"]] == [("complete", 2, 2)]
 
 
+def test_a_jvm_lineage_is_cut_into_stages_by_its_tree_whatever_its_rdds_are_named():
+    def shape(text):
+        return [([i.id for i in infos], parents) for infos, parents in debug_string_stages(text)]
+
+    # what PySpark prints for a textFile word count (reduceByKey) and for wholeTextFiles: an RDD
+    # made from a path carries the path as its name, before the class name
+    assert shape("""(3) PythonRDD[6] at collect at <cell 1>:4 []
+ |  MapPartitionsRDD[5] at mapPartitions at PythonRDD.scala:197 []
+ |  ShuffledRDD[4] at partitionBy at NativeMethodAccessorImpl.java:0 []
+ +-(3) PairwiseRDD[3] at reduceByKey at <cell 1>:3 []
+    |  PythonRDD[2] at reduceByKey at <cell 1>:3 []
+    |  data/logs MapPartitionsRDD[1] at textFile at NativeMethodAccessorImpl.java:0 []
+    |  data/logs HadoopRDD[0] at textFile at NativeMethodAccessorImpl.java:0 []""") == [
+        ([0, 1, 2, 3], []), ([4, 5, 6], [0])]
+    assert shape("""(2) data/logs MapPartitionsRDD[1] at wholeTextFiles at NativeMethodAccessorImpl.java:0 []
+ |  WholeTextFileRDD[0] at wholeTextFiles at NativeMethodAccessorImpl.java:0 []""") == [([0, 1], [])]
+
+
 def test_sc_is_apache_sparks_and_pyspark_is_the_real_package(kernel):
     km, kc = kernel
     msgs = ok(kc, "import pyspark, sparklet\n"
@@ -105,6 +123,8 @@ def test_word_count_shows_two_stages_with_progress_and_the_users_dag(kernel):
     stages = job["stages"]
     assert [(s["kind"], s["numTasks"], s["completed"], s["status"]) for s in stages] == [
         ("shuffleMap", 4, 4, "complete"), ("result", 3, 3, "complete")]
+    # Spark names each stage after the user's call, not after the kernel's wrapper of it
+    assert [s["name"].split(" at <cell ")[0] for s in stages] == ["reduceByKey", "collect"]
     assert job["numTasks"] == job["numCompletedTasks"] == 7
     nodes = {n["key"]: n for n in job["dag"]["nodes"]}
     scopes = [[nodes[k]["scope"] for k in s["nodes"]] for s in job["dag"]["stages"]]

@@ -230,18 +230,21 @@ def lineage_stages(rdd):
 
 
 _DEBUG_LINE = re.compile(r"(?P<name>\w+)\[(?P<id>\d+)\] at (?P<scope>\S+) at (?P<site>\S+)")
+#: the tree drawing before an RDD: ``(2) ``, `` |  ``, `` +-(3) ``; an RDD's own name (a file's
+#: path, "data/logs MapPartitionsRDD[1]") follows it, so it is the tree, not the name, that tells depth
+_DEBUG_TREE = re.compile(r"^[ |]*(?:\+-)?(?:\(\d+\) )?")
 
 
 def debug_string_stages(text):
     """The stages of a JVM lineage (``toDebugString()``): a ``+-`` line starts a shuffle parent
     stage, indented under the stage that reads it. Same shape as `lineage_stages`."""
     stages = []  # [infos, parent stage indexes]
-    stack = []  # (column of the RDD names, stage index)
+    stack = []  # (column where the tree drawing ends, stage index)
     for line in text.splitlines():
         m = _DEBUG_LINE.search(line)
         if not m:
             continue
-        col = m.start()
+        col = _DEBUG_TREE.match(line).end()
         starts_stage = "+-" in line[:col] or not stages
         while stack and stack[-1][0] > col or (stack and starts_stage and stack[-1][0] >= col):
             stack.pop()
@@ -636,12 +639,12 @@ class PySparkBackend:
         """The predicted stages of a job that started at `started_ms`, from the action that was
         running then, if its plan has `stage_count` stages (else the job's stages stay unnamed)."""
         for rdd, label in self.recorder.actions_at(started_ms):
-            try:
-                with self.recorder.quiet():
-                    candidates = [lineage_stages(rdd), debug_string_stages(rdd._jrdd.toDebugString())]
-            except Exception:  # an RDD whose JVM side is gone (its context stopped)
-                continue
-            for stages in candidates:
+            for plan_of in (lineage_stages, lambda r: debug_string_stages(r._jrdd.toDebugString())):
+                try:
+                    with self.recorder.quiet():
+                        stages = plan_of(rdd)
+                except Exception:  # an RDD whose JVM side is gone (its context stopped)
+                    continue
                 if stages is not None and len(stages) == stage_count:
                     return stages, label
         return None, None
