@@ -204,3 +204,10 @@ def test_timeline_gives_tasks_that_overlap_on_one_executor_lanes_of_their_own():
              (1, 4, 0, 0, "1", 0, 10, "SUCCESS"), (1, 5, 1, 0, "1", 10, 30, "SUCCESS")]
     assert task_slots(spans) == {0: ("driver", 0), 1: ("driver", 1), 2: ("driver", 1), 3: ("driver", 0),
                                  4: ("1", 0), 5: ("1", 0)}
+    # Spark records a task's end once the driver has its result: the executor may have started the
+    # next task on that core a few ms earlier, and a 2-core executor still has 2 lanes
+    late_ends = [(0, 0, 0, 0, "driver", 0, 52, "SUCCESS"), (0, 1, 1, 0, "driver", 1, 30, "SUCCESS"),
+                 (0, 2, 2, 0, "driver", 28, 60, "SUCCESS"), (0, 3, 3, 0, "driver", 50, 70, "SUCCESS")]
+    assert task_slots(late_ends, {"driver": 2}) == {0: ("driver", 0), 1: ("driver", 1), 2: ("driver", 1),
+                                                    3: ("driver", 0)}
+    assert len(set(task_slots(late_ends).values())) == 3  # without the core count, one lane too many

@@ -107,7 +107,7 @@ class SparkMagics(Magics):
         spans = store.task_spans(job_id)
         if not spans:
             raise UsageError("%%spark timeline: job %d has no finished tasks" % job_id)
-        fig = timeline_figure(spans, "Job %d: %s" % (job_id, job["description"]))
+        fig = timeline_figure(spans, "Job %d: %s" % (job_id, job["description"]), store.executor_cores())
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=90)
         display(Image(data=buf.getvalue(), format="png"))

@@ -444,6 +444,11 @@ class SessionStore(SparkListener):
         with self._lock:
             return [j.jobId for j in self.jobs.values() if j.status == "running"]
 
+    def executor_cores(self):
+        """{executorId: cores} of every executor the session has had."""
+        with self._lock:
+            return {e["executorId"]: e["totalCores"] for e in self.executors.values()}
+
     def task_spans(self, job_id):
         """[(stageId, taskId, partition, attempt, executorId, launch, finish, status)] of one job."""
         with self._lock:

@@ -29,30 +29,40 @@ def stragglers(spans):
     return out
 
 
-def task_slots(spans):
-    """{taskId: (executorId, slot)}: each executor's tasks in launch order, each on the first of its
-    slots that is free by then, so tasks that ran at the same time never share a lane."""
+def task_slots(spans, cores=None):
+    """{taskId: (executorId, slot)}: each executor's tasks in launch order, each on a slot that is
+    free by then. An executor with a known core count (`cores`: {executorId: cores}) has that many
+    slots, and a task finding none free takes the one that frees first: Spark records a task's end
+    when the driver has its result, a little after the executor started the next task on that core.
+    """
     slots = {}
-    free_at = {}  # executorId -> [finish ms of the latest task on each slot]
+    ends = {}  # executorId -> [end of the latest task on each slot]
     for span in sorted(spans, key=lambda s: (s[5], s[1])):
-        finishes = free_at.setdefault(span[4], [])
-        slot = next((i for i, finish in enumerate(finishes) if finish <= span[5]), len(finishes))
-        if slot == len(finishes):
-            finishes.append(span[6])
+        executor, launch, finish = span[4], span[5], span[6]
+        finishes = ends.setdefault(executor, [])
+        free = [i for i, end in enumerate(finishes) if end <= launch]
+        if free:
+            slot = free[0]
+        elif len(finishes) < ((cores or {}).get(executor) or float("inf")):
+            slot = len(finishes)
         else:
-            finishes[slot] = span[6]
-        slots[span[1]] = (span[4], slot)
+            slot = min(range(len(finishes)), key=finishes.__getitem__)
+        if slot == len(finishes):
+            finishes.append(finish)
+        else:
+            finishes[slot] = finish
+        slots[span[1]] = (executor, slot)
     return slots
 
 
-def timeline_figure(spans, title):
-    """A matplotlib Figure (Agg; no GUI) of the spans of one job."""
+def timeline_figure(spans, title, cores=None):
+    """A matplotlib Figure (Agg; no GUI) of the spans of one job (`cores` as for `task_slots`)."""
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
     if not spans:
         raise ValueError("the job has no finished tasks to draw")
-    slot_of = task_slots(spans)
+    slot_of = task_slots(spans, cores)
     lanes = sorted(set(slot_of.values()), key=lambda es: (len(es[0]), es))
     lane = {es: i for i, es in enumerate(lanes)}
     several = {e for e, slot in lanes if slot > 0}
