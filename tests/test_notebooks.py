@@ -1,10 +1,14 @@
 """The tutorial notebooks run on the Sparklet kernel and print what real PySpark prints.
 
-Each notebook is executed headlessly with nbclient twice: on the ``sparklet`` kernel, and on a
-plain ``python3`` kernel where ``from pyspark import ...`` is Apache Spark itself (cells tagged
-``sparklet-only`` are removed there). Neither run may produce an error output, and every other code
-cell must print the same stdout and the same ``text/plain`` result on both. The Korean editions
-share their code with the English ones, so they are compared with the English PySpark run.
+Each notebook is executed headlessly with nbclient: on a plain ``python3`` kernel where ``from
+pyspark import ...`` is Apache Spark itself (cells tagged ``sparklet-only`` are removed there), on
+the ``sparklet`` kernel, and (the English editions) on the ``sparklet`` kernel's pyspark backend,
+where ``sc`` is Apache Spark's and only the cells tagged ``sparklet-engine`` (they reach into
+Sparklet's executor processes) are removed. No run may produce an error, and every code cell that
+also ran on plain PySpark must print the same stdout and the same ``text/plain`` result as there.
+On the pyspark backend, the job displays must also show each job's stages and reach their task
+totals. The Korean editions share their code with the English ones, so they are compared with the
+English PySpark run.
 """
 
 import copy
@@ -20,8 +24,9 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 sys.path.insert(0, str(NOTEBOOKS))
 import build_notebooks  # noqa: E402
+from cell import SPARKLET_ENGINE, SPARKLET_ONLY  # noqa: E402
+from kernel_harness import JOBS_MIME  # noqa: E402
 
-SPARKLET_ONLY = "sparklet-only"
 ENGLISH = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
 KOREAN = sorted((NOTEBOOKS / "ko").glob("[0-9][0-9]-*.ipynb"))
 
@@ -30,8 +35,8 @@ def _tags(cell):
     return cell.metadata.get("tags", [])
 
 
-def _execute(nb, kernel_name, cwd):
-    env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable)
+def _execute(nb, kernel_name, cwd, **env_vars):
+    env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable, **env_vars)
     # Real Spark only: no web UI and no console progress bars (they print nothing a cell compares
     # but cost start-up time and flood stderr), and the JVM's quick JIT tier only, which halves the
     # driver's start-up on two busy cores. The notebooks' own code stays untouched.
@@ -45,9 +50,18 @@ def _execute(nb, kernel_name, cwd):
         startup_timeout=120,
         allow_errors=True,
         resources={"metadata": {"path": str(cwd)}},
+        on_cell_executed=_keep_failed_reply,
     )
     client.execute(env=env)
     return nb
+
+
+def _keep_failed_reply(cell, cell_index, execute_reply):
+    # a magic's UsageError fails the cell but is printed to stderr, not sent as an error output
+    content = execute_reply["content"]
+    if content["status"] != "ok" and not any(o.output_type == "error" for o in cell.outputs):
+        cell.outputs.append(nbformat.v4.new_output(
+            "error", ename=content.get("ename", content["status"]), evalue=content.get("evalue", ""), traceback=[]))
 
 
 def _errors(nb):
@@ -57,6 +71,14 @@ def _errors(nb):
             if output.output_type == "error":
                 found.append(f"{cell.source[:80]!r}: {output.ename}: {output.evalue}")
     return found
+
+
+def _assert_prints_what_pyspark_prints(ran, name):
+    reference = [c for c in pyspark_run(name).cells if c.cell_type == "code"]
+    compared = [c for c in ran.cells if c.cell_type == "code" and SPARKLET_ONLY not in _tags(c)]
+    assert [c.source for c in compared] == [c.source for c in reference]
+    for cell, expected in zip(compared, reference):
+        assert _driver_output(cell) == _driver_output(expected), cell.source
 
 
 def _driver_output(cell):
@@ -84,6 +106,20 @@ def sparklet_run(path):
     return _execute(nb, "sparklet", path.parent)
 
 
+def pyspark_backend_run(path):
+    """The notebook on the Sparklet kernel with Apache Spark's `sc`, without its sparklet-engine cells."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = [c for c in nb.cells if SPARKLET_ENGINE not in _tags(c)]
+    return _execute(nb, "sparklet", path.parent, SPARKLET_BACKEND="pyspark")
+
+
+def _jobs_displayed(nb):
+    """Every job of every job display, in its final state (nbclient applies a display's updates
+    to the output that display created)."""
+    return [job for cell in nb.cells for o in cell.get("outputs", [])
+            if o.output_type == "display_data" and JOBS_MIME in o.data for job in o.data[JOBS_MIME]["jobs"]]
+
+
 def test_series_is_complete():
     assert [p.name[:2] for p in ENGLISH] == [f"{i:02d}" for i in range(1, 9)]
     assert [p.name for p in KOREAN] == [p.name for p in ENGLISH[:5]]
@@ -106,11 +142,17 @@ def test_korean_editions_share_the_english_code():
 
 
 def test_sparklet_only_cells_stay_few():
+    engine_cells = 0
     for path in ENGLISH:
         nb = nbformat.read(path, as_version=4)
         code = [c for c in nb.cells if c.cell_type == "code"]
         marked = [c for c in code if SPARKLET_ONLY in _tags(c)]
         assert len(marked) <= max(3, len(code) // 4), path.name
+        # a cell that only runs on Sparklet's own engine is a Sparklet-only cell too
+        engine = [c for c in code if SPARKLET_ENGINE in _tags(c)]
+        assert all(SPARKLET_ONLY in _tags(c) for c in engine), path.name
+        engine_cells += len(engine)
+    assert engine_cells <= 2
 
 
 @pytest.mark.pyspark
@@ -124,8 +166,23 @@ def test_runs_on_pyspark_without_errors(path):
 def test_runs_on_sparklet_like_on_pyspark(path):
     ran = sparklet_run(path)
     assert _errors(ran) == []
-    reference = [c for c in pyspark_run(path.name).cells if c.cell_type == "code"]
-    compared = [c for c in ran.cells if c.cell_type == "code" and SPARKLET_ONLY not in _tags(c)]
-    assert [c.source for c in compared] == [c.source for c in reference]
-    for cell, expected in zip(compared, reference):
-        assert _driver_output(cell) == _driver_output(expected), cell.source
+    _assert_prints_what_pyspark_prints(ran, path.name)
+
+
+@pytest.mark.pyspark
+@pytest.mark.parametrize("path", ENGLISH, ids=lambda p: p.stem)
+def test_runs_on_the_pyspark_backend_like_on_pyspark_with_its_jobs_displayed(path):
+    ran = pyspark_backend_run(path)
+    assert _errors(ran) == []
+    _assert_prints_what_pyspark_prints(ran, path.name)
+    jobs = _jobs_displayed(ran)
+    assert jobs, "no job display"
+    for job in jobs:
+        stages = [(s["status"], s["completed"], s["numTasks"]) for s in job["stages"]]
+        assert stages, job["description"]
+        if job["status"] == "succeeded":
+            assert job["numCompletedTasks"] == job["numTasks"] > 0, (job["description"], stages)
+            assert all(status == "skipped" or (status == "complete" and done == total > 0)
+                       for status, done, total in stages), (job["description"], stages)
+        else:  # the lessons' failing jobs, and nothing left running once its cell has ended
+            assert job["status"] == "failed" and any(status == "failed" for status, _, _ in stages), job

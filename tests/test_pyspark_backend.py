@@ -1,28 +1,21 @@
 """The real-Spark backend through the Sparklet kernel: `sc` is Apache Spark's SparkContext (pyspark
 local mode on the machine's Java 17), and the kernel's job display, DAG, one-screen errors and
 session magics work on it. One kernel (one JVM) serves the module; switching to the local engine
-and back is tested on it too. A tutorial notebook runs on this backend selected by environment and
-prints what it prints on the local engine."""
+and back is tested on it too. The tutorial notebooks run on this backend in test_notebooks.py."""
 
 import re
 import sys
-from pathlib import Path
 from types import SimpleNamespace
 
-import nbformat
 import psutil
 import pytest
-from jupyter_client import KernelManager
-from jupyter_client.kernelspec import KernelSpecManager
-from nbclient import NotebookClient
 
 from sparklet_kernel.pyspark_backend import TrackerStore, debug_string_stages
 
-from kernel_harness import JOBS_MIME, execute, job_displays, kernel_dirs, result_text, running_kernel, stream_text
+from kernel_harness import JOBS_MIME, execute, job_displays, result_text, running_kernel, stream_text
 
 pytestmark = pytest.mark.timeout(600)
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PYSPARK_ENV = {"SPARKLET_BACKEND": "pyspark", "PYSPARK_PYTHON": sys.executable}
 
 
@@ -228,41 +221,3 @@ def test_switching_to_the_local_engine_and_back_is_one_magic(kernel):
     kernel_process = psutil.Process(km.provisioner.process.pid)
     assert [p.name() for p in kernel_process.children(recursive=True)].count("java") == 1
     assert job_displays(msgs)[-1][2][JOBS_MIME]["jobs"][0]["numCompletedTasks"] == 2
-
-
-def _run_notebook(nb, tmp_path):
-    ksm = KernelSpecManager(kernel_dirs=[str(kernel_dirs(tmp_path))])
-    km = KernelManager(kernel_name="sparklet", kernel_spec_manager=ksm)
-    NotebookClient(nb, km=km, timeout=300, startup_timeout=120, allow_errors=True,
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
-    return nb
-
-
-def _driver_output(cell):
-    """What the cell's code printed and returned (not the kernel's own "Sparklet: " notices)."""
-    stdout = "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
-    stdout = "".join(line for line in stdout.splitlines(keepends=True) if not line.startswith("Sparklet: "))
-    return stdout, [o.data.get("text/plain", "") for o in cell.outputs if o.output_type == "execute_result"]
-
-
-def test_tutorial_notebook_runs_on_the_pyspark_backend(tmp_path, monkeypatch):
-    monkeypatch.setenv("SPARKLET_MASTER", "local[2]")
-    path = sorted(NOTEBOOKS.glob("04-*.ipynb"))[0]
-    on_sparklet = _run_notebook(nbformat.read(path, as_version=4), tmp_path / "sparklet")
-    for key, value in PYSPARK_ENV.items():
-        monkeypatch.setenv(key, value)
-    nb = _run_notebook(nbformat.read(path, as_version=4), tmp_path / "pyspark")
-    errors = [(c.source[:60], o.ename, o.evalue[:300]) for c in nb.cells for o in c.get("outputs", [])
-              if o.output_type == "error"]
-    assert not errors
-    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.output_type == "stream")
-    assert "word count: [" in text and "Sparklet:" in text
-    # the same driver-side outputs on both backends
-    for cell, local in zip(nb.cells, on_sparklet.cells):
-        if cell.cell_type == "code":
-            assert _driver_output(cell) == _driver_output(local), cell.source[:80]
-    states = [o.data[JOBS_MIME] for c in nb.cells for o in c.get("outputs", [])
-              if o.output_type == "display_data" and JOBS_MIME in o.data]
-    jobs = [j for s in states for j in s["jobs"]]
-    assert jobs and all(j["status"] == "succeeded" for j in jobs)
-    assert any(len(j["stages"]) >= 2 and j["dag"]["edges"] for j in jobs)

@@ -10,6 +10,7 @@ from textwrap import dedent
 from typing import Optional, Tuple
 
 SPARKLET_ONLY = "sparklet-only"
+SPARKLET_ENGINE = "sparklet-engine"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,12 @@ def code(source):
 def sparklet(source):
     """A cell that uses Sparklet's displays; skipped when the notebook runs on real PySpark."""
     return Cell("code", _clean(source), tags=(SPARKLET_ONLY,))
+
+
+def sparklet_engine(source):
+    """A cell that reaches into Sparklet's own engine (its executor processes): skipped on real
+    PySpark, and also on the Sparklet kernel's pyspark backend, where `sc` is Apache Spark's."""
+    return Cell("code", _clean(source), tags=(SPARKLET_ONLY, SPARKLET_ENGINE))
 
 
 def exercise(source="# Your code here\n"):

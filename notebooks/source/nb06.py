@@ -1,4 +1,4 @@
-from cell import code, exercise, md, solution, sparklet
+from cell import code, exercise, md, solution, sparklet, sparklet_engine
 
 CELLS = [
     md(
@@ -120,11 +120,14 @@ CELLS = [
         tasks run again, and the job still returns the right answer. Watch the job display: the
         lost executor and the retried tasks show up in the stage bars.
 
-        (This cell kills a Sparklet executor process, so it only runs on Sparklet: on real Spark in
-        local mode, all executors live inside one JVM.)
+        (This cell and the next kill a Sparklet executor process, so they only run on Sparklet's own
+        engine and are tagged `sparklet-engine`. On real Spark in local mode, from a plain Python
+        kernel or from the Sparklet kernel's pyspark backend, the one executor lives inside the
+        driver's JVM, cached partitions included: killing it would end the application. On a
+        cluster, the same lesson is a worker machine that goes away.)
         """
     ),
-    sparklet(
+    sparklet_engine(
         """
         import threading
         import time
@@ -154,7 +157,7 @@ CELLS = [
         records computed again.
         """
     ),
-    sparklet(
+    sparklet_engine(
         """
         recomputed = sc.accumulator(0)
 

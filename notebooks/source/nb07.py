@@ -183,9 +183,11 @@ CELLS = [
         """
         ## Reading the timeline
 
-        The task timeline draws one lane per executor and one bar per task; a straggler stands out
-        as a bar much longer than its stage's others. Here each record takes a millisecond, and the
-        skewed partitioning from above makes one task do most of the work:
+        The task timeline draws one bar per task and one lane per executor, or per task slot of an
+        executor that runs several tasks at once (real Spark's local-mode executor, `driver`, has
+        one slot per core); a straggler stands out as a bar much longer than its stage's others.
+        Here each record takes a millisecond, and the skewed partitioning from above makes one task
+        do most of the work:
         """
     ),
     code(
