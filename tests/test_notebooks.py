@@ -11,7 +11,6 @@ totals. The Korean editions share their code with the English ones, so they are 
 English PySpark run.
 """
 
-import copy
 import functools
 import os
 import sys

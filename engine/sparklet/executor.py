@@ -150,7 +150,7 @@ class ExecutorPresence:
 
     def remove_local_dir_if_last(self):
         try:
-            turn = self._take_turn()
+            self._take_turn()  # kept until this process exits, so no peer arrives while we look
         except OSError:
             return  # the directory is already gone
         os.close(self.fd)
