@@ -82,6 +82,26 @@ def test_text_file_sources_and_decoding(sc, tmp_path):
     assert sc.textFile("file://" + d + "/a.txt", use_unicode=False).collect() == [b"a1", b"a2"]
 
 
+def test_text_lines_are_the_same_however_the_file_is_split(sc, tmp_path):
+    # Lines longer than a read block, "\r\n" and lone "\r", bytes that are not UTF-8 (one
+    # replacement character per bad sequence), empty lines and no line end at the end of the file.
+    lines = [b"a" * 2500000, b"b\r", b"", b"\xe2\x82", b"caf\xc3\xa9 \xff x\rx", b"\r", b"d" * 1500000, b"last\r"]
+    data = b"\n".join(lines)
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(data)
+    expected = [line[:-1] if line.endswith(b"\r") and i < len(lines) - 1 else line
+                for i, line in enumerate(lines)]
+    decoded = [line.decode("utf-8", "replace") for line in expected]
+    assert decoded[3] == "\ufffd" and decoded[4] == "caf\xe9 \ufffd x\rx"
+    conf = (SparkConf().setMaster("local[2]").setAppName("small splits")
+            .set("spark.hadoop.fs.local.block.size", str(300000)))
+    with private_context(conf) as small_splits:
+        for use_unicode, want in ((True, decoded), (False, expected)):
+            rdd = small_splits.textFile(str(path), use_unicode=use_unicode)
+            assert rdd.getNumPartitions() == 14  # most of them inside the two long lines
+            assert rdd.collect() == want
+
+
 def test_whole_text_files_binary_files_and_records(sc, tmp_path):
     (tmp_path / "w").mkdir()
     (tmp_path / "w" / "1.txt").write_text("one\nline")

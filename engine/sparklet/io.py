@@ -181,15 +181,23 @@ class HadoopRDD(FileInputRDD):
 
     def compute(self, split, context):
         path, start, length, whole = self.input_partitions()[split]
-        lines = _read_whole(path) if whole else _read_range(path, start, start + length)
+        chunks = _read_whole(path) if whole else _read_range(path, start, start + length)
         decode = self.use_unicode
+        newline, cr = ("\n", "\r") if decode else (b"\n", b"\r")
         count = 0
         try:
-            for line in lines:
-                count += 1
-                if line.endswith(b"\n"):
-                    line = line[:-2] if line.endswith(b"\r\n") else line[:-1]
-                yield line.decode("utf-8", "replace") if decode else line
+            for chunk in chunks:
+                # A run of whole lines is decoded at once: a character never spans a line end, and
+                # each undecodable sequence is replaced as it is in a line decoded alone.
+                text = chunk.decode("utf-8", "replace") if decode else chunk
+                lines = text.split(newline)
+                ended = not lines[-1]  # the last line has its line end (it may not, at the end of a file)
+                if ended:
+                    lines.pop()
+                if cr in text:
+                    lines = _strip_cr(lines, cr, ended)
+                count += len(lines)
+                yield from lines
         except (OSError, EOFError, lzma.LZMAError, zlib.error) as e:
             raise IOError("Cannot read %s: %s (is the file corrupt or truncated?)" % (_qualified(path), e)) from e
         finally:
@@ -224,23 +232,50 @@ def local_block_size(sc):
     return int(sc._conf.get("spark.hadoop.fs.local.block.size", _BLOCK_SIZE))
 
 
+_READ_BLOCK = 1 << 16  # bytes read at a time by textFile: lines are cut and decoded a block at once
+
+
 def _read_whole(path):
     with open_input(path) as f:
-        yield from f
+        yield from _line_chunks(f, None)
 
 
 def _read_range(path, start, end):
-    with open(path, "rb", 1 << 20) as f:
+    with open(path, "rb") as f:
         f.seek(start)
         pos = start
         if start != 0:
             pos += len(f.readline())  # the previous split reads the line that straddles the boundary
-        while pos <= end:
-            line = f.readline()
-            if not line:
-                return
-            pos += len(line)
-            yield line
+        yield from _line_chunks(f, end - pos + 1)
+
+
+def _line_chunks(f, remaining):
+    """Runs of whole lines (bytes, each line with its b"\n"; the file's last line may have none)
+    of the lines of ``f`` that start within its next ``remaining`` bytes (all, when None)."""
+    partial = []  # the start of a line not ended yet
+    while remaining is None or remaining > 0:
+        block = f.read(_READ_BLOCK if remaining is None else min(_READ_BLOCK, remaining))
+        if not block:
+            break
+        if remaining is not None:
+            remaining -= len(block)
+        cut = block.rfind(b"\n") + 1
+        if not cut:
+            partial.append(block)
+            continue
+        partial.append(block[:cut])
+        yield b"".join(partial)
+        partial = [block[cut:]]
+    # A line that starts within the range is read to its end, wherever that is.
+    if any(partial):
+        partial.append(f.readline())
+        yield b"".join(partial)
+
+
+def _strip_cr(lines, cr, ended):
+    """Drop the carriage return of each line that ended with "\r\n" (all but an unended last line)."""
+    last = len(lines) if ended else len(lines) - 1
+    return [line[:-1] if i < last and line.endswith(cr) else line for i, line in enumerate(lines)]
 
 
 def text_file(sc, name, min_partitions, use_unicode):
