@@ -1309,9 +1309,7 @@ class RDD:
         >>> sc.parallelize([1.0, 5.0, 43.0, 10.0]).max()
         43.0
         """
-        if key is None:
-            return self.reduce(max)
-        return self.reduce(lambda a, b: max(a, b, key=key))
+        return self._extreme(max, key)
 
     @operation
     def min(self, key=None):
@@ -1320,9 +1318,14 @@ class RDD:
         >>> sc.parallelize([2.0, 5.0, 43.0, 10.0]).min()
         2.0
         """
-        if key is None:
-            return self.reduce(min)
-        return self.reduce(lambda a, b: min(a, b, key=key))
+        return self._extreme(min, key)
+
+    def _extreme(self, pick, key):
+        # What PySpark's reduce(max) gives, with the builtin taking a whole partition at a time.
+        vals = self.mapPartitions(functools.partial(_extreme_of_partition, pick, key)).collect()
+        if vals:
+            return pick(vals, key=key)
+        raise ValueError("Can not reduce() empty RDD")
 
     @operation
     def sum(self):
@@ -1640,6 +1643,14 @@ def _count_and_sample_keys(split, iterator, max_sample_size):
 
 
 _SIZED_ITERATORS = (type(iter([])), type(iter(())), type(iter(range(0))))
+
+
+def _extreme_of_partition(pick, key, iterator):
+    """``[max(partition)]`` (or min), none when empty. The builtin over the iterable keeps exactly
+    what reduce(max) keeps: the same comparisons in the same order, the first of equal elements."""
+    empty = []
+    found = pick(iterator, key=key, default=empty)
+    return [] if found is empty else [found]
 
 
 def _count_partition(iterator):
