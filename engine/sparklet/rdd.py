@@ -468,11 +468,10 @@ class RDD:
         >>> sorted(sc.parallelize([2, 3, 4]).flatMap(lambda x: range(1, x)).collect())
         [1, 1, 1, 2, 2, 3]
         """
-        def flat(_, iterator):
-            for x in iterator:
-                yield from f(x)
-
-        return self.mapPartitionsWithIndex(flat, preservesPartitioning)
+        # The generator calls f once per element (a StopIteration that f raises fails the task, as
+        # in map); chain walks each result at C speed.
+        return self.mapPartitionsWithIndex(
+            lambda _, it: itertools.chain.from_iterable(f(x) for x in it), preservesPartitioning)
 
     @operation
     def mapPartitions(self, f, preservesPartitioning=False):
@@ -537,7 +536,8 @@ class RDD:
         >>> sc.parallelize([("a", ["apple", "banana"]), ("b", ["grapes"])]).mapValues(len).collect()
         [('a', 2), ('b', 1)]
         """
-        return self.map(lambda kv: (kv[0], f(kv[1])), preservesPartitioning=True)
+        # One generator over the pairs rather than map() of a lambda: a call less per pair.
+        return self.mapPartitionsWithIndex(lambda _, it: ((kv[0], f(kv[1])) for kv in it), True)
 
     @operation
     def flatMapValues(self, f):
