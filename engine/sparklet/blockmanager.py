@@ -4,8 +4,10 @@ Blocks are named like Spark's (``rdd_<rddId>_<partition>``). Memory levels keep 
 records as a list; when the store is over its budget the least recently used blocks go first:
 dropped for memory-only levels (recomputed from lineage when needed again), written to disk for
 ``*_AND_DISK`` levels. ``DISK_ONLY`` blocks are pickled to the executor's block directory. A
-partition is unrolled into memory a chunk at a time: one that outgrows the storage memory goes to
-disk (``*_AND_DISK``) or is not cached (memory only), without ever being held whole.
+partition is unrolled into memory a chunk at a time, its size estimated after each chunk (chunks grow
+while it is far from the storage memory, as a shuffle's buffers are checked): one that outgrows
+the storage memory goes to disk (``*_AND_DISK``) or is not cached (memory only), without ever
+being held whole.
 Every change is reported to the driver as a block update (its ``BlockManagerMaster``).
 """
 
@@ -16,9 +18,9 @@ import sys
 from collections import OrderedDict
 
 from .serializers import dumps_records
+from .shuffle import _CHECK_EVERY, _records_until_next_check
 from .storagelevel import StorageLevel
 
-_UNROLL_CHECK = 1024  # records between two estimates of a partition being unrolled into memory
 _DISK_BATCH = 1024  # records per pickled batch of a block on disk
 
 
@@ -93,14 +95,16 @@ class BlockStore:
         unrolled before it outgrew it, and the iterator of the rest (Spark's MemoryStore unrolling)."""
         unrolled = []
         it = iter(records)
+        step = _CHECK_EVERY
         while True:
-            chunk = list(itertools.islice(it, _UNROLL_CHECK))
-            unrolled.extend(chunk)
+            before = len(unrolled)
+            unrolled.extend(itertools.islice(it, step))
             size = estimate_size(unrolled)
-            if len(chunk) < _UNROLL_CHECK:
+            if len(unrolled) - before < step:
                 return (unrolled, size, None) if size <= self.memory_budget else (unrolled, size, iter(()))
             if size > self.memory_budget:
                 return unrolled, size, it
+            step = _records_until_next_check(size, len(unrolled), self.memory_budget)
 
     def _write_to_disk(self, bid, records, level):
         """Write a block as a run of pickled batches, never holding more than a batch of it."""
