@@ -247,6 +247,9 @@ def _records_until_next_check(size, records, budget):
     return max(_CHECK_EVERY, int((budget - size) / (size / records) / 2))
 
 
+_NO_RECORD = object()
+
+
 def combine_by_key(iterator, create, merge_value, merge_combiners):
     """Combine (key, value) pairs into (key, combiner) pairs, spilling past the execution memory.
 
@@ -256,25 +259,23 @@ def combine_by_key(iterator, create, merge_value, merge_combiners):
     memory = _TaskMemory()
     combiners = {}
     it = iter(iterator)
-    if memory.budget is None:
-        for k, v in it:
-            if k in combiners:
-                combiners[k] = merge_value(combiners[k], v)
-            else:
-                combiners[k] = create(v)
-        return iter(combiners.items())
-    step, since_spill = _CHECK_EVERY, 0
+    step, since_spill = (_CHECK_EVERY if memory.budget is not None else sys.maxsize), 0
     while True:
-        seen = 0
-        for k, v in itertools.islice(it, step):
-            seen += 1
-            if k in combiners:
-                combiners[k] = merge_value(combiners[k], v)
-            else:
-                combiners[k] = create(v)
-        if not seen:
+        # A chunk's first record is taken to see whether any are left, so that this loop, where a
+        # map-side combine spends most of its time, need not count records one by one.
+        first = next(it, _NO_RECORD)
+        if first is _NO_RECORD:
             break
-        since_spill += seen
+        for k, v in itertools.chain((first,), itertools.islice(it, step - 1)):
+            try:
+                combiner = combiners[k]
+            except KeyError:
+                combiners[k] = create(v)
+            else:
+                combiners[k] = merge_value(combiner, v)
+        if memory.budget is None:
+            continue
+        since_spill += step  # the last chunk may hold fewer: the count only sets the next chunk's length
         # The oldest keys had the longest time to grow their combiners, the newest the least.
         sample = list(itertools.islice(combiners, _SAMPLE // 2))
         sample += itertools.islice(reversed(combiners), _SAMPLE // 2)
