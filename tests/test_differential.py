@@ -446,6 +446,18 @@ def test_action(sc, spark_sc, name, action):
     assert_same_value(sc, spark_sc, action)
 
 
+def test_numeric_actions_give_pyspark_s_floats_to_the_last_bit(sc, spark_sc):
+    # Sums and running means of awkward floats depend on the order of every operation.
+    data = [(i * 0.37) ** 1.5 / 7 - (i % 11) * 1e-3 for i in range(5000)]
+    for action in (lambda r: r.sum(), lambda r: r.mean(), lambda r: r.stats().mean(),
+                   lambda r: r.variance(), lambda r: r.sampleStdev(), lambda r: r.max(), lambda r: r.min()):
+        for n in (1, 3, 8):
+            ours, theirs = action(sc.parallelize(data, n)), action(spark_sc.parallelize(data, n))
+            assert float(ours) == float(theirs), (n, ours, theirs)  # (PySpark's may be numpy floats)
+    with_nan = data[:100] + [float("nan")] + data[100:200]
+    assert math.isnan(sc.parallelize(with_nan, 3).mean()) and math.isnan(spark_sc.parallelize(with_nan, 3).mean())
+
+
 # --- driver-side errors: same builtin exception type and the same message ------------------------
 
 ERRORS = [

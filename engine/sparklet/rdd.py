@@ -1346,7 +1346,8 @@ class RDD:
         """>>> sc.parallelize([1, 2, 3]).mean()
         2.0
         """
-        return self.stats().mean()
+        # stats().mean(), without the variance, max and min it would compute and not use.
+        return self.mapPartitions(lambda i: [StatCounter._of_mean(i)]).reduce(lambda a, b: a.mergeStats(b)).mean()
 
     @operation
     def variance(self):
