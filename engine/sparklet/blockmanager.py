@@ -13,25 +13,14 @@ Every change is reported to the driver as a block update (its ``BlockManagerMast
 
 import itertools
 import os
-import pickle
 import sys
 from collections import OrderedDict
 
-from .serializers import dumps_records
+from .serializers import dumps_records, load_records_from
 from .shuffle import _CHECK_EVERY, _records_until_next_check
 from .storagelevel import StorageLevel
 
 _DISK_BATCH = 1024  # records per pickled batch of a block on disk
-
-
-def _read_block(path):
-    with open(path, "rb") as f:
-        while True:
-            try:
-                batch = pickle.load(f)
-            except EOFError:
-                return
-            yield from batch
 
 
 def estimate_size(records):
@@ -72,7 +61,7 @@ class BlockStore:
             return iter(self.memory[bid][0])
         if bid in self.disk:
             self.events.append(("hit", bid))
-            return _read_block(self.disk[bid][0])
+            return load_records_from(self.disk[bid][0])
         level = rdd._storage_level
         records = rdd.computeOrReadCheckpoint(split, context)
         self.events.append(("computed", bid))
@@ -88,7 +77,7 @@ class BlockStore:
             del unrolled
             if not level.useDisk:
                 return records  # larger than storage memory and no disk: not cached, as in Spark
-        return _read_block(self._write_to_disk(bid, records, level))
+        return load_records_from(self._write_to_disk(bid, records, level))
 
     def _unroll(self, records):
         """(records, estimated size, None) when the partition fits in storage memory; else what was

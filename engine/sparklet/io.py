@@ -491,16 +491,6 @@ def save_as_pickle_file(rdd, path, batch_size):
     _save_as_sequence_file(rdd, path, NULL, BYTES, records_of)
 
 
-def read_pickle_part(path):
-    with open(path, "rb") as f:
-        while True:
-            try:
-                batch = pickle.load(f)
-            except EOFError:
-                return
-            yield from batch
-
-
 class SequenceFileRDD(FileInputRDD):
     """Records of SequenceFiles, one partition per Hadoop split: (key, value) Writables converted
     to Python values, or, for pickle files, the elements of the pickled batches they hold."""

@@ -30,7 +30,7 @@ from math import ceil, exp, isinf, isnan, log, pow, sqrt
 from .errors import SparkException, rdd_only_on_driver
 from .partitioner import Partitioner, portable_hash, round_robin_start
 from .resultiterable import ResultIterable
-from .serializers import dumps_records
+from .serializers import dumps_records, load_records_from
 from .shuffle import (append_value, cogroup_batches, combine_by_key, combine_side_values, extend_values,
                       sort_records)
 from .statcounter import StatCounter
@@ -1978,6 +1978,4 @@ class CheckpointRDD(RDD):
         self.partitioner = partitioner
 
     def compute(self, split, context):
-        from .io import read_pickle_part
-
-        return read_pickle_part(os.path.join(self.directory, "part-%05d" % split))
+        return load_records_from(os.path.join(self.directory, "part-%05d" % split))

@@ -65,6 +65,22 @@ def dumps_records(records):
         return cloudpickle.dumps(records, pickle.HIGHEST_PROTOCOL)
 
 
+def load_records(f):
+    """The records of the batches ``dumps_records`` wrote one after another into file ``f``,
+    holding one batch in memory at a time."""
+    while True:
+        try:
+            batch = pickle.load(f)
+        except EOFError:
+            return
+        yield from batch
+
+
+def load_records_from(path):
+    with open(path, "rb") as f:
+        yield from load_records(f)
+
+
 def unpicklable_path(obj, root="the object"):
     """Where inside ``obj`` pickling fails, as a readable path, e.g. ``<lambda> (at nb.py:3) ->
     closure variable 'h' (a Holder) -> .conn (a dict) -> ['lock'] (a _thread.lock)``; None when

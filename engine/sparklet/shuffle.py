@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 
-from .serializers import dumps_records
+from .serializers import dumps_records, load_records
 from .taskcontext import TaskContext
 
 # Records per pickled batch: large enough to amortise pickling overhead, small enough that a
@@ -228,12 +228,7 @@ class _TaskMemory:
 
 def _read_run(f):
     try:
-        while True:
-            try:
-                batch = pickle.load(f)
-            except EOFError:
-                return
-            yield from batch
+        yield from load_records(f)
     finally:
         f.close()
 
