@@ -1,6 +1,7 @@
 /**
  * Sparklet for JupyterLab: the Spark side panel and the status-bar item, both bound to the
- * current notebook's kernel. The in-cell job renderer is the separate MIME extension (mime.ts).
+ * current notebook's kernel. The in-cell job renderer is the separate MIME extension (mime.ts);
+ * its Cancel buttons reach their notebook's kernel through this plugin's session tracker.
  */
 
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
@@ -10,6 +11,7 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { LabIcon } from '@jupyterlab/ui-components';
 
 import { SparkPanel } from './panel';
+import { setSessionTracker } from './renderer';
 import { SparkStatus } from './status';
 import { SessionTracker } from './tracker';
 
@@ -36,6 +38,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null
   ) => {
     const tracker = new SessionTracker(notebooks);
+    setSessionTracker(tracker);
     const panel = new SparkPanel(tracker);
     panel.title.icon = sparkIcon;
     app.shell.add(panel, 'right', { rank: 200 });

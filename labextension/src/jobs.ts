@@ -68,6 +68,13 @@ export function jobRow(job: IJob): HTMLElement {
   return row;
 }
 
+/** The Cancel button of a running job's row; each view sends the request its own way. */
+export function cancelButton(jobId: number): HTMLButtonElement {
+  const button = el('button', 'sparklet-button sparklet-cancel-job', 'Cancel');
+  button.title = `Cancel job ${jobId} (works while the cell is running)`;
+  return button;
+}
+
 /** One stage as a row: skipped stages say so instead of showing a bar. */
 export function stageRow(stage: IStage): HTMLElement {
   const row = el(

@@ -16,7 +16,7 @@ import { SessionTracker } from './tracker';
 import { renderDag } from './dag';
 import { renderTimeline } from './timeline';
 import { bytes, count, duration, el } from './format';
-import { jobRow, stageRow } from './jobs';
+import { cancelButton, jobRow, stageRow } from './jobs';
 
 const DETAIL_INTERVAL_MS = 1000;
 
@@ -159,8 +159,7 @@ export class SparkPanel extends Widget {
         this.schedule();
       });
       if (job.status === 'running') {
-        const cancel = el('button', 'sparklet-button sparklet-cancel-job', 'Cancel');
-        cancel.title = `Cancel job ${job.jobId} (works while the cell is running)`;
+        const cancel = cancelButton(job.jobId);
         cancel.addEventListener('click', ev => {
           ev.stopPropagation();
           cancel.disabled = true;

@@ -2,6 +2,13 @@
  * The rich form of the kernel's in-cell job display (`application/vnd.sparklet.jobs+json`).
  * The kernel updates the display in place a few times a second; JupyterLab hands each update to
  * the same renderer, so which jobs are expanded survives updates.
+ *
+ * A running job's row has a Cancel button that sends `cancel_job` on the control channel through
+ * the session model of the notebook holding this output, so it works while the cell runs. It is
+ * offered only while that kernel's latest snapshot also has the job running: a display restored
+ * from a saved notebook, or left behind by a kernel restart, may show jobs as running that ended
+ * long ago and whose ids a newer SparkContext has since given to other jobs. Nothing of it
+ * reaches the saved notebook (the bundle's HTML stays as the kernel wrote it).
  */
 
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
@@ -10,7 +17,17 @@ import { Widget } from '@lumino/widgets';
 import { ICellJobs, IDag, JOBS_MIME_TYPE } from './protocol';
 import { renderDag } from './dag';
 import { el } from './format';
-import { jobRow, stageRow } from './jobs';
+import { cancelButton, jobRow, stageRow } from './jobs';
+import type { SessionModel } from './session';
+import type { SessionTracker } from './tracker';
+
+/** The notebooks' sessions, handed over by the panel plugin: a MIME extension is given no
+ * services, but both extensions load from this package's one bundle and so share this module. */
+let sessions: SessionTracker | null = null;
+
+export function setSessionTracker(tracker: SessionTracker): void {
+  sessions = tracker;
+}
 
 export class JobsRenderer extends Widget implements IRenderMime.IRenderer {
   /** Jobs the user opened or closed; the others follow the default (latest job open). */
@@ -28,6 +45,40 @@ export class JobsRenderer extends Widget implements IRenderMime.IRenderer {
     return Promise.resolve();
   }
 
+  /** The notebook holding this output is known only once the output is on the page. */
+  protected onAfterAttach(): void {
+    this.session = sessions?.sessionOf(this.node) ?? null;
+    this.session?.changed.connect(this.onSnapshot, this);
+    this.draw();
+  }
+
+  protected onBeforeDetach(): void {
+    this.session?.changed.disconnect(this.onSnapshot, this);
+    this.session = null;
+  }
+
+  /** Snapshots come up to four times a second; the rows are redrawn only when a Cancel button
+   * comes or goes. */
+  private onSnapshot(): void {
+    if (this.cancellable().join(',') !== this.drawnCancellable) {
+      this.draw();
+    }
+  }
+
+  /** The ids of this display's running jobs that the kernel's snapshot has running too (same id,
+   * same submission time). */
+  private cancellable(): number[] {
+    const jobs = this.data?.jobs.filter(j => j.status === 'running') ?? [];
+    const snapshot = this.session && !this.session.isDisposed ? this.session.snapshot : null;
+    if (!jobs.length || !snapshot) {
+      return [];
+    }
+    const running = new Set(
+      snapshot.jobs.filter(j => j.status === 'running').map(j => `${j.jobId}@${j.submissionTime}`)
+    );
+    return jobs.filter(j => running.has(`${j.jobId}@${j.submissionTime}`)).map(j => j.jobId);
+  }
+
   private draw(): void {
     const data = this.data;
     if (!data) {
@@ -38,6 +89,8 @@ export class JobsRenderer extends Widget implements IRenderMime.IRenderer {
       list.append(el('div', 'sparklet-note', `${data.hiddenJobs} earlier job${data.hiddenJobs === 1 ? '' : 's'} of this cell not shown`));
     }
     const last = data.jobs.length ? data.jobs[data.jobs.length - 1].jobId : -1;
+    const cancellable = this.cancellable();
+    this.drawnCancellable = cancellable.join(',');
     for (const job of data.jobs) {
       const open = this.toggled.get(job.jobId) ?? job.jobId === last;
       const row = jobRow(job);
@@ -48,6 +101,13 @@ export class JobsRenderer extends Widget implements IRenderMime.IRenderer {
         this.draw();
       });
       row.prepend(toggle);
+      if (this.session && cancellable.includes(job.jobId)) {
+        row.append(this.cancelOf(this.session, job.jobId));
+        const failure = this.cancelFailures.get(job.jobId);
+        if (failure) {
+          row.append(el('div', 'sparklet-cancel-failure', failure));
+        }
+      }
       list.append(row);
       if (open) {
         const details = el('div', 'sparklet-job-details');
@@ -67,6 +127,24 @@ export class JobsRenderer extends Widget implements IRenderMime.IRenderer {
     this.node.replaceChildren(list);
   }
 
+  /** Stays disabled from the click until the job ends, across the display's updates; a failed
+   * request enables it again under the reason. */
+  private cancelOf(session: SessionModel, jobId: number): HTMLButtonElement {
+    const button = cancelButton(jobId);
+    button.disabled = this.cancelling.has(jobId);
+    button.addEventListener('click', () => {
+      this.cancelling.add(jobId);
+      this.cancelFailures.delete(jobId);
+      this.draw();
+      session.cancelJob(jobId).catch((e: Error) => {
+        this.cancelling.delete(jobId);
+        this.cancelFailures.set(jobId, `Could not cancel job ${jobId}: ${e.message}`);
+        this.draw();
+      });
+    });
+    return button;
+  }
+
   /** A job's DAG changes only when the job ends; redrawing it ten times a second costs style
    * recalculation across the page, so the drawing is reused while its data is the same. */
   private dagOf(jobId: number, dag: IDag): HTMLElement {
@@ -81,6 +159,10 @@ export class JobsRenderer extends Widget implements IRenderMime.IRenderer {
   }
 
   private dags = new Map<number, { key: string; node: HTMLElement }>();
+  private session: SessionModel | null = null;
+  private drawnCancellable = '';
+  private cancelling = new Set<number>();
+  private cancelFailures = new Map<number, string>();
 }
 
 export const rendererFactory: IRenderMime.IRendererFactory = {

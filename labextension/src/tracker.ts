@@ -1,7 +1,8 @@
 /**
  * Which Spark session the panel and the status bar show: the one of the current notebook's
- * kernel. One `SessionModel` per kernel connection, shared by every view, created as soon as a
- * notebook gets a kernel and disposed with the connection.
+ * kernel; and, for the in-cell job display's cancel buttons, the one of the notebook holding a
+ * given output. One `SessionModel` per kernel connection, shared by every view, created as soon
+ * as a notebook gets a kernel and disposed with the connection.
  */
 
 import { ISessionContext } from '@jupyterlab/apputils';
@@ -26,6 +27,12 @@ export class SessionTracker {
 
   get currentChanged(): ISignal<this, SessionModel | null> {
     return this._currentChanged;
+  }
+
+  /** The model of the kernel behind the notebook whose page holds `node` (a cell's output), or
+   * null when no open notebook holds it or its notebook has no kernel. */
+  sessionOf(node: HTMLElement): SessionModel | null {
+    return this.modelOfPanel(this.notebooks.find(panel => panel.node.contains(node)));
   }
 
   private watch(panel: NotebookPanel): void {
@@ -56,9 +63,13 @@ export class SessionTracker {
     return model;
   }
 
+  private modelOfPanel(panel: NotebookPanel | null | undefined): SessionModel | null {
+    const kernel = panel?.sessionContext.session?.kernel;
+    return kernel && !kernel.isDisposed ? this.modelFor(kernel) : null;
+  }
+
   private update(): void {
-    const kernel = this.notebooks.currentWidget?.sessionContext.session?.kernel;
-    const model = kernel && !kernel.isDisposed ? this.modelFor(kernel) : null;
+    const model = this.modelOfPanel(this.notebooks.currentWidget);
     if (model !== this._current) {
       this._current = model;
       this._currentChanged.emit(model);
