@@ -1,6 +1,6 @@
 """The Sparklet kernel in a real JupyterLab and a real browser: the in-cell job display, the Spark
-panel (jobs, stages, DAG, timeline), cancelling from the panel while the cell runs, a page reload,
-a kernel restart, and a 100,000-task job. Screenshots and measurements go to artifacts/.
+panel (jobs, stages, DAG, timeline), cancelling from the panel and from the cell's own display
+while the cell runs, a page reload, a kernel restart, and a 100,000-task job. Screenshots and measurements go to artifacts/.
 """
 
 import json
@@ -285,3 +285,59 @@ def test_panel_with_a_100000_task_job(page):
         "page_layout_s": cpu_used["LayoutDuration"],
         "page_style_s": cpu_used["RecalcStyleDuration"],
     })
+
+
+def test_cancel_a_running_job_from_its_cell(page, lab):
+    cell = run_cell(page, "import time\nsc.parallelize(range(60), 2).map(lambda x: (time.sleep(1), x)[1]).count()")
+    # note, in the page, when the cell's Cancel is clicked, whether the button went disabled while
+    # the job still ran, and when the cell's row first shows the job as cancelled
+    cell.evaluate("""cell => {
+        const seen = cell.__sparkletCancel = {clicked: null, disabled: false, cancelled: null};
+        cell.addEventListener('click', ev => {
+            if (ev.target.closest('.sparklet-cell-jobs .sparklet-cancel-job')) seen.clicked = performance.now();
+        }, true);
+        new MutationObserver(() => {
+            if (seen.clicked === null || seen.cancelled !== null) return;
+            if (cell.querySelector('.sparklet-job[data-status="running"] .sparklet-cancel-job:disabled')) seen.disabled = true;
+            if (cell.querySelector('.sparklet-cell-jobs .sparklet-job[data-status="cancelled"]')) seen.cancelled = performance.now();
+        }).observe(cell, {subtree: true, childList: true, attributes: true});
+    }""")
+    row = cell.locator(".sparklet-cell-jobs .sparklet-job")
+    cancel = row.locator(".sparklet-cancel-job")
+    expect(cancel).to_be_visible(timeout=15_000)
+    expect(cancel).to_be_enabled()
+    time.sleep(1.0)  # let tasks be mid-flight, not just scheduled
+    cell.locator(".sparklet-cell-jobs").screenshot(path=str(ARTIFACTS / "cell-cancel-running.png"))
+    cancel.click()
+    expect(row).to_have_attribute("data-status", "cancelled", timeout=5_000)
+    seen = cell.evaluate("cell => cell.__sparkletCancel")
+    click_to_cancelled = seen["cancelled"] - seen["clicked"]
+    record("cell_cancel_click_to_cancelled_ms", round(click_to_cancelled))
+    assert click_to_cancelled < 2000, "the cell showed the job cancelled %.0f ms after the click" % click_to_cancelled
+    assert seen["disabled"], "the Cancel button stayed enabled after the click"
+    wait_cell_done(cell, timeout=5_000)
+    expect(cell.locator(".jp-OutputArea-output").last).to_contain_text("JobCancelledError")
+    expect(cell.locator(".sparklet-cancel-job")).to_have_count(0)
+    expect(cell.locator(".sparklet-cancel-failure")).to_have_count(0)
+    cell.locator(".sparklet-cell-jobs").screenshot(path=str(ARTIFACTS / "cell-cancelled.png"))
+    # the saved notebook keeps the kernel's own HTML form: the job cancelled, no button
+    execution_count = int(re.search(r"\d+", cell.locator(".jp-InputArea-prompt").text_content()).group())
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 15
+    while True:
+        saved = lab.api("GET", "contents/wordcount.ipynb")["content"]["cells"]
+        outputs = [c["outputs"] for c in saved if c.get("execution_count") == execution_count]
+        if outputs or time.monotonic() > deadline:
+            break
+        time.sleep(0.25)
+    assert outputs, "the notebook was not saved with cell [%d]" % execution_count
+    # nbformat may store a multi-line string as a list of lines
+    html = "".join("".join(o["data"]["text/html"]) for o in outputs[0]
+                   if "application/vnd.sparklet.jobs+json" in o.get("data", {}))
+    assert "cancelled" in html and "<button" not in html
+    # the context stays usable: the next cell's job runs to the end, with no Cancel left behind
+    cell = run_cell(page, "sc.parallelize(range(100), 4).sum()")
+    wait_cell_done(cell)
+    expect(cell.locator(".jp-OutputArea-output").last).to_contain_text("4950")
+    expect(cell.locator(".sparklet-cell-jobs .sparklet-job")).to_have_attribute("data-status", "succeeded")
+    expect(cell.locator(".sparklet-cancel-job")).to_have_count(0)
