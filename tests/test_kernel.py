@@ -61,6 +61,17 @@ def test_throttle_holds_for_ten_thousand_tasks(kernel):
     print("job start to first display: %.0f ms; %d display messages over %.2f s" % (latency, len(displays), seconds))
 
 
+def test_elapsed_time_moves_while_long_tasks_send_no_events(kernel):
+    km, kc = kernel
+    reply, msgs = execute(kc, "import time\nsc.parallelize([1, 2], 2).map(lambda x: time.sleep(3.5) or x).sum()")
+    assert result_text(msgs) == "3", reply
+    running = [d[2][JOBS_MIME]["jobs"][0]["durationMs"] for d in job_displays(msgs)
+               if d[2][JOBS_MIME]["jobs"][0]["status"] == "running"]
+    # no task starts or ends between about 0.1 s and 3.5 s, yet the display says more each second
+    assert len([t for t in running if t >= 1000]) >= 2, running
+    assert running == sorted(running) and running[-1] >= 2500, running
+
+
 def test_word_count_dag_has_two_stages_and_reuse_skips_one(kernel):
     km, kc = kernel
     code = ("words = sc.parallelize(['a b', 'b c', 'c a a'], 2).flatMap(lambda l: l.split())\n"

@@ -9,7 +9,8 @@ holding all its jobs, and a second one for what its tasks printed.
 Listener events only mark a cell dirty; one publisher thread turns dirty cells into messages, at
 most one update per cell every `interval` seconds, so a 100,000-task job costs the same handful of
 messages per second as a 10-task job, and the first update of a new job goes out on the
-publisher's next wake-up (well under 300 ms).
+publisher's next wake-up (well under 300 ms). A running job whose tasks are long sends no events
+for a while: its cell is republished every `ELAPSED_TICK` seconds so that its elapsed time moves.
 """
 
 import collections
@@ -26,6 +27,8 @@ log = logging.getLogger("sparklet_kernel.live")
 GROUP_PREFIX = "sparklet-cell-"
 #: cells remembered for routing late events and task output
 RETAINED_CELLS = 50
+#: seconds between republishing a cell whose running jobs sent no events meanwhile
+ELAPSED_TICK = 1.0
 
 
 class CellRun:
@@ -227,10 +230,25 @@ class LiveDisplay:
         self.publisher.display(run.parent, data, display_id, update, final)
         self.messages_sent += 1
 
+    def _mark_running_cells_dirty(self):
+        now = time.monotonic()
+        with self._lock:
+            quiet = [(run, run.jobs[-progress.MAX_JOBS_SHOWN:]) for run in self._cells.values()
+                     if run.jobs and not run.dirty and now - run.last_publish >= ELAPSED_TICK]
+        active = {}  # id(store) -> ids of its running jobs
+        for run, shown in quiet:
+            for store, job_id in shown:
+                if id(store) not in active:
+                    active[id(store)] = set(store.active_job_ids())
+                if job_id in active[id(store)]:
+                    run.dirty = True
+                    break
+
     def _run(self):
         while not self._stopped:
-            self._wake.wait()
+            self._wake.wait(ELAPSED_TICK)
             self._wake.clear()
+            self._mark_running_cells_dirty()
             while not self._stopped:
                 with self._lock:
                     runs = [r for r in self._cells.values() if r.dirty or r.output_dirty]
