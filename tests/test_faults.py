@@ -305,7 +305,9 @@ def test_uncaught_memory_error_is_the_users_exception(make_context):
     with pytest.raises(MemoryError) as info:
         sc.parallelize(range(4), 2).map(allocate).collect()
     assert info.value.partitionId == 1
-    assert "bytearray(1 << 46)" in info.value.remoteTraceback
+    remote = info.value.remoteTraceback
+    assert 'File "%s", line' % __file__ in remote and "bytearray(1 << 46)" in remote
+    assert remote.count('File "') == 1, remote  # the engine's own frames are left out
     assert sc.parallelize(range(4), 2).map(lambda x: x * 2).collect() == [0, 2, 4, 6]
     sc.listenerBus.waitUntilEmpty()
     assert rec.removed == []  # a MemoryError fails the task, not the executor

@@ -9,9 +9,8 @@ import os
 import pickle
 import threading
 
-import cloudpickle
-
 from .errors import SparkException
+from .serializers import dump_closure
 
 __all__ = ["Broadcast"]
 
@@ -64,7 +63,7 @@ class Broadcast:
             f.seek(0)
             f.truncate()
             try:
-                cloudpickle.dump(value, f, pickle.HIGHEST_PROTOCOL)
+                dump_closure(value, f)
             except Exception as e:
                 raise pickle.PicklingError("Could not serialize broadcast: %s: %s" % (type(e).__name__, e)) from e
         f.close()

@@ -23,13 +23,11 @@ import time
 import traceback
 from multiprocessing.connection import Connection
 
-import cloudpickle
-
 from . import accumulators, broadcast
 from .blockmanager import BlockStore
 from .errors import extract_user_frames
 from .files import SparkFiles
-from .serializers import dumps_records, unpicklable_path
+from .serializers import dumps_closure, dumps_records, unpicklable_path
 from .shuffle import FetchFailedError, MapStatus, read_reduce_batches, read_reduce_input, write_map_output
 from .taskcontext import BarrierTaskContext, TaskContext
 
@@ -298,7 +296,7 @@ class Executor:
         if key not in self.stages:
             accumulators._deserialized.registry = {}
             try:
-                stage = cloudpickle.loads(task["binary"])
+                stage = pickle.loads(task["binary"])
                 self.stages[key] = (stage, accumulators._deserialized.registry)
             finally:
                 accumulators._deserialized.registry = None
@@ -405,7 +403,7 @@ class Executor:
     def describe_failure(self, exc, note=None):
         frames = extract_user_frames(exc.__traceback__)
         try:
-            exc_bytes = cloudpickle.dumps(exc)
+            exc_bytes = dumps_closure(exc)
             pickle.loads(exc_bytes)
         except Exception:
             exc_bytes = None

@@ -29,15 +29,13 @@ import queue
 import threading
 import time
 
-import cloudpickle
-
 from . import listener as L
 from .errors import (JobCancelledError, PythonException, RemoteTraceback, SparkException, failing_call,
                      format_user_traceback)
 from .backend import kill_executor
 from .conf import parse_bytes
 from .rdd import ParallelCollectionRDD, ShuffleDependency, ShuffledRDD, _task_pickling
-from .serializers import unpicklable_path
+from .serializers import dumps_closure, unpicklable_path
 from .storagelevel import StorageLevel
 
 log = logging.getLogger("sparklet.scheduler")
@@ -420,7 +418,7 @@ class DAGScheduler:
         _task_pickling.rdd_ids = {r._id for r in stage.rdds}
         try:
             payload = (stage.rdd, stage.shuffleDep) if stage.isShuffleMap else (stage.rdd, job.func)
-            return cloudpickle.dumps(payload, pickle.HIGHEST_PROTOCOL)
+            return dumps_closure(payload)
         finally:
             _task_pickling.rdd_ids = None
 

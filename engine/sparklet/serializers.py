@@ -5,14 +5,41 @@ batches by the engine; these classes exist so that code passing ``serializer=`` 
 or using them directly, keeps working.
 """
 
+import io
 import marshal
 import os
 import pickle
 import types
+from collections import ChainMap
 
 import cloudpickle
 
 __all__ = ["PickleSerializer", "CPickleSerializer", "MarshalSerializer", "CloudPickleSerializer"]
+
+
+def _reduce_code(code):
+    # cloudpickle (3.1.3 on) ships code objects with co_filename "<dynamic-code>"; executor
+    # tracebacks need the real file to show the user's source lines and to tell the engine's own
+    # frames from the user's. Driver and executors run the same interpreter, so marshal (which
+    # keeps every field, nested code objects included) is exact.
+    return marshal.loads, (marshal.dumps(code),)
+
+
+class ClosurePickler(cloudpickle.Pickler):
+    """cloudpickle's pickler, keeping where each shipped function was defined."""
+
+    dispatch_table = ChainMap({types.CodeType: _reduce_code}, cloudpickle.Pickler.dispatch_table)
+
+
+def dump_closure(obj, f):
+    ClosurePickler(f, pickle.HIGHEST_PROTOCOL).dump(obj)
+
+
+def dumps_closure(obj):
+    """Pickle ``obj`` with functions and classes defined in the notebook or script by value."""
+    with io.BytesIO() as f:
+        dump_closure(obj, f)
+        return f.getvalue()
 
 
 class Serializer:
@@ -45,7 +72,7 @@ CPickleSerializer = PickleSerializer
 
 class CloudPickleSerializer(PickleSerializer):
     def dumps(self, obj):
-        return cloudpickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+        return dumps_closure(obj)
 
 
 class MarshalSerializer(Serializer):
@@ -62,7 +89,7 @@ def dumps_records(records):
     try:
         return pickle.dumps(records, pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, AttributeError, TypeError):
-        return cloudpickle.dumps(records, pickle.HIGHEST_PROTOCOL)
+        return dumps_closure(records)
 
 
 def load_records(f):
@@ -92,7 +119,7 @@ def unpicklable_path(obj, root="the object"):
     def fails(o):
         budget[0] -= 1
         try:
-            cloudpickle.dumps(o, pickle.HIGHEST_PROTOCOL)
+            dumps_closure(o)
             return False
         except RecursionError:
             return False
