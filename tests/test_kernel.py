@@ -293,6 +293,16 @@ def test_comm_sends_snapshot_then_updates(kernel):
     assert updates
     last_job = updates[-1]["snapshot"]["jobs"][-1]
     assert last_job["status"] == "succeeded" and last_job["numCompletedTasks"] == 4
+    # A job whose tasks run for seconds sends no events meanwhile; the panel still sees it age.
+    reply, msgs = execute(kc, "import time\nsc.parallelize([1, 2], 2).map(lambda x: time.sleep(3.5) or x).sum()")
+    assert result_text(msgs) == "3", reply
+    # (pushes made while the cell runs carry its header, so they come with its messages)
+    pushed = [m["content"]["data"] for m in msgs
+              if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == "panel-1"]
+    running = [m["snapshot"]["jobs"][-1]["durationMs"] for m in pushed + comm_messages(kc, "panel-1", 0.5)
+               if m["type"] == "update" and m["snapshot"]["jobs"][-1]["status"] == "running"]
+    assert len([t for t in running if t >= 1000]) >= 2, running
+    assert running == sorted(running) and running[-1] >= 2500, running
 
 
 def test_pyspark_code_runs_unchanged_and_builds_its_own_context(kernel):

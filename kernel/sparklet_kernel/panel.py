@@ -2,7 +2,9 @@
 
 The frontend opens a comm with target ``sparklet.session``; the kernel answers with a full snapshot
 and then pushes a fresh snapshot whenever the session changes, coalesced to at most one message
-every `interval` seconds, from a background thread (so updates flow while a cell is running).
+every `interval` seconds, from a background thread (so updates flow while a cell is running), and
+every `ELAPSED_TICK` seconds while a job runs, so that a job whose long tasks send no events
+still shows its duration growing.
 
 A busy kernel's shell does not read comm messages until the running cell ends, so requests that
 must work during a long job (a fresh snapshot, cancelling a job) also exist as the control-channel
@@ -15,6 +17,7 @@ import threading
 import time
 
 from .dag import dag_model
+from .live import ELAPSED_TICK
 
 log = logging.getLogger("sparklet_kernel.panel")
 
@@ -101,7 +104,8 @@ class SessionChannel:
 
     def _push_loop(self):
         while True:
-            self._wake.wait()
+            store = self.session.store
+            self._wake.wait(ELAPSED_TICK if store is not None and store.active_job_ids() else None)
             self._wake.clear()
             with self._lock:
                 comms = list(self._comms)
