@@ -22,7 +22,13 @@ def _reduce_code(code):
     # tracebacks need the real file to show the user's source lines and to tell the engine's own
     # frames from the user's. Driver and executors run the same interpreter, so marshal (which
     # keeps every field, nested code objects included) is exact.
-    return marshal.loads, (marshal.dumps(code),)
+    try:
+        return marshal.loads, (marshal.dumps(code),)
+    except ValueError:  # a constant marshal cannot write (only in code built by hand)
+        return _CLOUDPICKLE_CODE_REDUCE(code)
+
+
+_CLOUDPICKLE_CODE_REDUCE = cloudpickle.Pickler.dispatch_table[types.CodeType]
 
 
 class ClosurePickler(cloudpickle.Pickler):
