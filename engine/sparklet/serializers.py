@@ -17,6 +17,9 @@ import cloudpickle
 __all__ = ["PickleSerializer", "CPickleSerializer", "MarshalSerializer", "CloudPickleSerializer"]
 
 
+_CLOUDPICKLE_CODE_REDUCE = cloudpickle.Pickler.dispatch_table[types.CodeType]
+
+
 def _reduce_code(code):
     # cloudpickle (3.1.3 on) ships code objects with co_filename "<dynamic-code>"; executor
     # tracebacks need the real file to show the user's source lines and to tell the engine's own
@@ -26,9 +29,6 @@ def _reduce_code(code):
         return marshal.loads, (marshal.dumps(code),)
     except ValueError:  # a constant marshal cannot write (only in code built by hand)
         return _CLOUDPICKLE_CODE_REDUCE(code)
-
-
-_CLOUDPICKLE_CODE_REDUCE = cloudpickle.Pickler.dispatch_table[types.CodeType]
 
 
 class ClosurePickler(cloudpickle.Pickler):
