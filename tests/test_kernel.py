@@ -61,15 +61,22 @@ def test_throttle_holds_for_ten_thousand_tasks(kernel):
     print("job start to first display: %.0f ms; %d display messages over %.2f s" % (latency, len(displays), seconds))
 
 
-def test_elapsed_time_moves_while_long_tasks_send_no_events(kernel):
-    km, kc = kernel
-    reply, msgs = execute(kc, "import time\nsc.parallelize([1, 2], 2).map(lambda x: time.sleep(3.5) or x).sum()")
-    assert result_text(msgs) == "3", reply
-    running = [d[2][JOBS_MIME]["jobs"][0]["durationMs"] for d in job_displays(msgs)
-               if d[2][JOBS_MIME]["jobs"][0]["status"] == "running"]
-    # no task starts or ends between about 0.1 s and 3.5 s, yet the display says more each second
+# Two tasks of 3.5 s: no task starts or ends between about 0.1 s and 3.5 s, so no event comes.
+LONG_TASKS = "import time\nsc.parallelize([1, 2], 2).map(lambda x: time.sleep(3.5) or x).sum()"
+
+
+def assert_grows_each_second(running):
+    """The durations a view showed while LONG_TASKS ran say more each second."""
     assert len([t for t in running if t >= 1000]) >= 2, running
     assert running == sorted(running) and running[-1] >= 2500, running
+
+
+def test_elapsed_time_moves_while_long_tasks_send_no_events(kernel):
+    km, kc = kernel
+    reply, msgs = execute(kc, LONG_TASKS)
+    assert result_text(msgs) == "3", reply
+    assert_grows_each_second([d[2][JOBS_MIME]["jobs"][0]["durationMs"] for d in job_displays(msgs)
+                              if d[2][JOBS_MIME]["jobs"][0]["status"] == "running"])
 
 
 def test_word_count_dag_has_two_stages_and_reuse_skips_one(kernel):
@@ -294,15 +301,14 @@ def test_comm_sends_snapshot_then_updates(kernel):
     last_job = updates[-1]["snapshot"]["jobs"][-1]
     assert last_job["status"] == "succeeded" and last_job["numCompletedTasks"] == 4
     # A job whose tasks run for seconds sends no events meanwhile; the panel still sees it age.
-    reply, msgs = execute(kc, "import time\nsc.parallelize([1, 2], 2).map(lambda x: time.sleep(3.5) or x).sum()")
+    reply, msgs = execute(kc, LONG_TASKS)
     assert result_text(msgs) == "3", reply
     # (pushes made while the cell runs carry its header, so they come with its messages)
     pushed = [m["content"]["data"] for m in msgs
               if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == "panel-1"]
-    running = [m["snapshot"]["jobs"][-1]["durationMs"] for m in pushed + comm_messages(kc, "panel-1", 0.5)
-               if m["type"] == "update" and m["snapshot"]["jobs"][-1]["status"] == "running"]
-    assert len([t for t in running if t >= 1000]) >= 2, running
-    assert running == sorted(running) and running[-1] >= 2500, running
+    assert_grows_each_second([m["snapshot"]["jobs"][-1]["durationMs"]
+                              for m in pushed + comm_messages(kc, "panel-1", 0.5)
+                              if m["type"] == "update" and m["snapshot"]["jobs"][-1]["status"] == "running"])
 
 
 def test_pyspark_code_runs_unchanged_and_builds_its_own_context(kernel):
