@@ -313,6 +313,33 @@ def test_uncaught_memory_error_is_the_users_exception(make_context):
     assert rec.removed == []  # a MemoryError fails the task, not the executor
 
 
+def _stop_at_three(x):
+    if x == 3:
+        raise StopIteration("no more")
+    return (x, 1)
+
+
+def _add_stopping_at_three(a, b):
+    if b == 3:
+        raise StopIteration("no more")
+    return a + b
+
+
+@pytest.mark.parametrize("pipeline", [
+    lambda rdd: rdd.map(_stop_at_three).collect(),  # map's generator (PEP 479)
+    lambda rdd: rdd.map(_stop_at_three).reduceByKey(add).collect(),  # the combine calls f itself
+    lambda rdd: rdd.filter(_stop_at_three).count(),
+    lambda rdd: rdd.map(lambda x: (x % 2, x)).reduceByKey(_add_stopping_at_three).collect(),
+], ids=["map", "map-reduceByKey", "filter", "reduceByKey-func"])
+def test_stop_iteration_from_user_code_fails_the_task(make_context, pipeline):
+    sc, _ = make_context()
+    # Never a partition cut short at the record that raised: the job fails, saying why.
+    with pytest.raises(RuntimeError, match="^Caught StopIteration thrown from user's code; failing the task\n") as info:
+        pipeline(sc.parallelize(range(6), 1))
+    remote = info.value.remoteTraceback
+    assert 'raise StopIteration("no more")' in remote and remote.count('File "') == 1, remote
+
+
 # ---- retries ----
 
 

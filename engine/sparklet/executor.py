@@ -43,6 +43,23 @@ class ResultTooLarge(Exception):
         self.size = size
 
 
+def _user_stop_iteration(exc):
+    """The error a task fails with when the user's function raised StopIteration: raw, out of a
+    loop that calls the function itself, or turned by a generator into "generator raised
+    StopIteration", which reads as an engine fault. Said as PySpark says it, with the user's
+    frames; None for any other error."""
+    if isinstance(exc, StopIteration):
+        stop = exc
+    elif type(exc) is RuntimeError and isinstance(exc.__cause__, StopIteration) and (
+            str(exc) == "generator raised StopIteration"):
+        stop = exc.__cause__
+    else:
+        return None
+    error = RuntimeError("Caught StopIteration thrown from user's code; failing the task")
+    error.__cause__ = stop
+    return error.with_traceback(stop.__traceback__)
+
+
 def _new_metrics():
     return {
         "executorDeserializeTime": 0,
@@ -384,7 +401,7 @@ class Executor:
         except FetchFailedError as e:
             outcome = ("fetch_failed", (e.shuffleId, e.mapIndex, str(e)), None)
         except BaseException as e:  # the user's error, whatever it is, fails this task only
-            outcome = ("failed", self.describe_failure(e), None)
+            outcome = ("failed", self.describe_failure(_user_stop_iteration(e) or e), None)
         metrics["executorRunTime"] = metrics["executorRunTime"] or int((time.monotonic() - started) * 1000)
         block_updates, block_events = self.env.blocks.take_updates()
         status, payload, updates = outcome
