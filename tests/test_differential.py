@@ -172,6 +172,9 @@ RDD_CASES = [
     ("mapPartitions-preserve", lambda sc: _p(sc, KEYED["str"]).partitionBy(2).mapPartitions(lambda it: ((k, v + 1) for k, v in it), True).reduceByKey(add), SHUFFLED),
     ("mapPartitionsWithIndex", lambda sc: _p(sc).mapPartitionsWithIndex(lambda i, it: [(i, len(list(it)))]), EXACT),
     ("mapPartitionsWithSplit", lambda sc: _p(sc).mapPartitionsWithSplit(lambda i, it: (i * x for x in it)), EXACT),
+    # map's partition, stepped with next() and then looped over.
+    ("map-then-next-and-rest", lambda sc: _p(sc).map(lambda x: x * 2).mapPartitions(lambda it: [next(it), list(it)]), EXACT),
+    ("map-cached-then-reduceByKey", lambda sc: _p(sc, WORDS).map(lambda w: (w, 1)).cache().reduceByKey(add), SHUFFLED),
     ("glom-then-map", lambda sc: _p(sc).glom().map(len), EXACT),
     ("keyBy", lambda sc: _p(sc, WORDS).keyBy(len), EXACT),
     ("distinct", lambda sc: _p(sc, WORDS).distinct(), SHUFFLED),

@@ -31,7 +31,7 @@ from .errors import SparkException, rdd_only_on_driver
 from .partitioner import Partitioner, portable_hash, round_robin_start
 from .resultiterable import ResultIterable
 from .serializers import dumps_records, load_records_from
-from .shuffle import (append_value, cogroup_batches, combine_by_key, combine_side_values, extend_values,
+from .shuffle import (MappedPartition, append_value, cogroup_batches, combine_by_key, combine_side_values, extend_values,
                       sort_records)
 from .statcounter import StatCounter
 from .storagelevel import StorageLevel
@@ -457,9 +457,7 @@ class RDD:
         >>> sorted(sc.parallelize(["b", "a", "c"]).map(lambda x: (x, 1)).collect())
         [('a', 1), ('b', 1), ('c', 1)]
         """
-        # A generator, not map(): a StopIteration raised by f then fails the task (PEP 479)
-        # instead of silently ending the partition early.
-        return self.mapPartitionsWithIndex(lambda _, it: (f(x) for x in it), preservesPartitioning)
+        return self.mapPartitionsWithIndex(lambda _, it: MappedPartition(f, it), preservesPartitioning)
 
     @operation
     def flatMap(self, f, preservesPartitioning=False):
