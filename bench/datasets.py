@@ -58,6 +58,16 @@ def group_pair(i, keys):
     return (sort_key(i) % keys, i)
 
 
+def words_of_line(line):
+    """The word count's flatMap function."""
+    return line.split()
+
+
+def word_pair(word):
+    """The word count's map function."""
+    return (word, 1)
+
+
 def cached_value(i):
     return math.sqrt(i) + (i % 1000) * 0.001
 

@@ -18,7 +18,7 @@ from functools import partial
 from operator import itemgetter
 
 from bench import datasets
-from bench.plain_jobs import cached_action, count_words_in_range
+from bench.plain_jobs import cached_action, count_words_calling, count_words_in_range
 from bench.workloads import CACHED_ACTIONS
 
 
@@ -126,13 +126,21 @@ def _count_words(worker, path, start, end):
     return dict(count_words_in_range(path, start, end))
 
 
-def run_wordcount(pair, params):
+def _count_words_calling(worker, path, start, end):
+    return count_words_calling(path, start, end)
+
+
+def run_wordcount(pair, params, count=_count_words):
     path = datasets.word_text_path(params["wordcount_mb"])
     first, second = datasets.line_aligned_ranges(path, 2)
-    counts0, counts1 = pair.run(_count_words, (path, *first), (path, *second))
+    counts0, counts1 = pair.run(count, (path, *first), (path, *second))
     totals = Counter(counts0)
     totals.update(counts1)
     return list(totals.items()), {}
+
+
+def run_wordcount_calls(pair, params):
+    return run_wordcount(pair, params, count=_count_words_calling)
 
 
 def _sort_share(worker, indices):

@@ -147,6 +147,22 @@ def _correct(row_cells):
 
 def _details(cells, params):
     out = []
+    calls = {impl: c for impl in ("pool", "plain")
+             if (c := cells.get(("wordcount_calls", impl))) and c.ok}
+    if calls:
+        line = ("- word count calling the program's functions once per line, word and pair, as "
+                "any engine running it must: "
+                + ", ".join(f"{LABELS[impl]} {_fmt(c.value, 's')}" for impl, c in calls.items()))
+        counter_pool = cells.get(("wordcount", "pool"))
+        sparklet = cells.get(("wordcount", "sparklet"))
+        if "pool" in calls and counter_pool and counter_pool.ok:
+            line += (f" (that pool: {_fmt_ratio(_ratio(calls['pool'].value, counter_pool.value))}"
+                     f" the Counter pool's time")
+            if sparklet and sparklet.ok:
+                ratio = _ratio(sparklet.value, calls["pool"].value)
+                line += f"; Sparklet: {_fmt_ratio(ratio)} that pool's"
+            line += ")"
+        out.append(line + ".")
     for impl in ("sparklet", "pyspark", "pool", "plain"):
         c = cells.get(("cached", impl))
         if c and c.ok:

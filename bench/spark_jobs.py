@@ -47,8 +47,8 @@ def run_tiny(sc, params):
 def run_wordcount(sc, params):
     path = datasets.word_text_path(params["wordcount_mb"])
     counts = (sc.textFile(path)
-              .flatMap(lambda line: line.split())
-              .map(lambda word: (word, 1))
+              .flatMap(datasets.words_of_line)
+              .map(datasets.word_pair)
               .reduceByKey(add))
     return counts.collect(), {}
 

@@ -72,6 +72,9 @@ WORKLOADS = (
     Workload("tiny", "tiny-job latency: parallelize(range(100), 2).count()", IMPLEMENTATIONS,
              unit="ms/job"),
     Workload("wordcount", "word count {wordcount_mb} MB", IMPLEMENTATIONS),
+    # The word count's least possible work per word under the RDD API, for what bounds an engine.
+    Workload("wordcount_calls", "word count {wordcount_mb} MB, the program's functions called "
+             "per word", ("pool", "plain")),
     Workload("sort", "sortByKey {sort_n:,} pairs", IMPLEMENTATIONS, ordered=True),
     Workload("join", "join 2 x {join_n:,} keys", IMPLEMENTATIONS),
     Workload("groupbykey", "groupByKey {group_n:,} pairs / {group_keys:,} keys",

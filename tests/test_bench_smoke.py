@@ -43,4 +43,5 @@ def test_report_renders_every_measured_workload(smoke_cells):
     for w in WORKLOADS:
         if w.name in report.MAIN_TABLE:
             assert w.title.format(**SMOKE_SIZES) in text
+    assert "- word count calling the program's functions once per line, word and pair" in text
     assert "| Every result equals the plain-Python answer | yes | **met** |" in text
