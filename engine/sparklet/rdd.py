@@ -880,54 +880,22 @@ class RDD:
         >>> sorted(x.join(y).collect())
         [('a', (1, 2)), ('a', (1, 3))]
         """
-        def dispatch(seq):
-            vbuf, wbuf = [], []
-            for n, v in seq:
-                (vbuf if n == 1 else wbuf).append(v)
-            return ((v, w) for v in vbuf for w in wbuf)
-
-        return _join(self, other, numPartitions, dispatch, False, False)
+        return _join(self, other, numPartitions, False, False)
 
     @operation
     def leftOuterJoin(self, other, numPartitions=None):
         """Left outer join: keys of this RDD missing from ``other`` pair with None."""
-        def dispatch(seq):
-            vbuf, wbuf = [], []
-            for n, v in seq:
-                (vbuf if n == 1 else wbuf).append(v)
-            if not wbuf:
-                wbuf.append(None)
-            return ((v, w) for v in vbuf for w in wbuf)
-
-        return _join(self, other, numPartitions, dispatch, True, False)
+        return _join(self, other, numPartitions, True, False)
 
     @operation
     def rightOuterJoin(self, other, numPartitions=None):
         """Right outer join: keys of ``other`` missing from this RDD pair with None."""
-        def dispatch(seq):
-            vbuf, wbuf = [], []
-            for n, v in seq:
-                (vbuf if n == 1 else wbuf).append(v)
-            if not vbuf:
-                vbuf.append(None)
-            return ((v, w) for v in vbuf for w in wbuf)
-
-        return _join(self, other, numPartitions, dispatch, False, True)
+        return _join(self, other, numPartitions, False, True)
 
     @operation
     def fullOuterJoin(self, other, numPartitions=None):
         """Full outer join: a key missing on either side pairs with None."""
-        def dispatch(seq):
-            vbuf, wbuf = [], []
-            for n, v in seq:
-                (vbuf if n == 1 else wbuf).append(v)
-            if not vbuf:
-                vbuf.append(None)
-            if not wbuf:
-                wbuf.append(None)
-            return ((v, w) for v in vbuf for w in wbuf)
-
-        return _join(self, other, numPartitions, dispatch, True, True)
+        return _join(self, other, numPartitions, True, True)
 
     @operation
     def subtractByKey(self, other, numPartitions=None):
@@ -1669,13 +1637,23 @@ def _identity_index(k):
     return k
 
 
-def _tagged_join(rdd, other, numPartitions, dispatch):
+def _tagged_join(rdd, other, numPartitions, keep_left, keep_right):
+    def dispatch(tagged):
+        vbuf, wbuf = [], []
+        for n, v in tagged:
+            (vbuf if n == 1 else wbuf).append(v)
+        if keep_right and not vbuf:
+            vbuf.append(None)
+        if keep_left and not wbuf:
+            wbuf.append(None)
+        return ((v, w) for v in vbuf for w in wbuf)
+
     vs = rdd.mapValues(lambda v: (1, v))
     ws = other.mapValues(lambda v: (2, v))
-    return vs.union(ws).groupByKey(numPartitions).flatMapValues(lambda x: dispatch(x.__iter__()))
+    return vs.union(ws).groupByKey(numPartitions).flatMapValues(dispatch)
 
 
-def _join(rdd, other, numPartitions, dispatch, keep_left, keep_right):
+def _join(rdd, other, numPartitions, keep_left, keep_right):
     """``join`` and the outer joins, with PySpark's results and partitioning.
 
     PySpark tags each value with its side, unions, groups by key and dispatches. When the union
@@ -1684,7 +1662,7 @@ def _join(rdd, other, numPartitions, dispatch, keep_left, keep_right):
     same records, same order, same partitioner, a fraction of the per-record work."""
     grouped = _group_by_side(rdd, other, numPartitions)
     if grouped is None:
-        return _tagged_join(rdd, other, numPartitions, dispatch)
+        return _tagged_join(rdd, other, numPartitions, keep_left, keep_right)
     grouped.output = _join_output(keep_left, keep_right)
     return grouped
 
