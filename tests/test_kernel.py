@@ -327,7 +327,7 @@ def test_pyspark_code_runs_unchanged_and_builds_its_own_context(kernel):
         assert len(lines) == 1 and "replaces" in lines[0]
     reply, msgs = execute(kc, "sc2 = SparkContext.getOrCreate(conf)\nsc2 is sc, sc.appName")
     assert result_text(msgs) == "(True, 'tutorial')"
-    reply, msgs = execute(kc, "import pyspark.sql")
+    reply, msgs = execute(kc, "import pyspark.ml")
     assert reply["status"] == "error" and "SPARKLET_PYSPARK_ALIAS=0" in reply["evalue"]
 
 
