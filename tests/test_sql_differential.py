@@ -164,6 +164,142 @@ def explain_simple(spark, F, T):
     spark.range(10).explain()
 
 
+@case
+def group_and_aggregate(spark, F, T):
+    df = people(spark)
+    df.groupBy("dept").count().show()
+    df.groupBy("age").count().show()
+    df.groupBy("dept").agg(F.avg("salary"), F.max("age"), F.min("name"), F.sum("age"), F.count("*"),
+                           F.count("salary")).show()
+    df.groupBy("dept").agg({"salary": "max"}).show()
+    df.groupBy(df.dept).agg(F.round(F.avg("salary"), 1).alias("avg_sal"), F.countDistinct("age")).show()
+    df.agg(F.max("age"), F.avg("salary")).show()
+    df.groupBy().count().show()
+    df.groupBy("dept", "age").agg(F.sum("salary")).show()
+    df.groupBy("dept").agg(F.collect_list("name"), F.first("name"), F.stddev("salary")).printSchema()
+    print(df.groupBy("dept").agg(F.sum("age")).dtypes)
+    print(spark.range(100).groupBy((F.col("id") % 7).alias("k")).count().collect())
+
+
+@case
+def order_and_distinct(spark, F, T):
+    df = people(spark)
+    # Spark orders ties by the order its reducers fetch map outputs in, which it leaves undefined:
+    # every ordering here is total
+    df.orderBy("age", "name").show()
+    df.orderBy(df.salary.desc()).show()
+    df.sort("dept", F.col("age").desc()).show()
+    df.orderBy(F.col("age").asc_nulls_last(), "name").show()
+    df.orderBy("dept", ascending=False).select("dept").show()
+    df.orderBy(["dept", "name"], ascending=[False, True]).show()
+    df.select("dept").distinct().show()
+    df.select("dept", "age").distinct().show()
+    df.dropDuplicates(["dept"]).select("dept").show()
+    print(df.select("age").distinct().count())
+    df.orderBy("age", "name").limit(3).show()
+
+
+@case
+def explain_aggregate(spark, F, T):
+    df = people(spark)
+    df.groupBy("age").count().explain()
+    df.orderBy("age").explain()
+    df.select("dept").distinct().explain()
+
+
+@case
+def sql_and_views(spark, F, T):
+    df = people(spark)
+    df.createOrReplaceTempView("people")
+    spark.sql("SELECT name, age + 1 FROM people WHERE age > 30").show()
+    spark.sql("SELECT dept, count(*), avg(salary) AS avg_sal FROM people GROUP BY dept").show()
+    spark.sql("SELECT dept, count(*) AS n FROM people GROUP BY dept HAVING count(*) > 1 ORDER BY n DESC").show()
+    spark.sql("SELECT * FROM people ORDER BY salary DESC NULLS LAST LIMIT 3").show()
+    spark.sql("SELECT upper(name) AS n, CASE WHEN age > 30 THEN 'old' ELSE 'young' END AS band FROM people").show()
+    spark.sql("SELECT 1, 'a', 1.5, 1.0 / 3, 0.1 + 0.2, NULL, true, DATE '2024-01-02'").show()
+    spark.sql("SELECT DISTINCT dept FROM people").show()
+    spark.sql("SELECT p.name FROM people p WHERE p.dept IN ('HR', 'Sales') AND p.age BETWEEN 30 AND 40").show()
+    print(spark.sql("SELECT count(1) FROM people").collect())
+    df.selectExpr("name", "age * 2 AS double_age", "salary IS NULL").show()
+    df.select(F.expr("length(name)"), F.expr("substring(name, 1, 2)")).show()
+    df.filter("dept = 'IT' and age < 40").show()
+    print(spark.table("people").count())
+    spark.sql("SELECT dept, max(age) FROM people GROUP BY 1").show()
+    with_cte = "WITH t AS (SELECT dept, age FROM people WHERE age IS NOT NULL) SELECT dept, sum(age) FROM t GROUP BY dept"
+    spark.sql(with_cte).show()
+
+
+@case
+def sql_errors(spark, F, T):
+    people(spark).createOrReplaceTempView("people")
+    for q in ["SELECT nope FROM people", "SELECT * FROM missing_table", "SELEC 1"]:
+        try:
+            spark.sql(q)
+        except Exception as e:
+            print(type(e).__name__, e.getCondition())
+
+
+@case
+def joins(spark, F, T):
+    emp = people(spark)
+    depts = spark.createDataFrame([("HR", "Floor 1"), ("IT", "Floor 2"), ("Ops", "Floor 3")], ["dept", "where"])
+    for how in ["inner", "left", "right", "full", "left_semi", "left_anti"]:
+        rows = emp.join(depts, "dept", how).collect()
+        print(how, sorted(rows, key=str))
+        print(emp.join(depts, "dept", how).columns)
+    rows = emp.join(depts, emp.dept == depts.dept, "inner").select(emp.name, depts["where"]).collect()
+    print(sorted(rows, key=str))
+    print(emp.crossJoin(depts).count())
+    a = spark.createDataFrame([(1, "x"), (2, "y")], ["id", "v"])
+    b = spark.createDataFrame([(3, "z")], ["id", "v"])
+    a.union(b).show()
+    b.select("v", "id").unionByName(a).show()
+    a.unionByName(spark.createDataFrame([(4,)], ["id"]), allowMissingColumns=True).show()
+
+
+@case
+def windows(spark, F, T):
+    df = people(spark)
+    W = F.Window
+    w = W.partitionBy("dept").orderBy("salary")
+    df.select("name", "dept", "salary", F.row_number().over(w).alias("rn"), F.rank().over(w),
+              F.dense_rank().over(w), F.lag("salary").over(w), F.lead("salary", 1, 0.0).over(w)).show()
+    df.withColumn("total", F.sum("salary").over(W.partitionBy("dept"))).show()
+    df.withColumn("running", F.sum("age").over(W.partitionBy("dept").orderBy("name")
+                                               .rowsBetween(W.unboundedPreceding, W.currentRow))).show()
+    df.withColumn("r", F.count("*").over(W.orderBy("name").rowsBetween(-1, 1))).show()
+    df.withColumn("m", F.max("age").over(W.partitionBy("dept").orderBy("age")
+                                         .rangeBetween(W.unboundedPreceding, 0))).show()
+    df.createOrReplaceTempView("people")
+    spark.sql("SELECT name, dept, rank() OVER (PARTITION BY dept ORDER BY age DESC) AS r FROM people").show()
+
+
+@case
+def word_count(spark, F, T):
+    lines = spark.createDataFrame([("the quick brown fox",), ("the lazy dog",), ("the end",)], ["value"])
+    words = lines.select(F.explode(F.split(lines.value, " ")).alias("word"))
+    words.groupBy("word").count().show()
+    words.groupBy("word").count().orderBy(F.desc("count"), "word").show(3)
+    lines.select(F.size(F.split("value", " ")).alias("n"), F.array_contains(F.split("value", " "), "the")).show()
+
+
+@case
+def scalar_functions(spark, F, T):
+    from datetime import date
+    df = spark.createDataFrame([("  Alice ", date(2024, 2, 29), 2.675, -7), ("bob", date(2023, 12, 31), 1.5, 3)],
+                               ["s", "d", "x", "n"])
+    df.select(F.lower("s"), F.upper("s"), F.length("s"), F.trim("s"), F.ltrim("s"), F.rtrim("s")).show()
+    df.select(F.concat("s", F.lit("!")), F.concat_ws("-", "s", F.lit("x")), F.substring("s", 2, 3),
+              F.regexp_replace("s", "[aeiou]", "_"), F.regexp_extract("s", "([A-Za-z]+)", 1)).show()
+    df.select(F.year("d"), F.month("d"), F.dayofmonth("d"), F.date_add("d", 1), F.datediff("d", F.lit("2024-01-01")),
+              F.date_format("d", "yyyy/MM/dd"), F.dayofweek("d")).show()
+    df.select(F.to_date(F.lit("2024-03-01")), F.to_date(F.lit("01/03/2024"), "dd/MM/yyyy")).show()
+    df.select(F.round("x", 2), F.round("x"), F.abs("n"), F.sqrt(F.abs("n")), F.floor("x"), F.ceil("x")).show()
+    df.select(F.coalesce(F.lit(None).cast("int"), "n"), F.greatest("n", F.lit(0)), F.least("n", F.lit(0))).show()
+    df.select((F.col("n") / 2).cast("int"), F.col("x").cast("int"), F.col("n").cast("double"),
+              F.col("x").cast("string")).show()
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_transcript(name, sparklet_spark, real_spark):
     fn = CASES[name]

@@ -74,8 +74,14 @@ def complete_sql(f):
         if len(args) == 1:
             return "count(%s)" % a
         return "count(CASE WHEN %s THEN 1 END)" % " AND ".join("%s IS NOT NULL" % x for x in args)
-    if k in ("sum", "avg", "min", "max") and not f.distinct:
-        return final_sql(f, partial_sql(f)) if k != "count" else None
+    if k == "sum" and not f.distinct:
+        return "CAST(%s AS %s)" % (_sum_sql(a, f.dataType), duck_type(f.dataType))
+    if k == "avg" and not f.distinct:
+        if isinstance(f.dataType, T.DecimalType):
+            return "CAST(avg(%s) AS %s)" % (a, duck_type(f.dataType))
+        return "avg(CAST(%s AS DOUBLE))" % a
+    if k in ("min", "max"):
+        return "%s(%s)" % (k, a)
     if k in ("sum", "avg") and f.distinct:
         inner = "%s(DISTINCT %s)" % (k, a if k == "sum" or isinstance(f.dataType, T.DecimalType) else "CAST(%s AS DOUBLE)" % a)
         return "CAST(%s AS %s)" % (inner, duck_type(f.dataType))
@@ -128,10 +134,41 @@ def complete_sql(f):
     raise ValueError("aggregate %s is not supported" % k)
 
 
+def needs_sort_aggregate(f):
+    """Spark plans SortAggregate when a buffer is not fixed-width (min/max/first/last of a string...)."""
+    if f.kind in ("min", "max", "first", "last", "any_value", "max_by", "min_by"):
+        t = f.dataType
+        return not (isinstance(t, (T.NumericType, T.BooleanType, T.DateType, T.TimestampType, T.TimestampNTZType))
+                    and not (isinstance(t, T.DecimalType) and t.precision > 18))
+    return False
+
+
 def window_agg_sql(f):
-    """An aggregate used as a window function (no ``__pos`` available in the frame)."""
-    sql = complete_sql(f)
-    return sql.replace(" ORDER BY __pos", "")
+    """An aggregate used as a window function: the bare call that takes ``OVER``, and the type
+    its result is cast to afterwards."""
+    args = [c.duck() for c in f.children]
+    a = args[0] if args else None
+    k = f.kind
+    if k == "count":
+        if not args:
+            return "count(*)"
+        return "count(%s%s)" % ("DISTINCT " if f.distinct else "", a)
+    if k == "avg":
+        return "avg(CAST(%s AS DOUBLE))" % a if not isinstance(f.dataType, T.DecimalType) else "avg(%s)" % a
+    if k in ("sum", "min", "max"):
+        return "%s(%s)" % (k, a)
+    if k in ("first", "last", "any_value"):
+        fn = "first" if k != "last" else "last"
+        if f.ignore_nulls or k == "any_value":
+            return "%s(%s IGNORE NULLS)" % (fn, a)
+        return "%s(%s)" % (fn, a)
+    if k == "collect_list":
+        return "list(%s) FILTER (WHERE %s IS NOT NULL)" % (a, a)
+    if k == "collect_set":
+        return "list(DISTINCT %s) FILTER (WHERE %s IS NOT NULL)" % (a, a)
+    if k in ("stddev_samp", "stddev_pop", "var_samp", "var_pop"):
+        return "%s(CAST(%s AS DOUBLE))" % (k, a)
+    return complete_sql(f)
 
 
 def result_type_sum(t):

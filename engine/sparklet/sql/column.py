@@ -117,6 +117,10 @@ class UnresolvedSort(UnresolvedExpression):
     def resolve(self, scope):
         return SortOrder(self.children[0].resolve(scope), self.ascending, self.nulls_first)
 
+    def sql(self):
+        return "%s %s NULLS %s" % (self.children[0].sql(), "ASC" if self.ascending else "DESC",
+                                   "FIRST" if self.nulls_first else "LAST")
+
 
 class UnresolvedExtract(UnresolvedExpression):
     def __init__(self, child, key):
@@ -189,7 +193,7 @@ class UnresolvedUnary(UnresolvedExpression):
         return self.fn(self.children[0].resolve(scope))
 
     def sql(self):
-        return self.label
+        return self.label or "%s(%s)" % (getattr(self.fn, "__name__", "op"), self.children[0].sql())
 
 
 def lit_repr(v):

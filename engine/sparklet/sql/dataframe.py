@@ -181,7 +181,7 @@ class DataFrame:
             gen = strip_alias(g)
             names = getattr(g, "_multi", None)
             fields = gen.output_fields()
-            if isinstance(g, Alias) and not names:
+            if isinstance(g, Alias) and not names and len(fields) == 1:
                 names = [f[0] for f in fields[:-1]] + [g.alias]
             names = names or [f[0] for f in fields]
             gen_out = [AttributeReference(n, t, nl) for n, (_, t, nl) in zip(names, fields)]
@@ -808,7 +808,7 @@ def _jsonable(v):
 def _apply_multi_alias(exprs):
     out = []
     for e in exprs:
-        names = getattr(e, "_multi_alias", None)
+        names = getattr(strip_alias(e), "_multi_alias", None)
         if names is not None and isinstance(strip_alias(e), Explode):
             g = Alias(strip_alias(e), names[-1])
             g._multi = names
@@ -829,8 +829,28 @@ def _collect_windows(e, out):
 def _plan_windows(plan, resolved, wins):
     """Window expressions are computed by Window operators (one per distinct partitioning and
     ordering) under a Project that refers to their results."""
-    groups = []
+    # non-attribute partition/order expressions are computed by a Project below the Window
+    # (Spark's ExtractWindowExpressions)
+    extra = {}
+
+    def attr_of(e):
+        if isinstance(e, AttributeReference):
+            return e
+        k = e.explain()
+        if k not in extra:
+            extra[k] = Alias(e, e.sql())
+        return extra[k].to_attribute()
+    new_wins = []
     for w in wins:
+        parts = [attr_of(p) for p in w.partition_by]
+        orders = [SortOrder(attr_of(o.child), o.ascending, o.nulls_first) for o in w.order_by]
+        nw = WindowExpression(w.func, parts, orders, w.frame)
+        nw._orig = w
+        new_wins.append(nw)
+    if extra:
+        plan = Project(list(plan.output) + list(extra.values()), plan)
+    groups = []
+    for w in new_wins:
         key = ([p.explain() for p in w.partition_by], [o.explain() for o in w.order_by])
         for g in groups:
             if g[0] == key:
@@ -842,9 +862,9 @@ def _plan_windows(plan, resolved, wins):
     for key, ws in groups:
         aliased = []
         for w in ws:
-            a = Alias(w, w.sql())
+            a = Alias(w, w._orig.sql())
             aliased.append(a)
-            mapping[id(w)] = a.to_attribute()
+            mapping[id(w._orig)] = a.to_attribute()
         plan = Window(aliased, ws[0].partition_by, ws[0].order_by, plan)
 
     def replace(e):

@@ -135,10 +135,8 @@ def spark_error(e):
 
 def bucket_ids(table, key_columns, types, num_buckets):
     """Spark's partition id of each row: ``pmod(murmur3(keys, seed 42), num_buckets)``."""
-    import numpy as np
-    from .murmur3 import hash_arrow_columns
-    h = np.asarray(hash_arrow_columns([table.column(c) for c in key_columns], types), dtype=np.int64)
-    return np.mod(h, num_buckets)
+    from .murmur3 import partition_ids
+    return partition_ids([table.column(c) for c in key_columns], num_buckets, types)
 
 
 def concat(tables, schema=None):

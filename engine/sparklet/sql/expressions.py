@@ -95,7 +95,8 @@ def wider_type(a, b):
         return a
     if is_numeric(a) and is_numeric(b):
         if isinstance(a, T.DecimalType) or isinstance(b, T.DecimalType):
-            if is_fractional(a) or is_fractional(b):
+            if (is_fractional(a) and not isinstance(a, T.DecimalType)) or \
+                    (is_fractional(b) and not isinstance(b, T.DecimalType)):
                 return T.DoubleType()
             da = a if isinstance(a, T.DecimalType) else decimal_for_integral(a)
             db = b if isinstance(b, T.DecimalType) else decimal_for_integral(b)
@@ -200,6 +201,8 @@ class Expression:
     dataType = None
 
     def resolve(self, scope):
+        if self.resolved:
+            return self
         raise NotImplementedError(type(self).__name__)
 
     def with_children(self, children):
@@ -424,7 +427,7 @@ def to_attribute(e):
 
 def named(e):
     """Wrap an unnamed resolved expression in an Alias carrying Spark's generated name."""
-    if isinstance(e, (AttributeReference, Alias)):
+    if isinstance(e, (AttributeReference, Alias, Explode)):
         return e
     if isinstance(e, ExtractField):
         return Alias(e, e.field_name)
@@ -639,8 +642,15 @@ class UnresolvedExpression(Expression):
     def resolve(self, scope):
         return self.factory(*[c.resolve(scope) for c in self.children])
 
+    label = None
+
     def sql(self):
-        return self.label(*[c.sql() for c in self.children]) if callable(self.label) else self.label
+        if callable(self.label):
+            return self.label(*[c.sql() for c in self.children])
+        if self.label:
+            return self.label
+        return "%s(%s)" % (type(self).__name__.replace("Unresolved", "").lstrip("_").lower(),
+                           ", ".join(c.sql() for c in self.children))
 
 
 class BinaryOperator(Expression):
@@ -745,7 +755,7 @@ class Arithmetic(BinaryOperator):
     @classmethod
     def _typed(cls, l, r, w):
         if isinstance(w, T.DecimalType):
-            return cls(l, r, cls.decimal_result(l.dataType, r.dataType))
+            return cls(l, r, cls.decimal_result(_decimal_operand_type(l), _decimal_operand_type(r)))
         return cls(l, r, w)
 
     @staticmethod
@@ -761,6 +771,17 @@ def _bounded_decimal(precision, scale):
     min_scale = min(scale, 6)
     adj_scale = max(38 - int_digits, min_scale)
     return T.DecimalType(38, adj_scale)
+
+
+def _decimal_operand_type(e):
+    """An integer literal takes part in decimal arithmetic with its own digits (Spark's
+    ``DecimalType.fromLiteral``); other integers with their type's full precision."""
+    inner = e.child if isinstance(e, Cast) and e.implicit else e
+    if isinstance(inner, Literal) and is_integral(inner.dataType) and inner.value is not None:
+        return T.DecimalType(max(1, len(str(abs(inner.value)))), 0)
+    if isinstance(e.dataType, T.DecimalType) and isinstance(inner, Cast):
+        return e.dataType
+    return e.dataType if isinstance(e.dataType, T.DecimalType) else decimal_for_integral(e.dataType)
 
 
 class Add(Arithmetic):
@@ -791,7 +812,7 @@ class Divide(Arithmetic):
     @classmethod
     def _typed(cls, l, r, w):
         if isinstance(w, T.DecimalType):
-            a, b = l.dataType, r.dataType
+            a, b = _decimal_operand_type(l), _decimal_operand_type(r)
             scale = max(6, a.scale + b.precision + 1)
             prec = a.precision - a.scale + b.scale + scale
             return cls(l, r, _bounded_decimal(prec, scale))
@@ -1281,6 +1302,8 @@ class AggregateFunction(Expression):
 
     def explain(self, mode=None):
         name = self.kind
+        if self.kind == "count" and not self.children:
+            return "%s(1)" % ("partial_count" if mode else "count")
         if mode:
             name = mode + "_" + name
         return "%s(%s%s)" % (name, "distinct " if self.distinct else "",
@@ -1314,12 +1337,20 @@ class WindowFrame:
                 return "UNBOUNDED " + side
             if x == 0:
                 return "CURRENT ROW"
-            return "%d %s" % (abs(x), "PRECEDING" if x < 0 else "FOLLOWING")
+            # Spark prints every offset as FOLLOWING, negative for rows before the current one
+            return "%d FOLLOWING" % x
         return "%s BETWEEN %s AND %s" % ("ROWS" if self.kind == "rows" else "RANGE",
                                          b(self.lower, "PRECEDING"), b(self.upper, "FOLLOWING"))
 
     def duck(self):
-        return self.sql()
+        def b(x, side):
+            if x is None:
+                return "UNBOUNDED " + side
+            if x == 0:
+                return "CURRENT ROW"
+            return "%d %s" % (abs(x), "PRECEDING" if x < 0 else "FOLLOWING")
+        return "%s BETWEEN %s AND %s" % ("ROWS" if self.kind == "rows" else "RANGE",
+                                         b(self.lower, "PRECEDING"), b(self.upper, "FOLLOWING"))
 
 
 class WindowExpression(Expression):
@@ -1381,13 +1412,15 @@ class WindowExpression(Expression):
 
     def duck(self):
         f = self.func
+        frame = "" if isinstance(f, WindowFunction) else self.frame.duck()
         if isinstance(f, AggregateFunction):
             from .aggregation import window_agg_sql
-            fsql = window_agg_sql(f)
-        else:
-            fsql = f.duck()
-        frame = "" if isinstance(f, WindowFunction) and f.kind not in ("first", "last") else self.frame.duck()
-        return "%s OVER (%s)" % (fsql, self._spec_sql(lambda p: p.duck(), lambda o: o.duck(), frame))
+            over = "%s OVER (%s)" % (window_agg_sql(f), self._spec_sql(lambda p: p.duck(), lambda o: o.duck(), frame))
+            if f.kind == "count":
+                return "CAST(coalesce(%s, 0) AS BIGINT)" % over
+            return "CAST(%s AS %s)" % (over, duck_type(f.dataType))
+        over = "%s OVER (%s)" % (f.duck(), self._spec_sql(lambda p: p.duck(), lambda o: o.duck(), frame))
+        return "CAST(%s AS %s)" % (over, duck_type(f.dataType))
 
 
 class WindowFunction(Expression):

@@ -354,7 +354,7 @@ def _create(session, tree):
 def _query(session, q, outer_ctes=None):
     from sqlglot import exp
     ctes = dict(outer_ctes or {})
-    with_ = q.args.get("with")
+    with_ = q.args.get("with_") or q.args.get("with")
     if with_ is not None:
         for cte in with_.expressions:
             ctes[cte.alias.lower()] = _query(session, cte.this, ctes)

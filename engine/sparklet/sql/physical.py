@@ -23,7 +23,7 @@ import itertools
 import math
 
 from . import types as T
-from .aggregation import can_partial, complete_sql, final_sql, partial_sql
+from .aggregation import can_partial, complete_sql, final_sql, needs_sort_aggregate, partial_sql
 from .expressions import (
     Alias, AggregateFunction, AttributeReference, Expression, PythonUDF, SortOrder, duck_type, strip_alias,
     to_attribute,
@@ -143,10 +143,12 @@ class HashAggregateExec(SparkPlan):
         self.results = results  # final/complete: named result expressions over key_attrs + fn attrs
         self.children = (child,)
         self.name = name
+        self.by_bucket = False
 
     def output(self):
         if self.mode == "partial":
-            return self.key_attrs + [AttributeReference(b, T.LongType(), True, 0) for bs in self.buffers for b in bs]
+            return self.key_attrs + [_ColRef(AttributeReference(b, T.LongType(), True), b)
+                                     for bs in self.buffers for b in bs]
         return [to_attribute(e) for e in self.results]
 
     def node_string(self):
@@ -156,7 +158,8 @@ class HashAggregateExec(SparkPlan):
             fns = ", ".join(f.explain("partial") for f in self.functions)
         else:
             fns = ", ".join(f.explain() for f in self.functions)
-        return "%s(keys=[%s], functions=[%s])" % (self.name, keys, fns)
+        return "%s(%s=[%s], functions=[%s])" % (self.name, "key" if self.name == "SortAggregate" else "keys",
+                                               keys, fns)
 
     def sql(self, child_sql):
         src = "(SELECT *, row_number() OVER () AS __pos FROM (%s) AS t0) AS t" % child_sql
@@ -174,6 +177,11 @@ class HashAggregateExec(SparkPlan):
                 sel.append("%s AS f%d" % (expr, i))
         group = (" GROUP BY " + ", ".join(name for _, name in key_cols)) if key_cols else ""
         order = " ORDER BY min(__pos)" if key_cols else ""
+        if key_cols and self.name == "SortAggregate":
+            order = " ORDER BY " + ", ".join("%s ASC NULLS FIRST" % name for _, name in key_cols)
+        elif key_cols and self.mode == "complete" and self.by_bucket:
+            # a distinct aggregate's rows reach Spark's final aggregate in bucket order
+            order = " ORDER BY min(__bucket), min(__pos)"
         inner = "SELECT %s FROM %s%s%s" % (", ".join(sel) or "count(*) AS __n", src, group, order)
         if self.mode == "partial":
             return inner
@@ -545,8 +553,8 @@ def _plan(p, s, top=False):
 
 
 def _plan_aggregate(grouping, aggregates, child, s, first_is_partial=False):
-    key_attrs = [g if isinstance(g, AttributeReference) else AttributeReference(g.name, g.dataType, g.nullable)
-                 for g in (strip_alias(x) for x in grouping)]
+    key_attrs = [g.to_attribute() if isinstance(g, Alias) else g if isinstance(g, AttributeReference)
+                 else AttributeReference(g.name, g.dataType, g.nullable) for g in grouping]
     key_attrs = [k.with_qualifier(()) if isinstance(k, AttributeReference) else k for k in key_attrs]
     keys = [strip_alias(g) for g in grouping]
     functions = []
@@ -574,14 +582,23 @@ def _plan_aggregate(grouping, aggregates, child, s, first_is_partial=False):
             r = rewrite(a)
             results.append(r if isinstance(r, AttributeReference) else Alias(r, a.name, a.expr_id))
     partial_ok = all(can_partial(f) for f in functions)
+    name = "SortAggregate" if keys and any(needs_sort_aggregate(f) for f in functions) else "HashAggregate"
+
+    def sorted_input(node):
+        if name != "SortAggregate":
+            return node
+        return SortExec([SortOrder(k) for k in (key_attrs if isinstance(node, ExchangeExec) else keys)], False, node)
     if partial_ok:
         buffers = [["b%d_%d" % (i, j) for j in range(len(partial_sql(f)))] for i, f in enumerate(functions)]
-        partial = HashAggregateExec("partial", keys, key_attrs, functions, buffers, None, child)
+        partial = HashAggregateExec("partial", keys, key_attrs, functions, buffers, None, sorted_input(child), name)
         ex = ExchangeExec("hash", partial, keys=key_attrs) if keys else ExchangeExec("single", partial)
-        return HashAggregateExec("final", keys, key_attrs, functions, buffers, results, ex)
+        return HashAggregateExec("final", keys, key_attrs, functions, buffers, results, sorted_input(ex), name)
     ex = ExchangeExec("hash", child, keys=keys) if keys else ExchangeExec("single", child)
-    return HashAggregateExec("complete", keys, key_attrs, functions, [[] for _ in functions], results, ex,
-                             name="SortAggregate" if False else "HashAggregate")
+    agg = HashAggregateExec("complete", keys, key_attrs, functions, [[] for _ in functions], results,
+                            sorted_input(ex), name)
+    agg.by_bucket = any(f.distinct for f in functions)
+    ex.keep_bucket = agg.by_bucket
+    return agg
 
 
 class _ColRef(AttributeReference):
@@ -772,6 +789,8 @@ class Compiler:
             rdd = rdd.mapPartitions(_run_stage("SELECT *, %s FROM __input" % ", ".join(pre), []),
                                     preservesPartitioning=True)
         types = [k.dataType for k in node.keys]
+        if getattr(node, "keep_bucket", False):
+            out_cols = out_cols + ["__bucket"]
         return _shuffle(rdd, n, "hash", (key_cols, types), node.n, out_cols)
 
     def exec_UnionExec(self, node):
@@ -805,6 +824,15 @@ class Compiler:
                 rt = concat([p[1] for p in pairs])
                 yield run_query(sql, {"__left": lt, "__right": rt}, udfs)
             return lrdd.zip(rrdd).mapPartitions(run)
+        if node.kind == "CartesianProduct":
+            sql = node.join_sql("SELECT * FROM __left", "SELECT * FROM __right")
+            udfs = node.udfs()
+
+            def run_pairs(pair_iter):
+                from .engine import concat, run_query
+                for lt, rt in pair_iter:
+                    yield run_query(sql, {"__left": lt, "__right": rt}, udfs)
+            return self.rdd(left).cartesian(self.rdd(right)).mapPartitions(run_pairs)
         if node.build == "right":
             stream, build = left, right
         else:
@@ -935,6 +963,9 @@ def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols):
             cols, types = keys
             buckets = bucket_ids(table, cols, types, n_buckets)
             order = np.argsort(buckets, kind="stable")
+            if "__bucket" in out_cols:
+                import pyarrow as pa
+                table = table.append_column("__bucket", pa.array(buckets, pa.int64()))
             table = table.take(order).select(out_cols)
             buckets = buckets[order]
             reducers = (buckets * n_reducers) // n_buckets

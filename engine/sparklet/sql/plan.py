@@ -655,7 +655,18 @@ def _rules(p):
             return Limit(min(p.n, child.n), child.child)
         return p
     if isinstance(p, Aggregate):
-        return Aggregate(p.grouping, [_fold_named(e) for e in p.aggregates], p.child)
+        child = p.child
+        # ColumnPruning: the aggregate reads only the columns it refers to
+        needed = []
+        for e in list(p.grouping) + list(p.aggregates):
+            for r in e.references():
+                if r.expr_id not in {n.expr_id for n in needed}:
+                    needed.append(r)
+        ids = {n.expr_id for n in needed}
+        if not isinstance(child, Project) and len(ids) < len(child.output):
+            child = Project([a for a in child.output if a.expr_id in ids], child)
+        grouping = [_fold_named(g) if isinstance(g, Alias) else fold_constants(g) for g in p.grouping]
+        return Aggregate(grouping, [_fold_named(e) for e in p.aggregates], child)
     if isinstance(p, Join) and p.how in ("inner", "leftsemi") and p.condition is not None \
             and not getattr(p, "_nulls_inferred", False):
         # InferFiltersFromConstraints on equi-join keys
