@@ -300,6 +300,44 @@ def scalar_functions(spark, F, T):
               F.col("x").cast("string")).show()
 
 
+@case
+def read_and_write(spark, F, T):
+    import os
+    import tempfile
+    d = tempfile.mkdtemp()
+    p = os.path.join(d, "people.json")
+    with open(p, "w") as f:
+        f.write('{"name":"Michael"}\n{"name":"Andy", "age":30}\n{"name":"Justin", "age":19}\n')
+    df = spark.read.json(p)
+    df.printSchema()
+    df.show()
+    df.groupBy("age").count().show()
+    df.filter(df.age > 20).select("name").show()
+    c = os.path.join(d, "people.csv")
+    with open(c, "w") as f:
+        f.write("name;age;job\nJorge;30;Developer\nBob;32;Developer\n")
+    spark.read.option("sep", ";").option("header", True).csv(c).show()
+    spark.read.csv(c, sep=";", header=True, inferSchema=True).printSchema()
+    spark.read.text(c).show()
+    out = os.path.join(d, "out")
+    df.write.parquet(out)
+    spark.read.parquet(out).orderBy("name").show()
+    try:
+        df.write.parquet(out)
+    except Exception as e:
+        print(type(e).__name__, e.getCondition())
+    df.write.mode("overwrite").json(out)
+    print(sorted(spark.read.json(out).collect(), key=str))
+    df.write.mode("append").json(out)
+    print(spark.read.json(out).count())
+    df.write.partitionBy("age").mode("overwrite").parquet(out)
+    spark.read.parquet(out).orderBy("name").show()
+    try:
+        spark.read.json(os.path.join(d, "missing"))
+    except Exception as e:
+        print(type(e).__name__, e.getCondition())
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_transcript(name, sparklet_spark, real_spark):
     fn = CASES[name]
