@@ -44,6 +44,13 @@ MODULES = [
     (("pyspark.resultiterable",), "sparklet.resultiterable", None),
     (("pyspark.serializers",), "sparklet.serializers", None),
     (("pyspark.sql.types",), "sparklet.sql.types", "local[4]"),
+    (("pyspark.sql.column",), "sparklet.sql.column", "local[4]"),
+    (("pyspark.sql.dataframe",), "sparklet.sql.dataframe", "local[4]"),
+    (("pyspark.sql.group",), "sparklet.sql.group", "local[4]"),
+    (("pyspark.sql.window",), "sparklet.sql.window", "local[4]"),
+    (("pyspark.sql.session",), "sparklet.sql.session", "local[4]"),
+    (("pyspark.sql.readwriter",), "sparklet.sql.readwriter", "local[4]"),
+    (("pyspark.sql.functions.builtin", "pyspark.sql.functions"), "sparklet.sql.functions", "local[4]"),
 ]
 
 # PySpark's SQL modules run their examples with NORMALIZE_WHITESPACE (their `_test()` does) and

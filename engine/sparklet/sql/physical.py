@@ -719,10 +719,11 @@ BASE = "SELECT * FROM __input"
 class Pipe:
     """An RDD of Arrow partitions plus the SQL of the narrow operators still to apply to each."""
 
-    def __init__(self, rdd, sql=None, udfs=()):
+    def __init__(self, rdd, sql=None, udfs=(), names=()):
         self.rdd = rdd
         self.sql = sql
         self.udfs = list(udfs)
+        self.names = list(names)
 
 
 def _run_stage(sql, udfs):
@@ -734,23 +735,61 @@ def _run_stage(sql, udfs):
     return run
 
 
+def _short_name(node):
+    text = node.node_string()
+    for sep in ("(", " [", " "):
+        if sep in text and not text.startswith("Scan ") and not text.startswith("FileScan "):
+            text = text.split(sep, 1)[0]
+    if text.startswith("FileScan "):
+        text = " ".join(text.split(" ", 2)[:2])
+    if isinstance(node, HashAggregateExec):
+        text += " (%s)" % node.mode
+    return text
+
+
+def _sql_call_site():
+    """Where the user's code called the DataFrame action (first frame outside the sparklet package)."""
+    import os
+    import sys
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame = sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
+        frame = frame.f_back
+    return "<unknown>:0" if frame is None else "%s:%d" % (frame.f_code.co_filename, frame.f_lineno)
+
+
 class Compiler:
+    """Builds the RDD lineage of a physical plan. Each RDD is attributed to the physical operators
+    it computes (the operation scope the job and DAG displays show), with the user's call site."""
+
     def __init__(self, session):
         self.session = session
         self.sc = session.sparkContext
+        self.site = _sql_call_site()
+
+    def _scoped(self, name, build):
+        from .. import rdd as rdd_module
+        scope = rdd_module._scope
+        saved = (getattr(scope, "name", None), getattr(scope, "id", 0), getattr(scope, "site", None))
+        scope.name, scope.id, scope.site = name, next(rdd_module._scope_ids), self.site
+        try:
+            return build()
+        finally:
+            scope.name, scope.id, scope.site = saved
 
     def pipe(self, node):
         if node.narrow:
             p = self.pipe(node.children[0])
-            return Pipe(p.rdd, node.sql(p.sql or BASE), p.udfs + node.udfs())
-        return Pipe(self.execute(node))
+            return Pipe(p.rdd, node.sql(p.sql or BASE), p.udfs + node.udfs(), p.names + [_short_name(node)])
+        return Pipe(self._scoped(_short_name(node), lambda: self.execute(node)))
 
     def rdd(self, node):
         """An RDD whose partitions each hold one Arrow table with ``node``'s output columns."""
         p = self.pipe(node)
         if p.sql is None:
             return p.rdd
-        return p.rdd.mapPartitions(_run_stage(p.sql, p.udfs), preservesPartitioning=True)
+        return self._scoped(" | ".join(reversed(p.names)),
+                            lambda: p.rdd.mapPartitions(_run_stage(p.sql, p.udfs), preservesPartitioning=True))
 
     def execute(self, node):
         method = getattr(self, "exec_" + type(node).__name__)
