@@ -338,6 +338,31 @@ def read_and_write(spark, F, T):
         print(type(e).__name__, e.getCondition())
 
 
+@case
+def na_describe_and_conversions(spark, F, T):
+    df = people(spark)
+    df.na.fill(0).show()
+    df.na.fill({"salary": 1.5, "age": 1}).show()
+    df.na.drop().show()
+    df.dropna(subset=["age"]).show()
+    # (stddev's last digit depends on the order partial moments merge in: compared elsewhere rounded)
+    df.describe("name", "dept").show()
+    df.describe().filter("summary != 'stddev'").show()
+    df.select("age", "salary").summary("count", "min", "max").show()
+    print(df.toPandas().to_string())
+    print(df.rdd.map(lambda r: r.name).collect())
+    print(df.toDF("a", "b", "c", "d").columns)
+    cached = df.filter(df.age > 30).cache()
+    print(cached.count(), cached.count(), cached.is_cached)
+    print(df.repartition(3).rdd.getNumPartitions(), df.coalesce(1).rdd.getNumPartitions())
+    print(sorted(df.repartition(3).collect(), key=str) == sorted(df.collect(), key=str))
+    rdd = spark.sparkContext.parallelize([T.Row(word="a", n=1), T.Row(word="b", n=2)])
+    words = spark.createDataFrame(rdd)
+    words.createOrReplaceTempView("words")
+    spark.sql("SELECT word, n * 10 AS m FROM words").show()
+    spark.createDataFrame(df.toPandas()).show()
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_transcript(name, sparklet_spark, real_spark):
     fn = CASES[name]

@@ -46,18 +46,19 @@ class UnresolvedFunction(UnresolvedExpression):
 
 
 class UnresolvedCast(UnresolvedExpression):
-    def __init__(self, child, to, name_from_child=True):
+    def __init__(self, child, to, name_from_child=True, ansi=True):
         self.children = (child,)
         self.to = to
         self.name_from_child = name_from_child
+        self.ansi = ansi
 
     def with_children(self, children):
-        return UnresolvedCast(children[0], self.to, self.name_from_child)
+        return UnresolvedCast(children[0], self.to, self.name_from_child, self.ansi)
 
     def resolve(self, scope):
         from .expressions import AttributeReference
         child = self.children[0].resolve(scope)
-        c = Cast(child, self.to).resolve(scope)
+        c = Cast(child, self.to, ansi=self.ansi).resolve(scope)
         if self.name_from_child and isinstance(child, AttributeReference):
             return Alias(c, child.name)
         return c
@@ -342,7 +343,13 @@ class Column:
     astype = cast
 
     def try_cast(self, dataType):
-        return self.cast(dataType)
+        if isinstance(dataType, str):
+            dataType = T._parse_datatype_string(dataType)
+        return Column(UnresolvedCast(self._expr, dataType, ansi=False),
+                      "TRY_CAST(%s AS %s)" % (self._repr, dataType.simpleString().upper()))
+
+    def transform(self, f):
+        return f(self)
 
     def isNull(self):
         return Column(UnresolvedUnary(IsNull, self._expr, "(%s IS NULL)" % self._expr.sql()), "isNull(%s)" % self._repr)
@@ -430,8 +437,19 @@ class Column:
         spec = window if window is not None else WindowSpec()
         return Column(UnresolvedWindow(self._expr, spec), "%s OVER (%s)" % (self._repr, spec._repr()))
 
+    def _bitwise(self, symbol, other):
+        from .expressions import Arithmetic
+        oe, orr = _operand(other)
+        return Column(UnresolvedBinary(_BITWISE[symbol], self._expr, oe, symbol), "%s(%s, %s)" % (symbol, self._repr, orr))
+
     def bitwiseAND(self, other):
-        return self._fn("&", other)
+        return self._bitwise("&", other)
+
+    def bitwiseOR(self, other):
+        return self._bitwise("|", other)
+
+    def bitwiseXOR(self, other):
+        return self._bitwise("^", other)
 
     def dropFields(self, *names):
         raise NotImplementedError("dropFields")
@@ -442,6 +460,22 @@ class Column:
 
 def _not(e):
     return Not(e)
+
+
+def _bitwise_class(symbol, duck_op):
+    from .expressions import Arithmetic
+
+    class Bitwise(Arithmetic):
+        pass
+    Bitwise.symbol = symbol
+    Bitwise.duck_symbol = duck_op
+    if duck_op == "xor":
+        Bitwise.duck = lambda self: "xor(%s, %s)" % (self.left.duck(), self.right.duck())
+    Bitwise.__name__ = "Bitwise" + {"&": "And", "|": "Or", "^": "Xor"}[symbol]
+    return Bitwise
+
+
+_BITWISE = {"&": _bitwise_class("&", "&"), "|": _bitwise_class("|", "|"), "^": _bitwise_class("^", "xor")}
 
 
 class _UnresolvedIn(UnresolvedExpression):

@@ -429,7 +429,7 @@ def named(e):
     """Wrap an unnamed resolved expression in an Alias carrying Spark's generated name."""
     if isinstance(e, (AttributeReference, Alias, Explode)):
         return e
-    if isinstance(e, ExtractField):
+    if isinstance(e, ExtractField) and e.field_name is not None:
         return Alias(e, e.field_name)
     return Alias(e, e.name)
 
@@ -528,6 +528,7 @@ class Cast(Expression):
     def __init__(self, child, to, implicit=False, ansi=True):
         self.children = (child,)
         self.to = to
+        self.ansi = ansi
         self.implicit = implicit
         self.resolved = child.resolved
         self.dataType = to
@@ -542,24 +543,26 @@ class Cast(Expression):
         return self.child.foldable
 
     def with_children(self, children):
-        return Cast(children[0], self.to, self.implicit)
+        return Cast(children[0], self.to, self.implicit, self.ansi)
 
     def resolve(self, scope):
         child = self.child.resolve(scope)
         check_cast(child.dataType, self.to, child)
-        c = Cast(child, self.to, self.implicit)
-        c.nullable = child.nullable or (is_string(child.dataType) and not is_string(self.to))
+        c = Cast(child, self.to, self.implicit, self.ansi)
+        c.nullable = child.nullable or (is_string(child.dataType) and not is_string(self.to)) or not self.ansi
         return c
 
     def sql(self):
         if self.implicit:
             return self.child.sql()
-        return "CAST(%s AS %s)" % (self.child.sql(), self.to.simpleString().upper())
+        return "%s(%s AS %s)" % ("CAST" if self.ansi else "TRY_CAST", self.child.sql(), self.to.simpleString().upper())
 
     def explain(self):
-        return "cast(%s as %s)" % (self.child.explain(), self.to.simpleString())
+        return "%s(%s as %s)" % ("cast" if self.ansi else "try_cast", self.child.explain(), self.to.simpleString())
 
     def duck(self):
+        if not self.ansi:
+            return "TRY_CAST(%s AS %s)" % (self.child.duck(), duck_type(self.to))
         return duck_cast(self.child.duck(), self.child.dataType, self.to)
 
 

@@ -16,6 +16,11 @@ class GroupedData:
         self._df = df
         self._keys = keys
 
+    def __repr__(self):
+        return "GroupedData[grouping expressions: [%s], value: [%s], type: GroupBy]" % (
+            ", ".join(k.name for k in self._keys),
+            ", ".join("%s: %s" % (a.name, a.dataType.simpleString()) for a in self._df._plan.output))
+
     def agg(self, *exprs):
         """Aggregate with Columns (``F.max("v")``) or a ``{column: function}`` dict."""
         if len(exprs) == 1 and isinstance(exprs[0], dict):
