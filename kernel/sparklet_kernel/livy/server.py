@@ -8,7 +8,8 @@ Bad input never reaches a 500: a body that is not a JSON object, a field of the 
 query parameter that is not a number is a 400 saying which; a body larger than the limit is a
 413, a known path with a method it does not take a 405 with ``Allow``, anything else a 404.
 
-Security, in order: a server bound outside the loopback range refuses to start without a token;
+Security, in order: a server bound to anything but 127.0.0.1, ::1 or localhost refuses to start
+without a token;
 with a token, every request needs ``Authorization: Bearer TOKEN`` or HTTP Basic with the token as
 password (what sparkmagic's ``Basic_Access`` sends), except a session's jobs page, which takes the
 session's own view key from its ``sparkUiUrl`` (so the link shown in a notebook gives nothing
@@ -35,6 +36,9 @@ from .sessions import SessionError, SessionManager
 
 #: default largest request body (code of a statement, a session's settings)
 MAX_BODY_BYTES = 16 * 1024 * 1024
+#: the only addresses the server binds without a token (any other, even another loopback address
+#: such as 127.0.0.2, may be reachable from elsewhere through a proxy or a port forward)
+OPEN_HOSTS = ("127.0.0.1", "::1", "localhost")
 #: Livy's session fields this server uses; any other field of a session body is ignored
 SESSION_FIELDS = set(SESSION_KEYS) | {"conf"}
 
@@ -106,9 +110,10 @@ class LivyServer(ThreadingHTTPServer):
 
     def __init__(self, host="127.0.0.1", port=8998, token=None, max_sessions=None, csrf=False,
                  master="local[*]", max_body_bytes=MAX_BODY_BYTES, driver_env=None):
-        if not token and not is_loopback(host):
-            raise ValueError("binding %s (outside the loopback range) needs a token: pass --token "
-                             "(clients send it as 'Authorization: Bearer TOKEN' or as the Basic password)" % host)
+        if not token and host not in OPEN_HOSTS:
+            raise ValueError("binding %s needs a token: without one the server only binds 127.0.0.1, ::1 or "
+                             "localhost. Pass --token (clients send it as 'Authorization: Bearer TOKEN' or as "
+                             "the HTTP Basic password)" % host)
         if ":" in host:
             self.address_family = socket.AF_INET6
         super().__init__((host, port), LivyHandler)
