@@ -64,18 +64,15 @@ class HttpError(Exception):
 
 
 def is_loopback(host):
-    """Whether `host` (a name or an address) only ever means this machine."""
-    if host in ("localhost", "localhost.localdomain", "ip6-localhost"):
+    """Whether a Host header's name is this machine for certain: a loopback address or
+    ``localhost``. Other names are not resolved: under DNS rebinding an attacker's name resolves
+    to 127.0.0.1 too."""
+    if host.lower() in ("localhost", "localhost.localdomain", "ip6-localhost"):
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except socket.gaierror:
         return False
-    return bool(infos) and all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
 
 
 def session_settings(body, default_master, defaults_conf=None):

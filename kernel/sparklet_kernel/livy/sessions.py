@@ -352,6 +352,7 @@ class SessionManager:
         self.driver_env = driver_env
         self._lock = threading.Lock()
         self._sessions = {}
+        self._stopping = []  # threads stopping deleted sessions
         self._ids = itertools.count()
         self._closed = threading.Event()
         self._reaper = threading.Thread(target=self._reap, args=(reap_interval,), name="livy-reaper", daemon=True)
@@ -389,7 +390,10 @@ class SessionManager:
         if wait:
             session.stop()
         else:
-            threading.Thread(target=session.stop, name="livy-stop-%d" % sid, daemon=True).start()
+            thread = threading.Thread(target=session.stop, name="livy-stop-%d" % sid, daemon=True)
+            with self._lock:
+                self._stopping = [t for t in self._stopping if t.is_alive()] + [thread]
+            thread.start()
         return True
 
     def _reap(self, interval):
@@ -412,5 +416,7 @@ class SessionManager:
         threads = [threading.Thread(target=s.stop, daemon=True) for s in sessions]
         for t in threads:
             t.start()
+        with self._lock:
+            threads += self._stopping  # sessions deleted just before, still stopping
         for t in threads:
             t.join(STOP_GRACE_S + 10)
