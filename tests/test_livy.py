@@ -429,3 +429,26 @@ def test_the_server_stops_with_its_parent():
         assert not wait_gone([server] + procs, timeout=15)
     finally:
         launcher.kill()
+
+
+@pytest.mark.parametrize("raw,status", [
+    (b"GARBAGE\r\n\r\n", 400),
+    (b"GET /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nX: " + b"y" * 70000 + b"\r\n\r\n", 431),
+    (b"POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: -5\r\n\r\n", 400),
+    (b"POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ten\r\n\r\n", 400),
+    (b"POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+     b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 411),
+    (b"POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 50\r\n"
+     b"Connection: close\r\n\r\n{\"kind\"", 400),
+    (b"GET /sessions HTTP/1.1\r\n\r\n", 403),
+])
+def test_malformed_http_gets_a_4xx_and_the_server_stays_up(livy, raw, status):
+    import socket
+
+    with socket.create_connection((livy.host, livy.port), timeout=30) as conn:
+        conn.sendall(raw)
+        if raw.endswith(b'{"kind"'):
+            conn.shutdown(socket.SHUT_WR)  # the body ends before its Content-Length
+        head = conn.recv(65536).split(b"\r\n", 1)[0]
+    assert head.split()[1] == str(status).encode(), head
+    assert livy.ok("GET", "/sessions")["total"] >= 0

@@ -93,7 +93,12 @@ def sql_entry_points(sc):
     except ImportError as e:
         reason = str(e).split(":")[0] if "Sparklet implements" in str(e) else str(e)
         return SqlUnavailable("spark", reason), SqlUnavailable("sqlContext", reason)
-    spark = SparkSession.builder.getOrCreate()
+    try:
+        spark = SparkSession.builder.getOrCreate()
+    except Exception as e:  # the SQL layer's own failure must not cost the session its RDD API
+        reason = "SparkSession.builder.getOrCreate() failed: %s: %s" % (type(e).__name__, e)
+        print(reason, file=sys.__stderr__, flush=True)
+        return SqlUnavailable("spark", reason), SqlUnavailable("sqlContext", reason)
     try:
         import warnings
 

@@ -66,7 +66,13 @@ class HttpError(Exception):
 def is_loopback(host):
     """Whether a Host header's name is this machine for certain: a loopback address or
     ``localhost``. Other names are not resolved: under DNS rebinding an attacker's name resolves
-    to 127.0.0.1 too."""
+    to 127.0.0.1 too.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("[::1]"), is_loopback("localhost")
+    (True, True, True)
+    >>> is_loopback("attacker.example"), is_loopback("10.0.0.5")
+    (False, False)
+    """
     if host.lower() in ("localhost", "localhost.localdomain", "ip6-localhost"):
         return True
     try:
@@ -80,6 +86,16 @@ def session_settings(body, default_master, defaults_conf=None):
 
     Unknown fields are ignored, as Livy ignores what a deployment does not use; the known ones
     are checked by the kernel's own ``%%configure`` rules (``config.normalize``).
+
+    >>> settings, timeout = session_settings({"kind": "pyspark", "name": "demo", "numExecutors": 2,
+    ...     "executorCores": 2, "conf": {"spark.task.maxFailures": 2}, "queue": "q",
+    ...     "heartbeatTimeoutInSecond": 60}, "local[*]")
+    >>> settings["master"], settings["name"], settings["conf"]["spark.task.maxFailures"], timeout
+    ('local[4]', 'demo', '2', 60)
+    >>> session_settings({"kind": "spark"}, "local[*]")
+    Traceback (most recent call last):
+    ...
+    sparklet_kernel.livy.server.HttpError: kind 'spark' is not supported: Sparklet's Livy sessions run Python (kind 'pyspark')
     """
     kind = body.get("kind", "pyspark")
     if kind not in ("pyspark", "python"):
@@ -164,6 +180,8 @@ class LivyHandler(BaseHTTPRequestHandler):
 
     def send_error(self, code, message=None, explain=None):
         """Errors http.server raises itself (bad request line, header too long) as Livy's JSON."""
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # an unparsable request line still gets a status line
         self._reply(code, {"msg": message or HTTPStatus(code).phrase}, close=True)
 
     # -- plumbing ------------------------------------------------------------------------------
