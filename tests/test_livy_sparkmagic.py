@@ -18,6 +18,8 @@ from livy_harness import Livy, livy_server
 import sparkmagic  # noqa: F401  (a test dependency: its absence fails here, it is never skipped)
 
 pytestmark = pytest.mark.timeout(400)
+#: sparkmagic's progress bar (an ipywidget) is not part of what a cell printed
+WIDGET = "application/vnd.jupyter.widget-view+json"
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +50,7 @@ def _outputs(msgs):
         c = m["content"]
         if m["msg_type"] == "stream":
             parts.append(c["text"])
-        elif m["msg_type"] in ("execute_result", "display_data") and \
-                "application/vnd.jupyter.widget-view+json" not in c["data"]:  # sparkmagic's progress bar
+        elif m["msg_type"] in ("execute_result", "display_data") and WIDGET not in c["data"]:
             parts.append(c["data"].get("text/plain", ""))
         elif m["msg_type"] == "error":
             parts.append("\n".join(c["traceback"]))
@@ -152,6 +153,9 @@ def test_sparkmagic_pyspark_kernel_runs_a_notebook(livy, sparkmagic_conf, tmp_pa
         "def g():\n    return 1 / 0\ng()",
         "%%info",
         "%%logs",
+        "import importlib.util\nprint(importlib.util.find_spec('sparklet.sql') is not None)",
+        "%%sql -o df -q\nSELECT 1 AS a, 'x' AS b",
+        "%%local\nprint(df.to_dict('records'))",
         "%%%%delete -f -s %d" % other,
         "%%cleanup -f",
     ]
@@ -166,7 +170,7 @@ def test_sparkmagic_pyspark_kernel_runs_a_notebook(livy, sparkmagic_conf, tmp_pa
         for o in nb.cells[i].outputs:
             if o.output_type == "stream":
                 parts.append(o.text)
-            elif o.output_type in ("execute_result", "display_data"):
+            elif o.output_type in ("execute_result", "display_data") and WIDGET not in o.data:
                 parts.append(o.data.get("text/html") or o.data.get("text/plain", ""))
             elif o.output_type == "error":
                 parts.append("\n".join(o.traceback))
@@ -179,5 +183,9 @@ def test_sparkmagic_pyspark_kernel_runs_a_notebook(livy, sparkmagic_conf, tmp_pa
     assert "notebook-session" in info and "<td>pyspark</td><td>idle</td>" in info, info
     assert "/ui/sessions/%d?key=" % other in info  # every session of the server, with its Spark UI link
     assert "SparkContext(" in text(5), text(5)
+    if text(6).strip() == "True":  # the SQL layer is in: %%sql -o brings the rows here as pandas
+        assert "[{'a': 1, 'b': 'x'}]" in text(8), (text(7), text(8))
+    else:  # until it lands the query fails, saying why
+        assert "Spark SQL layer could not be loaded" in text(7), text(7)
     assert other not in server_sessions(livy)
     assert server_sessions(livy) == {}, "%%cleanup -f deletes every session of the server"

@@ -258,7 +258,6 @@ class Driver:
         self.statements.append(record)
         if sc is not None:
             sc.setLocalProperty("spark.jobGroup.id", group)
-            sc.setLocalProperty("spark.job.description", _first_line(code))
         stdout, stderr = io.StringIO(), io.StringIO()
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = stdout, stderr
@@ -272,7 +271,6 @@ class Driver:
                 record["ended"] = int(time.time() * 1000)
                 if sc is not None and sc.getLocalProperty("spark.jobGroup.id") == group:
                     sc.setLocalProperty("spark.jobGroup.id", None)
-                    sc.setLocalProperty("spark.job.description", None)
         except BaseException as e:  # the user's error, SystemExit or the cancel's interrupt
             return self.error_output(e)
         mime = {"text/plain": (stdout.getvalue() + stderr.getvalue()).rstrip()}
@@ -376,13 +374,6 @@ class Driver:
 
 def _describe(sc):
     return "SparkContext(master=%r, appName=%r)" % (sc.master, sc.appName)
-
-
-def _first_line(code):
-    for line in code.splitlines():
-        if line.strip():
-            return line.strip()[:100]
-    return ""
 
 
 def _chunks(code):
