@@ -139,8 +139,13 @@ def test_sparkmagic_sql_fetch_prints_only_json_lines_or_fails_clearly(livy, sid)
         assert "RuntimeError" in out["traceback"][-1]
 
 
-def test_session_body_fields_become_the_context_settings(livy):
-    sid = livy.create({"kind": "pyspark", "name": "course-42", "numExecutors": 3, "executorCores": 1,
+def test_session_body_fields_become_the_context_settings(livy, tmp_path):
+    helper = tmp_path / "course_helpers.py"
+    helper.write_text("def triple(v):\n    return 3 * v\n")
+    data = tmp_path / "lookup.txt"
+    data.write_text("from a shipped file")
+    sid = livy.create({"kind": "pyspark", "name": "course-42", "numExecutors": "3", "executorCores": 1,
+                       "pyFiles": [str(helper)], "files": [str(data)], "jars": ["/opt/x.jar"],
                        "executorMemory": "512m", "conf": {"spark.sparkmagic.check": "yes", "spark.task.maxFailures": 2},
                        "queue": "default", "someFutureField": {"x": 1}, "heartbeatTimeoutInSecond": 60})
     try:
@@ -149,6 +154,13 @@ def test_session_body_fields_become_the_context_settings(livy):
         assert livy.text(sid, "sc.getConf().get('spark.executor.memory'), sc.getConf().get('spark.task.maxFailures')") \
             == "('512m', '2')"
         assert livy.ok("GET", "/sessions/%d" % sid)["name"] == "course-42"
+        # pyFiles and files reach the executors; jars are noted in the log
+        assert livy.text(sid, "import course_helpers\nsc.parallelize([1, 2], 2).map(course_helpers.triple).collect()") \
+            == "[3, 6]"
+        assert livy.text(sid, "from pyspark import SparkFiles\n"
+                              "sc.parallelize([0], 1).map(lambda _: open(SparkFiles.get('lookup.txt')).read()).first()") \
+            == "'from a shipped file'"
+        assert any("spark.jars ignored" in line for line in livy.ok("GET", "/sessions/%d/log" % sid)["log"])
     finally:
         livy.ok("DELETE", "/sessions/%d" % sid)
 
@@ -333,6 +345,17 @@ def test_a_killed_or_exiting_session_becomes_dead_with_its_log_and_the_server_st
     finally:
         for sid in (a, b, c):
             livy.request("DELETE", "/sessions/%d" % sid)
+
+
+def test_a_context_that_cannot_start_leaves_the_session_in_error_with_the_reason(livy, tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    sid = livy.create({"kind": "pyspark", "conf": {"spark.local.dir": str(blocked / "sub")}}, wait=False)
+    session = livy.wait_state(sid, "error", timeout=15)
+    assert any("could not start" in line and "NotADirectoryError" in line for line in session["log"])
+    status, body, _ = livy.request("POST", "/sessions/%d/statements" % sid, {"code": "1"})
+    assert status == 400 and "error" in body["msg"]
+    assert livy.ok("DELETE", "/sessions/%d" % sid) == {"msg": "deleted"}
 
 
 def test_a_session_past_its_heartbeat_timeout_is_reaped_with_its_executors(livy):

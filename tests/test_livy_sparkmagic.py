@@ -134,6 +134,17 @@ def test_sparkmagic_magics_in_an_ipython_kernel(livy, sparkmagic_conf):
         reply, out = run("%spark cleanup")
         assert reply["status"] == "ok", out
         assert s2 not in server_sessions(livy)
+
+        # a server bound beyond 127.0.0.1 takes sparkmagic's Basic_Access with the token as password
+        with livy_server("--token", "tok-42", host="127.0.0.2") as (anon, _):
+            url = "http://127.0.0.2:%d" % anon.port
+            reply, out = run("%%spark add -s t -l python -u %s -a ana -p tok-42 -t Basic_Access" % url)
+            assert reply["status"] == "ok" and "SparkSession available as 'spark'" in out, out
+            assert run("%%spark -s t\nsc.sparkUser() != '', sc.parallelize(range(4)).count()")[1].strip() == "(True, 4)"
+            reply, out = run("%%spark add -s u -l python -u %s -a ana -p wrong -t Basic_Access" % url)
+            assert "401" in out, out
+            assert run("%spark cleanup")[0]["status"] == "ok"
+            assert Livy(anon.host, anon.port, {"Authorization": "Bearer tok-42"}).ok("GET", "/sessions")["total"] == 0
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

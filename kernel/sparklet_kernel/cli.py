@@ -12,7 +12,7 @@ def main(argv=None):
         description="Serve Apache Livy's REST API for interactive PySpark sessions, each a Sparklet driver "
                     "process. Stops, with every session, on SIGTERM, SIGINT or when its parent process dies.")
     livy.add_argument("--host", default="127.0.0.1",
-                      help="address to bind (default 127.0.0.1); outside the loopback range a token is required")
+                      help="address to bind (default 127.0.0.1); any but 127.0.0.1, ::1 or localhost needs --token")
     livy.add_argument("--port", type=int, default=8998, help="port (default 8998, sparkmagic's default URL)")
     livy.add_argument("--token", help="require this token (Authorization: Bearer TOKEN, or HTTP Basic with the "
                                       "token as password); env SPARKLET_LIVY_TOKEN keeps it out of `ps`")

@@ -144,6 +144,7 @@ class Driver:
         conf = sparklet.SparkConf().setAll(list((init.get("conf") or {}).items()))
         sc = sparklet.SparkContext(master=init["master"], appName=init["name"], conf=conf)
         self._watch(sc)
+        _ship_files(sc)
         spark, sql_context = sql_entry_points(sc)
         self.namespace.update(sc=sc, spark=spark, sqlContext=sql_context)
         print("%s started in %.2f s (application %s, %d executor%s)"
@@ -370,6 +371,22 @@ class Driver:
         from .page import render_session_page
 
         return render_session_page(title, self.sc, list(self.statements), self.running)
+
+
+#: Livy's file fields (as Spark properties) and the SparkContext method that ships each path
+FILE_PROPERTIES = (("spark.submit.pyFiles", "addPyFile"), ("spark.files", "addFile"), ("spark.archives", "addArchive"))
+
+
+def _ship_files(sc):
+    """Livy's ``pyFiles``, ``files`` and ``archives`` reach the executors as spark-submit's
+    would; ``jars`` have nothing to run on without a JVM, which the log says."""
+    conf = sc.getConf()
+    for prop, method in FILE_PROPERTIES:
+        for path in filter(None, (conf.get(prop) or "").split(",")):
+            getattr(sc, method)(path.strip())
+    if conf.get("spark.jars"):
+        print("spark.jars ignored (%s): Sparklet runs Python only, without a JVM" % conf.get("spark.jars"),
+              file=sys.__stderr__, flush=True)
 
 
 def _describe(sc):

@@ -31,7 +31,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from ..config import ConfigurationError, SESSION_KEYS, normalize
+from ..config import COUNT_KEYS, ConfigurationError, SESSION_KEYS, normalize
 from .sessions import SessionError, SessionManager
 
 #: default largest request body (code of a statement, a session's settings)
@@ -107,6 +107,9 @@ def session_settings(body, default_master, defaults_conf=None):
         if body.get(key) is not None and not isinstance(body[key], str):
             raise HttpError(400, "%s must be a string, got %r" % (key, body[key]))
     known = {k: v for k, v in body.items() if k in SESSION_FIELDS and v is not None}
+    for key in COUNT_KEYS:  # Livy's JSON reader takes "2" for 2
+        if isinstance(known.get(key), str) and known[key].strip().isdigit():
+            known[key] = int(known[key])
     try:
         settings = normalize(known, "the session's settings")
     except ConfigurationError as e:
