@@ -25,8 +25,8 @@ def serve(host="127.0.0.1", port=8998, token=None, max_sessions=None, csrf=False
     """Run the server until SIGTERM, SIGINT or the death of the process that started it; every
     session's driver and executors are stopped before this returns.
 
-    >>> import threading; from sparklet_kernel.livy import serve     # doctest: +SKIP
-    >>> threading.Thread(target=serve, kwargs={"port": 0}).start()   # doctest: +SKIP
+    ``ready(server)`` is called once it listens (``server.port`` is the port, useful with
+    ``port=0``). From a shell: ``sparklet livy --port 8998``.
     """
     from .server import LivyServer
 
