@@ -3,7 +3,6 @@ by jupyter_client, and its PySpark wrapper kernel running a notebook through nbc
 
 import json
 import sys
-import threading
 import time
 
 import nbformat
@@ -12,7 +11,7 @@ from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
-from kernel_harness import execute, stream_text
+from kernel_harness import execute
 from livy_harness import Livy, livy_server
 
 import sparkmagic  # noqa: F401  (a test dependency: its absence fails here, it is never skipped)

@@ -26,7 +26,6 @@ import ipaddress
 import json
 import re
 import socket
-import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -144,12 +143,6 @@ class LivyServer(ThreadingHTTPServer):
     def port(self):
         return self.server_address[1]
 
-    def shutdown_all(self):
-        """Stop serving, then stop every session (their drivers and executors)."""
-        threading.Thread(target=self.shutdown, daemon=True).start()
-        self.manager.close()
-        self.server_close()
-
 
 class LivyHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -206,10 +199,15 @@ class LivyHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def _dispatch(self, method):
+        self.user = None
+        self._body_read = False
         try:
             self._route(method)
         except HttpError as e:
-            self._reply(e.status, {"msg": e.message}, headers=e.headers, close=e.status in (400, 411, 413, 415))
+            # a body left unread would be taken for the next request on this connection
+            unread = not self._body_read and (self.headers.get("Content-Length") or "0").strip() != "0"
+            self._reply(e.status, {"msg": e.message}, headers=e.headers,
+                        close=unread or e.status in (400, 411, 413, 415))
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         except Exception as e:  # a bug of ours: say so, keep serving
@@ -299,6 +297,7 @@ class LivyHandler(BaseHTTPRequestHandler):
             return
         if length:
             self.rfile.read(length)
+        self._body_read = True
 
     def _json_body(self, required=True):
         length = self._content_length()
@@ -307,6 +306,7 @@ class LivyHandler(BaseHTTPRequestHandler):
             raise HttpError(413, "the request body has %d bytes; this server takes at most %d"
                             % (length, self.server.max_body_bytes))
         raw = self.rfile.read(length) if length else b""
+        self._body_read = True
         if len(raw) < length:
             self.close_connection = True
             raise HttpError(400, "the request body ended after %d of its %d bytes" % (len(raw), length))
