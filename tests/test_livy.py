@@ -320,6 +320,8 @@ def test_eight_sessions_run_statements_at_once_without_cross_talk(livy):
                 "(%d, False, False)" % (1000 + sid)
         pids = {sid: livy.text(sid, "import os; os.getpid()") for sid in ids}
         assert len(set(pids.values())) == 8 and str(os.getpid()) not in pids.values()
+        # no debugger attaches to a driver and /proc shows no other user its memory (PR_GET_DUMPABLE is 3)
+        assert livy.text(ids[0], "import ctypes\nctypes.CDLL(None).prctl(3, 0, 0, 0, 0)") == "0"
     finally:
         for sid in ids:
             livy.request("DELETE", "/sessions/%d" % sid)
@@ -475,3 +477,16 @@ def test_malformed_http_gets_a_4xx_and_the_server_stays_up(livy, raw, status):
         head = conn.recv(65536).split(b"\r\n", 1)[0]
     assert head.split()[1] == str(status).encode(), head
     assert livy.ok("GET", "/sessions")["total"] >= 0
+
+
+def test_log_slices_follow_livys_from_and_size_rules():
+    from sparklet_kernel.livy.sessions import LivySession
+
+    session = LivySession(0, {"master": "local[1]", "conf": {}, "name": "x"}, {}, 0)
+    for i in range(250):
+        session._log_line("line %d" % i)
+    assert session.log_slice() == (150, 250, ["line %d" % i for i in range(150, 250)])  # the last 100
+    assert session.log_slice(10, 3) == (10, 250, ["line 10", "line 11", "line 12"])
+    assert session.log_slice(0, -1)[2] == ["line %d" % i for i in range(250)]
+    assert session.log_slice(248, 100)[2] == ["line 248", "line 249"]
+    assert session.log_slice(400, 10)[2] == []

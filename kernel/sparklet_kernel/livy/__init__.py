@@ -29,7 +29,9 @@ def serve(host="127.0.0.1", port=8998, token=None, max_sessions=None, csrf=False
     ``port=0``). From a shell: ``sparklet livy --port 8998``.
     """
     from .server import LivyServer
+    from .sessions import protect_process
 
+    protect_process()
     token = token or os.environ.get(TOKEN_ENV) or None
     driver_env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
     master = master or os.environ.get("SPARKLET_MASTER") or "local[*]"

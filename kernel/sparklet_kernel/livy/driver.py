@@ -444,7 +444,10 @@ def _livy_type(value):
 
 
 def main(argv=None):
+    from .sessions import protect_process
+
     argv = sys.argv[1:] if argv is None else argv
+    protect_process()  # another session's code cannot read this one's namespace out of its memory
     channel = Channel(int(argv[0]))
     driver = Driver(channel)
     messages = iter(channel)
