@@ -9,8 +9,10 @@ or running, ``idle`` otherwise, ``shutting_down`` while it is being stopped, ``d
 process ended on its own (its log says how) and ``error`` when its context could not start.
 
 `SessionManager` numbers sessions from 0, enforces ``--max-sessions``, and runs the reaper: a
-session whose heartbeat (``heartbeatTimeoutInSecond``, refreshed by ``GET /sessions/{id}``) is
-older than its timeout is deleted with its executors, as Livy's ``SessionHeartbeatWatchdog`` does;
+session whose heartbeat (``heartbeatTimeoutInSecond``, refreshed by ``GET /sessions/{id}`` and
+its statement requests) is older than its timeout is deleted with its executors, as Livy's
+``SessionHeartbeatWatchdog`` does (unlike Livy, creation counts as the first heartbeat, so a
+client that never polls does not leave its session behind forever);
 a dead session stays listed (with its log) for ``DEAD_RETENTION_S`` seconds.
 """
 
