@@ -419,6 +419,7 @@ class LivyHandler(BaseHTTPRequestHandler):
     def route_statement(self, method, sid, stid):
         session = self._find_session(sid)
         st = self._find_statement(session, stid)
+        session.heartbeat()  # a client polling its statement is alive
         return self._reply(200, st.to_json())
 
     def route_cancel(self, method, sid, stid):
