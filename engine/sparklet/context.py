@@ -23,13 +23,18 @@ import weakref
 
 from . import accumulators, listener as L
 from .accumulators import Accumulator, default_param_for
-from .backend import ExecutorHandle, launch_executor, stop_executor
+from .backend import ExecutorPoolBackend
+from .blockmanagermaster import BlockManagerMaster
 from .broadcast import Broadcast
 from .conf import SparkConf, parse_bytes, parse_duration_seconds, system_properties
 from .errors import JobCancelledError, context_only_on_driver
 from .files import SparkFiles
 from .rdd import EmptyRDD, ParallelCollectionRDD, UnionRDD, PartitionerAwareUnionRDD, current_scope, operation, user_call_site
-from .scheduler import DAGScheduler
+from .taskscheduler import TaskScheduler
+from .dagscheduler import DAGScheduler
+from .events import ShuffleCleaned
+from .lineage import shuffle_dependencies
+from .mapoutputtracker import MapOutputTracker
 from .serializers import CPickleSerializer
 from .status import StatusTracker
 
@@ -184,16 +189,19 @@ class SparkContext:
         self.listenerBus.addListener(self._status_tracker._store)
         if self._conf.get("spark.sparklet.console.taskOutput", "true").lower() == "true":
             self.listenerBus.addListener(L.ConsoleTaskOutput())
-        self.dagScheduler = DAGScheduler(
-            self, self._max_task_failures,
+        max_result_size = parse_bytes(self._conf.get("spark.driver.maxResultSize", "1g"))
+        self._backend = ExecutorPoolBackend(self._cores, self._executor_init, self.environment, self._executor_memory,
+                                            self.listenerBus, self._executor_memory_limit())
+        task_scheduler = TaskScheduler(
+            self._backend, self._max_task_failures,
             parse_duration_seconds(self._conf.get("spark.locality.wait", "3s")),
-            parse_bytes(self._conf.get("spark.driver.maxResultSize", "1g")),
-            parse_duration_seconds(self._conf.get("spark.task.reaper.killTimeout", "1s")))
+            parse_duration_seconds(self._conf.get("spark.task.reaper.killTimeout", "1s")), max_result_size)
+        self._block_manager_master = BlockManagerMaster(self.listenerBus)
+        self.dagScheduler = DAGScheduler(self.listenerBus, task_scheduler, MapOutputTracker(),
+                                         self._block_manager_master, self._accumulators, max_result_size)
         self.listenerBus.post(L.SparkListenerApplicationStart(self.appName, self._app_id, self.startTime,
                                                               self.sparkUser(), self.master))
-        self._executor_ids = iter(range(10 ** 9))
-        for _ in range(self._cores):
-            self._start_executor()
+        self._backend.start(self.dagScheduler.post)
         for path in pyFiles or ():
             self.addPyFile(path)
         atexit.register(_stop_at_exit, weakref.ref(self))
@@ -208,40 +216,21 @@ class SparkContext:
             "memory_budget": self._storage_memory, "driver_pid": os.getpid(),
         }
 
-    def _start_executor(self, from_scheduler=False):
-        handle = ExecutorHandle(str(next(self._executor_ids)))
-        if from_scheduler:
-            self.dagScheduler._on_executor_added(handle)
-        else:
-            self.dagScheduler.post("executor_added", handle)
-        launch_executor(handle, self._executor_init(handle.executor_id), self.environment,
-                        self._on_executor_message, self._on_executor_exit)
-        return handle
-
-    def _on_executor_message(self, handle, msg):
-        if msg[0] == "output":
-            _, task_id, stream, text = msg
-            task = self.dagScheduler.tasks.get(task_id)
-            if task is not None:
-                ts = task.taskSet
-                self.listenerBus.post(L.SparkletTaskOutput(ts.stage.id, task.partition, task_id, handle.executor_id,
-                                                           stream, text, dict(ts.properties)))
-            return
-        self.dagScheduler.post("executor_message", handle, msg)
-
-    def _on_executor_exit(self, handle, reason):
-        if handle.alive:
-            self.dagScheduler.post("executor_lost", handle, reason)
-
-    def _replace_executor(self, lost):
-        """Called on the scheduler thread when an executor died: start a new one in its place."""
-        if not self._stopped:
-            self._start_executor(from_scheduler=True)
+    def _executor_memory_limit(self):
+        # Enforced only when the application sets spark.executor.memory: like PySpark's Python
+        # workers, executors are otherwise bounded by the machine alone. The limit is a cluster
+        # manager's container size: the memory plus its overhead (Spark's default overhead is
+        # max(384 MiB, 10%)), which also covers the interpreter itself.
+        if not self._conf.contains("spark.executor.memory"):
+            return None
+        overhead = self._conf.get("spark.executor.memoryOverhead")
+        return self._executor_memory + (parse_bytes(overhead) if overhead is not None
+                                        else max(384 << 20, self._executor_memory // 10))
 
     @property
     def executors(self):
         """The live executor processes: [(executor id, pid, cores)]."""
-        return [(h.executor_id, h.pid, h.cores) for h in list(self.dagScheduler.executors.values()) if h.alive]
+        return [(h.executor_id, h.pid, h.cores) for h in self._backend.live_handles()]
 
     # ---- ids ----
 
@@ -263,7 +252,7 @@ class SparkContext:
     def _register_shuffle(self, shuffled_rdd):
         # Shuffle output is kept while an RDD that reads it is alive (later jobs skip the map
         # stage); once the reducing RDD is garbage, its files go, as Spark's ContextCleaner does.
-        weakref.finalize(shuffled_rdd, self.dagScheduler.post, "clean_shuffle", shuffled_rdd.shuffle_dep.shuffleId)
+        weakref.finalize(shuffled_rdd, self.dagScheduler.post, ShuffleCleaned(shuffled_rdd.shuffle_dep.shuffleId))
 
     # ---- properties of the application ----
 
@@ -394,9 +383,7 @@ class SparkContext:
         self.setLocalProperty("spark.job.tags", None)
 
     def cancelJobsWithTag(self, tag):
-        self.dagScheduler.post(
-            "cancel", lambda job: tag in (job.properties.get("spark.job.tags") or "").split(","),
-            "with job tag %s" % tag)
+        self.dagScheduler.cancelJobsWithTag(tag)
 
     def cancelJob(self, jobId, reason=None):
         """Cancel one job by id (from any thread)."""
@@ -604,11 +591,7 @@ class SparkContext:
         return acc
 
     def _unpersist_broadcast(self, bid):
-        for h in list(self.dagScheduler.executors.values()):
-            try:
-                h.send(("remove_broadcast", bid))
-            except OSError:
-                pass
+        self._backend.send_all(("remove_broadcast", bid))
 
     # ---- files ----
 
@@ -642,11 +625,7 @@ class SparkContext:
             sys.path.insert(1, target)
         if target not in self._python_includes:
             self._python_includes.append(target)
-        for h in list(self.dagScheduler.executors.values()):
-            try:
-                h.send(("add_path", target))
-            except OSError:
-                pass
+        self._backend.send_all(("add_path", target))
 
     def addArchive(self, path):
         """Unpack an archive (.zip, .tar.gz, .tgz, .tar) into the SparkFiles directory."""
@@ -682,14 +661,8 @@ class SparkContext:
         self._persisted_rdds.pop(rdd_id, None)
 
         def forget():
-            sched = self.dagScheduler
-            for key in [k for k in sched.blockLocations if k[0] == rdd_id]:
-                del sched.blockLocations[key]
-            for h in sched.executors.values():
-                try:
-                    h.send(("remove_rdd", rdd_id))
-                except OSError:
-                    pass
+            self._block_manager_master.remove_rdd(rdd_id)
+            self._backend.send_all(("remove_rdd", rdd_id))
 
         if not self._stopped:
             self.dagScheduler.call(forget)
@@ -699,26 +672,8 @@ class SparkContext:
         return dict(self._persisted_rdds)
 
     def _clean_shuffles_of(self, rdd):
-        from .rdd import ShuffleDependency
-
-        stack, seen = [rdd], set()
-        while stack:
-            r = stack.pop()
-            if r._id in seen:
-                continue
-            seen.add(r._id)
-            for dep in r._deps:
-                if isinstance(dep, ShuffleDependency):
-                    self.dagScheduler.post("clean_shuffle", dep.shuffleId)
-                stack.append(dep.rdd)
-
-    def _remove_shuffle_files(self, shuffle_id, outputs):
-        for status in outputs or ():
-            if status is not None:
-                try:
-                    os.unlink(status.path)
-                except FileNotFoundError:
-                    pass
+        for dep in shuffle_dependencies(rdd):
+            self.dagScheduler.post(ShuffleCleaned(dep.shuffleId))
 
     # ---- profiling ----
 
@@ -738,8 +693,7 @@ class SparkContext:
             self._stopped = True
         try:
             self.dagScheduler.stop()
-            for handle in list(self.dagScheduler.executors.values()):
-                stop_executor(handle)
+            self._backend.stop()
             self.listenerBus.post(L.SparkListenerApplicationEnd(int(time.time() * 1000)))
             self.listenerBus.stop()
         finally:

@@ -247,7 +247,7 @@ class BoundedFloat(float):
 
 # --- the RDD ---------------------------------------------------------------------------------------
 
-# Stage serialization sets this to the ids of the RDDs a task may carry (see scheduler.py); any other
+# Stage serialization sets this to the ids of the RDDs a task may carry (see dagscheduler.py); any other
 # RDD reached while pickling a closure is a user error (an RDD used inside a transformation).
 _task_pickling = threading.local()
 
@@ -315,6 +315,15 @@ class RDD:
 
     def compute(self, split, context):
         raise NotImplementedError
+
+    def task_input(self, split, map_outputs):
+        """What a task computing partition ``split`` must be sent beside the stage's binary, or None.
+
+        Asked on the driver when the task launches, for each RDD the task computes; the task reads
+        it back as ``context._env.task_inputs[(rdd id, split)]``. ``map_outputs`` is the driver's
+        ``MapOutputTracker``. Most kinds compute from their parents alone and need nothing.
+        """
+        return None
 
     def iterator(self, split, context):
         """Partition ``split``: from the executor's block store when persisted, else computed."""
@@ -1788,14 +1797,14 @@ class ParallelCollectionRDD(RDD):
         state["_pickled"] = None
         return fn, args, state
 
-    def slice_for_task(self, split):
+    def task_input(self, split, map_outputs):
         data = self._pickled.get(split)
         if data is None:
             data = self._pickled[split] = dumps_records(self._slices[split])
         return data
 
     def compute(self, split, context):
-        data = pickle.loads(context._env.parallel_slices[(self._id, split)])
+        data = pickle.loads(context._env.task_inputs[(self._id, split)])
         context._metrics_input(len(data))
         return iter(data)
 
@@ -1838,8 +1847,12 @@ class ShuffledRDD(RDD):
         self.shuffle_dep = dep
         prev.ctx._register_shuffle(self)
 
+    def task_input(self, split, map_outputs):
+        # The byte ranges of this reduce partition in every map output.
+        return map_outputs.reduce_segments(self.shuffle_dep.shuffleId, split)
+
     def compute(self, split, context):
-        return context._env.read_shuffle(self.shuffle_dep.shuffleId, split, context)
+        return context._env.read_shuffle(self, split)
 
 
 class CoGroupedRDD(ShuffledRDD):
@@ -1855,7 +1868,7 @@ class CoGroupedRDD(ShuffledRDD):
 
     def compute(self, split, context):
         bounds = self.bounds
-        batches = context._env.read_shuffle_batches(self.shuffle_dep.shuffleId, split, context)
+        batches = context._env.read_shuffle_batches(self, split)
         side_batches = ((bisect.bisect_right(bounds, map_index), batch) for map_index, batch in batches)
         yield from self.output(cogroup_batches(side_batches, len(bounds)))
 
