@@ -441,7 +441,7 @@ class SparkContext:
         return out
 
     def _run_pending_checkpoints(self, rdd):
-        from .io import materialize_checkpoints
+        from .checkpoint import materialize_checkpoints
 
         materialize_checkpoints(self, rdd)
 
@@ -517,35 +517,35 @@ class SparkContext:
     @operation
     def textFile(self, name, minPartitions=None, use_unicode=True):
         """Lines of text files (a file, directory, glob or comma-separated list; compressed by extension)."""
-        from .io import text_file
+        from .input import text_file
 
         return text_file(self, name, minPartitions, use_unicode)
 
     @operation
     def wholeTextFiles(self, path, minPartitions=None, use_unicode=True):
         """(path, content) of each file of a directory."""
-        from .io import whole_text_files
+        from .input import whole_text_files
 
         return whole_text_files(self, path, minPartitions, use_unicode)
 
     @operation
     def binaryFiles(self, path, minPartitions=None):
         """(path, bytes) of each file of a directory."""
-        from .io import binary_files
+        from .input import binary_files
 
         return binary_files(self, path, minPartitions)
 
     @operation
     def binaryRecords(self, path, recordLength):
         """Fixed-length byte records of flat binary files."""
-        from .io import binary_records
+        from .input import binary_records
 
         return binary_records(self, path, recordLength)
 
     @operation
     def pickleFile(self, name, minPartitions=None):
         """Read back an RDD saved with saveAsPickleFile."""
-        from .io import pickle_file
+        from .input import pickle_file
 
         return pickle_file(self, name, minPartitions)
 
@@ -554,7 +554,7 @@ class SparkContext:
                      minSplits=None, batchSize=0):
         """(key, value) records of Hadoop SequenceFiles, Writables converted to Python values
         (the classes come from the files' headers; ``keyClass``/``valueClass`` are not needed)."""
-        from .io import sequence_file
+        from .input import sequence_file
 
         return sequence_file(self, path, keyClass, valueClass, keyConverter, valueConverter, minSplits, batchSize)
 

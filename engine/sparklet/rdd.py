@@ -1580,14 +1580,14 @@ class RDD:
     @operation
     def saveAsTextFile(self, path, compressionCodecClass=None):
         """Write each element's ``str`` as a line, one part-NNNNN file per partition."""
-        from .io import save_as_text_file
+        from .output import save_as_text_file
 
         save_as_text_file(self, path, compressionCodecClass)
 
     @operation
     def saveAsPickleFile(self, path, batchSize=10):
         """Write the elements as pickled batches, one part file per partition (read with pickleFile)."""
-        from .io import save_as_pickle_file
+        from .output import save_as_pickle_file
 
         save_as_pickle_file(self, path, batchSize)
 
@@ -1595,7 +1595,7 @@ class RDD:
     def saveAsSequenceFile(self, path, compressionCodecClass=None):
         """Write (key, value) pairs as a Hadoop SequenceFile of Writables, one part per partition
         (the classes come from the first record, as in Spark)."""
-        from .io import save_as_sequence_file
+        from .output import save_as_sequence_file
 
         save_as_sequence_file(self, path, compressionCodecClass)
 
