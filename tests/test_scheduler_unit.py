@@ -409,3 +409,12 @@ def test_zero_partition_job_ends_at_once(ctx):
     cluster = Cluster()
     job = cluster.submit(ParallelCollectionRDD(ctx, []))
     assert job.done.is_set() and job.error is None and job.results == []
+
+
+def test_a_registered_executor_is_announced_with_its_log_file():
+    cluster = Cluster(executors=())
+    cluster.dag.post(E.ExecutorRegistered("7", 4242, 1, 1 << 30, "/logs/executor-7.log"))
+    cluster.pump()
+    added = cluster.bus.of(L.SparkListenerExecutorAdded)
+    assert [(e.executorId, e.executorInfo.pid, e.executorInfo.logUrlMap["stderr"]) for e in added] == [
+        ("7", 4242, "/logs/executor-7.log")]

@@ -175,7 +175,8 @@ class ExecutorPoolBackend(SchedulerBackend):
         elif kind == "registered":
             handle.pid = msg[2]
             handle.ready = True
-            self._post(E.ExecutorRegistered(handle.executor_id, handle.pid, handle.cores, self.executorMemory))
+            self._post(E.ExecutorRegistered(handle.executor_id, handle.pid, handle.cores, self.executorMemory,
+                                            handle.log_path))
         elif kind == "barrier":
             _, task_id, barrier_kind, message = msg
             self._post(E.BarrierRequest(handle.executor_id, task_id, barrier_kind, message))

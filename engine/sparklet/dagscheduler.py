@@ -569,8 +569,9 @@ class DAGScheduler:
 
     def _handle_executor_registered(self, event):
         self.taskScheduler.executor_added(event.executorId)
+        logs = {"stdout": event.logPath, "stderr": event.logPath} if event.logPath else {}
         self.bus.post(L.SparkListenerExecutorAdded(
-            L.now_ms(), event.executorId, L.ExecutorInfo("localhost", event.cores, event.pid, event.memory)))
+            L.now_ms(), event.executorId, L.ExecutorInfo("localhost", event.cores, event.pid, event.memory, logs)))
 
     def _handle_executor_lost(self, event):
         if self.stopped:

@@ -40,6 +40,7 @@ class ExecutorRegistered:
     pid: int
     cores: int
     memory: int
+    logPath: Optional[str] = None
 
 
 @dataclass
