@@ -16,7 +16,7 @@ import os
 from collections import OrderedDict
 
 from .serializers import dumps_records, load_records_from
-from .sizeestimator import CHECK_EVERY, list_size, records_until_next_check
+from .sizeestimator import fill_within, list_size
 from .storagelevel import StorageLevel
 
 _DISK_BATCH = 1024  # records per pickled batch of a block on disk
@@ -73,16 +73,10 @@ class BlockStore:
         unrolled before it outgrew it, and the iterator of the rest (Spark's MemoryStore unrolling)."""
         unrolled = []
         it = iter(records)
-        step = CHECK_EVERY
-        while True:
-            before = len(unrolled)
-            unrolled.extend(itertools.islice(it, step))
-            size = estimate_size(unrolled)
-            if len(unrolled) - before < step:
-                return (unrolled, size, None) if size <= self.memory_budget else (unrolled, size, iter(()))
-            if size > self.memory_budget:
-                return unrolled, size, it
-            step = records_until_next_check(size, len(unrolled), self.memory_budget)
+        size, ended = fill_within(unrolled, it, self.memory_budget, estimate_size)
+        if not ended:
+            return unrolled, size, it
+        return (unrolled, size, None) if size <= self.memory_budget else (unrolled, size, iter(()))
 
     def _write_to_disk(self, bid, records, level):
         """Write a block as a run of pickled batches, never holding more than a batch of it."""

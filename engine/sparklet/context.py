@@ -551,19 +551,18 @@ class SparkContext:
         """Cancel the running jobs tagged ``tag`` (from any thread).
 
         >>> import threading, time
-        >>> def slow_job():
-        ...     sc.addJobTag("nightly")
-        ...     try:
-        ...         sc.parallelize([1], 1).foreach(lambda _: time.sleep(60))
-        ...     except Exception as e:
-        ...         print(type(e).__name__)
-        >>> job = threading.Thread(target=slow_job)
-        >>> job.start()
-        >>> while not sc.statusTracker().getActiveJobsIds():
-        ...     time.sleep(0.05)
-        >>> sc.cancelJobsWithTag("nightly")
-        >>> job.join()
+        >>> sc.addJobTag("nightly")
+        >>> def cancel_once_running():
+        ...     while not sc.statusTracker().getActiveJobsIds():
+        ...         time.sleep(0.05)
+        ...     sc.cancelJobsWithTag("nightly")
+        >>> threading.Thread(target=cancel_once_running).start()
+        >>> try:
+        ...     sc.parallelize([1], 1).foreach(lambda _: time.sleep(60))
+        ... except Exception as e:
+        ...     print(type(e).__name__)
         JobCancelledError
+        >>> sc.clearJobTags()
         """
         self.dagScheduler.cancelJobsWithTag(tag)
 
@@ -571,19 +570,19 @@ class SparkContext:
         """Cancel one job by id (from any thread).
 
         >>> import threading, time
-        >>> def slow_job():
-        ...     sc.setJobGroup("slow", "a job to cancel")
-        ...     try:
-        ...         sc.parallelize([1], 1).foreach(lambda _: time.sleep(60))
-        ...     except Exception as e:
-        ...         print(type(e).__name__)
-        >>> job = threading.Thread(target=slow_job)
-        >>> job.start()
-        >>> while not sc.statusTracker().getActiveJobsIds():
-        ...     time.sleep(0.05)
-        >>> sc.cancelJob(sc.statusTracker().getActiveJobsIds()[0])
-        >>> job.join()
-        JobCancelledError
+        >>> cancelled = threading.Event()
+        >>> def cancel_the_first_job():
+        ...     while not sc.statusTracker().getActiveJobsIds():
+        ...         time.sleep(0.05)
+        ...     sc.cancelJob(sc.statusTracker().getActiveJobsIds()[0], "because it is not needed any more")
+        ...     cancelled.set()
+        >>> threading.Thread(target=cancel_the_first_job).start()
+        >>> sc.parallelize(range(2), 2).map(lambda x: time.sleep(60)).count()
+        Traceback (most recent call last):
+            ...
+        sparklet.errors.JobCancelledError: Job ... cancelled because it is not needed any more
+        >>> cancelled.is_set()
+        True
         """
         self.dagScheduler.cancelJob(jobId, reason)
 
@@ -611,19 +610,21 @@ class SparkContext:
         """Cancel every running job (from any thread).
 
         >>> import threading, time
-        >>> def slow_job():
-        ...     sc.setJobGroup("slow", "a job to cancel")
-        ...     try:
-        ...         sc.parallelize([1], 1).foreach(lambda _: time.sleep(60))
-        ...     except Exception as e:
-        ...         print(type(e).__name__)
-        >>> job = threading.Thread(target=slow_job)
-        >>> job.start()
-        >>> while not sc.statusTracker().getActiveJobsIds():
-        ...     time.sleep(0.05)
-        >>> sc.cancelAllJobs()
-        >>> job.join()
-        JobCancelledError
+        >>> done = threading.Event()
+        >>> def cancel_until_done():
+        ...     while not done.wait(0.1):
+        ...         sc.cancelAllJobs()
+        >>> canceller = threading.Thread(target=cancel_until_done)
+        >>> canceller.start()
+        >>> outcome = []
+        >>> try:
+        ...     sc.range(4, numSlices=2).foreach(lambda _: time.sleep(60))
+        ... except Exception as e:
+        ...     outcome.append(type(e).__name__)
+        >>> done.set()
+        >>> canceller.join()
+        >>> outcome
+        ['JobCancelledError']
         """
         self.dagScheduler.cancelAllJobs()
 

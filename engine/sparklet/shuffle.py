@@ -30,7 +30,7 @@ import tempfile
 import time
 
 from .serializers import dumps_records, load_records
-from .sizeestimator import CHECK_EVERY, dict_size, list_size, records_until_next_check, size_of
+from .sizeestimator import CHECK_EVERY, dict_size, fill_within, records_until_next_check, size_of
 from .taskcontext import TaskContext
 
 # Records per pickled batch: large enough to amortise pickling overhead, small enough that a
@@ -327,22 +327,16 @@ def sort_records(iterator, key, reverse=False):
         return iter(sorted(iterator, key=key, reverse=reverse))
     buffer = []
     it = iter(iterator)
-    step = CHECK_EVERY
     while True:
-        before = len(buffer)
-        buffer.extend(itertools.islice(it, step))
-        if len(buffer) == before:
-            break
-        size = list_size(buffer)
+        size, ended = fill_within(buffer, it, memory.budget)
         memory.observe(size)
         if size > memory.budget:
             buffer.sort(key=key, reverse=reverse)
             memory.spill(buffer, size)
             buffer = []
             memory.compact(lambda streams: heapq.merge(*streams, key=key, reverse=reverse))
-            step = CHECK_EVERY
-        else:
-            step = records_until_next_check(size, len(buffer), memory.budget)
+        if ended:
+            break
     buffer.sort(key=key, reverse=reverse)
     if not memory.runs:
         return iter(buffer)

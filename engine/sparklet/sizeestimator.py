@@ -56,6 +56,30 @@ def dict_size(d, samples=SAMPLE):
     return int(len(d) * (entry + DICT_ENTRY))
 
 
+def fill_within(buffer, records, budget, estimate=list_size):
+    """Move records from the iterator ``records`` into the list ``buffer`` until ``records`` ends
+    or the buffer's estimated size passes ``budget``, estimating at growing intervals.
+    Returns (estimated size, whether ``records`` ended).
+
+    >>> buffer, rest = [], iter(range(100000))
+    >>> size, ended = fill_within(buffer, rest, 100 * 1024)
+    >>> ended, size > 100 * 1024, len(buffer) < 100000
+    (False, True, True)
+    >>> fill_within(buffer, rest, 1 << 30)[1], len(buffer)
+    (True, 100000)
+    """
+    step = CHECK_EVERY
+    while True:
+        before = len(buffer)
+        buffer.extend(itertools.islice(records, step))
+        size = estimate(buffer)
+        if len(buffer) - before < step:
+            return size, True
+        if size > budget:
+            return size, False
+        step = records_until_next_check(size, len(buffer), budget)
+
+
 def records_until_next_check(size, records, budget):
     """How many records to take before estimating again: half of what would fill the budget at
     the rate seen so far, so that estimates grow rare while far from it (like Spark's SizeTracker)
