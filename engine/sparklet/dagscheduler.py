@@ -180,7 +180,9 @@ class DAGScheduler:
     # scheduler itself asks the backend for offers and the block-manager master for locations.
     @property
     def executors(self):
-        return getattr(self.taskScheduler.backend, "executors", {})
+        """{executorId: ExecutorHandle} of the live executors (a snapshot)."""
+        live = getattr(self.taskScheduler.backend, "live_handles", lambda: [])
+        return {h.executor_id: h for h in live()}
 
     @property
     def blockLocations(self):
