@@ -399,6 +399,8 @@ class SparkContext:
         ...     ended = 0
         ...     def onJobEnd(self, jobEnd):
         ...         JobCounter.ended += 1
+        >>> sc.listenerBus.waitUntilEmpty()  # events of earlier jobs are not for it
+        True
         >>> counter = JobCounter()
         >>> sc.addSparkListener(counter)
         >>> sc.parallelize([1, 2]).count()

@@ -133,10 +133,25 @@ class DAGScheduler:
     # ---- API for other threads ----
 
     def post(self, event):
+        """Queue an event (``events.py``) for the event loop; returns at once.
+
+        >>> from sparklet.events import ShuffleCleaned
+        >>> sc.dagScheduler.post(ShuffleCleaned(10 ** 6))  # a shuffle nobody registered: ignored
+        >>> sc.dagScheduler.call(lambda: 10 ** 6 in sc.dagScheduler.shuffleStages)
+        False
+        """
         self.events.put(event)
 
     def submitJob(self, rdd, func, partitions, properties, call_site):
-        """Post the job and return it at once; its ``done`` event is set when it ends."""
+        """Post the job and return it at once; its ``done`` event is set when it ends.
+
+        >>> import pickle
+        >>> job = sc.dagScheduler.submitJob(sc.parallelize([1, 2, 3], 2), lambda it: [sum(it)], [0, 1], {}, "example")
+        >>> job.done.wait(30)
+        True
+        >>> [pickle.loads(payload) for payload in job.results]
+        [[1], [5]]
+        """
         with self._id_lock:
             job_id = self.nextJobId
             self.nextJobId += 1
@@ -145,25 +160,61 @@ class DAGScheduler:
         return job
 
     def previewStages(self, rdd):
-        """StageInfos of the stages a job on ``rdd`` would run; computed stages say "skipped"."""
+        """StageInfos of the stages a job on ``rdd`` would run; computed stages say "skipped".
+
+        >>> grouped = sc.parallelize([(1, "a"), (2, "b")], 2).groupByKey()
+        >>> [(s.isShuffleMap, s.numTasks, s.details) for s in sc.dagScheduler.previewStages(grouped)]
+        [(True, 2, ''), (False, 2, '')]
+        >>> _ = grouped.count()
+        >>> [s.details for s in sc.dagScheduler.previewStages(grouped)]
+        ['skipped', '']
+        """
         return self.call(lambda: self._preview(rdd))
 
     def cancelJob(self, job_id, reason=None):
+        """Fail the job with a JobCancelledError and stop the stages no other job needs.
+
+        >>> sc.dagScheduler.cancelJob(10 ** 6)  # no such job: nothing happens
+        >>> sc.parallelize([1]).count()
+        1
+        """
         self.post(E.JobsCancelled(lambda job: job.jobId == job_id, reason or "Job %d cancelled" % job_id))
 
     def cancelJobGroup(self, group_id, reason=None):
+        """Cancel the active jobs of a job group (``spark.jobGroup.id``).
+
+        >>> sc.dagScheduler.cancelJobGroup("no-such-group")
+        >>> sc.parallelize([1]).count()
+        1
+        """
         self.post(E.JobsCancelled(lambda job: job.properties.get("spark.jobGroup.id") == group_id,
                                   reason or "part of cancelled job group %s" % group_id))
 
     def cancelJobsWithTag(self, tag):
+        """Cancel the active jobs carrying ``tag`` (``spark.job.tags``).
+
+        >>> sc.dagScheduler.cancelJobsWithTag("no-such-tag")
+        >>> sc.parallelize([1]).count()
+        1
+        """
         self.post(E.JobsCancelled(lambda job: tag in (job.properties.get("spark.job.tags") or "").split(","),
                                   "with job tag %s" % tag))
 
     def cancelAllJobs(self, reason=None):
+        """Cancel every active job.
+
+        >>> sc.dagScheduler.cancelAllJobs()
+        >>> sc.parallelize([1]).count()
+        1
+        """
         self.post(E.JobsCancelled(lambda job: True, reason or "as part of cancellation of all jobs"))
 
     def call(self, fn):
-        """Run ``fn`` on the scheduler thread (safe access to its state) and return its result."""
+        """Run ``fn`` on the scheduler thread (safe access to its state) and return its result.
+
+        >>> sc.dagScheduler.call(lambda: "on the " + __import__("threading").current_thread().name)
+        'on the dag-scheduler-event-loop'
+        """
         reply, ready = {}, threading.Event()
         self.post(E.RunOnLoop(fn, reply, ready))
         ready.wait()
@@ -172,6 +223,20 @@ class DAGScheduler:
         return reply.get("value")
 
     def stop(self):
+        """Fail the active jobs and end the event loop (``SparkContext.stop`` calls it).
+
+        >>> from sparklet.blockmanagermaster import BlockManagerMaster
+        >>> from sparklet.listener import LiveListenerBus
+        >>> from sparklet.mapoutputtracker import MapOutputTracker
+        >>> from sparklet.taskscheduler import TaskScheduler
+        >>> bus = LiveListenerBus()
+        >>> tasks = TaskScheduler(None, 1, 0.0, 1.0, 0)
+        >>> dag = DAGScheduler(bus, tasks, MapOutputTracker(), BlockManagerMaster(bus), {})
+        >>> dag.stop()
+        >>> dag.thread.is_alive()
+        False
+        >>> bus.stop()
+        """
         self.post(E.StopLoop())
         if self.thread is not None and threading.current_thread() is not self.thread:
             self.thread.join(10)
@@ -180,12 +245,26 @@ class DAGScheduler:
     # scheduler itself asks the backend for offers and the block-manager master for locations.
     @property
     def executors(self):
-        """{executorId: ExecutorHandle} of the live executors (a snapshot)."""
+        """{executorId: ExecutorHandle} of the live executors (a snapshot).
+
+        >>> sorted(sc.dagScheduler.executors) == sorted(e for e, _pid, _cores in sc.executors)
+        True
+        """
         live = getattr(self.taskScheduler.backend, "live_handles", lambda: [])
         return {h.executor_id: h for h in live()}
 
     @property
     def blockLocations(self):
+        """{(rddId, partition): {executorId}} of the cached blocks (the block-manager master's).
+
+        >>> rdd = sc.parallelize([1, 2], 2).cache()
+        >>> rdd.count()
+        2
+        >>> sorted(split for rdd_id, split in sc.dagScheduler.call(lambda: list(sc.dagScheduler.blockLocations))
+        ...        if rdd_id == rdd.id())
+        [0, 1]
+        >>> _ = rdd.unpersist()
+        """
         return self.blockManagerMaster.blockLocations
 
     # ---- the event loop ----
@@ -196,7 +275,23 @@ class DAGScheduler:
 
     def process_next(self, block=False):
         """Handle one event (waiting for one, or for the next timer, when ``block``), run the
-        timers that are due, then launch what can run. False once the loop is stopped."""
+        timers that are due, then launch what can run. False once the loop is stopped.
+
+        >>> from sparklet.blockmanagermaster import BlockManagerMaster
+        >>> from sparklet.events import RunOnLoop
+        >>> from sparklet.listener import LiveListenerBus
+        >>> from sparklet.mapoutputtracker import MapOutputTracker
+        >>> from sparklet.taskscheduler import TaskScheduler
+        >>> import threading
+        >>> bus = LiveListenerBus()
+        >>> tasks = TaskScheduler(None, 1, 0.0, 1.0, 0)
+        >>> dag = DAGScheduler(bus, tasks, MapOutputTracker(), BlockManagerMaster(bus), {}, start=False)
+        >>> reply = {}
+        >>> dag.post(RunOnLoop(lambda: 6 * 7, reply, threading.Event()))
+        >>> dag.process_next(), reply
+        (True, {'value': 42})
+        >>> bus.stop()
+        """
         timeout = None
         if self.timers:
             timeout = max(0.0, self.timers[0][0] - time.monotonic())
@@ -227,7 +322,14 @@ class DAGScheduler:
         return True
 
     def after(self, seconds, callback):
-        """Run ``callback`` on the loop thread ``seconds`` from now."""
+        """Run ``callback`` on the loop thread ``seconds`` from now.
+
+        >>> import threading
+        >>> ran = threading.Event()
+        >>> sc.dagScheduler.call(lambda: sc.dagScheduler.after(0.05, ran.set))
+        >>> ran.wait(10)
+        True
+        """
         heapq.heappush(self.timers, (time.monotonic() + seconds, id(callback), callback))
 
     # ---- building stages ----
@@ -446,9 +548,49 @@ class DAGScheduler:
     # ---- what the task scheduler reports (on the loop thread) ----
 
     def task_started(self, task):
+        """Publish a task attempt's start (called by the task scheduler, on the loop thread).
+
+        >>> from sparklet.listener import SparkListener
+        >>> class Starts(SparkListener):
+        ...     seen = 0
+        ...     def onTaskStart(self, taskStart):
+        ...         Starts.seen += 1
+        >>> sc.listenerBus.waitUntilEmpty()  # events of earlier jobs are not for it
+        True
+        >>> listener = Starts()
+        >>> sc.addSparkListener(listener)
+        >>> sc.parallelize([1, 2], 2).count()
+        2
+        >>> sc.listenerBus.waitUntilEmpty()
+        True
+        >>> Starts.seen
+        2
+        >>> sc.removeSparkListener(listener)
+        """
         self.bus.post(L.SparkListenerTaskStart(task.taskSet.stage.id, task.taskSet.attempt, task.info))
 
     def task_ended(self, task, reason, metrics, result=None, accum_updates=None):
+        """Publish a task attempt's end and act on its reason (called by the task scheduler): a
+        success records the map output or the job's result, a lost result or a fetch failure ends the
+        stage attempt.
+
+        >>> from sparklet.listener import SparkListener
+        >>> class Ends(SparkListener):
+        ...     reasons = []
+        ...     def onTaskEnd(self, taskEnd):
+        ...         Ends.reasons.append(taskEnd.reason)
+        >>> sc.listenerBus.waitUntilEmpty()  # events of earlier jobs are not for it
+        True
+        >>> listener = Ends()
+        >>> sc.addSparkListener(listener)
+        >>> sc.parallelize([1, 2], 2).count()
+        2
+        >>> sc.listenerBus.waitUntilEmpty()
+        True
+        >>> Ends.reasons
+        ['Success', 'Success']
+        >>> sc.removeSparkListener(listener)
+        """
         tsm = task.taskSet
         task_type = "ShuffleMapTask" if tsm.stage.isShuffleMap else "ResultTask"
         error = reason.text if isinstance(reason, E.ExceptionFailure) else None
@@ -467,7 +609,14 @@ class DAGScheduler:
             self._handle_fetch_failed(tsm, reason.shuffleId, reason.mapIndex)
 
     def task_set_failed(self, tsm, error):
-        """A task of the attempt failed for the last time: the stage is aborted."""
+        """A task of the attempt failed for the last time: the stage is aborted.
+
+        >>> try:
+        ...     sc.parallelize([0], 1).map(lambda x: 1 / x).collect()
+        ... except ZeroDivisionError as e:
+        ...     print(e, "|", e.__notes__[0].split(";")[0])
+        division by zero | Task 0 of stage ... failed 1 time (partition 0, executor ...)
+        """
         self._abort_stage(tsm.stage, error)
 
     def _task_succeeded(self, tsm, task, payload):
@@ -492,7 +641,8 @@ class DAGScheduler:
         return SparkException(
             "Job aborted: total size of serialized results of %d tasks (%.1f MiB) is bigger than "
             "spark.driver.maxResultSize (%.1f MiB): collect less (take(), sample(), aggregate "
-            "on the executors) or raise the limit" % (job.numFinished + 1, total / 2 ** 20, self.maxResultSize / 2 ** 20))
+            "on the executors) or raise the limit"
+            % (job.numFinished + 1, total / 2 ** 20, self.maxResultSize / 2 ** 20))
 
     def _stage_attempt_completed(self, tsm):
         stage = tsm.stage

@@ -35,12 +35,23 @@ def ancestors(rdd, across_shuffles=True):
 
 def stage_rdds(rdd):
     """The RDDs one stage computes: ``rdd`` and its ancestors up to (not past) shuffle boundaries,
-    by id (creation order)."""
+    by id (creation order).
+
+    >>> words = sc.parallelize(["a b"]).flatMap(str.split)
+    >>> [r.id() for r in stage_rdds(words.map(len))] == [words.id() - 1, words.id(), words.id() + 1]
+    True
+    """
     return sorted(ancestors(rdd, across_shuffles=False), key=lambda r: r._id)
 
 
 def boundary_shuffles(rdd):
-    """The shuffle dependencies where ``rdd``'s stage begins: the stage's parents, in walk order."""
+    """The shuffle dependencies where ``rdd``'s stage begins: the stage's parents, in walk order.
+
+    >>> a = sc.parallelize([(1, 2)]).partitionBy(2)
+    >>> b = sc.parallelize([(1, 3)]).partitionBy(2)
+    >>> len(list(boundary_shuffles(a.union(b).map(lambda kv: kv)))), len(list(boundary_shuffles(a)))
+    (2, 1)
+    """
     for r in ancestors(rdd, across_shuffles=False):
         for dep in r._deps:
             if isinstance(dep, ShuffleDependency):
@@ -48,7 +59,12 @@ def boundary_shuffles(rdd):
 
 
 def shuffle_dependencies(rdd):
-    """Every shuffle dependency in ``rdd``'s whole lineage."""
+    """Every shuffle dependency in ``rdd``'s whole lineage.
+
+    >>> twice = sc.parallelize([(1, 2)]).partitionBy(2).map(lambda kv: kv).partitionBy(3)
+    >>> len(list(shuffle_dependencies(twice))), len(list(boundary_shuffles(twice)))
+    (2, 1)
+    """
     for r in ancestors(rdd):
         for dep in r._deps:
             if isinstance(dep, ShuffleDependency):
@@ -56,7 +72,13 @@ def shuffle_dependencies(rdd):
 
 
 def narrow_ancestry(rdd, split):
-    """(rdd, partition) pairs a task computing ``split`` of ``rdd`` may touch within its stage."""
+    """(rdd, partition) pairs a task computing ``split`` of ``rdd`` may touch within its stage.
+
+    >>> nums = sc.parallelize(range(8), 4)
+    >>> fewer = nums.coalesce(2)
+    >>> sorted((r.id() - nums.id(), s) for r, s in narrow_ancestry(fewer, 1))
+    [(0, 2), (0, 3), (1, 1)]
+    """
     seen, stack = set(), [(rdd, split)]
     while stack:
         r, s = stack.pop()
