@@ -74,6 +74,23 @@ class TaskSetManager:
     ``stage.numTasks``, ``stage.isShuffleMap``, ``stage.isBarrier``); ``preferred_locations(p)``
     gives the executors caching a block partition ``p`` reads (or None), ``task_inputs(p)`` what
     the task must be sent beside the binary.
+
+    >>> from types import SimpleNamespace
+    >>> stage = SimpleNamespace(id=3, numTasks=2, isShuffleMap=True, isBarrier=False)
+    >>> tsm = TaskSetManager(stage, 0, [0, 1], b"binary", (0, 3), {}, None,
+    ...                      preferred_locations=lambda p: {"1"} if p == 0 else None)
+    >>> task = tsm.next_task("0", tsm.created, locality_wait=3.0, live_executors={"0", "1"})
+    >>> task.partition  # partition 0 waits for executor 1, which caches a block it reads
+    1
+    >>> tsm.next_task("1", tsm.created, 3.0, {"0", "1"}).partition
+    0
+    >>> tsm.record_failure(1, max_failures=2), tsm.pending
+    (1, [1])
+    >>> tsm.new_task(0).attemptNumber
+    1
+    >>> tsm.remaining -= {0, 1}
+    >>> tsm.is_finished()
+    True
     """
 
     def __init__(self, stage, attempt, partitions, binary, priority, properties, job,
