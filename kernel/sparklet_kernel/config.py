@@ -145,18 +145,55 @@ def normalize(settings, where):
     return {"backend": backend, "master": master, "conf": out, "name": name}
 
 
+class SwitchFailed(RuntimeError):
+    """A backend switch that did not happen; the session is still on the context it had."""
+
+
 def start_context(session, settings):
-    """Stop the session's context, put the session on ``settings["backend"]`` and create the new
-    context there; returns it. Used by the session at start and by ``%%configure``."""
+    """Put the session on ``settings["backend"]`` with a new context there; returns it and the
+    description of the context it stopped. Used by the session at start and by ``%%configure``.
+
+    A switch of backend brings the new backend and its context up next to the running context (two
+    packages, two context classes) and stops the old one only once the new one works: a switch that
+    fails for any reason (no pyspark, no Java, a master the new backend refuses) raises
+    `SwitchFailed` with the reason in one line and leaves the previous context running."""
     from . import pyspark_backend
 
-    retired = session._retire_active_context()
     current = session.backend.name if session.backend is not None else "sparklet"
-    if settings["backend"] != current:
+    if settings["backend"] == current:
+        retired = session._retire_active_context()
+        return _new_context(session, settings), retired
+    session.wait_ready()
+    previous, previous_backend = session.active_context(), session.backend
+    try:
         if settings["backend"] == "pyspark":
             pyspark_backend.PySparkBackend(session).activate()
         else:
-            session.backend.deactivate()
+            previous_backend.deactivate()
+        try:
+            sc = _new_context(session, settings)
+        except BaseException:
+            if settings["backend"] == "pyspark":
+                session.backend.deactivate()
+            else:  # back on Apache Spark, watching the context that kept running
+                previous_backend.activate()
+                if previous is not None:
+                    session._adopt(previous, None)
+            raise
+    except BaseException as e:
+        reason = str(e) if isinstance(e, pyspark_backend.BackendUnavailable) else pyspark_backend.one_line(e)
+        still = ("still on %s on the %s backend" % (describe_context(previous), current) if previous is not None
+                 else "no SparkContext is running")
+        raise SwitchFailed("could not switch to the %s backend (%s); %s." % (
+            settings["backend"], reason, still)) from e
+    retired = None
+    if previous is not None:
+        retired = describe_context(previous)
+        previous.stop()
+    return sc, retired
+
+
+def _new_context(session, settings):
     master = settings["master"] or session.master
     name = settings["name"] or session.app_name
     if session.backend is not None:
@@ -168,7 +205,7 @@ def start_context(session, settings):
         sc = session.context_class(master=master, appName=name, conf=conf)
     session.default_context = sc
     session.settings = settings
-    return sc, retired
+    return sc
 
 
 def describe_session(session, sc):

@@ -551,6 +551,43 @@ def task_output_server():
     return _TASK_OUTPUT[0]
 
 
+class BackendUnavailable(RuntimeError):
+    """The pyspark backend cannot start here; the message is the one-line reason."""
+
+
+def one_line(error):
+    """An exception as one line: its type and its message's first line (a JVM's error is pages long)."""
+    text = str(error).strip().splitlines()
+    return "%s: %s" % (type(error).__name__, text[0]) if text else type(error).__name__
+
+
+def _is_sparklet(module):
+    name = getattr(module, "__name__", "")
+    return name == "sparklet" or name.startswith("sparklet.")
+
+
+def real_pyspark(alias):
+    """The module `import pyspark` resolves to once Sparklet's alias is out of the way, if it is
+    Apache Spark's: decided by what was imported, not by where it lives, since a wheel install puts
+    Sparklet and pyspark side by side in one site-packages."""
+    alias.uninstall()
+    # back on the modules imported before: their SparkContext class holds the running JVM
+    sys.modules.update(_REAL_MODULES)
+    hint = "install Apache Spark's pyspark into this kernel's Python: %s -m pip install pyspark" % sys.executable
+    try:
+        pyspark = importlib.import_module("pyspark")
+    except ModuleNotFoundError as e:
+        if e.name != "pyspark":
+            raise
+        raise BackendUnavailable("Apache Spark's pyspark is not installed; " + hint) from None
+    context_class = getattr(pyspark, "SparkContext", None)
+    if _is_sparklet(pyspark) or _is_sparklet(sys.modules.get(getattr(context_class, "__module__", ""))) \
+            or context_class is None:
+        raise BackendUnavailable("`import pyspark` resolves to %s (%s), not Apache Spark's pyspark; %s" % (
+            getattr(pyspark, "__name__", "?"), getattr(pyspark, "__file__", "no file"), hint))
+    return pyspark
+
+
 # -- the backend -----------------------------------------------------------------------------------
 
 class PySparkBackend:
@@ -566,14 +603,19 @@ class PySparkBackend:
         self._stores = []
 
     def activate(self):
+        """Put the session on the installed pyspark; on any failure the session is left on the local
+        engine as it was and `BackendUnavailable` says why in one line."""
+        try:
+            self._activate()
+        except BaseException as e:
+            self.deactivate()
+            if isinstance(e, BackendUnavailable):
+                raise
+            raise BackendUnavailable(one_line(e)) from e
+
+    def _activate(self):
         session = self.session
-        session.alias.uninstall()
-        # back on the modules imported before: their SparkContext class holds the running JVM
-        sys.modules.update(_REAL_MODULES)
-        pyspark = importlib.import_module("pyspark")
-        if "sparklet" in pyspark.__name__ or getattr(pyspark, "__file__", "").startswith(
-                os.path.dirname(os.path.dirname(importlib.import_module("sparklet").__file__))):
-            raise RuntimeError("`import pyspark` still resolves to Sparklet; is Apache Spark's pyspark installed?")
+        pyspark = real_pyspark(session.alias)
         self.pyspark = pyspark
         # Spark's Python workers must run this interpreter, not whatever `python3` is on PATH
         os.environ["PYSPARK_PYTHON"] = sys.executable
@@ -592,18 +634,24 @@ class PySparkBackend:
         session = self.session
         for store in self._stores:
             store.stop()
-        self.recorder.uninstall()
-        _RECORDERS.remove(self.recorder)
-        for cls, name, original in reversed(session._patched[self._patched_from:]):
-            setattr(cls, name, original)
-        del session._patched[self._patched_from:]
+        if self.recorder is not None:
+            self.recorder.uninstall()
+            if self.recorder in _RECORDERS:
+                _RECORDERS.remove(self.recorder)
+        if self._patched_from is not None:
+            for cls, name, original in reversed(session._patched[self._patched_from:]):
+                setattr(cls, name, original)
+            del session._patched[self._patched_from:]
         session.shell.set_custom_exc(session.errors.exceptions, session.errors)
         for name in [n for n in sys.modules if n == "pyspark" or n.startswith("pyspark.")]:
-            _REAL_MODULES[name] = sys.modules.pop(name)
+            module = sys.modules.pop(name)
+            if not _is_sparklet(module):
+                _REAL_MODULES[name] = module
         import sparklet
 
         session.context_class = sparklet.SparkContext
         session.backend = None
+        self.recorder, self._patched_from, self._stores = None, None, []
         if session.pyspark_alias:
             session.alias.install()
 

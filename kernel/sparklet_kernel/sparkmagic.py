@@ -145,7 +145,7 @@ class SessionMagics(Magics):
         started = time.monotonic()
         try:
             sc, retired = config.start_context(session, settings)
-        except config.ConfigurationError as e:
+        except (config.ConfigurationError, config.SwitchFailed) as e:
             raise UsageError(str(e)) from None
         self.shell.user_ns["sc"] = sc
         print("Sparklet: %s%s (ready in %.1f s)." % (
