@@ -327,7 +327,7 @@ class JoinExec(SparkPlan):
         # the two sides' columns carry distinct ids; qualify nothing
         if self.how in ("leftsemi", "leftanti"):
             cols = ", ".join(a.col for a in l_out)
-            order = "__lpos"
+            order = "__lpos" if self.kind == "SortMergeJoin" else None
         else:
             cols = ", ".join([a.col for a in l_out] + [a.col for a in r_out])
             if self.kind == "SortMergeJoin":
@@ -337,10 +337,11 @@ class JoinExec(SparkPlan):
                 if self.how in ("rightouter", "fullouter"):
                     order = ("coalesce(%s), " % ", ".join("%s" % k.duck() for k in self.left_keys + self.right_keys)
                              if self.left_keys else "") + "__lpos NULLS LAST, __rpos"
-            elif self.build == "right":
-                order = "__lpos NULLS LAST, __rpos"
             else:
-                order = "__rpos NULLS LAST, __lpos"
+                # a broadcast join streams its other side: DuckDB's probe keeps that side's order
+                order = None
+        if order is None:
+            return "SELECT %s FROM (%s) AS l %s (%s) AS r ON %s" % (cols, left_sql, kw, right_sql, on)
         return "SELECT %s FROM %s AS l %s %s AS r ON %s ORDER BY %s" % (cols, lsrc, kw, rsrc, on, order)
 
     def udfs(self):
