@@ -43,7 +43,7 @@ import shutil
 import urllib.parse
 import uuid
 
-from sparklet.io import _local_path as local_path, _qualified
+from sparklet.filesystem import local_path, qualified as _qualified
 
 from . import types as T
 
