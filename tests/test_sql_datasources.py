@@ -315,3 +315,18 @@ def test_partition_by_layout_and_discovery(spark, tmp_path):
     schema_read, _, read_rows = sparklet_read("parquet", ours)
     assert schema_read.json() == real.schema.json()
     assert sorted(map(tuple, read_rows), key=str) == sorted(map(tuple, real.collect()), key=str)
+
+
+def test_empty_partitions_write_no_files_and_an_empty_result_keeps_its_schema(spark, tmp_path):
+    table = T.rows_to_arrow(ROWS, ROWS_SCHEMA)
+    empty = T.rows_to_arrow([], ROWS_SCHEMA)
+    some = str(tmp_path / "some")
+    D.WriteJob(some, "parquet", schema=ROWS_SCHEMA).run_locally([empty, table, empty])
+    assert len(data_files(some)) == 1
+    none = str(tmp_path / "none")
+    D.WriteJob(none, "parquet", schema=ROWS_SCHEMA).run_locally([empty, empty])
+    theirs = str(tmp_path / "theirs")
+    real_frame(spark).limit(0).write.parquet(theirs)
+    assert len(data_files(none)) == len(data_files(theirs)) == 1
+    assert spark.read.parquet(none).schema.json() == spark.read.parquet(theirs).schema.json()
+    assert spark.read.parquet(none).count() == 0

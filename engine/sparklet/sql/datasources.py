@@ -881,7 +881,9 @@ class WriteJob:
         name = "part-%05d-%s-c000%s" % (partition_id, self.job_id, _EXTENSIONS[self.fmt])
         written = []
         if not self.partition_by:
-            if table.num_rows or self.fmt == "parquet":
+            # empty partitions write nothing; an empty result gets one schema-only parquet file
+            # at commit
+            if table.num_rows:
                 self._write_file(os.path.join(task_dir, name), table)
                 written.append(name)
             return written
@@ -934,6 +936,10 @@ class WriteJob:
                 target = os.path.join(self.path, rel)
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 os.replace(os.path.join(task_dir, rel), target)
+        if (self.fmt == "parquet" and self.schema is not None and not self.partition_by
+                and not any(files for _, files in task_results)):
+            name = "part-00000-%s-c000%s" % (self.job_id, _EXTENSIONS[self.fmt])
+            self._write_file(os.path.join(self.path, name), T.rows_to_arrow([], self.schema))
         shutil.rmtree(os.path.join(self.path, "_temporary"), ignore_errors=True)
         with open(os.path.join(self.path, "_SUCCESS"), "w"):
             pass
