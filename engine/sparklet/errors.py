@@ -539,14 +539,17 @@ def quote_identifier(name):
 
 def suggest_columns(name, candidates, limit=5):
     """Candidate column names ranked as Spark ranks them for UNRESOLVED_COLUMN: by edit distance
-    of their last part to the unresolved name (stable for ties), at most ``limit``.
+    of their last part to the unresolved name, ties in name order, at most ``limit``.
 
     Candidates are name parts lists (``["t", "a"]``) or plain names.
 
     >>> suggest_columns("nme", ["age", "name"])
     ['`name`', '`age`']
+    >>> suggest_columns("aa", ["alpha", "beta", "eta", "abc", "ab", "zeta"])
+    ['`ab`', '`abc`', '`eta`', '`alpha`', '`beta`']
     """
-    parts = [c if isinstance(c, (list, tuple)) else [c] for c in candidates]
+    parts = sorted((c if isinstance(c, (list, tuple)) else [c] for c in candidates),
+                   key=lambda p: ".".join(p))
     target = name[-1] if isinstance(name, (list, tuple)) else name
     if isinstance(name, (list, tuple)) and len(name) > 1:
         ranked = sorted(parts, key=lambda p: _levenshtein(".".join(p), ".".join(name)))
