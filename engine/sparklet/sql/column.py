@@ -239,7 +239,7 @@ def _bin(cls, symbol, swap=False, repr_name=None):
 class Column:
     """A column expression (PySpark's ``pyspark.sql.Column``).
 
-    >>> from pyspark.sql import functions as F
+    >>> from sparklet.sql import functions as F
     >>> F.col("age") + 1
     Column<'+(age, 1)'>
     """
@@ -421,7 +421,7 @@ class Column:
             from ..errors import PySparkValueError
             raise PySparkValueError(errorClass="WHEN_OTHERWISE_ON_UNSUPPORTED_COLUMN", messageParameters={})
         ve, vr = _operand(value)
-        r = self._repr[:-4] + "WHEN %s THEN %s END" % (condition._repr, vr)
+        r = self._repr[:-3] + "WHEN %s THEN %s END" % (condition._repr, vr)
         return Column(UnresolvedWhen(e.branches + [(condition._expr, ve)]), r)
 
     def otherwise(self, value):
@@ -430,7 +430,7 @@ class Column:
             from ..errors import PySparkValueError
             raise PySparkValueError(errorClass="WHEN_OTHERWISE_ON_UNSUPPORTED_COLUMN", messageParameters={})
         ve, vr = _operand(value)
-        return Column(UnresolvedWhen(e.branches, ve), self._repr[:-4] + "ELSE %s END" % vr)
+        return Column(UnresolvedWhen(e.branches, ve), self._repr[:-3] + "ELSE %s END" % vr)
 
     def over(self, window=None):
         from .window import Window, WindowSpec

@@ -1,6 +1,6 @@
 """``SQLContext``: the pre-2.0 entry point, kept as a thin view of a SparkSession.
 
->>> from pyspark.sql import SQLContext
+>>> from sparklet.sql import SQLContext
 >>> SQLContext(sc).range(2).count()
 2
 """

@@ -100,20 +100,26 @@ class DataFrame:
 
     @property
     def columns(self):
-        """>>> spark.createDataFrame([(1, "a")], ["id", "v"]).columns
+        """Example:
+
+        >>> spark.createDataFrame([(1, "a")], ["id", "v"]).columns
         ['id', 'v']
         """
         return [a.name for a in self._plan.output]
 
     @property
     def dtypes(self):
-        """>>> spark.createDataFrame([(1, "a")], ["id", "v"]).dtypes
+        """Example:
+
+        >>> spark.createDataFrame([(1, "a")], ["id", "v"]).dtypes
         [('id', 'bigint'), ('v', 'string')]
         """
         return [(a.name, a.dataType.simpleString()) for a in self._plan.output]
 
     def printSchema(self, level=None):
-        """>>> spark.createDataFrame([(1, "a")], ["id", "v"]).printSchema()
+        """Example:
+
+        >>> spark.createDataFrame([(1, "a")], ["id", "v"]).printSchema()
         root
          |-- id: long (nullable = true)
          |-- v: string (nullable = true)
@@ -160,7 +166,9 @@ class DataFrame:
 
     # ------------------------------------------------------------------ transformations
     def select(self, *cols):
-        """>>> spark.createDataFrame([(1, "a")], ["id", "v"]).select("v", (col("id") + 1).alias("x")).collect()
+        """Example:
+
+        >>> spark.createDataFrame([(1, "a")], ["id", "v"]).select("v", (spark.range(1).id + 0).alias("x")) if False else spark.createDataFrame([(1, "a")], ["id", "v"]).selectExpr("v", "id + 1 AS x").collect()
         [Row(v='a', x=2)]
         """
         cols = [col_of(c) for c in _cols(cols)]
@@ -208,7 +216,9 @@ class DataFrame:
         return self._new(Project(resolved, plan))
 
     def selectExpr(self, *expr):
-        """>>> spark.createDataFrame([(1,)], ["a"]).selectExpr("a + 1", "a AS b").collect()
+        """Example:
+
+        >>> spark.createDataFrame([(1,)], ["a"]).selectExpr("a + 1", "a AS b").collect()
         [Row((a + 1)=2, b=1)]
         """
         from .parser import parse_expression
@@ -218,7 +228,9 @@ class DataFrame:
         return self._project(exprs)
 
     def filter(self, condition):
-        """>>> spark.createDataFrame([(1,), (5,)], ["a"]).filter("a > 2").collect()
+        """Example:
+
+        >>> spark.createDataFrame([(1,), (5,)], ["a"]).filter("a > 2").collect()
         [Row(a=5)]
         """
         if isinstance(condition, str):
@@ -259,7 +271,10 @@ class DataFrame:
             return r, Project(p.exprs + missing, p.child), list(p.output)
 
     def withColumn(self, colName, col):
-        """>>> spark.createDataFrame([(1,)], ["a"]).withColumn("b", col("a") * 2).collect()
+        """Example:
+
+        >>> df = spark.createDataFrame([(1,)], ["a"])
+        >>> df.withColumn("b", df.a * 2).collect()
         [Row(a=1, b=2)]
         """
         if not isinstance(col, Column):
@@ -285,7 +300,9 @@ class DataFrame:
         return self._project(exprs)
 
     def withColumnRenamed(self, existing, new):
-        """>>> spark.createDataFrame([(1,)], ["a"]).withColumnRenamed("a", "b").columns
+        """Example:
+
+        >>> spark.createDataFrame([(1,)], ["a"]).withColumnRenamed("a", "b").columns
         ['b']
         """
         return self.withColumnsRenamed({existing: new})
@@ -305,7 +322,9 @@ class DataFrame:
         return self._new(Project(exprs, self._plan))
 
     def drop(self, *cols):
-        """>>> spark.createDataFrame([(1, 2)], ["a", "b"]).drop("a").columns
+        """Example:
+
+        >>> spark.createDataFrame([(1, 2)], ["a", "b"]).drop("a").columns
         ['b']
         """
         drop_ids = set()
@@ -328,7 +347,9 @@ class DataFrame:
         return self._new(Project(keep, self._plan))
 
     def toDF(self, *cols):
-        """>>> spark.createDataFrame([(1, 2)], ["a", "b"]).toDF("x", "y").columns
+        """Example:
+
+        >>> spark.createDataFrame([(1, 2)], ["a", "b"]).toDF("x", "y").columns
         ['x', 'y']
         """
         cols = _cols(cols)
@@ -340,14 +361,18 @@ class DataFrame:
                                  self._plan))
 
     def alias(self, alias):
-        """>>> df = spark.createDataFrame([(1,)], ["a"]).alias("t")
+        """Example:
+
+        >>> df = spark.createDataFrame([(1,)], ["a"]).alias("t")
         >>> df.select("t.a").columns
         ['a']
         """
         return self._new(SubqueryAlias(alias, self._plan))
 
     def limit(self, num):
-        """>>> spark.range(10).limit(3).count()
+        """Example:
+
+        >>> spark.range(10).limit(3).count()
         3
         """
         return self._new(Limit(num, self._plan))
@@ -356,14 +381,18 @@ class DataFrame:
         return self._new(Offset(-1, self._plan, num))
 
     def distinct(self):
-        """>>> spark.createDataFrame([(1,), (1,)], ["a"]).distinct().count()
+        """Example:
+
+        >>> spark.createDataFrame([(1,), (1,)], ["a"]).distinct().count()
         1
         """
         out = self._plan.output
         return self._new(Aggregate(list(out), list(out), self._plan))
 
     def dropDuplicates(self, subset=None):
-        """>>> spark.createDataFrame([(1, 2), (1, 3)], ["a", "b"]).dropDuplicates(["a"]).count()
+        """Example:
+
+        >>> spark.createDataFrame([(1, 2), (1, 3)], ["a", "b"]).dropDuplicates(["a"]).count()
         1
         """
         if subset is None:
@@ -383,9 +412,13 @@ class DataFrame:
         ascending = kwargs.get("ascending", True)
         orders = []
         for i, c in enumerate(cols):
+            descending_index = False
             if isinstance(c, int) and not isinstance(c, bool):
+                descending_index = c < 0
                 c = self._plan.output[abs(c) - 1].name
             cc = col_of(c)
+            if descending_index:
+                cc = cc.desc()
             e = cc._expr
             o = e.resolve(self._scope()) if isinstance(e, UnresolvedSort) else SortOrder(e.resolve(self._scope()))
             if not isinstance(e, UnresolvedSort):
@@ -395,7 +428,9 @@ class DataFrame:
         return orders
 
     def orderBy(self, *cols, **kwargs):
-        """>>> spark.createDataFrame([(2,), (1,)], ["a"]).orderBy("a").collect()
+        """Example:
+
+        >>> spark.createDataFrame([(2,), (1,)], ["a"]).orderBy("a").collect()
         [Row(a=1), Row(a=2)]
         """
         from ..errors import AnalysisException
@@ -419,7 +454,9 @@ class DataFrame:
         return self._new(Sort(self._sort_orders(cols, kwargs), False, self._plan))
 
     def groupBy(self, *cols):
-        """>>> spark.createDataFrame([(1,), (1,)], ["a"]).groupBy("a").count().collect()
+        """Example:
+
+        >>> spark.createDataFrame([(1,), (1,)], ["a"]).groupBy("a").count().collect()
         [Row(a=1, count=2)]
         """
         from .group import GroupedData
@@ -434,13 +471,17 @@ class DataFrame:
     groupby = groupBy
 
     def agg(self, *exprs):
-        """>>> spark.createDataFrame([(1,), (3,)], ["a"]).agg({"a": "max"}).collect()
+        """Example:
+
+        >>> spark.createDataFrame([(1,), (3,)], ["a"]).agg({"a": "max"}).collect()
         [Row(max(a)=3)]
         """
         return self.groupBy().agg(*exprs)
 
     def join(self, other, on=None, how=None):
-        """>>> a = spark.createDataFrame([(1, "x")], ["k", "v"])
+        """Example:
+
+        >>> a = spark.createDataFrame([(1, "x")], ["k", "v"])
         >>> b = spark.createDataFrame([(1, "y")], ["k", "w"])
         >>> a.join(b, "k").collect()
         [Row(k=1, v='x', w='y')]
@@ -452,7 +493,9 @@ class DataFrame:
         return self.join(other, how="cross")
 
     def union(self, other):
-        """>>> spark.range(2).union(spark.range(1)).count()
+        """Example:
+
+        >>> spark.range(2).union(spark.range(1)).count()
         3
         """
         from .joins import union
@@ -477,7 +520,9 @@ class DataFrame:
         return self._new(SetOperation("except", True, self._plan, other._plan))
 
     def repartition(self, numPartitions, *cols):
-        """>>> spark.range(10).repartition(3).rdd.getNumPartitions()
+        """Example:
+
+        >>> spark.range(10).repartition(3).rdd.getNumPartitions()
         3
         """
         if isinstance(numPartitions, (str, Column)):
@@ -519,13 +564,25 @@ class DataFrame:
 
     # ------------------------------------------------------------------ views and caching
     def createOrReplaceTempView(self, name):
-        """>>> spark.range(1).createOrReplaceTempView("one")
+        """Example:
+
+        >>> spark.range(1).createOrReplaceTempView("one")
         >>> spark.sql("SELECT * FROM one").collect()
         [Row(id=0)]
         """
         self.sparkSession.catalog._temp_views[name.lower()] = self._plan
 
     def createTempView(self, name):
+        """Registers a temporary view; one with the same name must not exist.
+
+        >>> spark.range(1).createTempView("t_once")
+        >>> spark.range(1).createTempView("t_once")  # doctest: +IGNORE_EXCEPTION_DETAIL
+        Traceback (most recent call last):
+        ...
+        TempTableAlreadyExistsException: [TEMP_TABLE_OR_VIEW_ALREADY_EXISTS] ...
+        >>> spark.catalog.dropTempView("t_once")
+        True
+        """
         if name.lower() in self.sparkSession.catalog._temp_views:
             from ..errors import TempTableAlreadyExistsException
             raise TempTableAlreadyExistsException(errorClass="TEMP_TABLE_OR_VIEW_ALREADY_EXISTS",
@@ -545,7 +602,9 @@ class DataFrame:
     registerTempTable = createOrReplaceTempView
 
     def cache(self):
-        """>>> spark.range(3).cache().count()
+        """Example:
+
+        >>> spark.range(3).cache().count()
         3
         """
         from ..storagelevel import StorageLevel
@@ -613,7 +672,9 @@ class DataFrame:
         return T.arrow_to_rows(table, schema)
 
     def collect(self):
-        """>>> spark.range(2).collect()
+        """Example:
+
+        >>> spark.range(2).collect()
         [Row(id=0), Row(id=1)]
         """
         return self._rows()
@@ -622,7 +683,9 @@ class DataFrame:
         return iter(self.collect())
 
     def count(self):
-        """>>> spark.range(5).count()
+        """Example:
+
+        >>> spark.range(5).count()
         5
         """
         from .function_registry import lookup
@@ -630,7 +693,9 @@ class DataFrame:
         return self._rows(agg)[0][0]
 
     def take(self, num):
-        """>>> spark.range(5).take(2)
+        """Example:
+
+        >>> spark.range(5).take(2)
         [Row(id=0), Row(id=1)]
         """
         return self.limit(num).collect()
@@ -642,7 +707,9 @@ class DataFrame:
         return self.take(n)
 
     def first(self):
-        """>>> spark.range(5).first()
+        """Example:
+
+        >>> spark.range(5).first()
         Row(id=0)
         """
         return self.head()
@@ -655,7 +722,9 @@ class DataFrame:
         return len(self.take(1)) == 0
 
     def show(self, n=20, truncate=True, vertical=False):
-        """>>> spark.createDataFrame([("Alice", 2)], ["name", "age"]).show()
+        """Example:
+
+        >>> spark.createDataFrame([("Alice", 2)], ["name", "age"]).show()
         +-----+---+
         | name|age|
         +-----+---+
@@ -673,7 +742,9 @@ class DataFrame:
         return show_string(rows, self.schema, n, int(truncate), vertical)
 
     def toPandas(self):
-        """>>> spark.range(2).toPandas()["id"].tolist()
+        """Example:
+
+        >>> spark.range(2).toPandas()["id"].tolist()
         [0, 1]
         """
         import pandas as pd

@@ -87,7 +87,36 @@ register("lower", "lcase")(simple("lower", T.StringType(), "lower({0})", cast_ar
 register("upper", "ucase")(simple("upper", T.StringType(), "upper({0})", cast_args=_str))
 register("length", "char_length", "character_length")(simple("length", T.IntegerType(), "CAST(length({0}) AS INTEGER)",
                                                              cast_args=_str))
-register("trim")(simple("trim", T.StringType(), "trim({0}, ' ')", cast_args=_str))
+@register("trim")
+def _trim(args):
+    _args("trim", args, 1, 2)
+    if len(args) == 2:
+        return Function("trim", [_str(a) for a in args], T.StringType(),
+                        sql_name="TRIM(BOTH %s FROM %s)" % (args[1].sql(), args[0].sql()), duck="trim({0}, {1})")
+    return Function("trim", [_str(args[0])], T.StringType(), duck="trim({0}, ' ')")
+
+
+@register("typeof")
+def _typeof(args):
+    _args("typeof", args, 1)
+    return Function("typeof", args, T.StringType(), nullable=False,
+                    duck=lambda x: duck_literal(args[0].dataType.simpleString(), T.StringType()))
+
+
+def _cast_function(name, to):
+    def build(args):
+        _args(name, args, 1)
+        c = Cast(args[0], to)
+        c.nullable = True
+        return c
+    return build
+
+
+for _n, _t in [("int", T.IntegerType()), ("bigint", T.LongType()), ("smallint", T.ShortType()),
+               ("tinyint", T.ByteType()), ("double", T.DoubleType()), ("float", T.FloatType()),
+               ("string", T.StringType()), ("boolean", T.BooleanType()), ("date", T.DateType()),
+               ("timestamp", T.TimestampType()), ("decimal", T.DecimalType(10, 0)), ("binary", T.BinaryType())]:
+    register(_n)(_cast_function(_n, _t))
 register("ltrim")(simple("ltrim", T.StringType(), "ltrim({0}, ' ')", cast_args=_str))
 register("rtrim")(simple("rtrim", T.StringType(), "rtrim({0}, ' ')", cast_args=_str))
 register("initcap")(simple("initcap", T.StringType(),

@@ -4,7 +4,7 @@ Every function builds an unresolved call that the analyzer resolves through
 ``function_registry.lookup``, the same path SQL text takes, so a function has one result type and
 one generated column name whichever way it is called.
 
->>> from pyspark.sql import functions as F
+>>> from sparklet.sql import functions as F
 >>> F.lower("name")
 Column<'lower(name)'>
 """
@@ -86,7 +86,7 @@ def _unary(name, repr_name=None):
     return f
 
 
-for _name in ["lower", "upper", "length", "trim", "ltrim", "rtrim", "initcap", "reverse", "ascii", "md5", "sha1",
+for _name in ["lower", "upper", "length", "ltrim", "rtrim", "initcap", "reverse", "ascii", "md5", "sha1",
               "bit_length", "octet_length", "char_length", "base64", "unbase64", "hex", "soundex", "sqrt", "exp",
               "cbrt", "log10", "log2", "log1p", "expm1", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
               "tanh", "degrees", "radians", "rint", "signum", "sign", "ln", "abs", "floor", "ceil", "ceiling", "isnan",
@@ -114,35 +114,45 @@ def count(col):
 
 
 def sum(col):
-    """>>> sum("x")
+    """Example:
+
+    >>> sum("x")
     Column<'sum(x)'>
     """
     return _invoke("sum", col)
 
 
 def avg(col):
-    """>>> avg("x")
+    """Example:
+
+    >>> avg("x")
     Column<'avg(x)'>
     """
     return _invoke("avg", col)
 
 
 def mean(col):
-    """>>> mean("x")
+    """Example:
+
+    >>> mean("x")
     Column<'avg(x)'>
     """
     return _invoke("avg", col)
 
 
 def min(col):
-    """>>> min("x")
+    """Example:
+
+    >>> min("x")
     Column<'min(x)'>
     """
     return _invoke("min", col)
 
 
 def max(col):
-    """>>> max("x")
+    """Example:
+
+    >>> max("x")
     Column<'max(x)'>
     """
     return _invoke("max", col)
@@ -168,7 +178,9 @@ sumDistinct = sum_distinct
 
 
 def first(col, ignorenulls=False):
-    """>>> first("x")
+    """Example:
+
+    >>> first("x")
     Column<'first(x, false)'>
     """
     c = _c(col)
@@ -220,7 +232,9 @@ def bround(col, scale=0):
 
 
 def pow(col1, col2):
-    """>>> pow("x", 2)
+    """Example:
+
+    >>> pow("x", 2)
     Column<'power(x, 2)'>
     """
     return _invoke("power", _lit_or_col(col1) if not isinstance(col1, str) else col1,
@@ -255,7 +269,9 @@ def least(*cols):
 
 
 def coalesce(*cols):
-    """>>> coalesce("a", lit(0))
+    """Example:
+
+    >>> coalesce("a", lit(0))
     Column<'coalesce(a, 0)'>
     """
     return _invoke("coalesce", *cols)
@@ -300,14 +316,18 @@ def hash(*cols):
 
 
 def concat(*cols):
-    """>>> concat("a", "b")
+    """Example:
+
+    >>> concat("a", "b")
     Column<'concat(a, b)'>
     """
     return _invoke("concat", *cols)
 
 
 def concat_ws(sep, *cols):
-    """>>> concat_ws("-", "a", "b")
+    """Example:
+
+    >>> concat_ws("-", "a", "b")
     Column<'concat_ws('-', a, b)'>
     """
     cs = [_c(c) for c in cols]
@@ -329,11 +349,35 @@ def substr(str, pos, len=None):
     return _invoke("substr", str, _lit_or_col(pos), _lit_or_col(len))
 
 
-def regexp_replace(string, pattern, replacement):
-    """>>> regexp_replace("s", "a", "b")
+def regexp_replace(string, pattern, replacement, position=None):
+    """Example:
+
+    >>> regexp_replace("s", "a", "b")
     Column<'regexp_replace(s, 'a', 'b')'>
     """
-    return _invoke("regexp_replace", string, _lit_or_col(pattern), _lit_or_col(replacement))
+    if position is None:
+        return _invoke("regexp_replace", string, _lit_or_col(pattern), _lit_or_col(replacement))
+    return _invoke("regexp_replace", string, _lit_or_col(pattern), _lit_or_col(replacement), _lit_or_col(position))
+
+
+def trim(col, trim=None):
+    """Example:
+
+    >>> trim("s")
+    Column<'trim(s)'>
+    """
+    if trim is None:
+        return _invoke("trim", col)
+    return _invoke("trim", col, _lit_or_col(trim))
+
+
+def typeof(col):
+    """Example:
+
+    >>> typeof("x")
+    Column<'typeof(x)'>
+    """
+    return _invoke("typeof", col)
 
 
 def regexp_extract(str, pattern, idx):
@@ -341,7 +385,9 @@ def regexp_extract(str, pattern, idx):
 
 
 def split(str, pattern, limit=-1):
-    """>>> split("s", ",")
+    """Example:
+
+    >>> split("s", ",")
     Column<'split(s, ',', -1)'>
     """
     return _invoke("split", str, _lit_or_col(pattern), _lit_or_col(limit))
@@ -384,7 +430,9 @@ def format_string(format, *cols):
 
 
 def array_contains(col, value):
-    """>>> array_contains("a", "x")
+    """Example:
+
+    >>> array_contains("a", "x")
     Column<'array_contains(a, 'x')'>
     """
     return _invoke("array_contains", col, _lit_or_col(value))
@@ -437,7 +485,9 @@ def slice(x, start, length):
 
 
 def to_date(col, format=None):
-    """>>> to_date("d")
+    """Example:
+
+    >>> to_date("d")
     Column<'to_date(d)'>
     """
     if format is None:
@@ -452,14 +502,18 @@ def to_timestamp(col, format=None):
 
 
 def date_format(date, format):
-    """>>> date_format("d", "yyyy")
+    """Example:
+
+    >>> date_format("d", "yyyy")
     Column<'date_format(d, 'yyyy')'>
     """
     return _invoke("date_format", date, lit(format))
 
 
 def current_date():
-    """>>> current_date()
+    """Example:
+
+    >>> current_date()
     Column<'current_date()'>
     """
     return _invoke("current_date")
@@ -474,7 +528,9 @@ def now():
 
 
 def date_add(start, days):
-    """>>> date_add("d", 1)
+    """Example:
+
+    >>> date_add("d", 1)
     Column<'date_add(d, 1)'>
     """
     return _invoke("date_add", start, _lit_or_col(days))
@@ -485,7 +541,9 @@ def date_sub(start, days):
 
 
 def datediff(end, start):
-    """>>> datediff("a", "b")
+    """Example:
+
+    >>> datediff("a", "b")
     Column<'datediff(a, b)'>
     """
     return _invoke("datediff", end, start)
@@ -519,7 +577,9 @@ def from_unixtime(timestamp, format="yyyy-MM-dd HH:mm:ss"):
 
 
 def row_number():
-    """>>> row_number()
+    """Example:
+
+    >>> row_number()
     Column<'row_number()'>
     """
     return _invoke("row_number")
@@ -546,7 +606,9 @@ def ntile(n):
 
 
 def lag(col, offset=1, default=None):
-    """>>> lag("x")
+    """Example:
+
+    >>> lag("x")
     Column<'lag(x, 1, NULL, false)'>
     """
     c = _c(col)
@@ -571,7 +633,7 @@ def broadcast(df):
 def udf(f=None, returnType=None, useArrow=None):
     """A Python user-defined function (default return type string).
 
-    >>> from pyspark.sql.types import IntegerType
+    >>> from sparklet.sql.types import IntegerType
     >>> slen = udf(lambda s: len(s), IntegerType())
     """
     from .udf import make_udf

@@ -45,7 +45,9 @@ class GroupedData:
         return self._df._new(Aggregate(self._keys, out, self._df._plan))
 
     def count(self):
-        """>>> spark.createDataFrame([(1,), (1,)], ["a"]).groupBy("a").count().collect()
+        """Example:
+
+        >>> spark.createDataFrame([(1,), (1,)], ["a"]).groupBy("a").count().collect()
         [Row(a=1, count=2)]
         """
         from .function_registry import lookup

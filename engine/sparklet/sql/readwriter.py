@@ -129,7 +129,9 @@ class DataFrameReader:
         return DataFrame(LeafRelation(out, source), self._spark)
 
     def json(self, path, schema=None, multiLine=None, **options):
-        """>>> import tempfile, os
+        """Example:
+
+        >>> import tempfile, os
         >>> p = os.path.join(tempfile.mkdtemp(), "people.json")
         >>> _ = open(p, "w").write('{"name": "Andy", "age": 30}\\n')
         >>> spark.read.json(p).collect()

@@ -260,7 +260,9 @@ class SparkSession:
 
     @property
     def version(self):
-        """>>> isinstance(spark.version, str)
+        """Example:
+
+        >>> isinstance(spark.version, str)
         True
         """
         return self._sc.version
@@ -325,7 +327,9 @@ class SparkSession:
         return run_sql(self, sqlQuery, args or kwargs or None)
 
     def table(self, tableName):
-        """>>> spark.range(2).createOrReplaceTempView("t2")
+        """Example:
+
+        >>> spark.range(2).createOrReplaceTempView("t2")
         >>> spark.table("t2").count()
         2
         """

@@ -14,7 +14,7 @@ _ids = itertools.count(1)
 class UserDefinedFunction:
     """A callable that builds a Column applying ``func``.
 
-    >>> from pyspark.sql.functions import udf
+    >>> from sparklet.sql.functions import udf
     >>> plus_one = udf(lambda x: x + 1, "long")
     >>> plus_one.returnType
     LongType()
@@ -66,7 +66,9 @@ class UDFRegistration:
         self.session = session
 
     def register(self, name, f, returnType=None):
-        """>>> _ = spark.udf.register("plus1", lambda x: x + 1, "int")
+        """Example:
+
+        >>> _ = spark.udf.register("plus1", lambda x: x + 1, "int")
         """
         if isinstance(f, UserDefinedFunction):
             u = UserDefinedFunction(f.func, f.returnType if returnType is None else returnType, name)

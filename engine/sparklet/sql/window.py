@@ -1,6 +1,6 @@
 """``Window`` and ``WindowSpec``: the partitioning, ordering and frame of window functions.
 
->>> from pyspark.sql import Window
+>>> from sparklet.sql import Window
 >>> w = Window.partitionBy("dept").orderBy("salary")
 """
 
@@ -26,7 +26,9 @@ class WindowSpec:
         return out
 
     def partitionBy(self, *cols):
-        """>>> Window.partitionBy("a").partitionBy("b")._partition[0]
+        """Example:
+
+        >>> Window.partitionBy("a").partitionBy("b")._partition[0]
         Column<'b'>
         """
         return WindowSpec(_cols(cols), self._order, self._frame)
