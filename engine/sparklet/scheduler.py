@@ -541,7 +541,8 @@ class DAGScheduler:
             handle.pid = msg[2]
             self.bus.post(L.SparkListenerExecutorAdded(
                 L.now_ms(), handle.executor_id,
-                L.ExecutorInfo("localhost", handle.cores, handle.pid, self.sc._executor_memory)))
+                L.ExecutorInfo("localhost", handle.cores, handle.pid, self.sc._executor_memory,
+                               L.log_urls(handle.log_path))))
         elif kind == "barrier":
             self._on_barrier(handle, *msg[1:])
 
