@@ -18,6 +18,11 @@ real package again, and the context can use any master pyspark can (``local[*]``
   other way is drawn from the JVM's lineage (``_jrdd.toDebugString()``) instead.
 - Errors: a failed task arrives as a Py4J error whose Java text holds the Python worker's traceback;
   it is cut out and shown as the one-screen report the local engine gets.
+- Task output: on local masters the workers `pyspark_daemon` starts send what tasks print over
+  the kernel's authenticated task-output channel (`task_output`).
+
+Apache Spark's classes have no driver hooks, so this backend (and only it) wraps pyspark's RDD and
+SparkContext methods while it is active, and restores them when the session leaves it.
 """
 
 import collections
@@ -25,22 +30,21 @@ import contextlib
 import functools
 import importlib
 import itertools
-import json
 import logging
 import os
 import re
-import socket
 import sys
 import threading
 import time
 
 from sparklet.listener import (JobResult, RDDInfo, SparkListenerApplicationStart, SparkListenerExecutorAdded,
                                SparkListenerJobEnd, SparkListenerJobStart, SparkListenerStageCompleted,
-                               SparkListenerStageSubmitted, SparkletTaskOutput, StageInfo, ExecutorInfo, now_ms)
+                               SparkListenerStageSubmitted, StageInfo, ExecutorInfo, now_ms)
 
+from .backend import Backend, BackendUnavailable, one_line
 from .progress import human_bytes
-from .source import as_engine_frame
-from .state import SessionStore
+from .state import SessionStore, TaskSpan, is_cached
+from .task_output import task_output_server
 
 log = logging.getLogger("sparklet_kernel.pyspark_backend")
 
@@ -68,11 +72,23 @@ CONTEXT_OPERATORS = ("parallelize", "textFile", "wholeTextFiles", "range", "unio
 
 # -- lineage ---------------------------------------------------------------------------------------
 
-#: the installed recorder (one per activated backend), for `preview_stages` called from dag.show
-_RECORDERS = []
 #: Apache Spark's pyspark modules while the session is on the local engine (the alias needs the
 #: names free); a later switch back reuses them, with the JVM their SparkContext class started
 _REAL_MODULES = {}
+
+def as_pyspark_frame(func, pyspark_class):
+    """Make `func` (a wrapper around a pyspark method) count as one of pyspark's own frames.
+
+    PySpark names a call site after the first frame whose file is under pyspark's directory and
+    offers no way to mark other frames so (Sparklet's engine does: `sparklet.callsite.internal`),
+    so the wrapper's code takes a file name in that directory and the wrapped method's name
+    ("reduceByKey at <cell 3>:2")."""
+    pyspark_file = os.path.abspath(sys.modules[pyspark_class.__module__].__file__)
+    func.__code__ = func.__code__.replace(
+        co_filename=os.path.join(os.path.dirname(pyspark_file), "<sparklet-kernel:%s>" % func.__name__),
+        co_name=func.__name__)
+    return func
+
 
 class Operator:
     """What one user call made: the operator's name, the user's file:line, the input RDDs."""
@@ -148,7 +164,7 @@ class LineageRecorder:
 
         self._originals.append((cls, name, original))
         # counted as pyspark's own frame, so Spark still names call sites after the user's line
-        setattr(cls, name, as_engine_frame(method, cls))
+        setattr(cls, name, as_pyspark_frame(method, cls))
 
     @contextlib.contextmanager
     def quiet(self):
@@ -185,9 +201,8 @@ class LineageRecorder:
 
 def _rdd_info(rdd, op, parent_ids):
     level = rdd.getStorageLevel()
-    cached = level.useMemory or level.useDisk
     return RDDInfo(id=op.node_id, name=type(rdd).__name__, numPartitions=rdd.getNumPartitions(),
-                   storageLevel=level if cached else None, parentIds=parent_ids, callSite=op.site, scope=op.scope)
+                   storageLevel=level if is_cached(level) else None, parentIds=parent_ids, callSite=op.site, scope=op.scope)
 
 
 def lineage_stages(rdd):
@@ -277,17 +292,6 @@ def plan(rdd):
     if stages is None:
         stages = debug_string_stages(rdd._jrdd.toDebugString())
     return stages
-
-
-def preview_stages(rdd):
-    """StageInfo of each stage a job on `rdd` would run (ids 0..n-1), without running it."""
-    with _RECORDERS[-1].quiet() if _RECORDERS else contextlib.nullcontext():
-        stages = plan(rdd)
-    parents_of_some = {p for _, parents in stages for p in parents}
-    return [StageInfo(stageId=index, attemptNumber=0, name="stage %d" % index,
-                      numTasks=infos[-1].numPartitions if infos else 0, rddInfos=infos, parentIds=parents,
-                      isShuffleMap=index in parents_of_some)
-            for index, (infos, parents) in enumerate(stages)]
 
 
 # -- errors ----------------------------------------------------------------------------------------
@@ -395,6 +399,9 @@ class TrackerStore(SessionStore):
     def stop(self):
         self._stopped.set()
 
+    def close(self):
+        self.stop()
+
     def sync(self, timeout=2.0):
         """Bring the store up to date now (the end of a cell): poll until the jobs it knows about
         have ended, as the action that ran them has returned, or `timeout` passes."""
@@ -437,8 +444,8 @@ class TrackerStore(SessionStore):
                     if status not in FINISHED_TASK_STATUSES:
                         continue  # a running task's duration is only its time so far
                     launch = task.launchTime().getTime()
-                    spans.append((sid, task.taskId(), task.index(), task.attempt(), task.executorId(), launch,
-                                  launch + task.duration().get(), status))
+                    spans.append(TaskSpan(sid, task.taskId(), task.index(), task.attempt(), task.executorId(),
+                                          launch, launch + task.duration().get(), status))
         return spans
 
     def _job_started(self, tracker, job_id, info):
@@ -509,57 +516,7 @@ class TrackerStore(SessionStore):
             del self._running[job_id]
 
 
-# -- task output -----------------------------------------------------------------------------------
-
-class TaskOutputServer:
-    """Receives what tasks print from the workers `pyspark_daemon` starts (local masters: the
-    workers run on this machine) and posts it to the session's store as `SparkletTaskOutput`, the
-    event the live display already tags and routes to the cell whose job group the task ran in."""
-
-    def __init__(self):
-        self.store = None
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.address = "127.0.0.1:%d" % self.sock.getsockname()[1]
-        threading.Thread(target=self._accept, name="sparklet-task-output", daemon=True).start()
-
-    def _accept(self):
-        while True:
-            conn, _ = self.sock.accept()
-            threading.Thread(target=self._receive, args=(conn,), name="sparklet-task-output-worker",
-                             daemon=True).start()
-
-    def _receive(self, conn):
-        with conn, conn.makefile("r", encoding="utf-8", errors="replace") as lines:
-            for line in lines:
-                record = json.loads(line)
-                store = self.store
-                if store is not None:
-                    group = record["group"]
-                    store.onOtherEvent(SparkletTaskOutput(
-                        record["stageId"], record["partitionId"], record["taskId"], "driver", record["stream"],
-                        record["text"], {"spark.jobGroup.id": group} if group else {}))
-
-
-_TASK_OUTPUT = []  # the kernel's one TaskOutputServer, started with the first activation
-
-
-def task_output_server():
-    if not _TASK_OUTPUT:
-        _TASK_OUTPUT.append(TaskOutputServer())
-        # the JVM (started after this) and so its Python workers inherit the address
-        os.environ["SPARKLET_TASK_OUTPUT"] = _TASK_OUTPUT[0].address
-    return _TASK_OUTPUT[0]
-
-
-class BackendUnavailable(RuntimeError):
-    """The pyspark backend cannot start here; the message is the one-line reason."""
-
-
-def one_line(error):
-    """An exception as one line: its type and its message's first line (a JVM's error is pages long)."""
-    text = str(error).strip().splitlines()
-    return "%s: %s" % (type(error).__name__, text[0]) if text else type(error).__name__
-
+# -- the backend -----------------------------------------------------------------------------------
 
 def _is_sparklet(module):
     name = getattr(module, "__name__", "")
@@ -588,27 +545,27 @@ def real_pyspark(alias):
     return pyspark
 
 
-# -- the backend -----------------------------------------------------------------------------------
-
-class PySparkBackend:
-    """Puts a session on Apache Spark (`activate`) and back on the local engine (`deactivate`)."""
+class PySparkBackend(Backend):
+    """Puts a session on Apache Spark (`activate`) and back off it (`deactivate`)."""
 
     name = "pyspark"
 
-    def __init__(self, session):
-        self.session = session
+    def __init__(self):
+        self.session = None
         self.recorder = None
         self.pyspark = None
-        self._patched_from = None
+        self.context_class = None
+        self._wrapped = []  # (class, name, original) of pyspark's SparkContext methods wrapped here
         self._stores = []
 
-    def activate(self):
-        """Put the session on the installed pyspark; on any failure the session is left on the local
-        engine as it was and `BackendUnavailable` says why in one line."""
+    def activate(self, session):
+        """Put the session on the installed pyspark; on any failure undo what was done and say why
+        in one line (`BackendUnavailable`)."""
+        self.session = session
         try:
             self._activate()
         except BaseException as e:
-            self.deactivate()
+            self.deactivate(session)
             if isinstance(e, BackendUnavailable):
                 raise
             raise BackendUnavailable(one_line(e)) from e
@@ -621,39 +578,54 @@ class PySparkBackend:
         os.environ["PYSPARK_PYTHON"] = sys.executable
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
         task_output_server()
-        self._patched_from = len(session._patched)
-        session._patch_context_class(pyspark.SparkContext)
-        session.context_class = pyspark.SparkContext
+        self._follow_contexts(pyspark.SparkContext, session.context_hook)
+        self.context_class = pyspark.SparkContext
         self.recorder = LineageRecorder(pyspark.RDD, pyspark.SparkContext)
         self.recorder.install()
-        _RECORDERS.append(self.recorder)
         session.shell.set_custom_exc(session.errors.exceptions, self.show_error)
-        session.backend = self
 
-    def deactivate(self):
-        session = self.session
-        for store in self._stores:
-            store.stop()
+    def _follow_contexts(self, cls, hook):
+        """Apache Spark's SparkContext has no driver hooks: wrap its constructor and getOrCreate to
+        call the session's hook (`session.ContextFollower`) as Sparklet's engine does."""
+        original_init = cls.__dict__["__init__"]
+        original_get = cls.__dict__["getOrCreate"]
+
+        @functools.wraps(original_init)
+        def __init__(ctx, *args, **kwargs):
+            active = cls._active_spark_context
+            replaced = None
+            if active is not None and hook.replaces_active(active, kwargs.get("conf"), "constructor"):
+                active.stop()
+                replaced = active
+            original_init(ctx, *args, **kwargs)
+            hook.context_created(ctx)
+            if replaced is not None:
+                hook.context_replaced(replaced, ctx)
+
+        def getOrCreate(klass, conf=None):
+            active = klass._active_spark_context
+            if active is not None and hook.replaces_active(active, conf, "getOrCreate"):
+                return klass(conf=conf)
+            return original_get.__func__(klass, conf)
+
+        getOrCreate.__doc__ = original_get.__func__.__doc__
+        self._wrapped += [(cls, "__init__", original_init), (cls, "getOrCreate", original_get)]
+        cls.__init__ = as_pyspark_frame(__init__, cls)
+        cls.getOrCreate = classmethod(as_pyspark_frame(getOrCreate, cls))
+
+    def deactivate(self, session):
         if self.recorder is not None:
             self.recorder.uninstall()
-            if self.recorder in _RECORDERS:
-                _RECORDERS.remove(self.recorder)
-        if self._patched_from is not None:
-            for cls, name, original in reversed(session._patched[self._patched_from:]):
-                setattr(cls, name, original)
-            del session._patched[self._patched_from:]
-        session.shell.set_custom_exc(session.errors.exceptions, session.errors)
+        for cls, name, original in reversed(self._wrapped):
+            setattr(cls, name, original)
         for name in [n for n in sys.modules if n == "pyspark" or n.startswith("pyspark.")]:
             module = sys.modules.pop(name)
             if not _is_sparklet(module):
                 _REAL_MODULES[name] = module
-        import sparklet
+        self.recorder, self._wrapped = None, []
 
-        session.context_class = sparklet.SparkContext
-        session.backend = None
-        self.recorder, self._patched_from, self._stores = None, None, []
-        if session.pyspark_alias:
-            session.alias.install()
+    def active_context(self):
+        return self.context_class._active_spark_context if self.context_class is not None else None
 
     # -- contexts --------------------------------------------------------------------------------
     def create_context(self, master, app_name, conf):
@@ -671,7 +643,7 @@ class PySparkBackend:
         else:  # a cluster's workers have neither this module nor a way to reach the kernel
             system.clearProperty("spark.python.daemon.module")
         spark_conf = self.pyspark.SparkConf().setMaster(master).setAppName(app_name).setAll(list(conf.items()))
-        return self.session.context_class(conf=spark_conf)
+        return context_class(conf=spark_conf)
 
     def observe(self, sc):
         """The session store for a new context (called by the session when it adopts one)."""
@@ -682,6 +654,16 @@ class PySparkBackend:
         task_output_server().store = store
         store.start()
         return store
+
+    def preview_stages(self, rdd):
+        with self.recorder.quiet():
+            stages = plan(rdd)
+        parents_of_some = {p for _, parents in stages for p in parents}
+        # (the tracker cannot say ahead which stages Spark will skip)
+        return [StageInfo(stageId=index, attemptNumber=0, name="stage %d" % index,
+                          numTasks=infos[-1].numPartitions if infos else 0, rddInfos=infos, parentIds=parents,
+                          isShuffleMap=index in parents_of_some)
+                for index, (infos, parents) in enumerate(stages)], []
 
     def job_plan(self, started_ms, stage_count):
         """The predicted stages of a job that started at `started_ms`, from the action that was
@@ -697,7 +679,7 @@ class PySparkBackend:
                     return stages, label
         return None, None
 
-    def executors(self, sc):
+    def executors(self, sc, store=None):
         local = sc.master.startswith("local")
         out = []
         for info in sc._jsc.statusTracker().getExecutorInfos():
@@ -708,10 +690,13 @@ class PySparkBackend:
                         "detail": "%s, %d running tasks" % (info.host(), info.numRunningTasks())})
         return out
 
-    def cached_rdds(self, sc):
+    def cached_rdds(self, sc, store=None):
         return [{"id": r.id(), "name": r.name(), "storageLevel": r.storageLevel().description(),
                  "cachedPartitions": r.numCachedPartitions(), "numPartitions": r.numPartitions(),
                  "memSize": r.memSize(), "diskSize": r.diskSize()} for r in sc._jsc.sc().getRDDStorageInfo()]
+
+    def executor_logs(self, sc, store, lines):
+        return [self.logs_note(sc)]
 
     def logs_note(self, sc):
         if sc.master.startswith("local"):
@@ -727,7 +712,7 @@ class PySparkBackend:
     def _last_failed_stage(self):
         """Spark 4 reports a task's Python error without its stage: the tracker knows which failed."""
         store = self.session.store
-        sc = self.session.active_context()
+        sc = self.active_context()
         if store is None or sc is None:
             return None
         store.sync()

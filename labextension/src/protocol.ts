@@ -104,6 +104,8 @@ export interface IExecutor {
   totalCores: number;
   pid: number;
   maxMemory: number;
+  /** Spark's log URLs of the executor ("stdout"/"stderr" -> file: URL). */
+  logUrlMap: Record<string, string>;
   addTime: number;
   removeTime: number | null;
   removeReason: string | null;
@@ -118,6 +120,8 @@ export interface ICachedRDD {
   name: string;
   storageLevel: string;
   numCachedPartitions: number;
+  /** Partitions of the RDD (0 until a job on it has been seen). */
+  numPartitions: number;
   memSize: number;
   diskSize: number;
 }
