@@ -59,6 +59,11 @@ class Backend:
         """A new context; `conf` is a dict of Spark properties."""
         raise NotImplementedError
 
+    def master_for(self, settings, default):
+        """The master URL for `settings` (config.py) that name none: `default` unless the backend
+        derives one from the settings' conf."""
+        return settings["master"] or default
+
     def observe(self, sc):
         """The `state.SessionStore` that follows `sc` (called once per context the session adopts)."""
         raise NotImplementedError

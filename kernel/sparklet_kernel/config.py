@@ -139,7 +139,4 @@ def normalize(settings, where):
             raise ConfigurationError("%s: name must be a non-empty string, got %r" % (where, value))
         out[prop] = str(value)
     name = out.pop("spark.app.name", None) or settings.get("name")
-    if master is None and backend == "sparklet" and "spark.executor.instances" in out:
-        # the local engine runs one single-core executor per task slot of local[K]
-        master = "local[%d]" % (int(out["spark.executor.instances"]) * int(out.get("spark.executor.cores", "1")))
     return {"backend": backend, "master": master, "conf": out, "name": name}

@@ -61,6 +61,13 @@ class LocalBackend(Backend):
         spark_conf = sparklet.SparkConf().setAll(list(conf.items()))
         return self.context_class(master=master, appName=app_name, conf=spark_conf)
 
+    def master_for(self, settings, default):
+        conf = settings["conf"]
+        if settings["master"] is None and "spark.executor.instances" in conf:
+            # the local engine runs one single-core executor per task slot of local[K]
+            return "local[%d]" % (int(conf["spark.executor.instances"]) * int(conf.get("spark.executor.cores", "1")))
+        return super().master_for(settings, default)
+
     def observe(self, sc):
         store = SessionStore(sc)
         sc.addSparkListener(store)

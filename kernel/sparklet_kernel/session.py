@@ -216,8 +216,8 @@ class SparkletSession(LoggingConfigurable):
         backends.set_active(backend)
 
     def _new_context(self, settings):
-        sc = self.backend.create_context(settings["master"] or self.master, settings["name"] or self.app_name,
-                                         settings["conf"])
+        sc = self.backend.create_context(self.backend.master_for(settings, self.master),
+                                         settings["name"] or self.app_name, settings["conf"])
         self.default_context = sc
         self.settings = settings
         return sc
