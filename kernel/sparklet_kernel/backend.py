@@ -23,7 +23,11 @@ def describe_context(sc):
 
 
 def one_line(error):
-    """An exception as one line: its type and its message's first line (a JVM's error is pages long)."""
+    """An exception as one line: its type and its message's first line (a JVM's error is pages long).
+
+    >>> one_line(RuntimeError("Java gateway process exited\\n  at org.apache.spark..."))
+    'RuntimeError: Java gateway process exited'
+    """
     text = str(error).strip().splitlines()
     return "%s: %s" % (type(error).__name__, text[0]) if text else type(error).__name__
 
