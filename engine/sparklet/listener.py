@@ -175,25 +175,13 @@ class SparkListenerApplicationEnd(SparkListenerEvent):
     time: int
 
 
-def log_urls(path):
-    """An executor's `ExecutorInfo.logUrlMap`: a Sparklet executor writes stdout and stderr to one file.
-
-    >>> log_urls("/tmp/app/executor-0.log")["stderr"]
-    'file:///tmp/app/executor-0.log'
-    """
-    if not path:
-        return {}
-    url = "file://" + path
-    return {"stdout": url, "stderr": url}
-
-
 @dataclass
 class ExecutorInfo:
     executorHost: str
     totalCores: int
     pid: Optional[int] = None
     memory: int = 0  # bytes of storage memory the executor may use
-    #: Spark's name: where each of the executor's logs is ("stdout"/"stderr" -> URL; a file: URL here)
+    # Spark's name; here both streams go to one local file, and the values are its path.
     logUrlMap: Dict[str, str] = field(default_factory=dict)
 
 

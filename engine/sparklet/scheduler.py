@@ -542,7 +542,7 @@ class DAGScheduler:
             self.bus.post(L.SparkListenerExecutorAdded(
                 L.now_ms(), handle.executor_id,
                 L.ExecutorInfo("localhost", handle.cores, handle.pid, self.sc._executor_memory,
-                               L.log_urls(handle.log_path))))
+                               {"stdout": handle.log_path, "stderr": handle.log_path} if handle.log_path else {})))
         elif kind == "barrier":
             self._on_barrier(handle, *msg[1:])
 

@@ -28,8 +28,9 @@ def tail(path, n):
 
 
 def _log_path(executor):
-    url = (executor.get("logUrlMap") or {}).get("stderr", "")
-    return urlparse(url).path if url.startswith("file:") else None
+    """The executor's log file: Sparklet's logUrlMap holds local paths (Spark's, URLs)."""
+    where = (executor.get("logUrlMap") or {}).get("stderr", "")
+    return urlparse(where).path if where.startswith("file:") else where or None
 
 
 class LocalBackend(Backend):

@@ -104,7 +104,7 @@ export interface IExecutor {
   totalCores: number;
   pid: number;
   maxMemory: number;
-  /** Spark's log URLs of the executor ("stdout"/"stderr" -> file: URL). */
+  /** Where the executor's logs are ("stdout"/"stderr" -> a local path here; URLs in Spark). */
   logUrlMap: Record<string, string>;
   addTime: number;
   removeTime: number | null;
