@@ -15,7 +15,7 @@ Marks are kept by code object, so every closure made from one ``def`` shares its
 import os
 import sys
 
-__all__ = ["ENGINE_DIR", "internal", "is_internal_code", "is_internal_file", "user_call_site"]
+__all__ = ["ENGINE_DIR", "internal", "is_internal_code", "is_internal_file", "user_call_site", "user_stacklevel"]
 
 #: The engine's package directory: every module below it is internal.
 ENGINE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -80,3 +80,23 @@ def user_call_site(depth=1):
     if frame is None:
         return "<unknown>:0"
     return "%s:%d" % (frame.f_code.co_filename, frame.f_lineno)
+
+
+def user_stacklevel():
+    """The ``stacklevel`` that makes ``warnings.warn`` in the caller name the user's line, past
+    every internal frame between them.
+
+    >>> import warnings, sparklet.callsite as callsite
+    >>> @callsite.internal
+    ... def old_operator():
+    ...     warnings.warn("use new_operator", FutureWarning, stacklevel=callsite.user_stacklevel())
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     old_operator()
+    >>> caught[0].filename.startswith("<doctest ")
+    True
+    """
+    frame, level = sys._getframe(2), 2
+    while frame is not None and is_internal_code(frame.f_code):
+        frame, level = frame.f_back, level + 1
+    return level

@@ -28,8 +28,7 @@ from .broadcast import Broadcast
 from .conf import SparkConf, parse_bytes, parse_duration_seconds, system_properties
 from .errors import JobCancelledError, context_only_on_driver
 from .files import SparkFiles
-from .callsite import user_call_site
-from .rdd import EmptyRDD, ParallelCollectionRDD, UnionRDD, PartitionerAwareUnionRDD, current_scope, operation
+from .rdd import EmptyRDD, ParallelCollectionRDD, UnionRDD, PartitionerAwareUnionRDD, current_scope, operation, user_call_site
 from .scheduler import DAGScheduler
 from .serializers import CPickleSerializer
 from .status import StatusTracker
