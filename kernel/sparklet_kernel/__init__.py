@@ -9,7 +9,9 @@ Modules (the kernel reads the engine through listener events and the driver hook
 - ``session``: the session: cell hooks, context adoption, backend and context switching
 - ``backend``: the interface the session, views and magics call (Spark's SchedulerBackend role, seen from a notebook)
 - ``local_backend``: Sparklet's engine behind that interface (local mode)
-- ``pyspark_backend``: Apache Spark behind it: lineage recorder, status-tracker poller, task errors
+- ``pyspark_backend``: Apache Spark behind it: activation, contexts, task errors from Py4J
+- ``pyspark_lineage``: operators recorded per user call, stages cut from them (Spark's lineage and stage cutting)
+- ``pyspark_tracker``: the store fed by polling PySpark's status tracker (Spark's AppStatusStore via the JVM)
 - ``pyspark_daemon``: PySpark's worker daemon, sending task prints to the kernel (pyspark.daemon)
 - ``task_output``: the authenticated, bounded task-output channel (PySpark's secret-guarded worker sockets)
 - ``config``: session settings as plain data: defaults, ``%%configure`` JSON, checks (Livy's session keys)
