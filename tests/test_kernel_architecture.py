@@ -85,9 +85,7 @@ def test_the_cycle_finder_finds_a_cycle_through_a_package_and_a_lazy_import(tmp_
 
 @pytest.mark.parametrize("source_root, package", [
     ("kernel", "sparklet_kernel"),
-    pytest.param("engine", "sparklet", marks=pytest.mark.xfail(
-        strict=True, reason="io.py and rdd.py import each other until io.py is split into input, output and "
-                            "checkpoint modules (issue 19, engine part); remove this mark then")),
+    ("engine", "sparklet"),
 ])
 def test_no_module_is_part_of_an_import_cycle(source_root, package):
     assert cycles(module_imports(ROOT / source_root, package)) == []
