@@ -1018,6 +1018,9 @@ class RDD:
     def isBarrier(self):
         return self.is_barrier
 
+    # PySpark's name for it, which its barrier tests call
+    _is_barrier = isBarrier
+
     # -- actions --
 
     @operation
