@@ -33,7 +33,7 @@ from . import listener as L
 from .errors import (JobCancelledError, PythonException, RemoteTraceback, SparkException, failing_call,
                      format_user_traceback)
 from .backend import kill_executor
-from .conf import parse_bytes
+from .conf import parse_bytes, parse_duration_seconds
 from .rdd import ParallelCollectionRDD, ShuffleDependency, ShuffledRDD, _task_pickling
 from .serializers import dumps_closure, unpicklable_path
 from .storagelevel import StorageLevel
@@ -184,6 +184,10 @@ class DAGScheduler:
         self.tasks = {}  # taskId -> Task, while running
         self.timers = []
         self.stopped = False
+        self.executorsRegistered = False
+        wait = sc._conf.get("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s")
+        self.registrationDeadline = time.monotonic() + parse_duration_seconds(wait)
+        self._after(parse_duration_seconds(wait), lambda: None)  # wake the loop when the wait ends
         # Enforced only when the application sets spark.executor.memory: like PySpark's Python
         # workers, executors are otherwise bounded by the machine alone. The limit is a cluster
         # manager's container size: the memory plus its overhead (Spark's default overhead is
@@ -224,14 +228,36 @@ class DAGScheduler:
         return result["stages"]
 
     def cancelJob(self, job_id, reason=None):
-        self.post("cancel", lambda job: job.jobId == job_id, reason or "Job %d cancelled" % job_id)
+        self._cancel(lambda job: job.jobId == job_id, reason or "Job %d cancelled" % job_id)
 
     def cancelJobGroup(self, group_id, reason=None):
-        self.post("cancel", lambda job: job.properties.get("spark.jobGroup.id") == group_id,
-                  reason or "part of cancelled job group %s" % group_id)
+        self._cancel(lambda job: job.properties.get("spark.jobGroup.id") == group_id,
+                     reason or "part of cancelled job group %s" % group_id)
 
     def cancelAllJobs(self, reason=None):
-        self.post("cancel", lambda job: True, reason or "as part of cancellation of all jobs")
+        self._cancel(lambda job: True, reason or "as part of cancellation of all jobs")
+
+    def _cancel(self, predicate, reason):
+        """Cancel the matching jobs and return once none of their tasks runs any more: a task
+        that ignores its kill costs its executor after spark.task.reaper.killTimeout, so the wait
+        is bounded by that (plus the time a kill takes to be reported)."""
+        if threading.current_thread() is self.thread or self.stopped or not self.thread.is_alive():
+            self.post("cancel", predicate, reason)
+            return
+
+        def cancel_and_list_killed():
+            self._on_cancel(predicate, reason)
+            return [task_id for task_id, task in self.tasks.items() if task.killSent]
+
+        result, ready = {}, threading.Event()
+        self.post("call", cancel_and_list_killed, result, ready)
+        while not ready.wait(0.1):
+            if not self.thread.is_alive():  # the context stopped meanwhile: nothing runs any more
+                return
+        killed = result.get("value", ())
+        deadline = time.monotonic() + self.killTimeout + 5.0
+        while any(task_id in self.tasks for task_id in killed) and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def stop(self):
         self.post("stop")
@@ -446,6 +472,14 @@ class DAGScheduler:
         if not self.taskSets:
             return
         now = time.monotonic()
+        if not self.executorsRegistered:
+            # Until the executors started with the context have registered (bounded by Spark's
+            # spark.scheduler.maxRegisteredResourcesWaitingTime), the first tasks wait for them:
+            # a local[N] job gets its N cores, and N tasks run in N processes, as in PySpark,
+            # instead of queueing on whichever executor came up first.
+            if now < self.registrationDeadline and not all(h.ready for h in self.executors.values()):
+                return
+            self.executorsRegistered = True
         free = [h for h in self.executors.values() if h.free_cores > 0]
         for handle in free:
             while handle.free_cores > 0:
@@ -748,7 +782,9 @@ class DAGScheduler:
                 exc = pickle.loads(payload["exception"])
             except Exception:
                 exc = None
-        if not isinstance(exc, BaseException):
+        if not isinstance(exc, Exception):
+            # SystemExit, KeyboardInterrupt... from a task fail the job, not the driver itself:
+            # raised as they are they would end the application or escape `except Exception`.
             exc = PythonException("%s: %s" % (payload["type"], payload["message"]), payload["type"])
         exc.__traceback__ = None
         exc.__cause__ = RemoteTraceback(text)
