@@ -47,6 +47,8 @@ NEEDS_JVM = {
     "test_rdd.RDDTests.test_multiple_python_java_RDD_conversions": "converts to and from JVM RDDs (_to_java_object_rdd)",
     "test_rdd.RDDTests.test_null_in_rdd": "builds an RDD in the JVM (sc._jvm)",
     "test_rdd.RDDTests.test_take_on_jrdd": "reads the JVM-side RDD (rdd._jrdd)",
+    "test_rdd.RDDTests.test_take_on_jrdd_with_large_rows_should_not_cause_deadlock":
+        "reads the JVM-side RDD of a DataFrame (df.rdd._jrdd), a deadlock between JVM and Python threads",
     "test_context.ContextTests.test_forbid_insecure_gateway": "starts py4j's gateway without its secret",
     "test_context.ContextTestsWithResources.test_resources": LOCAL_CLUSTER,
     "test_taskcontext.TaskContextTestsWithResources.test_cpus": LOCAL_CLUSTER,
@@ -113,8 +115,6 @@ DIFFERS = {
 
 NEEDS_SQL = {
     "test_rdd.RDDTests.test_datetime": "createDataFrame of an RDD of datetimes",
-    "test_rdd.RDDTests.test_take_on_jrdd_with_large_rows_should_not_cause_deadlock":
-        "a DataFrame with many columns through a Python UDF",
 }
 
 # Fixed on other branches of issue 21 (SparkContext() defaults, PySpark's RDD ids, file: URIs for
