@@ -50,6 +50,9 @@ NEEDS_JVM = {
     "test_rdd.RDDTests.test_take_on_jrdd_with_large_rows_should_not_cause_deadlock":
         "reads the JVM-side RDD of a DataFrame (df.rdd._jrdd), a deadlock between JVM and Python threads",
     "test_context.ContextTests.test_forbid_insecure_gateway": "starts py4j's gateway without its secret",
+    "test_context.ContextTests.test_set_conf": "reads the conf back from the JVM's context (sc._jsc)",
+    "test_context.ContextTests.test_allow_to_create_spark_context_in_executors": LOCAL_CLUSTER,
+    "test_context.ContextTests.test_disallow_to_create_spark_context_in_executors": LOCAL_CLUSTER,
     "test_context.ContextTestsWithResources.test_resources": LOCAL_CLUSTER,
     "test_taskcontext.TaskContextTestsWithResources.test_cpus": LOCAL_CLUSTER,
     "test_taskcontext.TaskContextTestsWithResources.test_resources": LOCAL_CLUSTER,
@@ -80,6 +83,8 @@ PYSPARK_INTERNAL = {
     "test_rdd.RDDTests.test_multithread_broadcast_pickle":
         "counts sc._pickled_broadcast_vars, which broadcasts a pickled command registers with the JVM",
     "test_context.CheckpointTests.test_checkpoint_and_restore": "reads a checkpoint with the private sc._checkpointFile",
+    "test_context.ContextTests.test_parallelize_eager_cleanup":
+        "checks sc._temp_dir, where parallelize() leaves its data for the JVM to read",
     "test_serializers.SerializationTestCase.test_compressed_serializer":
         "CompressedSerializer frames the JVM-Python stream; not passed to SparkContext by users",
     "test_serializers.SerializationTestCase.test_hash_serializer":
@@ -127,9 +132,8 @@ FAILS_UNTIL_MERGED = {
     "test_conf.ConfTests.test_memory_conf": NO_DEFAULT_MASTER,
     "test_shuffle.SorterTests.test_external_sort_in_rdd": NO_DEFAULT_MASTER,
 }
-for _name in ["test_allow_to_create_spark_context_in_executors", "test_disallow_to_create_spark_context_in_executors",
-              "test_get_or_create", "test_parallelize_eager_cleanup", "test_progress_api", "test_resources",
-              "test_set_conf", "test_startTime", "test_stop", "test_with", "test_with_stop"]:
+for _name in ["test_get_or_create", "test_progress_api", "test_resources", "test_startTime", "test_stop", "test_with",
+              "test_with_stop"]:
     FAILS_UNTIL_MERGED["test_context.ContextTests." + _name] = NO_DEFAULT_MASTER
 
 
