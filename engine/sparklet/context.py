@@ -21,7 +21,7 @@ import threading
 import time
 import weakref
 
-from . import accumulators, listener as L
+from . import accumulators, hooks, listener as L
 from .accumulators import Accumulator, default_param_for
 from .backend import ExecutorPoolBackend
 from .blockmanagermaster import BlockManagerMaster
@@ -113,6 +113,8 @@ class SparkContext:
     def __init__(self, master=None, appName=None, sparkHome=None, pyFiles=None, environment=None,
                  batchSize=0, serializer=CPickleSerializer(), conf=None, gateway=None, jsc=None,
                  profiler_cls=None, udf_profiler_cls=None, memory_profiler_cls=None):
+        # asked outside the lock: a host's policy may wait for a context another thread is creating
+        replaced = SparkContext._replace_if_allowed(conf, "constructor")
         with SparkContext._lock:
             active = SparkContext._active_spark_context
             if active is not None:
@@ -122,6 +124,18 @@ class SparkContext:
                     % (active.appName, active.master, active._created_at))
             self._do_init(master, appName, sparkHome, pyFiles, environment, batchSize, serializer, conf)
             SparkContext._active_spark_context = self
+        hooks.emit("context_created", self)
+        if replaced is not None:
+            hooks.emit("context_replaced", replaced, self)
+
+    @classmethod
+    def _replace_if_allowed(cls, conf, via):
+        """Stop the active context if a driver hook lets a new one replace it; returns it then."""
+        active = cls._active_spark_context
+        if active is None or not hooks.replaces_active(active, conf, via):
+            return None
+        active.stop()
+        return active
 
     def _do_init(self, master, appName, sparkHome, pyFiles, environment, batchSize, serializer, conf):
         self._conf = SparkConf()
@@ -165,6 +179,10 @@ class SparkContext:
         # Spark's unified memory is a fraction of the heap minus its reserved memory; an executor's
         # reserve is the interpreter itself (about 23 MiB resident before any task runs).
         self._storage_memory = int(max(self._executor_memory - EXECUTOR_RESERVED_MEMORY, 0) * memory_fraction)
+        # The address-space limit (RLIMIT_AS) of each executor, in whole MiB as Spark passes it to
+        # its Python workers; None (no limit) when unset or under 1 MiB.
+        pyspark_memory = self._conf.get("spark.executor.pyspark.memory")
+        self._pyspark_memory = ((parse_bytes(pyspark_memory) >> 20) << 20 or None) if pyspark_memory else None
         self._thread_local = threading.local()
         self._next_rdd_id = 0
         self._next_shuffle_id = 0
@@ -195,7 +213,8 @@ class SparkContext:
         task_scheduler = TaskScheduler(
             self._backend, self._max_task_failures,
             parse_duration_seconds(self._conf.get("spark.locality.wait", "3s")),
-            parse_duration_seconds(self._conf.get("spark.task.reaper.killTimeout", "1s")), max_result_size)
+            parse_duration_seconds(self._conf.get("spark.task.reaper.killTimeout", "1s")), max_result_size,
+            parse_duration_seconds(self._conf.get("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s")))
         self._block_manager_master = BlockManagerMaster(self.listenerBus)
         self.dagScheduler = DAGScheduler(self.listenerBus, task_scheduler, MapOutputTracker(),
                                          self._block_manager_master, self._accumulators, max_result_size)
@@ -214,6 +233,7 @@ class SparkContext:
             "executor_id": executor_id, "local_dir": self._local_dir, "files_dir": self._files_dir,
             "cwd": os.getcwd(), "sys_path": [p for p in sys.path if p] + list(self._python_includes),
             "memory_budget": self._storage_memory, "driver_pid": os.getpid(),
+            "pyspark_memory": self._pyspark_memory,
         }
 
     def _executor_memory_limit(self):
@@ -350,6 +370,11 @@ class SparkContext:
         >>> SparkContext.getOrCreate() is sc
         True
         """
+        replaced = cls._replace_if_allowed(conf, "getOrCreate")
+        if replaced is not None:
+            sc = cls(conf=conf)
+            hooks.emit("context_replaced", replaced, sc)
+            return sc
         with cls._lock:
             if cls._active_spark_context is None:
                 cls(conf=conf or SparkConf())
@@ -1124,6 +1149,7 @@ class SparkContext:
                 if SparkFiles._sc is self:
                     SparkFiles._sc = None
                     SparkFiles._root_directory = None
+            hooks.emit("context_stopped", self)
 
     def __enter__(self):
         return self
