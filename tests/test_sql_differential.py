@@ -363,6 +363,18 @@ def na_describe_and_conversions(spark, F, T):
     spark.createDataFrame(df.toPandas()).show()
 
 
+@case
+def udfs_and_global_views(spark, F, T):
+    df = people(spark)
+    slen = F.udf(lambda s: len(s), T.IntegerType())
+    df.select(slen("name").alias("n"), F.udf(lambda s: s.upper())(df.name)).show()
+    spark.udf.register("plus1", lambda x: x + 1, "int")
+    df.createOrReplaceTempView("people")
+    spark.sql("SELECT name, plus1(length(name)) FROM people").show()
+    df.createOrReplaceGlobalTempView("gpeople")
+    spark.sql("SELECT count(*) FROM global_temp.gpeople").show()
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_transcript(name, sparklet_spark, real_spark):
     fn = CASES[name]

@@ -27,7 +27,14 @@ class UnresolvedFunction(UnresolvedExpression):
         return UnresolvedFunction(self.fname, children, self.distinct, self.ignore_nulls, self.label)
 
     def resolve(self, scope):
-        from .function_registry import lookup
+        from .function_registry import exists, lookup
+        if not exists(self.fname):
+            # a Python function registered with spark.udf.register
+            from .session import SparkSession
+            session = SparkSession._activeSession
+            udf = session._udfs.get(self.fname.lower()) if session is not None else None
+            if udf is not None:
+                return udf(*[Column(c) for c in self.children])._expr.resolve(scope)
         builder = lookup(self.fname)
         args = []
         for c in self.children:
