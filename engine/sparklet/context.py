@@ -21,7 +21,7 @@ import threading
 import time
 import weakref
 
-from . import accumulators, listener as L
+from . import accumulators, eventlog, listener as L
 from .accumulators import Accumulator, default_param_for
 from .backend import ExecutorHandle, launch_executor, stop_executor
 from .broadcast import Broadcast
@@ -145,6 +145,7 @@ class SparkContext:
             # Like Spark, local[K] does not retry a failed task unless spark.task.maxFailures says so.
             failures = int(self._conf.get("spark.task.maxFailures", "1"))
         self._max_task_failures = max(1, failures)
+        event_log_settings = eventlog.EventLogSettings(self._conf)  # a bad setting fails before anything starts
         self.environment = {k[len("spark.executorEnv."):]: v for k, v in self._conf.getAll()
                             if k.startswith("spark.executorEnv.")}
         self.serializer = serializer
@@ -184,6 +185,7 @@ class SparkContext:
         self.listenerBus.addListener(self._status_tracker._store)
         if self._conf.get("spark.sparklet.console.taskOutput", "true").lower() == "true":
             self.listenerBus.addListener(L.ConsoleTaskOutput())
+        self._event_log = eventlog.start(self, event_log_settings)
         self.dagScheduler = DAGScheduler(
             self, self._max_task_failures,
             parse_duration_seconds(self._conf.get("spark.locality.wait", "3s")),
@@ -742,6 +744,8 @@ class SparkContext:
                 stop_executor(handle)
             self.listenerBus.post(L.SparkListenerApplicationEnd(int(time.time() * 1000)))
             self.listenerBus.stop()
+            if self._event_log is not None:
+                self._event_log.stop()
         finally:
             shutil.rmtree(self._local_dir, ignore_errors=True)
             with SparkContext._lock:
