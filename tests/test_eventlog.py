@@ -2,81 +2,12 @@
 faults (a killed driver, a directory that cannot be written). The History Server reading these logs
 is tested in test_history_server.py."""
 
-import io
-import json
 import os
-import subprocess
-import sys
-import textwrap
 
 import pytest
-import zstandard
 
+from eventlog_harness import read_events, run_job
 from sparklet import SparkConf, SparkContext
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-JOB = textwrap.dedent("""
-    import os, sys
-    from sparklet import SparkConf, SparkContext, TaskContext
-    conf = SparkConf().set("spark.eventLog.enabled", "true").set("spark.eventLog.dir", "file:" + sys.argv[1])
-    for kv in sys.argv[2:]:
-        k, v = kv.split("=", 1)
-        conf.set(k, v)
-    sc = SparkContext("local[2,2]", "sparklet-eventlog", conf=conf)
-    pairs = sc.parallelize(range(100), 4).map(lambda x: (x % 5, x)).reduceByKey(lambda a, b: a + b).cache()
-    pairs.count()
-    pairs.collect()  # its shuffle stage is skipped
-    def first_attempt_fails(it):
-        tc = TaskContext.get()
-        if tc.partitionId() == 0 and tc.attemptNumber() == 0:
-            raise ValueError("first attempt fails")
-        return it
-    sc.parallelize(range(10), 2).mapPartitions(first_attempt_fails).count()
-    try:
-        sc.parallelize(range(4), 2).map(lambda x: 1 / 0).count()
-    except Exception:
-        pass
-    other = sc.parallelize(range(8), 2).cache()
-    other.count()
-    other.unpersist()
-    if os.environ.get("KILL_DRIVER"):
-        sc.listenerBus.waitUntilEmpty()
-        import time
-        time.sleep(0.5)  # the writer thread's last batch
-        os.kill(os.getpid(), 9)
-    sc.stop()
-    print(sc.applicationId)
-""")
-
-
-def run_job(log_dir, *settings, kill=False):
-    """Run JOB in its own driver process; returns the application id (None if killed)."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "engine"), os.environ.get("PYTHONPATH", "")]))
-    if kill:
-        env["KILL_DRIVER"] = "1"
-    proc = subprocess.run([sys.executable, "-c", JOB, str(log_dir)] + list(settings), env=env,
-                          capture_output=True, text=True, timeout=180)
-    if kill:
-        assert proc.returncode == -9, proc.stderr
-        return None
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout.strip().splitlines()[-1]
-
-
-def read_events(path):
-    """The JSON events of a log file or rolling folder (zstd or plain)."""
-    files = [path] if os.path.isfile(path) else sorted(
-        (os.path.join(path, f) for f in os.listdir(path) if f.startswith("events_")),
-        key=lambda f: int(os.path.basename(f).split("_")[1]))
-    events = []
-    for f in files:
-        raw = open(f, "rb").read()
-        if ".zstd" in os.path.basename(f):
-            raw = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(raw), read_across_frames=True).read()
-        events += [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
-    return events
-
 
 @pytest.fixture(scope="module")
 def default_log(tmp_path_factory):

@@ -312,6 +312,7 @@ def initial_events(sc, settings):
 
     now = sc.startTime
     props = _redact(sorted(sc.getConf().getAll()))
+    props.setdefault("spark.scheduler.mode", "FIFO")  # Sparklet's only mode; the jobs page names it
     system = {"python.version": sys.version.split()[0], "python.executable": sys.executable,
               "os.name": sys.platform, "user.dir": os.getcwd(), "user.name": sc.sparkUser()}
     memory_mb = sc._executor_memory // (1024 * 1024)
