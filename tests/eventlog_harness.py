@@ -16,14 +16,15 @@ import zstandard
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+# the same program for Sparklet and for real PySpark ("{package}")
 JOB = textwrap.dedent("""
     import os, sys
-    from sparklet import SparkConf, SparkContext, TaskContext
+    from {package} import SparkConf, SparkContext, TaskContext
     conf = SparkConf().set("spark.eventLog.enabled", "true").set("spark.eventLog.dir", "file:" + sys.argv[1])
     for kv in sys.argv[2:]:
         k, v = kv.split("=", 1)
         conf.set(k, v)
-    sc = SparkContext("local[2,2]", "sparklet-eventlog", conf=conf)
+    sc = SparkContext("local[2,2]", "{package}-eventlog", conf=conf)
     pairs = sc.parallelize(range(100), 4).map(lambda x: (x % 5, x)).reduceByKey(lambda a, b: a + b).cache()
     pairs.count()
     pairs.collect()  # its shuffle stage is skipped
@@ -45,8 +46,8 @@ JOB = textwrap.dedent("""
         import time
         time.sleep(0.5)  # the writer thread's last batch
         os.kill(os.getpid(), 9)
-    sc.stop()
     print(sc.applicationId)
+    sc.stop()
 """)
 
 
@@ -55,7 +56,7 @@ def run_job(log_dir, *settings, kill=False):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "engine"), os.environ.get("PYTHONPATH", "")]))
     if kill:
         env["KILL_DRIVER"] = "1"
-    proc = subprocess.run([sys.executable, "-c", JOB, str(log_dir)] + list(settings), env=env,
+    proc = subprocess.run([sys.executable, "-c", JOB.format(package="sparklet"), str(log_dir)] + list(settings), env=env,
                           capture_output=True, text=True, timeout=180)
     if kill:
         assert proc.returncode == -9, proc.stderr
@@ -78,39 +79,11 @@ def read_events(path):
     return events
 
 
-REAL_JOB = textwrap.dedent("""
-    import sys
-    from pyspark import SparkConf, SparkContext, TaskContext
-    conf = (SparkConf().setMaster("local[2,2]").setAppName("pyspark-eventlog")
-            .set("spark.eventLog.enabled", "true").set("spark.eventLog.dir", "file:" + sys.argv[1])
-            .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false"))
-    for kv in sys.argv[2:]:
-        k, v = kv.split("=", 1)
-        conf.set(k, v)
-    sc = SparkContext(conf=conf)
-    sc.setLogLevel("ERROR")
-    pairs = sc.parallelize(range(100), 4).map(lambda x: (x % 5, x)).reduceByKey(lambda a, b: a + b).cache()
-    pairs.count()
-    pairs.collect()
-    def first_attempt_fails(it):
-        tc = TaskContext.get()
-        if tc.partitionId() == 0 and tc.attemptNumber() == 0:
-            raise ValueError("first attempt fails")
-        return it
-    sc.parallelize(range(10), 2).mapPartitions(first_attempt_fails).count()
-    try:
-        sc.parallelize(range(4), 2).map(lambda x: 1 / 0).count()
-    except Exception:
-        pass
-    print(sc.applicationId)
-    sc.stop()
-""")
-
-
 def run_real_job(log_dir, *settings):
-    """REAL_JOB on real PySpark (a JVM); returns the application id."""
+    """JOB on real PySpark (a JVM); returns the application id."""
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable)
-    proc = subprocess.run([sys.executable, "-c", REAL_JOB, str(log_dir)] + list(settings), env=env,
+    settings = ["spark.ui.enabled=false", "spark.ui.showConsoleProgress=false"] + list(settings)
+    proc = subprocess.run([sys.executable, "-c", JOB.format(package="pyspark"), str(log_dir)] + settings, env=env,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc.stdout.strip().splitlines()[-1]

@@ -1,11 +1,13 @@
-"""Sparklet's event logs in the real Spark History Server (pyspark's jars on Java 17), asserted
-through its REST API: what a student sees when reviewing a finished Sparklet application."""
+"""Event logs both ways, checked against the real Spark History Server (pyspark's jars on Java 17)
+through its REST API: Sparklet's logs as a student reviewing a finished Sparklet application sees
+them, and a real PySpark application's log replayed in the Sparklet kernel's views."""
 
 import os
 
 import pytest
 
-from eventlog_harness import HistoryServer, read_events, run_job
+from eventlog_harness import HistoryServer, read_events, run_job, run_real_job
+from kernel_harness import JOBS_MIME, execute, job_displays, running_kernel, stream_text
 
 pytestmark = pytest.mark.pyspark
 
@@ -17,13 +19,15 @@ def server(tmp_path_factory):
     done = run_job(logs, "spark.eventLog.logBlockUpdates.enabled=true")
     single = run_job(logs, "spark.eventLog.rolling.enabled=false")
     run_job(logs, kill=True)
+    real = run_real_job(logs)
     killed = next(n for n in os.listdir(logs) if n.endswith(".inprogress") or (
         n.startswith("eventlog_v2_") and any(f.endswith(".inprogress") for f in os.listdir(logs / n))))
     killed = killed.replace("eventlog_v2_", "").split(".")[0]
     hs = HistoryServer(logs)
     try:
-        listing = hs.wait_for([done, single, killed])
+        listing = hs.wait_for([done, single, killed, real])
         hs.logs = logs
+        hs.real = real
         yield hs, {a["id"]: a for a in listing}, done, single, killed
     finally:
         hs.stop()
@@ -109,3 +113,46 @@ def test_environment_spark_properties(server):
     assert props["spark.app.name"] == "sparklet-eventlog"
     assert props["spark.master"] == "local[2,2]"
     assert props["spark.eventLog.enabled"] == "true"
+
+
+STATUS = {"SUCCEEDED": "succeeded", "FAILED": "failed", "COMPLETE": "complete", "SKIPPED": "skipped"}
+
+
+def test_real_pyspark_log_replayed_in_the_kernel_matches_the_history_server(server, tmp_path):
+    hs, apps, done, single, killed = server
+    path = str(hs.logs / ("eventlog_v2_" + hs.real))
+    assert any(f.endswith(".zstd") for f in os.listdir(path))  # Spark 4's defaults: rolling, zstd
+    with running_kernel(tmp_path) as (km, kc):
+        reply, msgs = execute(kc, "%spark history " + path, timeout=120)
+        assert reply["status"] == "ok", stream_text(msgs, "stderr")
+        reply, timeline = execute(kc, "%%spark history %s --timeline 2" % path, timeout=120)
+        assert reply["status"] == "ok"
+    assert "pyspark-eventlog (%s), Spark 4." % hs.real in stream_text(msgs)
+    assert any(m["msg_type"] == "display_data" and "image/png" in m["content"]["data"] for m in timeline)
+    (state,) = [d[2][JOBS_MIME] for d in job_displays(msgs)]
+    views = {j["jobId"]: j for j in state["jobs"]}
+
+    jobs = {j["jobId"]: j for j in hs.get("applications/%s/jobs" % hs.real)}
+    assert sorted(views) == sorted(jobs) == [0, 1, 2, 3, 4]
+    for job_id, j in jobs.items():
+        v = views[job_id]
+        assert v["status"] == STATUS[j["status"]]
+        assert v["description"] == j["name"]
+        assert (v["numTasks"], v["numCompletedTasks"], v["numFailedTasks"], v["numSkippedStages"]) == (
+            j["numTasks"] - j["numSkippedTasks"], j["numCompletedTasks"], j["numFailedTasks"], j["numSkippedStages"])
+        # the DAG the view draws has every stage of the job
+        assert sorted(s["stageId"] for s in v["dag"]["stages"]) == sorted(j["stageIds"])
+
+    stages = {s["stageId"]: s for s in hs.get("applications/%s/stages" % hs.real)}
+    shown = {s["stageId"]: s for v in views.values() for s in v["stages"]}
+    assert sorted(shown) == sorted(stages)
+    assert {STATUS.get(s["status"]) for s in stages.values()} >= {"complete", "skipped"}
+    for stage_id, s in stages.items():
+        assert shown[stage_id]["status"] == STATUS.get(s["status"], s["status"].lower())
+        if s["status"] == "SKIPPED":
+            continue
+        tasks = hs.get("applications/%s/stages/%d/%d/taskList?length=1000" % (hs.real, stage_id, s["attemptId"]))
+        assert shown[stage_id]["completed"] == s["numCompleteTasks"] == sum(t["status"] == "SUCCESS" for t in tasks)
+        assert shown[stage_id]["failed"] == s["numFailedTasks"] == sum(t["status"] == "FAILED" for t in tasks)
+        assert shown[stage_id]["shuffleWriteRecords"] == s["shuffleWriteRecords"]
+    assert shown[4]["retries"] == 1  # the task whose first attempt failed

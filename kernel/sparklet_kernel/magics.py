@@ -9,7 +9,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.display import Image, display
 
-from . import dag, progress
+from . import dag, history, progress
 from .timeline import timeline_figure
 from .tracebacks import full_report
 
@@ -42,6 +42,10 @@ def _parser():
     o.add_argument("-n", type=int, default=200, help="how many lines (default 200)")
     g = sub.add_parser("progress", help="live job display: on, off, or text only")
     g.add_argument("mode", choices=["on", "off", "text"])
+    h = sub.add_parser("history", help="replay a Spark event log: its jobs, stages, DAGs, executors, storage")
+    h.add_argument("path", metavar="PATH", help="an event log file or eventlog_v2_* folder (Sparklet's or Spark's)")
+    h.add_argument("--timeline", metavar="JOB", nargs="?", type=int, const=-1,
+                   help="show a job's task timeline instead (default: the last job)")
     return p
 
 
@@ -53,7 +57,8 @@ class SparkMagics(Magics):
 
     @line_magic
     def spark(self, line):
-        """Inspect the Sparklet session: %spark {jobs,dag RDD,timeline [JOB],traceback,output,progress MODE}.
+        """Inspect the Sparklet session: %spark {jobs,dag RDD,timeline [JOB],traceback,output,progress MODE,
+        history PATH}.
         Run `%spark --help` or `%spark COMMAND --help` for details."""
         parser = _parser()
         try:
@@ -129,6 +134,20 @@ class SparkMagics(Magics):
             print("(last %d of %d lines kept)" % (len(shown), len(log)))
         for stage, part, stream, text in shown:
             print("[stage %d, partition %d] %s" % (stage, part, text))
+
+    def _history(self, args):
+        try:
+            store = history.load(args.path)
+            if args.timeline is not None:
+                png = history.timeline_png(store, None if args.timeline == -1 else args.timeline)
+                display(Image(data=png, format="png"))
+                return
+        except history.EventLogError as e:
+            raise UsageError("%%spark history: %s" % e)
+        print(history.summary(store))
+        display(progress.bundle(history.jobs_state(store)), raw=True)
+        display(history.executors_view(store), raw=True)
+        display(history.storage_view(store), raw=True)
 
     def _progress(self, args):
         self.session.live.mode = args.mode
