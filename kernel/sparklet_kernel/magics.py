@@ -2,7 +2,6 @@
 the task output log, and the live display's mode. (sparkmagic's session magics are in sparkmagic.py.)"""
 
 import argparse
-import io
 import shlex
 
 from IPython.core.error import UsageError
@@ -10,7 +9,7 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.display import Image, display
 
 from . import dag, history, progress
-from .timeline import timeline_figure
+from .timeline import timeline_png
 from .tracebacks import full_report
 
 
@@ -112,10 +111,8 @@ class SparkMagics(Magics):
         spans = store.task_spans(job_id)
         if not spans:
             raise UsageError("%%spark timeline: job %d has no finished tasks" % job_id)
-        fig = timeline_figure(spans, "Job %d: %s" % (job_id, job["description"]), store.executor_cores())
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=90)
-        display(Image(data=buf.getvalue(), format="png"))
+        png = timeline_png(spans, "Job %d: %s" % (job_id, job["description"]), store.executor_cores())
+        display(Image(data=png, format="png"))
 
     def _traceback(self, args):
         last = self.session.errors.last
