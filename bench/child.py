@@ -53,7 +53,7 @@ def measure(impl, workload, params):
     module = importlib.import_module(MODULES[impl])
     session = module.start(params, workload.name)
     try:
-        if workload.name == "startup":
+        if workload.name.startswith("startup"):
             result, extras = module.run_startup(session, params)
             out["seconds"] = time.perf_counter() - t0
             out["baseline_rss"] = tree_rss()
