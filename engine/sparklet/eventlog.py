@@ -427,6 +427,7 @@ class EventLoggingListener(SparkListener):
     >>> d = tempfile.mkdtemp()
     >>> conf = (SparkConf().set("spark.eventLog.enabled", "true").set("spark.eventLog.dir", d)
     ...         .set("spark.eventLog.rolling.enabled", "false").set("spark.eventLog.compress", "false"))
+    >>> sc.stop()  # the log is set up when a context starts
     >>> sc = SparkContext("local[1]", "logged", conf=conf)
     >>> sc.parallelize(range(4)).sum()
     6
