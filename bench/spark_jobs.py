@@ -54,9 +54,6 @@ def run_tiny(sc, params):
     return total, {"latencies": latencies}
 
 
-run_tiny_eventlog = run_tiny
-
-
 def run_wordcount(sc, params):
     path = datasets.word_text_path(params["wordcount_mb"])
     counts = (sc.textFile(path)

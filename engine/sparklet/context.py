@@ -21,7 +21,7 @@ import threading
 import time
 import weakref
 
-from . import accumulators, eventlog, listener as L
+from . import accumulators, listener as L
 from .accumulators import Accumulator, default_param_for
 from .backend import ExecutorPoolBackend
 from .blockmanagermaster import BlockManagerMaster
@@ -150,7 +150,11 @@ class SparkContext:
             # Like Spark, local[K] does not retry a failed task unless spark.task.maxFailures says so.
             failures = int(self._conf.get("spark.task.maxFailures", "1"))
         self._max_task_failures = max(1, failures)
-        event_log_settings = eventlog.EventLogSettings(self._conf)  # a bad setting fails before anything starts
+        event_log_settings = None
+        if self._conf.get("spark.eventLog.enabled", "false").strip().lower() == "true":
+            from . import eventlog  # only then: start-up without an event log does not pay for it
+
+            event_log_settings = eventlog.EventLogSettings(self._conf)  # a bad setting fails before anything starts
         self.environment = {k[len("spark.executorEnv."):]: v for k, v in self._conf.getAll()
                             if k.startswith("spark.executorEnv.")}
         self.serializer = serializer
@@ -190,7 +194,7 @@ class SparkContext:
         self.listenerBus.addListener(self._status_tracker._store)
         if self._conf.get("spark.sparklet.console.taskOutput", "true").lower() == "true":
             self.listenerBus.addListener(L.ConsoleTaskOutput())
-        self._event_log = eventlog.start(self, event_log_settings)
+        self._event_log = eventlog.start(self, event_log_settings) if event_log_settings else None
         max_result_size = parse_bytes(self._conf.get("spark.driver.maxResultSize", "1g"))
         self._backend = ExecutorPoolBackend(self._cores, self._executor_init, self.environment, self._executor_memory,
                                             self.listenerBus, self._executor_memory_limit())

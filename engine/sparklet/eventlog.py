@@ -32,7 +32,6 @@ without its log.
 import json
 import logging
 import os
-import queue
 import re
 import sys
 import threading
@@ -92,7 +91,7 @@ class EventLogSettings:
                                  "event logs with zstd (Spark's default) or uncompressed: set the codec to zstd "
                                  "or spark.eventLog.compress=false" % codec)
             if self.enabled:
-                _zstd()
+                _zstd(check_only=True)
             self.codec = codec
         self.rolling = _flag(conf, "spark.eventLog.rolling.enabled", "true")
         self.max_file_size = parse_bytes(conf.get("spark.eventLog.rolling.maxFileSize") or "128m", default_unit="b")
@@ -103,16 +102,28 @@ class EventLogSettings:
         self.overwrite = _flag(conf, "spark.eventLog.overwrite", "false")
 
 
-def _zstd():
+def _zstd(check_only=False):
+    import importlib.util
+
     try:
+        # the module is imported by the writer thread, off the context's start-up
+        if check_only and importlib.util.find_spec("zstandard") is not None:
+            return None
         import zstandard
     except ImportError:
-        raise ValueError("spark.eventLog.compress=true needs the zstandard package for Spark's zstd codec: "
+        pass
+    else:
+        return zstandard
+    raise ValueError("spark.eventLog.compress=true needs the zstandard package for Spark's zstd codec: "
                          "pip install zstandard, or set spark.eventLog.compress=false") from None
     return zstandard
 
 
 # ---- Spark's JSON schema (JsonProtocol) ----
+
+
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_quote = json.encoder.encode_basestring
 
 
 def _storage_level(level):
@@ -122,79 +133,129 @@ def _storage_level(level):
             "Replication": int(getattr(level, "replication", 1))}
 
 
+_RDD_INFO = ('{"RDD ID":%d,"Name":%s,%s"Callsite":%s,"Parent IDs":%s,"Storage Level":%s,"Barrier":%s,'
+             '"DeterministicLevel":"DETERMINATE","Number of Partitions":%d,"Number of Cached Partitions":%d,'
+             '"Memory Size":%d,"Disk Size":%d}')
+_STAGE_INFO = ('{"Stage ID":%d,"Stage Attempt ID":%d,"Stage Name":%s,"Number of Tasks":%d,"RDD Info":[%s],'
+               '"Parent IDs":%s,"Details":%s%s,"Accumulables":[],"Resource Profile Id":0,'
+               '"Shuffle Push Enabled":false,"Shuffle Push Mergers Count":0}')
+
+
 def _rdd_info(r):
-    out = {"RDD ID": r.id, "Name": r.name}
-    if r.scope:
-        out["Scope"] = json.dumps({"id": str(r.scopeId), "name": r.scope}, separators=(",", ":"))
+    """Spark's RDDInfo JSON (formatted from a template: a job's stage infos are written three times
+    per stage, and the tiny-job latency feels every microsecond of them)."""
+    scope = ('"Scope":%s,' % _quote('{"id":"%d","name":%s}' % (r.scopeId, _quote(r.scope)))) if r.scope else ""
     site = r.callSite or ""
     if site and " at " not in site:
         site = "%s at %s" % (r.scope or r.name, site)
-    out.update({"Callsite": site, "Parent IDs": list(r.parentIds), "Storage Level": _storage_level(r.storageLevel),
-                "Barrier": bool(r.isBarrier), "DeterministicLevel": "DETERMINATE",
-                "Number of Partitions": r.numPartitions, "Number of Cached Partitions": r.numCachedPartitions,
-                "Memory Size": r.memSize, "Disk Size": r.diskSize})
-    return out
+    return _RDD_INFO % (r.id, _quote(r.name), scope, _quote(site), _ids(r.parentIds), _level_json(r.storageLevel),
+                        "true" if r.isBarrier else "false", r.numPartitions, r.numCachedPartitions, r.memSize,
+                        r.diskSize)
 
 
-def _stage_info(s, sid, times=True):
-    out = {"Stage ID": sid(s.stageId), "Stage Attempt ID": s.attemptNumber, "Stage Name": s.name,
-           "Number of Tasks": s.numTasks, "RDD Info": [_rdd_info(r) for r in s.rddInfos],
-           "Parent IDs": [sid(p) for p in s.parentIds], "Details": s.details or ""}
-    if times:
-        if s.submissionTime is not None:
-            out["Submission Time"] = s.submissionTime
+def _ids(ids):
+    return "[%s]" % ",".join(str(int(i)) for i in ids)
+
+
+_LEVEL = '{"Use Disk":%s,"Use Memory":%s,"Use Off Heap":%s,"Deserialized":%s,"Replication":%d}'
+
+
+def _level_json(level):
+    d = _storage_level(level)
+    return _LEVEL % ("true" if d["Use Disk"] else "false", "true" if d["Use Memory"] else "false",
+                     "true" if d["Use Off Heap"] else "false", "true" if d["Deserialized"] else "false",
+                     d["Replication"])
+
+
+def _stage_info(s, sid, submitted=True, completed=True):
+    """Spark's StageInfo JSON; the times and failure are left out where Spark leaves them out (a job
+    start's stages have not been submitted, a stage just submitted has not completed)."""
+    times = ""
+    if submitted and s.submissionTime is not None:
+        times += ',"Submission Time":%d' % s.submissionTime
+    if completed:
         if s.completionTime is not None:
-            out["Completion Time"] = s.completionTime
+            times += ',"Completion Time":%d' % s.completionTime
         if s.failureReason is not None:
-            out["Failure Reason"] = s.failureReason
-    out.update({"Accumulables": [], "Resource Profile Id": 0, "Shuffle Push Enabled": False,
-                "Shuffle Push Mergers Count": 0})
-    return out
+            times += ',"Failure Reason":%s' % _quote(s.failureReason)
+    return _STAGE_INFO % (sid(s.stageId), s.attemptNumber, _quote(s.name), s.numTasks,
+                          ",".join(_rdd_info(r) for r in s.rddInfos), _ids(sid(p) for p in s.parentIds),
+                          _quote(s.details or ""), times)
 
 
-def _task_info(t, finished=True):
-    return {"Task ID": t.taskId, "Index": t.index, "Attempt": t.attemptNumber, "Partition ID": t.index,
-            "Launch Time": t.launchTime, "Executor ID": t.executorId, "Host": t.host, "Locality": t.taskLocality,
-            "Speculative": bool(t.speculative), "Getting Result Time": 0,
-            "Finish Time": (t.finishTime or 0) if finished else 0,
-            "Failed": bool(t.failed) if finished else False, "Killed": bool(t.killed) if finished else False,
-            "Accumulables": []}
+def _template(shape):
+    """A %-format string of `shape`'s JSON in which string values "%(name)d" / "%(name)s" become
+    fields: task events are the bulk of a log, and formatting one string costs a fraction of
+    building and dumping their nested dicts (the tiny-job latency depends on it).
+
+    >>> _template({"Task ID": "%(taskId)d", "Accumulables": []}) % {"taskId": 7}
+    '{"Task ID":7,"Accumulables":[]}'
+    """
+    text = json.dumps(shape, separators=(",", ":"))
+    return re.sub(r'"(%\(\w+\)[ds])"', r"\1", text)
 
 
-_PUSH_SHUFFLE = {k: 0 for k in (
-    "Corrupt Merged Block Chunks", "Merged Fetch Fallback Count", "Merged Remote Blocks Fetched",
-    "Merged Local Blocks Fetched", "Merged Remote Chunks Fetched", "Merged Local Chunks Fetched",
-    "Merged Remote Bytes Read", "Merged Local Bytes Read", "Merged Remote Requests Duration")}
+_TASK_INFO = _template({
+    "Task ID": "%(taskId)d", "Index": "%(index)d", "Attempt": "%(attempt)d", "Partition ID": "%(index)d",
+    "Launch Time": "%(launch)d", "Executor ID": "%(executor)s", "Host": "%(host)s", "Locality": "%(locality)s",
+    "Speculative": "%(speculative)s", "Getting Result Time": 0, "Finish Time": "%(finish)d",
+    "Failed": "%(failed)s", "Killed": "%(killed)s", "Accumulables": []})
 
-_EXECUTOR_METRICS = {k: 0 for k in (
+_TASK_METRICS = _template({
+    "Executor Deserialize Time": "%(deserialize)d", "Executor Deserialize CPU Time": 0,
+    "Executor Run Time": "%(run)d", "Executor CPU Time": "%(cpu)d",
+    "Peak Execution Memory": "%(peak)d", "Peak On Heap Execution Memory": "%(peak)d",
+    "Peak Off Heap Execution Memory": 0, "Result Size": "%(resultSize)d", "JVM GC Time": 0,
+    "Result Serialization Time": "%(resultSer)d", "Memory Bytes Spilled": "%(memSpill)d",
+    "Disk Bytes Spilled": "%(diskSpill)d",
+    "Shuffle Read Metrics": {
+        "Remote Blocks Fetched": "%(remoteBlocks)d", "Local Blocks Fetched": "%(localBlocks)d",
+        "Fetch Wait Time": "%(fetchWait)d", "Remote Bytes Read": "%(remoteBytes)d", "Remote Bytes Read To Disk": 0,
+        "Local Bytes Read": "%(localBytes)d", "Total Records Read": "%(readRecords)d", "Remote Requests Duration": 0,
+        "Push Based Shuffle": {k: 0 for k in (
+            "Corrupt Merged Block Chunks", "Merged Fetch Fallback Count", "Merged Remote Blocks Fetched",
+            "Merged Local Blocks Fetched", "Merged Remote Chunks Fetched", "Merged Local Chunks Fetched",
+            "Merged Remote Bytes Read", "Merged Local Bytes Read", "Merged Remote Requests Duration")}},
+    "Shuffle Write Metrics": {"Shuffle Bytes Written": "%(writeBytes)d", "Shuffle Write Time": "%(writeTime)d",
+                              "Shuffle Records Written": "%(writeRecords)d"},
+    "Input Metrics": {"Bytes Read": "%(inBytes)d", "Records Read": "%(inRecords)d"},
+    "Output Metrics": {"Bytes Written": "%(outBytes)d", "Records Written": "%(outRecords)d"},
+    "Updated Blocks": []})
+
+# what Spark measures of the JVM per task; a Python process has none of it
+_EXECUTOR_METRICS = json.dumps({k: 0 for k in (
     "JVMHeapMemory", "JVMOffHeapMemory", "OnHeapExecutionMemory", "OffHeapExecutionMemory", "OnHeapStorageMemory",
     "OffHeapStorageMemory", "OnHeapUnifiedMemory", "OffHeapUnifiedMemory", "DirectPoolMemory", "MappedPoolMemory",
     "ProcessTreeJVMVMemory", "ProcessTreeJVMRSSMemory", "ProcessTreePythonVMemory", "ProcessTreePythonRSSMemory",
     "ProcessTreeOtherVMemory", "ProcessTreeOtherRSSMemory", "MinorGCCount", "MinorGCTime", "MajorGCCount",
-    "MajorGCTime", "TotalGCTime", "ConcurrentGCCount", "ConcurrentGCTime")}
+    "MajorGCTime", "TotalGCTime", "ConcurrentGCCount", "ConcurrentGCTime")}, separators=(",", ":"))
+
+_TASK_START = '{"Event":"SparkListenerTaskStart","Stage ID":%d,"Stage Attempt ID":%d,"Task Info":%s}'
+_TASK_END = ('{"Event":"SparkListenerTaskEnd","Stage ID":%d,"Stage Attempt ID":%d,"Task Type":%s,'
+             '"Task End Reason":%s,"Task Info":%s,"Task Executor Metrics":' + _EXECUTOR_METRICS
+             + ',"Task Metrics":%s}')
+def _task_info(t, finished=True):
+    return _TASK_INFO % {
+        "taskId": t.taskId, "index": t.index, "attempt": t.attemptNumber, "launch": t.launchTime,
+        "executor": _quote(str(t.executorId)), "host": _quote(t.host), "locality": _quote(t.taskLocality),
+        "speculative": "true" if t.speculative else "false", "finish": (t.finishTime or 0) if finished else 0,
+        "failed": "true" if finished and t.failed else "false", "killed": "true" if finished and t.killed else "false"}
 
 
 def _task_metrics(m):
     m = m or L.TaskMetrics()
     r, w, i, o = m.shuffleReadMetrics, m.shuffleWriteMetrics, m.inputMetrics, m.outputMetrics
-    return {
-        "Executor Deserialize Time": m.executorDeserializeTime, "Executor Deserialize CPU Time": 0,
-        "Executor Run Time": m.executorRunTime, "Executor CPU Time": m.executorCpuTime,
-        "Peak Execution Memory": m.peakExecutionMemory, "Peak On Heap Execution Memory": m.peakExecutionMemory,
-        "Peak Off Heap Execution Memory": 0, "Result Size": m.resultSize, "JVM GC Time": 0,
-        "Result Serialization Time": m.resultSerializationTime, "Memory Bytes Spilled": m.memoryBytesSpilled,
-        "Disk Bytes Spilled": m.diskBytesSpilled,
-        "Shuffle Read Metrics": {
-            "Remote Blocks Fetched": r.remoteBlocksFetched, "Local Blocks Fetched": r.localBlocksFetched,
-            "Fetch Wait Time": r.fetchWaitTime, "Remote Bytes Read": r.remoteBytesRead, "Remote Bytes Read To Disk": 0,
-            "Local Bytes Read": r.localBytesRead, "Total Records Read": r.recordsRead, "Remote Requests Duration": 0,
-            "Push Based Shuffle": dict(_PUSH_SHUFFLE)},
-        "Shuffle Write Metrics": {"Shuffle Bytes Written": w.bytesWritten, "Shuffle Write Time": w.writeTime,
-                                  "Shuffle Records Written": w.recordsWritten},
-        "Input Metrics": {"Bytes Read": i.bytesRead, "Records Read": i.recordsRead},
-        "Output Metrics": {"Bytes Written": o.bytesWritten, "Records Written": o.recordsWritten},
-        "Updated Blocks": [],
-    }
+    return _TASK_METRICS % {
+        "deserialize": m.executorDeserializeTime, "run": m.executorRunTime, "cpu": m.executorCpuTime,
+        "peak": m.peakExecutionMemory, "resultSize": m.resultSize, "resultSer": m.resultSerializationTime,
+        "memSpill": m.memoryBytesSpilled, "diskSpill": m.diskBytesSpilled, "remoteBlocks": r.remoteBlocksFetched,
+        "localBlocks": r.localBlocksFetched, "fetchWait": r.fetchWaitTime, "remoteBytes": r.remoteBytesRead,
+        "localBytes": r.localBytesRead, "readRecords": r.recordsRead, "writeBytes": w.bytesWritten,
+        "writeTime": w.writeTime, "writeRecords": w.recordsWritten, "inBytes": i.bytesRead,
+        "inRecords": i.recordsRead, "outBytes": o.bytesWritten, "outRecords": o.recordsWritten}
+
+
+_SUCCESS = '{"Reason":"Success"}'
 
 
 _REASON = re.compile(r"^(\w+)(?:\((.*)\))?$", re.S)
@@ -243,8 +304,25 @@ def to_json(event, hosts=None, stage_id=_same):
     >>> to_json(L.SparkListenerApplicationEnd(1700000000000))
     '{"Event":"SparkListenerApplicationEnd","Timestamp":1700000000000,"ExitCode":0}'
     """
+    if isinstance(event, L.SparkListenerTaskEnd):
+        reason = _SUCCESS if event.reason == "Success" else _dumps(_end_reason(event))
+        return _TASK_END % (stage_id(event.stageId), event.stageAttemptId, _quote(event.taskType), reason,
+                            _task_info(event.taskInfo), _task_metrics(event.taskMetrics))
+    if isinstance(event, L.SparkListenerJobStart):
+        return ('{"Event":"SparkListenerJobStart","Job ID":%d,"Submission Time":%d,"Stage Infos":[%s],'
+                '"Stage IDs":%s,"Properties":%s}' % (
+                    event.jobId, event.time,
+                    ",".join(_stage_info(s, stage_id, submitted=False, completed=False) for s in event.stageInfos),
+                    _ids(stage_id(s) for s in event.stageIds), _dumps(dict(event.properties or {}))))
+    if isinstance(event, L.SparkListenerStageSubmitted):
+        return '{"Event":"SparkListenerStageSubmitted","Stage Info":%s,"Properties":%s}' % (
+            _stage_info(event.stageInfo, stage_id, completed=False), _dumps(dict(event.properties or {})))
+    if isinstance(event, L.SparkListenerStageCompleted):
+        return '{"Event":"SparkListenerStageCompleted","Stage Info":%s}' % _stage_info(event.stageInfo, stage_id)
+    if isinstance(event, L.SparkListenerTaskStart):
+        return _TASK_START % (stage_id(event.stageId), event.stageAttemptId, _task_info(event.taskInfo, finished=False))
     out = _event_dict(event, hosts or {}, stage_id)
-    return None if out is None else json.dumps(out, separators=(",", ":"), ensure_ascii=False)
+    return None if out is None else _dumps(out)
 
 
 def _event_dict(e, hosts, sid):
@@ -261,10 +339,6 @@ def _event_dict(e, hosts, sid):
                                   "Resources": {}, "Resource Profile Id": 0}}
     elif isinstance(e, L.SparkListenerExecutorRemoved):
         body = {"Timestamp": e.time, "Executor ID": e.executorId, "Removed Reason": e.reason}
-    elif isinstance(e, L.SparkListenerJobStart):
-        body = {"Job ID": e.jobId, "Submission Time": e.time,
-                "Stage Infos": [_stage_info(s, sid, times=False) for s in e.stageInfos],
-                "Stage IDs": [sid(s) for s in e.stageIds], "Properties": dict(e.properties or {})}
     elif isinstance(e, L.SparkListenerJobEnd):
         result = {"Result": "JobSucceeded"}
         if not e.jobResult.succeeded:
@@ -273,19 +347,6 @@ def _event_dict(e, hosts, sid):
                       "Exception": {"Message": "%s: %s" % (type(exc).__name__, exc) if exc is not None else "",
                                     "Stack Trace": []}}
         body = {"Job ID": e.jobId, "Completion Time": e.time, "Job Result": result}
-    elif isinstance(e, L.SparkListenerStageSubmitted):
-        body = {"Stage Info": _stage_info(e.stageInfo, sid), "Properties": dict(e.properties or {})}
-        body["Stage Info"].pop("Completion Time", None)
-        body["Stage Info"].pop("Failure Reason", None)
-    elif isinstance(e, L.SparkListenerStageCompleted):
-        body = {"Stage Info": _stage_info(e.stageInfo, sid)}
-    elif isinstance(e, L.SparkListenerTaskStart):
-        body = {"Stage ID": sid(e.stageId), "Stage Attempt ID": e.stageAttemptId,
-                "Task Info": _task_info(e.taskInfo, finished=False)}
-    elif isinstance(e, L.SparkListenerTaskEnd):
-        body = {"Stage ID": sid(e.stageId), "Stage Attempt ID": e.stageAttemptId, "Task Type": e.taskType,
-                "Task End Reason": _end_reason(e), "Task Info": _task_info(e.taskInfo),
-                "Task Executor Metrics": dict(_EXECUTOR_METRICS), "Task Metrics": _task_metrics(e.taskMetrics)}
     elif isinstance(e, L.SparkListenerBlockUpdated):
         b = e.blockUpdatedInfo
         body = {"Block Updated Info": {"Block Manager ID": _block_manager_id(b.executorId, hosts.get(b.executorId, ("localhost", 1))),
@@ -366,12 +427,16 @@ class _LogFiles:
     def _open(self, path):
         self.raw = open(path, "wb")
         self.written = 0
-        if self.settings.codec == "zstd":
+        self.stream = None  # the compressor, made by the first write (on the writer thread)
+
+    def _out(self):
+        if self.settings.codec != "zstd":
+            return self.raw
+        if self.stream is None:
             self.zstd = _zstd()
             # level 1 and independent frames per file, as Spark's ZStdCompressionCodec writes
             self.stream = self.zstd.ZstdCompressor(level=1).stream_writer(self.raw, closefd=False)
-        else:
-            self.stream = None
+        return self.stream
 
     def _roll(self):
         self.close_current()
@@ -380,15 +445,16 @@ class _LogFiles:
 
     def write(self, lines):
         """Append encoded lines; flushed to the OS at the end so a killed driver loses no whole line."""
-        out = self.stream if self.stream is not None else self.raw
+        out = self._out()
         for line in lines:
             # as Spark's rolling writer: the bytes on disk so far plus the new line's length
             if self.settings.rolling and self.written and self.written + len(line) > self.settings.max_file_size:
                 self._flush()
                 self._roll()
-                out = self.stream if self.stream is not None else self.raw
+                out = self._out()
             out.write(line)
-            self.written += len(line) if self.stream is None else 0
+            if out is self.raw:
+                self.written += len(line)
         self._flush()
 
     def _flush(self):
@@ -416,7 +482,10 @@ class _LogFiles:
             os.replace(self.path + IN_PROGRESS, self.path)
 
 
-_STOP = object()
+#: How long the writer gathers lines before writing them: one wake-up, write and flush per batch
+#: instead of per event keeps the writer out of the way of the jobs (and a killed driver loses
+#: at most this much of its last events).
+BATCH_SECONDS = 0.05
 
 
 class EventLoggingListener(SparkListener):
@@ -447,7 +516,10 @@ class EventLoggingListener(SparkListener):
         self._next_stage_id = 0
         self._failed = False
         self._files = None
-        self._queue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._pending = []  # lines not yet handed to the writer thread
+        self._wake = threading.Event()  # set while lines are pending
+        self._stopping = threading.Event()
         try:
             self._files = _LogFiles(settings, self.app_id)
         except OSError as e:
@@ -472,8 +544,13 @@ class EventLoggingListener(SparkListener):
                         self.app_id, error)
 
     def _put(self, line):
-        if not self._failed:
-            self._queue.put(line)
+        if self._failed:
+            return
+        with self._lock:
+            self._pending.append(line)
+            first = len(self._pending) == 1
+        if first:
+            self._wake.set()
 
     def _post(self, event):
         if self._failed:
@@ -533,34 +610,28 @@ class EventLoggingListener(SparkListener):
 
     def _write_loop(self):
         while True:
-            item = self._queue.get()
-            batch = []
-            stop = item is _STOP
-            if not stop:
-                batch.append(item)
-            while not stop:  # take what else is queued: one write and flush per batch
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is _STOP:
-                    stop = True
-                else:
-                    batch.append(item)
+            self._wake.wait()
+            self._stopping.wait(BATCH_SECONDS)
+            with self._lock:
+                batch, self._pending = self._pending, []
+                self._wake.clear()
             if batch and not self._failed:
                 try:
                     self._files.write([(line + "\n").encode("utf-8") for line in batch])
                 except OSError as e:
                     self._give_up(e)
-            if stop:
-                return
+            if self._stopping.is_set():
+                with self._lock:
+                    if not self._pending:
+                        return
 
     def stop(self):
         """Write what is queued, close the log and mark it completed (called by ``sc.stop()``,
         after the listener bus delivered the application-end event)."""
         if self._files is None:
             return
-        self._queue.put(_STOP)
+        self._stopping.set()
+        self._wake.set()
         self._thread.join()
         try:
             if self._failed:
