@@ -517,8 +517,8 @@ class EventLoggingListener(SparkListener):
         self._failed = False
         self._files = None
         self._lock = threading.Lock()
-        self._pending = []  # lines not yet handed to the writer thread
-        self._wake = threading.Event()  # set while lines are pending
+        self._pending = []  # events not yet handed to the writer thread
+        self._wake = threading.Event()  # set while events are pending
         self._stopping = threading.Event()
         try:
             self._files = _LogFiles(settings, self.app_id)
@@ -526,7 +526,7 @@ class EventLoggingListener(SparkListener):
             self._give_up(e)
             return
         for event in initial_events(sc, settings):
-            self._put(json.dumps(event, separators=(",", ":"), ensure_ascii=False))
+            self._put(event)
         self._thread = threading.Thread(target=self._write_loop, name="spark-event-log-writer", daemon=True)
         self._thread.start()
 
@@ -543,70 +543,68 @@ class EventLoggingListener(SparkListener):
             log.warning("Event log of %s is not written (%s); the application goes on without it.",
                         self.app_id, error)
 
-    def _put(self, line):
+    def _put(self, event):
         if self._failed:
             return
         with self._lock:
-            self._pending.append(line)
+            self._pending.append(event)
             first = len(self._pending) == 1
         if first:
             self._wake.set()
 
-    def _post(self, event):
-        if self._failed:
-            return
-        if isinstance(event, L.SparkListenerBlockUpdated) and not self.settings.log_block_updates:
-            return
-        line = to_json(event, self._hosts, self._log_stage_id)
-        if line is not None:
-            self._put(line)
+    # The bus thread only queues the events (the scheduler posts a new StageInfo per stage attempt
+    # and sets a task's finish time before its end is posted, so what is written is what the
+    # event said); the writer thread turns them into lines, in order, in batches.
+    def onApplicationStart(self, event): self._put(event)
+    def onApplicationEnd(self, event): self._put(event)
+    def onJobStart(self, event): self._put(event)
+    def onJobEnd(self, event): self._put(event)
+    def onStageSubmitted(self, event): self._put(event)
+    def onStageCompleted(self, event): self._put(event)
+    def onTaskStart(self, event): self._put(event)
+    def onTaskEnd(self, event): self._put(event)
+    def onUnpersistRDD(self, event): self._put(event)
+    def onExecutorAdded(self, event): self._put(event)
+    def onExecutorRemoved(self, event): self._put(event)
 
-    def onApplicationStart(self, event): self._post(event)
-    def onApplicationEnd(self, event): self._post(event)
+    def onBlockUpdated(self, event):
+        if self.settings.log_block_updates:
+            self._put(event)
+
     def _log_stage_id(self, stage_id):
         return self._stage_ids.get(stage_id, stage_id)
 
-    def onJobStart(self, event):
-        # Spark makes a job its own stage for a shuffle an earlier, finished job computed (then
-        # skips it), while Sparklet's scheduler reuses the earlier stage. The History Server keys
-        # stages by id, so a reused id would turn the earlier job's completed stage into a skipped
-        # one: the log numbers stages as Spark would, which is Sparklet's numbering until a job
-        # reuses a stage.
-        for stage_id in sorted(event.stageIds):
-            if stage_id not in self._stage_ids or not self._stage_jobs.get(stage_id):
-                self._stage_ids[stage_id] = self._next_stage_id
-                self._next_stage_id += 1
-            self._stage_jobs.setdefault(stage_id, set()).add(event.jobId)
-        self._post(event)
-
-    def onJobEnd(self, event):
-        self._post(event)
-        for jobs in self._stage_jobs.values():
-            jobs.discard(event.jobId)
-
-    def onStageSubmitted(self, event): self._post(event)
-    def onStageCompleted(self, event): self._post(event)
-    def onTaskStart(self, event): self._post(event)
-    def onTaskEnd(self, event): self._post(event)
-    def onBlockUpdated(self, event): self._post(event)
-    def onUnpersistRDD(self, event): self._post(event)
-
-    def onExecutorAdded(self, event):
-        info = event.executorInfo
-        self._hosts[event.executorId] = (info.executorHost, info.pid)
-        self._post(event)
-        self._put(json.dumps({"Event": "SparkListenerBlockManagerAdded",
-                              "Block Manager ID": _block_manager_id(event.executorId, self._hosts[event.executorId]),
-                              "Maximum Memory": info.memory, "Timestamp": event.time,
-                              "Maximum Onheap Memory": info.memory, "Maximum Offheap Memory": 0},
-                             separators=(",", ":")))
-
-    def onExecutorRemoved(self, event):
-        self._post(event)
-        self._put(json.dumps({"Event": "SparkListenerBlockManagerRemoved",
-                              "Block Manager ID": _block_manager_id(event.executorId,
-                                                                    self._hosts.get(event.executorId, ("localhost", 1))),
-                              "Timestamp": event.time}, separators=(",", ":")))
+    def _lines(self, event):
+        """The log lines of one event (writer thread, in the order the bus delivered them)."""
+        if isinstance(event, L.SparkListenerJobStart):
+            # Spark makes a job its own stage for a shuffle an earlier, finished job computed
+            # (then skips it), while Sparklet's scheduler reuses the earlier stage. The History
+            # Server keys stages by id, so a reused id would turn the earlier job's completed stage
+            # into a skipped one: the log numbers stages as Spark would, which is Sparklet's
+            # numbering until a job reuses a stage.
+            for stage_id in sorted(event.stageIds):
+                if stage_id not in self._stage_ids or not self._stage_jobs.get(stage_id):
+                    self._stage_ids[stage_id] = self._next_stage_id
+                    self._next_stage_id += 1
+                self._stage_jobs.setdefault(stage_id, set()).add(event.jobId)
+        elif isinstance(event, L.SparkListenerJobEnd):
+            for jobs in self._stage_jobs.values():
+                jobs.discard(event.jobId)
+        elif isinstance(event, L.SparkListenerExecutorAdded):
+            info = event.executorInfo
+            self._hosts[event.executorId] = (info.executorHost, info.pid)
+            return [to_json(event), _dumps({
+                "Event": "SparkListenerBlockManagerAdded",
+                "Block Manager ID": _block_manager_id(event.executorId, self._hosts[event.executorId]),
+                "Maximum Memory": info.memory, "Timestamp": event.time, "Maximum Onheap Memory": info.memory,
+                "Maximum Offheap Memory": 0})]
+        elif isinstance(event, L.SparkListenerExecutorRemoved):
+            return [to_json(event), _dumps({
+                "Event": "SparkListenerBlockManagerRemoved",
+                "Block Manager ID": _block_manager_id(event.executorId, self._hosts.get(event.executorId, ("localhost", 1))),
+                "Timestamp": event.time})]
+        line = to_json(event, self._hosts, self._log_stage_id)
+        return [] if line is None else [line]
 
     def _write_loop(self):
         while True:
@@ -617,8 +615,8 @@ class EventLoggingListener(SparkListener):
                 self._wake.clear()
             if batch and not self._failed:
                 try:
-                    self._files.write([(line + "\n").encode("utf-8") for line in batch])
-                except OSError as e:
+                    self._files.write([(line + "\n").encode("utf-8") for event in batch for line in self._lines(event)])
+                except Exception as e:  # a full disk (OSError), or an event the log cannot write
                     self._give_up(e)
             if self._stopping.is_set():
                 with self._lock:
