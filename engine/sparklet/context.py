@@ -21,7 +21,7 @@ import threading
 import time
 import weakref
 
-from . import accumulators, listener as L
+from . import accumulators, hooks, listener as L
 from .accumulators import Accumulator, default_param_for
 from .backend import ExecutorPoolBackend
 from .blockmanagermaster import BlockManagerMaster
@@ -113,6 +113,8 @@ class SparkContext:
     def __init__(self, master=None, appName=None, sparkHome=None, pyFiles=None, environment=None,
                  batchSize=0, serializer=CPickleSerializer(), conf=None, gateway=None, jsc=None,
                  profiler_cls=None, udf_profiler_cls=None, memory_profiler_cls=None):
+        # asked outside the lock: a host's policy may wait for a context another thread is creating
+        replaced = SparkContext._replace_if_allowed(conf, "constructor")
         with SparkContext._lock:
             active = SparkContext._active_spark_context
             if active is not None:
@@ -122,6 +124,18 @@ class SparkContext:
                     % (active.appName, active.master, active._created_at))
             self._do_init(master, appName, sparkHome, pyFiles, environment, batchSize, serializer, conf)
             SparkContext._active_spark_context = self
+        hooks.emit("context_created", self)
+        if replaced is not None:
+            hooks.emit("context_replaced", replaced, self)
+
+    @classmethod
+    def _replace_if_allowed(cls, conf, via):
+        """Stop the active context if a driver hook lets a new one replace it; returns it then."""
+        active = cls._active_spark_context
+        if active is None or not hooks.replaces_active(active, conf, via):
+            return None
+        active.stop()
+        return active
 
     def _do_init(self, master, appName, sparkHome, pyFiles, environment, batchSize, serializer, conf):
         self._conf = SparkConf()
@@ -356,6 +370,11 @@ class SparkContext:
         >>> SparkContext.getOrCreate() is sc
         True
         """
+        replaced = cls._replace_if_allowed(conf, "getOrCreate")
+        if replaced is not None:
+            sc = cls(conf=conf)
+            hooks.emit("context_replaced", replaced, sc)
+            return sc
         with cls._lock:
             if cls._active_spark_context is None:
                 cls(conf=conf or SparkConf())
@@ -1132,6 +1151,7 @@ class SparkContext:
                 if SparkFiles._sc is self:
                     SparkFiles._sc = None
                     SparkFiles._root_directory = None
+            hooks.emit("context_stopped", self)
 
     def __enter__(self):
         return self

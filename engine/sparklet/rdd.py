@@ -27,6 +27,8 @@ from collections import defaultdict
 from functools import reduce
 from math import ceil, exp, isinf, isnan, log, pow, sqrt
 
+from . import hooks
+from .callsite import user_call_site
 from .errors import SparkException, rdd_only_on_driver
 from .partitioner import Partitioner, portable_hash, round_robin_start
 from .resultiterable import ResultIterable
@@ -41,19 +43,8 @@ __all__ = ["RDD", "RDDBarrier", "Partitioner", "portable_hash"]
 
 # --- operation scopes and call sites ------------------------------------------------------------
 
-_ENGINE_DIR = os.path.dirname(os.path.abspath(__file__))
 _scope = threading.local()
 _scope_ids = itertools.count(1)
-
-
-def user_call_site():
-    """'file:line' of the innermost frame outside the engine: where the user called us."""
-    frame = sys._getframe(1)
-    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _ENGINE_DIR:
-        frame = frame.f_back
-    if frame is None:
-        return "<unknown>:0"
-    return "%s:%d" % (frame.f_code.co_filename, frame.f_lineno)
 
 
 def current_scope():
@@ -63,7 +54,8 @@ def current_scope():
 
 def operation(fn):
     """Marks a public operator: RDDs and jobs made while it runs are attributed to it (the
-    outermost one wins: ``distinct`` made of ``map`` and ``reduceByKey`` shows as ``distinct``)."""
+    outermost one wins: ``distinct`` made of ``map`` and ``reduceByKey`` shows as ``distinct``),
+    and the driver hooks hear of the call (`sparklet.hooks`)."""
     name = fn.__name__
 
     @functools.wraps(fn)
@@ -72,7 +64,13 @@ def operation(fn):
             return fn(*args, **kwargs)
         _scope.name, _scope.id, _scope.site = name, next(_scope_ids), user_call_site()
         try:
-            return fn(*args, **kwargs)
+            if not hooks.active():
+                return fn(*args, **kwargs)
+            call = hooks.OperatorCall(name, _scope.id, _scope.site, args[0], args[1:], kwargs)
+            hooks.emit("operator_called", call)
+            result = fn(*args, **kwargs)
+            hooks.emit("operator_returned", call, result)
+            return result
         finally:
             _scope.name = _scope.site = None
 
