@@ -203,6 +203,20 @@ def _reason(j):
     return kind, None
 
 
+def _failure_line(message):
+    """The line of a failure message a reader needs: for a Python error Spark wraps (its message
+    is the whole traceback), the exception's own last line.
+
+    >>> _failure_line("[PYTHON_EXCEPTION] An exception was thrown from the Python worker: Traceback"
+    ...               " (most recent call last):\\n  File ...\\nValueError: bad record\\n SQLSTATE: 38000")
+    'ValueError: bad record'
+    """
+    lines = [x.strip() for x in message.splitlines() if x.strip() and not x.strip().startswith("SQLSTATE")]
+    if "Traceback (most recent call last)" in message and lines:
+        return lines[-1]
+    return lines[0] if lines else message
+
+
 class _Replayer:
     def __init__(self, store):
         self.store = store
@@ -244,7 +258,8 @@ class _Replayer:
         elif kind == "SparkListenerJobEnd":
             result = e.get("Job Result") or {}
             ok = result.get("Result") == "JobSucceeded"
-            exc = None if ok else JobFailed((result.get("Exception") or {}).get("Message", result.get("Result", "")))
+            exc = None if ok else JobFailed(_failure_line((result.get("Exception") or {}).get("Message")
+                                                          or result.get("Result", "")))
             store.onJobEnd(L.SparkListenerJobEnd(e["Job ID"], e.get("Completion Time", 0), L.JobResult(ok, exc)))
         elif kind == "SparkListenerBlockUpdated":
             b = e["Block Updated Info"]
