@@ -184,6 +184,10 @@ class SparkContext:
         # Spark's unified memory is a fraction of the heap minus its reserved memory; an executor's
         # reserve is the interpreter itself (about 23 MiB resident before any task runs).
         self._storage_memory = int(max(self._executor_memory - EXECUTOR_RESERVED_MEMORY, 0) * memory_fraction)
+        # The address-space limit (RLIMIT_AS) of each executor, in whole MiB as Spark passes it to
+        # its Python workers; None (no limit) when unset or under 1 MiB.
+        pyspark_memory = self._conf.get("spark.executor.pyspark.memory")
+        self._pyspark_memory = ((parse_bytes(pyspark_memory) >> 20) << 20 or None) if pyspark_memory else None
         self._thread_local = threading.local()
         self._next_rdd_id = 0
         self._next_shuffle_id = 0
@@ -215,7 +219,8 @@ class SparkContext:
         task_scheduler = TaskScheduler(
             self._backend, self._max_task_failures,
             parse_duration_seconds(self._conf.get("spark.locality.wait", "3s")),
-            parse_duration_seconds(self._conf.get("spark.task.reaper.killTimeout", "1s")), max_result_size)
+            parse_duration_seconds(self._conf.get("spark.task.reaper.killTimeout", "1s")), max_result_size,
+            parse_duration_seconds(self._conf.get("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s")))
         self._block_manager_master = BlockManagerMaster(self.listenerBus)
         self.dagScheduler = DAGScheduler(self.listenerBus, task_scheduler, MapOutputTracker(),
                                          self._block_manager_master, self._accumulators, max_result_size)
@@ -234,6 +239,7 @@ class SparkContext:
             "executor_id": executor_id, "local_dir": self._local_dir, "files_dir": self._files_dir,
             "cwd": os.getcwd(), "sys_path": [p for p in sys.path if p] + list(self._python_includes),
             "memory_budget": self._storage_memory, "driver_pid": os.getpid(),
+            "pyspark_memory": self._pyspark_memory,
         }
 
     def _executor_memory_limit(self):

@@ -1246,6 +1246,9 @@ class RDD:
         """
         return self.is_barrier
 
+    # PySpark's name for it, which its barrier tests call
+    _is_barrier = isBarrier
+
     # -- actions --
 
     @operation
@@ -1276,9 +1279,30 @@ class RDD:
 
         >>> [x for x in sc.parallelize(range(10), 3).toLocalIterator()]
         [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+
+        With ``prefetchPartitions=True`` the job of the next partition runs while the caller
+        consumes the current one:
+
+        >>> list(sc.parallelize(range(4), 2).toLocalIterator(prefetchPartitions=True))
+        [0, 1, 2, 3]
         """
-        for p in range(self.getNumPartitions()):
-            yield from self.ctx.runJob(self, _to_list, [p])
+        num_partitions = self.getNumPartitions()
+        if not prefetchPartitions:
+            for p in range(num_partitions):
+                yield from self.ctx.runJob(self, _to_list, [p])
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        from .util import inheritable_thread_target
+
+        fetch = inheritable_thread_target(lambda p: self.ctx.runJob(self, _to_list, [p]))
+        # One job ahead at most; leaving the loop early waits for that one job to end.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="toLocalIterator-prefetch") as pool:
+            ahead = pool.submit(fetch, 0) if num_partitions else None
+            for p in range(num_partitions):
+                records = ahead.result()
+                ahead = pool.submit(fetch, p + 1) if p + 1 < num_partitions else None
+                yield from records
 
     @operation
     def foreach(self, f):
@@ -1424,7 +1448,7 @@ class RDD:
 
         vals = self.mapPartitions(func).collect()
         if vals:
-            return reduce(f, vals)
+            return reduce(_fail_on_stopiteration(f), vals)
         raise ValueError("Can not reduce() empty RDD")
 
     @operation
@@ -1460,13 +1484,13 @@ class RDD:
         """
 
         def func(iterator):
-            acc = zeroValue
+            acc = copy.deepcopy(zeroValue)  # each task its own zero, as each PySpark task unpickles one
             for obj in iterator:
                 acc = op(acc, obj)
             yield acc
 
         vals = self.mapPartitions(func).collect()
-        return reduce(op, vals, zeroValue)
+        return reduce(_fail_on_stopiteration(op), vals, zeroValue)
 
     @operation
     def aggregate(self, zeroValue, seqOp, combOp):
@@ -1479,13 +1503,13 @@ class RDD:
         """
 
         def func(iterator):
-            acc = zeroValue
+            acc = copy.deepcopy(zeroValue)  # each task its own zero, as each PySpark task unpickles one
             for obj in iterator:
                 acc = seqOp(acc, obj)
             yield acc
 
         vals = self.mapPartitions(func).collect()
-        return reduce(combOp, vals, zeroValue)
+        return reduce(_fail_on_stopiteration(combOp), vals, zeroValue)
 
     @operation
     def treeAggregate(self, zeroValue, seqOp, combOp, depth=2):
@@ -1501,7 +1525,7 @@ class RDD:
             return zeroValue
 
         def aggregate_partition(iterator):
-            acc = zeroValue
+            acc = copy.deepcopy(zeroValue)  # each task its own zero, as each PySpark task unpickles one
             for obj in iterator:
                 acc = seqOp(acc, obj)
             yield acc
@@ -1559,7 +1583,7 @@ class RDD:
     def stats(self):
         """A StatCounter with count, mean, variance, max and min, in one pass.
 
-        >>> sc.parallelize([1, 2, 3, 4]).stats()
+        >>> sc.parallelize([1.0, 2.0, 3.0, 4.0], 2).stats()
         (count: 4, mean: 2.5, stdev: 1.118033988749895, max: 4.0, min: 1.0)
         """
         return self.mapPartitions(lambda i: [StatCounter(i)]).reduce(lambda a, b: a.mergeStats(b))
@@ -1935,6 +1959,21 @@ def _count_partition(iterator):
     for n, _ in enumerate(iterator, 1):
         pass
     return [n]
+
+
+def _fail_on_stopiteration(f):
+    """``f`` for the driver's side of an action: a StopIteration it raises becomes the RuntimeError
+    PySpark raises there, instead of silently ending the loop that called ``f``."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except StopIteration as exc:
+            raise RuntimeError("[STOP_ITERATION_OCCURRED] Caught StopIteration thrown from user's code; "
+                               "failing the task: %s" % exc)
+
+    return wrapper
 
 
 def _to_list(iterator):
