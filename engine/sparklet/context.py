@@ -614,7 +614,7 @@ class SparkContext:
         Traceback (most recent call last):
             ...
         sparklet.errors.JobCancelledError: Job ... cancelled because it is not needed any more
-        >>> cancelled.is_set()
+        >>> cancelled.wait(30)  # cancelJob returns once no executor runs the job's tasks
         True
         """
         self.dagScheduler.cancelJob(jobId, reason)
@@ -623,19 +623,21 @@ class SparkContext:
         """Cancel the running jobs of a group set with setJobGroup (from any thread).
 
         >>> import threading, time
+        >>> errors = []
         >>> def slow_job():
         ...     sc.setJobGroup("slow", "a job to cancel")
         ...     try:
         ...         sc.parallelize([1], 1).foreach(lambda _: time.sleep(60))
         ...     except Exception as e:
-        ...         print(type(e).__name__)
+        ...         errors.append(type(e).__name__)
         >>> job = threading.Thread(target=slow_job)
         >>> job.start()
         >>> while not sc.statusTracker().getActiveJobsIds():
         ...     time.sleep(0.05)
         >>> sc.cancelJobGroup("slow")
         >>> job.join()
-        JobCancelledError
+        >>> errors
+        ['JobCancelledError']
         """
         self.dagScheduler.cancelJobGroup(groupId, reason)
 
