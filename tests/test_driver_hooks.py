@@ -38,12 +38,19 @@ class Recorder(hooks.DriverHook):
 
 @pytest.fixture
 def recorder():
+    # These tests start and replace contexts of their own: the session's shared context (other
+    # suites' `sc` fixture) is set aside meanwhile and is the active one again afterwards.
+    shared = sparklet.SparkContext._active_spark_context
+    sparklet.SparkContext._active_spark_context = None
     hook = hooks.register(Recorder())
-    yield hook
-    hooks.unregister(hook)
-    active = sparklet.SparkContext._active_spark_context
-    if active is not None:
-        active.stop()
+    try:
+        yield hook
+    finally:
+        hooks.unregister(hook)
+        active = sparklet.SparkContext._active_spark_context
+        if active is not None:
+            active.stop()
+        sparklet.SparkContext._active_spark_context = shared
 
 
 def test_without_a_hook_allowing_it_a_second_context_fails_as_in_pyspark(recorder):

@@ -31,6 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from ..config import COUNT_KEYS, ConfigurationError, SESSION_KEYS, normalize
+from ..local_backend import LocalBackend
 from .sessions import SessionError, SessionManager
 
 #: default largest request body (code of a statement, a session's settings)
@@ -115,7 +116,8 @@ def session_settings(body, default_master, defaults_conf=None):
         raise HttpError(400, str(e)) from None
     conf = dict(defaults_conf or {})
     conf.update(settings["conf"])
-    return {"master": settings["master"] or default_master, "conf": conf,
+    # sessions run the local engine, whose master follows numExecutors x executorCores
+    return {"master": LocalBackend().master_for(settings, default_master), "conf": conf,
             "name": settings["name"]}, timeout
 
 
