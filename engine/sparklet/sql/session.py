@@ -13,6 +13,7 @@ import threading
 from . import types as T
 from .dataframe import DataFrame
 from .expressions import AttributeReference, analysis_exception, quote_ident
+from .function_registry import use_session_functions
 from .plan import LeafRelation, SubqueryAlias
 
 _SQL_DEFAULTS = {
@@ -215,7 +216,7 @@ class SparkSession:
                 for k, v in self._options.items():
                     if k not in ("spark.master", "spark.app.name"):
                         session.conf.set(k, v)
-                SparkSession._activeSession = session
+                SparkSession._set_active(session)
                 return session
 
         def create(self):
@@ -237,7 +238,13 @@ class SparkSession:
         if SparkSession._instantiatedSession is None or \
                 SparkSession._instantiatedSession._sc is not sparkContext:
             SparkSession._instantiatedSession = self
-        SparkSession._activeSession = self
+        SparkSession._set_active(self)
+
+    @classmethod
+    def _set_active(cls, session):
+        cls._activeSession = session
+        # the analyzer finds the functions registered with spark.udf.register through the registry
+        use_session_functions(session._udfs if session is not None else {})
 
     @classmethod
     def getActiveSession(cls):
@@ -271,6 +278,10 @@ class SparkSession:
     def read(self):
         from .readwriter import DataFrameReader
         return DataFrameReader(self)
+
+    def _writer(self, df):
+        from .readwriter import DataFrameWriter
+        return DataFrameWriter(df)
 
     def _broadcast_threshold(self):
         v = str(self.conf.get("spark.sql.autoBroadcastJoinThreshold")).strip().lower()
@@ -323,7 +334,7 @@ class SparkSession:
         >>> spark.sql("SELECT 1 AS x").collect()
         [Row(x=1)]
         """
-        from .parser import run_sql
+        from .statements import run_sql
         return run_sql(self, sqlQuery, args or kwargs or None)
 
     def table(self, tableName):
@@ -341,7 +352,7 @@ class SparkSession:
         self._sc.stop()
         with SparkSession._lock:
             SparkSession._instantiatedSession = None
-            SparkSession._activeSession = None
+            SparkSession._set_active(None)
 
     def __enter__(self):
         return self
