@@ -293,7 +293,6 @@ class SparkSession:
         return int(float(v) * mult)
 
     def _wrapped_context(self):
-        from .context import SQLContext
         return SQLContext(self._sc, self)
 
     @contextlib.contextmanager
@@ -365,3 +364,39 @@ class SparkSession:
 
     def addTag(self, tag):
         self._sc.addJobTag(tag)
+
+
+class SQLContext:
+    """The legacy entry point: every method forwards to the SparkSession over ``sparkContext``."""
+
+    # defined here, beside the session it wraps (``DataFrame.sql_ctx`` reaches it through the
+    # session); PySpark's path for it is pyspark.sql.context
+    __module__ = "sparklet.sql.context"
+
+    def __init__(self, sparkContext, sparkSession=None):
+        self._sc = sparkContext
+        self.sparkSession = sparkSession or SparkSession.builder.getOrCreate()
+
+    @classmethod
+    def getOrCreate(cls, sc):
+        return cls(sc)
+
+    def __getattr__(self, name):
+        return getattr(self.sparkSession, name)
+
+    def registerDataFrameAsTable(self, df, tableName):
+        df.createOrReplaceTempView(tableName)
+
+    def tables(self, dbName=None):
+        names = [t.name for t in self.sparkSession.catalog.listTables(dbName)]
+        return self.sparkSession.createDataFrame([("", n, True) for n in names],
+                                                 "namespace string, tableName string, isTemporary boolean")
+
+    def tableNames(self, dbName=None):
+        return [t.name for t in self.sparkSession.catalog.listTables(dbName)]
+
+    def setConf(self, key, value):
+        self.sparkSession.conf.set(key, value)
+
+    def getConf(self, key, defaultValue=None):
+        return self.sparkSession.conf.get(key, defaultValue)
