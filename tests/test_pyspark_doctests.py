@@ -43,11 +43,15 @@ MODULES = [
     (("pyspark.taskcontext",), "sparklet.taskcontext", "local[2]"),
     (("pyspark.resultiterable",), "sparklet.resultiterable", None),
     (("pyspark.serializers",), "sparklet.serializers", None),
+    (("pyspark.profiler",), "sparklet.profiler", None),
+    (("pyspark.resource.profile",), "sparklet.resource.profile", "local[4]"),
+    (("pyspark.resource.requests",), "sparklet.resource.requests", None),
+    (("pyspark.resource.information",), "sparklet.resource.information", None),
 ]
 
 # Docstrings whose first example constructs a SparkContext: they need a process with no active
 # context, so each runs alone.
-OWN_CONTEXT = {"SparkContext", "SparkConf", "serializers"}
+OWN_CONTEXT = {"SparkContext", "SparkConf", "serializers", "Profiler"}
 
 # Docstrings (named without their module) that need the JVM or Hadoop's Java classes. A value
 # (reason, marker) with a marker excludes only the examples from the one whose source contains
@@ -70,6 +74,8 @@ EXCLUDED = {
     "serializers": ("counts JVM-side batches (rdd._jrdd)", "rdd._jrdd"),
     "TaskContext": ("runs SQL UDFs (pyspark.sql)", "pyspark.sql"),
     "StatCounter.asDict": ("expects Python 2 output ('4L'); fails on PySpark itself", None),
+    "ResourceProfile": ("prints the executor resources in the iteration order of the JVM's hash map",
+                        "getResourceProfile().executorResources"),
 }
 
 # PySpark reports errors raised on the JVM side of a job as py4j's Py4JJavaError; Sparklet has no

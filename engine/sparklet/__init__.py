@@ -11,6 +11,7 @@ from .broadcast import Broadcast
 from .conf import SparkConf
 from .context import SparkContext
 from .files import SparkFiles
+from .profiler import BasicProfiler, Profiler
 from .rdd import RDD, RDDBarrier
 from .serializers import CPickleSerializer, MarshalSerializer, PickleSerializer
 from .status import SparkJobInfo, SparkStageInfo, StatusTracker
@@ -24,5 +25,5 @@ __all__ = [
     "SparkConf", "SparkContext", "SparkFiles", "RDD", "RDDBarrier", "StorageLevel", "Broadcast",
     "Accumulator", "AccumulatorParam", "MarshalSerializer", "CPickleSerializer", "PickleSerializer",
     "StatusTracker", "SparkJobInfo", "SparkStageInfo", "TaskContext", "BarrierTaskContext",
-    "BarrierTaskInfo", "InheritableThread", "inheritable_thread_target",
+    "BarrierTaskInfo", "InheritableThread", "inheritable_thread_target", "Profiler", "BasicProfiler",
 ]

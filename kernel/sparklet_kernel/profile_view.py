@@ -1,0 +1,202 @@
+"""A job's profile: the user's functions where the job's tasks spent their time (``%spark profile``).
+
+With ``spark.python.profile=true`` every PipelinedRDD has a profiler (PySpark's API, see
+``sparklet.profiler``) whose cProfile statistics, summed over its tasks, reach the driver with the
+tasks' results. ``JobProfiles`` listens for job ends and keeps, per job, what the profiles of the
+RDDs of the job's stages gained since the previous look: the job's own tasks, even when an RDD
+is computed again by a later job. The view keeps the user's functions only (code outside the
+engine, the standard library and installed packages: a notebook cell's lambdas, a script's
+functions) and orders them as PySpark's ``show_profiles`` does, by the time spent in each one's
+own code, then by the time including what it calls: the first row is the line to look at.
+"""
+
+import html
+import os
+import threading
+
+from IPython.core.error import UsageError
+
+from sparklet.errors import _STDLIB_DIRS, is_engine_file
+from sparklet.listener import SparkListener
+
+from .source import file_label
+
+#: jobs whose profiles are kept (the oldest are dropped)
+KEEP_JOBS = 200
+
+_KERNEL_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def is_user_function(func):
+    """``func`` is a pstats key (file, line, name): True for the user's own code."""
+    filename = func[0]
+    if filename.startswith(("~", "<frozen")):  # built-ins, frozen modules
+        return False
+    path = os.path.abspath(filename)
+    parts = path.split(os.sep)
+    return not (is_engine_file(path) or path.startswith(_STDLIB_DIRS) or path.startswith(_KERNEL_DIR + os.sep)
+                or "site-packages" in parts or "dist-packages" in parts)
+
+
+def _raw_stats(profiler):
+    """A profiler's summed statistics as pstats' dict, or None (custom profilers may keep none)."""
+    full = getattr(profiler, "full_stats", None)
+    stats = full() if full is not None else profiler.stats()
+    table = getattr(stats, "stats", None)
+    if not isinstance(table, dict):
+        return None
+    for _ in range(5):  # the scheduler thread may be adding a task's profile right now
+        try:
+            return {func: entry[:4] for func, entry in list(table.items())}
+        except RuntimeError:
+            continue
+    return None
+
+
+class JobProfiles(SparkListener):
+    """Per job: {pstats key: [primitive calls, calls, own seconds, cumulative seconds]}."""
+
+    def __init__(self, sc):
+        self.sc = sc
+        self._lock = threading.Lock()
+        self._job_rdds = {}  # job id -> ids of the RDDs of its stages
+        self._seen = {}  # rdd id -> its statistics at the last job end that looked at it
+        self.jobs = {}  # job id -> the job's statistics
+        self.tasks = {}  # job id -> number of tasks its stages ran
+
+    def onJobStart(self, event):
+        with self._lock:
+            self._job_rdds[event.jobId] = {r.id for s in event.stageInfos for r in s.rddInfos}
+
+    def onStageCompleted(self, event):
+        info = event.stageInfo
+        with self._lock:
+            for job_id, rdds in self._job_rdds.items():
+                if any(r.id in rdds for r in info.rddInfos):
+                    self.tasks[job_id] = self.tasks.get(job_id, 0) + info.numTasks
+                    break
+
+    def onJobEnd(self, event):
+        collector = getattr(self.sc, "profiler_collector", None)
+        with self._lock:
+            rdds = self._job_rdds.pop(event.jobId, set())
+            if collector is None:
+                return
+            total = {}
+            for rdd_id, profiler, _ in list(collector.profilers):
+                if rdd_id not in rdds:
+                    continue
+                now = _raw_stats(profiler)
+                if now is None:
+                    continue
+                before = self._seen.get(rdd_id, {})
+                self._seen[rdd_id] = now
+                for func, (cc, nc, tt, ct) in now.items():
+                    old = before.get(func, (0, 0, 0.0, 0.0))
+                    if nc == old[1]:
+                        continue
+                    acc = total.setdefault(func, [0, 0, 0.0, 0.0])
+                    for i, value in enumerate((cc - old[0], nc - old[1], tt - old[2], ct - old[3])):
+                        acc[i] += value
+            self.jobs[event.jobId] = total
+            for old_job in sorted(self.jobs)[:-KEEP_JOBS]:
+                del self.jobs[old_job]
+                self.tasks.pop(old_job, None)
+
+
+class ProfileView:
+    """The hottest user functions of one job, as an HTML table in a notebook and text elsewhere.
+
+    >>> view = ProfileView(3, "collect at <cell 4>:2", 4, {("/home/u/job.py", 7, "parse"): [8, 8, 0.5, 0.75]})
+    >>> print(repr(view).splitlines()[2])
+      0.500 s   0.750 s         8  parse (job.py:7)
+    """
+
+    def __init__(self, job_id, description, num_tasks, stats, limit=10):
+        self.job_id = job_id
+        self.description = description
+        self.num_tasks = num_tasks
+        self.total_seconds = sum(entry[2] for entry in stats.values())
+        user = [(func, entry) for func, entry in stats.items() if is_user_function(func)]
+        user.sort(key=lambda fe: (-fe[1][2], -fe[1][3], fe[0]))
+        self.rows = [{"function": func[2], "where": "%s:%d" % (_short_file(func[0]), func[1]),
+                      "calls": entry[1], "own": entry[2], "total": entry[3]} for func, entry in user[:limit]]
+        self.hidden = max(0, len(user) - limit)
+
+    def title(self):
+        return "Job %d (%s): hottest user functions of %d task%s, %.3f s of profiled Python" % (
+            self.job_id, self.description, self.num_tasks, "" if self.num_tasks == 1 else "s", self.total_seconds)
+
+    def __repr__(self):
+        lines = [self.title(), "    own     total     calls  function"]
+        for r in self.rows:
+            lines.append("%7.3f s %7.3f s %9d  %s (%s)" % (r["own"], r["total"], r["calls"], r["function"], r["where"]))
+        if not self.rows:
+            lines.append("  (no function of yours ran in this job's profiled tasks)")
+        if self.hidden:
+            lines.append("  ... and %d more" % self.hidden)
+        return "\n".join(lines)
+
+    def _repr_html_(self):
+        top = max([r["own"] for r in self.rows] + [1e-9])
+        cell = "padding:2px 10px;text-align:right;font-variant-numeric:tabular-nums"
+        body = []
+        for r in self.rows:
+            body.append(
+                '<tr><td style="padding:2px 10px"><code>%s</code> <span style="color:#6b7280">%s</span></td>'
+                '<td style="padding:2px 10px;min-width:180px"><div style="background:#4a7ab5;height:10px;'
+                'width:%.1f%%"></div></td><td style="%s">%.3f s</td><td style="%s">%.3f s</td><td style="%s">%d</td></tr>'
+                % (html.escape(r["function"]), html.escape(r["where"]), 100.0 * r["own"] / top,
+                   cell, r["own"], cell, r["total"], cell, r["calls"]))
+        if not body:
+            body.append('<tr><td colspan="5" style="padding:2px 10px">No function of yours ran in this job\'s '
+                        'profiled tasks.</td></tr>')
+        more = '<div style="color:#6b7280;padding:2px 10px">and %d more</div>' % self.hidden if self.hidden else ""
+        head = "".join('<th style="padding:2px 10px;text-align:%s;border-bottom:1px solid #9aa5b1">%s</th>' % (align, name)
+                       for name, align in (("function", "left"), ("time in its own code", "left"),
+                                           ("own", "right"), ("total", "right"), ("calls", "right")))
+        return ('<div class="sparklet-profile"><div style="font-weight:bold;margin:0 0 6px 10px">%s</div>'
+                '<table style="border-collapse:collapse"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>%s</div>'
+                % (html.escape(self.title()), head, "".join(body), more))
+
+
+def _short_file(filename):
+    label = file_label(filename)
+    return label if label != filename else os.path.basename(filename)
+
+
+def watch(sc):
+    """Start keeping per-job profiles of ``sc`` (a no-op unless spark.python.profile is on)."""
+    import sparklet
+
+    if (not isinstance(sc, sparklet.SparkContext) or sc.profiler_collector is None
+            or getattr(sc, "_job_profiles", None) is not None):
+        return  # Apache Spark's context, profiling off, or already watched
+    profiles = JobProfiles(sc)
+    sc._job_profiles = profiles
+    sc.addSparkListener(profiles)
+
+
+def job_profile(sc, store, job_id=None, limit=10):
+    """The ProfileView of ``job_id`` (default: the latest job that has one)."""
+    profiles = getattr(sc, "_job_profiles", None) if sc is not None else None
+    if profiles is None:
+        raise UsageError('%spark profile: Python profiling is off. Start the context with it on, e.g. '
+                         '%%configure -f {"conf": {"spark.python.profile": "true"}}, then run the job again.')
+    if store is not None:
+        store.sync()  # every job end posted so far has reached the listener
+    with profiles._lock:
+        known = sorted(profiles.jobs)
+        if not known:
+            raise UsageError("%spark profile: no job has finished since profiling started.")
+        if job_id is None:
+            job_id = known[-1]
+        if job_id not in profiles.jobs:
+            raise UsageError("%%spark profile: no profile of job %d (jobs with one: %s)"
+                             % (job_id, ", ".join(map(str, known[-20:]))))
+        stats = dict(profiles.jobs[job_id])
+        tasks = profiles.tasks.get(job_id, 0)
+    job = store.job_json(job_id) if store is not None else None
+    description = job["description"] if job else "job %d" % job_id
+    return ProfileView(job_id, description, tasks, stats, limit)
+
