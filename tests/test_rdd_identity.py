@@ -8,6 +8,7 @@ on both contexts; ids are compared relative to a fresh RDD made just before, and
 are compared by making another one just after.
 """
 
+import os
 import re
 
 import pytest
@@ -122,3 +123,38 @@ def test_rdd_is_generic_and_the_repr_names_the_users_operator(sc):
     assert RDD[int].__origin__ is RDD
     lines = sc.parallelize(["a b"]).flatMap(str.split).map(str.upper)
     assert re.fullmatch(r"PythonRDD\[\d+\] at map at .*test_rdd_identity\.py:\d+", repr(lines))
+
+
+def test_checkpoint_uris_and_the_mapPartitionsWithSplit_warning(sc, spark_sc, tmp_path):
+    import warnings
+
+    def surface(context, directory):
+        context.setCheckpointDir(str(directory))
+        checkpoints = context.getCheckpointDir()
+        rdd = context.parallelize([1, 2], 2).map(lambda x: x)
+        rdd.checkpoint()
+        rdd.collect()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            context.parallelize([1]).mapPartitionsWithSplit(lambda i, it: it).collect()
+        return (re.sub(r"[0-9a-f-]{36}$", "UUID", checkpoints.replace(str(directory), "DIR")),
+                rdd.getCheckpointFile() == "%s/rdd-%d" % (checkpoints, rdd.id()),
+                [(w.category, str(w.message), w.filename) for w in caught])
+
+    ours, theirs = surface(sc, tmp_path / "ours"), surface(spark_sc, tmp_path / "theirs")
+    assert ours == theirs
+    assert ours[0] == "file:DIR/UUID" and ours[1] and ours[2][0][2] == __file__
+
+
+def test_a_context_made_without_master_or_name_in_a_plain_process():
+    import subprocess
+    import sys
+
+    def run(package):
+        code = ("from %s import SparkContext\nsc = SparkContext()\nprint(sc.master, sc.appName)\nsc.stop()" % package)
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=240,
+                                env=dict(os.environ, SPARKLET_PYSPARK_ALIAS="0", PYSPARK_PYTHON=sys.executable))
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout
+
+    assert run("sparklet") == run("pyspark") == "local[*] pyspark-shell\n"

@@ -61,11 +61,17 @@ _scope = threading.local()
 _scope_ids = itertools.count(1)
 
 
+def _user_frame(frame):
+    """(the innermost frame outside the engine from ``frame`` outwards, frames skipped)."""
+    skipped = 0
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _ENGINE_DIR:
+        frame, skipped = frame.f_back, skipped + 1
+    return frame, skipped
+
+
 def user_call_site():
     """'file:line' of the innermost frame outside the engine: where the user called us."""
-    frame = sys._getframe(1)
-    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _ENGINE_DIR:
-        frame = frame.f_back
+    frame, _ = _user_frame(sys._getframe(1))
     if frame is None:
         return "<unknown>:0"
     return "%s:%d" % (frame.f_code.co_filename, frame.f_lineno)
@@ -73,10 +79,7 @@ def user_call_site():
 
 def _user_stacklevel():
     """The ``stacklevel`` that makes a warning raised by the caller name the user's line."""
-    frame, level = sys._getframe(2), 2
-    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _ENGINE_DIR:
-        frame, level = frame.f_back, level + 1
-    return level
+    return 2 + _user_frame(sys._getframe(2))[1]
 
 
 def current_scope():
