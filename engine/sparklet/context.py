@@ -712,7 +712,14 @@ class SparkContext:
         self._checkpoint_dir = path
 
     def getCheckpointDir(self):
-        """The checkpoint directory as a ``file:`` URI, or None before ``setCheckpointDir``."""
+        """The checkpoint directory as a ``file:`` URI, or None before ``setCheckpointDir``.
+
+        >>> import os, tempfile
+        >>> base = tempfile.mkdtemp()
+        >>> sc.setCheckpointDir(base)
+        >>> os.path.dirname(sc.getCheckpointDir()) == "file:" + base
+        True
+        """
         return None if self._checkpoint_dir is None else "file:" + self._checkpoint_dir
 
     # ---- profiling ----
@@ -730,7 +737,14 @@ class SparkContext:
 
     def dump_profiles(self, path):
         """Write the Python profiles into directory ``path``, one ``rdd_<id>.pstats`` per RDD (read
-        them with ``pstats.Stats``; needs ``spark.python.profile=true``)."""
+        them with ``pstats.Stats``; needs ``spark.python.profile=true``).
+
+        >>> import tempfile
+        >>> sc.dump_profiles(tempfile.mkdtemp())
+        Traceback (most recent call last):
+            ...
+        RuntimeError: [INCORRECT_CONF_FOR_PROFILE] `spark.python.profile` or `spark.python.profile.memory` configuration must be set to `true` to enable Python profile.
+        """
         self._profiler_collector_or_fail().dump_profiles(path)
 
     def _profiler_collector_or_fail(self):

@@ -521,6 +521,16 @@ class RDD(Generic[T_co]):
         self.ctx._clean_shuffles_of(self)
 
     def withResources(self, profile):
+        """Run the stage computing this RDD with ``profile`` (recorded only: local executors are
+        all alike). Like caching, it ends pipelining: later functions make an RDD of their own.
+
+        >>> from sparklet.resource import ResourceProfileBuilder, TaskResourceRequests
+        >>> profile = ResourceProfileBuilder().require(TaskResourceRequests().cpus(1)).build
+        >>> rdd = sc.parallelize([1, 2]).map(str).withResources(profile)
+        >>> rdd.map(len).id() == rdd.id() + 1
+        True
+        """
+        self.id()  # PySpark hands the profile to the JVM-side RDD, which takes its id now
         self.has_resource_profile = True
         self._resource_profile = profile
         return self
