@@ -61,25 +61,24 @@ _scope = threading.local()
 _scope_ids = itertools.count(1)
 
 
-def _user_frame(frame):
-    """(the innermost frame outside the engine from ``frame`` outwards, frames skipped)."""
-    skipped = 0
-    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _ENGINE_DIR:
-        frame, skipped = frame.f_back, skipped + 1
-    return frame, skipped
-
-
 def user_call_site():
     """'file:line' of the innermost frame outside the engine: where the user called us."""
-    frame, _ = _user_frame(sys._getframe(1))
+    frame = sys._getframe(1)
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _ENGINE_DIR:
+        frame = frame.f_back
     if frame is None:
         return "<unknown>:0"
     return "%s:%d" % (frame.f_code.co_filename, frame.f_lineno)
 
 
 def _user_stacklevel():
-    """The ``stacklevel`` that makes a warning raised by the caller name the user's line."""
-    return 2 + _user_frame(sys._getframe(2))[1]
+    """The ``stacklevel`` that makes a warning raised by the caller name the user's line (the
+    frame ``user_call_site`` names)."""
+    site = user_call_site()
+    frame, level = sys._getframe(2), 2
+    while frame is not None and "%s:%d" % (frame.f_code.co_filename, frame.f_lineno) != site:
+        frame, level = frame.f_back, level + 1
+    return level if frame is not None else 2
 
 
 def current_scope():
