@@ -64,7 +64,7 @@ def test_the_job_view_counts_each_jobs_own_tasks(profiled_sc):
     rdd.collect()  # the same PipelinedRDD again: its profile keeps growing, the job's view must not
     profiled_sc.listenerBus.waitUntilEmpty()
     profiles = profiled_sc._job_profiles
-    first, second = sorted(profiles.jobs)[-2:]
+    first, second = sorted(profiles.attempts)[-2:]
     views = [profile_view.job_profile(profiled_sc, None, job) for job in (first, second)]
     for view in views:
         assert view.rows[0]["function"] == "slow_square" and view.rows[0]["calls"] == 100

@@ -78,6 +78,16 @@ class Accumulator:
 
     @property
     def value(self):
+        """The accumulated value (on the driver only: tasks can only add).
+
+        >>> acc = sc.accumulator(10)
+        >>> sc.parallelize([1, 2, 3]).foreach(lambda x: acc.add(x))
+        >>> acc.value
+        16
+        >>> acc.value = 0
+        >>> acc.value
+        0
+        """
         if self._deserialized:
             raise RuntimeError("Value `Accumulator.value` cannot be accessed inside tasks.")
         return self._value
@@ -89,6 +99,14 @@ class Accumulator:
         self._value = value
 
     def add(self, term):
+        """Add ``term`` to the value (in a task, the update reaches the driver when the task succeeds).
+
+        >>> acc = sc.accumulator(0)
+        >>> acc.add(5)
+        >>> sc.parallelize(range(4)).foreach(lambda x: acc.add(x))
+        >>> acc.value
+        11
+        """
         self._value = self.accum_param.addInPlace(self._value, term)
 
     def __iadd__(self, term):

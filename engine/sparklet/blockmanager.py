@@ -13,29 +13,18 @@ Every change is reported to the driver as a block update (its ``BlockManagerMast
 
 import itertools
 import os
-import sys
 from collections import OrderedDict
 
 from .serializers import dumps_records, load_records_from
-from .shuffle import _CHECK_EVERY, _records_until_next_check
+from .sizeestimator import fill_within, list_size
 from .storagelevel import StorageLevel
 
 _DISK_BATCH = 1024  # records per pickled batch of a block on disk
 
 
 def estimate_size(records):
-    """Approximate bytes held by a list of records (sampled, one level deep)."""
-    n = len(records)
-    if not n:
-        return sys.getsizeof(records)
-    step = max(1, n // 64)
-    sample = records[::step]
-    total = 0
-    for r in sample:
-        total += sys.getsizeof(r)
-        if isinstance(r, (tuple, list)):
-            total += sum(sys.getsizeof(x) for x in r)
-    return sys.getsizeof(records) + int(total * n / len(sample))
+    """The bytes a partition's records are accounted at in storage memory (64 records sampled)."""
+    return list_size(records, 64)
 
 
 class BlockStore:
@@ -84,16 +73,10 @@ class BlockStore:
         unrolled before it outgrew it, and the iterator of the rest (Spark's MemoryStore unrolling)."""
         unrolled = []
         it = iter(records)
-        step = _CHECK_EVERY
-        while True:
-            before = len(unrolled)
-            unrolled.extend(itertools.islice(it, step))
-            size = estimate_size(unrolled)
-            if len(unrolled) - before < step:
-                return (unrolled, size, None) if size <= self.memory_budget else (unrolled, size, iter(()))
-            if size > self.memory_budget:
-                return unrolled, size, it
-            step = _records_until_next_check(size, len(unrolled), self.memory_budget)
+        size, ended = fill_within(unrolled, it, self.memory_budget, estimate_size)
+        if not ended:
+            return unrolled, size, it
+        return (unrolled, size, None) if size <= self.memory_budget else (unrolled, size, iter(()))
 
     def _write_to_disk(self, bid, records, level):
         """Write a block as a run of pickled batches, never holding more than a batch of it."""

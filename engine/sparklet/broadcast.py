@@ -57,6 +57,17 @@ class Broadcast:
             self._has_value = False
 
     def dump(self, value, f):
+        """Pickle ``value`` to the open file ``f`` (closures and ``__main__`` classes too) and close it.
+
+        >>> import os, tempfile
+        >>> b = sc.broadcast([1, 2])
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(tmp.name, "value.pickle")
+        >>> b.dump({"k": "v"}, open(path, "wb"))
+        >>> b.load_from_path(path)
+        {'k': 'v'}
+        >>> tmp.cleanup()
+        """
         # PySpark pickles a broadcast with plain pickle, so a value holding an instance of a class
         # defined in the notebook or script fails on its workers; here it travels like records do.
         try:
@@ -67,14 +78,39 @@ class Broadcast:
         f.close()
 
     def load_from_path(self, path):
+        """The value pickled in the file at ``path``.
+
+        >>> import os, pickle, tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(tmp.name, "value.pickle")
+        >>> with open(path, "wb") as f:
+        ...     pickle.dump([3, 4], f)
+        >>> sc.broadcast(None).load_from_path(path)
+        [3, 4]
+        >>> tmp.cleanup()
+        """
         with open(path, "rb", 1 << 20) as f:
             return self.load(f)
 
     def load(self, file):
+        """The value pickled in the open binary ``file``.
+
+        >>> import io, pickle
+        >>> sc.broadcast(None).load(io.BytesIO(pickle.dumps({"a": 1})))
+        {'a': 1}
+        """
         return pickle.load(file)
 
     @property
     def value(self):
+        """The broadcast value (loaded once per executor, on first use in a task).
+
+        >>> b = sc.broadcast({"a": 1})
+        >>> b.value
+        {'a': 1}
+        >>> sc.parallelize(["a"]).map(lambda k: b.value[k]).collect()
+        [1]
+        """
         if self._destroyed:
             raise SparkException("Attempted to use broadcast %d after it was destroyed" % self._bid)
         if not self._has_value:
@@ -85,13 +121,29 @@ class Broadcast:
         return self._value
 
     def unpersist(self, blocking=False):
-        """Drop the executors' copies; the next use in a task loads it again."""
+        """Drop the executors' copies; the next use in a task loads it again.
+
+        >>> b = sc.broadcast([1, 2])
+        >>> sc.parallelize([0]).map(lambda _: sum(b.value)).collect()
+        [3]
+        >>> b.unpersist()
+        >>> sc.parallelize([0]).map(lambda _: len(b.value)).collect()
+        [2]
+        """
         if self._sc is None:
             raise RuntimeError("Broadcast can only be unpersisted in driver")
         self._sc._unpersist_broadcast(self._bid)
 
     def destroy(self, blocking=False):
-        """Remove the value everywhere; using it afterwards raises."""
+        """Remove the value everywhere; using it afterwards raises.
+
+        >>> b = sc.broadcast([1, 2])
+        >>> b.destroy()
+        >>> b.value
+        Traceback (most recent call last):
+            ...
+        sparklet.errors.SparkException: Attempted to use broadcast ... after it was destroyed
+        """
         if self._sc is None:
             raise RuntimeError("Broadcast can only be destroyed in driver")
         self._sc._unpersist_broadcast(self._bid)

@@ -24,14 +24,20 @@ import weakref
 
 from . import accumulators, listener as L
 from .accumulators import Accumulator, default_param_for
-from .backend import ExecutorHandle, launch_executor, stop_executor
+from .backend import ExecutorPoolBackend
+from .blockmanagermaster import BlockManagerMaster
 from .broadcast import Broadcast
 from .conf import SparkConf, parse_bytes, parse_duration_seconds, system_properties
 from .errors import JobCancelledError, context_only_on_driver
 from .files import SparkFiles
 from .rdd import (EmptyRDD, ParallelCollectionRDD, UnionRDD, PartitionerAwareUnionRDD, _to_list, current_scope, operation,
                   user_call_site)
-from .scheduler import DAGScheduler
+from .taskscheduler import TaskScheduler
+from .dagscheduler import DAGScheduler
+from .events import ShuffleCleaned
+from .filesystem import local_path
+from .lineage import shuffle_dependencies
+from .mapoutputtracker import MapOutputTracker
 from .profiler import BasicProfiler, ProfilerCollector
 from .serializers import CPickleSerializer
 from .status import StatusTracker
@@ -194,16 +200,19 @@ class SparkContext:
         self.listenerBus.addListener(self._status_tracker._store)
         if self._conf.get("spark.sparklet.console.taskOutput", "true").lower() == "true":
             self.listenerBus.addListener(L.ConsoleTaskOutput())
-        self.dagScheduler = DAGScheduler(
-            self, self._max_task_failures,
+        max_result_size = parse_bytes(self._conf.get("spark.driver.maxResultSize", "1g"))
+        self._backend = ExecutorPoolBackend(self._cores, self._executor_init, self.environment, self._executor_memory,
+                                            self.listenerBus, self._executor_memory_limit())
+        task_scheduler = TaskScheduler(
+            self._backend, self._max_task_failures,
             parse_duration_seconds(self._conf.get("spark.locality.wait", "3s")),
-            parse_bytes(self._conf.get("spark.driver.maxResultSize", "1g")),
-            parse_duration_seconds(self._conf.get("spark.task.reaper.killTimeout", "1s")))
+            parse_duration_seconds(self._conf.get("spark.task.reaper.killTimeout", "1s")), max_result_size)
+        self._block_manager_master = BlockManagerMaster(self.listenerBus)
+        self.dagScheduler = DAGScheduler(self.listenerBus, task_scheduler, MapOutputTracker(),
+                                         self._block_manager_master, self._accumulators, max_result_size)
         self.listenerBus.post(L.SparkListenerApplicationStart(self.appName, self._app_id, self.startTime,
                                                               self.sparkUser(), self.master))
-        self._executor_ids = iter(range(10 ** 9))
-        for _ in range(self._cores):
-            self._start_executor()
+        self._backend.start(self.dagScheduler.post)
         for path in pyFiles or ():
             self.addPyFile(path)
         atexit.register(_stop_at_exit, weakref.ref(self))
@@ -218,40 +227,25 @@ class SparkContext:
             "memory_budget": self._storage_memory, "driver_pid": os.getpid(),
         }
 
-    def _start_executor(self, from_scheduler=False):
-        handle = ExecutorHandle(str(next(self._executor_ids)))
-        if from_scheduler:
-            self.dagScheduler._on_executor_added(handle)
-        else:
-            self.dagScheduler.post("executor_added", handle)
-        launch_executor(handle, self._executor_init(handle.executor_id), self.environment,
-                        self._on_executor_message, self._on_executor_exit)
-        return handle
-
-    def _on_executor_message(self, handle, msg):
-        if msg[0] == "output":
-            _, task_id, stream, text = msg
-            task = self.dagScheduler.tasks.get(task_id)
-            if task is not None:
-                ts = task.taskSet
-                self.listenerBus.post(L.SparkletTaskOutput(ts.stage.id, task.partition, task_id, handle.executor_id,
-                                                           stream, text, dict(ts.properties)))
-            return
-        self.dagScheduler.post("executor_message", handle, msg)
-
-    def _on_executor_exit(self, handle, reason):
-        if handle.alive:
-            self.dagScheduler.post("executor_lost", handle, reason)
-
-    def _replace_executor(self, lost):
-        """Called on the scheduler thread when an executor died: start a new one in its place."""
-        if not self._stopped:
-            self._start_executor(from_scheduler=True)
+    def _executor_memory_limit(self):
+        # Enforced only when the application sets spark.executor.memory: like PySpark's Python
+        # workers, executors are otherwise bounded by the machine alone. The limit is a cluster
+        # manager's container size: the memory plus its overhead (Spark's default overhead is
+        # max(384 MiB, 10%)), which also covers the interpreter itself.
+        if not self._conf.contains("spark.executor.memory"):
+            return None
+        overhead = self._conf.get("spark.executor.memoryOverhead")
+        return self._executor_memory + (parse_bytes(overhead) if overhead is not None
+                                        else max(384 << 20, self._executor_memory // 10))
 
     @property
     def executors(self):
-        """The live executor processes: [(executor id, pid, cores)]."""
-        return [(h.executor_id, h.pid, h.cores) for h in list(self.dagScheduler.executors.values()) if h.alive]
+        """The live executor processes: [(executor id, pid, cores)].
+
+        >>> [cores for _executor_id, _pid, cores in sc.executors]
+        [1, 1]
+        """
+        return [(h.executor_id, h.pid, h.cores) for h in self._backend.live_handles()]
 
     # ---- ids ----
 
@@ -281,51 +275,100 @@ class SparkContext:
     def _register_shuffle(self, shuffled_rdd):
         # Shuffle output is kept while an RDD that reads it is alive (later jobs skip the map
         # stage); once the reducing RDD is garbage, its files go, as Spark's ContextCleaner does.
-        weakref.finalize(shuffled_rdd, self.dagScheduler.post, "clean_shuffle", shuffled_rdd.shuffle_dep.shuffleId)
+        weakref.finalize(shuffled_rdd, self.dagScheduler.post, ShuffleCleaned(shuffled_rdd.shuffle_dep.shuffleId))
 
     # ---- properties of the application ----
 
     @property
     def applicationId(self):
-        """A unique identifier for the application: 'local-<start time in ms>'."""
+        """A unique identifier for the application: 'local-<start time in ms>'.
+
+        >>> sc.applicationId.startswith("local-")
+        True
+        """
         return self._app_id
 
     @property
     def version(self):
+        """The version of Spark's API this engine follows.
+
+        >>> sc.version.split(".")[0]
+        '4'
+        """
         return SPARK_VERSION
 
     @property
     def uiWebUrl(self):
-        """Sparklet has no web UI: the notebook displays and the JupyterLab panel take its place."""
+        """Sparklet has no web UI: the notebook displays and the JupyterLab panel take its place.
+
+        >>> sc.uiWebUrl is None
+        True
+        """
         return None
 
     @property
     def defaultParallelism(self):
-        """Default number of partitions: ``spark.default.parallelism``, else the number of cores."""
+        """Default number of partitions: ``spark.default.parallelism``, else the number of cores.
+
+        >>> sc.defaultParallelism
+        2
+        >>> sc.parallelize(range(10)).getNumPartitions()
+        2
+        """
         return int(self._conf.get("spark.default.parallelism", self._cores))
 
     @property
     def defaultMinPartitions(self):
+        """Default number of partitions of input files: min(defaultParallelism, 2).
+
+        >>> sc.defaultMinPartitions
+        2
+        """
         return min(self.defaultParallelism, 2)
 
     @property
     def resources(self):
+        """Resources (GPUs, FPGAs) assigned to the driver: none in Sparklet.
+
+        >>> sc.resources
+        {}
+        """
         return {}
 
     def sparkUser(self):
+        """The user running the application.
+
+        >>> import getpass
+        >>> sc.sparkUser() == getpass.getuser()
+        True
+        """
         try:
             return getpass.getuser()
         except (KeyError, OSError):
             return "unknown"
 
     def getConf(self):
+        """A copy of this context's configuration.
+
+        >>> conf = sc.getConf()
+        >>> conf.get("spark.master")
+        'local[2]'
+        >>> _ = conf.set("spark.app.name", "other")
+        >>> sc.appName == "other"
+        False
+        """
         conf = SparkConf(loadDefaults=False)
         conf.setAll(self._conf.getAll())
         return conf
 
     @classmethod
     def getOrCreate(cls, conf=None):
-        """The active SparkContext, or a new one from ``conf``."""
+        """The active SparkContext, or a new one from ``conf``.
+
+        >>> from sparklet import SparkContext
+        >>> SparkContext.getOrCreate() is sc
+        True
+        """
         with cls._lock:
             if cls._active_spark_context is None:
                 cls(conf=conf or SparkConf())
@@ -333,11 +376,23 @@ class SparkContext:
 
     @classmethod
     def setSystemProperty(cls, key, value):
-        """Set a default that every SparkConf created afterwards starts with."""
+        """Set a default that every SparkConf created afterwards starts with.
+
+        >>> from sparklet import SparkConf, SparkContext
+        >>> SparkContext.setSystemProperty("spark.sparklet.example", "on")
+        >>> SparkConf().get("spark.sparklet.example")
+        'on'
+        """
         system_properties[key] = str(value)
 
     def setLogLevel(self, logLevel):
-        """Set the engine's log level: ALL, DEBUG, ERROR, FATAL, INFO, OFF, TRACE, WARN."""
+        """Set the engine's log level: ALL, DEBUG, ERROR, FATAL, INFO, OFF, TRACE, WARN.
+
+        >>> sc.setLogLevel("WARN")
+        >>> import logging
+        >>> logging.getLogger("sparklet").level == logging.WARNING
+        True
+        """
         levels = {"ALL": logging.NOTSET, "TRACE": logging.DEBUG, "DEBUG": logging.DEBUG, "INFO": logging.INFO,
                   "WARN": logging.WARNING, "ERROR": logging.ERROR, "FATAL": logging.CRITICAL,
                   "OFF": logging.CRITICAL + 10}
@@ -347,13 +402,46 @@ class SparkContext:
         logging.getLogger("sparklet").setLevel(levels[key])
 
     def statusTracker(self):
+        """A StatusTracker: the active jobs and stages, and their progress.
+
+        >>> tracker = sc.statusTracker()
+        >>> tracker.getActiveJobsIds()
+        []
+        """
         return self._status_tracker
 
     def addSparkListener(self, listener):
-        """Subscribe a ``sparklet.listener.SparkListener`` to this application's events."""
+        """Subscribe a ``sparklet.listener.SparkListener`` to this application's events.
+
+        >>> from sparklet.listener import SparkListener
+        >>> class JobCounter(SparkListener):
+        ...     ended = 0
+        ...     def onJobEnd(self, jobEnd):
+        ...         JobCounter.ended += 1
+        >>> sc.listenerBus.waitUntilEmpty()  # events of earlier jobs are not for it
+        True
+        >>> counter = JobCounter()
+        >>> sc.addSparkListener(counter)
+        >>> sc.parallelize([1, 2]).count()
+        2
+        >>> sc.listenerBus.waitUntilEmpty()
+        True
+        >>> JobCounter.ended
+        1
+        >>> sc.removeSparkListener(counter)
+        """
         self.listenerBus.addListener(listener)
 
     def removeSparkListener(self, listener):
+        """Unsubscribe a listener added with addSparkListener.
+
+        >>> from sparklet.listener import SparkListener
+        >>> listener = SparkListener()
+        >>> sc.addSparkListener(listener)
+        >>> sc.removeSparkListener(listener)
+        >>> listener in sc.listenerBus.listeners
+        False
+        """
         self.listenerBus.removeListener(listener)
 
     # ---- local properties, job groups, cancellation ----
@@ -371,61 +459,194 @@ class SparkContext:
         self._thread_local.properties = dict(properties)
 
     def setLocalProperty(self, key, value):
-        """Set a property that jobs started from this thread carry (None removes it)."""
+        """Set a property that jobs started from this thread carry (None removes it).
+
+        >>> sc.setLocalProperty("spark.scheduler.pool", "fast")
+        >>> sc.getLocalProperty("spark.scheduler.pool")
+        'fast'
+        >>> sc.setLocalProperty("spark.scheduler.pool", None)
+        """
         if value is None:
             self._props().pop(key, None)
         else:
             self._props()[key] = str(value)
 
     def getLocalProperty(self, key):
+        """A property set in this thread with setLocalProperty, or None.
+
+        >>> sc.getLocalProperty("spark.sparklet.unset") is None
+        True
+        """
         return self._props().get(key)
 
     def setJobGroup(self, groupId, description, interruptOnCancel=False):
-        """Put the jobs this thread starts in a group, to cancel them together with cancelJobGroup."""
+        """Put the jobs this thread starts in a group, to cancel them together with cancelJobGroup.
+
+        >>> sc.setJobGroup("reports", "the daily reports")
+        >>> sc.parallelize([1, 2]).count()
+        2
+        >>> sc.statusTracker().getJobIdsForGroup("reports") != []
+        True
+        >>> sc.clearJobGroup()
+        """
         self.setLocalProperty("spark.jobGroup.id", groupId)
         self.setLocalProperty("spark.job.description", description)
         self.setLocalProperty("spark.job.interruptOnCancel", str(interruptOnCancel).lower())
 
     def clearJobGroup(self):
+        """Jobs this thread starts from now on belong to no group.
+
+        >>> sc.setJobGroup("reports", "the daily reports")
+        >>> sc.clearJobGroup()
+        >>> sc.getLocalProperty("spark.jobGroup.id") is None
+        True
+        """
         for key in ("spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel"):
             self.setLocalProperty(key, None)
 
     def setJobDescription(self, value):
+        """Describe the jobs this thread starts (shown with them in the displays).
+
+        >>> sc.setJobDescription("counting the numbers")
+        >>> sc.getLocalProperty("spark.job.description")
+        'counting the numbers'
+        >>> sc.setJobDescription(None)
+        """
         self.setLocalProperty("spark.job.description", value)
 
     def setInterruptOnCancel(self, interruptOnCancel):
+        """Whether cancelling this thread's jobs interrupts their running tasks.
+
+        >>> sc.setInterruptOnCancel(True)
+        >>> sc.getLocalProperty("spark.job.interruptOnCancel")
+        'true'
+        >>> sc.setLocalProperty("spark.job.interruptOnCancel", None)
+        """
         self.setLocalProperty("spark.job.interruptOnCancel", str(interruptOnCancel).lower())
 
     def addJobTag(self, tag):
+        """Tag the jobs this thread starts (cancel them together with cancelJobsWithTag).
+
+        >>> sc.addJobTag("etl")
+        >>> sc.getJobTags()
+        {'etl'}
+        >>> sc.clearJobTags()
+        """
         if not tag or "," in tag:
             raise ValueError("Spark job tag cannot be empty or contain ',': %r" % tag)
         self.setLocalProperty("spark.job.tags", ",".join(sorted(self.getJobTags() | {tag})))
 
     def removeJobTag(self, tag):
+        """Stop tagging this thread's jobs with ``tag``.
+
+        >>> sc.addJobTag("etl")
+        >>> sc.removeJobTag("etl")
+        >>> sc.getJobTags()
+        set()
+        """
         self.setLocalProperty("spark.job.tags", ",".join(sorted(self.getJobTags() - {tag})) or None)
 
     def getJobTags(self):
+        """The tags this thread's jobs carry.
+
+        >>> sc.addJobTag("a")
+        >>> sc.addJobTag("b")
+        >>> sorted(sc.getJobTags())
+        ['a', 'b']
+        >>> sc.clearJobTags()
+        """
         tags = self.getLocalProperty("spark.job.tags")
         return set(tags.split(",")) if tags else set()
 
     def clearJobTags(self):
+        """Remove every tag of this thread's jobs.
+
+        >>> sc.addJobTag("etl")
+        >>> sc.clearJobTags()
+        >>> sc.getJobTags()
+        set()
+        """
         self.setLocalProperty("spark.job.tags", None)
 
     def cancelJobsWithTag(self, tag):
-        self.dagScheduler.post(
-            "cancel", lambda job: tag in (job.properties.get("spark.job.tags") or "").split(","),
-            "with job tag %s" % tag)
+        """Cancel the running jobs tagged ``tag`` (from any thread).
+
+        >>> import threading, time
+        >>> sc.addJobTag("nightly")
+        >>> def cancel_once_running():
+        ...     while not sc.statusTracker().getActiveJobsIds():
+        ...         time.sleep(0.05)
+        ...     sc.cancelJobsWithTag("nightly")
+        >>> threading.Thread(target=cancel_once_running).start()
+        >>> try:
+        ...     sc.parallelize([1], 1).foreach(lambda _: time.sleep(60))
+        ... except Exception as e:
+        ...     print(type(e).__name__)
+        JobCancelledError
+        >>> sc.clearJobTags()
+        """
+        self.dagScheduler.cancelJobsWithTag(tag)
 
     def cancelJob(self, jobId, reason=None):
-        """Cancel one job by id (from any thread)."""
+        """Cancel one job by id (from any thread).
+
+        >>> import threading, time
+        >>> cancelled = threading.Event()
+        >>> def cancel_the_first_job():
+        ...     while not sc.statusTracker().getActiveJobsIds():
+        ...         time.sleep(0.05)
+        ...     sc.cancelJob(sc.statusTracker().getActiveJobsIds()[0], "because it is not needed any more")
+        ...     cancelled.set()
+        >>> threading.Thread(target=cancel_the_first_job).start()
+        >>> sc.parallelize(range(2), 2).map(lambda x: time.sleep(60)).count()
+        Traceback (most recent call last):
+            ...
+        sparklet.errors.JobCancelledError: Job ... cancelled because it is not needed any more
+        >>> cancelled.is_set()
+        True
+        """
         self.dagScheduler.cancelJob(jobId, reason)
 
     def cancelJobGroup(self, groupId, reason=None):
-        """Cancel the running jobs of a group set with setJobGroup (from any thread)."""
+        """Cancel the running jobs of a group set with setJobGroup (from any thread).
+
+        >>> import threading, time
+        >>> def slow_job():
+        ...     sc.setJobGroup("slow", "a job to cancel")
+        ...     try:
+        ...         sc.parallelize([1], 1).foreach(lambda _: time.sleep(60))
+        ...     except Exception as e:
+        ...         print(type(e).__name__)
+        >>> job = threading.Thread(target=slow_job)
+        >>> job.start()
+        >>> while not sc.statusTracker().getActiveJobsIds():
+        ...     time.sleep(0.05)
+        >>> sc.cancelJobGroup("slow")
+        >>> job.join()
+        JobCancelledError
+        """
         self.dagScheduler.cancelJobGroup(groupId, reason)
 
     def cancelAllJobs(self):
-        """Cancel every running job (from any thread)."""
+        """Cancel every running job (from any thread).
+
+        >>> import threading, time
+        >>> done = threading.Event()
+        >>> def cancel_until_done():
+        ...     while not done.wait(0.1):
+        ...         sc.cancelAllJobs()
+        >>> canceller = threading.Thread(target=cancel_until_done)
+        >>> canceller.start()
+        >>> outcome = []
+        >>> try:
+        ...     sc.range(4, numSlices=2).foreach(lambda _: time.sleep(60))
+        ... except Exception as e:
+        ...     outcome.append(type(e).__name__)
+        >>> done.set()
+        >>> canceller.join()
+        >>> outcome
+        ['JobCancelledError']
+        """
         self.dagScheduler.cancelAllJobs()
 
     # ---- running jobs ----
@@ -477,7 +698,7 @@ class SparkContext:
         return out
 
     def _run_pending_checkpoints(self, rdd):
-        from .io import materialize_checkpoints
+        from .checkpoint import materialize_checkpoints
 
         materialize_checkpoints(self, rdd)
 
@@ -538,7 +759,11 @@ class SparkContext:
 
     @operation
     def emptyRDD(self):
-        """An RDD with no partitions and no elements."""
+        """An RDD with no partitions and no elements.
+
+        >>> sc.emptyRDD().collect(), sc.emptyRDD().getNumPartitions()
+        ([], 0)
+        """
         return EmptyRDD(self)
 
     @operation
@@ -558,36 +783,83 @@ class SparkContext:
 
     @operation
     def textFile(self, name, minPartitions=None, use_unicode=True):
-        """Lines of text files (a file, directory, glob or comma-separated list; compressed by extension)."""
-        from .io import text_file
+        """Lines of text files (a file, directory, glob or comma-separated list; compressed by extension).
+
+        >>> import os, tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(tmp.name, "lines.txt")
+        >>> with open(path, "w") as f:
+        ...     _ = f.write("first line\\nsecond line\\n")
+        >>> sc.textFile(path).collect()
+        ['first line', 'second line']
+        >>> tmp.cleanup()
+        """
+        from .input import text_file
 
         return text_file(self, name, minPartitions, use_unicode)
 
     @operation
     def wholeTextFiles(self, path, minPartitions=None, use_unicode=True):
-        """(path, content) of each file of a directory."""
-        from .io import whole_text_files
+        """(path, content) of each file of a directory.
+
+        >>> import os, tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> for name, text in [("a.txt", "alpha"), ("b.txt", "beta")]:
+        ...     with open(os.path.join(tmp.name, name), "w") as f:
+        ...         _ = f.write(text)
+        >>> sorted((os.path.basename(path), text) for path, text in sc.wholeTextFiles(tmp.name).collect())
+        [('a.txt', 'alpha'), ('b.txt', 'beta')]
+        >>> tmp.cleanup()
+        """
+        from .input import whole_text_files
 
         return whole_text_files(self, path, minPartitions, use_unicode)
 
     @operation
     def binaryFiles(self, path, minPartitions=None):
-        """(path, bytes) of each file of a directory."""
-        from .io import binary_files
+        """(path, bytes) of each file of a directory.
+
+        >>> import os, tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> with open(os.path.join(tmp.name, "blob.bin"), "wb") as f:
+        ...     _ = f.write(bytes([0, 1, 2]))
+        >>> [(os.path.basename(path), data) for path, data in sc.binaryFiles(tmp.name).collect()]
+        [('blob.bin', b'\\x00\\x01\\x02')]
+        >>> tmp.cleanup()
+        """
+        from .input import binary_files
 
         return binary_files(self, path, minPartitions)
 
     @operation
     def binaryRecords(self, path, recordLength):
-        """Fixed-length byte records of flat binary files."""
-        from .io import binary_records
+        """Fixed-length byte records of flat binary files.
+
+        >>> import os, tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> with open(os.path.join(tmp.name, "records.bin"), "wb") as f:
+        ...     _ = f.write(b"abcdef")
+        >>> sc.binaryRecords(tmp.name, 2).collect()
+        [b'ab', b'cd', b'ef']
+        >>> tmp.cleanup()
+        """
+        from .input import binary_records
 
         return binary_records(self, path, recordLength)
 
     @operation
     def pickleFile(self, name, minPartitions=None):
-        """Read back an RDD saved with saveAsPickleFile."""
-        from .io import pickle_file
+        """Read back an RDD saved with saveAsPickleFile.
+
+        >>> import os, tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(tmp.name, "objects")
+        >>> sc.parallelize([1, "two", (3,)], 2).saveAsPickleFile(path)
+        >>> sorted(sc.pickleFile(path).collect(), key=str)
+        [(3,), 1, 'two']
+        >>> tmp.cleanup()
+        """
+        from .input import pickle_file
 
         return pickle_file(self, name, minPartitions)
 
@@ -595,12 +867,29 @@ class SparkContext:
     def sequenceFile(self, path, keyClass=None, valueClass=None, keyConverter=None, valueConverter=None,
                      minSplits=None, batchSize=0):
         """(key, value) records of Hadoop SequenceFiles, Writables converted to Python values
-        (the classes come from the files' headers; ``keyClass``/``valueClass`` are not needed)."""
-        from .io import sequence_file
+        (the classes come from the files' headers; ``keyClass``/``valueClass`` are not needed).
+
+        >>> import os, tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(tmp.name, "pairs")
+        >>> sc.parallelize([(1, "one"), (2, "two")]).saveAsSequenceFile(path)
+        >>> sorted(sc.sequenceFile(path).collect())
+        [(1, 'one'), (2, 'two')]
+        >>> tmp.cleanup()
+        """
+        from .input import sequence_file
 
         return sequence_file(self, path, keyClass, valueClass, keyConverter, valueConverter, minSplits, batchSize)
 
     def _unsupported_hadoop(self, *args, **kwargs):
+        """Hadoop InputFormats (``hadoopFile``, ``hadoopRDD``, ``newAPIHadoopFile``, ``newAPIHadoopRDD``)
+        need the JVM: they raise, saying what to use instead.
+
+        >>> sc.hadoopFile("data", "org.apache.hadoop.mapred.TextInputFormat", "k", "v")
+        Traceback (most recent call last):
+            ...
+        NotImplementedError: Hadoop InputFormats run inside the JVM, which Sparklet does not have: ...
+        """
         raise NotImplementedError(
             "Hadoop InputFormats run inside the JVM, which Sparklet does not have: read the data with "
             "textFile/wholeTextFiles/binaryFiles/pickleFile, or run this on real PySpark "
@@ -611,7 +900,13 @@ class SparkContext:
     # ---- shared variables ----
 
     def broadcast(self, value):
-        """Ship a read-only value to each executor once; read it in tasks with ``.value``."""
+        """Ship a read-only value to each executor once; read it in tasks with ``.value``.
+
+        >>> rates = sc.broadcast({"EUR": 2, "USD": 3})
+        >>> sc.parallelize(["EUR", "USD"]).map(lambda c: rates.value[c]).collect()
+        [2, 3]
+        >>> rates.unpersist()
+        """
         return Broadcast(self, value)
 
     def accumulator(self, value, accum_param=None):
@@ -633,17 +928,27 @@ class SparkContext:
         return acc
 
     def _unpersist_broadcast(self, bid):
-        for h in list(self.dagScheduler.executors.values()):
-            try:
-                h.send(("remove_broadcast", bid))
-            except OSError:
-                pass
+        self._backend.send_all(("remove_broadcast", bid))
 
     # ---- files ----
 
     def addFile(self, path, recursive=False):
         """Copy a file (or a directory, with recursive=True) where every task finds it:
-        ``SparkFiles.get(name)``."""
+        ``SparkFiles.get(name)``.
+
+        >>> import os, tempfile
+        >>> from sparklet import SparkFiles
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> with open(os.path.join(tmp.name, "factor.txt"), "w") as f:
+        ...     _ = f.write("3")
+        >>> sc.addFile(os.path.join(tmp.name, "factor.txt"))
+        >>> def times_factor(x):
+        ...     with open(SparkFiles.get("factor.txt")) as f:
+        ...         return x * int(f.read())
+        >>> sc.parallelize([1, 2]).map(times_factor).collect()
+        [3, 6]
+        >>> tmp.cleanup()
+        """
         path = os.path.abspath(os.path.expanduser(path.replace("file://", "", 1) if path.startswith("file://") else path))
         if not os.path.exists(path):
             raise FileNotFoundError("addFile: %s does not exist" % path)
@@ -661,7 +966,17 @@ class SparkContext:
         self._added_files[name] = path
 
     def addPyFile(self, path):
-        """addFile a .py, .zip or .egg dependency and make it importable in the driver and the tasks."""
+        """addFile a .py, .zip or .egg dependency and make it importable in the driver and the tasks.
+
+        >>> import os, tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> with open(os.path.join(tmp.name, "doubling.py"), "w") as f:
+        ...     _ = f.write("def double(x):\\n    return 2 * x\\n")
+        >>> sc.addPyFile(os.path.join(tmp.name, "doubling.py"))
+        >>> sc.parallelize([1, 2]).map(lambda x: __import__("doubling").double(x)).collect()
+        [2, 4]
+        >>> tmp.cleanup()
+        """
         self.addFile(path)
         name = os.path.basename(path)
         target = self._files_dir if name.endswith(".py") else os.path.join(self._files_dir, name)
@@ -671,14 +986,26 @@ class SparkContext:
             sys.path.insert(1, target)
         if target not in self._python_includes:
             self._python_includes.append(target)
-        for h in list(self.dagScheduler.executors.values()):
-            try:
-                h.send(("add_path", target))
-            except OSError:
-                pass
+        self._backend.send_all(("add_path", target))
 
     def addArchive(self, path):
-        """Unpack an archive (.zip, .tar.gz, .tgz, .tar) into the SparkFiles directory."""
+        """Unpack an archive (.zip, .tar.gz, .tgz, .tar) into the SparkFiles directory.
+
+        >>> import os, shutil, tempfile
+        >>> from sparklet import SparkFiles
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> os.makedirs(os.path.join(tmp.name, "conf"))
+        >>> with open(os.path.join(tmp.name, "conf", "greeting.txt"), "w") as f:
+        ...     _ = f.write("hello")
+        >>> archive = shutil.make_archive(os.path.join(tmp.name, "settings"), "zip", os.path.join(tmp.name, "conf"))
+        >>> sc.addArchive(archive)
+        >>> def greeting(_):
+        ...     with open(os.path.join(SparkFiles.get("settings.zip"), "greeting.txt")) as f:
+        ...         return f.read()
+        >>> sc.parallelize([0]).map(greeting).collect()
+        ['hello']
+        >>> tmp.cleanup()
+        """
         path = os.path.abspath(path)
         name = os.path.basename(path)
         if self._added_archives.get(name) == path:
@@ -688,12 +1015,31 @@ class SparkContext:
 
     @property
     def listFiles(self):
-        """The files added with addFile/addPyFile, as URIs (as Spark lists them)."""
+        """The files added with addFile/addPyFile, as URIs (as Spark lists them).
+
+        >>> import os, tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(tmp.name, "listed.txt")
+        >>> open(path, "w").close()
+        >>> sc.addFile(path)
+        >>> "file:" + path in sc.listFiles
+        True
+        >>> tmp.cleanup()
+        """
         return ["file:" + path for path in self._added_files.values()]
 
     @property
     def listArchives(self):
-        """The archives added with addArchive, as URIs."""
+        """The archives added with addArchive, as URIs.
+
+        >>> import os, shutil, tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> archive = shutil.make_archive(os.path.join(tmp.name, "listed"), "zip", tmp.name)
+        >>> sc.addArchive(archive)
+        >>> "file:" + archive in sc.listArchives
+        True
+        >>> tmp.cleanup()
+        """
         return ["file:" + path for path in self._added_archives.values()]
 
     def setCheckpointDir(self, dirName):
@@ -705,9 +1051,7 @@ class SparkContext:
         >>> sc.getCheckpointDir().startswith("file:/")
         True
         """
-        from .io import _local_path
-
-        path = os.path.join(os.path.abspath(_local_path(dirName)), str(uuid.uuid4()))
+        path = os.path.join(os.path.abspath(local_path(dirName)), str(uuid.uuid4()))
         os.makedirs(path, exist_ok=True)
         self._checkpoint_dir = path
 
@@ -721,6 +1065,35 @@ class SparkContext:
         True
         """
         return None if self._checkpoint_dir is None else "file:" + self._checkpoint_dir
+
+    # ---- storage ----
+
+    def _unpersist_rdd(self, rdd_id, blocking=False):
+        self._persisted_rdds.pop(rdd_id, None)
+
+        def forget():
+            self._block_manager_master.remove_rdd(rdd_id)
+            self._backend.send_all(("remove_rdd", rdd_id))
+
+        if not self._stopped:
+            self.dagScheduler.call(forget)
+            self.listenerBus.post(L.SparkListenerUnpersistRDD(rdd_id))
+
+    def getPersistentRDDs(self):
+        """The persisted RDDs, by id.
+
+        >>> rdd = sc.parallelize([1]).cache()
+        >>> sc.getPersistentRDDs()[rdd.id()] is rdd
+        True
+        >>> _ = rdd.unpersist()
+        >>> rdd.id() in sc.getPersistentRDDs()
+        False
+        """
+        return dict(self._persisted_rdds)
+
+    def _clean_shuffles_of(self, rdd):
+        for dep in shuffle_dependencies(rdd):
+            self.dagScheduler.post(ShuffleCleaned(dep.shuffleId))
 
     # ---- profiling ----
 
@@ -753,64 +1126,29 @@ class SparkContext:
                                "configuration must be set to `true` to enable Python profile.")
         return self.profiler_collector
 
-    # ---- storage ----
-
-    def _unpersist_rdd(self, rdd_id, blocking=False):
-        self._persisted_rdds.pop(rdd_id, None)
-
-        def forget():
-            sched = self.dagScheduler
-            for key in [k for k in sched.blockLocations if k[0] == rdd_id]:
-                del sched.blockLocations[key]
-            for h in sched.executors.values():
-                try:
-                    h.send(("remove_rdd", rdd_id))
-                except OSError:
-                    pass
-
-        if not self._stopped:
-            self.dagScheduler.call(forget)
-            self.listenerBus.post(L.SparkListenerUnpersistRDD(rdd_id))
-
-    def getPersistentRDDs(self):
-        return dict(self._persisted_rdds)
-
-    def _clean_shuffles_of(self, rdd):
-        from .rdd import ShuffleDependency
-
-        stack, seen = [rdd], set()
-        while stack:
-            r = stack.pop()
-            if r._id in seen:
-                continue
-            seen.add(r._id)
-            for dep in r._deps:
-                if isinstance(dep, ShuffleDependency):
-                    self.dagScheduler.post("clean_shuffle", dep.shuffleId)
-                stack.append(dep.rdd)
-
-    def _remove_shuffle_files(self, shuffle_id, outputs):
-        for status in outputs or ():
-            if status is not None:
-                try:
-                    os.unlink(status.path)
-                except FileNotFoundError:
-                    pass
-
-    # ---- profiling ----
-
     # ---- lifecycle ----
 
     def stop(self):
-        """Stop the executors, remove the application's files, and free the active-context slot."""
+        """Stop the executors, remove the application's files, and free the active-context slot.
+
+        >>> from sparklet import SparkContext
+        >>> sc.stop()
+        >>> sc.parallelize([1]).count()
+        Traceback (most recent call last):
+            ...
+        RuntimeError: Cannot call methods on a stopped SparkContext: create a new one
+        >>> sc = SparkContext("local[2]", "after-stop")
+        >>> sc.parallelize([1]).count()
+        1
+        >>> sc.stop()
+        """
         with SparkContext._lock:
             if self._stopped:
                 return
             self._stopped = True
         try:
             self.dagScheduler.stop()
-            for handle in list(self.dagScheduler.executors.values()):
-                stop_executor(handle)
+            self._backend.stop()
             self.listenerBus.post(L.SparkListenerApplicationEnd(int(time.time() * 1000)))
             self.listenerBus.stop()
         finally:

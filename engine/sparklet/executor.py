@@ -123,15 +123,15 @@ class ExecutorEnv:
         os.makedirs(self.shuffle_dir, exist_ok=True)
         self.blocks = BlockStore(executor_id, os.path.join(local_dir, "blocks", "executor-%s" % executor_id),
                                  memory_budget)
-        self.parallel_slices = {}
-        self.shuffle_segments = {}
+        self.task_inputs = {}  # (rddId, partition) -> what RDD.task_input gave on the driver
         self.metrics = None
 
-    def read_shuffle(self, shuffle_id, reduce_id, context):
-        return read_reduce_input(shuffle_id, self.shuffle_segments[(shuffle_id, reduce_id)], self.metrics)
+    def read_shuffle(self, rdd, reduce_id):
+        """The records of ``rdd``'s (a ShuffledRDD's) partition ``reduce_id``."""
+        return read_reduce_input(rdd.shuffle_dep.shuffleId, self.task_inputs[(rdd._id, reduce_id)], self.metrics)
 
-    def read_shuffle_batches(self, shuffle_id, reduce_id, context):
-        return read_reduce_batches(shuffle_id, self.shuffle_segments[(shuffle_id, reduce_id)], self.metrics)
+    def read_shuffle_batches(self, rdd, reduce_id):
+        return read_reduce_batches(rdd.shuffle_dep.shuffleId, self.task_inputs[(rdd._id, reduce_id)], self.metrics)
 
 
 class ExecutorPresence:
@@ -325,8 +325,7 @@ class Executor:
         task_id = task["taskId"]
         metrics = _new_metrics()
         self.env.metrics = metrics
-        self.env.parallel_slices = task["slices"]
-        self.env.shuffle_segments = task["segments"]
+        self.env.task_inputs = task["inputs"]
         context_cls = BarrierTaskContext if task["barrier"] else TaskContext
         tc = context_cls(task["stageId"], task["partition"], task["attemptNumber"], task_id,
                          task["properties"], stageAttemptNumber=task["stageAttempt"])

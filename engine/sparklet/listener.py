@@ -184,6 +184,8 @@ class ExecutorInfo:
     totalCores: int
     pid: Optional[int] = None
     memory: int = 0  # bytes of storage memory the executor may use
+    # Spark's name; here both streams go to one local file, and the values are its path.
+    logUrlMap: Dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

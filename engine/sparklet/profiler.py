@@ -25,6 +25,7 @@ import pstats
 import threading
 
 from .accumulators import AccumulatorParam
+from .taskcontext import TaskContext
 
 __all__ = ["Profiler", "BasicProfiler", "UDFBasicProfiler", "ProfilerCollector", "PStatsParam"]
 
@@ -103,8 +104,14 @@ class Profiler:
         raise NotImplementedError
 
 
+#: stage attempts whose own statistics a profile keeps (``by_stage``), the latest ones
+KEEP_STAGE_ATTEMPTS = 100
+
+
 class PStatsParam(AccumulatorParam):
-    """Adds ``pstats.Stats`` of tasks together (None is the zero).
+    """Adds ``pstats.Stats`` of tasks together (None is the zero). Sparklet's statistics also keep,
+    in ``by_stage``, each stage attempt's own share ({(stage id, attempt): pstats' dict}), which is
+    what a job's profile view adds up.
 
     >>> PStatsParam.addInPlace(None, None) is None
     True
@@ -118,7 +125,19 @@ class PStatsParam(AccumulatorParam):
     def addInPlace(value1, value2):
         if value1 is None:
             return value2
+        if value2 is None:
+            return value1
         value1.add(value2)
+        mine, theirs = getattr(value1, "by_stage", None), getattr(value2, "by_stage", None)
+        if mine is not None and theirs:
+            for key, table in theirs.items():
+                if key in mine:
+                    for func, entry in table.items():
+                        mine[key][func] = pstats.add_func_stats(mine[key].get(func, (0, 0, 0, 0, {})), entry)
+                else:
+                    mine[key] = table
+            for old in list(mine)[:-KEEP_STAGE_ATTEMPTS]:
+                del mine[old]
         return value1
 
 
@@ -139,6 +158,9 @@ class BasicProfiler(Profiler):
         result = profile.runcall(func, *args, **kwargs)
         stats = pstats.Stats(profile) if profile.getstats() else pstats.Stats()
         stats.stream = None  # picklable
+        context = TaskContext.get()
+        if context is not None:
+            stats.by_stage = {(context.stageId(), context._stageAttemptNumber): dict(stats.stats)}
         self._accumulator.add(stats)
         return result
 

@@ -272,7 +272,7 @@ class BoundedFloat(float):
 
 # --- the RDD ---------------------------------------------------------------------------------------
 
-# Stage serialization sets this to the ids of the RDDs a task may carry (see scheduler.py); any other
+# Stage serialization sets this to the ids of the RDDs a task may carry (see dagscheduler.py); any other
 # RDD reached while pickling a closure is a user error (an RDD used inside a transformation).
 _task_pickling = threading.local()
 
@@ -360,14 +360,32 @@ class RDD(Generic[T_co]):
 
     @property
     def context(self):
+        """The SparkContext this RDD was created on.
+
+        >>> sc.parallelize([1, 2]).context is sc
+        True
+        """
         return self.ctx
 
     @property
     def dependencies(self):
+        """The dependencies on parent RDDs: narrow ones, or a shuffle (a stage boundary).
+
+        >>> pairs = sc.parallelize([(1, "a"), (2, "b")])
+        >>> [type(d).__name__ for d in pairs.map(lambda kv: kv).dependencies]
+        ['OneToOneDependency']
+        >>> [type(d).__name__ for d in pairs.partitionBy(2).dependencies]
+        ['ShuffleDependency']
+        """
         return list(self._deps)
 
     def id(self):
-        """A unique id for this RDD within its SparkContext."""
+        """A unique id for this RDD within its SparkContext.
+
+        >>> rdd = sc.parallelize([1, 2])
+        >>> rdd.id() == rdd.id(), rdd.id() == rdd.map(str).id()
+        (True, False)
+        """
         return self._id
 
     def getNumPartitions(self):
@@ -379,20 +397,66 @@ class RDD(Generic[T_co]):
         return self._numPartitions
 
     def compute(self, split, context):
+        """The records of partition ``split``, computed from the parents (runs in a task, on an executor).
+
+        >>> from sparklet import TaskContext
+        >>> nums = sc.parallelize([0, 1, 2, 3, 4, 5], 3)
+        >>> nums.map(str).mapPartitionsWithIndex(
+        ...     lambda i, _: [list(nums.compute(i, TaskContext.get()))]).collect()
+        [[0, 1], [2, 3], [4, 5]]
+        """
         raise NotImplementedError
 
+    def task_input(self, split, map_outputs):
+        """What a task computing partition ``split`` must be sent beside the stage's binary, or None.
+
+        Asked on the driver when the task launches, for each RDD the task computes; the task reads
+        it back as ``context._env.task_inputs[(rdd id, split)]``. ``map_outputs`` is the driver's
+        ``MapOutputTracker``. Most kinds compute from their parents alone and need nothing.
+
+        >>> import pickle
+        >>> pickle.loads(sc.parallelize([0, 1, 2, 3, 4, 5], 3).task_input(1, None))
+        [2, 3]
+        >>> sc.parallelize(range(6), 3).map(str).task_input(1, None) is None
+        True
+        """
+        return None
+
     def iterator(self, split, context):
-        """Partition ``split``: from the executor's block store when persisted, else computed."""
+        """Partition ``split``: from the executor's block store when persisted, else computed.
+
+        >>> from sparklet import TaskContext
+        >>> nums = sc.parallelize([0, 1, 2, 3], 2)
+        >>> nums.map(str).mapPartitionsWithIndex(
+        ...     lambda i, _: [sum(nums.iterator(i, TaskContext.get()))]).collect()
+        [1, 5]
+        """
         if self._storage_level != StorageLevel.NONE:
             return context._env.blocks.get_or_compute(self, split, context)
         return self.computeOrReadCheckpoint(split, context)
 
     def computeOrReadCheckpoint(self, split, context):
+        """Partition ``split``, read back from the checkpoint once one was saved, else computed.
+
+        >>> from sparklet import TaskContext
+        >>> nums = sc.parallelize([0, 1, 2, 3], 2)
+        >>> nums.map(str).mapPartitionsWithIndex(
+        ...     lambda i, _: [max(nums.computeOrReadCheckpoint(i, TaskContext.get()))]).collect()
+        [1, 3]
+        """
         if self._checkpoint_rdd is not None:
             return self._checkpoint_rdd.iterator(split, context)
         return self.compute(split, context)
 
     def name(self):
+        """The name given with setName, or None.
+
+        >>> rdd = sc.parallelize([1, 2])
+        >>> rdd.name() is None
+        True
+        >>> rdd.setName("numbers").name()
+        'numbers'
+        """
         return self._name
 
     def setName(self, name):
@@ -416,7 +480,15 @@ class RDD(Generic[T_co]):
                                          self.callSite)
 
     def toDebugString(self):
-        """The lineage as text, indented at each shuffle (returned as bytes, as in PySpark)."""
+        """The lineage as text, indented at each shuffle (returned as bytes, as in PySpark).
+
+        >>> print(sc.parallelize([1, 2], 2).map(lambda x: (x, x)).groupByKey().toDebugString().decode())
+        (2) PythonRDD[...] at groupByKey at ... []
+         |  MapPartitionsRDD[...] at groupByKey at ... []
+         |  ShuffledRDD[...] at groupByKey at ... []
+         +-(2) PythonRDD[...] at groupByKey at ... []
+            |  ParallelCollectionRDD[...] at parallelize at ... []
+        """
         lines = []
 
         def describe(rdd):
@@ -458,7 +530,13 @@ class RDD(Generic[T_co]):
     # -- persistence --
 
     def cache(self):
-        """Keep this RDD's partitions in executor memory once computed (MEMORY_ONLY)."""
+        """Keep this RDD's partitions in executor memory once computed (MEMORY_ONLY).
+
+        >>> rdd = sc.parallelize([1, 2, 3]).cache()
+        >>> rdd.is_cached, rdd.sum(), rdd.count()
+        (True, 6, 3)
+        >>> _ = rdd.unpersist()
+        """
         return self.persist(StorageLevel.MEMORY_ONLY)
 
     def persist(self, storageLevel=StorageLevel.MEMORY_ONLY):
@@ -480,17 +558,48 @@ class RDD(Generic[T_co]):
         return self
 
     def unpersist(self, blocking=False):
-        """Drop this RDD's cached partitions from every executor."""
+        """Drop this RDD's cached partitions from every executor.
+
+        >>> rdd = sc.parallelize([1, 2]).cache()
+        >>> rdd.sum()
+        3
+        >>> rdd.unpersist().is_cached
+        False
+        """
         self.is_cached = False
         self._storage_level = StorageLevel.NONE
         self.ctx._unpersist_rdd(self._id, blocking)
         return self
 
     def getStorageLevel(self):
+        """The storage level set with persist (StorageLevel.NONE when not persisted).
+
+        >>> from sparklet import StorageLevel
+        >>> rdd = sc.parallelize([1, 2])
+        >>> print(rdd.getStorageLevel())
+        Serialized 1x Replicated
+        >>> print(rdd.persist(StorageLevel.DISK_ONLY).getStorageLevel())
+        Disk Serialized 1x Replicated
+        >>> _ = rdd.unpersist()
+        """
         return self._storage_level
 
     def checkpoint(self):
-        """Mark this RDD for checkpointing: computed once, saved, and its lineage cut."""
+        """Mark this RDD for checkpointing: computed once, saved, and its lineage cut.
+
+        >>> import tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> sc.setCheckpointDir(tmp.name)
+        >>> doubled = sc.parallelize(range(4), 2).map(lambda x: x * 2)
+        >>> doubled.checkpoint()
+        >>> doubled.isCheckpointed()
+        False
+        >>> doubled.sum()
+        12
+        >>> doubled.isCheckpointed(), doubled.collect()
+        (True, [0, 2, 4, 6])
+        >>> tmp.cleanup()
+        """
         if self.ctx._checkpoint_dir is None:
             raise SparkException("Checkpoint directory has not been set in the SparkContext: "
                                  "call sc.setCheckpointDir(path) first")
@@ -499,24 +608,68 @@ class RDD(Generic[T_co]):
         self.is_checkpointed = True
 
     def localCheckpoint(self):
-        """Mark this RDD for checkpointing into the executors' storage (faster, not fault tolerant)."""
+        """Mark this RDD for checkpointing into the executors' storage (faster, not fault tolerant).
+
+        >>> rdd = sc.parallelize(range(3)).map(lambda x: x + 1)
+        >>> rdd.localCheckpoint()
+        >>> rdd.isLocallyCheckpointed(), rdd.sum()
+        (True, 6)
+        >>> _ = rdd.unpersist()
+        """
         self._checkpoint_requested = "local"
         if self._storage_level == StorageLevel.NONE:
             self._storage_level = StorageLevel.MEMORY_AND_DISK
             self.ctx._persisted_rdds[self._id] = self
 
     def isCheckpointed(self):
+        """Whether checkpoint() saved this RDD (after the first job that computed it).
+
+        >>> sc.parallelize([1, 2]).isCheckpointed()
+        False
+        """
         return getattr(self, "_checkpoint_saved", False)
 
     def isLocallyCheckpointed(self):
-        """Marked with localCheckpoint() (true before any job, as in Spark)."""
+        """Marked with localCheckpoint() (true before any job, as in Spark).
+
+        >>> rdd = sc.parallelize([1, 2])
+        >>> rdd.isLocallyCheckpointed()
+        False
+        >>> rdd.localCheckpoint()
+        >>> rdd.isLocallyCheckpointed()
+        True
+        >>> _ = rdd.unpersist()
+        """
         return getattr(self, "_checkpoint_requested", None) == "local"
 
     def getCheckpointFile(self):
+        """Where checkpoint() saved this RDD (a ``file:`` URI), or None before it is saved.
+
+        >>> import tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> sc.setCheckpointDir(tmp.name)
+        >>> rdd = sc.parallelize([1, 2])
+        >>> rdd.checkpoint()
+        >>> rdd.getCheckpointFile() is None
+        True
+        >>> rdd.count()
+        2
+        >>> rdd.getCheckpointFile().startswith("file:" + tmp.name)
+        True
+        >>> tmp.cleanup()
+        """
         return getattr(self, "_checkpoint_file", None)
 
     def cleanShuffleDependencies(self, blocking=False):
-        """Remove the shuffle files of this RDD's lineage (they are recomputed if needed again)."""
+        """Remove the shuffle files of this RDD's lineage (they are recomputed if needed again).
+
+        >>> counts = sc.parallelize(["a", "b", "a"]).map(lambda w: (w, 1)).reduceByKey(lambda a, b: a + b)
+        >>> sorted(counts.collect())
+        [('a', 2), ('b', 1)]
+        >>> counts.cleanShuffleDependencies()
+        >>> sorted(counts.collect())
+        [('a', 2), ('b', 1)]
+        """
         self.ctx._clean_shuffles_of(self)
 
     def withResources(self, profile):
@@ -535,6 +688,11 @@ class RDD(Generic[T_co]):
         return self
 
     def getResourceProfile(self):
+        """The resource profile attached with withResources, or None.
+
+        >>> sc.parallelize([1]).getResourceProfile() is None
+        True
+        """
         return getattr(self, "_resource_profile", None)
 
     # -- transformations: narrow --
@@ -612,17 +770,29 @@ class RDD(Generic[T_co]):
 
     @operation
     def keyBy(self, f):
-        """Pair each element with a key computed by ``f``: (f(x), x)."""
+        """Pair each element with a key computed by ``f``: (f(x), x).
+
+        >>> sc.parallelize(["apple", "fig"]).keyBy(len).collect()
+        [(5, 'apple'), (3, 'fig')]
+        """
         return self.map(lambda x: (f(x), x))
 
     @operation
     def keys(self):
-        """The key of each (key, value) pair."""
+        """The key of each (key, value) pair.
+
+        >>> sc.parallelize([("a", 1), ("b", 2)]).keys().collect()
+        ['a', 'b']
+        """
         return self.map(lambda x: x[0])
 
     @operation
     def values(self):
-        """The value of each (key, value) pair."""
+        """The value of each (key, value) pair.
+
+        >>> sc.parallelize([("a", 1), ("b", 2)]).values().collect()
+        [1, 2]
+        """
         return self.map(lambda x: x[1])
 
     @operation
@@ -658,7 +828,13 @@ class RDD(Generic[T_co]):
 
     @operation
     def sampleByKey(self, withReplacement, fractions, seed=None):
-        """A sample of each key's pairs with that key's fraction (stratified sampling)."""
+        """A sample of each key's pairs with that key's fraction (stratified sampling).
+
+        >>> pairs = sc.parallelize([(k, x) for k in "ab" for x in range(100)], 2)
+        >>> sizes = pairs.sampleByKey(False, {"a": 0.1, "b": 0.6}, seed=7).countByKey()
+        >>> sizes["a"] < sizes["b"]
+        True
+        """
         for fraction in fractions.values():
             if not fraction >= 0.0:
                 # PySpark's own check is an assert: the same exception type and text.
@@ -901,7 +1077,12 @@ class RDD(Generic[T_co]):
 
     @operation
     def foldByKey(self, zeroValue, func, numPartitions=None, partitionFunc=portable_hash):
-        """Merge each key's values with ``func``, starting from a copy of ``zeroValue``."""
+        """Merge each key's values with ``func``, starting from a copy of ``zeroValue``.
+
+        >>> from operator import add
+        >>> sorted(sc.parallelize([("a", 1), ("b", 2), ("a", 3)]).foldByKey(0, add).collect())
+        [('a', 4), ('b', 2)]
+        """
         def create_zero():
             return copy.deepcopy(zeroValue)
 
@@ -909,7 +1090,14 @@ class RDD(Generic[T_co]):
 
     @operation
     def aggregateByKey(self, zeroValue, seqFunc, combFunc, numPartitions=None, partitionFunc=portable_hash):
-        """Aggregate each key's values: ``seqFunc`` within a partition, ``combFunc`` across."""
+        """Aggregate each key's values: ``seqFunc`` within a partition, ``combFunc`` across.
+
+        >>> pairs = sc.parallelize([("a", 1), ("b", 5), ("a", 3)], 2)
+        >>> sums_counts = pairs.aggregateByKey((0, 0), lambda acc, v: (acc[0] + v, acc[1] + 1),
+        ...                                    lambda a, b: (a[0] + b[0], a[1] + b[1]))
+        >>> sorted(sums_counts.collect())
+        [('a', (4, 2)), ('b', (5, 1))]
+        """
         def create_zero():
             return copy.deepcopy(zeroValue)
 
@@ -968,7 +1156,14 @@ class RDD(Generic[T_co]):
 
     @operation
     def groupWith(self, other, *others):
-        """cogroup with any number of other RDDs."""
+        """cogroup with any number of other RDDs.
+
+        >>> w = sc.parallelize([("a", 5), ("b", 6)])
+        >>> x = sc.parallelize([("a", 1)])
+        >>> y = sc.parallelize([("b", 2)])
+        >>> [(k, tuple(map(list, v))) for k, v in sorted(w.groupWith(x, y).collect())]
+        [('a', ([5], [1], [])), ('b', ([6], [], [2]))]
+        """
         return _cogroup((self, other) + others, None)
 
     @operation
@@ -984,17 +1179,35 @@ class RDD(Generic[T_co]):
 
     @operation
     def leftOuterJoin(self, other, numPartitions=None):
-        """Left outer join: keys of this RDD missing from ``other`` pair with None."""
+        """Left outer join: keys of this RDD missing from ``other`` pair with None.
+
+        >>> x = sc.parallelize([("a", 1), ("b", 4)])
+        >>> y = sc.parallelize([("a", 2)])
+        >>> sorted(x.leftOuterJoin(y).collect())
+        [('a', (1, 2)), ('b', (4, None))]
+        """
         return _join(self, other, numPartitions, True, False)
 
     @operation
     def rightOuterJoin(self, other, numPartitions=None):
-        """Right outer join: keys of ``other`` missing from this RDD pair with None."""
+        """Right outer join: keys of ``other`` missing from this RDD pair with None.
+
+        >>> x = sc.parallelize([("a", 1)])
+        >>> y = sc.parallelize([("a", 2), ("c", 8)])
+        >>> sorted(x.rightOuterJoin(y).collect())
+        [('a', (1, 2)), ('c', (None, 8))]
+        """
         return _join(self, other, numPartitions, False, True)
 
     @operation
     def fullOuterJoin(self, other, numPartitions=None):
-        """Full outer join: a key missing on either side pairs with None."""
+        """Full outer join: a key missing on either side pairs with None.
+
+        >>> x = sc.parallelize([("a", 1), ("b", 4)])
+        >>> y = sc.parallelize([("a", 2), ("c", 8)])
+        >>> sorted(x.fullOuterJoin(y).collect())
+        [('a', (1, 2)), ('b', (4, None)), ('c', (None, 8))]
+        """
         return _join(self, other, numPartitions, True, True)
 
     @operation
@@ -1117,6 +1330,12 @@ class RDD(Generic[T_co]):
         return RDDBarrier(self)
 
     def isBarrier(self):
+        """Whether this RDD's stage runs as a barrier stage (made by ``barrier().mapPartitions``).
+
+        >>> rdd = sc.parallelize([1, 2], 2)
+        >>> rdd.isBarrier(), rdd.barrier().mapPartitions(lambda it: it).isBarrier()
+        (False, True)
+        """
         return self.is_barrier
 
     # -- actions --
@@ -1132,7 +1351,14 @@ class RDD(Generic[T_co]):
 
     @operation
     def collectWithJobGroup(self, groupId, description, interruptOnCancel=False):
-        """collect() inside a job group of its own."""
+        """collect() inside a job group of its own.
+
+        >>> sc.parallelize([1, 2, 3]).collectWithJobGroup("nightly", "the nightly numbers")
+        [1, 2, 3]
+        >>> sc.getLocalProperty("spark.jobGroup.id")
+        'nightly'
+        >>> sc.clearJobGroup()
+        """
         self.ctx.setJobGroup(groupId, description, interruptOnCancel)
         return self.collect()
 
@@ -1163,7 +1389,13 @@ class RDD(Generic[T_co]):
 
     @operation
     def foreachPartition(self, f):
-        """Run ``f`` on each partition's iterator, on the executors."""
+        """Run ``f`` on each partition's iterator, on the executors.
+
+        >>> partitions = sc.accumulator(0)
+        >>> sc.parallelize(range(10), 3).foreachPartition(lambda it: partitions.add(1))
+        >>> partitions.value
+        3
+        """
         def process(it):
             result = f(it)
             try:
@@ -1184,18 +1416,30 @@ class RDD(Generic[T_co]):
 
     @operation
     def countApprox(self, timeout, confidence=0.95):
-        """The count; Sparklet always finishes the job, so the answer is exact."""
+        """The count; Sparklet always finishes the job, so the answer is exact.
+
+        >>> sc.parallelize(range(1000), 10).countApprox(1000, 1.0)
+        1000
+        """
         return self.count()
 
     @operation
     def sumApprox(self, timeout, confidence=0.95):
-        """The sum with a confidence interval; exact here, as every job runs to completion."""
+        """The sum with a confidence interval; exact here, as every job runs to completion.
+
+        >>> int(sc.parallelize(range(1000), 10).sumApprox(1000))
+        499500
+        """
         total = float(self.map(float).sum())
         return BoundedFloat(total, confidence, total, total)
 
     @operation
     def meanApprox(self, timeout, confidence=0.95):
-        """The mean with a confidence interval; exact here, as every job runs to completion."""
+        """The mean with a confidence interval; exact here, as every job runs to completion.
+
+        >>> float(sc.parallelize(range(1000), 10).meanApprox(1000))
+        499.5
+        """
         mean = self.map(float).mean()
         return BoundedFloat(mean, confidence, mean, mean)
 
@@ -1405,12 +1649,18 @@ class RDD(Generic[T_co]):
 
     @operation
     def stats(self):
-        """A StatCounter with count, mean, variance, max and min, in one pass."""
+        """A StatCounter with count, mean, variance, max and min, in one pass.
+
+        >>> sc.parallelize([1, 2, 3, 4]).stats()
+        (count: 4, mean: 2.5, stdev: 1.118033988749895, max: 4.0, min: 1.0)
+        """
         return self.mapPartitions(lambda i: [StatCounter(i)]).reduce(lambda a, b: a.mergeStats(b))
 
     @operation
     def mean(self):
-        """>>> sc.parallelize([1, 2, 3]).mean()
+        """The mean of the elements.
+
+        >>> sc.parallelize([1, 2, 3]).mean()
         2.0
         """
         # stats().mean(), without the variance, max and min it would compute and not use.
@@ -1418,18 +1668,38 @@ class RDD(Generic[T_co]):
 
     @operation
     def variance(self):
+        """The population variance of the elements.
+
+        >>> sc.parallelize([1, 2, 3]).variance()
+        0.6666666666666666
+        """
         return self.stats().variance()
 
     @operation
     def stdev(self):
+        """The population standard deviation of the elements.
+
+        >>> sc.parallelize([1, 2, 3]).stdev()
+        0.816496580927726
+        """
         return self.stats().stdev()
 
     @operation
     def sampleStdev(self):
+        """The sample standard deviation (divided by N - 1) of the elements.
+
+        >>> sc.parallelize([1, 2, 3]).sampleStdev()
+        1.0
+        """
         return self.stats().sampleStdev()
 
     @operation
     def sampleVariance(self):
+        """The sample variance (divided by N - 1) of the elements.
+
+        >>> sc.parallelize([1, 2, 3]).sampleVariance()
+        1.0
+        """
         return self.stats().sampleVariance()
 
     @operation
@@ -1671,23 +1941,52 @@ class RDD(Generic[T_co]):
 
     @operation
     def saveAsTextFile(self, path, compressionCodecClass=None):
-        """Write each element's ``str`` as a line, one part-NNNNN file per partition."""
-        from .io import save_as_text_file
+        """Write each element's ``str`` as a line, one part-NNNNN file per partition.
+
+        >>> import os, tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> out = os.path.join(tmp.name, "lines")
+        >>> sc.parallelize(["x", "y", "z"], 2).saveAsTextFile(out)
+        >>> sorted(os.listdir(out))
+        ['_SUCCESS', 'part-00000', 'part-00001']
+        >>> sorted(sc.textFile(out).collect())
+        ['x', 'y', 'z']
+        >>> tmp.cleanup()
+        """
+        from .output import save_as_text_file
 
         save_as_text_file(self, path, compressionCodecClass)
 
     @operation
     def saveAsPickleFile(self, path, batchSize=10):
-        """Write the elements as pickled batches, one part file per partition (read with pickleFile)."""
-        from .io import save_as_pickle_file
+        """Write the elements as pickled batches, one part file per partition (read with pickleFile).
+
+        >>> import os, tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> out = os.path.join(tmp.name, "objects")
+        >>> sc.parallelize([{"a": 1}, (2, 3), None], 2).saveAsPickleFile(out)
+        >>> sorted(sc.pickleFile(out).collect(), key=repr)
+        [(2, 3), None, {'a': 1}]
+        >>> tmp.cleanup()
+        """
+        from .output import save_as_pickle_file
 
         save_as_pickle_file(self, path, batchSize)
 
     @operation
     def saveAsSequenceFile(self, path, compressionCodecClass=None):
         """Write (key, value) pairs as a Hadoop SequenceFile of Writables, one part per partition
-        (the classes come from the first record, as in Spark)."""
-        from .io import save_as_sequence_file
+        (the classes come from the first record, as in Spark).
+
+        >>> import os, tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> out = os.path.join(tmp.name, "pairs")
+        >>> sc.parallelize([("a", 1), ("b", 2)]).saveAsSequenceFile(out)
+        >>> sorted(sc.sequenceFile(out).collect())
+        [('a', 1), ('b', 2)]
+        >>> tmp.cleanup()
+        """
+        from .output import save_as_sequence_file
 
         save_as_sequence_file(self, path, compressionCodecClass)
 
@@ -1890,14 +2189,14 @@ class ParallelCollectionRDD(RDD):
         state["_pickled"] = None
         return fn, args, state
 
-    def slice_for_task(self, split):
+    def task_input(self, split, map_outputs):
         data = self._pickled.get(split)
         if data is None:
             data = self._pickled[split] = dumps_records(self._slices[split])
         return data
 
     def compute(self, split, context):
-        data = pickle.loads(context._env.parallel_slices[(self._id, split)])
+        data = pickle.loads(context._env.task_inputs[(self._id, split)])
         context._metrics_input(len(data))
         return iter(data)
 
@@ -2000,8 +2299,12 @@ class ShuffledRDD(RDD):
         """The id of Spark's ShuffledRDD under this one (before coalesce's CoalescedRDD, if any)."""
         return self._id - (2 if self.values_only else 1)
 
+    def task_input(self, split, map_outputs):
+        # The byte ranges of this reduce partition in every map output.
+        return map_outputs.reduce_segments(self.shuffle_dep.shuffleId, split)
+
     def compute(self, split, context):
-        records = context._env.read_shuffle(self.shuffle_dep.shuffleId, split, context)
+        records = context._env.read_shuffle(self, split)
         return (kv[1] for kv in records) if self.values_only else records
 
 
@@ -2018,7 +2321,7 @@ class CoGroupedRDD(ShuffledRDD):
 
     def compute(self, split, context):
         bounds = self.bounds
-        batches = context._env.read_shuffle_batches(self.shuffle_dep.shuffleId, split, context)
+        batches = context._env.read_shuffle_batches(self, split)
         side_batches = ((bisect.bisect_right(bounds, map_index), batch) for map_index, batch in batches)
         yield from self.output(cogroup_batches(side_batches, len(bounds)))
 

@@ -11,7 +11,7 @@ scheduler recomputes it from lineage.
 
 Out of core: a task's in-memory buffers (the combiners of a map-side combine or of the reduce
 side, the values a join or cogroup groups by key, the records of a partition being sorted)
-are estimated every ``_CHECK_EVERY`` records against the executor's execution memory. Past
+are estimated every ``CHECK_EVERY`` records against the executor's execution memory. Past
 it, the buffer is sorted and written to disk as a *spilled run*, and the task ends by merging
 the runs (``heapq.merge``), holding one batch per run. Combiners and groups are sorted by key
 hash, so that runs merge without the keys being orderable; the records
@@ -30,6 +30,7 @@ import tempfile
 import time
 
 from .serializers import dumps_records, load_records
+from .sizeestimator import CHECK_EVERY, dict_size, fill_within, records_until_next_check, size_of
 from .taskcontext import TaskContext
 
 # Records per pickled batch: large enough to amortise pickling overhead, small enough that a
@@ -96,8 +97,8 @@ def write_map_output(records, partitioner, path, metrics):
         if len(bucket) >= BATCH_SIZE:
             buffered -= len(bucket)
             spill(b)
-        elif budget is not None and buffered >= BATCH_SIZE and not count % _CHECK_EVERY:
-            if buffered * (_size_of((k, v)) + 8) > budget // 4:
+        elif budget is not None and buffered >= BATCH_SIZE and not count % CHECK_EVERY:
+            if buffered * (size_of((k, v)) + 8) > budget // 4:
                 for full in range(n):
                     if buckets[full]:
                         spill(full)
@@ -150,24 +151,8 @@ def read_reduce_batches(shuffleId, segments, metrics):
 
 # ---- spilling to disk past the execution memory ----
 
-_CHECK_EVERY = 1024  # records between two estimates of a buffer's size
-_SAMPLE = 32  # records sampled per estimate
 _SPILL_BATCH = 1024  # records per pickled batch of a spilled run: what a merge holds per run
 _MAX_RUNS = 64  # more runs than this are merged into one first (bounded open files and batches)
-_DICT_ENTRY = 100  # bytes a dict spends per entry beyond its key and value (hash table, slack)
-
-
-def _size_of(obj, depth=3):
-    """Approximate bytes held by ``obj`` and what it contains, sampling long containers."""
-    size = sys.getsizeof(obj)
-    if depth and isinstance(obj, (tuple, list, set, frozenset, dict)) and obj:
-        items = obj.items() if isinstance(obj, dict) else obj
-        if not isinstance(items, (tuple, list)):
-            items = list(itertools.islice(items, 16))
-        step = max(1, len(items) // 16)
-        sample = items[::step]
-        size += sum(_size_of(x, depth - 1) for x in sample) * len(obj) // len(sample)
-    return size
 
 
 def _hash_of_key(kv):
@@ -233,15 +218,6 @@ def _read_run(f):
         f.close()
 
 
-def _records_until_next_check(size, records, budget):
-    """How many records to take before estimating again: half of what would fill the budget at
-    the rate seen so far, so that estimates grow rare while far from it (like Spark's SizeTracker)
-    and the budget is overshot by at most one check's worth."""
-    if size <= 0 or records <= 0:
-        return _CHECK_EVERY
-    return max(_CHECK_EVERY, int((budget - size) / (size / records) / 2))
-
-
 _NO_RECORD = object()
 
 
@@ -282,7 +258,7 @@ def combine_by_key(iterator, create, merge_value, merge_combiners):
     combiners = {}
     f = iterator.f if type(iterator) is MappedPartition else None
     it = iter(iterator) if f is None else iter(iterator.source)
-    step, since_spill = (_CHECK_EVERY if memory.budget is not None else sys.maxsize), 0
+    step, since_spill = (CHECK_EVERY if memory.budget is not None else sys.maxsize), 0
     while True:
         # A chunk's first record is taken to see whether any are left, so that this loop, where a
         # map-side combine spends most of its time, need not count records one by one.
@@ -310,11 +286,7 @@ def combine_by_key(iterator, create, merge_value, merge_combiners):
         if memory.budget is None:
             continue
         since_spill += step  # the last chunk may hold fewer: the count only sets the next chunk's length
-        # The oldest keys had the longest time to grow their combiners, the newest the least.
-        sample = list(itertools.islice(combiners, _SAMPLE // 2))
-        sample += itertools.islice(reversed(combiners), _SAMPLE // 2)
-        entry = sum(sys.getsizeof(key) + _size_of(combiners[key]) for key in sample) / len(sample)
-        size = int(len(combiners) * (entry + _DICT_ENTRY))
+        size = dict_size(combiners)
         memory.observe(size)
         if size > memory.budget:
             items = sorted(combiners.items(), key=_hash_of_key)
@@ -322,9 +294,9 @@ def combine_by_key(iterator, create, merge_value, merge_combiners):
             memory.spill(items, size)
             del items
             memory.compact(lambda streams: _merge_by_key_hash(streams, merge_combiners))
-            step, since_spill = _CHECK_EVERY, 0
+            step, since_spill = CHECK_EVERY, 0
         else:
-            step = _records_until_next_check(size, since_spill, memory.budget)
+            step = records_until_next_check(size, since_spill, memory.budget)
     if not memory.runs:
         return iter(combiners.items())
     last = sorted(combiners.items(), key=_hash_of_key)
@@ -355,23 +327,16 @@ def sort_records(iterator, key, reverse=False):
         return iter(sorted(iterator, key=key, reverse=reverse))
     buffer = []
     it = iter(iterator)
-    step = _CHECK_EVERY
     while True:
-        before = len(buffer)
-        buffer.extend(itertools.islice(it, step))
-        if len(buffer) == before:
-            break
-        sample = buffer[::max(1, len(buffer) // _SAMPLE)]
-        size = sys.getsizeof(buffer) + sum(_size_of(x) for x in sample) * len(buffer) // len(sample)
+        size, ended = fill_within(buffer, it, memory.budget)
         memory.observe(size)
         if size > memory.budget:
             buffer.sort(key=key, reverse=reverse)
             memory.spill(buffer, size)
             buffer = []
             memory.compact(lambda streams: heapq.merge(*streams, key=key, reverse=reverse))
-            step = _CHECK_EVERY
-        else:
-            step = _records_until_next_check(size, len(buffer), memory.budget)
+        if ended:
+            break
     buffer.sort(key=key, reverse=reverse)
     if not memory.runs:
         return iter(buffer)
@@ -491,11 +456,7 @@ class CoGroups:
         size = 0
         for first, more in zip(self.first, self.more):
             for d in (first, more):
-                if d:
-                    sample = list(itertools.islice(d, _SAMPLE // 2))
-                    sample += itertools.islice(reversed(d), _SAMPLE // 2)
-                    entry = sum(sys.getsizeof(k) + _size_of(d[k]) for k in sample) / len(sample)
-                    size += int(len(d) * (entry + _DICT_ENTRY))
+                size += dict_size(d)
         return size
 
 
@@ -508,7 +469,7 @@ def cogroup_batches(side_batches, sides):
         for side, batch in side_batches:
             groups.add(side, batch)
         return groups
-    step, since_check, since_spill = _CHECK_EVERY, 0, 0
+    step, since_check, since_spill = CHECK_EVERY, 0, 0
     for side, batch in side_batches:
         groups.add(side, batch)
         since_check += len(batch)
@@ -522,9 +483,9 @@ def cogroup_batches(side_batches, sides):
             memory.spill(groups.by_key_hash(), size)
             groups = CoGroups(sides)
             memory.compact(lambda streams: _merge_by_key_hash(streams, _extend_sides))
-            step, since_spill = _CHECK_EVERY, 0
+            step, since_spill = CHECK_EVERY, 0
         else:
-            step = _records_until_next_check(size, since_spill, memory.budget)
+            step = records_until_next_check(size, since_spill, memory.budget)
     if memory.runs:
         last = groups.by_key_hash()
         groups = CoGroups(sides)

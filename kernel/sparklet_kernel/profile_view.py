@@ -2,9 +2,9 @@
 
 With ``spark.python.profile=true`` every PipelinedRDD has a profiler (PySpark's API, see
 ``sparklet.profiler``) whose cProfile statistics, summed over its tasks, reach the driver with the
-tasks' results. ``JobProfiles`` listens for job ends and keeps, per job, what the profiles of the
-RDDs of the job's stages gained since the previous look: the job's own tasks, even when an RDD
-is computed again by a later job. The view keeps the user's functions only (code outside the
+tasks' results, each task's share kept under its stage attempt. ``JobProfiles`` listens for the
+stage attempts each job submits, so a job's profile is exactly its own tasks', even when an RDD is
+computed again by a later job. The view keeps the user's functions only (code outside the
 engine, the standard library and installed packages: a notebook cell's lambdas, a script's
 functions) and orders them as PySpark's ``show_profiles`` does, by the time spent in each one's
 own code, then by the time including what it calls: the first row is the line to look at.
@@ -38,70 +38,80 @@ def is_user_function(func):
                 or "site-packages" in parts or "dist-packages" in parts)
 
 
-def _raw_stats(profiler):
-    """A profiler's summed statistics as pstats' dict, or None (custom profilers may keep none)."""
+def _stage_tables(profiler):
+    """{(stage id, attempt): pstats' dict} of a profiler, or {} (custom profilers may keep none)."""
     full = getattr(profiler, "full_stats", None)
     stats = full() if full is not None else profiler.stats()
-    table = getattr(stats, "stats", None)
-    if not isinstance(table, dict):
-        return None
+    by_stage = getattr(stats, "by_stage", None)
+    if not isinstance(by_stage, dict):
+        return {}
     for _ in range(5):  # the scheduler thread may be adding a task's profile right now
         try:
-            return {func: entry[:4] for func, entry in list(table.items())}
+            return dict(by_stage)
         except RuntimeError:
             continue
-    return None
+    return {}
 
 
 class JobProfiles(SparkListener):
-    """Per job: {pstats key: [primitive calls, calls, own seconds, cumulative seconds]}."""
+    """Which stage attempts each job ran, and how many tasks; the statistics themselves stay in
+    the profilers, kept per stage attempt (``by_stage``), and are added up when asked for."""
 
     def __init__(self, sc):
         self.sc = sc
         self._lock = threading.Lock()
-        self._job_rdds = {}  # job id -> ids of the RDDs of its stages
-        self._seen = {}  # rdd id -> its statistics at the last job end that looked at it
-        self.jobs = {}  # job id -> the job's statistics
-        self.tasks = {}  # job id -> number of tasks its stages ran
+        self._running = {}  # job id -> ids of its stages, while it runs
+        self.attempts = {}  # job id -> [(stage id, attempt)] it submitted
+        self.tasks = {}  # job id -> tasks its stage attempts ran
 
     def onJobStart(self, event):
         with self._lock:
-            self._job_rdds[event.jobId] = {r.id for s in event.stageInfos for r in s.rddInfos}
+            self._running[event.jobId] = set(event.stageIds)
+            self.attempts[event.jobId] = []
+            self.tasks[event.jobId] = 0
+            for old_job in sorted(self.attempts)[:-KEEP_JOBS]:
+                self.attempts.pop(old_job)
+                self.tasks.pop(old_job, None)
+
+    def _job_of(self, stage_id):
+        # the latest running job that has the stage (a shared map stage runs for the job that
+        # submitted it, the latest one to need it)
+        jobs = [job for job, stages in self._running.items() if stage_id in stages]
+        return max(jobs) if jobs else None
+
+    def onStageSubmitted(self, event):
+        info = event.stageInfo
+        with self._lock:
+            job = self._job_of(info.stageId)
+            if job is not None and job in self.attempts:
+                self.attempts[job].append((info.stageId, info.attemptNumber))
 
     def onStageCompleted(self, event):
         info = event.stageInfo
         with self._lock:
-            for job_id, rdds in self._job_rdds.items():
-                if any(r.id in rdds for r in info.rddInfos):
-                    self.tasks[job_id] = self.tasks.get(job_id, 0) + info.numTasks
-                    break
+            job = self._job_of(info.stageId)
+            if job is not None and job in self.tasks:
+                self.tasks[job] += info.numTasks
 
     def onJobEnd(self, event):
-        collector = getattr(self.sc, "profiler_collector", None)
         with self._lock:
-            rdds = self._job_rdds.pop(event.jobId, set())
-            if collector is None:
-                return
-            total = {}
-            for rdd_id, profiler, _ in list(collector.profilers):
-                if rdd_id not in rdds:
+            self._running.pop(event.jobId, None)
+
+    def job_stats(self, job_id):
+        """{pstats key: [primitive calls, calls, own seconds, cumulative seconds]} of one job."""
+        with self._lock:
+            attempts = set(self.attempts.get(job_id, ()))
+        collector = getattr(self.sc, "profiler_collector", None)
+        total = {}
+        for _, profiler, _ in list(collector.profilers) if collector is not None else []:
+            for key, table in _stage_tables(profiler).items():
+                if key not in attempts:
                     continue
-                now = _raw_stats(profiler)
-                if now is None:
-                    continue
-                before = self._seen.get(rdd_id, {})
-                self._seen[rdd_id] = now
-                for func, (cc, nc, tt, ct) in now.items():
-                    old = before.get(func, (0, 0, 0.0, 0.0))
-                    if nc == old[1]:
-                        continue
+                for func, entry in table.items():
                     acc = total.setdefault(func, [0, 0, 0.0, 0.0])
-                    for i, value in enumerate((cc - old[0], nc - old[1], tt - old[2], ct - old[3])):
-                        acc[i] += value
-            self.jobs[event.jobId] = total
-            for old_job in sorted(self.jobs)[:-KEEP_JOBS]:
-                del self.jobs[old_job]
-                self.tasks.pop(old_job, None)
+                    for i in range(4):
+                        acc[i] += entry[i]
+        return total
 
 
 class ProfileView:
@@ -186,16 +196,16 @@ def job_profile(sc, store, job_id=None, limit=10):
     if store is not None:
         store.sync()  # every job end posted so far has reached the listener
     with profiles._lock:
-        known = sorted(profiles.jobs)
-        if not known:
-            raise UsageError("%spark profile: no job has finished since profiling started.")
-        if job_id is None:
-            job_id = known[-1]
-        if job_id not in profiles.jobs:
-            raise UsageError("%%spark profile: no profile of job %d (jobs with one: %s)"
-                             % (job_id, ", ".join(map(str, known[-20:]))))
-        stats = dict(profiles.jobs[job_id])
-        tasks = profiles.tasks.get(job_id, 0)
+        known = sorted(job for job in profiles.attempts if job not in profiles._running)
+    if not known:
+        raise UsageError("%spark profile: no job has finished since profiling started.")
+    if job_id is None:
+        job_id = known[-1]
+    if job_id not in known:
+        raise UsageError("%%spark profile: no profile of job %d (jobs with one: %s)"
+                         % (job_id, ", ".join(map(str, known[-20:]))))
+    stats = profiles.job_stats(job_id)
+    tasks = profiles.tasks.get(job_id, 0)
     job = store.job_json(job_id) if store is not None else None
     description = job["description"] if job else "job %d" % job_id
     return ProfileView(job_id, description, tasks, stats, limit)

@@ -1,5 +1,5 @@
-"""Reading and writing files: text (plain or compressed), whole files, binary records, pickle
-files and checkpoints.
+"""Input RDDs: text files (plain or compressed), whole files, binary records, SequenceFiles and
+pickle files (Spark's HadoopRDD, WholeTextFileRDD, BinaryFileRDD and the SequenceFile readers).
 
 ``textFile`` splits large files into byte ranges exactly as Hadoop's ``TextInputFormat`` does
 (32 MiB local block size, ``minPartitions`` as the goal, 10% slop), and reads a range the way its
@@ -13,63 +13,38 @@ import bz2
 import glob
 import gzip
 import io
-import itertools
 import lzma
 import os
 import pickle
-import shutil
 import zlib
 
-from .rdd import RDD, CheckpointRDD, OneToOneDependency
-from .sequencefile import (BYTES, NULL, SYNC_INTERVAL, SequenceFileReader, SequenceFileWriter, check_classes, encode_writable,
-                           java_deserialize_byte_arrays, java_serialize_byte_arrays, writable_class)
-from .serializers import dumps_records
-from .taskcontext import TaskContext
+from .filesystem import is_remote, local_path, open_remote, qualified, remote_fs
+from .rdd import RDD
+from .sequencefile import SYNC_INTERVAL, SequenceFileReader, java_deserialize_byte_arrays
 
 _BLOCK_SIZE = 32 * 1024 * 1024  # Hadoop's fs.local.block.size
 _SPLIT_SLOP = 1.1
 _COMPRESSED = (".gz", ".bz2", ".xz", ".lzma", ".zst", ".deflate")
-_CODECS = {
-    "org.apache.hadoop.io.compress.GzipCodec": (".gz", lambda f: gzip.GzipFile(fileobj=f, mode="wb")),
-    "org.apache.hadoop.io.compress.BZip2Codec": (".bz2", lambda f: bz2.BZ2File(f, mode="wb")),
-    "org.apache.hadoop.io.compress.DefaultCodec": (".deflate", None),
-}
-
-
-def _local_path(path):
-    if path.startswith("file://"):
-        return path[len("file://"):]
-    if path.startswith("file:"):
-        return path[len("file:"):]
-    return path
-
-
-def _is_remote(path):
-    return "://" in path and not path.startswith("file://")
-
-
-def _qualified(path):
-    return "file:" + os.path.abspath(path)
 
 
 def list_input_files(spec):
     """Files named by ``spec``: a file, a directory (its visible files), a glob, or a comma list."""
     files = []
     for part in [p for p in spec.split(",") if p]:
-        if _is_remote(part):
+        if is_remote(part):
             files.extend(_list_remote(part))
             continue
-        local = os.path.expanduser(_local_path(part))
+        local = os.path.expanduser(local_path(part))
         if glob.has_magic(local):
             matches = sorted(glob.glob(local))
             if not matches:
-                raise FileNotFoundError("Input Pattern %s matches 0 files" % _qualified(local))
+                raise FileNotFoundError("Input Pattern %s matches 0 files" % qualified(local))
             for m in matches:
                 files.extend(_expand_dir(m))
         elif os.path.exists(local):
             files.extend(_expand_dir(local))
         else:
-            raise FileNotFoundError("Input path does not exist: %s" % _qualified(local))
+            raise FileNotFoundError("Input path does not exist: %s" % qualified(local))
     return files
 
 
@@ -80,19 +55,8 @@ def _expand_dir(path):
             if not n.startswith((".", "_")) and os.path.isfile(os.path.join(path, n))]
 
 
-def _remote_fs(url):
-    """(fsspec filesystem, path inside it, protocol) of a remote URL."""
-    try:
-        import fsspec
-    except ImportError:
-        raise ImportError("Reading or writing %s needs the fsspec package (and the one for its filesystem, "
-                          "e.g. s3fs or gcsfs): pip install fsspec" % url) from None
-    fs, path = fsspec.core.url_to_fs(url)
-    return fs, path, url.split("://", 1)[0]
-
-
 def _list_remote(url):
-    fs, path, protocol = _remote_fs(url)
+    fs, path, protocol = remote_fs(url)
     if glob.has_magic(path):
         matches = sorted(fs.glob(path))
         if not matches:
@@ -111,14 +75,9 @@ def _list_remote(url):
     return ["%s://%s" % (protocol, f) for f in files]
 
 
-def _open_remote(path, mode="rb"):
-    fs, inner, _ = _remote_fs(path)
-    return fs.open(inner, mode)
-
-
 def open_input(path):
     """A binary file object for ``path``, decompressing by extension."""
-    raw = _open_remote(path) if _is_remote(path) else open(path, "rb")
+    raw = open_remote(path) if is_remote(path) else open(path, "rb")
     lower = path.lower()
     try:
         if lower.endswith(".gz"):
@@ -183,7 +142,7 @@ class HadoopRDD(FileInputRDD):
 
     def _plan_partitions(self):
         return file_splits(list_input_files(self.path), self.minPartitions,
-                           lambda f: not (_is_remote(f) or f.lower().endswith(_COMPRESSED)),
+                           lambda f: not (is_remote(f) or f.lower().endswith(_COMPRESSED)),
                            local_block_size(self.ctx))
 
     def compute(self, split, context):
@@ -206,7 +165,7 @@ class HadoopRDD(FileInputRDD):
                 count += len(lines)
                 yield from lines
         except (OSError, EOFError, lzma.LZMAError, zlib.error) as e:
-            raise IOError("Cannot read %s: %s (is the file corrupt or truncated?)" % (_qualified(path), e)) from e
+            raise IOError("Cannot read %s: %s (is the file corrupt or truncated?)" % (qualified(path), e)) from e
         finally:
             context._metrics_input(count)
 
@@ -215,7 +174,7 @@ def file_splits(files, min_partitions, splittable, block_size, min_size=1):
     """Hadoop FileInputFormat's splits: (path, start, length, whole file) byte ranges of about
     ``total / min_partitions`` bytes (at least ``min_size``, at most a block), the last one of a
     file up to 10% longer."""
-    sizes = {f: (0 if _is_remote(f) else os.path.getsize(f)) for f in files}
+    sizes = {f: (0 if is_remote(f) else os.path.getsize(f)) for f in files}
     goal = sum(sizes.values()) // max(min_partitions, 1)
     split_size = max(min_size, min(goal, block_size))
     splits = []
@@ -304,7 +263,7 @@ class WholeFileRDD(FileInputRDD):
 
     def _plan_partitions(self):
         files = list_input_files(self.path)
-        sizes = [0 if _is_remote(f) else os.path.getsize(f) for f in files]
+        sizes = [0 if is_remote(f) else os.path.getsize(f) for f in files]
         target = max(1, -(-sum(sizes) // max(self.minPartitions, 1)))
         groups, current, current_size = [], [], 0
         for f, size in zip(files, sizes):
@@ -320,7 +279,7 @@ class WholeFileRDD(FileInputRDD):
     def compute(self, split, context):
         for f in self.input_partitions()[split]:
             if self.mode == "raw":  # binaryFiles: the bytes as stored, compressed or not
-                handle = _open_remote(f) if _is_remote(f) else open(f, "rb")
+                handle = open_remote(f) if is_remote(f) else open(f, "rb")
             else:
                 handle = open_input(f)
             with handle:
@@ -328,7 +287,7 @@ class WholeFileRDD(FileInputRDD):
             context._metrics_input(1)
             if self.mode == "text":
                 data = data.decode("utf-8", "replace")
-            yield (f if _is_remote(f) else _qualified(f)), data
+            yield (f if is_remote(f) else qualified(f)), data
 
 
 def whole_text_files(sc, path, min_partitions, use_unicode):
@@ -353,153 +312,6 @@ def binary_records(sc, path, record_length):
     return WholeFileRDD(sc, path, sc.defaultMinPartitions, "raw").flatMap(split_records)
 
 
-# ---- output ----
-
-
-def _refuse_existing_output(path):
-    """Where the output goes (a local directory or a remote URL), if it does not exist yet."""
-    if _is_remote(path):
-        fs, inner, _ = _remote_fs(path)
-        if fs.exists(inner):
-            raise FileExistsError("Output directory %s already exists: remove it or choose another path" % path)
-        return path.rstrip("/")
-    local = os.path.abspath(os.path.expanduser(_local_path(path)))
-    if os.path.exists(local):
-        raise FileExistsError("Output directory %s already exists: remove it or choose another path"
-                              % _qualified(local))
-    return local
-
-
-def _save_parts(rdd, path, name_of, write_part):
-    """One task per partition writes part ``name_of(index)`` with ``write_part(file, iterator)``;
-    then ``_SUCCESS``. Locally, parts are written under ``_temporary`` and moved into place when
-    every task succeeded (nothing half-written is left if one fails); remote stores, through
-    fsspec, receive each part directly."""
-    target = _refuse_existing_output(path)
-    if _is_remote(path):
-        fs, inner, _ = _remote_fs(path)
-        fs.makedirs(inner, exist_ok=True)
-
-        def write(index, iterator):
-            with _open_remote(target + "/" + name_of(index), "wb") as f:
-                write_part(f, iterator)
-            return iter(())
-
-        try:
-            rdd.mapPartitionsWithIndex(write).count()
-        except BaseException:
-            fs.rm(inner, recursive=True)
-            raise
-        with _open_remote(target + "/_SUCCESS", "wb"):
-            pass
-        return
-    staging = os.path.join(target, "_temporary")
-    os.makedirs(staging)
-
-    def write(index, iterator):
-        name = name_of(index)
-        with open(os.path.join(staging, name + ".inprogress"), "wb") as f:
-            write_part(f, iterator)
-        os.replace(os.path.join(staging, name + ".inprogress"), os.path.join(staging, name))
-        return iter(())
-
-    try:
-        rdd.mapPartitionsWithIndex(write).count()
-    except BaseException:
-        shutil.rmtree(target, ignore_errors=True)
-        raise
-    for name in sorted(os.listdir(staging)):
-        os.replace(os.path.join(staging, name), os.path.join(target, name))
-    shutil.rmtree(staging, ignore_errors=True)
-    open(os.path.join(target, "_SUCCESS"), "wb").close()
-
-
-def save_as_text_file(rdd, path, codec_class):
-    if codec_class is not None and codec_class not in _CODECS:
-        raise ValueError("Unknown compressionCodecClass %r: use one of %s" % (codec_class, ", ".join(_CODECS)))
-    suffix, opener = _CODECS[codec_class] if codec_class is not None else ("", None)
-
-    def write_part(raw, iterator):
-        if codec_class == "org.apache.hadoop.io.compress.DefaultCodec":
-            compressor = zlib.compressobj()
-            for x in iterator:
-                raw.write(compressor.compress(_text_line(x)))
-            raw.write(compressor.flush())
-        else:
-            out = opener(raw) if opener else raw
-            for x in iterator:
-                out.write(_text_line(x))
-            if out is not raw:
-                out.close()
-
-    _save_parts(rdd, path, lambda index: "part-%05d%s" % (index, suffix), write_part)
-
-
-def _text_line(x):
-    if not isinstance(x, (str, bytes)):
-        x = str(x)
-    if isinstance(x, str):
-        x = x.encode("utf-8")
-    return x + b"\n"
-
-
-def _save_as_sequence_file(rdd, path, key_class, value_class, records_of):
-    """Write each partition as a SequenceFile part of (key, value) Writables; ``records_of``
-    turns a partition's iterator into the encoded (key bytes, value bytes) records."""
-    def write_part(f, iterator):
-        writer = SequenceFileWriter(f, key_class, value_class)
-        for key, value in records_of(writer, iterator):
-            writer.append_raw(key, value)
-
-    _save_parts(rdd, path, lambda index: "part-%05d" % index, write_part)
-
-
-def save_as_sequence_file(rdd, path, codec_class):
-    if codec_class is not None:
-        raise ValueError("saveAsSequenceFile: compressed SequenceFiles (%s) are not supported; "
-                         "save without compressionCodecClass" % codec_class)
-    _refuse_existing_output(path)  # before the job that takes the first record
-    try:
-        first = rdd.first()
-    except ValueError:
-        raise ValueError("saveAsSequenceFile: the RDD is empty, so there is no first record to take the "
-                         "key and value classes from") from None
-    if not isinstance(first, tuple) or len(first) != 2:
-        raise TypeError("saveAsSequenceFile needs an RDD of (key, value) pairs, got %r" % (first,))
-    key_class, value_class = writable_class(first[0]), writable_class(first[1])
-
-    def records_of(writer, iterator):
-        for record in iterator:
-            if not isinstance(record, tuple) or len(record) != 2:
-                raise TypeError("saveAsSequenceFile needs (key, value) pairs, got %r" % (record,))
-            check_classes(record, key_class, value_class)
-            yield writer.encode_key(record[0]), writer.encode_value(record[1])
-
-    _save_as_sequence_file(rdd, path, key_class, value_class, records_of)
-
-
-def save_as_pickle_file(rdd, path, batch_size):
-    """Spark's object file of pickled batches, readable by PySpark's pickleFile (see sequencefile)."""
-    if batch_size < 0:
-        raise ValueError("batchSize must be positive or 0 (automatic), got %d" % batch_size)
-    batch_size = batch_size or 10
-
-    def records_of(writer, iterator):
-        it = iter(iterator)
-        pickled = []
-        while True:
-            batch = list(itertools.islice(it, batch_size))
-            if batch:
-                pickled.append(dumps_records(batch))
-            if len(pickled) == 10 or (pickled and not batch):
-                yield b"", encode_writable(BYTES, java_serialize_byte_arrays(pickled))
-                pickled = []
-            if not batch:
-                return
-
-    _save_as_sequence_file(rdd, path, NULL, BYTES, records_of)
-
-
 class SequenceFileRDD(FileInputRDD):
     """Records of SequenceFiles, one partition per Hadoop split: (key, value) Writables converted
     to Python values, or, for pickle files, the elements of the pickled batches they hold."""
@@ -515,22 +327,22 @@ class SequenceFileRDD(FileInputRDD):
     def _plan_partitions(self):
         # SequenceFileInputFormat's minimum split: one sync interval. Remote files are read whole.
         return file_splits(list_input_files(self.path), self.minPartitions,
-                           lambda f: not _is_remote(f), local_block_size(self.ctx), SYNC_INTERVAL)
+                           lambda f: not is_remote(f), local_block_size(self.ctx), SYNC_INTERVAL)
 
     def compute(self, split, context):
         path, start, length, whole = self.input_partitions()[split]
-        remote = _is_remote(path)
+        remote = is_remote(path)
         if remote:
-            fs, inner, _ = _remote_fs(path)
+            fs, inner, _ = remote_fs(path)
             size = fs.size(inner)
         else:
             size = os.path.getsize(path)
         if whole:
             length = size
-        name = path if remote else _qualified(path)
+        name = path if remote else qualified(path)
         count = 0
         try:
-            with (_open_remote(path) if remote else open(path, "rb", 1 << 20)) as f:
+            with (open_remote(path) if remote else open(path, "rb", 1 << 20)) as f:
                 if size == 0:
                     return
                 reader = SequenceFileReader(f, name)
@@ -557,51 +369,3 @@ def sequence_file(sc, path, key_class, value_class, key_converter, value_convert
 
 def pickle_file(sc, name, min_partitions):
     return SequenceFileRDD(sc, name, min_partitions or sc.defaultMinPartitions, pickled=True)
-
-
-# ---- checkpoints ----
-
-
-def materialize_checkpoints(sc, final_rdd):
-    """After a job, save the RDDs in its lineage that asked for checkpoint() and cut their lineage."""
-    pending, stack, seen = [], [final_rdd], set()
-    while stack:
-        r = stack.pop()
-        if r._id in seen:
-            continue
-        seen.add(r._id)
-        if getattr(r, "_checkpoint_requested", None) and not getattr(r, "_checkpoint_saved", False):
-            pending.append(r)
-        stack.extend(d.rdd for d in r._deps)
-    for r in pending:
-        if r._checkpoint_requested == "local":
-            r._checkpoint_saved = True
-            continue
-        directory = os.path.join(sc._checkpoint_dir, "rdd-%d" % r._id)
-        os.makedirs(directory, exist_ok=True)
-
-        def write(iterator, directory=directory):
-            path = os.path.join(directory, "part-%05d" % TaskContext.get().partitionId())
-            with open(path + ".tmp", "wb") as f:
-                batch = []
-                for x in iterator:
-                    batch.append(x)
-                    if len(batch) >= 1024:
-                        f.write(dumps_records(batch))
-                        batch = []
-                if batch:
-                    f.write(dumps_records(batch))
-            os.replace(path + ".tmp", path)
-            return iter(())
-
-        r._checkpoint_requested = None  # the saving job itself must not trigger this again
-        # A job on the RDD itself, as Spark's checkpoint writer runs: no RDD (and id) of its own.
-        sc._run_job(r, write)
-        checkpoint = CheckpointRDD(sc, directory, r.getNumPartitions(), r.partitioner)
-        for attr in type(r)._lineage_attrs:
-            setattr(r, attr, None)
-        r._deps = [OneToOneDependency(checkpoint)]
-        r._checkpoint_rdd = checkpoint
-        r._checkpoint_saved = True
-        r._checkpoint_file = "file:" + directory
-        r._checkpoint_requested = "reliable"
