@@ -149,11 +149,11 @@ class ProfileView:
 
     def _repr_html_(self):
         top = max([r["own"] for r in self.rows] + [1e-9])
-        cell = "padding:2px 10px;text-align:right;font-variant-numeric:tabular-nums"
+        cell = "padding:2px 10px;text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap"
         body = []
         for r in self.rows:
             body.append(
-                '<tr><td style="padding:2px 10px;text-align:left"><code>%s</code> <span style="color:#6b7280">%s</span></td>'
+                '<tr><td style="padding:2px 10px;text-align:left;white-space:nowrap"><code>%s</code> <span style="color:#6b7280">%s</span></td>'
                 '<td style="padding:2px 10px;min-width:180px"><div style="background:#4a7ab5;height:10px;'
                 'width:%.1f%%"></div></td><td style="%s">%.3f s</td><td style="%s">%.3f s</td><td style="%s">%d</td></tr>'
                 % (html.escape(r["function"]), html.escape(r["where"]), 100.0 * r["own"] / top,
