@@ -47,7 +47,14 @@ def spark_sc():
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """Print the PySpark-doctest tally (a number the project reports) when those tests ran."""
+    """Print the tallies of PySpark's doctests and unit tests (numbers the project reports) when
+    those tests ran."""
+    unit = getattr(config, "pyspark_unit_tally", None)
+    if unit is not None:
+        terminalreporter.section("PySpark's own unit tests on Sparklet")
+        terminalreporter.write_line(", ".join("%s %d" % kv for kv in sorted(unit.counts.items())))
+        for line in unit.lines:
+            terminalreporter.write_line("  " + line)
     tally = getattr(config, "pyspark_doctest_tally", None)
     if tally is None:
         return

@@ -350,6 +350,10 @@ def _count_calls_of_take(sc):
     return taken, acc.value
 
 
+def _task_context_class(sc):
+    return sys.modules[type(sc).__module__.split(".")[0]].TaskContext
+
+
 ACTIONS = [
     ("collect", lambda sc: _p(sc).collect()),
     ("count", lambda sc: _p(sc).count()),
@@ -413,6 +417,18 @@ ACTIONS = [
     ("treeAggregate", lambda sc: _p(sc, n=7).treeAggregate(0, add, add)),
     ("treeAggregate-depth-1", lambda sc: _p(sc, n=7).treeAggregate(1, add, add, 1)),
     ("treeAggregate-depth-4", lambda sc: _p(sc, n=7).treeAggregate(0, add, add, 4)),
+    # A mutable zero value: each task starts from its own copy, even when one executor runs
+    # several tasks of the stage (4 partitions on local[2]).
+    ("aggregate-mutable-zero", lambda sc: _p(sc, range(8), 4).aggregate([], lambda a, x: a.append(x) or a, add)),
+    ("fold-mutable-zero", lambda sc: _p(sc, [[x] for x in range(8)], 4).fold([], lambda a, b: a.extend(b) or a)),
+    ("treeAggregate-mutable-zero",
+     lambda sc: _p(sc, range(8), 4).treeAggregate([], lambda a, x: a.append(x) or a, add)),
+    ("aggregate-mutable-zero-dict", lambda sc: sorted(_p(sc, range(10), 5).aggregate(
+        {}, lambda d, x: d.update({x % 3: d.get(x % 3, 0) + 1}) or d,
+        lambda a, b: {k: a.get(k, 0) + b.get(k, 0) for k in set(a) | set(b)}).items())),
+    ("TaskContext()-in-a-task", lambda sc: _p(sc, range(6), 3).mapPartitions(
+        lambda it, TC=_task_context_class(sc): [(TC().partitionId(), TC().attemptNumber(),
+                                                 TC().stageId() == TC.get().stageId())]).collect()),
     ("isEmpty", lambda sc: _p(sc).isEmpty()),
     ("isEmpty-empty-partitions", lambda sc: sc.parallelize([], 4).isEmpty()),
     ("isEmpty-emptyRDD", lambda sc: sc.emptyRDD().isEmpty()),
@@ -490,9 +506,28 @@ ERRORS = [
     ("randomSplit-zero-weights", lambda sc: _p(sc).randomSplit([0, 0])),
     # sortByKey samples its keys in the driver to find range bounds; None keys do not compare.
     ("sortByKey-unorderable-keys", lambda sc: _p(sc, [(None, 3), (None, 1), (None, 2)], 2).sortByKey()),
+    # Functions PySpark calls in the driver too: a StopIteration there becomes its RuntimeError.
+    # (next() of an empty iterator raises it; a module function would not reach PySpark's workers.)
+    ("aggregate-combOp-StopIteration", lambda sc: _p(sc).aggregate(0, lambda a, x: a, lambda a, b: next(iter(())))),
+    ("reduceByKeyLocally-StopIteration",
+     lambda sc: _p(sc, [("a", 1), ("a", 2)], 2).reduceByKeyLocally(lambda a, b: next(iter(())))),
 ]
 
 
 @pytest.mark.parametrize("name,action", _case_params(ERRORS))
 def test_driver_error(sc, spark_sc, name, action):
     assert_same_error(sc, spark_sc, action)
+
+
+def test_stats_of_numpy_arrays(sc, spark_sc):
+    # PySpark's StatCounter takes max/min/sqrt from numpy: arrays are counted element-wise.
+    np = pytest.importorskip("numpy")
+    data = [np.array([1.0, 4.0, -2.0]), np.array([3.0, 0.5, 7.0]), np.array([2.0, 2.0, float("nan")]),
+            np.array([0.0, 9.0, 1.0])]
+    for n in (1, 2, 3):
+        ours, theirs = sc.parallelize(data, n).stats(), spark_sc.parallelize(data, n).stats()
+        assert repr(ours) == repr(theirs)
+        for stat in ("count", "mean", "sum", "min", "max", "variance", "sampleVariance", "stdev", "sampleStdev"):
+            a, b = getattr(ours, stat)(), getattr(theirs, stat)()
+            assert np.array_equal(a, b, equal_nan=True), (n, stat, a, b)
+        assert sorted(ours.asDict()) == sorted(theirs.asDict())

@@ -620,3 +620,106 @@ def test_executor_over_its_memory_limit_is_reported_as_such(make_context):
     assert len(rec.removed) == 2 and all("exceeded its memory limit" in e.reason for e in rec.removed)
     # Small tasks run on under the same limit, on replaced executors.
     assert sc.parallelize(range(4), 2).sum() == 6
+
+
+# ---- what PySpark's own unit tests (tests/test_pyspark_unit.py) found ----
+
+
+def test_system_exit_in_a_task_fails_the_job_with_an_ordinary_exception(make_context):
+    # SystemExit raised as such in the driver would end the application and escape `except Exception`.
+    sc, rec = make_context()
+
+    def leave(x):
+        raise SystemExit(3)
+
+    with pytest.raises(Exception) as info:
+        sc.parallelize(range(4), 2).foreach(leave)
+    assert type(info.value).__name__ == "PythonException"
+    assert str(info.value).startswith("SystemExit: 3")
+    assert "it was running leave(x=" in "\n".join(info.value.__notes__)
+    assert sc.parallelize(range(100), 2).map(str).count() == 100
+
+
+def test_cancel_all_jobs_returns_once_no_process_runs_the_cancelled_tasks(make_context, tmp_path):
+    sc, rec = make_context()
+    wait_executors(sc)
+    beats = tmp_path / "beats"
+
+    def beat_deaf_to_kills(x):
+        # A task that ignores the kill (a C extension's loop, say): it stops only with its process.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+        while True:
+            with open(beats, "a") as f:
+                f.write(".")
+            time.sleep(0.01)
+
+    def beat(x):
+        while True:
+            with open(beats, "a") as f:
+                f.write(".")
+            time.sleep(0.01)
+
+    for task in (beat, beat_deaf_to_kills):
+        beats.write_text("")
+        outcome = {}
+
+        def run():
+            try:
+                sc.parallelize(range(2), 2).foreach(task)
+            except JobCancelledError as e:
+                outcome["error"] = e
+
+        job = threading.Thread(target=run, daemon=True)
+        job.start()
+        deadline = time.monotonic() + 10
+        while len(beats.read_text()) < 10 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        sc.cancelAllJobs()
+        after_cancel = len(beats.read_text())
+        time.sleep(0.5)
+        assert len(beats.read_text()) == after_cancel, "%s still ran after cancelAllJobs() returned" % task.__name__
+        job.join(5)
+        assert "error" in outcome
+    assert sc.parallelize(range(10), 2).sum() == 45
+
+
+def test_spark_executor_pyspark_memory_limits_each_executor_address_space(make_context):
+    import resource
+
+    sc, rec = make_context(spark_executor_pyspark_memory="1g")
+    assert sc.parallelize(range(2), 2).map(lambda _: resource.getrlimit(resource.RLIMIT_AS)).collect() == [
+        (1 << 30, 1 << 30)] * 2
+
+    def allocate(x):
+        return len(bytearray(1200 << 20))
+
+    # Over the limit, the allocation fails in the task (the user's MemoryError), not the process.
+    with pytest.raises(MemoryError):
+        sc.parallelize([1], 1).map(allocate).collect()
+    sc.listenerBus.waitUntilEmpty()
+    assert rec.removed == []
+
+
+def test_barrier_job_runs_on_the_processes_of_the_previous_job(make_context):
+    # Right after the context starts: the first job must already get one process per core.
+    sc, rec = make_context("local[2]", spark_python_worker_reuse="true")
+    first = set(sc.parallelize(range(2), 2).map(lambda x: os.getpid()).collect())
+    assert len(first) == 2
+
+    def meet(iterator):
+        from sparklet import BarrierTaskContext
+
+        BarrierTaskContext.get().barrier()
+        yield os.getpid()
+
+    assert set(sc.parallelize(range(10), 2).barrier().mapPartitions(meet).collect()) == first
+
+
+def test_toLocalIterator_prefetch_computes_the_next_partition_ahead(make_context):
+    sc, rec = make_context()
+    rdd = sc.parallelize(range(2), 2)
+    for prefetch, ahead in ((True, True), (False, False)):
+        it = rdd.map(lambda x: time.time()).toLocalIterator(prefetchPartitions=prefetch)
+        first = next(it)
+        time.sleep(1.5)
+        assert (next(it) - first < 1.0) is ahead, "prefetchPartitions=%s" % prefetch

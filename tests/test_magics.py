@@ -166,3 +166,54 @@ def test_a_bad_environment_configuration_is_reported_by_the_first_cell(tmp_path)
     with running_kernel(tmp_path, env={"SPARKLET_CONF": "{not json"}) as (km, kc):
         reply, msgs = execute(kc, "1 + 1")
         assert "SPARKLET_CONF is not valid JSON" in stream_text(msgs, "stderr")
+
+
+def test_a_backend_switch_that_fails_keeps_the_running_context_and_says_why_in_one_line(tmp_path):
+    broken = tmp_path / "broken" / "pyspark"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("raise ImportError('this pyspark is broken on purpose')\n")
+    with running_kernel(tmp_path) as (km, kc):
+        ok(kc, "old = sc\nsc.parallelize(range(4)).cache().sum()")
+        to_pyspark = '%%configure -f\n{"backend": "pyspark", "master": "local[1]"}'
+
+        def still_on_sparklet():
+            msgs = ok(kc, "import pyspark\n(sc is old, old._stopped, type(sc) is pyspark.SparkContext, "
+                          "pyspark.__name__, sc.parallelize(range(4)).sum())")
+            assert result_text(msgs) == "(True, False, True, 'sparklet', 6)"
+            assert job_displays(msgs)
+
+        # the pyspark that `import pyspark` finds once the alias is gone cannot be imported
+        ok(kc, "import sys\nsys.path.insert(0, %r)" % str(broken.parent))
+        evalue = error(kc, to_pyspark)
+        assert evalue == ("could not switch to the pyspark backend (ImportError: this pyspark is broken on purpose); "
+                          "still on SparkContext(master='local[2]', appName='sparklet-notebook') on the sparklet backend.")
+        still_on_sparklet()
+        # Apache Spark's pyspark, but no Java to start its JVM with
+        ok(kc, "sys.path.remove(%r)\nimport os\nos.environ['JAVA_HOME'] = '/nonexistent-java'" % str(broken.parent))
+        evalue = error(kc, to_pyspark)
+        assert evalue.startswith("could not switch to the pyspark backend (") and "JAVA_GATEWAY_EXITED" in evalue
+        assert evalue.endswith("still on SparkContext(master='local[2]', appName='sparklet-notebook') "
+                               "on the sparklet backend.") and "\n" not in evalue
+        still_on_sparklet()
+        assert "Backend:        sparklet" in stream_text(ok(kc, "%%info"))
+        # with Java the same switch works, and stops the old context only then
+        ok(kc, "del os.environ['JAVA_HOME']")
+        msgs = execute(kc, to_pyspark, timeout=240)[1]
+        assert "stopped the previous SparkContext(master='local[2]'" in stream_text(msgs)
+        assert "on the pyspark backend" in stream_text(msgs)
+        msgs = ok(kc, "import pyspark\n(old._stopped, type(sc).__module__, pyspark.__name__, "
+                      "pyspark.SparkContext is type(sc), sc.parallelize(range(4)).sum())")
+        assert result_text(msgs) == "(True, 'pyspark.core.context', 'pyspark', True, 6)"
+        # a switch back that the local engine refuses keeps Apache Spark's context, displays and all
+        spark_sc = "spark_sc = sc"
+        ok(kc, spark_sc)
+        evalue = error(kc, '%%configure -f\n{"backend": "sparklet", "master": "yarn"}')
+        assert evalue.startswith("could not switch to the sparklet backend (ValueError: Sparklet runs Spark's local "
+                                 "master URLs") and evalue.endswith(
+            "still on SparkContext(master='local[1]', appName='sparklet-notebook') on the pyspark backend.")
+        msgs = ok(kc, "(sc is spark_sc, type(sc) is pyspark.SparkContext, sc.parallelize(range(5)).sum())")
+        assert result_text(msgs) == "(True, True, 10)" and job_displays(msgs)
+        msgs = ok(kc, '%%configure -f\n{"backend": "sparklet", "master": "local[2]"}')
+        assert "on the sparklet backend" in stream_text(msgs)
+        msgs = ok(kc, "import pyspark\n(spark_sc._jsc is None, pyspark.__name__, sc.parallelize(range(4)).sum())")
+        assert result_text(msgs) == "(True, 'sparklet', 6)"

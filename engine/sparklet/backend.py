@@ -56,6 +56,10 @@ class SchedulerBackend:
         """[(executorId, free cores)] of the executors ready to run tasks."""
         raise NotImplementedError
 
+    def all_registered(self):
+        """Whether every executor started so far has registered (is ready for tasks)."""
+        return True
+
     def total_slots(self):
         """Cores of the live executors (what a barrier stage may use at most)."""
         raise NotImplementedError
@@ -194,6 +198,9 @@ class ExecutorPoolBackend(SchedulerBackend):
 
     def offers(self):
         return [(h.executor_id, h.free_cores) for h in self.live_handles() if h.free_cores > 0]
+
+    def all_registered(self):
+        return all(h.ready for h in self.live_handles())
 
     def total_slots(self):
         return sum(h.cores for h in self.live_handles())

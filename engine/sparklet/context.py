@@ -22,7 +22,7 @@ import time
 import uuid
 import weakref
 
-from . import accumulators, listener as L
+from . import accumulators, hooks, listener as L
 from .accumulators import Accumulator, default_param_for
 from .backend import ExecutorPoolBackend
 from .blockmanagermaster import BlockManagerMaster
@@ -117,6 +117,8 @@ class SparkContext:
     def __init__(self, master=None, appName=None, sparkHome=None, pyFiles=None, environment=None,
                  batchSize=0, serializer=CPickleSerializer(), conf=None, gateway=None, jsc=None,
                  profiler_cls=None, udf_profiler_cls=None, memory_profiler_cls=None):
+        # asked outside the lock: a host's policy may wait for a context another thread is creating
+        replaced = SparkContext._replace_if_allowed(conf, "constructor")
         with SparkContext._lock:
             active = SparkContext._active_spark_context
             if active is not None:
@@ -127,6 +129,18 @@ class SparkContext:
             self._do_init(master, appName, sparkHome, pyFiles, environment, batchSize, serializer, conf,
                           profiler_cls or BasicProfiler, udf_profiler_cls)
             SparkContext._active_spark_context = self
+        hooks.emit("context_created", self)
+        if replaced is not None:
+            hooks.emit("context_replaced", replaced, self)
+
+    @classmethod
+    def _replace_if_allowed(cls, conf, via):
+        """Stop the active context if a driver hook lets a new one replace it; returns it then."""
+        active = cls._active_spark_context
+        if active is None or not hooks.replaces_active(active, conf, via):
+            return None
+        active.stop()
+        return active
 
     def _do_init(self, master, appName, sparkHome, pyFiles, environment, batchSize, serializer, conf,
                  profiler_cls=None, udf_profiler_cls=None):
@@ -176,6 +190,10 @@ class SparkContext:
                                                         dump_path=self._conf.get("spark.python.profile.dump", None))
         else:
             self.profiler_collector = None
+        # The address-space limit (RLIMIT_AS) of each executor, in whole MiB as Spark passes it to
+        # its Python workers; None (no limit) when unset or under 1 MiB.
+        pyspark_memory = self._conf.get("spark.executor.pyspark.memory")
+        self._pyspark_memory = ((parse_bytes(pyspark_memory) >> 20) << 20 or None) if pyspark_memory else None
         self._thread_local = threading.local()
         self._next_rdd_id = 0
         self._next_shuffle_id = 0
@@ -206,7 +224,8 @@ class SparkContext:
         task_scheduler = TaskScheduler(
             self._backend, self._max_task_failures,
             parse_duration_seconds(self._conf.get("spark.locality.wait", "3s")),
-            parse_duration_seconds(self._conf.get("spark.task.reaper.killTimeout", "1s")), max_result_size)
+            parse_duration_seconds(self._conf.get("spark.task.reaper.killTimeout", "1s")), max_result_size,
+            parse_duration_seconds(self._conf.get("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s")))
         self._block_manager_master = BlockManagerMaster(self.listenerBus)
         self.dagScheduler = DAGScheduler(self.listenerBus, task_scheduler, MapOutputTracker(),
                                          self._block_manager_master, self._accumulators, max_result_size)
@@ -225,6 +244,7 @@ class SparkContext:
             "executor_id": executor_id, "local_dir": self._local_dir, "files_dir": self._files_dir,
             "cwd": os.getcwd(), "sys_path": [p for p in sys.path if p] + list(self._python_includes),
             "memory_budget": self._storage_memory, "driver_pid": os.getpid(),
+            "pyspark_memory": self._pyspark_memory,
         }
 
     def _executor_memory_limit(self):
@@ -369,6 +389,11 @@ class SparkContext:
         >>> SparkContext.getOrCreate() is sc
         True
         """
+        replaced = cls._replace_if_allowed(conf, "getOrCreate")
+        if replaced is not None:
+            sc = cls(conf=conf)
+            hooks.emit("context_replaced", replaced, sc)
+            return sc
         with cls._lock:
             if cls._active_spark_context is None:
                 cls(conf=conf or SparkConf())
@@ -1159,6 +1184,7 @@ class SparkContext:
                 if SparkFiles._sc is self:
                     SparkFiles._sc = None
                     SparkFiles._root_directory = None
+            hooks.emit("context_stopped", self)
 
     def __enter__(self):
         return self

@@ -179,7 +179,7 @@ class DAGScheduler:
         >>> sc.parallelize([1]).count()
         1
         """
-        self.post(E.JobsCancelled(lambda job: job.jobId == job_id, reason or "Job %d cancelled" % job_id))
+        self._cancel(E.JobsCancelled(lambda job: job.jobId == job_id, reason or "Job %d cancelled" % job_id))
 
     def cancelJobGroup(self, group_id, reason=None):
         """Cancel the active jobs of a job group (``spark.jobGroup.id``).
@@ -188,8 +188,8 @@ class DAGScheduler:
         >>> sc.parallelize([1]).count()
         1
         """
-        self.post(E.JobsCancelled(lambda job: job.properties.get("spark.jobGroup.id") == group_id,
-                                  reason or "part of cancelled job group %s" % group_id))
+        self._cancel(E.JobsCancelled(lambda job: job.properties.get("spark.jobGroup.id") == group_id,
+                                     reason or "part of cancelled job group %s" % group_id))
 
     def cancelJobsWithTag(self, tag):
         """Cancel the active jobs carrying ``tag`` (``spark.job.tags``).
@@ -198,8 +198,8 @@ class DAGScheduler:
         >>> sc.parallelize([1]).count()
         1
         """
-        self.post(E.JobsCancelled(lambda job: tag in (job.properties.get("spark.job.tags") or "").split(","),
-                                  "with job tag %s" % tag))
+        self._cancel(E.JobsCancelled(lambda job: tag in (job.properties.get("spark.job.tags") or "").split(","),
+                                     "with job tag %s" % tag))
 
     def cancelAllJobs(self, reason=None):
         """Cancel every active job.
@@ -208,7 +208,30 @@ class DAGScheduler:
         >>> sc.parallelize([1]).count()
         1
         """
-        self.post(E.JobsCancelled(lambda job: True, reason or "as part of cancellation of all jobs"))
+        self._cancel(E.JobsCancelled(lambda job: True, reason or "as part of cancellation of all jobs"))
+
+    def _cancel(self, event):
+        """Cancel the matching jobs and return once none of their tasks runs any more, as PySpark's
+        cancel returns with its Python workers stopped. A task that ignores its kill costs its
+        executor after spark.task.reaper.killTimeout, which bounds the wait (plus the time a kill
+        takes to be reported)."""
+        if self.thread is None or threading.current_thread() is self.thread or not self.thread.is_alive():
+            self.post(event)
+            return
+
+        def cancel_and_list_killed():
+            self._handle_jobs_cancelled(event)
+            return [task_id for task_id, task in self.taskScheduler.tasks.items() if task.killSent]
+
+        reply, ready = {}, threading.Event()
+        self.post(E.RunOnLoop(cancel_and_list_killed, reply, ready))
+        while not ready.wait(0.1):
+            if not self.thread.is_alive():  # the context stopped meanwhile: nothing runs any more
+                return
+        killed = reply.get("value", ())
+        deadline = time.monotonic() + self.taskScheduler.killTimeout + 5.0
+        while any(task_id in self.taskScheduler.tasks for task_id in killed) and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def call(self, fn):
         """Run ``fn`` on the scheduler thread (safe access to its state) and return its result.

@@ -11,7 +11,8 @@ import os
 import sys
 import sysconfig
 
-_ENGINE_DIR = os.path.dirname(os.path.abspath(__file__))
+from .callsite import is_internal_file
+
 _STDLIB_DIRS = tuple(
     os.path.abspath(p) for p in {sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]}
 )
@@ -40,15 +41,10 @@ class RemoteTraceback(Exception):
         return "\n" + self.args[0]
 
 
-def is_engine_file(filename):
-    filename = os.path.abspath(filename)
-    return filename.startswith(_ENGINE_DIR + os.sep)
-
-
 def _is_library_file(filename):
-    filename = os.path.abspath(filename)
-    if is_engine_file(filename):
+    if is_internal_file(filename):
         return True
+    filename = os.path.abspath(filename)
     if "site-packages" in filename.split(os.sep) or "dist-packages" in filename.split(os.sep):
         return "cloudpickle" in filename
     return filename.startswith(_STDLIB_DIRS)

@@ -60,6 +60,19 @@ def _user_stop_iteration(exc):
     return error.with_traceback(stop.__traceback__)
 
 
+def _limit_address_space(limit):
+    """spark.executor.pyspark.memory, applied as PySpark's workers apply it: RLIMIT_AS (soft and
+    hard), unless a lower soft limit is already in place."""
+    try:
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY or limit < soft:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, OSError, ValueError) as e:
+        print("WARN: Failed to set memory limit: %s" % e, file=sys.stderr)
+
+
 def _new_metrics():
     return {
         "executorDeserializeTime": 0,
@@ -288,6 +301,8 @@ class Executor:
         except FileNotFoundError:
             os._exit(0)  # the driver stopped or died (and its files were removed) while we started
         self.env = ExecutorEnv(init["executor_id"], init["local_dir"], init["memory_budget"])
+        if init.get("pyspark_memory"):
+            _limit_address_space(init["pyspark_memory"])
         SparkFiles._root_directory = init["files_dir"]
         SparkFiles._is_running_on_worker = True
         self.stdout = _TaskOutput(self, "stdout")

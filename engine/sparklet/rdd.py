@@ -41,6 +41,8 @@ from functools import reduce
 from math import ceil, exp, isinf, isnan, log, pow, sqrt
 from typing import Generic, TypeVar
 
+from . import hooks
+from .callsite import user_call_site, user_stacklevel
 from .errors import SparkException, rdd_only_on_driver
 from .partitioner import Partitioner, portable_hash, round_robin_start
 from .profiler import profiled_partition
@@ -56,29 +58,8 @@ __all__ = ["RDD", "RDDBarrier", "Partitioner", "portable_hash"]
 
 # --- operation scopes and call sites ------------------------------------------------------------
 
-_ENGINE_DIR = os.path.dirname(os.path.abspath(__file__))
 _scope = threading.local()
 _scope_ids = itertools.count(1)
-
-
-def user_call_site():
-    """'file:line' of the innermost frame outside the engine: where the user called us."""
-    frame = sys._getframe(1)
-    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _ENGINE_DIR:
-        frame = frame.f_back
-    if frame is None:
-        return "<unknown>:0"
-    return "%s:%d" % (frame.f_code.co_filename, frame.f_lineno)
-
-
-def _user_stacklevel():
-    """The ``stacklevel`` that makes a warning raised by the caller name the user's line (the
-    frame ``user_call_site`` names)."""
-    site = user_call_site()
-    frame, level = sys._getframe(2), 2
-    while frame is not None and "%s:%d" % (frame.f_code.co_filename, frame.f_lineno) != site:
-        frame, level = frame.f_back, level + 1
-    return level if frame is not None else 2
 
 
 def current_scope():
@@ -88,7 +69,8 @@ def current_scope():
 
 def operation(fn):
     """Marks a public operator: RDDs and jobs made while it runs are attributed to it (the
-    outermost one wins: ``distinct`` made of ``map`` and ``reduceByKey`` shows as ``distinct``)."""
+    outermost one wins: ``distinct`` made of ``map`` and ``reduceByKey`` shows as ``distinct``),
+    and the driver hooks hear of the call (`sparklet.hooks`)."""
     name = fn.__name__
 
     @functools.wraps(fn)
@@ -97,7 +79,13 @@ def operation(fn):
             return fn(*args, **kwargs)
         _scope.name, _scope.id, _scope.site = name, next(_scope_ids), user_call_site()
         try:
-            return fn(*args, **kwargs)
+            if not hooks.active():
+                return fn(*args, **kwargs)
+            call = hooks.OperatorCall(name, _scope.id, _scope.site, args[0], args[1:], kwargs)
+            hooks.emit("operator_called", call)
+            result = fn(*args, **kwargs)
+            hooks.emit("operator_returned", call, result)
+            return result
         finally:
             _scope.name = _scope.site = None
 
@@ -747,7 +735,7 @@ class RDD(Generic[T_co]):
         6
         """
         warnings.warn("mapPartitionsWithSplit is deprecated; use mapPartitionsWithIndex instead",
-                      FutureWarning, stacklevel=_user_stacklevel())
+                      FutureWarning, stacklevel=user_stacklevel())
         return self.mapPartitionsWithIndex(f, preservesPartitioning)
 
     @operation
@@ -1338,6 +1326,9 @@ class RDD(Generic[T_co]):
         """
         return self.is_barrier
 
+    # PySpark's name for it, which its barrier tests call
+    _is_barrier = isBarrier
+
     # -- actions --
 
     @operation
@@ -1368,9 +1359,30 @@ class RDD(Generic[T_co]):
 
         >>> [x for x in sc.parallelize(range(10), 3).toLocalIterator()]
         [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+
+        With ``prefetchPartitions=True`` the job of the next partition runs while the caller
+        consumes the current one:
+
+        >>> list(sc.parallelize(range(4), 2).toLocalIterator(prefetchPartitions=True))
+        [0, 1, 2, 3]
         """
-        for p in range(self.getNumPartitions()):
-            yield from self.ctx._run_job(self, _to_list, [p])
+        num_partitions = self.getNumPartitions()
+        if not prefetchPartitions:
+            for p in range(num_partitions):
+                yield from self.ctx._run_job(self, _to_list, [p])
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        from .util import inheritable_thread_target
+
+        fetch = inheritable_thread_target(lambda p: self.ctx._run_job(self, _to_list, [p]))
+        # One job ahead at most; leaving the loop early waits for that one job to end.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="toLocalIterator-prefetch") as pool:
+            ahead = pool.submit(fetch, 0) if num_partitions else None
+            for p in range(num_partitions):
+                records = ahead.result()
+                ahead = pool.submit(fetch, p + 1) if p + 1 < num_partitions else None
+                yield from records
 
     @operation
     def foreach(self, f):
@@ -1516,7 +1528,7 @@ class RDD(Generic[T_co]):
 
         vals = self.mapPartitions(func).collect()
         if vals:
-            return reduce(f, vals)
+            return reduce(_fail_on_stopiteration(f), vals)
         raise ValueError("Can not reduce() empty RDD")
 
     @operation
@@ -1552,13 +1564,13 @@ class RDD(Generic[T_co]):
         """
 
         def func(iterator):
-            acc = zeroValue
+            acc = copy.deepcopy(zeroValue)  # each task its own zero, as each PySpark task unpickles one
             for obj in iterator:
                 acc = op(acc, obj)
             yield acc
 
         vals = self.mapPartitions(func).collect()
-        return reduce(op, vals, zeroValue)
+        return reduce(_fail_on_stopiteration(op), vals, zeroValue)
 
     @operation
     def aggregate(self, zeroValue, seqOp, combOp):
@@ -1571,13 +1583,13 @@ class RDD(Generic[T_co]):
         """
 
         def func(iterator):
-            acc = zeroValue
+            acc = copy.deepcopy(zeroValue)  # each task its own zero, as each PySpark task unpickles one
             for obj in iterator:
                 acc = seqOp(acc, obj)
             yield acc
 
         vals = self.mapPartitions(func).collect()
-        return reduce(combOp, vals, zeroValue)
+        return reduce(_fail_on_stopiteration(combOp), vals, zeroValue)
 
     @operation
     def treeAggregate(self, zeroValue, seqOp, combOp, depth=2):
@@ -1593,7 +1605,7 @@ class RDD(Generic[T_co]):
             return zeroValue
 
         def aggregate_partition(iterator):
-            acc = zeroValue
+            acc = copy.deepcopy(zeroValue)  # each task its own zero, as each PySpark task unpickles one
             for obj in iterator:
                 acc = seqOp(acc, obj)
             yield acc
@@ -1651,7 +1663,7 @@ class RDD(Generic[T_co]):
     def stats(self):
         """A StatCounter with count, mean, variance, max and min, in one pass.
 
-        >>> sc.parallelize([1, 2, 3, 4]).stats()
+        >>> sc.parallelize([1.0, 2.0, 3.0, 4.0], 2).stats()
         (count: 4, mean: 2.5, stdev: 1.118033988749895, max: 4.0, min: 1.0)
         """
         return self.mapPartitions(lambda i: [StatCounter(i)]).reduce(lambda a, b: a.mergeStats(b))
@@ -2027,6 +2039,21 @@ def _count_partition(iterator):
     for n, _ in enumerate(iterator, 1):
         pass
     return [n]
+
+
+def _fail_on_stopiteration(f):
+    """``f`` for the driver's side of an action: a StopIteration it raises becomes the RuntimeError
+    PySpark raises there, instead of silently ending the loop that called ``f``."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except StopIteration as exc:
+            raise RuntimeError("[STOP_ITERATION_OCCURRED] Caught StopIteration thrown from user's code; "
+                               "failing the task: %s" % exc)
+
+    return wrapper
 
 
 def _to_list(iterator):

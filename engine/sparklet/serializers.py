@@ -16,6 +16,8 @@ from collections import ChainMap
 
 import cloudpickle
 
+from .callsite import is_internal_code
+
 __all__ = ["PickleSerializer", "CPickleSerializer", "MarshalSerializer", "CloudPickleSerializer"]
 
 
@@ -209,7 +211,7 @@ def unpicklable_path(obj, root="the object"):
     if not fails(obj):
         return None
     def is_engine_wrapper(o):
-        return isinstance(o, types.FunctionType) and _is_engine_code(o.__code__)
+        return isinstance(o, types.FunctionType) and is_internal_code(o.__code__)
 
     # The engine's own wrappers around the user's functions are walked through but not named.
     via_engine = is_engine_wrapper(obj)
@@ -228,10 +230,6 @@ def unpicklable_path(obj, root="the object"):
         else:
             break
     return " -> ".join(path)
-
-
-def _is_engine_code(code):
-    return os.path.abspath(code.co_filename).startswith(os.path.dirname(os.path.abspath(__file__)) + os.sep)
 
 
 def _global_names(code):

@@ -11,12 +11,30 @@ def _as_float(x):
     return float(x) if isinstance(x, int) else x
 
 
+def _is_array(x):
+    # numpy arrays: PySpark's numpy.maximum/minimum/sqrt take them element-wise
+    return getattr(x, "ndim", 0) > 0
+
+
 def _nan_max(a, b):
+    if _is_array(a) or _is_array(b):
+        import numpy
+        return numpy.maximum(a, b)
     return a if a != a else b if b != b or b > a else a
 
 
 def _nan_min(a, b):
+    if _is_array(a) or _is_array(b):
+        import numpy
+        return numpy.minimum(a, b)
     return a if a != a else b if b != b or b < a else a
+
+
+def _sqrt(x):
+    if _is_array(x):
+        import numpy
+        return numpy.sqrt(x)
+    return math.sqrt(x)
 
 
 class StatCounter:
@@ -25,6 +43,12 @@ class StatCounter:
     >>> s = StatCounter([1.0, 2.0, 3.0, 4.0])
     >>> s.count(), s.mean(), s.sum(), s.min(), s.max(), s.variance()
     (4, 2.5, 10.0, 1.0, 4.0, 1.25)
+
+    numpy arrays are counted element-wise:
+
+    >>> import numpy as np
+    >>> StatCounter([np.array([1.0, 4.0]), np.array([3.0, 0.0])]).max().tolist()
+    [3.0, 4.0]
     """
 
     def __init__(self, values=None):
@@ -46,12 +70,15 @@ class StatCounter:
             n += 1.0
             mu += delta / n
             m2 += delta * (v - mu)
-            if v > mx:
-                mx = v
-            if v < mn:
-                mn = v
-            if v != v:  # NaN wins, as with numpy.maximum/minimum (what PySpark uses)
-                mx = mn = v
+            try:
+                if v > mx:
+                    mx = v
+                if v < mn:
+                    mn = v
+                if v != v:  # NaN wins, as with numpy.maximum/minimum (what PySpark uses)
+                    mx = mn = v
+            except ValueError:  # a numpy array has no single truth value: element-wise
+                mx, mn = _nan_max(mx, v), _nan_min(mn, v)
         self.n, self.mu, self.m2, self.maxValue, self.minValue = int(n), mu, m2, _as_float(mx), _as_float(mn)
 
     @classmethod
@@ -120,10 +147,10 @@ class StatCounter:
         return float("nan") if self.n <= 1 else self.m2 / (self.n - 1)
 
     def stdev(self):
-        return math.sqrt(self.variance())
+        return _sqrt(self.variance())
 
     def sampleStdev(self):
-        return math.sqrt(self.sampleVariance())
+        return _sqrt(self.sampleVariance())
 
     def asDict(self, sample=False):
         """The statistics as a dict.

@@ -11,12 +11,23 @@ class TaskContext:
     >>> from sparklet import TaskContext
     >>> sc.parallelize(range(4), 2).mapPartitions(lambda it: [TaskContext.get().partitionId()]).collect()
     [0, 1]
+    >>> sc.parallelize(range(4), 2).mapPartitions(lambda it: [TaskContext().partitionId()]).collect()
+    [0, 1]
     """
 
     _taskContext = None
 
+    def __new__(cls, *args, **kwargs):
+        # Inside a task, TaskContext() is the running task's context, as in PySpark.
+        running = TaskContext._taskContext
+        if not args and not kwargs and isinstance(running, cls):
+            return running
+        return super().__new__(cls)
+
     def __init__(self, stageId=0, partitionId=0, attemptNumber=0, taskAttemptId=0, localProperties=None,
                  cpus=1, resources=None, stageAttemptNumber=0):
+        if self is TaskContext._taskContext:
+            return  # TaskContext() in a task: the running context, kept as it is
         self._stageId = stageId
         self._partitionId = partitionId
         self._attemptNumber = attemptNumber

@@ -176,8 +176,16 @@ class BarrierCoordinator:
 class TaskScheduler:
     """Spark's TaskSchedulerImpl over a ``SchedulerBackend``; see the module docstring."""
 
-    def __init__(self, backend, max_task_failures, locality_wait, kill_timeout, max_result_size):
+    def __init__(self, backend, max_task_failures, locality_wait, kill_timeout, max_result_size,
+                 registration_wait=0.0):
         self.backend = backend
+        # Until the executors started with the context have registered (bounded by Spark's
+        # spark.scheduler.maxRegisteredResourcesWaitingTime), the first tasks wait for them: a
+        # local[N] job gets its N cores and N tasks run in N processes, as in PySpark, instead of
+        # queueing on whichever executor came up first.
+        self.registrationWait = registration_wait
+        self.registrationDeadline = time.monotonic() + registration_wait
+        self.executorsRegistered = registration_wait <= 0
         self.maxTaskFailures = max_task_failures
         self.localityWait = locality_wait
         self.killTimeout = kill_timeout
@@ -192,6 +200,8 @@ class TaskScheduler:
     def attach(self, dag, after):
         self.dag = dag
         self.after = after
+        if not self.executorsRegistered:
+            after(self.registrationWait, lambda: None)  # wake the loop when the wait ends
 
     # ---- task sets ----
 
@@ -245,6 +255,10 @@ class TaskScheduler:
         """Launch what the backend's free cores can take now."""
         if not self.taskSets:
             return
+        if not self.executorsRegistered:
+            if time.monotonic() < self.registrationDeadline and not self.backend.all_registered():
+                return
+            self.executorsRegistered = True
         offers = self.backend.offers()
         if not offers:
             return
@@ -382,7 +396,9 @@ def task_exception(tsm, task, payload, attempts):
             exc = pickle.loads(payload["exception"])
         except Exception:
             exc = None
-    if not isinstance(exc, BaseException):
+    if not isinstance(exc, Exception):
+        # SystemExit, KeyboardInterrupt... from a task fail the job, not the driver itself:
+        # raised as they are they would end the application or escape `except Exception`.
         exc = PythonException("%s: %s" % (payload["type"], payload["message"]), payload["type"])
     exc.__traceback__ = None
     exc.__cause__ = RemoteTraceback(text)

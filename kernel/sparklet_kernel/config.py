@@ -7,6 +7,9 @@ of the IPython profile, or of ``/etc/ipython`` for every user of a machine or im
 environment (``SPARKLET_BACKEND``, ``SPARKLET_MASTER``, ``SPARKLET_CONF`` as a JSON object), then
 the built-ins (the local engine on ``local[*]``). A hub or container image sets them once for every
 user. ``%%configure`` replaces them for one session with sparkmagic's session keys.
+
+Settings are plain data, ``{"backend", "master", "conf", "name"}``, checked here once; putting a
+session on them (stopping, switching, creating contexts) is the session's job (`session.py`).
 """
 
 import json
@@ -15,8 +18,6 @@ import re
 
 from traitlets import Dict, Unicode
 from traitlets.config import Configurable
-
-from .session import describe_context
 
 BACKENDS = ("sparklet", "pyspark")
 
@@ -70,14 +71,13 @@ def _environment_conf():
     return conf
 
 
-def default_settings(session):
-    """{"backend", "master", "conf", "name"} for the context a session starts with."""
-    defaults = session.kernel if isinstance(session.kernel, SessionDefaults) else SessionDefaults(parent=session.shell)
+def default_settings(defaults, master, app_name):
+    """{"backend", "master", "conf", "name"} for the context a session starts with: `defaults` (a
+    `SessionDefaults`) over the environment, over `master` and `app_name`."""
     backend = defaults.backend or os.environ.get("SPARKLET_BACKEND", "").strip() or "sparklet"
     conf = dict(_environment_conf())
     conf.update(defaults.conf)
-    settings = {"backend": backend, "master": defaults.master or session.master, "conf": conf,
-                "name": session.app_name}
+    settings = {"backend": backend, "master": defaults.master or master, "conf": conf, "name": app_name}
     return normalize(settings, "the kernel's configuration")
 
 
@@ -139,39 +139,4 @@ def normalize(settings, where):
             raise ConfigurationError("%s: name must be a non-empty string, got %r" % (where, value))
         out[prop] = str(value)
     name = out.pop("spark.app.name", None) or settings.get("name")
-    if master is None and backend == "sparklet" and "spark.executor.instances" in out:
-        # the local engine runs one single-core executor per task slot of local[K]
-        master = "local[%d]" % (int(out["spark.executor.instances"]) * int(out.get("spark.executor.cores", "1")))
     return {"backend": backend, "master": master, "conf": out, "name": name}
-
-
-def start_context(session, settings):
-    """Stop the session's context, put the session on ``settings["backend"]`` and create the new
-    context there; returns it. Used by the session at start and by ``%%configure``."""
-    from . import pyspark_backend
-
-    retired = session._retire_active_context()
-    current = session.backend.name if session.backend is not None else "sparklet"
-    if settings["backend"] != current:
-        if settings["backend"] == "pyspark":
-            pyspark_backend.PySparkBackend(session).activate()
-        else:
-            session.backend.deactivate()
-    master = settings["master"] or session.master
-    name = settings["name"] or session.app_name
-    if session.backend is not None:
-        sc = session.backend.create_context(master, name, settings["conf"])
-    else:
-        import sparklet
-
-        conf = sparklet.SparkConf().setAll(list(settings["conf"].items()))
-        sc = session.context_class(master=master, appName=name, conf=conf)
-    session.default_context = sc
-    session.settings = settings
-    return sc, retired
-
-
-def describe_session(session, sc):
-    backend = session.backend.name if session.backend is not None else "sparklet"
-    return "%s on the %s backend" % (describe_context(sc), backend)
-

@@ -13,7 +13,10 @@ graph (sources on the left), operators inside a stage top to bottom in lineage o
 
 from html import escape
 
+from . import backend
+from .local_backend import LocalBackend
 from .source import short_site
+from .state import is_cached
 
 NODE_W, NODE_H = 150, 38
 NODE_GAP_X, NODE_GAP_Y = 14, 22
@@ -38,15 +41,14 @@ def _field(obj, name, default=None):
 def _cached(rdd):
     if isinstance(rdd, dict) and "cached" in rdd:
         return bool(rdd["cached"])
-    level = _field(rdd, "storageLevel")
-    return bool(level is not None and (getattr(level, "useMemory", False) or getattr(level, "useDisk", False)))
+    return is_cached(_field(rdd, "storageLevel"))
 
 
 def dag_model(stage_infos, skipped=()):
     """The DAG as plain data (the ``dag`` field of the jobs MIME bundle, see protocol.md).
 
     `stage_infos`: StageInfo objects or their JSON form; `skipped`: ids of stages that will not run
-    (a StageInfo whose ``details`` is ``"skipped"`` counts as skipped too).
+    (the session store decides which: `job_dag`).
     """
     skipped = set(skipped)
     stages = sorted(stage_infos, key=lambda s: _field(s, "stageId"))
@@ -55,7 +57,7 @@ def dag_model(stage_infos, skipped=()):
     home = {}  # (stageId, rddId) -> node key, to find a shuffle parent in a parent stage
     for s in stages:
         sid = _field(s, "stageId")
-        is_skipped = sid in skipped or _field(s, "details") == "skipped" or _field(s, "status") == "skipped"
+        is_skipped = sid in skipped
         kind = _field(s, "kind") or ("shuffleMap" if _field(s, "isShuffleMap") else "result")
         rdds = sorted(_field(s, "rddInfos") or [], key=lambda r: _field(r, "id"))
         keys = []
@@ -98,6 +100,13 @@ def dag_model(stage_infos, skipped=()):
                     edges.append({"from": home[(parent_stage, pid)], "to": node["key"], "kind": "shuffle"})
                     break
     return {"stages": model_stages, "nodes": nodes, "edges": edges}
+
+
+def job_dag(store, job):
+    """The DAG model of a job the store knows (`job` is its ``store.job_json``), its skipped
+    stages as the store decided them."""
+    skipped = [s["stageId"] for s in job["stages"] if s["status"] == "skipped"]
+    return dag_model(store.job_stage_infos(job["jobId"]), skipped)
 
 
 def _layout(model):
@@ -277,14 +286,7 @@ def show(rdd):
     """
     if not hasattr(rdd, "context") or not hasattr(rdd, "id"):
         raise TypeError("dag.show() needs an RDD, got %s" % type(rdd).__name__)
-    scheduler = getattr(rdd.context, "dagScheduler", None)
-    if scheduler is not None:
-        stages = scheduler.previewStages(rdd)
-    else:  # Apache Spark's RDD (the pyspark backend): drawn from its recorded Python lineage
-        from .pyspark_backend import preview_stages
-
-        stages = preview_stages(rdd)
-    model = dag_model(stages)
+    model = dag_model(*(backend.active() or LocalBackend()).preview_stages(rdd))
     site = short_site(getattr(rdd, "callSite", "") or "")
     title = "DAG of RDD %d (%s%s): %d stage%s" % (
         rdd.id(), getattr(rdd, "scope", "") or "rdd", " at " + site if site else "",

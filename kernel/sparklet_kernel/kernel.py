@@ -2,10 +2,10 @@
 
 from ipykernel.ipkernel import IPythonKernel
 
-from . import __version__
 from .config import SessionDefaults
 from .panel import SessionChannel
 from .session import SparkletSession
+from .version import __version__
 
 
 class SparkletKernel(IPythonKernel, SessionDefaults):

@@ -20,7 +20,7 @@ import time
 import uuid
 
 from . import progress
-from .dag import dag_model
+from .dag import job_dag
 
 log = logging.getLogger("sparklet_kernel.live")
 
@@ -29,6 +29,10 @@ GROUP_PREFIX = "sparklet-cell-"
 RETAINED_CELLS = 50
 #: seconds between republishing a cell whose running jobs sent no events meanwhile
 ELAPSED_TICK = 1.0
+
+
+#: one line a task printed
+TaskOutputLine = collections.namedtuple("TaskOutputLine", "stageId partitionId stream text")
 
 
 class CellRun:
@@ -47,7 +51,7 @@ class CellRun:
         self.dirty = False
         self.output_dirty = False
         self.last_publish = 0.0
-        self.output_lines = []  # (stageId, partitionId, stream, line)
+        self.output_lines = []  # TaskOutputLine
         self.output_hidden = 0
 
 
@@ -169,12 +173,13 @@ class LiveDisplay:
             run = self._cells.get(group) if group else None
             if run is None:
                 run = self._cell_at(time.time() * 1000)
-            for line in lines:
-                self.task_log.append((event.stageId, event.partitionId, event.stream, line))
+            for text in lines:
+                line = TaskOutputLine(event.stageId, event.partitionId, event.stream, text)
+                self.task_log.append(line)
                 if run is None:
                     continue
                 if len(run.output_lines) < self.max_output_lines:
-                    run.output_lines.append((event.stageId, event.partitionId, event.stream, line))
+                    run.output_lines.append(line)
                 else:
                     run.output_hidden += 1
             if run is not None:
@@ -194,8 +199,7 @@ class LiveDisplay:
             key = (id(store), job_id, job["status"])
             dag = run.dags.get(key)
             if dag is None:
-                skipped = [s["stageId"] for s in job["stages"] if s["status"] == "skipped"]
-                dag = run.dags[key] = dag_model(store.job_stage_infos(job_id), skipped)
+                dag = run.dags[key] = job_dag(store, job)
             job["dag"] = dag
             jobs.append(job)
         return {"version": progress.SCHEMA_VERSION, "executionCount": run.execution_count,

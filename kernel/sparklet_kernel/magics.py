@@ -1,35 +1,20 @@
 """``%spark``: the session's jobs, an RDD's DAG, a job's task timeline, a job's profile, the last
 task failure, the task output log, and the live display's mode. (sparkmagic's session magics are in sparkmagic.py.)"""
 
-import argparse
 import io
-import shlex
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.core.magic import line_magic, magics_class
 from IPython.display import Image, display
 
 from . import dag, profile_view, progress
+from .magic_args import HelpShown, MagicArgumentParser, SessionMagicsBase, parse
 from .timeline import timeline_figure
 from .tracebacks import full_report
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise UsageError("%s\n%s" % (message, self.format_usage().strip()))
-
-    def exit(self, status=0, message=None):
-        if message:
-            raise UsageError(message)
-        raise _HelpShown()
-
-
-class _HelpShown(Exception):
-    pass
-
-
 def _parser():
-    p = _Parser(prog="%spark", description="Inspect the Sparklet session.")
+    p = MagicArgumentParser(prog="%spark", description="Inspect the Sparklet session.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     sub.add_parser("jobs", help="table of the session's jobs and their stages")
@@ -50,10 +35,9 @@ def _parser():
 
 
 @magics_class
-class SparkMagics(Magics):
+class SparkMagics(SessionMagicsBase):
     def __init__(self, shell, session):
-        super().__init__(shell)
-        self.session = session
+        super().__init__(shell, session)
         # per-job profiles are kept from the start of every profiled context
         session.context_listeners.append(profile_view.watch)
         if session.active_context() is not None:
@@ -64,15 +48,10 @@ class SparkMagics(Magics):
         """Inspect the Sparklet session: %spark {jobs,dag RDD,timeline [JOB],profile [JOB],traceback,output,
         progress MODE}.
         Run `%spark --help` or `%spark COMMAND --help` for details."""
-        parser = _parser()
         try:
-            args = parser.parse_args(shlex.split(line))
-        except _HelpShown:
-            sub = shlex.split(line)[0] if line.split() and not line.split()[0].startswith("-") else None
-            if sub and sub in parser._subparsers._group_actions[0].choices:
-                print(parser._subparsers._group_actions[0].choices[sub].format_help())
-            else:
-                print(parser.format_help())
+            args = parse(_parser(), line)
+        except HelpShown as shown:
+            print(shown.args[0])
             return None
         return getattr(self, "_" + args.command)(args)
 
@@ -139,8 +118,8 @@ class SparkMagics(Magics):
         shown = log[-args.n:]
         if len(shown) < len(log):
             print("(last %d of %d lines kept)" % (len(shown), len(log)))
-        for stage, part, stream, text in shown:
-            print("[stage %d, partition %d] %s" % (stage, part, text))
+        for line in shown:
+            print("[stage %d, partition %d] %s" % (line.stageId, line.partitionId, line.text))
 
     def _progress(self, args):
         self.session.live.mode = args.mode

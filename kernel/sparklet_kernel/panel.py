@@ -16,7 +16,7 @@ import statistics
 import threading
 import time
 
-from .dag import dag_model
+from .dag import job_dag
 from .live import ELAPSED_TICK
 
 log = logging.getLogger("sparklet_kernel.panel")
@@ -33,23 +33,22 @@ def job_detail(store, job_id):
     job = store.job_json(job_id) if store is not None else None
     if job is None:
         return None
-    skipped = [s["stageId"] for s in job["stages"] if s["status"] == "skipped"]
-    job["dag"] = dag_model(store.job_stage_infos(job_id), skipped)
+    job["dag"] = job_dag(store, job)
     spans = store.task_spans(job_id)
     by_stage = {}
     for span in spans:
-        by_stage.setdefault(span[0], []).append(span[6] - span[5])
+        by_stage.setdefault(span.stageId, []).append(span.duration)
     durations = []
     for stage_id, ds in sorted(by_stage.items()):
         q = statistics.quantiles(ds, n=4, method="inclusive") if len(ds) > 1 else [ds[0]] * 3
         durations.append({"stageId": stage_id, "count": len(ds), "min": min(ds), "p25": q[0],
                           "median": q[1], "p75": q[2], "max": max(ds)})
     step = max(1, -(-len(spans) // MAX_TIMELINE_SPANS))
-    shown = sorted(spans, key=lambda s: s[5])[::step]
+    shown = sorted(spans, key=lambda s: s.launchTime)[::step]
     return {
         "job": job,
-        # [stageId, partition, attempt, executorId, launch, finish, status]
-        "spans": [[s[0], s[2], s[3], s[4], s[5], s[6], s[7]] for s in shown],
+        "spans": [[s.stageId, s.partition, s.attempt, s.executorId, s.launchTime, s.finishTime, s.status]
+                  for s in shown],
         "totalTasks": len(spans),
         "durations": durations,
     }

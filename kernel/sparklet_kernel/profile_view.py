@@ -16,7 +16,8 @@ import threading
 
 from IPython.core.error import UsageError
 
-from sparklet.errors import _STDLIB_DIRS, is_engine_file
+from sparklet.callsite import is_internal_file
+from sparklet.errors import _STDLIB_DIRS
 from sparklet.listener import SparkListener
 
 from .source import file_label
@@ -34,7 +35,7 @@ def is_user_function(func):
         return False
     path = os.path.abspath(filename)
     parts = path.split(os.sep)
-    return not (is_engine_file(path) or path.startswith(_STDLIB_DIRS) or path.startswith(_KERNEL_DIR + os.sep)
+    return not (is_internal_file(path) or path.startswith(_STDLIB_DIRS) or path.startswith(_KERNEL_DIR + os.sep)
                 or "site-packages" in parts or "dist-packages" in parts)
 
 

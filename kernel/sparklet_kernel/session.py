@@ -2,15 +2,17 @@
 
 Used by the Sparklet kernel and by ``%load_ext sparklet_kernel`` in any IPython. At start it
 creates ``sc`` on a background thread (the kernel answers at once; the first cell waits only for
-the constructor, the executors warm up behind it), makes ``import pyspark`` resolve to Sparklet,
-and hooks every cell: a job group per execution, the live job display, one-screen task errors.
+the constructor, the executors warm up behind it), puts itself on a backend (`BACKENDS`: the local
+engine, which also makes ``import pyspark`` resolve to Sparklet, or Apache Spark), and hooks every
+cell: a job group per execution, the live job display, one-screen task errors.
 
 A cell that builds its own context (``sc = SparkContext(conf=conf)``, as every PySpark tutorial
 does) replaces the active one and says so in one line: PySpark would refuse with "Cannot run
 multiple SparkContexts at once", which in a notebook only ever means "re-run the cell that made it".
+The session learns of contexts through the engine's driver hooks (`ContextFollower`); it patches
+no engine class. Switching contexts and backends (``%%configure``) is the session's job: `switch`.
 """
 
-import functools
 import os
 import sys
 import threading
@@ -18,19 +20,58 @@ import threading
 from traitlets import Bool, Enum, Unicode, default
 from traitlets.config import LoggingConfigurable
 
+import sparklet
+from sparklet import hooks
 from sparklet.pyspark_alias import PySparkAlias, wanted as alias_wanted
 
+from . import backend as backends
+from .backend import BackendUnavailable, SwitchFailed, describe_context, one_line
+from .config import SessionDefaults, default_settings
 from .live import GROUP_PREFIX, KernelPublisher, LiveDisplay, TerminalPublisher
-from .source import as_engine_frame
-from .state import SessionStore
+from .local_backend import LocalBackend
+from .magics import SparkMagics
+from .pyspark_backend import PySparkBackend
+from .sparkmagic import SessionMagics
 from .teaching import GlobalWriteWarning
 from .tracebacks import TaskErrorHandler
+from .version import __version__
 
 GROUP_KEY = "spark.jobGroup.id"
+#: the backends a session's settings name
+BACKENDS = {LocalBackend.name: LocalBackend, PySparkBackend.name: PySparkBackend}
 
 
-def describe_context(sc):
-    return "SparkContext(master=%r, appName=%r)" % (sc.master, sc.appName)
+def _conf_differs(sc, conf):
+    master = conf.get("spark.master", None)
+    name = conf.get("spark.app.name", None)
+    return (master is not None and master != sc.master) or (name is not None and name != sc.appName)
+
+
+class ContextFollower(hooks.DriverHook):
+    """The session's driver hook: it adopts every new context and lets a notebook's own
+    ``SparkContext(...)`` replace the running one (and ``getOrCreate(conf)`` replace the kernel's
+    default context when `conf` asks for another master or app name). The pyspark backend calls
+    the same methods from its wrappers of Apache Spark's SparkContext, which has no hooks."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def replaces_active(self, active, conf, via):
+        session = self.session
+        if via == "constructor":
+            session.wait_ready()
+            return True
+        return active is session.default_context and conf is not None and _conf_differs(active, conf)
+
+    def context_created(self, sc):
+        self.session._adopt(sc)
+
+    def context_replaced(self, old, new):
+        print("Sparklet: stopped the previous %s; this %s replaces it." % (describe_context(old), describe_context(new)))
+
+    def context_stopped(self, sc):
+        if sc is self.session.default_context:
+            self.session.default_context = None
 
 
 class SparkletSession(LoggingConfigurable):
@@ -61,43 +102,32 @@ class SparkletSession(LoggingConfigurable):
         self._ready = threading.Event()
         self._creator = None
         self._run = None
-        self._patched = []
         publisher = KernelPublisher(kernel) if kernel is not None else TerminalPublisher()
         self.live = LiveDisplay(publisher)
         self.live.mode = self.progress
         self.errors = TaskErrorHandler(on_failure=self._flush_current_cell)
         self.alias = PySparkAlias("set SPARKLET_PYSPARK_ALIAS=0 (or c.SparkletSession.pyspark_alias = False) "
                                   "and restart the kernel.")
-        self.warner = None
-        self.backend = None  # a PySparkBackend while `sc` is Apache Spark's (config.start_context)
+        self.warner = GlobalWriteWarning()
+        self.context_hook = ContextFollower(self)
+        self.backend = LocalBackend()
         self.settings = None  # what the context was created with (see config.py)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self):
-        if self.pyspark_alias and not self.alias.install():
-            print("Sparklet: real PySpark is already imported here; `import pyspark` stays PySpark.",
-                  file=sys.stderr)
-        import sparklet
-
-        self.context_class = sparklet.SparkContext
         # tasks' prints are shown under the cell; the engine's echo to the process's own stdout
         # would reach the notebook a second time (ipykernel forwards fd 1) untagged
         sparklet.SparkContext.setSystemProperty("spark.sparklet.console.taskOutput", "false")
-        self._patch_context_class(sparklet.SparkContext)
-        self.warner = GlobalWriteWarning(sparklet.RDD)
-        self.warner.install()
+        self.backend.activate(self)
+        backends.set_active(self.backend)
+        hooks.register(self.warner)
         self.shell.events.register("pre_run_cell", self.pre_run_cell)
         self.shell.events.register("post_run_cell", self.post_run_cell)
-        self.shell.set_custom_exc(self.errors.exceptions, self.errors)
-        from .magics import SparkMagics
-
         self.shell.register_magics(SparkMagics(self.shell, session=self))
-        from .sparkmagic import SessionMagics
-
         self.shell.register_magics(SessionMagics(self.shell, session=self))
         active = self.active_context()
         if active is not None:
-            self._adopt(active, None)
+            self._adopt(active)
             self._ready.set()
         elif self.create_context:
             self._creator = threading.Thread(target=self._create_default, name="sparklet-context-start",
@@ -108,9 +138,8 @@ class SparkletSession(LoggingConfigurable):
 
     def _create_default(self):
         try:
-            from .config import default_settings, start_context
-
-            start_context(self, default_settings(self))
+            defaults = self.kernel if isinstance(self.kernel, SessionDefaults) else SessionDefaults(parent=self.shell)
+            self.switch(default_settings(defaults, self.master, self.app_name))
         except BaseException as e:  # shown to the user by the first cell
             self.startup_error = e
         finally:
@@ -124,52 +153,77 @@ class SparkletSession(LoggingConfigurable):
         self.wait_ready()
         self.shell.events.unregister("pre_run_cell", self.pre_run_cell)
         self.shell.events.unregister("post_run_cell", self.post_run_cell)
-        self.shell.set_custom_exc((), None)
-        if self.warner is not None:
-            self.warner.uninstall()
-        for cls, name, original in reversed(self._patched):
-            setattr(cls, name, original)
-        self._patched.clear()
-        self.alias.uninstall()
-        self.live.stop()
+        hooks.unregister(self.warner)
         active = self.active_context()
+        self.backend.deactivate(self)
+        backends.set_active(None)
+        self.shell.set_custom_exc((), None)
+        self.live.stop()
         if stop_context and active is not None:
             active.stop()
 
     # -- the context ---------------------------------------------------------------------------
     def active_context(self):
-        return getattr(self.context_class, "_active_spark_context", None) if hasattr(self, "context_class") else None
+        return self.backend.active_context()
 
-    def _patch_context_class(self, cls):
-        session = self
-        original_init = cls.__dict__["__init__"]
-        original_get = cls.__dict__["getOrCreate"]
+    def describe(self, sc):
+        """``SparkContext(master=..., appName=...) on the sparklet backend``."""
+        return "%s on the %s backend" % (describe_context(sc), self.backend.name)
 
-        @functools.wraps(original_init)
-        def __init__(ctx, *args, **kwargs):
-            replaced = session._retire_active_context()
-            original_init(ctx, *args, **kwargs)
-            session._adopt(ctx, replaced)
+    def switch(self, settings):
+        """Put the session on `settings` (see config.py) with a new context; returns it and the
+        description of the context it stopped (None if none ran). Used at start and by ``%%configure``.
 
-        def getOrCreate(klass, conf=None):
-            active = klass._active_spark_context
-            if active is not None and active is session.default_context and conf is not None \
-                    and session._conf_differs(active, conf):
-                return klass(conf=conf)
-            return original_get.__func__(klass, conf)
+        A switch of backend brings the new backend and its context up next to the running context
+        (two packages, two context classes) and stops the old one only once the new one works: a
+        switch that fails for any reason (no pyspark, no Java, a master the new backend refuses)
+        raises `SwitchFailed` with the reason in one line and leaves the previous context running."""
+        if settings["backend"] == self.backend.name:
+            retired = self._retire_active_context()
+            return self._new_context(settings), retired
+        self.wait_ready()
+        previous, previous_backend = self.active_context(), self.backend
+        try:
+            self._use(BACKENDS[settings["backend"]]())
+            try:
+                sc = self._new_context(settings)
+            except BaseException:
+                # back on the previous backend; its store still follows the context that kept running
+                self._use(previous_backend)
+                raise
+        except BaseException as e:
+            reason = str(e) if isinstance(e, BackendUnavailable) else one_line(e)
+            still = ("still on %s on the %s backend" % (describe_context(previous), previous_backend.name)
+                     if previous is not None else "no SparkContext is running")
+            raise SwitchFailed("could not switch to the %s backend (%s); %s." % (
+                settings["backend"], reason, still)) from e
+        retired = None
+        if previous is not None:
+            retired = describe_context(previous)
+            previous.stop()
+        return sc, retired
 
-        getOrCreate.__doc__ = original_get.__func__.__doc__
-        self._patched += [(cls, "__init__", original_init), (cls, "getOrCreate", original_get)]
-        cls.__init__ = as_engine_frame(__init__, cls)
-        cls.getOrCreate = classmethod(as_engine_frame(getOrCreate, cls))
+    def _use(self, backend):
+        """Leave the current backend for `backend`; if `backend` cannot start, stay where we were."""
+        current = self.backend
+        current.deactivate(self)
+        try:
+            backend.activate(self)
+        except BaseException:
+            current.activate(self)
+            raise
+        self.backend = backend
+        backends.set_active(backend)
 
-    @staticmethod
-    def _conf_differs(sc, conf):
-        master = conf.get("spark.master", None)
-        name = conf.get("spark.app.name", None)
-        return (master is not None and master != sc.master) or (name is not None and name != sc.appName)
+    def _new_context(self, settings):
+        sc = self.backend.create_context(self.backend.master_for(settings, self.master),
+                                         settings["name"] or self.app_name, settings["conf"])
+        self.default_context = sc
+        self.settings = settings
+        return sc
 
     def _retire_active_context(self):
+        """Stop the active context; returns its description, or None if none was active."""
         self.wait_ready()
         active = self.active_context()
         if active is None:
@@ -178,23 +232,18 @@ class SparkletSession(LoggingConfigurable):
         active.stop()
         return described
 
-    def _adopt(self, sc, replaced):
-        if self.backend is not None:
-            store = self.backend.observe(sc)
-        else:
-            store = SessionStore(sc)
-            sc.addSparkListener(store)
-            store.backfill(sc)
+    def _adopt(self, sc):
+        store = self.backend.observe(sc)
         self.live.watch(store)
         previous = self.store
         self.store = store
+        if previous is not None:
+            previous.close()
         ns = self.shell.user_ns
         if "sc" not in ns or (previous is not None and ns.get("sc") is previous.context) or ns.get("sc") is None:
             ns["sc"] = sc
         if self._run is not None and threading.current_thread() is threading.main_thread():
             sc.setLocalProperty(GROUP_KEY, self._run.group_id)
-        if replaced:
-            print("Sparklet: stopped the previous %s; this %s replaces it." % (replaced, describe_context(sc)))
         for listener in self.context_listeners:
             listener(sc)
 
@@ -249,8 +298,6 @@ class SparkletSession(LoggingConfigurable):
 
     # -- what the lab panel reads --------------------------------------------------------------
     def snapshot(self):
-        from . import __version__
-
         sc = self.active_context()
         state = self.store.snapshot() if self.store is not None else {
             "application": {}, "executors": [], "jobs": [], "storage": []}

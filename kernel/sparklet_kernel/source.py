@@ -6,9 +6,7 @@ as ``<cell 3>:2`` instead of that file name.
 """
 
 import linecache
-import os
 import re
-import sys
 
 _SITE = re.compile(r"^(?P<file>.*):(?P<line>\d+)$")
 
@@ -65,19 +63,3 @@ def rewrite_sites(text):
 def source_line(filename, lineno):
     """The source text of one line of a cell or file, stripped, or ""."""
     return linecache.getline(filename, lineno).strip()
-
-
-def as_engine_frame(func, engine_class):
-    """Make `func` (a kernel wrapper around an engine method) count as an engine frame.
-
-    The engine names a call site after the innermost frame outside its own directory and hides its
-    frames from task tracebacks; a wrapper living in this package would otherwise become the call
-    site of every ``map`` or ``SparkContext(...)`` instead of the user's cell. The frame also takes
-    the engine method's name: PySpark names a call site after the first frame in its directory
-    ("reduceByKey at <cell 3>:2"), which is the wrapper's.
-    """
-    engine_file = os.path.abspath(sys.modules[engine_class.__module__].__file__)
-    func.__code__ = func.__code__.replace(
-        co_filename=os.path.join(os.path.dirname(engine_file), "<sparklet-kernel:%s>" % func.__name__),
-        co_name=func.__name__)
-    return func

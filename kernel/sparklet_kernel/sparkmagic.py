@@ -7,18 +7,16 @@ local engine or on Apache Spark (``"backend": "pyspark"``). The option syntax is
 instructors' habits carry over. Each magic works as a line magic too (``%info``).
 """
 
-import argparse
 import ast
-import os
 import re
-import shlex
 import time
-from collections import deque
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, cell_magic, line_cell_magic, magics_class
+from IPython.core.magic import cell_magic, line_cell_magic, magics_class
 
 from . import config
+from .backend import SwitchFailed
+from .magic_args import HelpShown, MagicArgumentParser, SessionMagicsBase, parse
 from .progress import human_bytes, human_ms
 
 #: lines of each executor log that %%logs shows by default
@@ -44,47 +42,14 @@ HELP = [
 ]
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise UsageError("%s: %s\n%s" % (self.prog, message, self.format_usage().strip()))
-
-    def exit(self, status=0, message=None):
-        if message:
-            raise UsageError(message)
-        raise _HelpShown(self.format_help())
-
-
-class _HelpShown(Exception):
-    pass
-
-
 def _parser(name, description, force=False, lines=False):
-    p = _Parser(prog="%%" + name, description=description, add_help=True)
+    p = MagicArgumentParser(prog="%%" + name, description=description, add_help=True)
     if force:
         p.add_argument("-f", "--force", action="store_true", help="do it even if the context has run jobs")
     if lines:
         p.add_argument("-n", type=int, default=LOG_LINES, metavar="N",
                        help="lines of each executor log to show (default %d)" % LOG_LINES)
     return p
-
-
-def _parse(parser, line):
-    try:
-        words = shlex.split(line)
-    except ValueError as e:
-        raise UsageError("%s: %s" % (parser.prog, e)) from None
-    return parser.parse_args(words)
-
-
-def _tail(path, n):
-    """(last n lines, total line count) of a text file."""
-    with open(path, "r", errors="replace") as f:
-        total = 0
-        last = deque(maxlen=n)
-        for line in f:
-            total += 1
-            last.append(line.rstrip("\n"))
-    return list(last), total
 
 
 _ALONE = re.compile(r"^%%(configure|info|logs|cleanup|delete|local|help)\b(.*)$")
@@ -102,18 +67,17 @@ def cell_magic_alone(lines):
 
 
 @magics_class
-class SessionMagics(Magics):
+class SessionMagics(SessionMagicsBase):
     def __init__(self, shell, session):
-        super().__init__(shell)
-        self.session = session
+        super().__init__(shell, session)
         if cell_magic_alone not in shell.input_transformers_cleanup:
             shell.input_transformers_cleanup.append(cell_magic_alone)
 
     def _run(self, name, description, line, cell, body, force=False, lines=False):
         parser = _parser(name, description, force=force, lines=lines)
         try:
-            args = _parse(parser, line)
-        except _HelpShown as shown:
+            args = parse(parser, line)
+        except HelpShown as shown:
             print(shown.args[0])
             return None
         if not body and cell is not None and cell.strip():
@@ -144,13 +108,13 @@ class SessionMagics(Magics):
                              % (len(store.job_ids()), "" if len(store.job_ids()) == 1 else "s"))
         started = time.monotonic()
         try:
-            sc, retired = config.start_context(session, settings)
-        except config.ConfigurationError as e:
+            sc, retired = session.switch(settings)
+        except (config.ConfigurationError, SwitchFailed) as e:
             raise UsageError(str(e)) from None
         self.shell.user_ns["sc"] = sc
         print("Sparklet: %s%s (ready in %.1f s)." % (
             "stopped the previous %s; started " % retired if retired else "started ",
-            config.describe_session(session, sc), time.monotonic() - started))
+            session.describe(sc), time.monotonic() - started))
 
     # -- %%info ----------------------------------------------------------------------------------
     @line_cell_magic
@@ -162,7 +126,7 @@ class SessionMagics(Magics):
         session = self.session
         session.wait_ready()
         sc = session.active_context()
-        backend = session.backend.name if session.backend is not None else "sparklet"
+        backend = session.backend.name
         if sc is None:
             print("No SparkContext in this session (backend %s); %%%%configure starts one." % backend)
             return
@@ -179,37 +143,17 @@ class SessionMagics(Magics):
         ]
         if settings and settings["conf"]:
             lines.append("Configured:     %s" % ", ".join("%s=%s" % kv for kv in sorted(settings["conf"].items())))
-        executors = self._executors(sc)
+        executors = session.backend.executors(sc, store)
         lines.append("Executors:      %d" % len(executors))
         for ex in executors:
             lines.append("  executor %-8s cores %-3s memory %-18s %s" % (ex["id"], ex["cores"], ex["memory"], ex["detail"]))
-        cached = self._cached(sc)
+        cached = session.backend.cached_rdds(sc, store)
         lines.append("Cached RDDs:    %d" % len(cached))
         for rdd in cached:
             lines.append("  RDD %-4d %-32s %d/%d partitions, %s in memory, %s on disk (%s)" % (
                 rdd["id"], rdd["name"][:32], rdd["cachedPartitions"], rdd["numPartitions"],
                 human_bytes(rdd["memSize"]), human_bytes(rdd["diskSize"]), rdd["storageLevel"]))
         print("\n".join(lines))
-
-    def _executors(self, sc):
-        if self.session.backend is not None:
-            return self.session.backend.executors(sc)
-        memory = sc.getConf().get("spark.executor.memory", "1g")
-        return [{"id": eid, "cores": cores, "memory": memory, "detail": "pid %s" % pid}
-                for eid, pid, cores in sc.executors]
-
-    def _cached(self, sc):
-        if self.session.backend is not None:
-            return self.session.backend.cached_rdds(sc)
-        store = self.session.store
-        out = []
-        for entry in (store.snapshot()["storage"] if store is not None else []):
-            rdd = sc._persisted_rdds.get(entry["rddId"])
-            out.append({"id": entry["rddId"], "name": entry["name"] or "rdd", "storageLevel": entry["storageLevel"],
-                        "cachedPartitions": entry["numCachedPartitions"],
-                        "numPartitions": rdd.getNumPartitions() if rdd is not None else entry["numCachedPartitions"],
-                        "memSize": entry["memSize"], "diskSize": entry["diskSize"]})
-        return out
 
     # -- %%logs ----------------------------------------------------------------------------------
     @line_cell_magic
@@ -223,23 +167,11 @@ class SessionMagics(Magics):
         session = self.session
         session.wait_ready()
         sc = session.active_context()
-        if sc is None:
+        if sc is None or session.store is None:
             print("No SparkContext in this session; no executor logs.")
-        elif session.backend is not None:
-            print(session.backend.logs_note(sc))
         else:
-            for handle in sorted(sc.dagScheduler.executors.values(), key=lambda h: int(h.executor_id)):
-                path = handle.log_path
-                if not path or not os.path.exists(path):
-                    print("Executor %s: no log file" % handle.executor_id)
-                    continue
-                shown, total = _tail(path, args.n)
-                print("Executor %s (pid %s, %s): %s" % (
-                    handle.executor_id, handle.pid, path,
-                    "empty" if total == 0 else "last %d of %d lines" % (len(shown), total) if len(shown) < total
-                    else "%d line%s" % (total, "" if total == 1 else "s")))
-                for text in shown:
-                    print("  " + text)
+            for text in session.backend.executor_logs(sc, session.store, args.n):
+                print(text)
         log = list(session.live.task_log)
         if not log:
             print("Task output: none in this session.")
@@ -247,8 +179,9 @@ class SessionMagics(Magics):
         shown = log[-args.n:] if args.n else []
         print("Task output: %s" % ("last %d of %d lines" % (len(shown), len(log)) if len(shown) < len(log)
                                    else "%d line%s" % (len(log), "" if len(log) == 1 else "s")))
-        for stage, part, stream, text in shown:
-            print("  [stage %d, partition %d%s] %s" % (stage, part, ", stderr" if stream == "stderr" else "", text))
+        for line in shown:
+            print("  [stage %d, partition %d%s] %s" % (line.stageId, line.partitionId,
+                                                      ", stderr" if line.stream == "stderr" else "", line.text))
 
     # -- %%cleanup / %%delete --------------------------------------------------------------------
     @line_cell_magic

@@ -8,15 +8,42 @@ the schema documented in ``protocol.md``.
 """
 
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 
-from sparklet.listener import SparkListener, SparkListenerEvent, SparkletTaskOutput, now_ms
+from sparklet.listener import ExecutorInfo, SparkListener, SparkListenerEvent, SparkletTaskOutput, now_ms
 
 from .source import rewrite_sites, short_site
 
 #: How many finished jobs the store remembers (older ones are forgotten with their stages and
 #: task spans, so a long session does not grow without bound).
 RETAINED_JOBS = 200
+
+
+class TaskSpan(namedtuple("TaskSpan", "stageId taskId partition attempt executorId launchTime finishTime status")):
+    """One finished task attempt, for the timeline: times in ms, status SUCCESS, FAILED or KILLED.
+
+    >>> span = TaskSpan(0, 7, 3, 0, "1", 1000, 1250, "SUCCESS")
+    >>> span.duration, span.partition
+    (250, 3)
+    """
+
+    __slots__ = ()
+
+    @property
+    def duration(self):
+        return self.finishTime - self.launchTime
+
+
+def is_cached(level):
+    """Whether a storage level keeps blocks (MEMORY_*, DISK_*, OFF_HEAP): the one rule for
+    "cached" in the store, the DAG and the backends.
+
+    >>> from sparklet import StorageLevel
+    >>> is_cached(StorageLevel.MEMORY_ONLY), is_cached(StorageLevel.NONE), is_cached(None)
+    (True, False, False)
+    """
+    return bool(level is not None and (getattr(level, "useMemory", False) or getattr(level, "useDisk", False)
+                                       or getattr(level, "useOffHeap", False)))
 
 
 class StageRecord:
@@ -42,8 +69,7 @@ class StageRecord:
         self.shuffleReadRecords = self.shuffleReadBytes = 0
         self.shuffleWriteRecords = self.shuffleWriteBytes = 0
         self.failureReason = None
-        # (taskId, partition, attempt, executorId, launch ms, finish ms, status) for the timeline
-        self.spans = []
+        self.spans = []  # TaskSpan of each finished task attempt, for the timeline
         # a partition counts once even when a retry or a resubmitted attempt recomputes it
         self.done_partitions = set()
 
@@ -104,7 +130,7 @@ class JobRecord:
 
 def rdd_info_json(r):
     level = r.storageLevel
-    cached = bool(level is not None and (getattr(level, "useMemory", False) or getattr(level, "useDisk", False)))
+    cached = is_cached(level)
     return {
         "id": r.id,
         "name": r.name,
@@ -115,6 +141,14 @@ def rdd_info_json(r):
         "storageLevel": str(level) if level is not None else "",
         "cached": cached,
         "operators": [list(op) for op in getattr(r, "operators", None) or []],
+    }
+
+
+def _executor_record(executor_id, info, added):
+    return {
+        "executorId": executor_id, "host": info.executorHost, "totalCores": info.totalCores, "pid": info.pid,
+        "maxMemory": info.memory, "logUrlMap": dict(info.logUrlMap), "addTime": added, "removeTime": None,
+        "removeReason": None, "isActive": True, "activeTasks": 0, "completedTasks": 0, "failedTasks": 0,
     }
 
 
@@ -155,12 +189,14 @@ class SessionStore(SparkListener):
                                     "sparkUser": sc.sparkUser(), "startTime": sc.startTime, "endTime": None}
             for executor_id, pid, cores in sc.executors:
                 if executor_id not in self.executors:
-                    self.executors[executor_id] = {
-                        "executorId": executor_id, "host": "localhost", "totalCores": cores, "pid": pid,
-                        "maxMemory": 0, "addTime": sc.startTime, "removeTime": None, "removeReason": None,
-                        "isActive": True, "activeTasks": 0, "completedTasks": 0, "failedTasks": 0,
-                    }
+                    self.executors[executor_id] = _executor_record(
+                        executor_id, ExecutorInfo("localhost", cores, pid), sc.startTime)
         self._notify("executor", None)
+
+    def close(self):
+        """Stop following the context (the session adopted a newer one)."""
+        if self.context is not None:
+            self.context.removeSparkListener(self)
 
     # -- subscription --------------------------------------------------------------------------
     def subscribe(self, callback):
@@ -188,12 +224,7 @@ class SessionStore(SparkListener):
     def onExecutorAdded(self, event):
         info = event.executorInfo
         with self._lock:
-            self.executors[event.executorId] = {
-                "executorId": event.executorId, "host": info.executorHost, "totalCores": info.totalCores,
-                "pid": info.pid, "maxMemory": info.memory, "addTime": event.time, "removeTime": None,
-                "removeReason": None, "isActive": True, "activeTasks": 0, "completedTasks": 0,
-                "failedTasks": 0,
-            }
+            self.executors[event.executorId] = _executor_record(event.executorId, info, event.time)
         self._notify("executor", event.executorId)
 
     def onExecutorRemoved(self, event):
@@ -313,8 +344,8 @@ class SessionStore(SparkListener):
                 stage.shuffleWriteRecords += m.shuffleWriteMetrics.recordsWritten
                 stage.shuffleWriteBytes += m.shuffleWriteMetrics.bytesWritten
             status = "SUCCESS" if ok else ("KILLED" if info.killed else "FAILED")
-            stage.spans.append((info.taskId, info.index, info.attemptNumber, info.executorId,
-                                info.launchTime, info.finishTime or now_ms(), status))
+            stage.spans.append(TaskSpan(event.stageId, info.taskId, info.index, info.attemptNumber, info.executorId,
+                                        info.launchTime, info.finishTime or now_ms(), status))
             ex = self.executors.get(info.executorId)
             if ex is not None:
                 ex["activeTasks"] = max(0, ex["activeTasks"] - 1)
@@ -331,10 +362,9 @@ class SessionStore(SparkListener):
         rdd_id = int(rdd_id)
         with self._lock:
             entry = self.storage.setdefault(rdd_id, {"rddId": rdd_id, "name": "", "storageLevel": "",
-                                                     "blocks": {}})
+                                                     "numPartitions": 0, "blocks": {}})
             level = b.storageLevel
-            stored = b.memSize or b.diskSize or (level is not None and (getattr(level, "useMemory", False)
-                                                                        or getattr(level, "useDisk", False)))
+            stored = b.memSize or b.diskSize or is_cached(level)
             if stored:
                 entry["blocks"][(b.executorId, part)] = (b.memSize, b.diskSize)
                 entry["storageLevel"] = str(level)
@@ -373,6 +403,7 @@ class SessionStore(SparkListener):
                 if r["id"] == entry["rddId"]:
                     site = short_site(r["callSite"])
                     entry["name"] = "%s at %s" % (r["scope"], site) if site else r["scope"]
+                    entry["numPartitions"] = r["numPartitions"]
                     return
 
     def _forget_old_jobs(self):
@@ -451,7 +482,7 @@ class SessionStore(SparkListener):
             return {e["executorId"]: e["totalCores"] for e in self.executors.values()}
 
     def task_spans(self, job_id):
-        """[(stageId, taskId, partition, attempt, executorId, launch, finish, status)] of one job."""
+        """[TaskSpan] of one job's finished task attempts."""
         with self._lock:
             job = self.jobs.get(job_id)
             if job is None:
@@ -460,7 +491,7 @@ class SessionStore(SparkListener):
             for sid in job.stageIds:
                 stage = self.stages.get(sid)
                 if stage is not None and sid in job.submitted:
-                    out.extend((sid,) + span for span in stage.spans)
+                    out.extend(stage.spans)
             return out
 
     def snapshot(self, max_jobs=100):
@@ -472,7 +503,7 @@ class SessionStore(SparkListener):
                 blocks = entry["blocks"].values()
                 storage.append({
                     "rddId": entry["rddId"], "name": entry["name"], "storageLevel": entry["storageLevel"],
-                    "numCachedPartitions": len(entry["blocks"]),
+                    "numCachedPartitions": len(entry["blocks"]), "numPartitions": entry["numPartitions"],
                     "memSize": sum(b[0] for b in blocks), "diskSize": sum(b[1] for b in blocks),
                 })
             executors = [dict(e) for e in self.executors.values()]

@@ -3,7 +3,8 @@
 A function shipped to executors runs on a copy of the driver's globals, so ``global counter;
 counter += 1`` inside ``rdd.foreach(f)`` leaves the driver's ``counter`` unchanged, silently, in
 PySpark as here. The kernel reads the function's bytecode when it is handed to an RDD operation
-and, if it assigns a global, prints one line pointing to accumulators.
+(the engine's operator hook tells it) and, if it assigns a global, prints one line pointing to
+accumulators.
 """
 
 import dis
@@ -11,7 +12,7 @@ import functools
 import sys
 import types
 
-from .source import as_engine_frame
+from sparklet import hooks
 
 #: RDD methods whose function argument runs on executors
 FUNCTION_TAKING_METHODS = (
@@ -37,39 +38,20 @@ def global_writes(func):
     return sorted(names)
 
 
-class GlobalWriteWarning:
-    """Wraps the RDD methods above on one RDD class; each function is checked once."""
+class GlobalWriteWarning(hooks.DriverHook):
+    """A driver hook (`sparklet.hooks`): checks the functions handed to the operators above;
+    each function is checked once."""
 
-    def __init__(self, rdd_class, stream=None):
-        self.rdd_class = rdd_class
+    def __init__(self, stream=None):
         self.stream = stream
         self._checked = set()
-        self._originals = {}
 
-    def install(self):
-        for name in FUNCTION_TAKING_METHODS:
-            original = self.rdd_class.__dict__.get(name)
-            if original is None or name in self._originals:
-                continue
-            self._originals[name] = original
-            setattr(self.rdd_class, name, self._wrap(name, original))
-
-    def uninstall(self):
-        for name, original in self._originals.items():
-            setattr(self.rdd_class, name, original)
-        self._originals.clear()
-
-    def _wrap(self, method_name, original):
-        warner = self
-
-        @functools.wraps(original)
-        def method(rdd, *args, **kwargs):
-            for arg in list(args) + list(kwargs.values()):
-                if callable(arg):
-                    warner.check(method_name, arg)
-            return original(rdd, *args, **kwargs)
-
-        return as_engine_frame(method, self.rdd_class)
+    def operator_called(self, call):
+        if call.name not in FUNCTION_TAKING_METHODS:
+            return
+        for arg in list(call.args) + list(call.kwargs.values()):
+            if callable(arg):
+                self.check(call.name, arg)
 
     def check(self, method_name, func):
         code = getattr(func, "__code__", None)

@@ -8,24 +8,26 @@ A straggler is a task that took much longer than its stage's median (more than t
 
 import statistics
 
+from .state import TaskSpan
+
 STRAGGLER_FACTOR = 2.0
 STRAGGLER_MIN_EXTRA_MS = 100
 
 
 def stragglers(spans):
-    """Task ids whose duration stands out in their stage (spans as `SessionStore.task_spans`)."""
+    """Task ids whose duration stands out in their stage (spans: `state.TaskSpan` or its tuple)."""
     by_stage = {}
-    for span in spans:
-        by_stage.setdefault(span[0], []).append(span)
+    for span in map(TaskSpan._make, spans):
+        by_stage.setdefault(span.stageId, []).append(span)
     out = set()
     for stage_spans in by_stage.values():
-        durations = [s[6] - s[5] for s in stage_spans]
+        durations = [s.duration for s in stage_spans]
         if len(durations) < 3:
             continue
         median = statistics.median(durations)
         for s, d in zip(stage_spans, durations):
             if d > STRAGGLER_FACTOR * median and d - median >= STRAGGLER_MIN_EXTRA_MS:
-                out.add(s[1])
+                out.add(s.taskId)
     return out
 
 
@@ -37,8 +39,8 @@ def task_slots(spans, cores=None):
     """
     slots = {}
     ends = {}  # executorId -> [end of the latest task on each slot]
-    for span in sorted(spans, key=lambda s: (s[5], s[1])):
-        executor, launch, finish = span[4], span[5], span[6]
+    for span in sorted(map(TaskSpan._make, spans), key=lambda s: (s.launchTime, s.taskId)):
+        executor, launch, finish = span.executorId, span.launchTime, span.finishTime
         finishes = ends.setdefault(executor, [])
         free = [i for i, end in enumerate(finishes) if end <= launch]
         if free:
@@ -51,7 +53,7 @@ def task_slots(spans, cores=None):
             finishes.append(finish)
         else:
             finishes[slot] = finish
-        slots[span[1]] = (executor, slot)
+        slots[span.taskId] = (executor, slot)
     return slots
 
 
@@ -60,15 +62,16 @@ def timeline_figure(spans, title, cores=None):
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
+    spans = [TaskSpan._make(s) for s in spans]
     if not spans:
         raise ValueError("the job has no finished tasks to draw")
     slot_of = task_slots(spans, cores)
     lanes = sorted(set(slot_of.values()), key=lambda es: (len(es[0]), es))
     lane = {es: i for i, es in enumerate(lanes)}
     several = {e for e, slot in lanes if slot > 0}
-    t0 = min(s[5] for s in spans)
+    t0 = min(s.launchTime for s in spans)
     slow = stragglers(spans)
-    stage_ids = sorted({s[0] for s in spans})
+    stage_ids = sorted({s.stageId for s in spans})
     palette = ["#4c78a8", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#9d755d", "#bab0ac", "#ff9da6"]
     color = {sid: palette[i % len(palette)] for i, sid in enumerate(stage_ids)}
     fig = Figure(figsize=(9, 1.2 + 0.45 * len(lanes)))
@@ -86,7 +89,7 @@ def timeline_figure(spans, title, cores=None):
     ax.set_title(title)
     handles = [Patch(color=color[s], label="stage %d" % s) for s in stage_ids]
     handles.append(Patch(facecolor="white", edgecolor="#d62728", linewidth=2, label="straggler"))
-    if any(s[7] != "SUCCESS" for s in spans):
+    if any(s.status != "SUCCESS" for s in spans):
         handles.append(Patch(color="#e45756", label="failed task"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     fig.tight_layout()

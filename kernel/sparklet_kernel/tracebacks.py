@@ -33,9 +33,9 @@ def interrupted_an_action(value, tb):
     """A KeyboardInterrupt that stopped the driver inside the engine (waiting for a job)."""
     if not isinstance(value, KeyboardInterrupt):
         return False
-    from sparklet.errors import is_engine_file
+    from sparklet.callsite import is_internal_code
 
-    return any(is_engine_file(frame.f_code.co_filename) for frame, _ in traceback.walk_tb(tb))
+    return any(is_internal_code(frame.f_code) for frame, _ in traceback.walk_tb(tb))
 
 
 def _executor_frame(remote):

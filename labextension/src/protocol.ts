@@ -106,6 +106,8 @@ export interface IExecutor {
   totalCores: number;
   pid: number;
   maxMemory: number;
+  /** Where the executor's logs are ("stdout"/"stderr" -> a local path here; URLs in Spark). */
+  logUrlMap: Record<string, string>;
   addTime: number;
   removeTime: number | null;
   removeReason: string | null;
@@ -120,6 +122,8 @@ export interface ICachedRDD {
   name: string;
   storageLevel: string;
   numCachedPartitions: number;
+  /** Partitions of the RDD (0 until a job on it has been seen). */
+  numPartitions: number;
   memSize: number;
   diskSize: number;
 }

@@ -4,7 +4,8 @@ chromium through playwright.
 The server gets its own config, data, runtime, settings and workspace directories (nothing from the
 machine's Jupyter state leaks in), a token, a free port, and no news or update checks. The
 kernelspec and the built extension are copied from this tree into the server's data directory, so
-the tests exercise the tree, not whatever version was installed last.
+the tests exercise the tree, not whatever version was installed last; under `./dev test` they
+exercise what the wheel installed in this environment instead (`SPARKLET_WHEEL` is set).
 """
 
 import json
@@ -25,6 +26,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 EXTENSION_BUILD = ROOT / "labextension" / "build"
+FROM_WHEEL = bool(os.environ.get("SPARKLET_WHEEL"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -62,14 +64,15 @@ class Lab:
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
-    if not (EXTENSION_BUILD / "package.json").exists():
+    if not FROM_WHEEL and not (EXTENSION_BUILD / "package.json").exists():
         pytest.fail("the lab extension is not built: run `./dev test` (or `pip install -e .`) to build it")
     base = tmp_path_factory.mktemp("lab")
     dirs = {name: base / name for name in ("config", "data", "runtime", "settings", "workspaces", "root")}
     for d in dirs.values():
         d.mkdir()
-    shutil.copytree(ROOT / "kernel" / "kernelspec", dirs["data"] / "kernels" / "sparklet")
-    shutil.copytree(EXTENSION_BUILD, dirs["data"] / "labextensions" / "sparklet-labextension")
+    if not FROM_WHEEL:
+        shutil.copytree(ROOT / "kernel" / "kernelspec", dirs["data"] / "kernels" / "sparklet")
+        shutil.copytree(EXTENSION_BUILD, dirs["data"] / "labextensions" / "sparklet-labextension")
     (dirs["config"] / "labconfig").mkdir()
     (dirs["config"] / "labconfig" / "page_config.json").write_text(json.dumps(
         {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))

@@ -1,0 +1,188 @@
+"""The pyspark backend's session store: listener events synthesized from PySpark's status tracker.
+
+Apache Spark's listener bus lives in the JVM, out of Python's reach; its status tracker is not.
+`TrackerStore` polls it (~10 times a second, and once more at the end of every cell) and turns
+what changed into the events the session store folds: job start/end, stage submitted/completed;
+task counts are copied from the tracker's per-stage counters, and each finished task's span is read
+from the JVM's status store (Spark's AppStatusStore) when a timeline is asked for.
+"""
+
+import logging
+import threading
+import time
+
+from sparklet.listener import (JobResult, SparkListenerApplicationStart, SparkListenerExecutorAdded,
+                               SparkListenerJobEnd, SparkListenerJobStart, SparkListenerStageCompleted,
+                               SparkListenerStageSubmitted, StageInfo, ExecutorInfo, now_ms)
+
+from .state import SessionStore, TaskSpan
+
+log = logging.getLogger("sparklet_kernel.pyspark_tracker")
+
+POLL_INTERVAL = 0.1
+
+
+class JobFailed(Exception):
+    pass
+
+
+#: the statuses of a task that has ended, as the status store names them
+FINISHED_TASK_STATUSES = ("SUCCESS", "FAILED", "KILLED")
+#: "all of a stage's tasks" for the status store's taskList (a Java int)
+MAX_TASKS = 2 ** 31 - 1
+
+
+class TrackerStore(SessionStore):
+    """A `SessionStore` whose events are synthesized from PySpark's status tracker by a poller
+    thread instead of delivered by a listener bus."""
+
+    def __init__(self, context, backend):
+        super().__init__(context)
+        self.backend = backend
+        self._poll_lock = threading.Lock()
+        self._next_job = 0
+        self._running = {}  # jobId -> {stageId: state dict}
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sparklet-pyspark-tracker", daemon=True)
+
+    def start(self):
+        sc = self.context
+        self.onApplicationStart(SparkListenerApplicationStart(sc.appName, sc.applicationId, sc.startTime,
+                                                              sc.sparkUser(), sc.master))
+        for ex in self.backend.executors(sc):
+            self.onExecutorAdded(SparkListenerExecutorAdded(sc.startTime, ex["id"], ExecutorInfo(
+                ex["host"], ex["cores"] if isinstance(ex["cores"], int) else 0, None, ex["storageMemory"])))
+        self._thread.start()
+
+    def _alive(self):
+        return not self._stopped.is_set() and getattr(self.context, "_jsc", None) is not None
+
+    def _run(self):
+        while self._alive():
+            try:
+                self.poll()
+            except Exception:
+                if not self._alive():  # the context stopped between the check and the call
+                    break
+                # one bad poll must not end the session's progress display
+                log.exception("polling PySpark's status tracker failed")
+            self._stopped.wait(POLL_INTERVAL)
+
+    def stop(self):
+        self._stopped.set()
+
+    def close(self):
+        self.stop()
+
+    def sync(self, timeout=2.0):
+        """Bring the store up to date now (the end of a cell): poll until the jobs it knows about
+        have ended, as the action that ran them has returned, or `timeout` passes."""
+        deadline = time.monotonic() + timeout
+        while self._alive():
+            self.poll()
+            if not self._running or time.monotonic() > deadline:
+                return not self._running
+            time.sleep(0.02)
+        return True
+
+    def poll(self):
+        with self._poll_lock:
+            tracker = self.context._jsc.statusTracker()
+            while True:
+                info = tracker.getJobInfo(self._next_job)
+                if info is None:
+                    break
+                self._job_started(tracker, self._next_job, info)
+                self._next_job += 1
+            for job_id in list(self._running):
+                self._job_progress(tracker, job_id)
+
+    def task_spans(self, job_id):
+        """The job's finished tasks, from the JVM's status store (it keeps the latest
+        ``spark.ui.retainedTasks`` tasks of each stage)."""
+        with self._lock:
+            job = self.jobs.get(job_id)
+            stage_ids = [s for s in job.stageIds if s in job.submitted] if job is not None else []
+        tracker = self.context._jsc.statusTracker()
+        status_store = self.context._jsc.sc().statusStore()
+        spans = []
+        for sid in stage_ids:
+            info = tracker.getStageInfo(sid)
+            for attempt in range(info.currentAttemptId() + 1 if info is not None else 1):
+                tasks = status_store.taskList(sid, attempt, MAX_TASKS).iterator()
+                while tasks.hasNext():
+                    task = tasks.next()
+                    status = task.status()
+                    if status not in FINISHED_TASK_STATUSES:
+                        continue  # a running task's duration is only its time so far
+                    launch = task.launchTime().getTime()
+                    spans.append(TaskSpan(sid, task.taskId(), task.index(), task.attempt(), task.executorId(),
+                                          launch, launch + task.duration().get(), status))
+        return spans
+
+    def _job_started(self, tracker, job_id, info):
+        stage_ids = sorted(int(s) for s in info.stageIds())
+        java = {s: tracker.getStageInfo(s) for s in stage_ids}
+        submitted = [java[s].submissionTime() for s in stage_ids if java[s] is not None and java[s].submissionTime() > 0]
+        started = min(submitted) if submitted else now_ms()
+        predicted, action = self.backend.job_plan(started, len(stage_ids))
+        infos = []
+        for index, sid in enumerate(stage_ids):
+            j = java[sid]
+            rdd_infos, parents = predicted[index] if predicted else ([], [])
+            infos.append(StageInfo(stageId=sid, attemptNumber=j.currentAttemptId() if j else 0,
+                                   name=j.name() if j else "stage %d" % sid, numTasks=j.numTasks() if j else 0,
+                                   rddInfos=rdd_infos, parentIds=[stage_ids[p] for p in parents],
+                                   isShuffleMap=index < len(stage_ids) - 1))
+        properties = {"callSite.short": action or (infos[-1].name if infos and java[stage_ids[-1]] else "job %d" % job_id)}
+        run = self.backend.session.live.current
+        if run is not None and job_id in list(tracker.getJobIdsForGroup(run.group_id)):
+            properties["spark.jobGroup.id"] = run.group_id
+        self.onJobStart(SparkListenerJobStart(job_id, started, infos, properties))
+        self._running[job_id] = {info.stageId: {"info": info, "submitted": False, "done": False} for info in infos}
+        self._job_progress(tracker, job_id)
+
+    def _job_progress(self, tracker, job_id):
+        stages = self._running[job_id]
+        # the job's status before its stages' counts: Spark records a stage's completion before
+        # the end of its job, so counts read after the job has ended are final; read in the other
+        # order, a job that ended in between would keep the counts of a stage still running
+        job = tracker.getJobInfo(job_id)
+        status = str(job.status()) if job is not None else "FAILED"
+        for sid, state in stages.items():
+            j = tracker.getStageInfo(sid)
+            if j is None or state["done"]:
+                continue
+            info = state["info"]
+            # each accessor of the tracker's Java objects is a round trip to the JVM: ask once
+            if not state["submitted"]:
+                submitted = j.submissionTime()
+                if submitted <= 0:
+                    continue
+                state["submitted"] = True
+                info.submissionTime = submitted
+                info.name = j.name()
+                self.onStageSubmitted(SparkListenerStageSubmitted(info, {}))
+            counts = (j.numTasks(), j.numCompletedTasks(), j.numActiveTasks(), j.numFailedTasks())
+            if counts == state.get("counts"):
+                continue
+            state["counts"] = counts
+            with self._lock:
+                record = self.stages.get(sid)
+                if record is not None:
+                    record.name = info.name
+                    record.numTasks, record.completed, record.running, record.failed = counts
+            self._notify("job", job_id)
+            if counts[1] >= counts[0]:
+                state["done"] = True
+                info.completionTime = now_ms()
+                self.onStageCompleted(SparkListenerStageCompleted(info))
+        if status in ("SUCCEEDED", "FAILED"):
+            for sid, state in stages.items():
+                if state["submitted"] and not state["done"]:
+                    state["info"].completionTime = now_ms()
+                    state["info"].failureReason = "the job failed"
+                    self.onStageCompleted(SparkListenerStageCompleted(state["info"]))
+            result = JobResult(True) if status == "SUCCEEDED" else JobResult(False, JobFailed("a task failed"))
+            self.onJobEnd(SparkListenerJobEnd(job_id, now_ms(), result))
+            del self._running[job_id]

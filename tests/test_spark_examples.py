@@ -1,0 +1,172 @@
+"""Spark's bundled example scripts that use only the RDD API (and ``SparkSession.builder`` to get
+their context) print under ``sparklet-submit`` what they print under ``spark-submit``.
+
+The scripts are read from the installed pyspark package (``pyspark/examples/src/main/python``) at
+test time; nothing of them is copied here. The small input files they take are written by the
+test. Real Spark runs all of them in one ``spark-submit`` (one JVM start, each script as
+``__main__`` in turn, as spark-submit would run it alone); Sparklet runs each with
+``python -m sparklet.submit``, the ``sparklet-submit`` command.
+
+Output is compared line by line, except where a script prints what no two runs share: ``pi.py``
+draws unseeded random points (its estimate is compared with pi instead), ``logistic_regression.py``
+starts from an unseeded random vector (numbers are compared as numbers of the same shape), and
+``status_api_demo.py`` polls a running job once a second (each progress line must have one of the
+shapes PySpark prints; the result line is compared exactly).
+
+Scripts that read their input with ``spark.read.text`` need Sparklet's SQL layer: in a build
+without ``sparklet.sql`` the test asserts that they stop with the alias's message naming
+``pyspark.sql``, and compares their output once the layer is there.
+"""
+
+import importlib.metadata
+import importlib.util
+import math
+import os
+import random
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+pytestmark = pytest.mark.pyspark
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ENGINE = os.path.join(HERE, os.pardir, "engine")
+MASTER = "local[4]"
+# transitive_closure.py unions its RDD with itself every round: without a default parallelism,
+# each round's distinct() doubles the partitions (1022 tasks a stage by the end).
+SUBMIT_OPTIONS = ["--master", MASTER, "--conf", "spark.default.parallelism=4"]
+NUMBER = re.compile(r"-?\d+\.\d*(?:e[-+]?\d+)?|-?\d+(?:e[-+]?\d+)")
+
+# script -> (its arguments, "{name}" for the input files the fixture writes; whether it imports pyspark.sql)
+EXAMPLES = {
+    "pi.py": (["3"], True),
+    "sort.py": (["{numbers}"], True),
+    "transitive_closure.py": (["3"], True),
+    "kmeans.py": (["{points}", "2", "0.01"], True),
+    "logistic_regression.py": (["{labelled}", "3"], True),
+    "status_api_demo.py": ([], False),
+}
+
+
+def examples_dir():
+    try:
+        dist = importlib.metadata.distribution("pyspark")
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip("Apache Spark's pyspark package is not installed")
+    return str(dist.locate_file("pyspark/examples/src/main/python"))
+
+
+def has_session():
+    """Whether this build has the SQL layer the examples' SparkSession.builder comes from."""
+    return importlib.util.find_spec("sparklet.sql") is not None
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    d = tmp_path_factory.mktemp("example-inputs")
+    rng = random.Random(21)
+    numbers = d / "numbers.txt"
+    numbers.write_text("\n".join(" ".join(str(rng.randrange(-50, 500)) for _ in range(rng.randrange(1, 9)))
+                                 for _ in range(12)) + "\n")
+    points = d / "points.txt"
+    centres = [(0.0, 0.0, 0.0), (9.0, 9.0, 9.0)]
+    points.write_text("\n".join(" ".join("%.2f" % (c + rng.uniform(-0.5, 0.5)) for c in centres[i % 2])
+                                for i in range(20)) + "\n")
+    labelled = d / "labelled.txt"
+    rows = []
+    for _ in range(40):
+        label = rng.choice([-1, 1])
+        rows.append(" ".join([str(label)] + ["%.4f" % (label * 0.6 + rng.gauss(0, 1)) for _ in range(10)]))
+    labelled.write_text("\n".join(rows) + "\n")
+    return {"numbers": str(numbers), "points": str(points), "labelled": str(labelled)}
+
+
+def arguments(script, inputs):
+    return [a.format(**inputs) for a in EXAMPLES[script][0]]
+
+
+@pytest.fixture(scope="module")
+def spark_submit_outputs(inputs, tmp_path_factory):
+    """stdout of each example under spark-submit, all run by one driver (one JVM start)."""
+    directory = examples_dir()
+    spark_submit = os.path.join(os.path.dirname(sys.executable), "spark-submit")
+    if not os.path.exists(spark_submit):
+        pytest.skip("spark-submit is not next to this interpreter")
+    driver = tmp_path_factory.mktemp("spark-submit") / "run_examples.py"
+    jobs = [(script, os.path.join(directory, script), arguments(script, inputs)) for script in EXAMPLES
+            if not EXAMPLES[script][1] or has_session()]
+    driver.write_text(textwrap.dedent("""
+        import runpy, sys
+        for name, path, args in %r:
+            print("=== BEGIN " + name, flush=True)
+            sys.argv = [path] + args
+            try:
+                runpy.run_path(path, run_name="__main__")
+            except SystemExit:
+                pass
+            print("=== END " + name, flush=True)
+    """) % (jobs,))
+    env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable,
+               PYTHONHASHSEED="0")
+    env.pop("SPARK_HOME", None)
+    proc = subprocess.run([spark_submit, *SUBMIT_OPTIONS, "--conf", "spark.ui.enabled=false", str(driver)],
+                          capture_output=True, text=True, timeout=900, env=env, cwd=str(driver.parent))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    outputs = {}
+    for block in proc.stdout.split("=== BEGIN ")[1:]:
+        name, _, rest = block.partition("\n")
+        outputs[name] = rest.split("=== END " + name)[0]
+    return outputs
+
+
+def sparklet_submit(script, inputs, tmp_path):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([ENGINE] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    return subprocess.run([sys.executable, "-m", "sparklet.submit", *SUBMIT_OPTIONS,
+                           os.path.join(examples_dir(), script)] + arguments(script, inputs), capture_output=True, text=True, timeout=300, env=env, cwd=str(tmp_path))
+
+
+def numbers_and_shape(text):
+    return [float(x) for x in NUMBER.findall(text)], " ".join(NUMBER.sub("<n>", text).split())
+
+
+def assert_same_output(script, ours, theirs):
+    if script == "pi.py":
+        for out in (ours, theirs):
+            estimate = re.fullmatch(r"Pi is roughly (\d+\.\d{6})\n", out)
+            assert estimate and abs(float(estimate.group(1)) - math.pi) < 0.05, out
+    elif script == "logistic_regression.py":
+        (our_numbers, our_shape), (their_numbers, their_shape) = numbers_and_shape(ours), numbers_and_shape(theirs)
+        assert our_shape == their_shape
+        assert len(our_numbers) == len(their_numbers) and all(map(math.isfinite, our_numbers))
+    elif script == "status_api_demo.py":
+        progress = re.compile(r"Job 0 status:  (?:RUNNING|SUCCEEDED)|Stage ([01]): (\d+) tasks total \(\d+ active, \d+ complete\)")
+        *our_progress, our_result = ours.splitlines()
+        *their_progress, their_result = theirs.splitlines()
+        assert our_result == their_result
+        assert all(progress.fullmatch(line) for line in their_progress), their_progress
+        assert our_progress and all(progress.fullmatch(line) for line in our_progress), our_progress
+
+        def stage_sizes(lines):
+            return {progress.fullmatch(line).groups() for line in lines if line.startswith("Stage")}
+
+        assert stage_sizes(our_progress) == stage_sizes(their_progress)
+    else:
+        assert ours == theirs
+
+
+@pytest.mark.parametrize("script", sorted(EXAMPLES))
+def test_example_prints_what_spark_submit_prints(script, inputs, tmp_path, request):
+    if EXAMPLES[script][1] and not has_session():
+        # Sparklet without its SQL layer: the script must stop at once, saying what is missing.
+        result = sparklet_submit(script, inputs, tmp_path)
+        assert result.returncode == 1 and result.stdout == ""
+        assert "No module named 'pyspark.sql': Sparklet implements PySpark's RDD API" in result.stderr
+        return
+    theirs = request.getfixturevalue("spark_submit_outputs")[script]
+    result = sparklet_submit(script, inputs, tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert_same_output(script, result.stdout, theirs)
