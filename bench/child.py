@@ -49,11 +49,13 @@ def measure(impl, workload, params):
     out = {"impl": impl, "workload": workload.name}
     if impl in ("sparklet", "pyspark"):
         params = dict(params, engine=impl)
+    # "<workload>_eventlog" is the workload run with the event log on (set up by `start`)
+    base = workload.name.removesuffix("_eventlog")
     t0 = time.perf_counter()
     module = importlib.import_module(MODULES[impl])
     session = module.start(params, workload.name)
     try:
-        if workload.name == "startup":
+        if base == "startup":
             result, extras = module.run_startup(session, params)
             out["seconds"] = time.perf_counter() - t0
             out["baseline_rss"] = tree_rss()
@@ -61,7 +63,7 @@ def measure(impl, workload, params):
             module.first_job(session)
             out["baseline_rss"] = tree_rss()
             t0 = time.perf_counter()
-            result, extras = getattr(module, f"run_{workload.name}")(session, params)
+            result, extras = getattr(module, f"run_{base}")(session, params)
             out["seconds"] = time.perf_counter() - t0
     finally:
         t_stop = time.perf_counter()

@@ -15,7 +15,8 @@ from bench.workloads import BOUNDED, BY_NAME, CACHED_ACTIONS, bounded_budget_byt
 
 MB = 1024 * 1024
 LABELS = {"sparklet": "Sparklet", "pyspark": "PySpark", "pool": "pool", "plain": "plain"}
-MAIN_TABLE = ("startup", "tiny", "wordcount", "sort", "join", "groupbykey", "cached", "cpu")
+MAIN_TABLE = ("startup", "startup_eventlog", "tiny", "tiny_eventlog", "wordcount", "sort", "join", "groupbykey",
+              "cached", "cpu")
 # Issue 9: these must beat PySpark and stay within 1.5x of the process pair.
 VERSUS_POOL = ("wordcount", "sort", "join", "groupbykey", "cached")
 

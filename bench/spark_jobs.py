@@ -5,6 +5,8 @@ functions come from `bench.datasets`, so both engines generate the data inside t
 """
 
 import importlib
+import shutil
+import tempfile
 import time
 from functools import partial
 from operator import add
@@ -19,7 +21,13 @@ def start(params, workload):
     conf.setAppName(f"bench-{workload}")
     if workload.startswith("bounded_"):
         conf.set("spark.executor.memory", f"{params['bounded_executor_memory_mb']}m")
-    return engine.SparkContext(conf=conf)
+    events = None
+    if workload.endswith("_eventlog"):
+        events = tempfile.mkdtemp(prefix="bench-events-")
+        conf.set("spark.eventLog.enabled", "true").set("spark.eventLog.dir", "file:" + events)
+    sc = engine.SparkContext(conf=conf)
+    sc._bench_event_dir = events
+    return sc
 
 
 def first_job(sc):
@@ -28,6 +36,8 @@ def first_job(sc):
 
 def stop(sc):
     sc.stop()
+    if sc._bench_event_dir:
+        shutil.rmtree(sc._bench_event_dir, ignore_errors=True)
 
 
 def run_startup(sc, params):

@@ -71,6 +71,10 @@ WORKLOADS = (
     Workload("startup", "start-up: import + context + first job", IMPLEMENTATIONS),
     Workload("tiny", "tiny-job latency: parallelize(range(100), 2).count()", IMPLEMENTATIONS,
              unit="ms/job"),
+    # The same two with spark.eventLog.enabled (Spark 4's defaults otherwise: rolling, zstd), so the
+    # cost of writing the event log shows beside them.
+    Workload("startup_eventlog", "start-up, event log on", ENGINES),
+    Workload("tiny_eventlog", "tiny-job latency, event log on", ENGINES, unit="ms/job"),
     Workload("wordcount", "word count {wordcount_mb} MB", IMPLEMENTATIONS),
     # The word count's least possible work per word under the RDD API, for what bounds an engine.
     Workload("wordcount_calls", "word count {wordcount_mb} MB, the program's functions called "

@@ -170,6 +170,11 @@ class SparkContext:
             # Like Spark, local[K] does not retry a failed task unless spark.task.maxFailures says so.
             failures = int(self._conf.get("spark.task.maxFailures", "1"))
         self._max_task_failures = max(1, failures)
+        event_log_settings = None
+        if self._conf.get("spark.eventLog.enabled", "false").strip().lower() == "true":
+            from . import eventlog  # only then: start-up without an event log does not pay for it
+
+            event_log_settings = eventlog.EventLogSettings(self._conf)  # a bad setting fails before anything starts
         self.environment = {k[len("spark.executorEnv."):]: v for k, v in self._conf.getAll()
                             if k.startswith("spark.executorEnv.")}
         self.serializer = serializer
@@ -218,6 +223,7 @@ class SparkContext:
         self.listenerBus.addListener(self._status_tracker._store)
         if self._conf.get("spark.sparklet.console.taskOutput", "true").lower() == "true":
             self.listenerBus.addListener(L.ConsoleTaskOutput())
+        self._event_log = eventlog.start(self, event_log_settings) if event_log_settings else None
         max_result_size = parse_bytes(self._conf.get("spark.driver.maxResultSize", "1g"))
         self._backend = ExecutorPoolBackend(self._cores, self._executor_init, self.environment, self._executor_memory,
                                             self.listenerBus, self._executor_memory_limit())
@@ -627,7 +633,7 @@ class SparkContext:
         Traceback (most recent call last):
             ...
         sparklet.errors.JobCancelledError: Job ... cancelled because it is not needed any more
-        >>> cancelled.is_set()
+        >>> cancelled.wait(30)  # cancelJob returns once no executor runs the job's tasks
         True
         """
         self.dagScheduler.cancelJob(jobId, reason)
@@ -636,19 +642,21 @@ class SparkContext:
         """Cancel the running jobs of a group set with setJobGroup (from any thread).
 
         >>> import threading, time
+        >>> errors = []
         >>> def slow_job():
         ...     sc.setJobGroup("slow", "a job to cancel")
         ...     try:
         ...         sc.parallelize([1], 1).foreach(lambda _: time.sleep(60))
         ...     except Exception as e:
-        ...         print(type(e).__name__)
+        ...         errors.append(type(e).__name__)
         >>> job = threading.Thread(target=slow_job)
         >>> job.start()
         >>> while not sc.statusTracker().getActiveJobsIds():
         ...     time.sleep(0.05)
         >>> sc.cancelJobGroup("slow")
         >>> job.join()
-        JobCancelledError
+        >>> errors
+        ['JobCancelledError']
         """
         self.dagScheduler.cancelJobGroup(groupId, reason)
 
@@ -1176,6 +1184,8 @@ class SparkContext:
             self._backend.stop()
             self.listenerBus.post(L.SparkListenerApplicationEnd(int(time.time() * 1000)))
             self.listenerBus.stop()
+            if self._event_log is not None:
+                self._event_log.stop()
         finally:
             shutil.rmtree(self._local_dir, ignore_errors=True)
             with SparkContext._lock:

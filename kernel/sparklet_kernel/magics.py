@@ -1,15 +1,13 @@
 """``%spark``: the session's jobs, an RDD's DAG, a job's task timeline, a job's profile, the last
 task failure, the task output log, and the live display's mode. (sparkmagic's session magics are in sparkmagic.py.)"""
 
-import io
-
 from IPython.core.error import UsageError
 from IPython.core.magic import line_magic, magics_class
 from IPython.display import Image, display
 
-from . import dag, profile_view, progress
+from . import dag, history, profile_view, progress
 from .magic_args import HelpShown, MagicArgumentParser, SessionMagicsBase, parse
-from .timeline import timeline_figure
+from .timeline import timeline_png
 from .tracebacks import full_report
 
 
@@ -31,6 +29,10 @@ def _parser():
     o.add_argument("-n", type=int, default=200, help="how many lines (default 200)")
     g = sub.add_parser("progress", help="live job display: on, off, or text only")
     g.add_argument("mode", choices=["on", "off", "text"])
+    h = sub.add_parser("history", help="replay a Spark event log: its jobs, stages, DAGs, executors, storage")
+    h.add_argument("path", metavar="PATH", help="an event log file or eventlog_v2_* folder (Sparklet's or Spark's)")
+    h.add_argument("--timeline", metavar="JOB", nargs="?", type=int, const=-1,
+                   help="show a job's task timeline instead (default: the last job)")
     return p
 
 
@@ -46,7 +48,7 @@ class SparkMagics(SessionMagicsBase):
     @line_magic
     def spark(self, line):
         """Inspect the Sparklet session: %spark {jobs,dag RDD,timeline [JOB],profile [JOB],traceback,output,
-        progress MODE}.
+        progress MODE,history PATH}.
         Run `%spark --help` or `%spark COMMAND --help` for details."""
         try:
             args = parse(_parser(), line)
@@ -95,10 +97,8 @@ class SparkMagics(SessionMagicsBase):
         spans = store.task_spans(job_id)
         if not spans:
             raise UsageError("%%spark timeline: job %d has no finished tasks" % job_id)
-        fig = timeline_figure(spans, "Job %d: %s" % (job_id, job["description"]), store.executor_cores())
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=90)
-        display(Image(data=buf.getvalue(), format="png"))
+        png = timeline_png(spans, "Job %d: %s" % (job_id, job["description"]), store.executor_cores())
+        display(Image(data=png, format="png"))
 
     def _profile(self, args):
         display(profile_view.job_profile(self.session.active_context(), self.session.store, args.job, args.n))
@@ -120,6 +120,20 @@ class SparkMagics(SessionMagicsBase):
             print("(last %d of %d lines kept)" % (len(shown), len(log)))
         for line in shown:
             print("[stage %d, partition %d] %s" % (line.stageId, line.partitionId, line.text))
+
+    def _history(self, args):
+        try:
+            store = history.load(args.path)
+            if args.timeline is not None:
+                png = history.timeline_png(store, None if args.timeline == -1 else args.timeline)
+                display(Image(data=png, format="png"))
+                return
+        except history.EventLogError as e:
+            raise UsageError("%%spark history: %s" % e)
+        print(history.summary(store))
+        display(progress.bundle(history.jobs_state(store)), raw=True)
+        display(history.executors_view(store), raw=True)
+        display(history.storage_view(store), raw=True)
 
     def _progress(self, args):
         self.session.live.mode = args.mode

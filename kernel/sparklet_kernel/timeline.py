@@ -94,3 +94,12 @@ def timeline_figure(spans, title, cores=None):
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
+
+
+def timeline_png(spans, title, cores=None):
+    """`timeline_figure` as PNG bytes, the form the magics display."""
+    import io
+
+    buf = io.BytesIO()
+    timeline_figure(spans, title, cores).savefig(buf, format="png", dpi=90)
+    return buf.getvalue()

@@ -5,6 +5,7 @@ A ``ReusedPySparkTestCase`` class shares one ``local[4]`` context between its te
 their data files (``$SPARK_HOME/python/test_support``): the ``SPARK_HOME`` environment variable, or
 the current directory without it (Sparklet has no Spark installation of its own).
 
+>>> sc.stop()  # the class starts a context of its own, and one runs at a time
 >>> import unittest
 >>> from sparklet.testing.utils import ReusedPySparkTestCase
 >>> class Doubling(ReusedPySparkTestCase):
