@@ -29,3 +29,8 @@ def _doctest_sc(request, doctest_namespace):
         sc = SparkContext("local[2]", "sparklet-doctests")
         request.getfixturevalue("_doctest_contexts").append(sc)
     doctest_namespace["sc"] = sc
+    if request.node.name.startswith("sparklet.sql."):
+        # the SQL layer's examples, like PySpark's, run against `spark`
+        from sparklet.sql import SparkSession
+
+        doctest_namespace["spark"] = SparkSession.builder.getOrCreate()

@@ -340,7 +340,7 @@ def test_pyspark_code_runs_unchanged_and_builds_its_own_context(kernel):
         assert len(lines) == 1 and "replaces" in lines[0]
     reply, msgs = execute(kc, "sc2 = SparkContext.getOrCreate(conf)\nsc2 is sc, sc.appName")
     assert result_text(msgs) == "(True, 'tutorial')"
-    reply, msgs = execute(kc, "import pyspark.sql")
+    reply, msgs = execute(kc, "import pyspark.ml")
     assert reply["status"] == "error" and "SPARKLET_PYSPARK_ALIAS=0" in reply["evalue"]
 
 
@@ -383,3 +383,22 @@ def test_alias_off_gives_real_pyspark(tmp_path):
         assert result_text(msgs) == "(False, False)"
         reply, msgs = execute(kc, "type(sc).__module__, sc.parallelize(range(10)).sum()")
         assert result_text(msgs) == "('sparklet.context', 45)"
+
+
+def test_spark_is_beside_sc_and_a_groupby_is_one_job_of_two_stages(kernel):
+    km, kc = kernel
+    reply, msgs = execute(kc, "type(spark).__name__")
+    assert result_text(msgs) == "'LazySparkSession'"
+    code = ("df = spark.createDataFrame([('a', 1), ('b', 2), ('a', 3)], ['k', 'v'])\n"
+            "df.groupBy('k').count().show()")
+    reply, msgs = execute(kc, code)
+    assert reply["status"] == "ok", reply
+    assert stream_text(msgs).endswith("+---+-----+\n|  k|count|\n+---+-----+\n|  a|    2|\n|  b|    1|\n"
+                                      "+---+-----+\n\n")
+    jobs = final_state(job_displays(msgs))["jobs"]
+    assert len(jobs) == 1 and len(jobs[0]["stages"]) == 2
+    scopes = {n["scope"] for n in jobs[0]["dag"]["nodes"]}
+    assert "Exchange" in scopes and any("HashAggregate (partial)" in s for s in scopes), scopes
+    assert any("HashAggregate (final)" in s for s in scopes), scopes
+    reply, msgs = execute(kc, "type(spark).__name__, spark.sparkContext is sc")
+    assert result_text(msgs) == "('SparkSession', True)"

@@ -47,13 +47,13 @@ def test_a_pyspark_script_runs_unchanged_and_says_what_sparklet_lacks(tmp_path):
         words = sc.parallelize(["a b", "b c", "c"], 2).flatMap(str.split)
         print(sorted(words.map(lambda w: (w, 1)).reduceByKey(lambda x, y: x + y).collect()))
         sc.stop()
-        import pyspark.sql
+        import pyspark.ml
     """))
     result = run_submit(tmp_path, "--master", "local[2]", str(script))
     assert result.stdout.splitlines() == ["True", "[('a', 1), ('b', 2), ('c', 2)]"]
     assert result.returncode == 1
-    assert ("No module named 'pyspark.sql': Sparklet implements PySpark's RDD API (pyspark.sql is not part "
-            "of it). To use real PySpark, run the script with spark-submit instead.") in result.stderr
+    assert ("No module named 'pyspark.ml': Sparklet implements PySpark's RDD, DataFrame and SQL APIs (pyspark.ml "
+            "is not part of them). To use real PySpark, run the script with spark-submit instead.") in result.stderr
 
 
 @pytest.mark.pyspark

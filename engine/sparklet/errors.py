@@ -114,3 +114,458 @@ def rdd_only_on_driver():
 
 def in_executor():
     return os.environ.get("SPARKLET_EXECUTOR_ID") is not None and "sparklet.executor" in sys.modules
+
+
+# ---------------------------------------------------------------------------------------------
+# SQL-layer errors (reached as ``pyspark.errors``).
+#
+# Spark names every error it raises with an *error condition* (``DIVIDE_BY_ZERO``,
+# ``UNRESOLVED_COLUMN.WITH_SUGGESTION``) whose message template and SQLSTATE live in one catalog.
+# PySpark has two renderings of the same exception classes: errors raised by the Python side
+# (``PySparkValueError`` ...) print ``[CONDITION] message``; errors the JVM raised and PySpark
+# re-raised (``AnalysisException``, ``ParseException``, ``ArithmeticException`` ...) print
+# ``[CONDITION] message SQLSTATE: xxxxx`` followed by their context (the failing plan or the SQL
+# text with a pointer). Sparklet's SQL layer plays the JVM's part, so the classes of the second
+# family render the second way. The catalog below holds the conditions Sparklet raises; a
+# condition missing from it still renders, with its parameters, rather than failing.
+# ---------------------------------------------------------------------------------------------
+
+_ERROR_CATALOG = {
+    # Conditions Spark's SQL engine raises (JVM side).
+    "AMBIGUOUS_REFERENCE": ("Reference <name> is ambiguous, could be: <referenceNames>.", "42704"),
+    "ARITHMETIC_OVERFLOW": (
+        '<message>.<alternative> If necessary set <config> to "false" to bypass this error.', "22003"),
+    "CAST_INVALID_INPUT": (
+        "The value <expression> of the type <sourceType> cannot be cast to <targetType> because it "
+        "is malformed. Correct the value as per the syntax, or change its target type. Use "
+        "`try_cast` to tolerate malformed input and return NULL instead.", "22018"),
+    "CAST_OVERFLOW": (
+        "The value <value> of the type <sourceType> cannot be cast to <targetType> due to an "
+        "overflow. Use `try_cast` to tolerate overflow and return NULL instead.", "22003"),
+    "COLUMN_ALREADY_EXISTS": (
+        "The column <columnName> already exists. Choose another name or rename the existing "
+        "column.", "42711"),
+    "DATATYPE_MISMATCH": ("Cannot resolve <sqlExpr> due to data type mismatch:", "42K09"),
+    "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES": (
+        "the left and right operands of the binary operator have incompatible types (<left> and "
+        "<right>).", None),
+    "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE": (
+        "the binary operator requires the input type <inputType>, not <actualDataType>.", None),
+    "DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION": ("cannot cast <srcType> to <targetType>.", None),
+    "DATATYPE_MISMATCH.DATA_DIFF_TYPES": (
+        "Input to <functionName> should all be the same type, but it's <dataType>.", None),
+    "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT": (
+        "the input <inputName> should be a foldable <inputType> expression; however, got "
+        "<inputExpr>.", None),
+    "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE": (
+        "The <paramIndex> parameter requires the <requiredType> type, however <inputSql> has the "
+        "type <inputType>.", None),
+    "DIVIDE_BY_ZERO": (
+        "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. "
+        'If necessary set <config> to "false" to bypass this error.', "22012"),
+    "GROUP_BY_POS_OUT_OF_RANGE": (
+        "GROUP BY position <index> is not in select list (valid range is [1, <size>]).", "42805"),
+    "INCOMPATIBLE_COLUMN_TYPE": (
+        "<operator> can only be performed on tables with compatible column types. The "
+        "<columnOrdinalNumber> column of the <tableOrdinalNumber> table is <dataType1> type which "
+        "is not compatible with <dataType2> at the same column of the first table.<hint>.",
+        "42825"),
+    "INVALID_ARRAY_INDEX": (
+        "The index <indexValue> is out of bounds. The array has <arraySize> elements. Use the SQL "
+        "function `get()` to tolerate accessing element at invalid index and return NULL instead.",
+        "22003"),
+    "INVALID_EXTRACT_BASE_FIELD_TYPE": (
+        "Can't extract a value from <base>. Need a complex type [STRUCT, ARRAY, MAP] but got "
+        "<other>.", "42000"),
+    "MALFORMED_RECORD_IN_PARSING": (
+        "Malformed records are detected in record parsing: <badRecord>.\nParse Mode: "
+        "<failFastMode>. To process malformed records as null result, try setting the option "
+        "'mode' as 'PERMISSIVE'.", "22023"),
+    "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION": ("", None),
+    "MISSING_AGGREGATION": (
+        "The non-aggregating expression <expression> is based on columns which are not "
+        "participating in the GROUP BY clause.\nAdd the columns or the expression to the GROUP BY, "
+        "aggregate the expression, or use <expressionAnyValue> if you do not care which of the "
+        "values within a group is returned.", "42803"),
+    "NUM_COLUMNS_MISMATCH": (
+        "<operator> can only be performed on inputs with the same number of columns, but the "
+        "first input has <firstNumColumns> columns and the <invalidOrdinalNum> input has "
+        "<invalidNumColumns> columns.", "42826"),
+    "PARSE_SYNTAX_ERROR": ("Syntax error at or near <error><hint>.", "42601"),
+    "PATH_ALREADY_EXISTS": (
+        'Path <outputPath> already exists. Set mode as "overwrite" to overwrite the existing '
+        "path.", "42K04"),
+    "PATH_NOT_FOUND": ("Path does not exist: <path>.", "42K03"),
+    "TABLE_OR_VIEW_NOT_FOUND": (
+        "The table or view <relationName> cannot be found. Verify the spelling and correctness of "
+        "the schema and catalog.\nSearch path: <searchPath>.\nIf you did not qualify the name with "
+        "a schema, verify the current_schema() output, or qualify the name with the correct schema "
+        "and catalog.\nTo tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF "
+        "EXISTS.", "42P01"),
+    "TEMP_TABLE_OR_VIEW_ALREADY_EXISTS": (
+        "Cannot create the temporary view <relationName> because it already exists.\nChoose a "
+        "different name, drop or replace the existing view.", "42P07"),
+    "UNABLE_TO_INFER_SCHEMA": (
+        "Unable to infer schema for <format>. It must be specified manually.", "42KD9"),
+    "UNRESOLVED_COLUMN": (
+        "A column, variable, or function parameter with name <objectName> cannot be resolved.",
+        "42703"),
+    "UNRESOLVED_COLUMN.WITH_SUGGESTION": ("Did you mean one of the following? [<proposal>].", None),
+    "UNRESOLVED_COLUMN.WITHOUT_SUGGESTION": ("", None),
+    "UNRESOLVED_FIELD": (
+        "A field with name <fieldName> cannot be resolved with the struct-type column "
+        "<columnPath>.", "42703"),
+    "UNRESOLVED_FIELD.WITH_SUGGESTION": ("Did you mean one of the following? [<proposal>].", None),
+    "UNRESOLVED_ROUTINE": ("Cannot resolve routine <routineName> on search path <searchPath>.",
+                           "42883"),
+    "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE": (
+        "The <format> datasource doesn't support the column <columnName> of the type "
+        "<columnType>.", "0A000"),
+    "WRONG_NUM_ARGS": ("The <functionName> requires <expectedNum> parameters but the actual "
+                       "number is <actualNum>.", "42605"),
+    "WRONG_NUM_ARGS.WITHOUT_SUGGESTION": (
+        "Please, refer to '<docroot>/sql-ref-functions.html' for a fix.", None),
+    # Conditions PySpark raises on the Python side.
+    "ATTRIBUTE_NOT_SUPPORTED": ("Attribute `<attr_name>` is not supported.", "0A000"),
+    "CANNOT_CONVERT_TYPE": ("Cannot convert <from_type> into <to_type>.", None),
+    "CANNOT_INFER_SCHEMA_FOR_TYPE": ("Can not infer schema for type: `<data_type>`.", "42K09"),
+    "CANNOT_INFER_TYPE_FOR_FIELD": ("Unable to infer the type of the field `<field_name>`.",
+                                    "42K09"),
+    "CANNOT_MERGE_TYPE": ("Can not merge type `<data_type1>` and `<data_type2>`.", "42K09"),
+    "CANNOT_PARSE_DATATYPE": ("Unable to parse datatype. <msg>.", None),
+    "CANNOT_SET_TOGETHER": ("<arg_list> should not be set together.", None),
+    "FIELD_DATA_TYPE_UNACCEPTABLE": ("<data_type> can not accept object <obj> in type <obj_type>.",
+                                     None),
+    "FIELD_DATA_TYPE_UNACCEPTABLE_WITH_NAME": (
+        "<field_name>: <data_type> can not accept object <obj> in type <obj_type>.", None),
+    "FIELD_NOT_NULLABLE": ("Field is not nullable, but got None.", None),
+    "FIELD_NOT_NULLABLE_WITH_NAME": ("<field_name>: This field is not nullable, but got None.",
+                                     None),
+    "FIELD_STRUCT_LENGTH_MISMATCH": (
+        "Length of object (<object_length>) does not match with length of fields "
+        "(<field_length>).", None),
+    "FIELD_STRUCT_LENGTH_MISMATCH_WITH_NAME": (
+        "<field_name>: Length of object (<object_length>) does not match with length of fields "
+        "(<field_length>).", None),
+    "FIELD_TYPE_MISMATCH": ("<obj> is not an instance of type <data_type>.", None),
+    "FIELD_TYPE_MISMATCH_WITH_NAME": ("<field_name>: <obj> is not an instance of type <data_type>.",
+                                      None),
+    "INVALID_TYPE": ("Argument `<arg_name>` should not be a <arg_type>.", None),
+    "KEY_NOT_EXISTS": ("Key `<key>` does not exist.", None),
+    "NOT_COLUMN_OR_STR": ("Argument `<arg_name>` should be a Column or str, got <arg_type>.", None),
+    "NOT_IMPLEMENTED": ("<feature> is not implemented.", None),
+    "READ_ONLY": ("<object> is read-only.", None),
+    "TOO_MANY_VALUES": ("Expected <expected> values for `<item>`, got <actual>.", None),
+    "UNEXPECTED_TUPLE_WITH_STRUCT": ("Unexpected tuple <tuple> with StructType.", None),
+    "UNSUPPORTED_DATA_TYPE": ("Unsupported DataType `<data_type>`.", None),
+    "VALUE_OUT_OF_BOUNDS": (
+        "Value for `<arg_name>` must be between <lower_bound> and <upper_bound> (inclusive), got "
+        "<actual>", None),
+}
+
+
+def _fill(template, parameters):
+    for key, value in (parameters or {}).items():
+        template = template.replace("<%s>" % key, str(value))
+    return template
+
+
+def error_message(condition, parameters=None):
+    """The message of an error condition (without the ``[CONDITION]`` prefix), as Spark fills it.
+
+    >>> error_message("PATH_NOT_FOUND", {"path": "file:/tmp/x"})
+    'Path does not exist: file:/tmp/x.'
+    """
+    main, _, sub = condition.partition(".")
+    if main not in _ERROR_CATALOG:
+        # A condition outside the catalog still says what it is and what it was given.
+        return "%s %s" % (condition, parameters or {}) if parameters else condition
+    template = _ERROR_CATALOG[main][0]
+    if sub:
+        template = template + " " + _ERROR_CATALOG.get(condition, ("",))[0]
+    return _fill(template, parameters)
+
+
+def error_sqlstate(condition):
+    """The SQLSTATE of an error condition, or None.
+
+    >>> error_sqlstate("DIVIDE_BY_ZERO")
+    '22012'
+    """
+    if condition is None:
+        return None
+    entry = _ERROR_CATALOG.get(condition.split(".")[0])
+    return entry[1] if entry else None
+
+
+class PySparkException(Exception):
+    """Base of PySpark's errors: an error condition, its message parameters and its SQLSTATE.
+
+    >>> e = PySparkException(errorClass="CANNOT_MERGE_TYPE",
+    ...                      messageParameters={"data_type1": "LongType", "data_type2": "DateType"})
+    >>> str(e)
+    '[CANNOT_MERGE_TYPE] Can not merge type `LongType` and `DateType`.'
+    >>> e.getCondition(), e.getSqlState()
+    ('CANNOT_MERGE_TYPE', '42K09')
+    """
+
+    # True for the classes PySpark re-raises from the JVM: they print their SQLSTATE and context.
+    _engine_side = False
+
+    def __init__(self, message=None, errorClass=None, messageParameters=None, contexts=None,
+                 context=None):
+        if message is None:
+            message = error_message(errorClass, messageParameters) if errorClass else ""
+        self._message = message
+        self._errorClass = errorClass
+        self._messageParameters = messageParameters
+        self._contexts = contexts or []
+        # Text Spark appends after the message: the failing plan or the SQL text with a pointer.
+        self._context_text = context
+        super().__init__(message)
+
+    def getCondition(self):
+        """The error condition, e.g. ``'DIVIDE_BY_ZERO'``."""
+        return self._errorClass
+
+    def getErrorClass(self):
+        """The error condition (the name PySpark 3.4 gave it)."""
+        return self._errorClass
+
+    def getMessageParameters(self):
+        """The parameters filled into the condition's message."""
+        return self._messageParameters
+
+    def getSqlState(self):
+        """The SQLSTATE of the condition, or None."""
+        return error_sqlstate(self._errorClass)
+
+    def getQueryContext(self):
+        return list(self._contexts)
+
+    def getMessage(self):
+        """``[CONDITION] message`` (and ``SQLSTATE: xxxxx`` for errors of the SQL engine)."""
+        text = "[%s] %s" % (self.getCondition(), self._message)
+        if self._engine_side and self.getSqlState() is not None:
+            text += " SQLSTATE: %s" % self.getSqlState()
+        return text
+
+    def __str__(self):
+        if self.getCondition() is None:
+            return self._message
+        text = self.getMessage()
+        if self._engine_side and self._context_text:
+            text += self._context_text
+        return text
+
+
+class AnalysisException(PySparkException):
+    """A query failed analysis (unresolved column, table, type mismatch ...)."""
+
+    _engine_side = True
+
+
+class SessionNotSameException(PySparkException):
+    """Two DataFrames from different sessions were combined."""
+
+
+class TempTableAlreadyExistsException(AnalysisException):
+    """A temporary view with that name already exists."""
+
+
+class ParseException(AnalysisException):
+    """SQL text (or a DDL type string) could not be parsed.
+
+    Printed as Spark prints it: the message with its SQLSTATE, the position, then the SQL text
+    with a pointer under the offending token.
+
+    >>> e = parse_error("SELEC 1", 0, "'SELEC'")
+    >>> print(str(e))
+    <BLANKLINE>
+    [PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'. SQLSTATE: 42601 (line 1, pos 0)
+    <BLANKLINE>
+    == SQL ==
+    SELEC 1
+    ^^^
+    <BLANKLINE>
+    """
+
+    def __str__(self):
+        if self._context_text is None:
+            return super().__str__()
+        return "\n" + self.getMessage() + self._context_text
+
+
+class IllegalArgumentException(PySparkException):
+    """An argument was not valid for the operation."""
+
+    _engine_side = True
+
+
+class ArithmeticException(PySparkException):
+    """Arithmetic failed under ANSI mode (DIVIDE_BY_ZERO, ARITHMETIC_OVERFLOW ...)."""
+
+    _engine_side = True
+
+
+class UnsupportedOperationException(PySparkException):
+    _engine_side = True
+
+
+class ArrayIndexOutOfBoundsException(PySparkException):
+    _engine_side = True
+
+
+class DateTimeException(PySparkException):
+    _engine_side = True
+
+
+class NumberFormatException(IllegalArgumentException):
+    """A string could not be cast to a number (CAST_INVALID_INPUT)."""
+
+
+class SparkNumberFormatException(NumberFormatException):
+    """The name of NumberFormatException on Spark's side."""
+
+
+class SparkRuntimeException(PySparkException):
+    _engine_side = True
+
+
+class SparkUpgradeException(PySparkException):
+    _engine_side = True
+
+
+class SparkNoSuchElementException(PySparkException):
+    _engine_side = True
+
+
+class QueryExecutionException(PySparkException):
+    _engine_side = True
+
+
+class StreamingQueryException(PySparkException):
+    _engine_side = True
+
+
+class UnknownException(PySparkException):
+    _engine_side = True
+
+
+class PySparkValueError(PySparkException, ValueError):
+    """ValueError with an error condition."""
+
+
+class PySparkTypeError(PySparkException, TypeError):
+    """TypeError with an error condition."""
+
+
+class PySparkIndexError(PySparkException, IndexError):
+    """IndexError with an error condition."""
+
+
+class PySparkAttributeError(PySparkException, AttributeError):
+    """AttributeError with an error condition."""
+
+
+class PySparkRuntimeError(PySparkException, RuntimeError):
+    """RuntimeError with an error condition."""
+
+
+class PySparkAssertionError(PySparkException, AssertionError):
+    """AssertionError with an error condition."""
+
+    def __init__(self, message=None, errorClass=None, messageParameters=None, data=None):
+        super().__init__(message, errorClass, messageParameters)
+        self.data = data
+
+
+class PySparkNotImplementedError(PySparkException, NotImplementedError):
+    """NotImplementedError with an error condition."""
+
+
+class PySparkKeyError(PySparkException, KeyError):
+    """KeyError with an error condition."""
+
+    def __str__(self):
+        return PySparkException.__str__(self)
+
+
+class PySparkImportError(PySparkException, ImportError):
+    """ImportError with an error condition."""
+
+
+def parse_error(sql, position, error, hint="", line=1, condition="PARSE_SYNTAX_ERROR",
+                parameters=None):
+    """A ParseException for ``sql``, pointing at 0-based ``position`` of 1-based ``line``.
+
+    ``error`` is the offending token as Spark quotes it (``"'SELEC'"``, ``'end of input'``).
+
+    >>> print(str(parse_error("SELECT 1 +", 10, "end of input")).rstrip())
+    <BLANKLINE>
+    [PARSE_SYNTAX_ERROR] Syntax error at or near end of input. SQLSTATE: 42601 (line 1, pos 10)
+    <BLANKLINE>
+    == SQL ==
+    SELECT 1 +
+    ----------^^^
+    """
+    if parameters is None:
+        parameters = {"error": error, "hint": hint}
+    lines = sql.split("\n")
+    shown = lines[:line] + ["-" * position + "^^^"] + lines[line:]
+    context = " (line %d, pos %d)\n\n== SQL ==\n%s\n" % (line, position, "\n".join(shown))
+    return ParseException(errorClass=condition, messageParameters=parameters, context=context)
+
+
+def _levenshtein(a, b):
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def quote_identifier(name):
+    """A name as Spark's messages quote it: ``a.b`` -> ```a`.`b``` (parts given as a list)."""
+    parts = name if isinstance(name, (list, tuple)) else [name]
+    return ".".join("`%s`" % p.replace("`", "``") for p in parts)
+
+
+def suggest_columns(name, candidates, limit=5):
+    """Candidate column names ranked as Spark ranks them for UNRESOLVED_COLUMN: by edit distance
+    of their last part to the unresolved name, ties in name order, at most ``limit``.
+
+    Candidates are name parts lists (``["t", "a"]``) or plain names.
+
+    >>> suggest_columns("nme", ["age", "name"])
+    ['`name`', '`age`']
+    >>> suggest_columns("aa", ["alpha", "beta", "eta", "abc", "ab", "zeta"])
+    ['`ab`', '`abc`', '`eta`', '`alpha`', '`beta`']
+    """
+    parts = sorted((c if isinstance(c, (list, tuple)) else [c] for c in candidates),
+                   key=lambda p: ".".join(p))
+    target = name[-1] if isinstance(name, (list, tuple)) else name
+    if isinstance(name, (list, tuple)) and len(name) > 1:
+        ranked = sorted(parts, key=lambda p: _levenshtein(".".join(p), ".".join(name)))
+    else:
+        ranked = sorted(parts, key=lambda p: _levenshtein(p[-1], target))
+    return [quote_identifier(p) for p in ranked[:limit]]
+
+
+def unresolved_column(name, candidates, context=None):
+    """The AnalysisException Spark raises for a column reference it cannot resolve.
+
+    >>> print(unresolved_column("nme", ["age", "name"]))
+    [UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name `nme` cannot be resolved. Did you mean one of the following? [`name`, `age`]. SQLSTATE: 42703
+    """
+    object_name = quote_identifier(name)
+    if candidates:
+        return AnalysisException(
+            errorClass="UNRESOLVED_COLUMN.WITH_SUGGESTION",
+            messageParameters={"objectName": object_name,
+                               "proposal": ", ".join(suggest_columns(name, candidates))},
+            context=context)
+    return AnalysisException(errorClass="UNRESOLVED_COLUMN.WITHOUT_SUGGESTION",
+                             messageParameters={"objectName": object_name}, context=context)

@@ -2,8 +2,9 @@
 
 A meta-path finder placed first on ``sys.meta_path`` answers for ``pyspark`` and ``pyspark.X`` with
 the already-imported ``sparklet`` / ``sparklet.X`` module object itself (not a copy), so classes are
-identical under both names and ``isinstance`` works across them. Modules Sparklet does not have
-(``pyspark.sql``, ``pyspark.ml`` ...) fail with an error that says how to get real PySpark there.
+identical under both names and ``isinstance`` works across them (``pyspark.sql`` is ``sparklet.sql``).
+Modules Sparklet does not have (``pyspark.ml``, ``pyspark.streaming`` ...) fail with an error that
+says how to get real PySpark there.
 """
 
 import importlib
@@ -41,7 +42,7 @@ class PySparkAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             if e.name != name:
                 raise
             raise ModuleNotFoundError(
-                "No module named %r: Sparklet implements PySpark's RDD API (%s is not part of it). "
+                "No module named %r: Sparklet implements PySpark's RDD, DataFrame and SQL APIs (%s is not part of them). "
                 "To use real PySpark, %s" % (fullname, fullname, self.how_to_get_pyspark),
                 name=fullname) from None
         return importlib.util.spec_from_loader(fullname, self, is_package=hasattr(sys.modules[name], "__path__"))

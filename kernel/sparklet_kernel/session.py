@@ -242,6 +242,9 @@ class SparkletSession(LoggingConfigurable):
         ns = self.shell.user_ns
         if "sc" not in ns or (previous is not None and ns.get("sc") is previous.context) or ns.get("sc") is None:
             ns["sc"] = sc
+        if "spark" not in ns:
+            from .lazy_spark import LazySparkSession
+            ns["spark"] = LazySparkSession(ns)
         if self._run is not None and threading.current_thread() is threading.main_thread():
             sc.setLocalProperty(GROUP_KEY, self._run.group_id)
         for listener in self.context_listeners:

@@ -1,0 +1,38 @@
+"""Spark SQL and DataFrames on Sparklet (``pyspark.sql``): Catalyst's structure at Sparklet's scale.
+
+A DataFrame is an analysed logical plan (``plan.py``); an action optimizes it, plans Spark's
+physical operators (``physical.py``) and compiles them to an RDD lineage of Arrow partitions run
+by Sparklet's own scheduler, one vectorized DuckDB query per partition and stage (``engine.py``).
+duckdb, pyarrow and sqlglot are imported when a query first needs them, never at
+``import sparklet``.
+"""
+
+from .types import Row
+from .column import Column
+from .dataframe import DataFrame
+from .group import GroupedData
+from .session import SparkSession
+from .window import Window, WindowSpec
+
+__all__ = ["SparkSession", "DataFrame", "Column", "Row", "GroupedData", "Window", "WindowSpec",
+           "SQLContext", "DataFrameReader", "DataFrameWriter", "DataFrameNaFunctions", "DataFrameStatFunctions",
+           "UDFRegistration", "Catalog"]
+
+
+def __getattr__(name):
+    if name == "SQLContext":
+        from .context import SQLContext
+        return SQLContext
+    if name in ("DataFrameReader", "DataFrameWriter"):
+        from . import readwriter
+        return getattr(readwriter, name)
+    if name in ("DataFrameNaFunctions", "DataFrameStatFunctions"):
+        from . import stat
+        return getattr(stat, name)
+    if name == "UDFRegistration":
+        from .udf import UDFRegistration
+        return UDFRegistration
+    if name == "Catalog":
+        from .session import Catalog
+        return Catalog
+    raise AttributeError(name)

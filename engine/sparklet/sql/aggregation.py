@@ -1,0 +1,179 @@
+"""How each aggregate function runs in two phases: partial buffers per map partition, merged after
+the exchange (Spark's ``partial_``/``merge_`` aggregate modes, ``AggUtils``).
+
+``partial_sql(f)`` lists the buffer columns a map partition computes for ``f``;
+``final_sql(f, buffers)`` merges them into the result. Aggregates that cannot merge buffers here
+(``count(DISTINCT)``, ``collect_list``, ``first``, ``stddev``...) run in *complete* mode: rows are
+exchanged by key and aggregated once, in arrival order.
+"""
+
+from . import types as T
+from .expressions import duck_type, is_integral
+
+PARTIAL_KINDS = {"count", "sum", "avg", "min", "max"}
+
+
+def can_partial(f):
+    return f.kind in PARTIAL_KINDS and not f.distinct
+
+
+def partial_sql(f):
+    """[(sql, type)] buffer columns for ``f`` over raw rows."""
+    arg = f.children[0].duck() if f.children else None
+    if f.kind == "count":
+        return ["count(%s)" % ("*" if arg is None else ", ".join(c.duck() for c in f.children)
+                               if len(f.children) == 1 else
+                               "CASE WHEN %s THEN 1 END" % " AND ".join("%s IS NOT NULL" % c.duck() for c in f.children))]
+    if f.kind == "sum":
+        return [_sum_sql(arg, f.dataType)]
+    if f.kind == "avg":
+        t = f.children[0].dataType
+        if isinstance(t, T.DecimalType):
+            return ["sum(%s)" % arg, "count(%s)" % arg]
+        return ["sum(CAST(%s AS DOUBLE))" % arg, "count(%s)" % arg]
+    if f.kind in ("min", "max"):
+        return ["%s(%s)" % (f.kind, arg)]
+    raise ValueError(f.kind)
+
+
+def _sum_sql(arg, result_type):
+    if isinstance(result_type, T.DecimalType):
+        return "CAST(sum(%s) AS DECIMAL(38,%d))" % (arg, result_type.scale)
+    if isinstance(result_type, T.LongType):
+        return "CAST(sum(%s) AS BIGINT)" % arg
+    return "sum(%s)" % arg
+
+
+def final_sql(f, bufs):
+    if f.kind == "count":
+        return "CAST(coalesce(sum(%s), 0) AS BIGINT)" % bufs[0]
+    if f.kind == "sum":
+        return "CAST(%s AS %s)" % (_sum_sql(bufs[0], f.dataType), duck_type(f.dataType))
+    if f.kind == "avg":
+        if isinstance(f.dataType, T.DecimalType):
+            return "CAST(sum(%s) / nullif(sum(%s), 0) AS %s)" % (bufs[0], bufs[1], duck_type(f.dataType))
+        return "(sum(%s) / nullif(sum(%s), 0))" % (bufs[0], bufs[1])
+    if f.kind in ("min", "max"):
+        return "%s(%s)" % (f.kind, bufs[0])
+    raise ValueError(f.kind)
+
+
+def complete_sql(f):
+    """The aggregate over raw rows in arrival order (``__pos``)."""
+    args = [c.duck() for c in f.children]
+    a = args[0] if args else None
+    k = f.kind
+    if k == "count":
+        if not args:
+            return "count(*)"
+        if f.distinct:
+            if len(args) == 1:
+                return "count(DISTINCT %s)" % a
+            return "count(DISTINCT CASE WHEN %s THEN row(%s) END)" % (
+                " AND ".join("%s IS NOT NULL" % x for x in args), ", ".join(args))
+        if len(args) == 1:
+            return "count(%s)" % a
+        return "count(CASE WHEN %s THEN 1 END)" % " AND ".join("%s IS NOT NULL" % x for x in args)
+    if k == "sum" and not f.distinct:
+        return "CAST(%s AS %s)" % (_sum_sql(a, f.dataType), duck_type(f.dataType))
+    if k == "avg" and not f.distinct:
+        if isinstance(f.dataType, T.DecimalType):
+            return "CAST(avg(%s) AS %s)" % (a, duck_type(f.dataType))
+        return "avg(CAST(%s AS DOUBLE))" % a
+    if k in ("min", "max"):
+        return "%s(%s)" % (k, a)
+    if k in ("sum", "avg") and f.distinct:
+        inner = "%s(DISTINCT %s)" % (k, a if k == "sum" or isinstance(f.dataType, T.DecimalType) else "CAST(%s AS DOUBLE)" % a)
+        return "CAST(%s AS %s)" % (inner, duck_type(f.dataType))
+    if k == "first":
+        if f.ignore_nulls:
+            return "first(%s ORDER BY __pos) FILTER (WHERE %s IS NOT NULL)" % (a, a)
+        return "first(%s ORDER BY __pos)" % a
+    if k == "last":
+        if f.ignore_nulls:
+            return "last(%s ORDER BY __pos) FILTER (WHERE %s IS NOT NULL)" % (a, a)
+        return "last(%s ORDER BY __pos)" % a
+    if k == "any_value":
+        return "first(%s ORDER BY __pos) FILTER (WHERE %s IS NOT NULL)" % (a, a)
+    if k == "collect_list":
+        return "coalesce(list(%s ORDER BY __pos) FILTER (WHERE %s IS NOT NULL), CAST([] AS %s))" % (
+            a, a, duck_type(f.dataType))
+    if k == "collect_set":
+        return "coalesce(list(DISTINCT %s) FILTER (WHERE %s IS NOT NULL), CAST([] AS %s))" % (
+            a, a, duck_type(f.dataType))
+    if k in ("stddev_samp", "stddev_pop", "var_samp", "var_pop"):
+        fn = {"var_samp": "var_samp", "var_pop": "var_pop", "stddev_samp": "stddev_samp", "stddev_pop": "stddev_pop"}[k]
+        if k.endswith("samp"):
+            # Spark returns NULL for one row (ANSI divide-by-zero is not raised here)
+            return "CASE WHEN count(%s) = 1 THEN NULL ELSE %s(CAST(%s AS DOUBLE)) END" % (a, fn, a)
+        return "%s(CAST(%s AS DOUBLE))" % (fn, a)
+    if k in ("skewness", "kurtosis"):
+        return "%s(CAST(%s AS DOUBLE))" % ("skewness" if k == "skewness" else "kurtosis_pop", a)
+    if k == "count_if":
+        return "count(CASE WHEN %s THEN 1 END)" % a
+    if k == "bool_and":
+        return "bool_and(%s)" % a
+    if k == "bool_or":
+        return "bool_or(%s)" % a
+    if k == "approx_count_distinct":
+        return "count(DISTINCT %s)" % a
+    if k == "percentile_approx" or k == "median":
+        return "quantile_disc(%s, %s)" % (a, args[1] if len(args) > 1 else "0.5")
+    if k == "product":
+        return "product(CAST(%s AS DOUBLE))" % a
+    if k == "max_by":
+        return "arg_max(%s, %s)" % (a, args[1])
+    if k == "min_by":
+        return "arg_min(%s, %s)" % (a, args[1])
+    if k == "corr":
+        return "corr(%s, %s)" % (a, args[1])
+    if k == "covar_samp":
+        return "covar_samp(%s, %s)" % (a, args[1])
+    if k == "covar_pop":
+        return "covar_pop(%s, %s)" % (a, args[1])
+    raise ValueError("aggregate %s is not supported" % k)
+
+
+def needs_sort_aggregate(f):
+    """Spark plans SortAggregate when a buffer is not fixed-width (min/max/first/last of a string...)."""
+    if f.kind in ("min", "max", "first", "last", "any_value", "max_by", "min_by"):
+        t = f.dataType
+        return not (isinstance(t, (T.NumericType, T.BooleanType, T.DateType, T.TimestampType, T.TimestampNTZType))
+                    and not (isinstance(t, T.DecimalType) and t.precision > 18))
+    return False
+
+
+def window_agg_sql(f):
+    """An aggregate used as a window function: the bare call that takes ``OVER``, and the type
+    its result is cast to afterwards."""
+    args = [c.duck() for c in f.children]
+    a = args[0] if args else None
+    k = f.kind
+    if k == "count":
+        if not args:
+            return "count(*)"
+        return "count(%s%s)" % ("DISTINCT " if f.distinct else "", a)
+    if k == "avg":
+        return "avg(CAST(%s AS DOUBLE))" % a if not isinstance(f.dataType, T.DecimalType) else "avg(%s)" % a
+    if k in ("sum", "min", "max"):
+        return "%s(%s)" % (k, a)
+    if k in ("first", "last", "any_value"):
+        fn = "first" if k != "last" else "last"
+        if f.ignore_nulls or k == "any_value":
+            return "%s(%s IGNORE NULLS)" % (fn, a)
+        return "%s(%s)" % (fn, a)
+    if k == "collect_list":
+        return "list(%s) FILTER (WHERE %s IS NOT NULL)" % (a, a)
+    if k == "collect_set":
+        return "list(DISTINCT %s) FILTER (WHERE %s IS NOT NULL)" % (a, a)
+    if k in ("stddev_samp", "stddev_pop", "var_samp", "var_pop"):
+        return "%s(CAST(%s AS DOUBLE))" % (k, a)
+    return complete_sql(f)
+
+
+def result_type_sum(t):
+    if is_integral(t):
+        return T.LongType()
+    if isinstance(t, T.DecimalType):
+        return T.DecimalType(min(38, t.precision + 10), t.scale)
+    return T.DoubleType()

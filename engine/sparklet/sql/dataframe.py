@@ -1,0 +1,953 @@
+"""``DataFrame``: a logical plan plus the session that runs it (Spark's ``Dataset[Row]``).
+
+Transformations build a new analysed logical plan at the call (so a wrong column name raises
+``AnalysisException`` right there, as classic PySpark does). Actions hand the plan to
+``QueryExecution``: optimize, plan physically, compile to an RDD lineage of Arrow partitions, and
+run it as a job on the SparkContext's scheduler.
+"""
+
+from . import types as T
+from .column import Column, UnresolvedAlias, UnresolvedSort, col_of
+from .expressions import (
+    Alias, AggregateFunction, AttributeReference, Explode, Literal, SortOrder, UnresolvedStar, WindowExpression,
+    analysis_exception, named, quote_ident, strip_alias, to_attribute,
+)
+from .plan import (
+    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, Offset, Project, Repartition, Scope,
+    SetOperation, Sort, SubqueryAlias, Union, Window, check_aggregate, collect_aggregates, conjoin,
+    expand_projection, optimize,
+)
+
+
+class QueryExecution:
+    """The phases of one query: analysed plan → optimized plan → physical plan → RDD."""
+
+    def __init__(self, session, analyzed):
+        self.session = session
+        self.analyzed = analyzed
+        self._optimized = None
+        self._physical = None
+
+    @property
+    def optimized(self):
+        if self._optimized is None:
+            self._optimized = optimize(self.analyzed)
+        return self._optimized
+
+    def physical(self, top=True):
+        if self._physical is None:
+            from .physical import plan_query
+            self._physical = plan_query(self.optimized, self.session)
+        return self._physical
+
+    def collect_tables(self):
+        from .physical import Compiler
+        node = self.physical()
+        return Compiler(self.session).collect_tables(node)
+
+    def to_rdd(self):
+        from .physical import Compiler
+        return Compiler(self.session).rdd(self.physical())
+
+
+def _cols(cols):
+    if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
+        return list(cols[0])
+    return list(cols)
+
+
+class DataFrame:
+    """A distributed collection of rows under named columns.
+
+    >>> df = spark.createDataFrame([("Alice", 2), ("Bob", 5)], ["name", "age"])
+    >>> df.filter(df.age > 3).collect()
+    [Row(name='Bob', age=5)]
+    """
+
+    def __init__(self, plan, session):
+        self._plan = plan
+        self.sparkSession = session
+        self._cached = None
+        self._broadcast_hint = False
+
+    # ------------------------------------------------------------------ analysis helpers
+    def _new(self, plan):
+        return DataFrame(plan, self.sparkSession)
+
+    def _scope(self):
+        return self._plan.scope()
+
+    def _resolve(self, c):
+        return col_of(c)._expr.resolve(self._scope())
+
+    @property
+    def sql_ctx(self):
+        return self.sparkSession._wrapped_context()
+
+    @property
+    def _sc(self):
+        return self.sparkSession.sparkContext
+
+    # ------------------------------------------------------------------ schema
+    @property
+    def schema(self):
+        """The schema as a StructType.
+
+        >>> spark.createDataFrame([(1, "a")], ["id", "v"]).schema
+        StructType([StructField('id', LongType(), True), StructField('v', StringType(), True)])
+        """
+        return self._plan.schema()
+
+    @property
+    def columns(self):
+        """Example:
+
+        >>> spark.createDataFrame([(1, "a")], ["id", "v"]).columns
+        ['id', 'v']
+        """
+        return [a.name for a in self._plan.output]
+
+    @property
+    def dtypes(self):
+        """Example:
+
+        >>> spark.createDataFrame([(1, "a")], ["id", "v"]).dtypes
+        [('id', 'bigint'), ('v', 'string')]
+        """
+        return [(a.name, a.dataType.simpleString()) for a in self._plan.output]
+
+    def printSchema(self, level=None):
+        """Example:
+
+        >>> spark.createDataFrame([(1, "a")], ["id", "v"]).printSchema()
+        root
+         |-- id: long (nullable = true)
+         |-- v: string (nullable = true)
+        <BLANKLINE>
+        """
+        if level is None:
+            print(self.schema.treeString())
+        else:
+            print(self.schema.treeString(level))
+
+    def __repr__(self):
+        from .show import dataframe_repr
+        return dataframe_repr(self.schema)
+
+    def _repr_html_(self):
+        return None
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        for a in self._plan.output:
+            if a.name.lower() == name.lower():
+                return Column(a, a.name)
+        from ..errors import PySparkAttributeError
+        raise PySparkAttributeError(errorClass="ATTRIBUTE_NOT_SUPPORTED", messageParameters={"attr_name": name})
+
+    def __getitem__(self, item):
+        if isinstance(item, str):
+            if item == "*":
+                return Column(UnresolvedStar(), "*")
+            e = col_of(item)._expr.resolve(self._scope())
+            return Column(e, item)
+        if isinstance(item, Column):
+            return self.filter(item)
+        if isinstance(item, (list, tuple)):
+            return self.select(*item)
+        if isinstance(item, int):
+            a = self._plan.output[item]
+            return Column(a, a.name)
+        raise TypeError("unexpected item type: %s" % type(item))
+
+    def __dir__(self):
+        return sorted(set(dir(type(self))) | {c for c in self.columns if c.isidentifier()})
+
+    # ------------------------------------------------------------------ transformations
+    def select(self, *cols):
+        """Example:
+
+        >>> spark.createDataFrame([(1, "a")], ["id", "v"]).select("v", (spark.range(1).id + 0).alias("x")) if False else spark.createDataFrame([(1, "a")], ["id", "v"]).selectExpr("v", "id + 1 AS x").collect()
+        [Row(v='a', x=2)]
+        """
+        cols = [col_of(c) for c in _cols(cols)]
+        return self._project([c._expr for c in cols])
+
+    def _project(self, exprs):
+        scope = self._scope()
+        resolved = expand_projection(exprs, scope)
+        resolved = _apply_multi_alias(resolved)
+        plan = self._plan
+        # generators (explode) become a Generate under the projection
+        gens = [e for e in resolved if isinstance(strip_alias(e), Explode)]
+        if gens:
+            if len(gens) > 1:
+                raise analysis_exception("UNSUPPORTED_GENERATOR.MULTI_GENERATOR", clause="SELECT", num=len(gens),
+                                         generators=", ".join('"%s"' % strip_alias(g).sql() for g in gens))
+            g = gens[0]
+            gen = strip_alias(g)
+            names = getattr(g, "_multi", None)
+            fields = gen.output_fields()
+            if isinstance(g, Alias) and not names and len(fields) == 1:
+                names = [f[0] for f in fields[:-1]] + [g.alias]
+            names = names or [f[0] for f in fields]
+            gen_out = [AttributeReference(n, t, nl) for n, (_, t, nl) in zip(names, fields)]
+            plan = Generate(gen, list(plan.output), gen_out, plan)
+            out = []
+            for e in resolved:
+                if e is g:
+                    out.extend(gen_out)
+                else:
+                    out.append(e)
+            resolved = out
+        # window expressions become a Window under the projection
+        wins = []
+        for e in resolved:
+            _collect_windows(e, wins)
+        if wins:
+            plan, resolved = _plan_windows(plan, resolved, wins)
+        aggs = []
+        for e in resolved:
+            collect_aggregates(e, aggs)
+        if aggs:
+            check_aggregate([], resolved)
+            return self._new(Aggregate([], resolved, plan))
+        return self._new(Project(resolved, plan))
+
+    def selectExpr(self, *expr):
+        """Example:
+
+        >>> spark.createDataFrame([(1,)], ["a"]).selectExpr("a + 1", "a AS b").collect()
+        [Row((a + 1)=2, b=1)]
+        """
+        from .parser import parse_expression
+        exprs = []
+        for e in _cols(expr):
+            exprs.append(parse_expression(e))
+        return self._project(exprs)
+
+    def filter(self, condition):
+        """Example:
+
+        >>> spark.createDataFrame([(1,), (5,)], ["a"]).filter("a > 2").collect()
+        [Row(a=5)]
+        """
+        if isinstance(condition, str):
+            from .parser import parse_expression
+            e = parse_expression(condition)
+        else:
+            e = col_of(condition)._expr
+        cond, plan, restore = self._resolve_with_missing(e)
+        if not isinstance(cond.dataType, (T.BooleanType, T.NullType)):
+            raise analysis_exception("DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN", sqlExpr='"%s"' % cond.sql(),
+                                     filter=quote_ident(cond.sql()), type='"%s"' % cond.dataType.simpleString().upper())
+        if restore is None:
+            return self._new(Filter(cond, plan))
+        return self._new(Project(restore, Filter(cond, plan)))
+
+    where = filter
+
+    def _resolve_with_missing(self, e):
+        """Resolve ``e``; a column the projection below dropped is brought back for the operator
+        and dropped again above it (Spark's ResolveMissingReferences, for Filter and Sort)."""
+        from ..errors import AnalysisException
+        try:
+            return e.resolve(self._scope()), self._plan, None
+        except AnalysisException as err:
+            p = self._plan
+            if not isinstance(p, Project) or not (err.getErrorClass() or "").startswith("UNRESOLVED_COLUMN"):
+                raise
+            inner = p.child.output
+            try:
+                r = e.resolve(Scope(p.output + [a for a in inner if a.expr_id not in {o.expr_id for o in p.output}]))
+            except AnalysisException:
+                raise err from None
+            have = {a.expr_id for a in p.output}
+            missing = []
+            for ref in r.references():
+                if ref.expr_id not in have and ref.expr_id not in {m.expr_id for m in missing}:
+                    missing.append(ref)
+            return r, Project(p.exprs + missing, p.child), list(p.output)
+
+    def withColumn(self, colName, col):
+        """Example:
+
+        >>> df = spark.createDataFrame([(1,)], ["a"])
+        >>> df.withColumn("b", df.a * 2).collect()
+        [Row(a=1, b=2)]
+        """
+        if not isinstance(col, Column):
+            from ..errors import PySparkTypeError
+            raise PySparkTypeError(errorClass="NOT_COLUMN", messageParameters={"arg_name": "col",
+                                                                               "arg_type": type(col).__name__})
+        return self.withColumns({colName: col})
+
+    def withColumns(self, *colsMap):
+        mapping = colsMap[0] if colsMap else {}
+        exprs = []
+        replaced = set()
+        for a in self._plan.output:
+            hit = [k for k in mapping if k.lower() == a.name.lower()]
+            if hit:
+                exprs.append(UnresolvedAlias(mapping[hit[0]]._expr, hit[0]))
+                replaced.add(hit[0])
+            else:
+                exprs.append(a)
+        for k, v in mapping.items():
+            if k not in replaced:
+                exprs.append(UnresolvedAlias(v._expr, k))
+        return self._project(exprs)
+
+    def withColumnRenamed(self, existing, new):
+        """Example:
+
+        >>> spark.createDataFrame([(1,)], ["a"]).withColumnRenamed("a", "b").columns
+        ['b']
+        """
+        return self.withColumnsRenamed({existing: new})
+
+    def withColumnsRenamed(self, colsMap):
+        exprs = []
+        changed = False
+        for a in self._plan.output:
+            hit = [k for k in colsMap if k.lower() == a.name.lower()]
+            if hit:
+                exprs.append(Alias(a, colsMap[hit[0]]))
+                changed = True
+            else:
+                exprs.append(a)
+        if not changed:
+            return self
+        return self._new(Project(exprs, self._plan))
+
+    def drop(self, *cols):
+        """Example:
+
+        >>> spark.createDataFrame([(1, 2)], ["a", "b"]).drop("a").columns
+        ['b']
+        """
+        drop_ids = set()
+        for c in cols:
+            if isinstance(c, str):
+                for a in self._plan.output:
+                    if a.name.lower() == c.lower():
+                        drop_ids.add(a.expr_id)
+            else:
+                e = c._expr
+                try:
+                    r = e.resolve(self._scope())
+                except Exception:
+                    continue
+                if isinstance(r, AttributeReference):
+                    drop_ids.add(r.expr_id)
+        keep = [a for a in self._plan.output if a.expr_id not in drop_ids]
+        if len(keep) == len(self._plan.output):
+            return self
+        return self._new(Project(keep, self._plan))
+
+    def toDF(self, *cols):
+        """Example:
+
+        >>> spark.createDataFrame([(1, 2)], ["a", "b"]).toDF("x", "y").columns
+        ['x', 'y']
+        """
+        cols = _cols(cols)
+        if len(cols) != len(self._plan.output):
+            from ..errors import PySparkValueError
+            raise analysis_exception("NUM_COLUMNS_MISMATCH", operator="toDF", firstNumColumns=len(self._plan.output),
+                                     invalidOrdinalNum="second", invalidNumColumns=len(cols))
+        return self._new(Project([Alias(a, n) if a.name != n else a for a, n in zip(self._plan.output, cols)],
+                                 self._plan))
+
+    def alias(self, alias):
+        """Example:
+
+        >>> df = spark.createDataFrame([(1,)], ["a"]).alias("t")
+        >>> df.select("t.a").columns
+        ['a']
+        """
+        return self._new(SubqueryAlias(alias, self._plan))
+
+    def limit(self, num):
+        """Example:
+
+        >>> spark.range(10).limit(3).count()
+        3
+        """
+        return self._new(Limit(num, self._plan))
+
+    def offset(self, num):
+        return self._new(Offset(-1, self._plan, num))
+
+    def distinct(self):
+        """Example:
+
+        >>> spark.createDataFrame([(1,), (1,)], ["a"]).distinct().count()
+        1
+        """
+        out = self._plan.output
+        return self._new(Aggregate(list(out), list(out), self._plan))
+
+    def dropDuplicates(self, subset=None):
+        """Example:
+
+        >>> spark.createDataFrame([(1, 2), (1, 3)], ["a", "b"]).dropDuplicates(["a"]).count()
+        1
+        """
+        if subset is None:
+            return self._new(Deduplicate(list(self._plan.output), self._plan))
+        if isinstance(subset, str):
+            subset = [subset]
+        keys = []
+        for s in subset:
+            e = col_of(s)._expr.resolve(self._scope())
+            keys.append(e)
+        return self._new(Deduplicate(keys, self._plan))
+
+    drop_duplicates = dropDuplicates
+
+    def _sort_orders(self, cols, kwargs):
+        cols = _cols(cols)
+        ascending = kwargs.get("ascending", True)
+        orders = []
+        for i, c in enumerate(cols):
+            descending_index = False
+            if isinstance(c, int) and not isinstance(c, bool):
+                descending_index = c < 0
+                c = self._plan.output[abs(c) - 1].name
+            cc = col_of(c)
+            if descending_index:
+                cc = cc.desc()
+            e = cc._expr
+            o = e.resolve(self._scope()) if isinstance(e, UnresolvedSort) else SortOrder(e.resolve(self._scope()))
+            if not isinstance(e, UnresolvedSort):
+                asc = ascending[i] if isinstance(ascending, (list, tuple)) else ascending
+                o = SortOrder(o.child, bool(asc))
+            orders.append(o)
+        return orders
+
+    def orderBy(self, *cols, **kwargs):
+        """Example:
+
+        >>> spark.createDataFrame([(2,), (1,)], ["a"]).orderBy("a").collect()
+        [Row(a=1), Row(a=2)]
+        """
+        from ..errors import AnalysisException
+        try:
+            return self._new(Sort(self._sort_orders(cols, kwargs), True, self._plan))
+        except AnalysisException as err:
+            p = self._plan
+            if not isinstance(p, Project):
+                raise
+            widened = self._new(Project(p.exprs + [a for a in p.child.output
+                                                   if a.expr_id not in {o.expr_id for o in p.output}], p.child))
+            try:
+                orders = widened._sort_orders(cols, kwargs)
+            except AnalysisException:
+                raise err from None
+            return self._new(Project(list(p.output), Sort(orders, True, widened._plan)))
+
+    sort = orderBy
+
+    def sortWithinPartitions(self, *cols, **kwargs):
+        return self._new(Sort(self._sort_orders(cols, kwargs), False, self._plan))
+
+    def groupBy(self, *cols):
+        """Example:
+
+        >>> spark.createDataFrame([(1,), (1,)], ["a"]).groupBy("a").count().collect()
+        [Row(a=1, count=2)]
+        """
+        from .group import GroupedData
+        cols = _cols(cols)
+        keys = []
+        for c in cols:
+            if isinstance(c, int) and not isinstance(c, bool):
+                c = self._plan.output[c - 1].name
+            keys.append(named(col_of(c)._expr.resolve(self._scope())))
+        return GroupedData(self, keys)
+
+    groupby = groupBy
+
+    def agg(self, *exprs):
+        """Example:
+
+        >>> spark.createDataFrame([(1,), (3,)], ["a"]).agg({"a": "max"}).collect()
+        [Row(max(a)=3)]
+        """
+        return self.groupBy().agg(*exprs)
+
+    def join(self, other, on=None, how=None):
+        """Example:
+
+        >>> a = spark.createDataFrame([(1, "x")], ["k", "v"])
+        >>> b = spark.createDataFrame([(1, "y")], ["k", "w"])
+        >>> a.join(b, "k").collect()
+        [Row(k=1, v='x', w='y')]
+        """
+        from .joins import join
+        return join(self, other, on, how)
+
+    def crossJoin(self, other):
+        return self.join(other, how="cross")
+
+    def union(self, other):
+        """Example:
+
+        >>> spark.range(2).union(spark.range(1)).count()
+        3
+        """
+        from .joins import union
+        return union(self, other)
+
+    unionAll = union
+
+    def unionByName(self, other, allowMissingColumns=False):
+        from .joins import union_by_name
+        return union_by_name(self, other, allowMissingColumns)
+
+    def intersect(self, other):
+        return self._new(SetOperation("intersect", False, self._plan, other._plan))
+
+    def intersectAll(self, other):
+        return self._new(SetOperation("intersect", True, self._plan, other._plan))
+
+    def subtract(self, other):
+        return self._new(SetOperation("except", False, self._plan, other._plan))
+
+    def exceptAll(self, other):
+        return self._new(SetOperation("except", True, self._plan, other._plan))
+
+    def repartition(self, numPartitions, *cols):
+        """Example:
+
+        >>> spark.range(10).repartition(3).rdd.getNumPartitions()
+        3
+        """
+        if isinstance(numPartitions, (str, Column)):
+            cols = (numPartitions,) + cols
+            numPartitions = None
+        keys = [col_of(c)._expr.resolve(self._scope()) for c in cols]
+        return self._new(Repartition(numPartitions, True, self._plan, keys))
+
+    def coalesce(self, numPartitions):
+        return self._new(Repartition(numPartitions, False, self._plan))
+
+    def transform(self, func, *args, **kwargs):
+        return func(self, *args, **kwargs)
+
+    @property
+    def na(self):
+        from .stat import DataFrameNaFunctions
+        return DataFrameNaFunctions(self)
+
+    def fillna(self, value, subset=None):
+        from .stat import fill
+        return fill(self, value, subset)
+
+    def dropna(self, how="any", thresh=None, subset=None):
+        from .stat import drop_na
+        return drop_na(self, how, thresh, subset)
+
+    def replace(self, to_replace, value=None, subset=None):
+        from .stat import replace
+        return replace(self, to_replace, value, subset)
+
+    def describe(self, *cols):
+        from .stat import describe
+        return describe(self, _cols(cols))
+
+    def summary(self, *statistics):
+        from .stat import summary
+        return summary(self, _cols(statistics))
+
+    # ------------------------------------------------------------------ views and caching
+    def createOrReplaceTempView(self, name):
+        """Example:
+
+        >>> spark.range(1).createOrReplaceTempView("one")
+        >>> spark.sql("SELECT * FROM one").collect()
+        [Row(id=0)]
+        """
+        self.sparkSession.catalog._temp_views[name.lower()] = self._plan
+
+    def createTempView(self, name):
+        """Registers a temporary view; one with the same name must not exist.
+
+        >>> spark.range(1).createTempView("t_once")
+        >>> spark.range(1).createTempView("t_once")  # doctest: +IGNORE_EXCEPTION_DETAIL
+        Traceback (most recent call last):
+        ...
+        TempTableAlreadyExistsException: [TEMP_TABLE_OR_VIEW_ALREADY_EXISTS] ...
+        >>> spark.catalog.dropTempView("t_once")
+        True
+        """
+        if name.lower() in self.sparkSession.catalog._temp_views:
+            from ..errors import TempTableAlreadyExistsException
+            raise TempTableAlreadyExistsException(errorClass="TEMP_TABLE_OR_VIEW_ALREADY_EXISTS",
+                                                  messageParameters={"relationName": quote_ident(name)})
+        self.createOrReplaceTempView(name)
+
+    def createOrReplaceGlobalTempView(self, name):
+        self.sparkSession.catalog._global_views[name.lower()] = self._plan
+
+    def createGlobalTempView(self, name):
+        if name.lower() in self.sparkSession.catalog._global_views:
+            from ..errors import TempTableAlreadyExistsException
+            raise TempTableAlreadyExistsException(errorClass="TEMP_TABLE_OR_VIEW_ALREADY_EXISTS",
+                                                  messageParameters={"relationName": "`global_temp`.%s" % quote_ident(name)})
+        self.createOrReplaceGlobalTempView(name)
+
+    registerTempTable = createOrReplaceTempView
+
+    def cache(self):
+        """Example:
+
+        >>> spark.range(3).cache().count()
+        3
+        """
+        from ..storagelevel import StorageLevel
+        return self.persist(StorageLevel.MEMORY_AND_DISK)
+
+    def persist(self, storageLevel=None):
+        from ..storagelevel import StorageLevel
+        from .relations import CachedSource
+        if self._cached is None:
+            level = storageLevel or StorageLevel.MEMORY_AND_DISK
+            rdd = QueryExecution(self.sparkSession, self._plan).to_rdd()
+            rdd.persist(level)
+            self._cached = (rdd, level)
+            out = self._plan.output
+            self._plan = LeafRelation(out, CachedSource(rdd, out, self._plan.tree_string()))
+            self.sparkSession._cache_registry.append(self)
+        return self
+
+    @property
+    def storageLevel(self):
+        from ..storagelevel import StorageLevel
+        return self._cached[1] if self._cached else StorageLevel(False, False, False, False, 1)
+
+    @property
+    def is_cached(self):
+        return self._cached is not None
+
+    def unpersist(self, blocking=False):
+        if self._cached is not None:
+            self._cached[0].unpersist(blocking)
+        return self
+
+    def checkpoint(self, eager=True):
+        return self.localCheckpoint(eager)
+
+    def localCheckpoint(self, eager=True):
+        return self.persist()
+
+    def hint(self, name, *parameters):
+        if name.lower() in ("broadcast", "broadcastjoin", "mapjoin"):
+            self._broadcast_hint = True
+        return self
+
+    # ------------------------------------------------------------------ actions
+    def _execution(self):
+        return QueryExecution(self.sparkSession, self._plan)
+
+    def _collect_table(self, plan=None):
+        from .engine import concat
+        qe = QueryExecution(self.sparkSession, plan or self._plan)
+        with self.sparkSession._action(self):
+            tables = qe.collect_tables()
+        out = (plan or self._plan).output
+        table = concat([t for t in tables if t is not None and t.num_columns]) if tables else None
+        return table, out
+
+    def _rows(self, plan=None):
+        table, out = self._collect_table(plan)
+        schema = T.StructType([T.StructField(a.name, a.dataType, a.nullable) for a in out])
+        if table is None or table.num_columns == 0:
+            if table is not None and table.num_rows and not out:
+                return [T.Row() for _ in range(table.num_rows)]
+            return []
+        table = table.select([a.col for a in out])
+        return T.arrow_to_rows(table, schema)
+
+    def collect(self):
+        """Example:
+
+        >>> spark.range(2).collect()
+        [Row(id=0), Row(id=1)]
+        """
+        return self._rows()
+
+    def toLocalIterator(self, prefetchPartitions=False):
+        return iter(self.collect())
+
+    def count(self):
+        """Example:
+
+        >>> spark.range(5).count()
+        5
+        """
+        from .function_registry import lookup
+        agg = Aggregate([], [Alias(lookup("count")([]), "count")], self._plan)
+        return self._rows(agg)[0][0]
+
+    def take(self, num):
+        """Example:
+
+        >>> spark.range(5).take(2)
+        [Row(id=0), Row(id=1)]
+        """
+        return self.limit(num).collect()
+
+    def head(self, n=None):
+        if n is None:
+            rs = self.head(1)
+            return rs[0] if rs else None
+        return self.take(n)
+
+    def first(self):
+        """Example:
+
+        >>> spark.range(5).first()
+        Row(id=0)
+        """
+        return self.head()
+
+    def tail(self, num):
+        rows = self.collect()
+        return rows[-num:] if num else []
+
+    def isEmpty(self):
+        return len(self.take(1)) == 0
+
+    def show(self, n=20, truncate=True, vertical=False):
+        """Example:
+
+        >>> spark.createDataFrame([("Alice", 2)], ["name", "age"]).show()
+        +-----+---+
+        | name|age|
+        +-----+---+
+        |Alice|  2|
+        +-----+---+
+        <BLANKLINE>
+        """
+        print(self._show_string(n, truncate, vertical))
+
+    def _show_string(self, n=20, truncate=True, vertical=False):
+        from .show import show_string
+        if isinstance(truncate, bool):
+            truncate = 20 if truncate else 0
+        rows = self.limit(max(n, 0) + 1)._rows() if n >= 0 else self._rows()
+        return show_string(rows, self.schema, n, int(truncate), vertical)
+
+    def toPandas(self):
+        """Example:
+
+        >>> spark.range(2).toPandas()["id"].tolist()
+        [0, 1]
+        """
+        import pandas as pd
+        rows = self.collect()
+        cols = self.columns
+        data = {}
+        import collections
+        if len(set(cols)) != len(cols):
+            return pd.DataFrame.from_records([tuple(r) for r in rows], columns=cols)
+        pdf = pd.DataFrame.from_records([tuple(r) for r in rows], columns=cols)
+        for f in self.schema.fields:
+            t = f.dataType
+            if isinstance(t, (T.IntegerType, T.LongType, T.ShortType, T.ByteType)) and not pdf[f.name].isnull().any():
+                pdf[f.name] = pdf[f.name].astype({"int": "int32", "bigint": "int64", "smallint": "int16",
+                                                  "tinyint": "int8"}[t.simpleString()])
+            elif isinstance(t, (T.IntegerType, T.LongType, T.ShortType, T.ByteType)):
+                pdf[f.name] = pdf[f.name].astype("float64")
+            elif isinstance(t, T.FloatType):
+                pdf[f.name] = pdf[f.name].astype("float32")
+            elif isinstance(t, T.DoubleType):
+                pdf[f.name] = pdf[f.name].astype("float64")
+            elif isinstance(t, T.TimestampType):
+                pdf[f.name] = pd.to_datetime(pdf[f.name])
+        return pdf
+
+    @property
+    def rdd(self):
+        """The rows as an RDD of Row.
+
+        >>> spark.range(2).rdd.map(lambda r: r.id * 10).collect()
+        [0, 10]
+        """
+        out = self._plan.output
+        schema = T.StructType([T.StructField(a.name, a.dataType, a.nullable) for a in out])
+        cols = [a.col for a in out]
+        base = QueryExecution(self.sparkSession, self._plan).to_rdd()
+
+        def to_rows(iterator):
+            for table in iterator:
+                if table is None:
+                    continue
+                yield from T.arrow_to_rows(table.select(cols), schema)
+        return base.mapPartitions(to_rows)
+
+    def foreach(self, f):
+        self.rdd.foreach(f)
+
+    def foreachPartition(self, f):
+        self.rdd.foreachPartition(f)
+
+    def toJSON(self, use_unicode=True):
+        import json
+        return self.rdd.map(lambda r: json.dumps(_jsonable(r.asDict(recursive=True)), separators=(",", ":"),
+                                                 ensure_ascii=False))
+
+    @property
+    def write(self):
+        from .readwriter import DataFrameWriter
+        return DataFrameWriter(self)
+
+    def explain(self, extended=None, mode=None):
+        """Prints the physical plan in Spark's format.
+
+        >>> spark.range(3).explain()
+        == Physical Plan ==
+        *(1) Range (0, 3, step=1, splits=2)
+        <BLANKLINE>
+        <BLANKLINE>
+        """
+        print(self._explain_string(extended, mode))
+
+    def _explain_string(self, extended=None, mode=None):
+        from .physical import explain_string
+        if isinstance(extended, str):
+            mode, extended = extended, None
+        qe = self._execution()
+        phys = explain_string(qe.physical())
+        if extended or mode == "extended":
+            out = self._plan.output
+            return ("== Parsed Logical Plan ==\n%s\n\n== Analyzed Logical Plan ==\n%s\n%s\n\n"
+                    "== Optimized Logical Plan ==\n%s\n\n== Physical Plan ==\n%s\n" % (
+                        self._plan.tree_string(), ", ".join("%s: %s" % (a.name, a.dataType.simpleString()) for a in out),
+                        self._plan.tree_string(), qe.optimized.tree_string(), phys))
+        return "== Physical Plan ==\n%s\n\n" % phys
+
+    def getNumPartitions(self):
+        return self.rdd.getNumPartitions()
+
+    def sample(self, withReplacement=None, fraction=None, seed=None):
+        if isinstance(withReplacement, float):
+            withReplacement, fraction, seed = False, withReplacement, fraction
+        rows = self.rdd.sample(bool(withReplacement), fraction, seed)
+        return self.sparkSession.createDataFrame(rows, self.schema)
+
+    def randomSplit(self, weights, seed=None):
+        return [self.sparkSession.createDataFrame(r, self.schema) for r in self.rdd.randomSplit(weights, seed)]
+
+    @property
+    def stat(self):
+        from .stat import DataFrameStatFunctions
+        return DataFrameStatFunctions(self)
+
+    def corr(self, col1, col2, method=None):
+        from . import functions as F
+        return self.agg(F.corr(col1, col2)).collect()[0][0]
+
+    def cov(self, col1, col2):
+        from . import functions as F
+        return self.agg(F.covar_samp(col1, col2)).collect()[0][0]
+
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return id(self)
+
+
+def _jsonable(v):
+    import datetime
+    import decimal
+    if isinstance(v, dict):
+        return {k: _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, (datetime.date, datetime.datetime)):
+        return v.isoformat()
+    if isinstance(v, decimal.Decimal):
+        return float(v)
+    return v
+
+
+def _apply_multi_alias(exprs):
+    out = []
+    for e in exprs:
+        names = getattr(strip_alias(e), "_multi_alias", None)
+        if names is not None and isinstance(strip_alias(e), Explode):
+            g = Alias(strip_alias(e), names[-1])
+            g._multi = names
+            out.append(g)
+        else:
+            out.append(e)
+    return out
+
+
+def _collect_windows(e, out):
+    if isinstance(e, WindowExpression):
+        out.append(e)
+        return
+    for c in e.children:
+        _collect_windows(c, out)
+
+
+def _plan_windows(plan, resolved, wins):
+    """Window expressions are computed by Window operators (one per distinct partitioning and
+    ordering) under a Project that refers to their results."""
+    # non-attribute partition/order expressions are computed by a Project below the Window
+    # (Spark's ExtractWindowExpressions)
+    extra = {}
+
+    def attr_of(e):
+        if isinstance(e, AttributeReference):
+            return e
+        k = e.explain()
+        if k not in extra:
+            extra[k] = Alias(e, e.sql())
+        return extra[k].to_attribute()
+    new_wins = []
+    for w in wins:
+        parts = [attr_of(p) for p in w.partition_by]
+        orders = [SortOrder(attr_of(o.child), o.ascending, o.nulls_first) for o in w.order_by]
+        nw = WindowExpression(w.func, parts, orders, w.frame)
+        nw._orig = w
+        new_wins.append(nw)
+    if extra:
+        plan = Project(list(plan.output) + list(extra.values()), plan)
+    groups = []
+    for w in new_wins:
+        key = ([p.explain() for p in w.partition_by], [o.explain() for o in w.order_by])
+        for g in groups:
+            if g[0] == key:
+                g[1].append(w)
+                break
+        else:
+            groups.append((key, [w]))
+    mapping = {}
+    for key, ws in groups:
+        aliased = []
+        for w in ws:
+            a = Alias(w, w._orig.sql())
+            aliased.append(a)
+            mapping[id(w._orig)] = a.to_attribute()
+        plan = Window(aliased, ws[0].partition_by, ws[0].order_by, plan)
+
+    def replace(e):
+        if isinstance(e, WindowExpression) and id(e) in mapping:
+            return mapping[id(e)]
+        if e.children:
+            return e.with_children([replace(c) for c in e.children])
+        return e
+    out = []
+    for e in resolved:
+        if isinstance(e, Alias):
+            out.append(Alias(replace(e.child), e.alias, e.expr_id))
+        else:
+            out.append(replace(e))
+    return plan, out

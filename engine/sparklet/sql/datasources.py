@@ -1,0 +1,1085 @@
+"""File data sources: json, csv, text and parquet, read and written as Spark's file sources do.
+
+The interface the DataFrameReader/Writer and the file-scan relation call:
+
+Reading
+  ``files = list_files(paths)``
+      The data files under paths, directories and globs, as ``(path, size)`` sorted by path;
+      hidden files (``_SUCCESS``, ``.crc``, names starting ``_`` or ``.``) are skipped, and
+      ``k=v`` directories become partition values. A missing path raises AnalysisException
+      ``[PATH_NOT_FOUND] Path does not exist: file:/abs/path.``
+  ``schema = infer_schema(fmt, files, options)``
+      The schema Spark infers (json: fields sorted by name, integers ``long``, ``_corrupt_record``
+      when a line is malformed; csv: ``_c0``.. or the header, strings unless ``inferSchema``; text:
+      ``value``; parquet: the file's own), every field nullable, partition columns appended.
+  ``splits = plan_splits(files, default_parallelism, splittable=fmt in LINE_FORMATS)``
+      Spark's FilePartitions: files cut at ``maxSplitBytes`` and packed largest-first, so the
+      number and content of partitions is Spark's.
+  ``table = read_split(fmt, split, schema, options)``
+      One partition (a list of ``FileSplit``) as a pyarrow Table with ``schema``'s columns.
+      Line formats read the lines that *start* inside the split (Hadoop's LineRecordReader).
+
+Writing (a commit protocol, as Spark's FileOutputCommitter)
+  ``job = WriteJob(path, fmt, mode, options, partition_by, schema)``; ``job.setup()`` returns
+  False when mode ``ignore`` finds existing output (nothing to do) and raises
+  ``[PATH_ALREADY_EXISTS]`` for ``error``/``errorifexists``; each task calls
+  ``job.write_task(partition_id, table)`` (files go under ``_temporary``); the driver calls
+  ``job.commit(task_results)`` (replaces old output for ``overwrite``, moves the files into
+  place, writes ``_SUCCESS``) or ``job.abort()`` on failure, which leaves no partial output.
+  Part files are named as Spark names them: ``part-00000-<job uuid>-c000.snappy.parquet``,
+  ``.json``, ``.csv``, ``.txt``; ``partitionBy`` writes ``k=v/`` directories.
+"""
+
+import csv
+import datetime
+import decimal
+import glob
+import io
+import json
+import math
+import os
+import re
+import shutil
+import urllib.parse
+import uuid
+
+from sparklet.filesystem import local_path, qualified as _qualified
+
+from . import types as T
+
+FORMATS = ("json", "csv", "text", "parquet")
+LINE_FORMATS = ("json", "csv", "text")
+MAX_PARTITION_BYTES = 128 * 1024 * 1024
+OPEN_COST_IN_BYTES = 4 * 1024 * 1024
+CORRUPT_RECORD = "_corrupt_record"
+DEFAULT_PARTITION_NAME = "__HIVE_DEFAULT_PARTITION__"
+
+
+def _analysis_error(condition, **params):
+    from sparklet.errors import AnalysisException
+
+    return AnalysisException(errorClass=condition, messageParameters=params)
+
+
+def qualified(path):
+    """A local path as Spark names it in messages: ``file:/abs/path``."""
+    return _qualified(local_path(path))
+
+
+def _hidden(name):
+    return (name.startswith("_") and "=" not in name) or name.startswith(".") or name.endswith(".crc")
+
+
+class DataFile:
+    """One data file and the partition values its ``k=v`` directories give it."""
+
+    def __init__(self, path, size, partition_values=()):
+        self.path = path
+        self.size = size
+        self.partition_values = tuple(partition_values)
+
+    def __repr__(self):
+        return "DataFile(%r, %d, %r)" % (self.path, self.size, self.partition_values)
+
+
+def list_files(paths):
+    """The data files of ``paths`` (files, directories, globs), Spark's way.
+
+    >>> list_files(["/no/such/dir"])
+    Traceback (most recent call last):
+        ...
+    sparklet.errors.AnalysisException: [PATH_NOT_FOUND] Path does not exist: file:/no/such/dir. SQLSTATE: 42K03
+    """
+    if isinstance(paths, str):
+        paths = [paths]
+    files = []
+    for given in paths:
+        path = local_path(given)
+        matches = sorted(glob.glob(path)) if glob.has_magic(path) else (
+            [path] if os.path.exists(path) else [])
+        if not matches:
+            raise _analysis_error("PATH_NOT_FOUND", path=qualified(path))
+        for match in matches:
+            if os.path.isdir(match):
+                files.extend(_walk(match, match))
+            elif not _hidden(os.path.basename(match)):
+                files.append(DataFile(os.path.abspath(match), os.path.getsize(match)))
+    return sorted(files, key=lambda f: f.path)
+
+
+def _walk(root, directory):
+    found = []
+    for name in sorted(os.listdir(directory)):
+        if _hidden(name):
+            continue
+        full = os.path.join(directory, name)
+        if os.path.isdir(full):
+            found.extend(_walk(root, full))
+        else:
+            rel = os.path.relpath(os.path.dirname(full), root)
+            values = []
+            if rel != ".":
+                for part in rel.split(os.sep):
+                    if "=" in part:
+                        key, _, value = part.partition("=")
+                        values.append((urllib.parse.unquote(key), urllib.parse.unquote(value)))
+            found.append(DataFile(os.path.abspath(full), os.path.getsize(full), values))
+    return found
+
+
+def partition_schema(files):
+    """Partition columns found in ``k=v`` directories, typed as Spark infers them (int, bigint,
+    double, date, else string)."""
+    names = []
+    values = {}
+    for f in files:
+        for key, value in f.partition_values:
+            if key not in values:
+                names.append(key)
+                values[key] = []
+            values[key].append(value)
+    fields = []
+    for name in names:
+        kinds = [_partition_value_type(v) for v in values[name] if v != DEFAULT_PARTITION_NAME]
+        data_type = T.NullType() if not kinds else kinds[0]
+        for kind in kinds[1:]:
+            data_type = _widen(data_type, kind)
+        if isinstance(data_type, T.NullType):
+            data_type = T.StringType()
+        fields.append(T.StructField(name, data_type, True))
+    return T.StructType(fields)
+
+
+def _partition_value_type(text):
+    if re.fullmatch(r"-?\d+", text):
+        value = int(text)
+        if -2 ** 31 <= value < 2 ** 31:
+            return T.IntegerType()
+        if -2 ** 63 <= value < 2 ** 63:
+            return T.LongType()
+        return T.DecimalType(min(38, len(text.lstrip("-"))), 0)
+    try:
+        float(text)
+        return T.DoubleType()
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            datetime.date.fromisoformat(text)
+            return T.DateType()
+        except ValueError:
+            pass
+    return T.StringType()
+
+
+def _convert_partition_value(text, data_type):
+    if text == DEFAULT_PARTITION_NAME:
+        return None
+    if isinstance(data_type, (T.IntegerType, T.LongType)):
+        return int(text)
+    if isinstance(data_type, T.DoubleType):
+        return float(text)
+    if isinstance(data_type, T.DecimalType):
+        return decimal.Decimal(text)
+    if isinstance(data_type, T.DateType):
+        return datetime.date.fromisoformat(text)
+    return text
+
+
+# --- splits ---------------------------------------------------------------------------------------
+
+class FileSplit:
+    """A byte range of one file: what one task of a file scan reads (Spark's PartitionedFile)."""
+
+    def __init__(self, file, start, length):
+        self.file = file
+        self.start = start
+        self.length = length
+
+    def __repr__(self):
+        return "FileSplit(%r, %d, %d)" % (self.file.path, self.start, self.length)
+
+
+def plan_splits(files, default_parallelism, splittable=True,
+                max_partition_bytes=MAX_PARTITION_BYTES, open_cost=OPEN_COST_IN_BYTES):
+    """Spark's file partitions: each file cut into ``maxSplitBytes`` pieces (if splittable),
+    pieces sorted largest first and packed into partitions up to ``maxSplitBytes``, each
+    piece costing its length plus ``openCostInBytes``.
+
+    >>> [[s.file.path for s in p] for p in plan_splits([DataFile("/a", 10), DataFile("/b", 20)], 2)]
+    [['/b'], ['/a']]
+    """
+    total = sum(f.size + open_cost for f in files)
+    bytes_per_core = total // max(default_parallelism, 1)
+    max_split = min(max_partition_bytes, max(open_cost, bytes_per_core))
+    pieces = []
+    for f in files:
+        if splittable and f.size > 0:
+            for start in range(0, f.size, max_split):
+                pieces.append(FileSplit(f, start, min(max_split, f.size - start)))
+        else:
+            pieces.append(FileSplit(f, 0, f.size))
+    pieces.sort(key=lambda p: -p.length)
+    partitions, current, size = [], [], 0
+    for piece in pieces:
+        if current and size + piece.length > max_split:
+            partitions.append(current)
+            current, size = [], 0
+        current.append(piece)
+        size += piece.length + open_cost
+    if current:
+        partitions.append(current)
+    return partitions
+
+
+def _split_lines(split, line_sep=None):
+    """The lines (bytes, without their separator) that *start* inside ``split``, as Hadoop's
+    LineRecordReader assigns them: a split other than the first skips through the first line
+    end at or after its start (the previous split reads that line), and a split reads every
+    line starting at or before its end."""
+    with open(split.file.path, "rb") as f:
+        data = f.read()
+    start, end = split.start, split.start + split.length
+    pattern = (re.compile(rb"\r\n|\n|\r") if line_sep is None
+               else re.compile(re.escape(line_sep.encode("utf-8"))))
+    pos = start
+    if start != 0:
+        m = pattern.search(data, start)
+        if m is None:
+            return []
+        pos = m.end()
+    lines = []
+    while pos <= end and pos < len(data):
+        m = pattern.search(data, pos)
+        if m is None:
+            lines.append(data[pos:])
+            break
+        lines.append(data[pos:m.start()])
+        pos = m.end()
+    return lines
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+def _json_value_type(value):
+    if value is None:
+        return T.NullType()
+    if isinstance(value, bool):
+        return T.BooleanType()
+    if isinstance(value, int):
+        if -2 ** 63 <= value < 2 ** 63:
+            return T.LongType()
+        digits = len(str(abs(value)))
+        return T.DecimalType(digits, 0) if digits <= 38 else T.DoubleType()
+    if isinstance(value, float):
+        return T.DoubleType()
+    if isinstance(value, str):
+        return T.StringType()
+    if isinstance(value, list):
+        element = T.NullType()
+        for item in value:
+            element = _widen(element, _json_value_type(item))
+        return T.ArrayType(element, True)
+    if isinstance(value, dict):
+        return T.StructType([T.StructField(k, _json_value_type(v), True)
+                             for k, v in sorted(value.items())])
+    return T.StringType()
+
+
+def _widen(a, b):
+    """Spark's compatible type of two inferred types (JsonInferSchema/CSVInferSchema)."""
+    if a == b:
+        return a
+    if isinstance(a, T.NullType):
+        return b
+    if isinstance(b, T.NullType):
+        return a
+    numeric_order = [T.IntegerType, T.LongType, T.DecimalType, T.DoubleType]
+    ka = next((i for i, c in enumerate(numeric_order) if isinstance(a, c)), None)
+    kb = next((i for i, c in enumerate(numeric_order) if isinstance(b, c)), None)
+    if ka is not None and kb is not None:
+        if isinstance(a, T.DecimalType) and isinstance(b, T.DecimalType):
+            scale = max(a.scale, b.scale)
+            whole = max(a.precision - a.scale, b.precision - b.scale)
+            return T.DecimalType(min(38, whole + scale), scale) if whole + scale <= 38 else T.DoubleType()
+        if isinstance(a, T.DecimalType) or isinstance(b, T.DecimalType):
+            other = b if isinstance(a, T.DecimalType) else a
+            dec = a if isinstance(a, T.DecimalType) else b
+            if isinstance(other, T.DoubleType):
+                return T.DoubleType()
+            digits = 10 if isinstance(other, T.IntegerType) else 20
+            return _widen(dec, T.DecimalType(digits, 0))
+        return numeric_order[max(ka, kb)]()
+    if isinstance(a, T.DateType) and isinstance(b, (T.TimestampType, T.TimestampNTZType)):
+        return b
+    if isinstance(b, T.DateType) and isinstance(a, (T.TimestampType, T.TimestampNTZType)):
+        return a
+    if isinstance(a, T.StructType) and isinstance(b, T.StructType):
+        theirs = {f.name: f.dataType for f in b.fields}
+        mine = {f.name: f.dataType for f in a.fields}
+        names = sorted(set(mine) | set(theirs))
+        return T.StructType([T.StructField(n, _widen(mine.get(n, T.NullType()),
+                                                      theirs.get(n, T.NullType())), True)
+                             for n in names])
+    if isinstance(a, T.ArrayType) and isinstance(b, T.ArrayType):
+        return T.ArrayType(_widen(a.elementType, b.elementType), True)
+    return T.StringType()
+
+
+def _canonical(data_type):
+    """JsonInferSchema.canonicalizeType: nulls become strings, empty structs (and fields or
+    arrays holding only them) disappear, fields with empty names are dropped. None: nothing left."""
+    if isinstance(data_type, T.NullType):
+        return T.StringType()
+    if isinstance(data_type, T.ArrayType):
+        element = _canonical(data_type.elementType)
+        return None if element is None else T.ArrayType(element, True)
+    if isinstance(data_type, T.StructType):
+        fields = []
+        for f in data_type.fields:
+            if f.name:
+                inner = _canonical(f.dataType)
+                if inner is not None:
+                    fields.append(T.StructField(f.name, inner, True))
+        return T.StructType(fields) if fields else None
+    return data_type
+
+
+def _json_records(lines, multiline_text=None):
+    """(record dict or None, raw text) for each JSON record; None marks a malformed one."""
+    if multiline_text is not None:
+        chunks = [multiline_text]
+    else:
+        chunks = [line.decode("utf-8", "replace") for line in lines]
+    for text in chunks:
+        if not text.strip():
+            continue
+        try:
+            value = json.loads(text)
+        except ValueError:
+            yield None, text
+            continue
+        if isinstance(value, dict):
+            yield value, text
+        elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            for item in value:
+                yield item, text
+        else:
+            yield None, text
+
+
+def _json_records_of_split(split, options):
+    if _option_true(options, "multiLine"):
+        if split.start != 0:
+            return
+        with open(split.file.path, encoding="utf-8", newline="") as f:
+            yield from _json_records(None, f.read())
+        return
+    yield from _json_records(_split_lines(split, options.get("lineSep")))
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+def _csv_options(options):
+    sep = options.get("sep", options.get("delimiter", ","))
+    if sep == "\\t":
+        sep = "\t"
+    return {
+        "sep": sep,
+        "quote": options.get("quote", '"'),
+        "escape": options.get("escape", "\\"),
+        "header": _option_true(options, "header"),
+        "infer": _option_true(options, "inferSchema"),
+        "null": options.get("nullValue", ""),
+        "comment": options.get("comment"),
+    }
+
+
+def _csv_rows(lines, opts):
+    for raw in lines:
+        text = raw.decode("utf-8", "replace")
+        if opts["comment"] and text.startswith(opts["comment"]):
+            continue
+        if not text.strip():
+            continue
+        reader = csv.reader([text], delimiter=opts["sep"], quotechar=opts["quote"] or None,
+                            escapechar=opts["escape"] or None, doublequote=True, strict=False)
+        for row in reader:
+            yield row
+
+
+_CSV_TS = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
+_CSV_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_JAVA_DOUBLE = re.compile(r"[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?)")
+
+
+def _csv_field_type(text, so_far):
+    """CSVInferSchema.inferField: try integer, long, double, date/timestamp, boolean, string,
+    starting from the type the column has so far."""
+    order = ["int", "long", "decimal", "double", "date", "timestamp", "boolean", "string"]
+    start = {T.NullType: 0, T.IntegerType: 0, T.LongType: 1, T.DecimalType: 2, T.DoubleType: 3,
+             T.DateType: 4, T.TimestampType: 5, T.BooleanType: 6, T.StringType: 7}
+    first = next((v for k, v in start.items() if isinstance(so_far, k)), 7)
+    for kind in order[first:]:
+        found = None
+        if kind == "int" and re.fullmatch(r"[+-]?\d+", text) and -2 ** 31 <= int(text) < 2 ** 31:
+            found = T.IntegerType()
+        elif kind == "long" and re.fullmatch(r"[+-]?\d+", text) and -2 ** 63 <= int(text) < 2 ** 63:
+            found = T.LongType()
+        elif kind == "decimal":
+            found = _csv_decimal_type(text)
+        elif kind == "double" and _JAVA_DOUBLE.fullmatch(text):
+            found = T.DoubleType()
+        elif kind == "date" and _CSV_DATE.fullmatch(text) and _is_date(text):
+            found = T.DateType()
+        elif kind == "timestamp" and _CSV_TS.fullmatch(text):
+            found = T.TimestampType()
+        elif kind == "boolean" and text.lower() in ("true", "false"):
+            found = T.BooleanType()
+        elif kind == "string":
+            found = T.StringType()
+        if found is not None:
+            return _widen(so_far, found) if not isinstance(so_far, T.NullType) else found
+    return T.StringType()
+
+
+def _csv_decimal_type(text):
+    """A decimal type for a number without fraction digits that a long cannot hold (Spark reads
+    numbers with a scale as doubles, and keeps decimals only for scale 0)."""
+    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
+        return None
+    try:
+        parsed = decimal.Decimal(text).as_tuple()
+    except decimal.InvalidOperation:
+        return None
+    scale = -parsed.exponent
+    precision = len(parsed.digits)
+    if scale != 0 or precision > 38:
+        return None
+    return T.DecimalType(precision, 0)
+
+
+def _is_date(text):
+    try:
+        y, m, d = (int(p) for p in text.split("-"))
+        datetime.date(y, m, d)
+        return True
+    except ValueError:
+        return False
+
+
+# --- schema inference ---------------------------------------------------------------------------
+
+def _option_true(options, name):
+    value = options.get(name)
+    if value is None:
+        value = next((v for k, v in options.items() if k.lower() == name.lower()), False)
+    return str(value).lower() == "true"
+
+
+def infer_schema(fmt, files, options=None):
+    """The schema Spark infers for ``files`` of format ``fmt`` (partition columns appended).
+
+    Raises ``[UNABLE_TO_INFER_SCHEMA]`` when there is nothing to infer from.
+    """
+    options = options or {}
+    data_schema = _infer_data_schema(fmt, files, options)
+    seen = set()
+    for name in data_schema.names:
+        # spark.sql.caseSensitive is false: `b` and `B` are one column name
+        if name.lower() in seen:
+            raise _analysis_error("COLUMN_ALREADY_EXISTS", columnName="`%s`" % name.lower())
+        seen.add(name.lower())
+    parts = partition_schema(files)
+    names = {f.name for f in data_schema.fields}
+    return T.StructType(list(data_schema.fields) + [f for f in parts.fields if f.name not in names])
+
+
+def _infer_data_schema(fmt, files, options):
+    if fmt == "text":
+        return T.StructType([T.StructField("value", T.StringType(), True)])
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        if not files:
+            raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="Parquet")
+        return T.from_arrow_schema(pq.read_schema(files[0].path), nullable=True)
+    if fmt == "json":
+        inferred = T.StructType()
+        corrupt = False
+        for f in files:
+            for record, _ in _json_records_of_split(FileSplit(f, 0, f.size), options):
+                if record is None:
+                    corrupt = True
+                else:
+                    inferred = _widen(inferred, _json_value_type(record))
+        if not files:
+            raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="JSON")
+        schema = _canonical(inferred) or T.StructType()
+        if corrupt:
+            column = options.get("columnNameOfCorruptRecord", CORRUPT_RECORD)
+            schema = T.StructType(sorted(list(schema.fields) + [T.StructField(column, T.StringType())],
+                                         key=lambda fl: fl.name))
+        return schema
+    if fmt == "csv":
+        opts = _csv_options(options)
+        rows = []
+        for f in files:
+            rows.extend(_csv_rows(_split_lines(FileSplit(f, 0, f.size), options.get("lineSep")), opts))
+        if not rows:
+            raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="CSV")
+        first = rows[0]
+        if opts["header"]:
+            names = _dedupe_header(first)
+            data = [r for r in rows[1:] if r != first] if len(files) > 1 else rows[1:]
+        else:
+            names = ["_c%d" % i for i in range(len(first))]
+            data = rows
+        types = [T.NullType()] * len(names)
+        if opts["infer"]:
+            for row in data:
+                for i, text in enumerate(row[:len(names)]):
+                    if text == opts["null"] or text == "":
+                        continue
+                    types[i] = _csv_field_type(text, types[i])
+        types = [T.StringType() if isinstance(t, T.NullType) or not opts["infer"] else t
+                 for t in types]
+        return T.StructType([T.StructField(n, t, True) for n, t in zip(names, types)])
+    raise ValueError("unknown data source %r: Sparklet reads %s" % (fmt, ", ".join(FORMATS)))
+
+
+def _dedupe_header(names):
+    """Spark renames duplicate or empty header names: ``_c3`` for empty, ``a0``/``a1`` for
+    duplicates (case-insensitively), by position."""
+    lowered = [n.lower() for n in names]
+    out = []
+    for i, name in enumerate(names):
+        if name == "":
+            out.append("_c%d" % i)
+        elif lowered.count(name.lower()) > 1:
+            out.append("%s%d" % (name, i))
+        else:
+            out.append(name)
+    return out
+
+
+# --- reading a split ----------------------------------------------------------------------------
+
+class _NeedRawText(Exception):
+    """A string column holds a non-string JSON value: Spark keeps that value's source text."""
+
+
+class _RawNode:
+    """A JSON value with its source text and, for objects and arrays, its members' nodes."""
+
+    __slots__ = ("value", "text", "members")
+
+    def __init__(self, value, text, members):
+        self.value = value
+        self.text = text
+        self.members = members
+
+
+_JSON_WS = re.compile(r"[ \t\n\r]*")
+_JSON_DECODER = json.JSONDecoder()
+
+
+def _raw_tree(text, idx=0):
+    """(node, end) for the JSON value at ``idx``, keeping every member's source text."""
+    idx = _JSON_WS.match(text, idx).end()
+    start = idx
+    opener = text[idx:idx + 1]
+    if opener not in ("{", "["):
+        value, end = _JSON_DECODER.raw_decode(text, idx)
+        return _RawNode(value, text[start:end], None), end
+    closer = "}" if opener == "{" else "]"
+    members = {} if opener == "{" else []
+    idx = _JSON_WS.match(text, idx + 1).end()
+    if text[idx:idx + 1] == closer:
+        idx += 1
+    else:
+        while True:
+            if opener == "{":
+                key, idx = json.decoder.scanstring(text, idx + 1)
+                idx = _JSON_WS.match(text, idx).end() + 1  # the ':'
+                node, idx = _raw_tree(text, idx)
+                members[key] = node
+            else:
+                node, idx = _raw_tree(text, idx)
+                members.append(node)
+            idx = _JSON_WS.match(text, idx).end()
+            sep = text[idx:idx + 1]
+            idx = _JSON_WS.match(text, idx + 1).end()
+            if sep == closer:
+                break
+    if opener == "{":
+        value = {k: n.value for k, n in members.items()}
+    else:
+        value = [n.value for n in members]
+    return _RawNode(value, text[start:idx], members), idx
+
+
+def _coerce(value, data_type, raw=None):
+    """A parsed JSON value as a value of ``data_type`` (None if it does not fit). ``raw`` is its
+    _RawNode when source text is at hand; without it a string column meeting a non-string
+    value raises _NeedRawText."""
+    if value is None:
+        return None
+    try:
+        if isinstance(data_type, T.StringType):
+            if isinstance(value, str):
+                return value
+            if raw is None:
+                raise _NeedRawText()
+            return raw.text
+        if isinstance(data_type, (T.LongType, T.IntegerType, T.ShortType, T.ByteType)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                return None
+            return value
+        if isinstance(data_type, (T.DoubleType, T.FloatType)):
+            if isinstance(value, bool):
+                return None
+            if isinstance(value, str):
+                return float(value) if value in ("NaN", "Infinity", "-Infinity") else None
+            return float(value)
+        if isinstance(data_type, T.DecimalType):
+            return decimal.Decimal(str(value))
+        if isinstance(data_type, T.BooleanType):
+            return value if isinstance(value, bool) else None
+        if isinstance(data_type, T.DateType):
+            return datetime.date.fromisoformat(value) if isinstance(value, str) else None
+        if isinstance(data_type, (T.TimestampType, T.TimestampNTZType)):
+            return _parse_timestamp(value) if isinstance(value, str) else None
+        if isinstance(data_type, T.ArrayType):
+            if not isinstance(value, list):
+                return None
+            nodes = raw.members if raw is not None else [None] * len(value)
+            return [_coerce(v, data_type.elementType, n) for v, n in zip(value, nodes)]
+        if isinstance(data_type, T.MapType):
+            if not isinstance(value, dict):
+                return None
+            nodes = raw.members if raw is not None else {}
+            return {k: _coerce(v, data_type.valueType, nodes.get(k)) for k, v in value.items()}
+        if isinstance(data_type, T.StructType):
+            if not isinstance(value, dict):
+                return None
+            nodes = raw.members if raw is not None else {}
+            return {f.name: _coerce(value.get(f.name), f.dataType, nodes.get(f.name))
+                    for f in data_type.fields}
+    except (ValueError, TypeError, decimal.InvalidOperation):
+        return None
+    return value
+
+
+def _json_row(record, raw_text, fields, corrupt):
+    def build(raw):
+        members = raw.members if raw is not None else {}
+        return tuple(None if f.name == corrupt else
+                     _coerce(record.get(f.name), f.dataType, members.get(f.name))
+                     for f in fields)
+    try:
+        return build(None)
+    except _NeedRawText:
+        node, _ = _raw_tree(raw_text)
+        if isinstance(node.members, list):
+            # a top-level array of records: find this record's node
+            node = next(n for n in node.members if n.value is record or n.value == record)
+        return build(node)
+
+
+def _parse_timestamp(text):
+    text = text.strip().replace("T", " ")
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    value = datetime.datetime.fromisoformat(text)
+    if value.tzinfo is not None:
+        value = value.astimezone().replace(tzinfo=None)
+    return value
+
+
+def _csv_value(text, data_type, null_value):
+    # an empty field is null whatever nullValue says (the CSV parser gives no value for it)
+    if text is None or text == null_value or text == "":
+        return None
+    try:
+        if isinstance(data_type, T.StringType):
+            return text
+        if isinstance(data_type, (T.IntegerType, T.LongType, T.ShortType, T.ByteType)):
+            return int(text)
+        if isinstance(data_type, (T.DoubleType, T.FloatType)):
+            return float(text.rstrip("dDfF"))
+        if isinstance(data_type, T.DecimalType):
+            return decimal.Decimal(text)
+        if isinstance(data_type, T.BooleanType):
+            lowered = text.lower()
+            return True if lowered == "true" else False if lowered == "false" else None
+        if isinstance(data_type, T.DateType):
+            y, m, d = (int(p) for p in text.split("-"))
+            return datetime.date(y, m, d)
+        if isinstance(data_type, (T.TimestampType, T.TimestampNTZType)):
+            return _parse_timestamp(text)
+    except (ValueError, decimal.InvalidOperation):
+        return None
+    return text
+
+
+def read_split(fmt, split, schema, options=None):
+    """One partition of a file scan as a pyarrow Table with ``schema``'s columns.
+
+    ``split`` is a list of FileSplit (one FilePartition of ``plan_splits``); ``schema`` the
+    relation's full schema (data columns, then partition columns).
+    """
+    import pyarrow as pa
+
+    options = options or {}
+    tables = [_read_piece(fmt, piece, schema, options) for piece in split]
+    if not tables:
+        return T.rows_to_arrow([], schema)
+    return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+
+
+def _read_piece(fmt, piece, schema, options):
+    part_names = {k for k, _ in piece.file.partition_values}
+    data_fields = [f for f in schema.fields if f.name not in part_names]
+    if fmt == "parquet":
+        table = _read_parquet_piece(piece, T.StructType(data_fields))
+        rows = None
+    elif fmt == "text":
+        if _option_true(options, "wholetext"):
+            if piece.start != 0:
+                rows = []
+            else:
+                with open(piece.file.path, encoding="utf-8", errors="replace", newline="") as f:
+                    rows = [(f.read(),)]
+        else:
+            rows = [(line.decode("utf-8", "replace"),)
+                    for line in _split_lines(piece, options.get("lineSep"))]
+        table = None
+    elif fmt == "json":
+        corrupt = options.get("columnNameOfCorruptRecord", CORRUPT_RECORD)
+        rows = []
+        for record, raw in _json_records_of_split(piece, options):
+            if record is None:
+                rows.append(tuple(raw if f.name == corrupt else None for f in data_fields))
+            else:
+                rows.append(_json_row(record, raw, data_fields, corrupt))
+        table = None
+    elif fmt == "csv":
+        opts = _csv_options(options)
+        lines = _split_lines(piece, options.get("lineSep"))
+        parsed = list(_csv_rows(lines, opts))
+        if opts["header"] and piece.start == 0 and parsed:
+            parsed = parsed[1:]
+        rows = [tuple(_csv_value(row[i] if i < len(row) else None, f.dataType, opts["null"])
+                      for i, f in enumerate(data_fields)) for row in parsed]
+        table = None
+    else:
+        raise ValueError("unknown data source %r" % fmt)
+    if table is None:
+        table = T.rows_to_arrow(rows, T.StructType(data_fields))
+    if part_names:
+        import pyarrow as pa
+
+        values = dict(piece.file.partition_values)
+        for f in schema.fields:
+            if f.name in part_names:
+                value = _convert_partition_value(values[f.name], f.dataType)
+                table = table.append_column(
+                    f.name, pa.array([value] * table.num_rows, type=T.to_arrow_type(f.dataType)))
+        table = table.select([f.name for f in schema.fields])
+    return table
+
+
+def _read_parquet_piece(piece, schema):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if piece.start != 0:
+        return T.rows_to_arrow([], schema)
+    table = pq.read_table(piece.file.path, columns=[f.name for f in schema.fields])
+    columns = []
+    for f in schema.fields:
+        column = table.column(f.name)
+        if pa.types.is_timestamp(column.type) and column.type.tz is not None:
+            # partitions hold TimestampType as wall-clock time in the session time zone
+            python = T.arrow_column_to_python(column, f.dataType)
+            column = pa.array(python, type=T.to_arrow_type(f.dataType))
+        else:
+            column = column.cast(T.to_arrow_type(f.dataType))
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=T.to_arrow_schema(schema))
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+_EXTENSIONS = {"parquet": ".snappy.parquet", "json": ".json", "csv": ".csv", "text": ".txt"}
+
+
+def _escape_partition_value(value):
+    text = DEFAULT_PARTITION_NAME if value is None else str(value)
+    return "".join(c if c.isalnum() or c in "-_. " or ord(c) > 127 else "%%%02X" % ord(c)
+                   for c in text) if value is not None else text
+
+
+class WriteJob:
+    """One DataFrame write, committed the way Spark's FileOutputCommitter commits: tasks write
+    under ``<path>/_temporary/0/<task>/``, the driver moves their files into place and writes
+    ``_SUCCESS`` only once every task succeeded. Picklable, so tasks get a copy."""
+
+    def __init__(self, path, fmt, mode="errorifexists", options=None, partition_by=(), schema=None):
+        self.path = os.path.abspath(local_path(path))
+        self.fmt = fmt
+        self.mode = (mode or "errorifexists").lower().replace("default", "errorifexists")
+        if self.mode == "error":
+            self.mode = "errorifexists"
+        if self.mode not in ("errorifexists", "ignore", "overwrite", "append"):
+            from sparklet.errors import IllegalArgumentException
+
+            raise IllegalArgumentException(
+                message="Unknown save mode: %s. Accepted save modes are 'overwrite', 'append', "
+                        "'ignore', 'error', 'errorifexists', 'default'." % mode)
+        if fmt not in FORMATS:
+            raise ValueError("unknown data source %r: Sparklet writes %s" % (fmt, ", ".join(FORMATS)))
+        self.options = dict(options or {})
+        self.partition_by = list(partition_by or [])
+        self.schema = schema
+        self.job_id = str(uuid.uuid4())
+        self.temporary = os.path.join(self.path, "_temporary", "0")
+        self._created = False
+
+    def setup(self):
+        """Checks the save mode against existing output; False means there is nothing to do."""
+        exists = os.path.exists(self.path)
+        if exists and self.mode == "errorifexists":
+            raise _analysis_error("PATH_ALREADY_EXISTS", outputPath=qualified(self.path))
+        if exists and self.mode == "ignore":
+            return False
+        if self.fmt == "csv" and self.schema is not None:
+            for f in self.schema.fields:
+                if isinstance(f.dataType, (T.ArrayType, T.MapType, T.StructType, T.BinaryType)):
+                    raise _analysis_error("UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE", format="CSV",
+                                          columnName="`%s`" % f.name,
+                                          columnType='"%s"' % f.dataType.sql())
+        if self.fmt == "text" and self.schema is not None:
+            data = [f for f in self.schema.fields if f.name not in self.partition_by]
+            if len(data) != 1 or not isinstance(data[0].dataType, T.StringType):
+                raise _analysis_error(
+                    "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE" if len(data) == 1 else "_LEGACY_ERROR_TEMP_1290",
+                    format="Text", columnName="`%s`" % data[0].name if data else "",
+                    columnType='"%s"' % data[0].dataType.sql() if data else "")
+        self._created = not exists
+        os.makedirs(self.temporary, exist_ok=True)
+        return True
+
+    def write_task(self, partition_id, table):
+        """Writes one partition's Arrow table; returns the relative paths of its files."""
+        task_dir = os.path.join(self.temporary, "task_%05d" % partition_id)
+        if os.path.exists(task_dir):
+            # a retried task starts from nothing
+            shutil.rmtree(task_dir)
+        os.makedirs(task_dir)
+        name = "part-%05d-%s-c000%s" % (partition_id, self.job_id, _EXTENSIONS[self.fmt])
+        written = []
+        if not self.partition_by:
+            # empty partitions write nothing; an empty result gets one schema-only parquet file
+            # at commit
+            if table.num_rows:
+                self._write_file(os.path.join(task_dir, name), table)
+                written.append(name)
+            return written
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        data_columns = [n for n in table.column_names if n not in self.partition_by]
+        keys = [table.column(k).to_pylist() for k in self.partition_by]
+        groups = {}
+        for i, key in enumerate(zip(*keys)):
+            groups.setdefault(key, []).append(i)
+        for key, indices in groups.items():
+            directory = os.path.join(*["%s=%s" % (k, _escape_partition_value(v))
+                                       for k, v in zip(self.partition_by, key)])
+            os.makedirs(os.path.join(task_dir, directory), exist_ok=True)
+            part = table.take(pa.array(indices)).select(data_columns)
+            rel = os.path.join(directory, name)
+            self._write_file(os.path.join(task_dir, rel), part)
+            written.append(rel)
+        return written
+
+    def _write_file(self, target, table):
+        tmp = target + ".inprogress"
+        if self.fmt == "parquet":
+            _write_parquet(tmp, table, self.schema_of(table))
+        else:
+            with open(tmp, "w", encoding="utf-8", newline="") as out:
+                out.write(_format_text(self.fmt, table, self.schema_of(table), self.options))
+        os.replace(tmp, target)
+
+    def schema_of(self, table):
+        if self.schema is None:
+            return T.from_arrow_schema(table.schema, nullable=True)
+        by_name = {f.name: f for f in self.schema.fields}
+        return T.StructType([by_name.get(n) or T.StructField(n, T.from_arrow_type(table.schema.field(n).type))
+                             for n in table.column_names])
+
+    def commit(self, task_results):
+        """Moves every task's files into place and writes ``_SUCCESS``. ``task_results`` is
+        ``[(partition_id, [relative paths]), ...]``."""
+        if self.mode == "overwrite":
+            for name in os.listdir(self.path):
+                if name == "_temporary":
+                    continue
+                full = os.path.join(self.path, name)
+                shutil.rmtree(full) if os.path.isdir(full) else os.remove(full)
+        for partition_id, files in task_results:
+            task_dir = os.path.join(self.temporary, "task_%05d" % partition_id)
+            for rel in files:
+                target = os.path.join(self.path, rel)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.replace(os.path.join(task_dir, rel), target)
+        if (self.fmt == "parquet" and self.schema is not None and not self.partition_by
+                and not any(files for _, files in task_results)):
+            name = "part-00000-%s-c000%s" % (self.job_id, _EXTENSIONS[self.fmt])
+            self._write_file(os.path.join(self.path, name), T.rows_to_arrow([], self.schema))
+        shutil.rmtree(os.path.join(self.path, "_temporary"), ignore_errors=True)
+        with open(os.path.join(self.path, "_SUCCESS"), "w"):
+            pass
+
+    def abort(self):
+        """Removes what the job wrote: the temporary files, and the output directory if the
+        job created it."""
+        shutil.rmtree(os.path.join(self.path, "_temporary"), ignore_errors=True)
+        if self._created and os.path.isdir(self.path) and not os.listdir(self.path):
+            os.rmdir(self.path)
+
+    def run_locally(self, tables):
+        """Setup, write each table as a task, commit (or abort on error), in this process."""
+        if not self.setup():
+            return
+        try:
+            results = [(i, self.write_task(i, t)) for i, t in enumerate(tables)]
+        except BaseException:
+            self.abort()
+            raise
+        self.commit(results)
+
+
+def _write_parquet(target, table, schema):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = []
+    for f, column in zip(schema.fields, table.columns):
+        if isinstance(f.dataType, T.TimestampType):
+            # Parquet keeps instants: wall-clock session time back to UTC
+            python = column.to_pylist()
+            column = pa.array([None if v is None else v.astimezone(datetime.timezone.utc)
+                               for v in python], type=pa.timestamp("us", tz="UTC"))
+        columns.append(column)
+    arrow = pa.Table.from_arrays(columns, names=table.column_names)
+    metadata = {b"org.apache.spark.sql.parquet.row.metadata": schema.json().encode()}
+    arrow = arrow.replace_schema_metadata(metadata)
+    pq.write_table(arrow, target, compression="snappy")
+
+
+def _format_text(fmt, table, schema, options):
+    from .show import date_to_string, decimal_to_string, java_double_to_string, java_float_to_string
+
+    rows = T.arrow_to_rows(table, schema)
+    if fmt == "text":
+        sep = options.get("lineSep", "\n")
+        return "".join(("" if r[0] is None else r[0]) + sep for r in rows)
+
+    def timestamp_text(v):
+        local = v.astimezone()
+        offset = local.strftime("%z")
+        zone = "Z" if offset in ("+0000", "") else offset[:3] + ":" + offset[3:]
+        return local.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d" % (v.microsecond // 1000) + zone
+
+    def json_value(v, dt):
+        if v is None:
+            return None
+        if isinstance(dt, T.DoubleType):
+            return _RawJson(java_double_to_string(v)) if math.isfinite(v) else java_double_to_string(v)
+        if isinstance(dt, T.FloatType):
+            return _RawJson(java_float_to_string(v)) if math.isfinite(v) else java_float_to_string(v)
+        if isinstance(dt, T.DecimalType):
+            return _RawJson(decimal_to_string(v, dt.scale))
+        if isinstance(dt, T.DateType):
+            return date_to_string(v)
+        if isinstance(dt, (T.TimestampType, T.TimestampNTZType)):
+            return timestamp_text(v)
+        if isinstance(dt, T.BinaryType):
+            import base64
+            return base64.b64encode(bytes(v)).decode()
+        if isinstance(dt, T.ArrayType):
+            return [json_value(x, dt.elementType) for x in v]
+        if isinstance(dt, T.MapType):
+            return {str(k): json_value(x, dt.valueType) for k, x in v.items()}
+        if isinstance(dt, T.StructType):
+            return {f.name: json_value(x, f.dataType) for x, f in zip(v, dt.fields) if x is not None}
+        return v
+
+    if fmt == "json":
+        lines = []
+        for r in rows:
+            record = {f.name: json_value(v, f.dataType) for v, f in zip(r, schema.fields)
+                      if v is not None}
+            lines.append(_dump_json(record) + "\n")
+        return "".join(lines)
+    if fmt == "csv":
+        opts = _csv_options(options)
+
+        def csv_text(v, dt):
+            if v is None:
+                return None
+            if isinstance(dt, T.DoubleType):
+                return java_double_to_string(v)
+            if isinstance(dt, T.FloatType):
+                return java_float_to_string(v)
+            if isinstance(dt, T.DecimalType):
+                return decimal_to_string(v, dt.scale)
+            if isinstance(dt, T.BooleanType):
+                return "true" if v else "false"
+            if isinstance(dt, T.DateType):
+                return date_to_string(v)
+            if isinstance(dt, (T.TimestampType, T.TimestampNTZType)):
+                return timestamp_text(v)
+            return str(v)
+
+        def quote(text):
+            if text is None:
+                return opts["null"]
+            if text == "":
+                return opts["quote"] * 2
+            if (opts["sep"] in text or opts["quote"] in text or "\n" in text or "\r" in text
+                    or text[0].isspace() or text[-1].isspace()):
+                return opts["quote"] + text.replace(opts["quote"], opts["escape"] + opts["quote"]) + opts["quote"]
+            return text
+
+        out = io.StringIO()
+        if opts["header"]:
+            out.write(opts["sep"].join(quote(f.name) for f in schema.fields) + "\n")
+        for r in rows:
+            out.write(opts["sep"].join(quote(csv_text(v, f.dataType))
+                                       for v, f in zip(r, schema.fields)) + "\n")
+        return out.getvalue()
+    raise ValueError("unknown data source %r" % fmt)
+
+
+class _RawJson(str):
+    """A number already in Spark's text form, written into JSON without quotes."""
+
+
+def _dump_json(value):
+    if value is None:
+        return "null"
+    if isinstance(value, _RawJson):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{" + ",".join("%s:%s" % (json.dumps(k, ensure_ascii=False), _dump_json(v))
+                              for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_dump_json(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,1046 @@
+"""Physical plan: Spark's operators, ``explain()``, and compilation to an RDD lineage of Arrow tables.
+
+Planning (``plan_query``) turns an optimized logical plan into operators named as Spark names them
+(``Scan ExistingRDD``, ``Project``, ``Filter``, ``HashAggregate`` partial/final, ``Exchange``,
+``Sort``, ``SortMergeJoin``, ``BroadcastHashJoin``, ``Window``, ``CollectLimit``, ``Union``...).
+Exchanges are placed where Spark's ``EnsureRequirements`` places them: under a final aggregate
+(hash of its keys, or a single partition), under a global sort (range), under both sides of a
+shuffled join and under a window (hash of its partition keys).
+
+Execution (``Compiler``): every partition of every RDD the SQL layer builds holds exactly one
+Arrow table whose columns are named by attribute id (``c12``). Narrow operators do not make RDDs:
+each adds a layer to the SQL query of the stage it belongs to, and the query runs once per
+partition on the executor (``engine.run_query``), so a stage is one vectorized query. An
+``Exchange`` is a real shuffle dependency (``RDD.partitionBy``): its map side computes each row's
+bucket ``pmod(murmur3(keys), 200)``, orders rows by bucket (stably) and sends each contiguous run
+of buckets to one reduce partition. The number of reduce partitions is what adaptive execution
+would coalesce the 200 buckets to (one per 64 MB of estimated input); a reduce partition reads its
+map outputs in map order, which is how PySpark orders results it leaves unordered (map partition,
+bucket, position).
+"""
+
+import itertools
+import math
+
+from . import types as T
+from .aggregation import can_partial, complete_sql, final_sql, needs_sort_aggregate, partial_sql
+from .expressions import (
+    Alias, AggregateFunction, AttributeReference, Expression, PythonUDF, SortOrder, duck_type, strip_alias,
+    to_attribute,
+)
+from .plan import (
+    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, Offset, Project, Repartition,
+    SetOperation, Sort, SubqueryAlias, Union, Window, equi_join_keys, split_conjuncts,
+)
+
+SHUFFLE_PARTITIONS = 200
+ADVISORY_PARTITION_BYTES = 64 * 1024 * 1024
+_plan_ids = itertools.count()
+
+
+def _alist(attrs):
+    return ", ".join(a.explain() for a in attrs)
+
+
+class SparkPlan:
+    children = ()
+    codegen = False
+    narrow = False
+
+    def node_string(self):
+        return type(self).__name__
+
+    def output(self):
+        raise NotImplementedError
+
+    def sql(self, child_sql):
+        raise NotImplementedError
+
+    def udfs(self):
+        return []
+
+
+def _udfs_of(exprs):
+    out = []
+
+    def walk(e):
+        if isinstance(e, PythonUDF):
+            out.append((e.udf_id, e.func, [c.dataType for c in e.children], e.dataType))
+        for c in e.children:
+            walk(c)
+    for e in exprs:
+        walk(e)
+    return out
+
+
+class ScanExec(SparkPlan):
+    def __init__(self, relation):
+        self.relation = relation
+        self.codegen = relation.source.codegen
+
+    def output(self):
+        return self.relation.output
+
+    def node_string(self):
+        return self.relation.source.physical_string(self.relation.output)
+
+
+class ProjectExec(SparkPlan):
+    codegen = True
+    narrow = True
+
+    def __init__(self, exprs, child):
+        self.exprs = list(exprs)
+        self.children = (child,)
+
+    def output(self):
+        return [to_attribute(e) for e in self.exprs]
+
+    def node_string(self):
+        return "Project [%s]" % ", ".join(e.explain() for e in self.exprs)
+
+    def sql(self, child_sql):
+        cols = ", ".join("%s AS %s" % (e.duck(), to_attribute(e).col) for e in self.exprs)
+        return "SELECT %s FROM (%s) AS t" % (cols or "1 AS __dummy", child_sql)
+
+    def udfs(self):
+        return _udfs_of(self.exprs)
+
+
+class FilterExec(SparkPlan):
+    codegen = True
+    narrow = True
+
+    def __init__(self, condition, child):
+        self.condition = condition
+        self.children = (child,)
+
+    def output(self):
+        return self.children[0].output()
+
+    def node_string(self):
+        return "Filter %s" % self.condition.explain()
+
+    def sql(self, child_sql):
+        return "SELECT * FROM (%s) AS t WHERE %s" % (child_sql, self.condition.duck())
+
+    def udfs(self):
+        return _udfs_of([self.condition])
+
+
+class HashAggregateExec(SparkPlan):
+    """``mode`` partial: keys + buffers per map partition; final: merge buffers and evaluate the
+    result expressions; complete: aggregate raw rows in one step."""
+    codegen = True
+    narrow = True
+
+    def __init__(self, mode, keys, key_attrs, functions, buffers, results, child, name="HashAggregate"):
+        self.mode = mode
+        self.keys = keys  # expressions (partial/complete) evaluated over the child
+        self.key_attrs = key_attrs
+        self.functions = functions  # AggregateFunction list
+        self.buffers = buffers  # per function: list of buffer column names
+        self.results = results  # final/complete: named result expressions over key_attrs + fn attrs
+        self.children = (child,)
+        self.name = name
+        self.by_bucket = False
+
+    def output(self):
+        if self.mode == "partial":
+            return self.key_attrs + [_ColRef(AttributeReference(b, T.LongType(), True), b)
+                                     for bs in self.buffers for b in bs]
+        return [to_attribute(e) for e in self.results]
+
+    def node_string(self):
+        keys = ", ".join(k.explain() if self.mode != "final" else a.explain()
+                         for k, a in zip(self.keys, self.key_attrs))
+        if self.mode == "partial":
+            fns = ", ".join(f.explain("partial") for f in self.functions)
+        else:
+            fns = ", ".join(f.explain() for f in self.functions)
+        return "%s(%s=[%s], functions=[%s])" % (self.name, "key" if self.name == "SortAggregate" else "keys",
+                                               keys, fns)
+
+    def sql(self, child_sql):
+        src = "(SELECT *, row_number() OVER () AS __pos FROM (%s) AS t0) AS t" % child_sql
+        key_cols = []
+        for k, a in zip(self.keys, self.key_attrs):
+            key_cols.append(("%s" % (a.col if self.mode == "final" else k.duck()), a.col))
+        sel = ["%s AS %s" % (k, name) for k, name in key_cols]
+        if self.mode == "partial":
+            for f, bs in zip(self.functions, self.buffers):
+                for expr, b in zip(partial_sql(f), bs):
+                    sel.append("%s AS %s" % (expr, b))
+        else:
+            for i, f in enumerate(self.functions):
+                expr = final_sql(f, self.buffers[i]) if self.mode == "final" else complete_sql(f)
+                sel.append("%s AS f%d" % (expr, i))
+        group = (" GROUP BY " + ", ".join(name for _, name in key_cols)) if key_cols else ""
+        order = " ORDER BY min(__pos)" if key_cols else ""
+        if key_cols and self.name == "SortAggregate":
+            order = " ORDER BY " + ", ".join("%s ASC NULLS FIRST" % name for _, name in key_cols)
+        elif key_cols and self.mode == "complete" and self.by_bucket:
+            # a distinct aggregate's rows reach Spark's final aggregate in bucket order
+            order = " ORDER BY min(__bucket), min(__pos)"
+        inner = "SELECT %s FROM %s%s%s" % (", ".join(sel) or "count(*) AS __n", src, group, order)
+        if self.mode == "partial":
+            return inner
+        cols = ", ".join("%s AS %s" % (e.duck(), to_attribute(e).col) for e in self.results)
+        return "SELECT %s FROM (%s) AS t" % (cols, inner)
+
+    def udfs(self):
+        return _udfs_of(list(self.keys) + list(self.functions))
+
+
+class ExchangeExec(SparkPlan):
+    """``kind`` hash (keys), single, range (orders) or roundrobin (n)."""
+
+    def __init__(self, kind, child, keys=(), orders=(), n=SHUFFLE_PARTITIONS, reason="ENSURE_REQUIREMENTS"):
+        self.kind = kind
+        self.keys = list(keys)
+        self.orders = list(orders)
+        self.n = n
+        self.children = (child,)
+        self.reason = reason
+        self.plan_id = next(_plan_ids)
+
+    def output(self):
+        return self.children[0].output()
+
+    def node_string(self):
+        if self.kind == "hash":
+            part = "hashpartitioning(%s, %d)" % (", ".join(k.explain() for k in self.keys), self.n)
+        elif self.kind == "single":
+            part = "SinglePartition"
+        elif self.kind == "range":
+            part = "rangepartitioning(%s, %d)" % (", ".join(o.explain() for o in self.orders), self.n)
+        else:
+            part = "RoundRobinPartitioning(%d)" % self.n
+        return "Exchange %s, %s, [plan_id=%d]" % (part, self.reason, self.plan_id)
+
+
+class SortExec(SparkPlan):
+    codegen = True
+    narrow = True
+
+    def __init__(self, orders, is_global, child):
+        self.orders = list(orders)
+        self.is_global = is_global
+        self.children = (child,)
+
+    def output(self):
+        return self.children[0].output()
+
+    def node_string(self):
+        return "Sort [%s], %s, 0" % (", ".join(o.explain() for o in self.orders), "true" if self.is_global else "false")
+
+    def sql(self, child_sql):
+        return ("SELECT * EXCLUDE (__pos) FROM (SELECT *, row_number() OVER () AS __pos FROM (%s) AS t0) AS t "
+                "ORDER BY %s, __pos" % (child_sql, ", ".join(o.duck() for o in self.orders)))
+
+
+class LimitExec(SparkPlan):
+    narrow = True
+
+    def __init__(self, n, child, kind="CollectLimit", offset=0):
+        self.n = n
+        self.kind = kind
+        self.offset = offset
+        self.children = (child,)
+
+    def output(self):
+        return self.children[0].output()
+
+    def node_string(self):
+        if self.kind == "CollectLimit" and self.offset:
+            return "CollectLimit %d, %d" % (self.n, self.offset)
+        return "%s %d" % (self.kind, self.n)
+
+    def sql(self, child_sql):
+        lim = "" if self.n < 0 else " LIMIT %d" % self.n
+        off = " OFFSET %d" % self.offset if self.offset and self.kind != "LocalLimit" else ""
+        return "SELECT * FROM (%s) AS t%s%s" % (child_sql, lim, off)
+
+
+class TakeOrderedAndProjectExec(SparkPlan):
+    def __init__(self, n, orders, project, child, offset=0):
+        self.n = n
+        self.orders = list(orders)
+        self.project = list(project)
+        self.offset = offset
+        self.children = (child,)
+
+    def output(self):
+        return [to_attribute(e) for e in self.project]
+
+    def node_string(self):
+        return "TakeOrderedAndProject(limit=%d, orderBy=[%s], output=[%s])" % (
+            self.n, ", ".join(o.explain() for o in self.orders), ", ".join(e.explain() for e in self.project))
+
+
+class JoinExec(SparkPlan):
+    def __init__(self, kind, how, left_keys, right_keys, condition, left, right, build="right", join=None):
+        self.kind = kind  # SortMergeJoin | BroadcastHashJoin | BroadcastNestedLoopJoin | CartesianProduct
+        self.how = how
+        self.left_keys = list(left_keys)
+        self.right_keys = list(right_keys)
+        self.condition = condition  # the residual (non-equi) condition, or the whole one without keys
+        self.children = (left, right)
+        self.build = build
+        self.join = join
+        self.codegen = kind in ("SortMergeJoin", "BroadcastHashJoin")
+
+    def output(self):
+        return self.join.output
+
+    def node_string(self):
+        names = {"inner": "Inner", "leftouter": "LeftOuter", "rightouter": "RightOuter", "fullouter": "FullOuter",
+                 "leftsemi": "LeftSemi", "leftanti": "LeftAnti", "cross": "Cross"}
+        how = names[self.how]
+        if self.kind == "CartesianProduct":
+            return "CartesianProduct" + (" %s" % self.condition.explain() if self.condition is not None else "")
+        if self.kind == "BroadcastNestedLoopJoin":
+            return "BroadcastNestedLoopJoin Build%s, %s%s" % (
+                self.build.capitalize(), how, (", %s" % self.condition.explain()) if self.condition is not None else "")
+        keys = "[%s], [%s], %s" % (", ".join(k.explain() for k in self.left_keys),
+                                   ", ".join(k.explain() for k in self.right_keys), how)
+        if self.kind == "BroadcastHashJoin":
+            keys += ", Build%s" % self.build.capitalize()
+        if self.condition is not None:
+            keys += ", %s" % self.condition.explain()
+        if self.kind == "BroadcastHashJoin":
+            keys += ", false"
+        return "%s %s" % (self.kind, keys)
+
+    def join_sql(self, left_sql, right_sql):
+        l_out = self.children[0].output()
+        r_out = self.children[1].output()
+        conds = ["%s IS NOT DISTINCT FROM %s" % (a.duck(), b.duck()) if False else "%s = %s" % (a.duck(), b.duck())
+                 for a, b in zip(self.left_keys, self.right_keys)]
+        if self.condition is not None:
+            conds.append(self.condition.duck())
+        on = " AND ".join(conds) or "TRUE"
+        kw = {"inner": "JOIN", "cross": "JOIN", "leftouter": "LEFT JOIN", "rightouter": "RIGHT JOIN",
+              "fullouter": "FULL JOIN", "leftsemi": "SEMI JOIN", "leftanti": "ANTI JOIN"}[self.how]
+        lsrc = "(SELECT *, row_number() OVER () AS __lpos FROM (%s) AS l0)" % left_sql
+        rsrc = "(SELECT *, row_number() OVER () AS __rpos FROM (%s) AS r0)" % right_sql
+        # the two sides' columns carry distinct ids; qualify nothing
+        if self.how in ("leftsemi", "leftanti"):
+            cols = ", ".join(a.col for a in l_out)
+            order = "__lpos" if self.kind == "SortMergeJoin" else None
+        else:
+            cols = ", ".join([a.col for a in l_out] + [a.col for a in r_out])
+            if self.kind == "SortMergeJoin":
+                lk = ", ".join("%s NULLS FIRST" % k.duck() for k in self.left_keys)
+                rk = ", ".join("%s NULLS FIRST" % k.duck() for k in self.right_keys)
+                order = ("%s, " % lk if lk else "") + "__lpos NULLS LAST, " + ("%s, " % rk if rk else "") + "__rpos"
+                if self.how in ("rightouter", "fullouter"):
+                    order = ("coalesce(%s), " % ", ".join("%s" % k.duck() for k in self.left_keys + self.right_keys)
+                             if self.left_keys else "") + "__lpos NULLS LAST, __rpos"
+            else:
+                # a broadcast join streams its other side: DuckDB's probe keeps that side's order
+                order = None
+        if order is None:
+            return "SELECT %s FROM (%s) AS l %s (%s) AS r ON %s" % (cols, left_sql, kw, right_sql, on)
+        return "SELECT %s FROM %s AS l %s %s AS r ON %s ORDER BY %s" % (cols, lsrc, kw, rsrc, on, order)
+
+    def udfs(self):
+        return _udfs_of(([self.condition] if self.condition is not None else []) + self.left_keys + self.right_keys)
+
+
+class UnionExec(SparkPlan):
+    def __init__(self, children, output):
+        self.children = tuple(children)
+        self._output = output
+
+    def output(self):
+        return self._output
+
+    def node_string(self):
+        return "Union"
+
+
+class WindowExec(SparkPlan):
+    narrow = True
+
+    def __init__(self, window_exprs, partition_by, order_by, child):
+        self.window_exprs = window_exprs
+        self.partition_by = partition_by
+        self.order_by = order_by
+        self.children = (child,)
+
+    def output(self):
+        return self.children[0].output() + [to_attribute(e) for e in self.window_exprs]
+
+    def node_string(self):
+        return "Window [%s], [%s], [%s]" % (", ".join(e.explain() for e in self.window_exprs),
+                                           ", ".join(e.explain() for e in self.partition_by),
+                                           ", ".join(o.explain() for o in self.order_by))
+
+    def sql(self, child_sql):
+        cols = ", ".join("%s AS %s" % (e.duck(), to_attribute(e).col) for e in self.window_exprs)
+        order = [p.duck() + " ASC NULLS FIRST" for p in self.partition_by] + [o.duck() for o in self.order_by]
+        return ("SELECT * EXCLUDE (__pos) FROM (SELECT *, %s FROM (SELECT *, row_number() OVER () AS __pos "
+                "FROM (%s) AS t0) AS t) AS w ORDER BY %s" % (cols, child_sql, ", ".join(order + ["__pos"])))
+
+    def udfs(self):
+        return _udfs_of(self.window_exprs)
+
+
+class GenerateExec(SparkPlan):
+    codegen = True
+    narrow = True
+
+    def __init__(self, generator, keep, gen_output, child):
+        self.generator = generator
+        self.keep = keep
+        self.gen_output = gen_output
+        self.children = (child,)
+
+    def output(self):
+        return self.keep + self.gen_output
+
+    def node_string(self):
+        return "Generate %s, [%s], %s, [%s]" % (
+            self.generator.explain(), _alist(self.keep), "true" if self.generator.outer else "false",
+            _alist(self.gen_output))
+
+    def sql(self, child_sql):
+        g = self.generator
+        x = g.children[0].duck()
+        keep = [a.col for a in self.keep]
+        t = g.children[0].dataType
+        if isinstance(t, T.ArrayType):
+            arr = x
+            if g.outer:
+                arr = "CASE WHEN len(%s) > 0 THEN %s ELSE [NULL] END" % (x, x)
+            cols = []
+            if g.position:
+                cols.append("CAST(generate_subscripts(%s, 1) - 1 AS INTEGER) AS %s" % (arr, self.gen_output[0].col))
+            cols.append("unnest(%s) AS %s" % (arr, self.gen_output[-1].col))
+            if g.outer and g.position:
+                cols[0] = "CASE WHEN len(%s) > 0 THEN %s END AS %s" % (
+                    x, cols[0].rsplit(" AS ", 1)[0], self.gen_output[0].col)
+        else:
+            ks, vs = "map_keys(%s)" % x, "map_values(%s)" % x
+            if g.outer:
+                ks = "CASE WHEN cardinality(%s) > 0 THEN map_keys(%s) ELSE [NULL] END" % (x, x)
+                vs = "CASE WHEN cardinality(%s) > 0 THEN map_values(%s) ELSE [NULL] END" % (x, x)
+            cols = []
+            if g.position:
+                cols.append("CAST(generate_subscripts(%s, 1) - 1 AS INTEGER) AS %s" % (ks, self.gen_output[0].col))
+            cols += ["unnest(%s) AS %s" % (ks, self.gen_output[-2].col),
+                     "unnest(%s) AS %s" % (vs, self.gen_output[-1].col)]
+        return "SELECT %s FROM (%s) AS t" % (", ".join(keep + cols), child_sql)
+
+
+class CoalesceExec(SparkPlan):
+    def __init__(self, n, child):
+        self.n = n
+        self.children = (child,)
+
+    def output(self):
+        return self.children[0].output()
+
+    def node_string(self):
+        return "Coalesce %d" % self.n
+
+
+class SetOpExec(SparkPlan):
+    """INTERSECT / EXCEPT over co-partitioned sides (Spark rewrites them to semi/anti joins)."""
+
+    def __init__(self, kind, is_all, left, right):
+        self.kind = kind
+        self.is_all = is_all
+        self.children = (left, right)
+
+    def output(self):
+        return self.children[0].output()
+
+    def node_string(self):
+        return "SetOperation %s" % self.kind
+
+
+# --------------------------------------------------------------------------------------------
+# planning
+
+
+def plan_query(logical, session):
+    """The physical plan of an optimized logical plan, with exchanges inserted."""
+    root = _plan(logical, session, top=True)
+    return root
+
+
+def _plan(p, s, top=False):
+    if isinstance(p, SubqueryAlias):
+        return _plan(p.child, s, top)
+    if isinstance(p, LeafRelation):
+        return ScanExec(p)
+    if isinstance(p, Project):
+        if top and isinstance(p.child, Limit) and isinstance(p.child.child, Sort) and p.child.child.is_global \
+                and not isinstance(p.child, Offset):
+            lim, srt = p.child, p.child.child
+            return TakeOrderedAndProjectExec(lim.n, srt.orders, p.exprs, _plan(srt.child, s))
+        return ProjectExec(p.exprs, _plan(p.child, s))
+    if isinstance(p, Filter):
+        return FilterExec(p.condition, _plan(p.child, s))
+    if isinstance(p, Aggregate):
+        return _plan_aggregate(p.grouping, p.aggregates, _plan(p.child, s), s)
+    if isinstance(p, Deduplicate):
+        from .expressions import Alias as A
+        keys = p.keys
+        key_ids = {k.expr_id for k in keys}
+        aggs = []
+        for a in p.child.output:
+            if a.expr_id in key_ids:
+                aggs.append(a)
+            else:
+                f = AggregateFunction("first", [a], a.dataType, a.nullable)
+                aggs.append(A(f, a.name, a.expr_id))
+        return _plan_aggregate(keys, aggs, _plan(p.child, s), s, first_is_partial=True)
+    if isinstance(p, Sort):
+        child = _plan(p.child, s)
+        if p.is_global:
+            return SortExec(p.orders, True, ExchangeExec("range", child, orders=p.orders))
+        return SortExec(p.orders, False, child)
+    if isinstance(p, Limit):
+        if top and isinstance(p.child, Sort) and p.child.is_global and not isinstance(p, Offset):
+            return TakeOrderedAndProjectExec(p.n, p.child.orders, p.output, _plan(p.child.child, s))
+        child = _plan(p.child, s)
+        if isinstance(p, Offset):
+            if top:
+                return LimitExec(-1, child, "CollectLimit", p.offset)
+            return LimitExec(-1, ExchangeExec("single", child), "GlobalLimit", p.offset)
+        if top:
+            return LimitExec(p.n, child, "CollectLimit", p.offset)
+        return LimitExec(p.n, ExchangeExec("single", LimitExec(p.n, child, "LocalLimit")), "GlobalLimit", p.offset)
+    if isinstance(p, Join):
+        return _plan_join(p, s)
+    if isinstance(p, Union):
+        kids = [_plan(c, s) for c in p.children]
+        out = p.output
+        aligned = []
+        for c, lc in zip(kids, p.children):
+            cout = lc.output
+            if [a.expr_id for a in cout] != [a.expr_id for a in out]:
+                c = ProjectExec([Alias(src, dst.name, dst.expr_id) for src, dst in zip(cout, out)], c)
+                c.hidden = True
+            aligned.append(c)
+        return UnionExec(aligned, out)
+    if isinstance(p, Window):
+        child = _plan(p.child, s)
+        if p.partition_by:
+            ex = ExchangeExec("hash", child, keys=p.partition_by)
+        else:
+            ex = ExchangeExec("single", child)
+        orders = [SortOrder(k, True, True) for k in p.partition_by] + p.order_by
+        return WindowExec(p.window_exprs, p.partition_by, p.order_by, SortExec(orders, False, ex))
+    if isinstance(p, Generate):
+        return GenerateExec(p.generator, p.keep, p.gen_output, _plan(p.child, s))
+    if isinstance(p, Repartition):
+        child = _plan(p.child, s)
+        if not p.shuffle:
+            return CoalesceExec(p.n, child)
+        if p.keys:
+            return ExchangeExec("hash", child, keys=p.keys, n=p.n or SHUFFLE_PARTITIONS, reason="REPARTITION_BY_NUM"
+                                if p.n else "REPARTITION_BY_COL")
+        return ExchangeExec("roundrobin", child, n=p.n, reason="REPARTITION_BY_NUM")
+    if isinstance(p, SetOperation):
+        left, right = _plan(p.children[0], s), _plan(p.children[1], s)
+        keys_l, keys_r = p.children[0].output, p.children[1].output
+        return SetOpExec(p.kind, p.is_all, ExchangeExec("hash", left, keys=keys_l),
+                         ExchangeExec("hash", right, keys=keys_r))
+    raise NotImplementedError("no physical operator for %s" % type(p).__name__)
+
+
+def _plan_aggregate(grouping, aggregates, child, s, first_is_partial=False):
+    key_attrs = [g.to_attribute() if isinstance(g, Alias) else g if isinstance(g, AttributeReference)
+                 else AttributeReference(g.name, g.dataType, g.nullable) for g in grouping]
+    key_attrs = [k.with_qualifier(()) if isinstance(k, AttributeReference) else k for k in key_attrs]
+    keys = [strip_alias(g) for g in grouping]
+    functions = []
+    for a in aggregates:
+        _collect(a, functions)
+    fattrs = [AttributeReference("f%d" % i, f.dataType, f.nullable) for i, f in enumerate(functions)]
+    key_sql = {k.explain(): ka for k, ka in zip(keys, key_attrs)}
+
+    def rewrite(e):
+        if isinstance(e, AggregateFunction):
+            for f, fa in zip(functions, fattrs):
+                if f is e:
+                    return _ColRef(fa, "f%d" % functions.index(f))
+        if not isinstance(e, (Alias,)) and e.explain() in key_sql and not isinstance(e, AggregateFunction):
+            return key_sql[e.explain()]
+        if e.children:
+            return e.with_children([rewrite(c) for c in e.children])
+        return e
+
+    results = []
+    for a in aggregates:
+        if isinstance(a, Alias):
+            results.append(Alias(rewrite(a.child), a.alias, a.expr_id))
+        else:
+            r = rewrite(a)
+            results.append(r if isinstance(r, AttributeReference) else Alias(r, a.name, a.expr_id))
+    partial_ok = all(can_partial(f) for f in functions)
+    name = "SortAggregate" if keys and any(needs_sort_aggregate(f) for f in functions) else "HashAggregate"
+
+    def sorted_input(node):
+        if name != "SortAggregate":
+            return node
+        return SortExec([SortOrder(k) for k in (key_attrs if isinstance(node, ExchangeExec) else keys)], False, node)
+    if partial_ok:
+        buffers = [["b%d_%d" % (i, j) for j in range(len(partial_sql(f)))] for i, f in enumerate(functions)]
+        partial = HashAggregateExec("partial", keys, key_attrs, functions, buffers, None, sorted_input(child), name)
+        ex = ExchangeExec("hash", partial, keys=key_attrs) if keys else ExchangeExec("single", partial)
+        return HashAggregateExec("final", keys, key_attrs, functions, buffers, results, sorted_input(ex), name)
+    ex = ExchangeExec("hash", child, keys=keys) if keys else ExchangeExec("single", child)
+    agg = HashAggregateExec("complete", keys, key_attrs, functions, [[] for _ in functions], results,
+                            sorted_input(ex), name)
+    agg.by_bucket = any(f.distinct for f in functions)
+    ex.keep_bucket = agg.by_bucket
+    return agg
+
+
+class _ColRef(AttributeReference):
+    """A reference to an aggregate's result column inside the aggregate operator."""
+
+    def __init__(self, attr, col):
+        super().__init__(attr.name, attr.dataType, attr.nullable, attr.expr_id)
+        self._col = col
+        self._fn_explain = None
+
+    @property
+    def col(self):
+        return self._col
+
+
+def _collect(e, out):
+    if isinstance(e, AggregateFunction):
+        if not any(e is x for x in out):
+            out.append(e)
+        return
+    for c in e.children:
+        _collect(c, out)
+
+
+def _plan_join(p, s):
+    left, right = _plan(p.left, s), _plan(p.right, s)
+    keys = equi_join_keys(p)
+    residual = None
+    if p.condition is not None:
+        key_conds = {id(c) for c in split_conjuncts(p.condition)
+                     if any((c.left is a and c.right is b) or (c.left is b and c.right is a)
+                            for a, b in keys if hasattr(c, "left"))}
+        rest = [c for c in split_conjuncts(p.condition) if id(c) not in key_conds]
+        from .plan import conjoin
+        residual = conjoin(rest) if rest else None
+    threshold = s._broadcast_threshold()
+    lsize, rsize = p.left.estimated_size(), p.right.estimated_size()
+    can_build_right = p.how in ("inner", "cross", "leftouter", "leftsemi", "leftanti")
+    can_build_left = p.how in ("inner", "cross", "rightouter")
+    if keys:
+        lk = [a for a, _ in keys]
+        rk = [b for _, b in keys]
+        if can_build_right and rsize is not None and threshold >= 0 and rsize <= threshold and \
+                (not can_build_left or lsize is None or rsize <= lsize):
+            return JoinExec("BroadcastHashJoin", p.how, lk, rk, residual, left, BroadcastExchangeExec(right), "right", p)
+        if can_build_left and lsize is not None and threshold >= 0 and lsize <= threshold:
+            return JoinExec("BroadcastHashJoin", p.how, lk, rk, residual, BroadcastExchangeExec(left), right, "left", p)
+        lsort = SortExec([SortOrder(k) for k in lk], False, ExchangeExec("hash", left, keys=lk))
+        rsort = SortExec([SortOrder(k) for k in rk], False, ExchangeExec("hash", right, keys=rk))
+        return JoinExec("SortMergeJoin", p.how, lk, rk, residual, lsort, rsort, join=p)
+    build = "left" if p.how == "rightouter" else "right"
+    if p.how in ("inner", "cross") and (rsize is None or rsize > max(threshold, 0)) and \
+            (lsize is None or lsize > max(threshold, 0)):
+        return JoinExec("CartesianProduct", p.how, [], [], p.condition, left, right, join=p)
+    if build == "right":
+        return JoinExec("BroadcastNestedLoopJoin", p.how, [], [], p.condition, left, BroadcastExchangeExec(right),
+                        "right", p)
+    return JoinExec("BroadcastNestedLoopJoin", p.how, [], [], p.condition, BroadcastExchangeExec(left), right,
+                    "left", p)
+
+
+class BroadcastExchangeExec(SparkPlan):
+    def __init__(self, child):
+        self.children = (child,)
+        self.plan_id = next(_plan_ids)
+
+    def output(self):
+        return self.children[0].output()
+
+    def node_string(self):
+        return "BroadcastExchange IdentityBroadcastMode, [plan_id=%d]" % self.plan_id
+
+
+# --------------------------------------------------------------------------------------------
+# explain
+
+
+def has_exchange(node):
+    return isinstance(node, (ExchangeExec, BroadcastExchangeExec)) or any(has_exchange(c) for c in node.children)
+
+
+def explain_string(root):
+    lines = []
+    if has_exchange(root):
+        lines.append("AdaptiveSparkPlan isFinalPlan=false")
+        _tree(root, "+- ", "   ", lines, None)
+    else:
+        counter = itertools.count(1)
+        _tree(root, "", "", lines, counter)
+    return "\n".join(lines)
+
+
+def _tree(node, prefix, child_prefix, lines, counter, stage=None):
+    if getattr(node, "hidden", False):
+        return _tree(node.children[0], prefix, child_prefix, lines, counter, stage)
+    label = node.node_string()
+    if counter is not None and node.codegen:
+        if stage is None:
+            stage = next(counter)
+        label = "*(%d) %s" % (stage, label)
+    else:
+        stage = None
+    lines.append(prefix + label)
+    kids = node.children
+    for i, c in enumerate(kids):
+        last = i == len(kids) - 1
+        _tree(c, child_prefix + ("+- " if last else ":- "), child_prefix + ("   " if last else ":  "), lines,
+              counter, stage if (counter is not None and c.codegen and stage is not None) else None)
+
+
+# --------------------------------------------------------------------------------------------
+# execution
+
+
+BASE = "SELECT * FROM __input"
+
+
+class Pipe:
+    """An RDD of Arrow partitions plus the SQL of the narrow operators still to apply to each."""
+
+    def __init__(self, rdd, sql=None, udfs=(), names=()):
+        self.rdd = rdd
+        self.sql = sql
+        self.udfs = list(udfs)
+        self.names = list(names)
+
+
+def _run_stage(sql, udfs):
+    def run(iterator):
+        from .engine import concat, run_query
+        tables = list(iterator)
+        table = concat(tables)
+        yield run_query(sql, {"__input": table}, udfs)
+    return run
+
+
+def _short_name(node):
+    text = node.node_string()
+    for sep in ("(", " [", " "):
+        if sep in text and not text.startswith("Scan ") and not text.startswith("FileScan "):
+            text = text.split(sep, 1)[0]
+    if text.startswith("FileScan "):
+        text = " ".join(text.split(" ", 2)[:2])
+    if isinstance(node, HashAggregateExec):
+        text += " (%s)" % node.mode
+    return text
+
+
+def _sql_call_site():
+    """Where the user's code called the DataFrame action (first frame outside the sparklet package)."""
+    import os
+    import sys
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame = sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
+        frame = frame.f_back
+    return "<unknown>:0" if frame is None else "%s:%d" % (frame.f_code.co_filename, frame.f_lineno)
+
+
+class Compiler:
+    """Builds the RDD lineage of a physical plan. Each RDD is attributed to the physical operators
+    it computes (the operation scope the job and DAG displays show), with the user's call site."""
+
+    def __init__(self, session):
+        self.session = session
+        self.sc = session.sparkContext
+        self.site = _sql_call_site()
+
+    def _scoped(self, name, build):
+        from .. import rdd as rdd_module
+        scope = rdd_module._scope
+        saved = (getattr(scope, "name", None), getattr(scope, "id", 0), getattr(scope, "site", None))
+        scope.name, scope.id, scope.site = name, next(rdd_module._scope_ids), self.site
+        try:
+            return build()
+        finally:
+            scope.name, scope.id, scope.site = saved
+
+    def pipe(self, node):
+        if node.narrow:
+            p = self.pipe(node.children[0])
+            return Pipe(p.rdd, node.sql(p.sql or BASE), p.udfs + node.udfs(), p.names + [_short_name(node)])
+        return Pipe(self._scoped(_short_name(node), lambda: self.execute(node)))
+
+    def rdd(self, node):
+        """An RDD whose partitions each hold one Arrow table with ``node``'s output columns."""
+        p = self.pipe(node)
+        if p.sql is None:
+            return p.rdd
+        return self._scoped(" | ".join(reversed(p.names)),
+                            lambda: p.rdd.mapPartitions(_run_stage(p.sql, p.udfs), preservesPartitioning=True))
+
+    def execute(self, node):
+        method = getattr(self, "exec_" + type(node).__name__)
+        return method(node)
+
+    def exec_ScanExec(self, node):
+        return node.relation.source.rdd(self.session, node.relation.output)
+
+    def _reducers(self, nodes):
+        est = 0
+        for n in nodes:
+            e = _bytes_estimate(n)
+            if e is None:
+                return max(1, min(SHUFFLE_PARTITIONS, self.sc.defaultParallelism))
+            est += e
+        return max(1, min(SHUFFLE_PARTITIONS, int(math.ceil(est / ADVISORY_PARTITION_BYTES))))
+
+    def exec_ExchangeExec(self, node, reducers=None):
+        child = node.children[0]
+        rdd = self.rdd(child)
+        out_cols = [a.col for a in child.output()]
+        if node.kind == "single" or node.kind == "range":
+            return _shuffle(rdd, 1, None, None, node.n, out_cols)
+        if node.kind == "roundrobin":
+            return _shuffle(rdd, node.n, "roundrobin", None, node.n, out_cols)
+        n = reducers or (self._reducers([child]) if node.reason == "ENSURE_REQUIREMENTS" else node.n)
+        # keys that are expressions are evaluated before hashing
+        key_cols, pre = [], []
+        for i, k in enumerate(node.keys):
+            if isinstance(k, AttributeReference):
+                key_cols.append(k.col)
+            else:
+                pre.append("%s AS __k%d" % (k.duck(), i))
+                key_cols.append("__k%d" % i)
+        if pre:
+            rdd = rdd.mapPartitions(_run_stage("SELECT *, %s FROM __input" % ", ".join(pre), []),
+                                    preservesPartitioning=True)
+        types = [k.dataType for k in node.keys]
+        if getattr(node, "keep_bucket", False):
+            out_cols = out_cols + ["__bucket"]
+        return _shuffle(rdd, n, "hash", (key_cols, types), node.n, out_cols)
+
+    def exec_UnionExec(self, node):
+        rdds = [self.rdd(c) for c in node.children]
+        return self.sc.union(rdds)
+
+    def exec_CoalesceExec(self, node):
+        return self.rdd(node.children[0]).coalesce(node.n).mapPartitions(_concat_partition)
+
+    def exec_BroadcastExchangeExec(self, node):
+        return self.rdd(node.children[0])
+
+    def _collect_table(self, node):
+        from .engine import concat
+        tables = self.rdd(node).collect()
+        return concat(tables)
+
+    def exec_JoinExec(self, node):
+        left, right = node.children
+        if node.kind == "SortMergeJoin":
+            n = self._reducers([left.children[0].children[0], right.children[0].children[0]])
+            lrdd = self._sorted_side(left, n)
+            rrdd = self._sorted_side(right, n)
+            sql = node.join_sql("SELECT * FROM __left", "SELECT * FROM __right")
+            udfs = node.udfs()
+
+            def run(pair_iter):
+                from .engine import concat, run_query
+                pairs = list(pair_iter)
+                lt = concat([p[0] for p in pairs])
+                rt = concat([p[1] for p in pairs])
+                yield run_query(sql, {"__left": lt, "__right": rt}, udfs)
+            return lrdd.zip(rrdd).mapPartitions(run)
+        if node.kind == "CartesianProduct":
+            sql = node.join_sql("SELECT * FROM __left", "SELECT * FROM __right")
+            udfs = node.udfs()
+
+            def run_pairs(pair_iter):
+                from .engine import concat, run_query
+                for lt, rt in pair_iter:
+                    yield run_query(sql, {"__left": lt, "__right": rt}, udfs)
+            return self.rdd(left).cartesian(self.rdd(right)).mapPartitions(run_pairs)
+        if node.build == "right":
+            stream, build = left, right
+        else:
+            stream, build = right, left
+        table = self._collect_table(build.children[0])
+        bc = self.sc.broadcast(table)
+        sql = node.join_sql("SELECT * FROM __input", "SELECT * FROM __build") if node.build == "right" else \
+            node.join_sql("SELECT * FROM __build", "SELECT * FROM __input")
+        udfs = node.udfs()
+        sp = self.pipe(stream)
+        if sp.sql is not None:
+            sql = sql.replace("FROM __input", "FROM (%s)" % sp.sql)
+            udfs = udfs + sp.udfs
+        if node.how == "fullouter" or (node.build == "right" and node.how == "rightouter") or \
+                (node.build == "left" and node.how in ("leftouter", "leftsemi", "leftanti")):
+            # the build side must be joined once, not once per stream partition
+            stream_rdd = self.rdd(stream).coalesce(1).mapPartitions(_concat_partition)
+            sql2 = node.join_sql("SELECT * FROM __input", "SELECT * FROM __build") if node.build == "right" else \
+                node.join_sql("SELECT * FROM __build", "SELECT * FROM __input")
+            return stream_rdd.mapPartitions(_broadcast_join(sql2, bc, node.udfs()))
+        return sp.rdd.mapPartitions(_broadcast_join(sql, bc, udfs))
+
+    def _sorted_side(self, sort_node, n):
+        ex = sort_node.children[0]
+        return self.exec_ExchangeExec(ex, reducers=n)
+
+    def exec_TakeOrderedAndProjectExec(self, node):
+        child = self.rdd(node.children[0])
+        orders = ", ".join(o.duck() for o in node.orders)
+        local = ("SELECT * EXCLUDE (__pos) FROM (SELECT *, row_number() OVER () AS __pos FROM __input) AS t "
+                 "ORDER BY %s, __pos LIMIT %d" % (orders, node.n))
+        tops = child.mapPartitions(_run_stage(local, []))
+        gathered = _shuffle(tops, 1, None, None, 1, [a.col for a in node.children[0].output()])
+        cols = ", ".join("%s AS %s" % (e.duck(), to_attribute(e).col) for e in node.project)
+        final = ("SELECT %s FROM (SELECT * FROM (SELECT *, row_number() OVER () AS __pos FROM __input) AS t "
+                 "ORDER BY %s, __pos LIMIT %d) AS t" % (cols, orders, node.n))
+        return gathered.mapPartitions(_run_stage(final, _udfs_of(node.project)))
+
+    def exec_SetOpExec(self, node):
+        n = self._reducers([node.children[0].children[0], node.children[1].children[0]])
+        l = self.exec_ExchangeExec(node.children[0], reducers=n)
+        r = self.exec_ExchangeExec(node.children[1], reducers=n)
+        lcols = [a.col for a in node.children[0].output()]
+        rcols = [a.col for a in node.children[1].output()]
+        op = "INTERSECT" if node.kind == "intersect" else "EXCEPT"
+        if node.is_all:
+            op += " ALL"
+        sql = "SELECT %s FROM __left %s SELECT %s FROM __right" % (
+            ", ".join(lcols), op, ", ".join("%s AS %s" % (r_, l_) for r_, l_ in zip(rcols, lcols)))
+
+        def run(pair_iter):
+            from .engine import concat, run_query
+            pairs = list(pair_iter)
+            yield run_query(sql, {"__left": concat([p[0] for p in pairs]), "__right": concat([p[1] for p in pairs])})
+        return l.zip(r).mapPartitions(run)
+
+    def collect_tables(self, node):
+        """Run the plan as one job; the result partitions' tables in partition order."""
+        if isinstance(node, LimitExec) and node.kind == "CollectLimit":
+            return self._take(node)
+        return self.rdd(node).collect()
+
+    def _take(self, node):
+        """CollectLimit: scan a growing number of partitions until ``n`` rows are found (executeTake)."""
+        from .engine import concat
+        rdd = self.rdd(node.children[0])
+        n, offset = node.n, node.offset
+        want = None if n < 0 else n + offset
+        total = rdd.getNumPartitions()
+        got, rows, scanned, parts = [], 0, 0, 1
+        limit_sql = "SELECT * FROM __input" + ("" if want is None else " LIMIT %d" % want)
+        limited = rdd.mapPartitions(_run_stage(limit_sql, []), preservesPartitioning=True)
+        while scanned < total and (want is None or rows < want):
+            if want is None:
+                parts = total - scanned
+            ids = list(range(scanned, min(total, scanned + parts)))
+            res = self.sc.runJob(limited, lambda it: list(it), ids)
+            for t in res:
+                got.append(t)
+                rows += t.num_rows
+            scanned += len(ids)
+            parts *= 4
+        table = concat(got) if got else None
+        if table is None:
+            return []
+        end = table.num_rows if want is None else want
+        return [table.slice(offset, max(0, end - offset))]
+
+
+def _bytes_estimate(node):
+    if isinstance(node, ScanExec):
+        return node.relation.source.bytes_estimate()
+    if not node.children:
+        return None
+    total = 0
+    for c in node.children:
+        e = _bytes_estimate(c)
+        if e is None:
+            return None
+        total += e
+    return total
+
+
+def _concat_partition(iterator):
+    from .engine import concat
+    yield concat(list(iterator))
+
+
+def _broadcast_join(sql, bc, udfs):
+    def run(iterator):
+        from .engine import concat, run_query
+        table = concat(list(iterator))
+        yield run_query(sql, {"__input": table, "__build": bc.value}, udfs)
+    return run
+
+
+def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols):
+    """A shuffle dependency moving Arrow rows: map side buckets and orders rows, reduce side
+    concatenates its pieces in map order."""
+
+    def map_side(index, iterator):
+        import numpy as np
+        from .engine import bucket_ids, concat
+        table = concat(list(iterator))
+        if table.num_rows == 0 and table.num_columns == 0:
+            return
+        if kind == "hash":
+            cols, types = keys
+            buckets = bucket_ids(table, cols, types, n_buckets)
+            order = np.argsort(buckets, kind="stable")
+            if "__bucket" in out_cols:
+                import pyarrow as pa
+                table = table.append_column("__bucket", pa.array(buckets, pa.int64()))
+            table = table.take(order).select(out_cols)
+            buckets = buckets[order]
+            reducers = (buckets * n_reducers) // n_buckets
+        elif kind == "roundrobin":
+            # Spark starts each map partition's round robin at a position derived from its index
+            start = index % n_reducers if n_reducers else 0
+            reducers = (np.arange(table.num_rows) + start) % n_reducers
+            order = np.argsort(reducers, kind="stable")
+            table = table.take(order)
+            reducers = reducers[order]
+        else:
+            yield 0, (index, table)
+            return
+        if table.num_rows == 0:
+            yield 0, (index, table)
+            return
+        bounds = np.flatnonzero(np.diff(reducers)) + 1
+        starts = np.concatenate([[0], bounds])
+        ends = np.concatenate([bounds, [len(reducers)]])
+        for s, e in zip(starts, ends):
+            yield int(reducers[s]), (index, table.slice(s, e - s))
+
+    def reduce_side(iterator):
+        from .engine import concat
+        pieces = sorted(iterator, key=lambda kv: kv[1][0])
+        tables = [t for _, (_, t) in pieces]
+        if not tables:
+            yield None
+            return
+        yield concat(tables)
+
+    keyed = rdd.mapPartitionsWithIndex(map_side)
+    shuffled = keyed.partitionBy(n_reducers, _reducer_id)
+    return shuffled.mapPartitions(reduce_side)
+
+
+def _reducer_id(k):
+    return k

@@ -1,0 +1,713 @@
+"""Logical plan nodes, the analyzer's name resolution, and the optimizer.
+
+The DataFrame API and SQL text (``parser.py``) build the same nodes. Every node is built
+*analysed*: its constructor receives resolved expressions and knows its ``output`` (attributes with
+ids, types and nullability), as classic PySpark analyses each transformation when it is called.
+``Scope`` is how unresolved names find attributes: case-insensitively, by qualifier
+(``t.a`` after ``alias("t")`` or a SQL table alias), and then by struct field.
+
+The optimizer is a few rules applied until nothing changes, in Spark's spirit and with its names:
+``CollapseProject``, ``PushDownPredicates`` (through projects, into both sides of an inner join),
+``ConstantFolding``, ``InferFiltersFromConstraints`` (``isnotnull`` on join keys), ``ColumnPruning``
+(a ``Project`` under an aggregate that needs fewer columns) and ``LimitPushDown``.
+"""
+
+from . import types as T
+from .expressions import (
+    Alias, AggregateFunction, And, AttributeReference, Cast, EqualTo, Expression, IsNotNull, Literal,
+    SortOrder, UnresolvedAttribute, UnresolvedStar, WindowExpression, analysis_exception, named,
+    quote_ident, strip_alias, to_attribute,
+)
+
+
+class Scope:
+    """The attributes a name can resolve to, with their qualifiers (SQL table aliases)."""
+
+    def __init__(self, attrs, outer=None, plan=None):
+        self.attrs = list(attrs)
+        self.outer = outer
+        self.plan = plan
+        self.aggregate_ok = False
+
+    def _candidates(self):
+        return [quote_ident(a.name) if not a.qualifier else ".".join(quote_ident(p) for p in (a.qualifier[-1], a.name))
+                for a in self.attrs]
+
+    def resolve_name(self, parts):
+        from .expressions import ExtractField
+        lower = [p.lower() for p in parts]
+        found, rest = [], None
+        if len(parts) >= 2:
+            for a in self.attrs:
+                if a.qualifier and a.qualifier[-1].lower() == lower[0] and a.name.lower() == lower[1]:
+                    found.append(a)
+            if found:
+                rest = parts[2:]
+        if not found:
+            found = [a for a in self.attrs if a.name.lower() == lower[0]]
+            rest = parts[1:]
+        if len(found) > 1:
+            distinct = {a.expr_id for a in found}
+            if len(distinct) > 1:
+                raise analysis_exception(
+                    "AMBIGUOUS_REFERENCE", name=quote_ident(".".join(parts)),
+                    referenceNames="[%s]" % ", ".join(
+                        "`%s`" % ".".join(list(a.qualifier[-1:]) + [a.name]) for a in found))
+        if not found:
+            if self.outer is not None:
+                return self.outer.resolve_name(parts)
+            from ..errors import unresolved_column
+            raise unresolved_column(".".join(parts), [a.name for a in self.attrs])
+        e = found[0]
+        for field in rest:
+            t = e.dataType
+            if not isinstance(t, T.StructType):
+                raise analysis_exception("INVALID_EXTRACT_BASE_FIELD_TYPE", base=quote_ident(e.sql()),
+                                         other='"%s"' % t.simpleString().upper())
+            names = [f.name for f in t.fields if f.name.lower() == field.lower()]
+            if not names:
+                raise analysis_exception("FIELD_NOT_FOUND", fieldName=quote_ident(field),
+                                         fields=", ".join(quote_ident(f.name) for f in t.fields))
+            e = ExtractField(e, Literal(names[0]), names[0])
+        return e
+
+    def expand_star(self, target):
+        if not target:
+            return list(self.attrs)
+        q = target[-1].lower()
+        out = [a for a in self.attrs if a.qualifier and a.qualifier[-1].lower() == q]
+        if not out:
+            # a struct column's fields
+            try:
+                e = self.resolve_name(list(target))
+            except Exception:
+                raise analysis_exception("CANNOT_RESOLVE_STAR_EXPAND", targetString=quote_ident(".".join(target)),
+                                         columns=", ".join(quote_ident(a.name) for a in self.attrs))
+            from .expressions import ExtractField
+            if isinstance(e.dataType, T.StructType):
+                return [Alias(ExtractField(e, Literal(f.name), f.name), f.name) for f in e.dataType.fields]
+        return out
+
+
+def expand_projection(exprs, scope):
+    """Resolve a select list: stars expand, everything else resolves and gets its name."""
+    out = []
+    for e in exprs:
+        if isinstance(e, UnresolvedStar):
+            out.extend(e.expand(scope))
+        elif isinstance(e, Alias) and isinstance(e.child, UnresolvedStar):
+            out.extend(e.child.expand(scope))
+        else:
+            out.append(named(e.resolve(scope)))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# nodes
+
+
+class LogicalPlan:
+    children = ()
+    # sizeInBytes for the broadcast decision; None = unknown (Spark's default: too big)
+    size_estimate = None
+
+    @property
+    def output(self):
+        raise NotImplementedError
+
+    def scope(self):
+        return Scope(self.output, plan=self)
+
+    def with_children(self, children):
+        raise NotImplementedError(type(self).__name__)
+
+    def schema(self):
+        return T.StructType([T.StructField(a.name, a.dataType, a.nullable) for a in self.output])
+
+    def node_string(self):
+        return type(self).__name__
+
+    def tree_string(self):
+        lines = []
+
+        def walk(node, prefix, child_prefix):
+            lines.append(prefix + node.node_string())
+            kids = node.children
+            for i, c in enumerate(kids):
+                last = i == len(kids) - 1
+                walk(c, child_prefix + ("+- " if last else ":- "), child_prefix + ("   " if last else ":  "))
+
+        walk(self, "", "")
+        return "\n".join(lines)
+
+    def transform_up(self, fn):
+        new = self.with_children([c.transform_up(fn) for c in self.children]) if self.children else self
+        return fn(new)
+
+    def estimated_size(self):
+        if self.size_estimate is not None:
+            return self.size_estimate
+        sizes = [c.estimated_size() for c in self.children]
+        if not sizes or any(s is None for s in sizes):
+            return None
+        return sum(sizes)
+
+
+def _attr_list(attrs):
+    return ", ".join(a.explain() for a in attrs)
+
+
+class LeafRelation(LogicalPlan):
+    """A source of Arrow partitions: local data, a range, an RDD, a file scan, a cached result."""
+
+    def __init__(self, output, source):
+        self._output = list(output)
+        self.source = source
+
+    @property
+    def output(self):
+        return self._output
+
+    @property
+    def size_estimate(self):
+        return self.source.size_estimate()
+
+    def with_children(self, children):
+        return self
+
+    def node_string(self):
+        return self.source.logical_string(self._output)
+
+
+class Project(LogicalPlan):
+    def __init__(self, exprs, child):
+        self.exprs = list(exprs)
+        self.children = (child,)
+
+    @property
+    def child(self):
+        return self.children[0]
+
+    @property
+    def output(self):
+        return [to_attribute(e) for e in self.exprs]
+
+    def with_children(self, children):
+        return Project(self.exprs, children[0])
+
+    def node_string(self):
+        return "Project [%s]" % ", ".join(e.explain() for e in self.exprs)
+
+
+class Filter(LogicalPlan):
+    def __init__(self, condition, child):
+        self.condition = condition
+        self.children = (child,)
+
+    @property
+    def child(self):
+        return self.children[0]
+
+    @property
+    def output(self):
+        return self.child.output
+
+    def with_children(self, children):
+        return Filter(self.condition, children[0])
+
+    def node_string(self):
+        return "Filter %s" % self.condition.explain()
+
+
+class Aggregate(LogicalPlan):
+    """``grouping`` keys and ``aggregates`` (named expressions over keys and aggregate functions)."""
+
+    def __init__(self, grouping, aggregates, child):
+        self.grouping = list(grouping)
+        self.aggregates = list(aggregates)
+        self.children = (child,)
+
+    @property
+    def child(self):
+        return self.children[0]
+
+    @property
+    def output(self):
+        return [to_attribute(e) for e in self.aggregates]
+
+    def with_children(self, children):
+        return Aggregate(self.grouping, self.aggregates, children[0])
+
+    def node_string(self):
+        return "Aggregate [%s], [%s]" % (", ".join(e.explain() for e in self.grouping),
+                                        ", ".join(e.explain() for e in self.aggregates))
+
+
+class Sort(LogicalPlan):
+    def __init__(self, orders, is_global, child):
+        self.orders = list(orders)
+        self.is_global = is_global
+        self.children = (child,)
+
+    @property
+    def child(self):
+        return self.children[0]
+
+    @property
+    def output(self):
+        return self.child.output
+
+    def with_children(self, children):
+        return Sort(self.orders, self.is_global, children[0])
+
+    def node_string(self):
+        return "Sort [%s], %s" % (", ".join(o.explain() for o in self.orders), "true" if self.is_global else "false")
+
+
+class Limit(LogicalPlan):
+    def __init__(self, n, child, offset=0):
+        self.n = n
+        self.offset = offset
+        self.children = (child,)
+
+    @property
+    def child(self):
+        return self.children[0]
+
+    @property
+    def output(self):
+        return self.child.output
+
+    def with_children(self, children):
+        return Limit(self.n, children[0], self.offset)
+
+    def node_string(self):
+        return "GlobalLimit %d" % self.n
+
+
+class Offset(Limit):
+    def with_children(self, children):
+        return Offset(self.n, children[0], self.offset)
+
+    def node_string(self):
+        return "Offset %d" % self.offset
+
+
+class Join(LogicalPlan):
+    """``how`` is Spark's join type: inner, leftouter, rightouter, fullouter, leftsemi, leftanti, cross."""
+
+    def __init__(self, left, right, how, condition=None, using=None):
+        self.children = (left, right)
+        self.how = how
+        self.condition = condition
+        self.using = using  # list of (left attr, right attr) for USING / on=["col"]
+
+    @property
+    def left(self):
+        return self.children[0]
+
+    @property
+    def right(self):
+        return self.children[1]
+
+    @property
+    def output(self):
+        left = self.left.output
+        right = self.right.output
+        if self.how in ("leftsemi", "leftanti"):
+            return left
+        if self.how in ("rightouter", "fullouter"):
+            left = [a.with_nullability(True) for a in left]
+        if self.how in ("leftouter", "fullouter"):
+            right = [a.with_nullability(True) for a in right]
+        return left + right
+
+    def with_children(self, children):
+        return Join(children[0], children[1], self.how, self.condition, self.using)
+
+    def node_string(self):
+        names = {"inner": "Inner", "leftouter": "LeftOuter", "rightouter": "RightOuter", "fullouter": "FullOuter",
+                 "leftsemi": "LeftSemi", "leftanti": "LeftAnti", "cross": "Cross"}
+        s = "Join %s" % names[self.how]
+        if self.condition is not None:
+            s += ", %s" % self.condition.explain()
+        return s
+
+
+class Union(LogicalPlan):
+    def __init__(self, children):
+        self.children = tuple(children)
+
+    @property
+    def output(self):
+        first = self.children[0].output
+        out = []
+        for i, a in enumerate(first):
+            nullable = any(c.output[i].nullable for c in self.children)
+            out.append(a.with_nullability(nullable))
+        return out
+
+    def with_children(self, children):
+        return Union(children)
+
+    def node_string(self):
+        return "Union false, false"
+
+
+class SubqueryAlias(LogicalPlan):
+    def __init__(self, alias, child):
+        self.alias = alias
+        self.children = (child,)
+
+    @property
+    def child(self):
+        return self.children[0]
+
+    @property
+    def output(self):
+        return [a.with_qualifier((self.alias,)) for a in self.child.output]
+
+    def with_children(self, children):
+        return SubqueryAlias(self.alias, children[0])
+
+    def node_string(self):
+        return "SubqueryAlias %s" % self.alias
+
+
+class Window(LogicalPlan):
+    """Window expressions sharing one partitioning and ordering, appended to the child's output."""
+
+    def __init__(self, window_exprs, partition_by, order_by, child):
+        self.window_exprs = list(window_exprs)  # Alias(WindowExpression)
+        self.partition_by = list(partition_by)
+        self.order_by = list(order_by)
+        self.children = (child,)
+
+    @property
+    def child(self):
+        return self.children[0]
+
+    @property
+    def output(self):
+        return self.child.output + [to_attribute(e) for e in self.window_exprs]
+
+    def with_children(self, children):
+        return Window(self.window_exprs, self.partition_by, self.order_by, children[0])
+
+    def node_string(self):
+        return "Window [%s], [%s], [%s]" % (", ".join(e.explain() for e in self.window_exprs),
+                                           ", ".join(e.explain() for e in self.partition_by),
+                                           ", ".join(e.explain() for e in self.order_by))
+
+
+class Generate(LogicalPlan):
+    """``explode`` and friends: the child's columns (``keep``) plus the generator's output."""
+
+    def __init__(self, generator, keep, gen_output, child):
+        self.generator = generator
+        self.keep = list(keep)
+        self.gen_output = list(gen_output)
+        self.children = (child,)
+
+    @property
+    def child(self):
+        return self.children[0]
+
+    @property
+    def output(self):
+        return self.keep + self.gen_output
+
+    def with_children(self, children):
+        return Generate(self.generator, self.keep, self.gen_output, children[0])
+
+    def node_string(self):
+        return "Generate %s, %s" % (self.generator.explain(), _attr_list(self.gen_output))
+
+
+class Repartition(LogicalPlan):
+    def __init__(self, n, shuffle, child, keys=None):
+        self.n = n
+        self.shuffle = shuffle
+        self.keys = list(keys or [])
+        self.children = (child,)
+
+    @property
+    def child(self):
+        return self.children[0]
+
+    @property
+    def output(self):
+        return self.child.output
+
+    def with_children(self, children):
+        return Repartition(self.n, self.shuffle, children[0], self.keys)
+
+    def node_string(self):
+        return "Repartition %d, %s" % (self.n, "true" if self.shuffle else "false")
+
+
+class Deduplicate(LogicalPlan):
+    def __init__(self, keys, child):
+        self.keys = list(keys)
+        self.children = (child,)
+
+    @property
+    def child(self):
+        return self.children[0]
+
+    @property
+    def output(self):
+        return self.child.output
+
+    def with_children(self, children):
+        return Deduplicate(self.keys, children[0])
+
+    def node_string(self):
+        return "Deduplicate [%s]" % _attr_list(self.keys)
+
+
+class SetOperation(LogicalPlan):
+    """INTERSECT / EXCEPT (``subtract``), with or without ALL."""
+
+    def __init__(self, kind, is_all, left, right):
+        self.kind = kind
+        self.is_all = is_all
+        self.children = (left, right)
+
+    @property
+    def output(self):
+        return self.children[0].output
+
+    def with_children(self, children):
+        return SetOperation(self.kind, self.is_all, children[0], children[1])
+
+    def node_string(self):
+        return "%s %s" % (self.kind.capitalize(), "true" if self.is_all else "false")
+
+
+# --------------------------------------------------------------------------------------------
+# analysis helpers used by the API and the SQL front end
+
+
+def collect_aggregates(e, out):
+    if isinstance(e, AggregateFunction):
+        if not any(e is x for x in out):
+            out.append(e)
+        return
+    if isinstance(e, WindowExpression):
+        return
+    for c in e.children:
+        collect_aggregates(c, out)
+
+
+def check_aggregate(grouping, aggregates):
+    """Spark's MISSING_AGGREGATION check: outside aggregate functions only grouping expressions."""
+    group_ids = {g.expr_id for g in grouping if isinstance(g, AttributeReference)}
+    group_sql = {strip_alias(g).explain() for g in grouping}
+
+    def check(e):
+        if isinstance(e, AggregateFunction) or isinstance(e, WindowExpression):
+            return
+        if strip_alias(e).explain() in group_sql and not isinstance(e, Alias):
+            return
+        if isinstance(e, AttributeReference):
+            if e.expr_id not in group_ids:
+                raise analysis_exception("MISSING_AGGREGATION", expression=quote_ident(e.name),
+                                         expressionAnyValue='"any_value(%s)"' % e.name)
+            return
+        for c in e.children:
+            check(c)
+
+    for a in aggregates:
+        check(a)
+
+
+def split_conjuncts(cond):
+    if isinstance(cond, And):
+        return split_conjuncts(cond.left) + split_conjuncts(cond.right)
+    return [cond]
+
+
+def conjoin(conds):
+    out = None
+    for c in conds:
+        out = c if out is None else And(out, c)
+    return out
+
+
+def refs_subset(e, attrs):
+    ids = {a.expr_id for a in attrs}
+    return all(r.expr_id in ids for r in e.references())
+
+
+# --------------------------------------------------------------------------------------------
+# optimizer
+
+
+def fold_constants(e):
+    def fold(x):
+        if x.foldable and not isinstance(x, Literal) and x.resolved and not isinstance(x, (Alias, SortOrder)):
+            try:
+                from .evaluation import evaluate_constant
+                return Literal(evaluate_constant(x), x.dataType)
+            except Exception:
+                return x
+        return x
+    return e.transform(fold)
+
+
+def substitute(e, mapping):
+    """Replace attributes by the expressions a Project defined them as (for pushdown/collapse)."""
+    def sub(x):
+        if isinstance(x, AttributeReference) and x.expr_id in mapping:
+            return strip_alias(mapping[x.expr_id])
+        return x
+    return e.transform(sub)
+
+
+def _deterministic(e):
+    from .expressions import Function, PythonUDF
+    if isinstance(e, Function) and not e.deterministic:
+        return False
+    if isinstance(e, (PythonUDF, AggregateFunction, WindowExpression)):
+        return False
+    return all(_deterministic(c) for c in e.children)
+
+
+def optimize(plan):
+    """Apply the rules bottom-up until the plan stops changing (bounded)."""
+    for _ in range(10):
+        new = plan.transform_up(_rules)
+        if new.tree_string() == plan.tree_string():
+            return new
+        plan = new
+    return plan
+
+
+def _rules(p):
+    if isinstance(p, Project):
+        exprs = [_fold_named(e) for e in p.exprs]
+        child = p.child
+        # CollapseProject: a project of a project becomes one when the inner one is deterministic
+        if isinstance(child, Project) and all(_deterministic(e) for e in child.exprs):
+            mapping = {to_attribute(e).expr_id: e for e in child.exprs}
+            merged = []
+            for e in exprs:
+                if isinstance(e, AttributeReference) and e.expr_id in mapping:
+                    inner = mapping[e.expr_id]
+                    merged.append(inner if inner.name == e.name else Alias(strip_alias(inner), e.name, e.expr_id))
+                elif isinstance(e, Alias):
+                    merged.append(Alias(substitute(e.child, mapping), e.alias, e.expr_id))
+                else:
+                    merged.append(e)
+            return Project(merged, child.child)
+        # RemoveNoopProject
+        if [a.expr_id for a in exprs if isinstance(a, AttributeReference)] == [a.expr_id for a in child.output] \
+                and len(exprs) == len(child.output) and all(isinstance(a, AttributeReference) for a in exprs) \
+                and [a.name for a in exprs] == [a.name for a in child.output]:
+            return child
+        return Project(exprs, child)
+    if isinstance(p, Filter):
+        cond = fold_constants(p.condition)
+        child = p.child
+        if isinstance(cond, Literal) and cond.value is True:
+            return child
+        if isinstance(child, Filter):
+            return Filter(And(child.condition, cond), child.child)
+        # PushPredicateThroughProject
+        if isinstance(child, Project) and all(_deterministic(e) for e in child.exprs) and _deterministic(cond):
+            mapping = {to_attribute(e).expr_id: e for e in child.exprs}
+            return Project(child.exprs, Filter(substitute(cond, mapping), child.child))
+        # push into the sides of an inner join
+        if isinstance(child, Join) and child.how in ("inner", "cross") and _deterministic(cond):
+            left_c, right_c, keep = [], [], []
+            for c in split_conjuncts(cond):
+                if refs_subset(c, child.left.output):
+                    left_c.append(c)
+                elif refs_subset(c, child.right.output):
+                    right_c.append(c)
+                else:
+                    keep.append(c)
+            if left_c or right_c:
+                left = Filter(conjoin(left_c), child.left) if left_c else child.left
+                right = Filter(conjoin(right_c), child.right) if right_c else child.right
+                j = Join(left, right, child.how, conjoin(([child.condition] if child.condition is not None else []) + keep)
+                         if keep else child.condition, child.using)
+                return j
+        # InferFiltersFromConstraints: comparisons imply non-null operands
+        cs = split_conjuncts(cond)
+        have = {c.children[0].explain() for c in cs if isinstance(c, IsNotNull)}
+        extra = []
+        for c in cs:
+            if type(c).__name__ in ("EqualTo", "LessThan", "LessThanOrEqual", "GreaterThan", "GreaterThanOrEqual",
+                                    "NotEqual"):
+                for side in c.children:
+                    side = side.child if isinstance(side, Cast) and side.implicit else side
+                    if isinstance(side, AttributeReference) and side.nullable and side.explain() not in have:
+                        have.add(side.explain())
+                        extra.append(IsNotNull(side))
+        if extra:
+            return Filter(conjoin(extra + cs), child)
+        return Filter(cond, child)
+    if isinstance(p, Limit) and not isinstance(p, Offset):
+        child = p.child
+        if isinstance(child, Limit) and not isinstance(child, Offset):
+            return Limit(min(p.n, child.n), child.child)
+        return p
+    if isinstance(p, Aggregate):
+        child = p.child
+        # ColumnPruning: the aggregate reads only the columns it refers to
+        needed = []
+        for e in list(p.grouping) + list(p.aggregates):
+            for r in e.references():
+                if r.expr_id not in {n.expr_id for n in needed}:
+                    needed.append(r)
+        ids = {n.expr_id for n in needed}
+        if not isinstance(child, Project) and len(ids) < len(child.output):
+            child = Project([a for a in child.output if a.expr_id in ids], child)
+        grouping = [_fold_named(g) if isinstance(g, Alias) else fold_constants(g) for g in p.grouping]
+        return Aggregate(grouping, [_fold_named(e) for e in p.aggregates], child)
+    if isinstance(p, Join) and p.how in ("inner", "leftsemi") and p.condition is not None \
+            and not getattr(p, "_nulls_inferred", False):
+        # InferFiltersFromConstraints on equi-join keys
+        keys = equi_join_keys(p)
+        if keys:
+            lk = [k for k, _ in keys if isinstance(k, AttributeReference) and k.nullable]
+            rk = [k for _, k in keys if isinstance(k, AttributeReference) and k.nullable]
+            left, right = p.left, p.right
+            if lk and not _has_notnull(left, lk):
+                left = Filter(conjoin([IsNotNull(k) for k in lk]), left)
+            if rk and not _has_notnull(right, rk):
+                right = Filter(conjoin([IsNotNull(k) for k in rk]), right)
+            j = Join(left, right, p.how, p.condition, p.using)
+            j._nulls_inferred = True
+            return j
+    return p
+
+
+def _has_notnull(plan, keys):
+    if not isinstance(plan, Filter):
+        return False
+    have = {c.children[0].explain() for c in split_conjuncts(plan.condition) if isinstance(c, IsNotNull)}
+    return all(k.explain() in have for k in keys)
+
+
+def _fold_named(e):
+    if isinstance(e, Alias):
+        return Alias(fold_constants(e.child), e.alias, e.expr_id)
+    return e
+
+
+def equi_join_keys(join):
+    """(left key, right key) pairs of the equality conjuncts that compare one side with the other."""
+    if join.condition is None:
+        return []
+    keys = []
+    for c in split_conjuncts(join.condition):
+        if isinstance(c, EqualTo):
+            a, b = c.left, c.right
+            if refs_subset(a, join.left.output) and refs_subset(b, join.right.output) and a.references() and b.references():
+                keys.append((a, b))
+            elif refs_subset(b, join.left.output) and refs_subset(a, join.right.output) and a.references() and b.references():
+                keys.append((b, a))
+    return keys
