@@ -1,5 +1,21 @@
 from cell import code, exercise, md, solution, sparklet
 
+# Notebook 10 prints physical plans the same way: the helper is written once here.
+OPERATORS = '''
+        import contextlib
+        import io
+
+
+        def operators(df):
+            """The physical operators of df's plan, top down, as explain() prints them."""
+            text = io.StringIO()
+            with contextlib.redirect_stdout(text):
+                df.explain()
+            lines = text.getvalue().split("== Physical Plan ==")[1].strip().splitlines()
+            return [line.lstrip(" +-:").split(" ")[0].split("(")[0] for line in lines if line.strip()]
+
+'''
+
 CELLS = [
     md(
         """
@@ -200,38 +216,37 @@ CELLS = [
         """
         ## The jobs behind a `groupBy`
 
-        Look at the job display under the `groupBy("city")` cell above: the aggregation ran as
-        **one job of two stages**. Like `reduceByKey`, Spark first counts within each partition
-        (a partial `HashAggregate`), shuffles the partial counts by city (an `Exchange`, where the
+        A `groupBy` runs like a `reduceByKey`: Spark first counts within each partition (a
+        partial `HashAggregate`), shuffles the partial counts by city (an `Exchange`, where the
         stage boundary falls), then adds them up (the final `HashAggregate`). The physical plan
         shows these operators; here are their names, from the top of the plan down:
         """,
         ko="""
         ## `groupBy` 뒤의 잡
 
-        위의 `groupBy("city")` 셀 아래에 있는 잡 표시를 보세요. 집계가 **스테이지 두 개로 된 잡 하나**로
-        실행되었습니다. `reduceByKey`처럼 Spark는 먼저 파티션 안에서 개수를 세고(부분 `HashAggregate`), 부분 개수를
-        도시별로 셔플한 다음(`Exchange`, 여기가 스테이지 경계입니다), 그것을 모두 더합니다(최종 `HashAggregate`).
-        물리 계획에 이 연산자들이 나옵니다. 계획의 위에서 아래로, 연산자 이름은 다음과 같습니다.
+        `groupBy`는 `reduceByKey`처럼 실행됩니다. Spark는 먼저 파티션 안에서 개수를 세고(부분 `HashAggregate`),
+        부분 개수를 도시별로 셔플한 다음(`Exchange`, 여기가 스테이지 경계입니다), 그것을 모두 더합니다(최종
+        `HashAggregate`). 물리 계획에 이 연산자들이 나옵니다. 계획의 위에서 아래로, 연산자 이름은 다음과 같습니다.
         """,
     ),
     code(
-        """
-        import contextlib
-        import io
-
-
-        def operators(df):
-            \"\"\"The physical operators of df's plan, top down, as explain() prints them.\"\"\"
-            text = io.StringIO()
-            with contextlib.redirect_stdout(text):
-                df.explain()
-            lines = text.getvalue().split("== Physical Plan ==")[1].strip().splitlines()
-            return [line.lstrip(" +-:").split(" ")[0].split("(")[0] for line in lines if line.strip()]
-
-
+        OPERATORS
+        + """
         print(operators(people.filter(people.age > 30).groupBy("city").count()))
         """
+    ),
+    md(
+        """
+        Run the aggregation on its own and look at the job display under the cell: **one job of
+        two stages**, cut at the `Exchange`. The first stage runs the scan and the partial
+        aggregate and writes the shuffle; the second reads it and finishes the count. (Apache
+        Spark's adaptive query execution may first run the shuffle's stage as a job of its own.)
+        """,
+        ko="""
+        집계만 따로 실행하고 셀 아래의 잡 표시를 보세요. `Exchange`에서 나뉜 **스테이지 두 개로 된 잡 하나**가
+        보입니다. 첫 스테이지는 스캔과 부분 집계를 실행하고 셔플을 쓰며, 둘째 스테이지는 그것을 읽어 개수 세기를
+        마칩니다. (Apache Spark의 적응형 쿼리 실행(AQE)은 셔플 스테이지를 먼저 별도의 잡으로 실행하기도 합니다.)
+        """,
     ),
     sparklet(
         """
