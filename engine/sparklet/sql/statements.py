@@ -9,7 +9,9 @@ generated column name. It sits above ``dataframe.py``; the parser below it never
 
 from . import types as T
 from .column import Column, UnresolvedAlias, UnresolvedFunction, UnresolvedSort
-from .expressions import Literal, UnresolvedAttribute, UnresolvedStar, analysis_exception, quote_ident
+from .expressions import (
+    Literal, UnresolvedAttribute, UnresolvedStar, analysis_exception, quote_ident, table_not_found,
+)
 from .parser import _parse, _parse_exception, convert
 
 
@@ -153,8 +155,7 @@ def _relation(session, node, ctes):
         full = ("%s.%s" % (db.name, name)) if db is not None else name
         plan = session.catalog._lookup(full)
         if plan is None:
-            raise analysis_exception("TABLE_OR_VIEW_NOT_FOUND", relationName=".".join(
-                quote_ident(p) for p in full.split(".")), searchPath="")
+            raise table_not_found(full.split("."))
         return DataFrame(SubqueryAlias(alias, plan), session)
     if isinstance(node, exp.Subquery):
         df = _query(session, node.this, ctes)
