@@ -249,7 +249,11 @@ def _regexp_replace(args):
         rep_dk = duck_literal(_java_replacement(r.value), T.StringType()) if r.value is not None else "NULL"
 
     def duck(sd, pd, rd, posd):
-        return "regexp_replace(%s, %s, %s, 'g')" % (sd, pd, rep_dk or rd)
+        if len(args) == 3:
+            return "regexp_replace(%s, %s, %s, 'g')" % (sd, pd, rep_dk or rd)
+        # Spark matches only from the 1-based position on; the prefix before it stays as is.
+        return "(substr(%s, 1, CAST(%s AS INTEGER) - 1) || regexp_replace(substr(%s, CAST(%s AS INTEGER)), %s, %s, 'g'))" % (
+            sd, posd, sd, posd, pd, rep_dk or rd)
     return Function("regexp_replace", [s, p, r, pos], T.StringType(), duck=duck)
 
 
