@@ -224,7 +224,9 @@ OUT_OF_SCOPE = {
     ),
 }
 
-# Docstrings of issue 17's own list that still fail, each with exactly what differs.
+# Docstrings of issue 17's own list that still fail, each with exactly what differs: a reason
+# excludes the whole docstring, (reason, marker) the examples from the one whose source holds the
+# marker to the end (the later ones depend on it).
 IN_SCOPE_GAPS = {
     "Column.alias": "alias(metadata=...) is not kept: the field's metadata stays empty",
     "DataFrame.alias": "a self-join of two aliases of one DataFrame binds both sides' columns to "
@@ -252,31 +254,30 @@ IN_SCOPE_GAPS = {
                                "directories keeps only the first one's schema",
     "SparkSession.Builder.getOrCreate": "a second builder's getOrCreate() resets options set "
                                         "with conf.set on the existing session",
-    "SparkSession.sql": "the range() table-valued function in SQL text (FROM range(10)) is not "
-                        "resolved: [UNRESOLVED_ROUTINE]",
-    "SparkSession.udf": "functions registered with spark.udf.register cannot be called from "
-                        "spark.sql text",
-}
-
-# Docstrings whose examples run up to the first one that uses something outside issue 17's
-# list (the later ones depend on it): (reason, marker in the first excluded example's source).
-PARTIAL = {
-    "Column.when": ("raise_error is outside issue 17's function list", "raise_error"),
-    "Column.isin": ("isin() of a DataFrame (an IN subquery) is outside issue 17's list",
-                    "isin(spark.range"),
-    "GroupedData.agg": ("pandas UDFs are outside issue 17's list", "pandas_udf"),
+    "SparkSession.sql": ("sql() keyword arguments are not formatted into the text ({bound1} "
+                         "placeholders give [PARSE_SYNTAX_ERROR])", "{bound1}"),
     "DataFrame.explain": ("explain(mode='cost') needs plan statistics Sparklet does not keep; it "
                           "prints the physical plan", 'mode="cost"'),
-    "udf": ("calling a UDF with keyword arguments (Spark 3.5's named arguments) is not supported",
+    "udf": ("calling a UDF with keyword arguments (Spark 3.5's named arguments) raises TypeError",
             "calc(b="),
     "explode": ("SQL VALUES with a MAP holding NULL fails to build its schema (a NULL-typed "
                 "field marked non-nullable)", "MAP(1,2,3,4,5,NULL)"),
 }
 
+# Docstrings of issue 17's list whose examples run up to the first one that uses something
+# outside that list (the later ones depend on it): (reason, marker in that example's source).
+PARTIAL_OUT_OF_SCOPE = {
+    "Column.when": ("raise_error is outside issue 17's function list", "raise_error"),
+    "Column.isin": ("isin() of a DataFrame (an IN subquery) is outside issue 17's list",
+                    "isin(spark.range"),
+    "GroupedData.agg": ("pandas UDFs are outside issue 17's list", "pandas_udf"),
+}
+
 for _reason, _names in OUT_OF_SCOPE.items():
     EXCLUDED.update((_name, (_reason, None)) for _name in _names)
-EXCLUDED.update((_name, (_reason, None)) for _name, _reason in IN_SCOPE_GAPS.items())
-EXCLUDED.update(PARTIAL)
+EXCLUDED.update((_name, _gap if isinstance(_gap, tuple) else (_gap, None))
+                for _name, _gap in IN_SCOPE_GAPS.items())
+EXCLUDED.update(PARTIAL_OUT_OF_SCOPE)
 
 # PySpark reports errors raised on the JVM side of a job as py4j's Py4JJavaError; Sparklet has no
 # JVM, so where an example expects that error any exception is accepted (one must still be raised).

@@ -324,7 +324,13 @@ class SparkSession:
         [Row(x=1)]
         """
         from .parser import run_sql
-        return run_sql(self, sqlQuery, args or kwargs or None)
+        # As Spark's withActive: the query is analysed with this session active, so functions
+        # registered on it through spark.udf resolve even when another session is the active one.
+        previous, SparkSession._activeSession = SparkSession._activeSession, self
+        try:
+            return run_sql(self, sqlQuery, args or kwargs or None)
+        finally:
+            SparkSession._activeSession = previous
 
     def table(self, tableName):
         """Example:
