@@ -10,6 +10,10 @@ import sys
 
 import pytest
 
+# Apache Spark's own test files, run by test_pyspark_unit.py against Sparklet in processes of their
+# own (they need the pyspark alias), never collected as this suite's tests.
+collect_ignore = ["pyspark_unit/upstream"]
+
 
 @pytest.fixture(scope="session")
 def sc():

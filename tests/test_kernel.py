@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+import main_classes
 from kernel_harness import (JOBS_MIME, execute, job_displays, result_text, running_kernel, stream_text)
 
 pytestmark = pytest.mark.timeout(300)
@@ -200,6 +201,18 @@ def test_global_assignment_in_foreach_warns_once(kernel):
     assert result_text(msgs) == "0"  # as in PySpark: the driver's counter is not changed
     warning = [line for line in stream_text(msgs, "stderr").splitlines() if "accumulator" in line]
     assert len(warning) == 1 and "`counter`" in warning[0] and "foreach" in warning[0]
+
+
+@pytest.mark.pyspark
+def test_guide_accumulator_param_over_a_notebook_class_gives_pysparks_results(kernel, tmp_path):
+    # The programming guide's custom AccumulatorParam over a Vector class defined in a cell: the
+    # class travels into tasks, back with their results and inside accumulator updates.
+    km, kc = kernel
+    reply, msgs = execute(kc, main_classes.PROGRAM)
+    assert reply["status"] == "ok", reply
+    path = tmp_path / "vectors.py"
+    path.write_text(main_classes.script())
+    assert stream_text(msgs, "stdout") == main_classes.run_on_pyspark(path, tmp_path)
 
 
 def test_spark_magics(kernel):

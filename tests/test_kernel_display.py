@@ -105,6 +105,36 @@ def test_dag_has_stage_boxes_and_shuffle_edge():
         assert op in labels
 
 
+def test_dag_draws_each_operator_of_a_pipelined_rdd():
+    # textFile -> flatMap -> map -> reduceByKey as PySpark pipelines it: flatMap, map and the
+    # map-side combine are one PythonRDD (id 2), the merge after the shuffle another (id 5).
+    src = RDDInfo(1, "data.txt", 2, None, [], "<cell 1>:1", "textFile")
+    fused = RDDInfo(2, "PythonRDD", 2, None, [1], "<cell 1>:3", "reduceByKey",
+                    operators=[("flatMap", "<cell 1>:2"), ("map", "<cell 1>:3"), ("reduceByKey", "<cell 1>:3")])
+    shuffled = RDDInfo(4, "ShuffledRDD", 2, None, [2], "<cell 1>:3", "reduceByKey")
+    merged = RDDInfo(5, "PythonRDD", 2, None, [4], "<cell 1>:4", "collect",
+                     operators=[("reduceByKey", "<cell 1>:3"), ("collect", "<cell 1>:4")])
+    stages = [StageInfo(0, 0, "reduceByKey at <cell 1>:3", 2, [src, fused], [], isShuffleMap=True),
+              StageInfo(1, 0, "collect at <cell 1>:4", 2, [shuffled, merged], [0])]
+    model = dag_model(stages)
+    assert [(n["scope"], n["rddId"]) for n in model["nodes"]] == [
+        ("textFile", 1), ("flatMap", 2), ("map", 2), ("reduceByKey", 2),
+        ("reduceByKey", 4), ("reduceByKey", 5), ("collect", 5)]
+    edges = {(e["from"], e["to"], e["kind"]) for e in model["edges"]}
+    assert edges == {("s0_r1", "s0_r2_op0", "narrow"), ("s0_r2_op0", "s0_r2_op1", "narrow"),
+                     ("s0_r2_op1", "s0_r2", "narrow"), ("s0_r2", "s1_r4", "shuffle"),
+                     ("s1_r4", "s1_r5_op0", "narrow"), ("s1_r5_op0", "s1_r5", "narrow")}
+    root = ElementTree.fromstring(render_svg(model))
+    ns = "{http://www.w3.org/2000/svg}"
+    tops = {}
+    for g in root.iter(ns + "g"):
+        if g.get("class") == "sparklet-rdd":
+            label = next(t.text for t in g.iter(ns + "text"))
+            tops[label] = float(next(g.iter(ns + "rect")).get("y"))
+    # one row per operator, in the order they were called
+    assert tops["textFile [1]"] < tops["flatMap [2]"] < tops["map [2]"] < tops["reduceByKey [2]"]
+
+
 def test_dag_marks_skipped_and_cached():
     from sparklet.storagelevel import StorageLevel
     stages = word_count_stages()

@@ -43,6 +43,10 @@ MODULES = [
     (("pyspark.taskcontext",), "sparklet.taskcontext", "local[2]"),
     (("pyspark.resultiterable",), "sparklet.resultiterable", None),
     (("pyspark.serializers",), "sparklet.serializers", None),
+    (("pyspark.profiler",), "sparklet.profiler", None),
+    (("pyspark.resource.profile",), "sparklet.resource.profile", "local[4]"),
+    (("pyspark.resource.requests",), "sparklet.resource.requests", None),
+    (("pyspark.resource.information",), "sparklet.resource.information", None),
     (("pyspark.sql.types",), "sparklet.sql.types", "local[4]"),
     (("pyspark.sql.column",), "sparklet.sql.column", "local[4]"),
     (("pyspark.sql.dataframe",), "sparklet.sql.dataframe", "local[4]"),
@@ -59,7 +63,7 @@ SQL_PREFIX = "pyspark.sql"
 
 # Docstrings whose first example constructs a SparkContext: they need a process with no active
 # context, so each runs alone.
-OWN_CONTEXT = {"SparkContext", "SparkConf", "serializers"}
+OWN_CONTEXT = {"SparkContext", "SparkConf", "serializers", "Profiler"}
 
 # Docstrings (named without their module) that need the JVM or Hadoop's Java classes. A value
 # (reason, marker) with a marker excludes only the examples from the one whose source contains
@@ -82,6 +86,8 @@ EXCLUDED = {
     "serializers": ("counts JVM-side batches (rdd._jrdd)", "rdd._jrdd"),
     "TaskContext": ("runs SQL UDFs (pyspark.sql)", "pyspark.sql"),
     "StatCounter.asDict": ("expects Python 2 output ('4L'); fails on PySpark itself", None),
+    "ResourceProfile": ("prints the executor resources in the iteration order of the JVM's hash map",
+                        "getResourceProfile().executorResources"),
     "_parse_datatype_json_string": ("round-trips types through the JVM's parser "
                                     "(spark._jsparkSession.parseDataType)", None),
     "Geography": ("geospatial types are not part of Sparklet", None),

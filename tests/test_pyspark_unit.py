@@ -122,19 +122,9 @@ NEEDS_SQL = {
     "test_rdd.RDDTests.test_datetime": "createDataFrame of an RDD of datetimes",
 }
 
-# Fixed on other branches of issue 21 (SparkContext() defaults, PySpark's RDD ids, file: URIs for
-# checkpoints, pyspark.resource); delete an entry once its fix is merged and the test passes.
-NO_DEFAULT_MASTER = "SparkContext() without master/app name (PySpark defaults to local[*] / pyspark-shell)"
-FAILS_UNTIL_MERGED = {
-    "test_rdd.RDDTests.test_id": "a pipelined map().filter() is one RDD in PySpark (id + 1)",
-    "test_rdd.RDDTests.test_resourceprofile": "pyspark.resource",
-    "test_context.CheckpointTests.test_basic_checkpointing": "getCheckpointFile() as a file: URI",
-    "test_conf.ConfTests.test_memory_conf": NO_DEFAULT_MASTER,
-    "test_shuffle.SorterTests.test_external_sort_in_rdd": NO_DEFAULT_MASTER,
-}
-for _name in ["test_get_or_create", "test_progress_api", "test_resources", "test_startTime", "test_stop", "test_with",
-              "test_with_stop"]:
-    FAILS_UNTIL_MERGED["test_context.ContextTests." + _name] = NO_DEFAULT_MASTER
+# Tests that fail until another branch's fix is merged, with the reason; delete an entry once its
+# fix is merged and the test passes (the harness fails when a listed test passes).
+FAILS_UNTIL_MERGED = {}
 
 
 def _has_sql():

@@ -21,7 +21,7 @@ from sparklet.dagscheduler import DAGScheduler
 from sparklet.errors import JobCancelledError, SparkException
 from sparklet.mapoutputtracker import MapOutputTracker
 from sparklet.partitioner import Partitioner
-from sparklet.rdd import MapPartitionsRDD, ParallelCollectionRDD, ShuffledRDD
+from sparklet.rdd import ParallelCollectionRDD, PipelinedRDD, ShuffledRDD
 from sparklet.shuffle import MapStatus
 from sparklet.storagelevel import StorageLevel
 from sparklet.taskscheduler import MAX_EXECUTOR_LOSSES_PER_TASK, TaskScheduler
@@ -41,6 +41,9 @@ class FakeContext:
         return next(self._shuffle_ids)
 
     def _register_shuffle(self, rdd):
+        pass
+
+    def _rdd_materialized(self, rdd):
         pass
 
 
@@ -166,7 +169,7 @@ def source(ctx, n=3):
 
 
 def shuffled(rdd, n=2):
-    return ShuffledRDD(MapPartitionsRDD(rdd, lambda i, it: ((x, x) for x in it)), Partitioner(n, hash))
+    return ShuffledRDD(PipelinedRDD(rdd, lambda i, it: ((x, x) for x in it)), Partitioner(n, hash))
 
 
 def results(job):
@@ -176,7 +179,7 @@ def results(job):
 
 def test_a_job_without_shuffles_is_one_result_stage(ctx):
     cluster = Cluster()
-    job = cluster.submit(MapPartitionsRDD(source(ctx), lambda i, it: it))
+    job = cluster.submit(PipelinedRDD(source(ctx), lambda i, it: it))
     assert [d["kind"] for d in cluster.running()] == ["result", "result"]  # two cores for three tasks
     cluster.run_all()
     assert results(job) == [0, 1, 2]
@@ -215,7 +218,7 @@ def test_a_computed_shuffle_is_skipped_by_the_next_job(ctx):
     reduced = shuffled(source(ctx))
     cluster.submit(reduced)
     cluster.run_all()
-    second = cluster.submit(MapPartitionsRDD(reduced, lambda i, it: it))
+    second = cluster.submit(PipelinedRDD(reduced, lambda i, it: it))
     assert {d["kind"] for d in cluster.running()} == {"result"}
     cluster.run_all()
     assert results(second) == [0, 1]
@@ -245,7 +248,7 @@ def test_fetch_failure_reruns_the_lost_map_output_then_the_reduce_stage(ctx):
 
 def test_a_failing_task_is_retried_until_max_failures(ctx):
     cluster = Cluster(max_failures=3)
-    job = cluster.submit(MapPartitionsRDD(source(ctx, 1), lambda i, it: it))
+    job = cluster.submit(PipelinedRDD(source(ctx, 1), lambda i, it: it))
     attempts = []
     for _ in range(3):
         desc = cluster.running()[0]
@@ -261,7 +264,7 @@ def test_a_failing_task_is_retried_until_max_failures(ctx):
 
 def test_a_task_that_fails_less_often_than_max_failures_succeeds(ctx):
     cluster = Cluster(max_failures=2)
-    job = cluster.submit(MapPartitionsRDD(source(ctx, 1), lambda i, it: it))
+    job = cluster.submit(PipelinedRDD(source(ctx, 1), lambda i, it: it))
     cluster.fail(cluster.running()[0])
     cluster.run_all()
     assert results(job) == [0]
@@ -269,7 +272,7 @@ def test_a_task_that_fails_less_often_than_max_failures_succeeds(ctx):
 
 def test_under_local_k_the_first_failure_fails_the_job_and_stops_its_stage(ctx):
     cluster = Cluster(max_failures=1)
-    job = cluster.submit(MapPartitionsRDD(source(ctx, 3), lambda i, it: it))
+    job = cluster.submit(PipelinedRDD(source(ctx, 3), lambda i, it: it))
     first, second = cluster.running()
     cluster.fail(first)
     assert isinstance(job.error, ValueError)
@@ -308,7 +311,7 @@ def test_losing_an_executor_resubmits_its_task_and_forgets_its_map_outputs(ctx):
 
 def test_a_partition_losing_its_executor_too_often_fails_the_job(ctx):
     cluster = Cluster(executors=("0",))
-    job = cluster.submit(MapPartitionsRDD(source(ctx, 1), lambda i, it: it))
+    job = cluster.submit(PipelinedRDD(source(ctx, 1), lambda i, it: it))
     for n in range(MAX_EXECUTOR_LOSSES_PER_TASK):
         executor = str(n)
         cluster.backend.running.clear()
@@ -322,7 +325,7 @@ def test_a_partition_losing_its_executor_too_often_fails_the_job(ctx):
 
 def test_an_executor_killed_for_its_memory_counts_as_a_task_failure(ctx):
     cluster = Cluster(executors=("0",), max_failures=1)
-    job = cluster.submit(MapPartitionsRDD(source(ctx, 1), lambda i, it: it))
+    job = cluster.submit(PipelinedRDD(source(ctx, 1), lambda i, it: it))
     cluster.backend.running.clear()
     cluster.dag.post(E.ExecutorLost("0", "executor 0 exceeded its memory limit", exitCausedByApp=True))
     cluster.pump()
@@ -331,7 +334,7 @@ def test_an_executor_killed_for_its_memory_counts_as_a_task_failure(ctx):
 
 def test_cancelling_a_job_kills_its_tasks_then_the_executor_that_ignores_the_kill(ctx):
     cluster = Cluster()
-    job = cluster.submit(MapPartitionsRDD(source(ctx, 2), lambda i, it: it))
+    job = cluster.submit(PipelinedRDD(source(ctx, 2), lambda i, it: it))
     running = cluster.running()
     cluster.dag.cancelJob(job.jobId)
     cluster.pump()
@@ -349,7 +352,7 @@ def test_cancelling_one_job_keeps_the_stage_another_job_needs(ctx):
     cluster = Cluster()
     reduced = shuffled(source(ctx, 2))
     first = cluster.submit(reduced)
-    second = cluster.submit(MapPartitionsRDD(reduced, lambda i, it: it))
+    second = cluster.submit(PipelinedRDD(reduced, lambda i, it: it))
     cluster.dag.cancelJob(first.jobId)
     cluster.pump()
     assert isinstance(first.error, JobCancelledError)
@@ -363,7 +366,7 @@ def test_a_task_prefers_the_executor_caching_its_block(ctx):
     cached = source(ctx, 2)
     cached._storage_level = StorageLevel.MEMORY_ONLY
     cluster.blocks.update_blocks("1", [("rdd_%d_0" % cached.id(), StorageLevel.MEMORY_ONLY, 10, 0)], [])
-    cluster.submit(MapPartitionsRDD(cached, lambda i, it: it))
+    cluster.submit(PipelinedRDD(cached, lambda i, it: it))
     placed = {d["partition"]: e for e, d in cluster.backend.running.values()}
     assert placed == {0: "1", 1: "0"}
 
@@ -377,7 +380,7 @@ def test_accumulator_updates_of_successful_tasks_are_merged(ctx):
 
     cluster = Cluster()
     acc = cluster.accumulators[5] = Acc()
-    cluster.submit(MapPartitionsRDD(source(ctx, 2), lambda i, it: it))
+    cluster.submit(PipelinedRDD(source(ctx, 2), lambda i, it: it))
     first, second = cluster.running()
     cluster.end(first, accum_updates={5: 3})
     cluster.fail(second)  # a failed task's updates never count
@@ -386,11 +389,11 @@ def test_accumulator_updates_of_successful_tasks_are_merged(ctx):
 
 def test_a_barrier_stage_needs_a_slot_per_task_and_releases_together(ctx):
     cluster = Cluster(executors=("0", "1"))
-    too_wide = MapPartitionsRDD(source(ctx, 3), lambda i, it: it)
+    too_wide = PipelinedRDD(source(ctx, 3), lambda i, it: it)
     too_wide.is_barrier = True
     job = cluster.submit(too_wide)
     assert "Barrier execution mode" in str(job.error) and not cluster.running()
-    barrier = MapPartitionsRDD(source(ctx, 2), lambda i, it: it)
+    barrier = PipelinedRDD(source(ctx, 2), lambda i, it: it)
     barrier.is_barrier = True
     job = cluster.submit(barrier)
     tasks = cluster.running()

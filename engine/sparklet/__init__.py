@@ -47,6 +47,7 @@ from .broadcast import Broadcast
 from .conf import SparkConf
 from .context import SparkContext
 from .files import SparkFiles
+from .profiler import BasicProfiler, Profiler
 from .rdd import RDD, RDDBarrier
 from .serializers import CPickleSerializer, MarshalSerializer, PickleSerializer
 from .status import SparkJobInfo, SparkStageInfo, StatusTracker
@@ -60,5 +61,5 @@ __all__ = [
     "SparkConf", "SparkContext", "SparkFiles", "RDD", "RDDBarrier", "StorageLevel", "Broadcast",
     "Accumulator", "AccumulatorParam", "MarshalSerializer", "CPickleSerializer", "PickleSerializer",
     "StatusTracker", "SparkJobInfo", "SparkStageInfo", "TaskContext", "BarrierTaskContext",
-    "BarrierTaskInfo", "InheritableThread", "inheritable_thread_target",
+    "BarrierTaskInfo", "InheritableThread", "inheritable_thread_target", "Profiler", "BasicProfiler",
 ]

@@ -5,6 +5,7 @@ the executor sends the task's partial value back with the task's result, and the
 only when the task succeeded, so a retried task is never counted twice.
 """
 
+import copy
 import threading
 
 __all__ = ["Accumulator", "AccumulatorParam"]
@@ -45,6 +46,9 @@ COMPLEX_ACCUMULATOR_PARAM = AddingAccumulatorParam(0.0j)
 def _deserialize_accumulator(aid, zero_value, accum_param):
     accum = Accumulator(aid, zero_value, accum_param)
     accum._deserialized = True
+    # An executor keeps a stage's closures for all its tasks, where a PySpark worker unpickles the
+    # zero the driver computed for each task: every task starts from a fresh copy of that zero.
+    accum._task_zero = copy.deepcopy(zero_value)
     registry = getattr(_deserialized, "registry", None)
     if registry is not None:
         registry[aid] = accum
@@ -108,6 +112,9 @@ class Accumulator:
     def __iadd__(self, term):
         self.add(term)
         return self
+
+    def _start_task(self):
+        self._value = copy.deepcopy(self._task_zero)
 
     def _merge_task_update(self, update):
         self._value = self.accum_param.addInPlace(self._value, update)

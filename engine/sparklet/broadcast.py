@@ -10,7 +10,7 @@ import pickle
 import threading
 
 from .errors import SparkException
-from .serializers import dump_closure
+from .serializers import dumps_records
 
 __all__ = ["Broadcast"]
 
@@ -68,15 +68,13 @@ class Broadcast:
         {'k': 'v'}
         >>> tmp.cleanup()
         """
+        # PySpark pickles a broadcast with plain pickle, so a value holding an instance of a class
+        # defined in the notebook or script fails on its workers; here it travels like records do.
         try:
-            pickle.dump(value, f, pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, AttributeError, TypeError):
-            f.seek(0)
-            f.truncate()
-            try:
-                dump_closure(value, f)
-            except Exception as e:
-                raise pickle.PicklingError("Could not serialize broadcast: %s: %s" % (type(e).__name__, e)) from e
+            data = dumps_records(value)
+        except Exception as e:
+            raise pickle.PicklingError("Could not serialize broadcast: %s: %s" % (type(e).__name__, e)) from e
+        f.write(data)
         f.close()
 
     def load_from_path(self, path):

@@ -15,6 +15,7 @@ import os
 from .lineage import ancestors
 from .rdd import CheckpointRDD, OneToOneDependency
 from .serializers import dumps_records
+from .taskcontext import TaskContext
 
 
 
@@ -29,8 +30,8 @@ def materialize_checkpoints(sc, final_rdd):
         directory = os.path.join(sc._checkpoint_dir, "rdd-%d" % r._id)
         os.makedirs(directory, exist_ok=True)
 
-        def write(index, iterator, directory=directory):
-            path = os.path.join(directory, "part-%05d" % index)
+        def write(iterator, directory=directory):
+            path = os.path.join(directory, "part-%05d" % TaskContext.get().partitionId())
             with open(path + ".tmp", "wb") as f:
                 batch = []
                 for x in iterator:
@@ -44,7 +45,8 @@ def materialize_checkpoints(sc, final_rdd):
             return iter(())
 
         r._checkpoint_requested = None  # the saving job itself must not trigger this again
-        r.mapPartitionsWithIndex(write).count()
+        # A job on the RDD itself, as Spark's checkpoint writer runs: no RDD (and id) of its own.
+        sc._run_job(r, write)
         checkpoint = CheckpointRDD(sc, directory, r.getNumPartitions(), r.partitioner)
         for attr in type(r)._lineage_attrs:
             setattr(r, attr, None)

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 import weakref
 
 from . import accumulators, hooks, listener as L
@@ -29,12 +30,15 @@ from .broadcast import Broadcast
 from .conf import SparkConf, parse_bytes, parse_duration_seconds, system_properties
 from .errors import JobCancelledError, context_only_on_driver
 from .files import SparkFiles
-from .rdd import EmptyRDD, ParallelCollectionRDD, UnionRDD, PartitionerAwareUnionRDD, current_scope, operation, user_call_site
+from .rdd import (EmptyRDD, ParallelCollectionRDD, UnionRDD, PartitionerAwareUnionRDD, _to_list, current_scope, operation,
+                  user_call_site)
 from .taskscheduler import TaskScheduler
 from .dagscheduler import DAGScheduler
 from .events import ShuffleCleaned
+from .filesystem import local_path
 from .lineage import shuffle_dependencies
 from .mapoutputtracker import MapOutputTracker
+from .profiler import BasicProfiler, ProfilerCollector
 from .serializers import CPickleSerializer
 from .status import StatusTracker
 
@@ -122,7 +126,8 @@ class SparkContext:
                     "Cannot run multiple SparkContexts at once; existing SparkContext(app=%s, master=%s)"
                     " created by %s. Stop it first with sc.stop(), or use SparkContext.getOrCreate()."
                     % (active.appName, active.master, active._created_at))
-            self._do_init(master, appName, sparkHome, pyFiles, environment, batchSize, serializer, conf)
+            self._do_init(master, appName, sparkHome, pyFiles, environment, batchSize, serializer, conf,
+                          profiler_cls or BasicProfiler, udf_profiler_cls)
             SparkContext._active_spark_context = self
         hooks.emit("context_created", self)
         if replaced is not None:
@@ -137,7 +142,8 @@ class SparkContext:
         active.stop()
         return active
 
-    def _do_init(self, master, appName, sparkHome, pyFiles, environment, batchSize, serializer, conf):
+    def _do_init(self, master, appName, sparkHome, pyFiles, environment, batchSize, serializer, conf,
+                 profiler_cls=None, udf_profiler_cls=None):
         self._conf = SparkConf()
         if conf is not None:
             for k, v in conf.getAll():
@@ -150,12 +156,12 @@ class SparkContext:
             self._conf.setSparkHome(sparkHome)
         for k, v in (environment or {}).items():
             self._conf.setExecutorEnv(k, v)
+        # What PySpark's launcher gives a context made in a plain Python process (its shell and
+        # spark-submit set both from their command line, as sparklet-submit does).
         if not self._conf.contains("spark.master"):
-            raise RuntimeError("A master URL must be set in your configuration: "
-                               "SparkConf().setMaster(\"local[*]\") or SparkContext(\"local[*]\", ...)")
+            self._conf.setMaster("local[*]")
         if not self._conf.contains("spark.app.name"):
-            raise RuntimeError("An application name must be set in your configuration: "
-                               "SparkConf().setAppName(\"my app\")")
+            self._conf.setAppName("pyspark-shell")
         self.master = self._conf.get("spark.master")
         self.appName = self._conf.get("spark.app.name")
         self.sparkHome = self._conf.get("spark.home")
@@ -184,6 +190,11 @@ class SparkContext:
         # Spark's unified memory is a fraction of the heap minus its reserved memory; an executor's
         # reserve is the interpreter itself (about 23 MiB resident before any task runs).
         self._storage_memory = int(max(self._executor_memory - EXECUTOR_RESERVED_MEMORY, 0) * memory_fraction)
+        if self._conf.get("spark.python.profile", "false") == "true":
+            self.profiler_collector = ProfilerCollector(profiler_cls or BasicProfiler, udf_profiler_cls,
+                                                        dump_path=self._conf.get("spark.python.profile.dump", None))
+        else:
+            self.profiler_collector = None
         # The address-space limit (RLIMIT_AS) of each executor, in whole MiB as Spark passes it to
         # its Python workers; None (no limit) when unset or under 1 MiB.
         pyspark_memory = self._conf.get("spark.executor.pyspark.memory")
@@ -278,6 +289,14 @@ class SparkContext:
         with self._id_lock:
             self._next_broadcast += 1
             return self._next_broadcast - 1
+
+    def _rdd_materialized(self, rdd):
+        """A PipelinedRDD was just given its id: with spark.python.profile, it gets a profiler
+        (PySpark makes one when it creates the JVM-side RDD, i.e. at the same moment)."""
+        if self.profiler_collector is not None and self._conf.get("spark.python.profile", "false") == "true":
+            profiler = self.profiler_collector.new_profiler(self)
+            rdd.profiler = profiler
+            self.profiler_collector.add_profiler(rdd._id, profiler)
 
     def _register_shuffle(self, shuffled_rdd):
         # Shuffle output is kept while an RDD that reads it is alive (later jobs skip the map
@@ -674,6 +693,11 @@ class SparkContext:
         >>> sc.runJob(myRDD, lambda part: [x * x for x in part], [0, 2])
         [0, 1, 16, 25]
         """
+        # As PySpark does: the function becomes a PipelinedRDD (fused with ``rdd`` when it can be).
+        return self._run_job(rdd.mapPartitions(partitionFunc), _to_list, partitions)
+
+    def _run_job(self, rdd, partitionFunc, partitions=None):
+        """runJob without the RDD of its own: ``partitionFunc`` runs as the result tasks' function."""
         if self._stopped:
             raise RuntimeError("Cannot call methods on a stopped SparkContext: create a new one")
         n = rdd.getNumPartitions()
@@ -735,7 +759,13 @@ class SparkContext:
             def start(split):
                 return start0 + int(split * size / numSlices) * step
 
-            return ParallelCollectionRDD(self, [range(start(i), start(i + 1), step) for i in range(numSlices)])
+            def slice_of_range(split, _):
+                return iter(range(start(split), start(split + 1), step))
+
+            # As PySpark does: empty slices, each task making its own part of the range (so the
+            # RDD is a PipelinedRDD, and its ids are PySpark's).
+            empty = ParallelCollectionRDD(self, [[] for _ in range(numSlices)])
+            return empty.mapPartitionsWithIndex(slice_of_range)
         if not isinstance(c, list):
             c = list(c)
         # PySpark ships the data in batches and Spark slices the batches, not the elements: cut
@@ -1046,32 +1076,28 @@ class SparkContext:
         return ["file:" + path for path in self._added_archives.values()]
 
     def setCheckpointDir(self, dirName):
-        """Where checkpoint() saves RDDs (created if missing).
+        """Where checkpoint() saves RDDs: a new directory under ``dirName`` (created if missing),
+        named by a random UUID as Spark names it.
 
         >>> import tempfile
-        >>> tmp = tempfile.TemporaryDirectory()
-        >>> sc.setCheckpointDir(tmp.name)
-        >>> rdd = sc.parallelize([1, 2])
-        >>> rdd.checkpoint()
-        >>> rdd.count(), rdd.isCheckpointed()
-        (2, True)
-        >>> tmp.cleanup()
+        >>> sc.setCheckpointDir(tempfile.mkdtemp())
+        >>> sc.getCheckpointDir().startswith("file:/")
+        True
         """
-        path = os.path.join(os.path.abspath(dirName), "sparklet-%s" % self._app_id)
+        path = os.path.join(os.path.abspath(local_path(dirName)), str(uuid.uuid4()))
         os.makedirs(path, exist_ok=True)
         self._checkpoint_dir = path
 
     def getCheckpointDir(self):
-        """The directory checkpoint() saves into (under the one set with setCheckpointDir), or None.
+        """The checkpoint directory as a ``file:`` URI, or None before ``setCheckpointDir``.
 
-        >>> import tempfile
-        >>> tmp = tempfile.TemporaryDirectory()
-        >>> sc.setCheckpointDir(tmp.name)
-        >>> sc.getCheckpointDir().startswith(tmp.name)
+        >>> import os, tempfile
+        >>> base = tempfile.mkdtemp()
+        >>> sc.setCheckpointDir(base)
+        >>> os.path.dirname(sc.getCheckpointDir()) == "file:" + base
         True
-        >>> tmp.cleanup()
         """
-        return self._checkpoint_dir
+        return None if self._checkpoint_dir is None else "file:" + self._checkpoint_dir
 
     # ---- storage ----
 
@@ -1105,24 +1131,33 @@ class SparkContext:
     # ---- profiling ----
 
     def show_profiles(self):
-        """Print the Python profiles of the tasks (needs ``spark.python.profile``).
+        """Print the Python profiles of the RDDs computed so far, each once (needs
+        ``spark.python.profile=true``).
 
         >>> sc.show_profiles()
         Traceback (most recent call last):
             ...
-        RuntimeError: 'spark.python.profile' configuration must be set to 'true' to enable Python profile.
+        RuntimeError: [INCORRECT_CONF_FOR_PROFILE] `spark.python.profile` or `spark.python.profile.memory` configuration must be set to `true` to enable Python profile.
         """
-        raise RuntimeError("'spark.python.profile' configuration must be set to 'true' to enable Python profile.")
+        self._profiler_collector_or_fail().show_profiles()
 
     def dump_profiles(self, path):
-        """Write the Python profiles of the tasks under ``path`` (needs ``spark.python.profile``).
+        """Write the Python profiles into directory ``path``, one ``rdd_<id>.pstats`` per RDD (read
+        them with ``pstats.Stats``; needs ``spark.python.profile=true``).
 
-        >>> sc.dump_profiles("/tmp/profiles")
+        >>> import tempfile
+        >>> sc.dump_profiles(tempfile.mkdtemp())
         Traceback (most recent call last):
             ...
-        RuntimeError: 'spark.python.profile' configuration must be set to 'true' to enable Python profile.
+        RuntimeError: [INCORRECT_CONF_FOR_PROFILE] `spark.python.profile` or `spark.python.profile.memory` configuration must be set to `true` to enable Python profile.
         """
-        raise RuntimeError("'spark.python.profile' configuration must be set to 'true' to enable Python profile.")
+        self._profiler_collector_or_fail().dump_profiles(path)
+
+    def _profiler_collector_or_fail(self):
+        if self.profiler_collector is None:
+            raise RuntimeError("[INCORRECT_CONF_FOR_PROFILE] `spark.python.profile` or `spark.python.profile.memory` "
+                               "configuration must be set to `true` to enable Python profile.")
+        return self.profiler_collector
 
     # ---- lifecycle ----
 

@@ -70,8 +70,9 @@ class Stage:
         return self.shuffleDep is not None
 
     def make_info(self, attempt, details=""):
-        rdd_infos = [L.RDDInfo(r._id, r._name or type(r).__name__, r.getNumPartitions(), r._storage_level,
-                               [d.rdd._id for d in r._deps], r.callSite, r.scope, r.scopeId, r.is_barrier)
+        rdd_infos = [L.RDDInfo(r._id, r._name or r._kind, r.getNumPartitions(), r._storage_level,
+                               [d.rdd._id for d in r._deps], r.callSite, r.scope, r.scopeId, r.is_barrier,
+                               operators=list(getattr(r, "operators", ())))
                      for r in self.rdds]
         return L.StageInfo(self.id, attempt, self.name, self.numTasks, rdd_infos, [p.id for p in self.parents],
                            details, self.isShuffleMap, self.shuffleDep.shuffleId if self.shuffleDep else None)

@@ -220,7 +220,9 @@ class Executor:
         self.presence = None
 
     def send(self, msg):
-        data = pickle.dumps(msg, pickle.HIGHEST_PROTOCOL)
+        # Accumulator updates ride in the message itself and may hold classes from the driver's
+        # __main__ (a custom AccumulatorParam's values), which only cloudpickle can send back.
+        data = dumps_records(msg)
         # A kill (SIGUSR1, raising in the main thread) must not land between the writes of one
         # message: half a message would garble the stream and cost the executor.
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
@@ -370,7 +372,7 @@ class Executor:
                     raise TaskKilledError()
                 (stage, accums) = self.load_stage(task)
                 for accum in accums.values():
-                    accum._value = accum.accum_param.zero(accum._value)
+                    accum._start_task()
                 deserialized = time.monotonic()
                 metrics["executorDeserializeTime"] = int((deserialized - started) * 1000)
                 if task["kind"] == "result":

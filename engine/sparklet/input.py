@@ -104,12 +104,15 @@ class FileInputRDD(RDD):
     """An RDD over input files, whose partitions are planned from the files on first need (the
     first action or partition count), so that a missing path fails then, as in Spark."""
 
-    def __init__(self, ctx, path, min_partitions):
-        super().__init__(ctx, [], None)
+    # Spark names the RDD of textFile, wholeTextFiles and binaryFiles after their path.
+    _named_after_path = True
+
+    def __init__(self, ctx, path, min_partitions, extra_ids=0):
+        super().__init__(ctx, [], None, extra_ids)
         self.path = path
         self.minPartitions = min_partitions
         self._input_partitions = None
-        self._name = path
+        self._name = path if self._named_after_path else None
 
     def _plan_partitions(self):
         raise NotImplementedError
@@ -128,10 +131,13 @@ class FileInputRDD(RDD):
 
 
 class HadoopRDD(FileInputRDD):
-    """Lines of text files, one partition per input split (Spark's HadoopRDD over TextInputFormat)."""
+    """Lines of text files, one partition per input split (Spark's HadoopRDD over TextInputFormat,
+    and the map to the lines' text: the RDD PySpark returns, named MapPartitionsRDD)."""
+
+    _kind = "MapPartitionsRDD"
 
     def __init__(self, ctx, path, min_partitions, use_unicode):
-        super().__init__(ctx, path, min_partitions)
+        super().__init__(ctx, path, min_partitions, extra_ids=1)
         self.use_unicode = use_unicode
 
     def _plan_partitions(self):
@@ -250,8 +256,10 @@ class WholeFileRDD(FileInputRDD):
     """(path, content) of whole files, several files per partition."""
 
     def __init__(self, ctx, path, min_partitions, mode):
-        super().__init__(ctx, path, min_partitions)
-        self.mode = mode  # "text", "bytes"
+        # wholeTextFiles is two JVM RDDs in PySpark, binaryFiles one
+        super().__init__(ctx, path, min_partitions, extra_ids=0 if mode == "raw" else 1)
+        self._kind = "BinaryFileRDD" if mode == "raw" else "WholeTextFileRDD"
+        self.mode = mode  # "text", "bytes", "raw"
 
     def _plan_partitions(self):
         files = list_input_files(self.path)
@@ -308,8 +316,12 @@ class SequenceFileRDD(FileInputRDD):
     """Records of SequenceFiles, one partition per Hadoop split: (key, value) Writables converted
     to Python values, or, for pickle files, the elements of the pickled batches they hold."""
 
+    _kind = "MapPartitionsRDD"
+    _named_after_path = False
+
     def __init__(self, ctx, path, min_partitions, pickled):
-        super().__init__(ctx, path, min_partitions)
+        # PySpark's objectFile is two JVM RDDs, sequenceFile three
+        super().__init__(ctx, path, min_partitions, extra_ids=1 if pickled else 2)
         self.pickled = pickled
 
     def _plan_partitions(self):

@@ -14,7 +14,7 @@ def ancestors(rdd, across_shuffles=True):
     """``rdd`` and every RDD it depends on, each once; with ``across_shuffles=False``, only those
     computed in ``rdd``'s own stage (the walk stops at shuffle dependencies).
 
-    >>> pairs = sc.parallelize([1, 2]).map(lambda x: (x, x))
+    >>> pairs = sc.parallelize([(1, 1), (2, 2)])
     >>> grouped = pairs.groupByKey()
     >>> pairs.id() in [r.id() for r in ancestors(grouped)]
     True
@@ -37,7 +37,7 @@ def stage_rdds(rdd):
     """The RDDs one stage computes: ``rdd`` and its ancestors up to (not past) shuffle boundaries,
     by id (creation order).
 
-    >>> words = sc.parallelize(["a b"]).flatMap(str.split)
+    >>> words = sc.parallelize(["a b"]).flatMap(str.split).cache()  # cached: map(len) is an RDD of its own
     >>> [r.id() for r in stage_rdds(words.map(len))] == [words.id() - 1, words.id(), words.id() + 1]
     True
     """
@@ -74,7 +74,7 @@ def shuffle_dependencies(rdd):
 def narrow_ancestry(rdd, split):
     """(rdd, partition) pairs a task computing ``split`` of ``rdd`` may touch within its stage.
 
-    >>> nums = sc.parallelize(range(8), 4)
+    >>> nums = sc.parallelize(list(range(8)), 4)
     >>> fewer = nums.coalesce(2)
     >>> sorted((r.id() - nums.id(), s) for r, s in narrow_ancestry(fewer, 1))
     [(0, 2), (0, 3), (1, 1)]

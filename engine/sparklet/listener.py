@@ -16,7 +16,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 log = logging.getLogger("sparklet.listener")
 
@@ -39,6 +39,9 @@ class RDDInfo:
     numCachedPartitions: int = 0
     memSize: int = 0
     diskSize: int = 0
+    # A PipelinedRDD made of several operators' functions (``map().filter()``, fused as PySpark
+    # fuses them): [(operator, call site)] in the order they were called.
+    operators: List[Tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -4,16 +4,28 @@ An RDD only describes data: its partitions, its dependencies on parent RDDs, and
 partition from its parents' iterators (``compute``). Transformations build new RDDs; actions call
 ``SparkContext.runJob``, whose DAG scheduler cuts the lineage into stages at shuffle dependencies.
 
-The node types carry Spark's names (ParallelCollectionRDD, MapPartitionsRDD, ShuffledRDD,
-CoGroupedRDD, UnionRDD, CoalescedRDD, CartesianRDD, ZippedPartitionsRDD2). The key-value operators
-are composed exactly as PySpark composes them (combine locally, ``partitionBy``, merge), so that
-partition counts and the contents of each partition match PySpark for the same input.
+What users see is PySpark's structure: every RDD is an ``RDD``, except the result of a Python
+function applied to partitions (``map``, ``filter``, ``mapPartitions`` ...), a ``PipelinedRDD``. As
+in PySpark, consecutive such functions fuse into one PipelinedRDD (``map().filter()`` is one RDD
+over the map's parent) unless the first is cached, checkpointed or has a resource profile; a
+PipelinedRDD takes its id only when something needs it (``id()``, ``repr``, an action, a child
+that is not pipelined), and an operator that PySpark builds from several JVM RDDs (``textFile``,
+``partitionBy``) uses up as many ids, so ids match PySpark's. Each node type (the kinds below:
+ParallelCollectionRDD, ShuffledRDD, CoGroupedRDD, UnionRDD, CoalescedRDD, CartesianRDD,
+ZippedPartitionsRDD2 ...) keeps its Spark class name in ``_kind``, which ``repr``,
+``toDebugString``, the listener's RDDInfo and the DAG show, while ``type(rdd).__name__`` is
+``RDD``. A PipelinedRDD remembers each operator fused into it (``operators``) for the DAG.
+
+The key-value operators are composed exactly as PySpark composes them (combine locally,
+``partitionBy``, merge), so that partition counts and the contents of each partition match
+PySpark for the same input.
 """
 
 import bisect
 import copy
 import functools
 import heapq
+import importlib
 import itertools
 import operator
 import os
@@ -23,14 +35,17 @@ import shlex
 import subprocess
 import sys
 import threading
+import warnings
 from collections import defaultdict
 from functools import reduce
 from math import ceil, exp, isinf, isnan, log, pow, sqrt
+from typing import Generic, TypeVar
 
 from . import hooks
-from .callsite import user_call_site
+from .callsite import user_call_site, user_stacklevel
 from .errors import SparkException, rdd_only_on_driver
 from .partitioner import Partitioner, portable_hash, round_robin_start
+from .profiler import profiled_partition
 from .resultiterable import ResultIterable
 from .serializers import dumps_records, load_records_from
 from .shuffle import (MappedPartition, append_value, cogroup_batches, combine_by_key, combine_side_values, extend_values,
@@ -250,21 +265,61 @@ class BoundedFloat(float):
 _task_pickling = threading.local()
 
 
-class RDD:
+T_co = TypeVar("T_co", covariant=True)
+
+
+# Node kinds by "module:qualified name", to unpickle them: their classes are all named RDD.
+_KINDS = {}
+
+
+def _new_rdd_of_kind(key):
+    if key not in _KINDS:  # an executor that has not imported the kind's module yet
+        importlib.import_module(key.split(":", 1)[0])
+    cls = _KINDS[key]
+    return cls.__new__(cls)
+
+
+class RDD(Generic[T_co]):
     """A Resilient Distributed Dataset: an immutable, partitioned collection computed lazily from
     its lineage.
 
     >>> sc.parallelize([1, 2, 3, 4], 2).map(lambda x: x * 2).collect()
     [2, 4, 6, 8]
+    >>> type(sc.parallelize([1, 2])).__name__, type(sc.parallelize([1, 2]).map(str)).__name__
+    ('RDD', 'PipelinedRDD')
     """
 
-    def __init__(self, ctx, deps, numPartitions):
+    _kind = "RDD"
+    _kind_key = None
+    # The PipelinedRDD kind takes its id when first needed; every other kind when made.
+    _id_on_demand = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._kind_key = "%s:%s" % (cls.__module__, cls.__qualname__)
+        _KINDS[cls._kind_key] = cls
+        if "_kind" not in cls.__dict__:
+            cls._kind = cls.__name__
+        if not cls.__dict__.get("_public_class", False):
+            # PySpark's Python RDD objects are all of class RDD (or PipelinedRDD): the Spark class
+            # of the node is a JVM matter, shown by repr, never by type().
+            cls.__name__ = cls.__qualname__ = "RDD"
+            cls.__module__ = RDD.__module__
+
+    def __init__(self, ctx, deps, numPartitions, extra_ids=0):
         self.ctx = ctx
-        self._id = ctx._new_rdd_id()
+        # PySpark asks the JVM for each parent before making the child, so parents' ids come first;
+        # ``extra_ids`` are those of the JVM RDDs PySpark makes on the way to this one.
+        for dep in deps:
+            dep.rdd.id()
+        if not self._id_on_demand:
+            for _ in range(extra_ids):
+                ctx._new_rdd_id()
+            self._id = ctx._new_rdd_id()
         self._deps = deps
         self._numPartitions = numPartitions
         name, scope_id, site = current_scope()
-        self.scope = name or type(self).__name__
+        self.scope = name or self._kind
         self.scopeId = scope_id
         self.callSite = site or user_call_site()
         self.partitioner = None
@@ -287,7 +342,7 @@ class RDD:
             raise rdd_only_on_driver()
         state = dict(self.__dict__)
         state["ctx"] = None
-        return (object.__new__, (type(self),), state)
+        return (_new_rdd_of_kind, (self._kind_key,), state)
 
     # -- lineage --
 
@@ -333,7 +388,7 @@ class RDD:
         """The records of partition ``split``, computed from the parents (runs in a task, on an executor).
 
         >>> from sparklet import TaskContext
-        >>> nums = sc.parallelize(range(6), 3)
+        >>> nums = sc.parallelize([0, 1, 2, 3, 4, 5], 3)
         >>> nums.map(str).mapPartitionsWithIndex(
         ...     lambda i, _: [list(nums.compute(i, TaskContext.get()))]).collect()
         [[0, 1], [2, 3], [4, 5]]
@@ -359,7 +414,7 @@ class RDD:
         """Partition ``split``: from the executor's block store when persisted, else computed.
 
         >>> from sparklet import TaskContext
-        >>> nums = sc.parallelize(range(4), 2)
+        >>> nums = sc.parallelize([0, 1, 2, 3], 2)
         >>> nums.map(str).mapPartitionsWithIndex(
         ...     lambda i, _: [sum(nums.iterator(i, TaskContext.get()))]).collect()
         [1, 5]
@@ -372,7 +427,7 @@ class RDD:
         """Partition ``split``, read back from the checkpoint once one was saved, else computed.
 
         >>> from sparklet import TaskContext
-        >>> nums = sc.parallelize(range(4), 2)
+        >>> nums = sc.parallelize([0, 1, 2, 3], 2)
         >>> nums.map(str).mapPartitionsWithIndex(
         ...     lambda i, _: [max(nums.computeOrReadCheckpoint(i, TaskContext.get()))]).collect()
         [1, 3]
@@ -402,46 +457,60 @@ class RDD:
         return self
 
     def __repr__(self):
-        return "%s[%d] at %s at %s" % (self._name or type(self).__name__, self._id, self.scope, self.callSite)
+        """PySpark's shape, ``[name ]SparkClass[id] at operator at call site``; the call site is
+        the user's line (PySpark names a line of its JVM code).
+
+        >>> rdd = sc.parallelize([1, 2])
+        >>> repr(rdd.map(str)) == "PythonRDD[%d] at map at %s" % (rdd.id() + 1, rdd.map(str).callSite)
+        True
+        """
+        return "%s%s[%d] at %s at %s" % (self._name + " " if self._name else "", self._kind, self._id, self.scope,
+                                         self.callSite)
 
     def toDebugString(self):
         """The lineage as text, indented at each shuffle (returned as bytes, as in PySpark).
 
         >>> print(sc.parallelize([1, 2], 2).map(lambda x: (x, x)).groupByKey().toDebugString().decode())
-        (2) MapPartitionsRDD[...] at groupByKey at ... []
+        (2) PythonRDD[...] at groupByKey at ... []
+         |  MapPartitionsRDD[...] at groupByKey at ... []
          |  ShuffledRDD[...] at groupByKey at ... []
-         +-(2) MapPartitionsRDD[...] at groupByKey at ... []
-            |  MapPartitionsRDD[...] at map at ... []
+         +-(2) PythonRDD[...] at groupByKey at ... []
             |  ParallelCollectionRDD[...] at parallelize at ... []
         """
         lines = []
 
         def describe(rdd):
-            text = "%s[%d] at %s at %s []" % (type(rdd).__name__, rdd._id, rdd.scope, rdd.callSite)
+            text = "%s []" % repr(rdd)
             if rdd._storage_level != StorageLevel.NONE:
                 text = text[:-2] + "[%s]" % rdd._storage_level
             return text
+
+        def shuffle_line(rdd):
+            # The reduce side PySpark returns is a map over Spark's ShuffledRDD, shown under it.
+            return "ShuffledRDD[%d] at %s at %s []" % (rdd._shuffled_id(), rdd.scope, rdd.callSite)
 
         def walk(rdd, indent, first):
             prefix = "(%d) " % rdd.getNumPartitions() if first else " |  "
             lines.append(indent + prefix + describe(rdd))
             for dep in rdd._deps:
                 if isinstance(dep, ShuffleDependency):
+                    lines.append(indent + " |  " + shuffle_line(rdd))
                     lines.append(indent + " +-(%d) " % dep.rdd.getNumPartitions() + describe(dep.rdd))
                     for sub in dep.rdd._deps:
-                        walk_child(sub, indent + "    ")
+                        walk_child(dep.rdd, sub, indent + "    ")
                 else:
                     walk(dep.rdd, indent, False)
 
-        def walk_child(dep, indent):
+        def walk_child(owner, dep, indent):
             if isinstance(dep, ShuffleDependency):
+                lines.append(indent + "|  " + shuffle_line(owner))
                 lines.append(indent + "+-(%d) " % dep.rdd.getNumPartitions() + describe(dep.rdd))
                 for sub in dep.rdd._deps:
-                    walk_child(sub, indent + "   ")
+                    walk_child(dep.rdd, sub, indent + "   ")
             else:
                 lines.append(indent + "|  " + describe(dep.rdd))
                 for sub in dep.rdd._deps:
-                    walk_child(sub, indent)
+                    walk_child(dep.rdd, sub, indent)
 
         walk(self, "", True)
         return "\n".join(lines).encode("utf-8")
@@ -592,13 +661,16 @@ class RDD:
         self.ctx._clean_shuffles_of(self)
 
     def withResources(self, profile):
-        """Attach a resource profile (kept and reported; Sparklet's executors are all alike).
+        """Run the stage computing this RDD with ``profile`` (recorded only: local executors are
+        all alike). Like caching, it ends pipelining: later functions make an RDD of their own.
 
-        >>> profile = object()
-        >>> rdd = sc.parallelize([1, 2]).withResources(profile)
-        >>> rdd.getResourceProfile() is profile, rdd.collect()
-        (True, [1, 2])
+        >>> from sparklet.resource import ResourceProfileBuilder, TaskResourceRequests
+        >>> profile = ResourceProfileBuilder().require(TaskResourceRequests().cpus(1)).build
+        >>> rdd = sc.parallelize([1, 2]).map(str).withResources(profile)
+        >>> rdd.map(len).id() == rdd.id() + 1
+        True
         """
+        self.id()  # PySpark hands the profile to the JVM-side RDD, which takes its id now
         self.has_resource_profile = True
         self._resource_profile = profile
         return self
@@ -650,15 +722,20 @@ class RDD:
         >>> sc.parallelize([1, 2, 3, 4], 4).mapPartitionsWithIndex(lambda i, it: [i]).sum()
         6
         """
-        return MapPartitionsRDD(self, f, preservesPartitioning)
+        return PipelinedRDD(self, f, preservesPartitioning)
 
     @operation
     def mapPartitionsWithSplit(self, f, preservesPartitioning=False):
-        """Deprecated alias of mapPartitionsWithIndex.
+        """Deprecated alias of mapPartitionsWithIndex (warns as PySpark does).
 
-        >>> sc.parallelize([1, 2, 3, 4], 2).mapPartitionsWithSplit(lambda i, it: [(i, sum(it))]).collect()
-        [(0, 3), (1, 7)]
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore", FutureWarning)
+        ...     sc.parallelize([1, 2, 3, 4], 4).mapPartitionsWithSplit(lambda i, it: [i]).sum()
+        6
         """
+        warnings.warn("mapPartitionsWithSplit is deprecated; use mapPartitionsWithIndex instead",
+                      FutureWarning, stacklevel=user_stacklevel())
         return self.mapPartitionsWithIndex(f, preservesPartitioning)
 
     @operation
@@ -895,8 +972,8 @@ class RDD:
                     yield position, item
 
         keyed = self.mapPartitionsWithIndex(distribute)
-        shuffled = ShuffledRDD(keyed, Partitioner(numPartitions, _identity_index))
-        return shuffled.values()
+        # Spark's coalesce(shuffle=True) is four JVM RDDs, the last one the values of the shuffle.
+        return ShuffledRDD(keyed, Partitioner(numPartitions, _identity_index), extra_ids=3, values_only=True)
 
     @operation
     def pipe(self, command, env=None, checkCode=False):
@@ -952,7 +1029,9 @@ class RDD:
         partitioner = Partitioner(numPartitions, partitionFunc)
         if self.partitioner == partitioner:
             return self
-        rdd = ShuffledRDD(self, partitioner)
+        # PySpark's map side is a PipelinedRDD of its own (it adds the partition keys), fused with
+        # this one when it can be: the same ids, and this RDD keeps none if it has none yet.
+        rdd = ShuffledRDD(PipelinedRDD(self, _pass_through), partitioner)
         rdd.partitioner = partitioner
         return rdd
 
@@ -1185,6 +1264,7 @@ class RDD:
         max_sample_size = numPartitions * 20.0
         counted = self.mapPartitionsWithIndex(
             lambda split, it: [_count_and_sample_keys(split, it, max_sample_size)]).collect()
+        self.ctx._new_rdd_id()  # the RDD of PySpark's second job (the sample), for equal ids
         size = sum(n for n, _ in counted)
         if not size:
             return self
@@ -1258,7 +1338,7 @@ class RDD:
         >>> sc.parallelize([1, 2, 3], 2).collect()
         [1, 2, 3]
         """
-        return self.ctx.runJob(self, _to_list)
+        return self.ctx._run_job(self, _to_list)
 
     @operation
     def collectWithJobGroup(self, groupId, description, interruptOnCancel=False):
@@ -1289,13 +1369,13 @@ class RDD:
         num_partitions = self.getNumPartitions()
         if not prefetchPartitions:
             for p in range(num_partitions):
-                yield from self.ctx.runJob(self, _to_list, [p])
+                yield from self.ctx._run_job(self, _to_list, [p])
             return
         from concurrent.futures import ThreadPoolExecutor
 
         from .util import inheritable_thread_target
 
-        fetch = inheritable_thread_target(lambda p: self.ctx.runJob(self, _to_list, [p]))
+        fetch = inheritable_thread_target(lambda p: self.ctx._run_job(self, _to_list, [p]))
         # One job ahead at most; leaving the loop early waits for that one job to end.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="toLocalIterator-prefetch") as pool:
             ahead = pool.submit(fetch, 0) if num_partitions else None
@@ -2011,7 +2091,7 @@ def _join(rdd, other, numPartitions, keep_left, keep_right):
     if grouped is None:
         return _tagged_join(rdd, other, numPartitions, keep_left, keep_right)
     grouped.output = _join_output(keep_left, keep_right)
-    return grouped
+    return PipelinedRDD(grouped, _pass_through, True)
 
 
 def _join_output(keep_left, keep_right):
@@ -2053,6 +2133,9 @@ def _cogroup_output(groups):
 
 def _group_by_side(first, other_or_others, numPartitions):
     rdds = [first] + (list(other_or_others) if isinstance(other_or_others, (list, tuple)) else [other_or_others])
+    # PySpark tags each side's values in a PipelinedRDD of its own before the union; the sides
+    # here pass records through untouched, and make the same RDDs.
+    rdds = [PipelinedRDD(r, _pass_through, True) for r in rdds]
     union = reduce(lambda x, y: x.union(y), rdds)
     if not isinstance(union, UnionRDD) or any(isinstance(r, PartitionerAwareUnionRDD) for r in _union_inputs(union)):
         return None
@@ -2082,7 +2165,7 @@ def _cogroup(rdds, numPartitions):
     grouped = _group_by_side(rdds[0], list(rdds[1:]), numPartitions)
     if grouped is not None:
         grouped.output = _cogroup_output
-        return grouped
+        return PipelinedRDD(grouped, _pass_through, True)
 
     def make_mapper(i):
         return lambda v: (i, v)
@@ -2111,9 +2194,7 @@ class RDDBarrier:
 
     @operation
     def mapPartitionsWithIndex(self, f, preservesPartitioning=False):
-        rdd = MapPartitionsRDD(self.rdd, f, preservesPartitioning)
-        rdd.is_barrier = True
-        return rdd
+        return PipelinedRDD(self.rdd, f, preservesPartitioning, isFromBarrier=True)
 
 
 # --- node types ----------------------------------------------------------------------------------
@@ -2154,43 +2235,104 @@ class EmptyRDD(ParallelCollectionRDD):
         super().__init__(ctx, [])
 
 
-class MapPartitionsRDD(RDD):
-    """Applies ``f(partitionIndex, iterator)`` to each partition of its parent (narrow)."""
+def _pass_through(split, iterator):
+    return iterator
 
+
+class PipelinedRDD(RDD):
+    """Applies ``func(partitionIndex, iterator)`` to each partition of its parent (narrow), where
+    ``func`` may be several operators' functions fused, as PySpark pipelines them.
+
+    >>> rdd = sc.parallelize([1, 2, 3, 4])
+    >>> pipelined = rdd.map(lambda x: 2 * x).filter(lambda x: x > 2)
+    >>> pipelined.id() == rdd.id() + 1, [op for op, _ in pipelined.operators]
+    (True, ['map', 'filter'])
+    >>> pipelined.collect()
+    [4, 6, 8]
+    """
+
+    _public_class = True
+    _kind = "PythonRDD"
+    _id_on_demand = True
     _lineage_attrs = ("prev",)
+    profiler = None  # set with spark.python.profile (see profiler.py)
 
-    def __init__(self, prev, f, preservesPartitioning=False):
-        # The partition count is asked of the parent only when needed, so that a transformation
-        # of a missing input file fails at the action, as in PySpark.
-        super().__init__(prev.ctx, [OneToOneDependency(prev)], None)
-        self.prev = prev
-        self.func = f
+    def __init__(self, prev, func, preservesPartitioning=False, isFromBarrier=False):
+        name, scope_id, site = current_scope()
+        operator = (name or "mapPartitionsWithIndex", site or user_call_site())
+        if isinstance(prev, PipelinedRDD) and prev._is_pipelinable():
+            prev_func = prev.func
+
+            def pipeline_func(split, iterator):
+                return func(split, prev_func(split, iterator))
+
+            self.func = pipeline_func
+            preservesPartitioning = prev.preservesPartitioning and preservesPartitioning
+            # One call of an operator (reduceByKey's combine and key steps) is listed once.
+            same_call = scope_id and prev._operator_scope == scope_id
+            self.operators = prev.operators if same_call else prev.operators + [operator]
+            source = prev.prev
+        else:
+            self.func = func
+            self.operators = [operator]
+            source = prev
+        self._rdd_id = None
+        # The parent is the pipeline's source, never an RDD fused into this one: only the RDDs of
+        # the lineage travel in a stage's task binary.
+        super().__init__(source.ctx, [OneToOneDependency(source)], None)
+        self._operator_scope = scope_id
+        self.prev = source
         self.preservesPartitioning = preservesPartitioning
         self.partitioner = prev.partitioner if preservesPartitioning else None
+        self.is_barrier = isFromBarrier or prev.is_barrier
+
+    @property
+    def _id(self):
+        if self._rdd_id is None:
+            self._rdd_id = self.ctx._new_rdd_id()
+            self.ctx._rdd_materialized(self)
+        return self._rdd_id
+
+    def _is_pipelinable(self):
+        return not (self.is_cached or self.is_checkpointed or self.has_resource_profile)
 
     def getNumPartitions(self):
         # The dependency, not ``prev``: a checkpoint replaces it with the checkpoint's partitions.
         return self._deps[0].rdd.getNumPartitions()
 
     def compute(self, split, context):
+        if self.profiler is not None:
+            return profiled_partition(self.profiler, self.func, split, self.prev.iterator(split, context))
         return self.func(split, self.prev.iterator(split, context))
 
 
 class ShuffledRDD(RDD):
-    """The reduce side of a shuffle: partition ``i`` is every map output's piece ``i``."""
+    """The reduce side of a shuffle: partition ``i`` is every map output's piece ``i`` (only the
+    values of its (key, value) records when ``values_only``).
 
-    def __init__(self, prev, partitioner):
+    PySpark's ``partitionBy`` makes three JVM RDDs after the map side (pairs, the shuffle, its
+    values) and wraps the last: ``extra_ids`` keeps the ids in step."""
+
+    _kind = "MapPartitionsRDD"
+
+    def __init__(self, prev, partitioner, extra_ids=2, values_only=False):
         dep = ShuffleDependency(prev, partitioner, prev.ctx._new_shuffle_id())
-        super().__init__(prev.ctx, [dep], partitioner.numPartitions)
+        super().__init__(prev.ctx, [dep], partitioner.numPartitions, extra_ids)
         self.shuffle_dep = dep
+        self.values_only = values_only
         prev.ctx._register_shuffle(self)
+
+    def _shuffled_id(self):
+        """The id of Spark's ShuffledRDD under this one (before coalesce's CoalescedRDD, if any)."""
+        return self._id - (2 if self.values_only else 1)
 
     def task_input(self, split, map_outputs):
         # The byte ranges of this reduce partition in every map output.
         return map_outputs.reduce_segments(self.shuffle_dep.shuffleId, split)
 
     def compute(self, split, context):
-        return context._env.read_shuffle(self, split)
+        records = context._env.read_shuffle(self, split)
+        return (kv[1] for kv in records) if self.values_only else records
 
 
 class CoGroupedRDD(ShuffledRDD):
@@ -2199,7 +2341,7 @@ class CoGroupedRDD(ShuffledRDD):
     and gives the operator's output records (``output``, from the CoGroups)."""
 
     def __init__(self, prev, partitioner, bounds):
-        super().__init__(prev, partitioner)
+        super().__init__(prev, partitioner, extra_ids=2)
         self.shuffle_partitioner = partitioner
         self.bounds = bounds
         self.output = None

@@ -1,12 +1,15 @@
 """Serializers with PySpark's names.
 
-Records that cross processes (task results, shuffle blocks, cached blocks) are always pickled in
-batches by the engine; these classes exist so that code passing ``serializer=`` to SparkContext,
-or using them directly, keeps working.
+Records that cross processes (parallelized data, task results, accumulator updates, broadcasts,
+shuffle and cached blocks) are always pickled in batches by the engine, as PySpark 4 pickles them:
+with cloudpickle semantics, so classes defined in ``__main__`` travel with their instances (see
+``dumps_records``). The serializer classes exist so that code passing ``serializer=`` to
+SparkContext, or using them directly, keeps working.
 """
 
 import io
 import marshal
+import os
 import pickle
 import types
 from collections import ChainMap
@@ -74,12 +77,14 @@ class PickleSerializer(Serializer):
         return pickle.loads(data)
 
 
-CPickleSerializer = PickleSerializer
-
-
 class CloudPickleSerializer(PickleSerializer):
     def dumps(self, obj):
         return dumps_closure(obj)
+
+
+# As in PySpark 4, the default serializer's name means cloudpickle (PySpark's own switch back to
+# plain pickle, PYSPARK_ENABLE_NAMEDTUPLE_PATCH=1, is honoured too).
+CPickleSerializer = PickleSerializer if os.environ.get("PYSPARK_ENABLE_NAMEDTUPLE_PATCH") == "1" else CloudPickleSerializer
 
 
 class MarshalSerializer(Serializer):
@@ -91,12 +96,30 @@ class MarshalSerializer(Serializer):
 
 
 def dumps_records(records):
-    """Pickle a batch of records; records holding functions or classes defined in __main__ fall
-    back to cloudpickle."""
+    """Pickle a batch of records (or any value that crosses processes) as PySpark 4 does.
+
+    PySpark pickles records with cloudpickle, so an instance of a class defined in ``__main__``
+    (a notebook cell, the script run by ``sparklet-submit``) carries its class by value and can be
+    read in a process whose ``__main__`` is another module. cloudpickle's pure-Python pickler
+    costs several times the C pickler on builtin records, so the C pickler goes first; any global
+    it wrote by reference to ``__main__`` names the module in the output, and only then (or when
+    the C pickler refuses, as for lambdas) is the batch pickled again with cloudpickle. A record
+    that merely contains the text ``__main__`` takes the slow path too, with the same result.
+
+    >>> import pickle
+    >>> pickle.loads(dumps_records([1, "a", (2.0, None)]))
+    [1, 'a', (2.0, None)]
+    """
     try:
-        return pickle.dumps(records, pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(records, pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, AttributeError, TypeError):
         return dumps_closure(records)
+    if _MAIN_MODULE_NAME in data:
+        return dumps_closure(records)
+    return data
+
+
+_MAIN_MODULE_NAME = b"__main__"
 
 
 def load_records(f):

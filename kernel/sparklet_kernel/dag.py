@@ -62,24 +62,37 @@ def dag_model(stage_infos, skipped=()):
         rdds = sorted(_field(s, "rddInfos") or [], key=lambda r: _field(r, "id"))
         keys = []
         for r in rdds:
-            key = "s%d_r%d" % (sid, _field(r, "id"))
-            home[(sid, _field(r, "id"))] = key
-            keys.append(key)
-            nodes.append({
-                "key": key, "rddId": _field(r, "id"), "stageId": sid,
-                "scope": _field(r, "scope") or _field(r, "name") or "rdd",
-                "name": _field(r, "name") or "",
-                "callSite": short_site(_field(r, "callSite") or ""),
-                "cached": _cached(r), "numPartitions": _field(r, "numPartitions"),
-                "parentIds": list(_field(r, "parentIds") or []),
-            })
+            rid = _field(r, "id")
+            key = "s%d_r%d" % (sid, rid)
+            home[(sid, rid)] = key
+            # A PipelinedRDD made of several operators (map().filter(), fused as PySpark fuses
+            # them) is one RDD: one node per operator, all with its id, the last one standing for
+            # the RDD (its children's edges and its cache mark start there).
+            operators = [tuple(op) for op in _field(r, "operators") or []] or [(None, None)]
+            for i, (op, site) in enumerate(operators):
+                last = i == len(operators) - 1
+                node_key = key if last else "%s_op%d" % (key, i)
+                keys.append(node_key)
+                nodes.append({
+                    "key": node_key, "rddId": rid, "stageId": sid,
+                    "scope": op or _field(r, "scope") or _field(r, "name") or "rdd",
+                    "name": _field(r, "name") or "",
+                    "callSite": short_site((site if op else None) or _field(r, "callSite") or ""),
+                    "cached": _cached(r) if last else False, "numPartitions": _field(r, "numPartitions"),
+                    "parentIds": list(_field(r, "parentIds") or []) if i == 0 else [rid],
+                    "parentKeys": [] if i == 0 else [keys[-2]],
+                })
         model_stages.append({"stageId": sid, "kind": kind, "skipped": is_skipped,
                              "numTasks": _field(s, "numTasks"), "parentIds": list(_field(s, "parentIds") or []),
                              "nodes": keys})
     for node in nodes:
         sid = node["stageId"]
+        if node["parentKeys"]:  # an operator fused after another one of the same RDD
+            edges.append({"from": node["parentKeys"][0], "to": node["key"], "kind": "narrow"})
+            continue
         for pid in node["parentIds"]:
             if (sid, pid) in home:
+                node["parentKeys"].append(home[(sid, pid)])
                 edges.append({"from": home[(sid, pid)], "to": node["key"], "kind": "narrow"})
                 continue
             for parent_stage in _field(by_id[sid], "parentIds") or []:
@@ -121,9 +134,14 @@ def _layout(model):
             in_stage = {nodes[k]["rddId"]: k for k in keys}
             rank = {}
 
+            def parent_keys(k):
+                if "parentKeys" in nodes[k]:
+                    return [p for p in nodes[k]["parentKeys"] if p in nodes]
+                return [in_stage[p] for p in nodes[k]["parentIds"] if p in in_stage]
+
             def node_rank(k, seen=()):
                 if k not in rank:
-                    ps = [in_stage[p] for p in nodes[k]["parentIds"] if p in in_stage and in_stage[p] not in seen]
+                    ps = [p for p in parent_keys(k) if p not in seen]
                     rank[k] = 1 + max((node_rank(p, seen + (k,)) for p in ps), default=-1)
                 return rank[k]
 

@@ -1,12 +1,11 @@
-"""``%spark``: the session's jobs, an RDD's DAG, a job's task timeline, the last task failure,
-the task output log, and the live display's mode. (sparkmagic's session magics are in sparkmagic.py.)"""
-
+"""``%spark``: the session's jobs, an RDD's DAG, a job's task timeline, a job's profile, the last
+task failure, the task output log, and the live display's mode. (sparkmagic's session magics are in sparkmagic.py.)"""
 
 from IPython.core.error import UsageError
 from IPython.core.magic import line_magic, magics_class
 from IPython.display import Image, display
 
-from . import dag, history, progress
+from . import dag, history, profile_view, progress
 from .magic_args import HelpShown, MagicArgumentParser, SessionMagicsBase, parse
 from .timeline import timeline_png
 from .tracebacks import full_report
@@ -21,6 +20,10 @@ def _parser():
     d.add_argument("rdd", metavar="RDD", help="a Python expression that evaluates to an RDD")
     t = sub.add_parser("timeline", help="task timeline of a job (default: the latest)")
     t.add_argument("job", metavar="JOB", nargs="?", type=int, help="job id")
+    f = sub.add_parser("profile", help="the hottest functions of yours in a job's tasks (default: the latest; "
+                                       "needs spark.python.profile=true)")
+    f.add_argument("job", metavar="JOB", nargs="?", type=int, help="job id")
+    f.add_argument("-n", type=int, default=10, help="how many functions (default 10)")
     sub.add_parser("traceback", help="full driver and executor tracebacks of the last task failure")
     o = sub.add_parser("output", help="what tasks printed (the session's last lines)")
     o.add_argument("-n", type=int, default=200, help="how many lines (default 200)")
@@ -35,10 +38,17 @@ def _parser():
 
 @magics_class
 class SparkMagics(SessionMagicsBase):
+    def __init__(self, shell, session):
+        super().__init__(shell, session)
+        # per-job profiles are kept from the start of every profiled context
+        session.context_listeners.append(profile_view.watch)
+        if session.active_context() is not None:
+            profile_view.watch(session.active_context())
+
     @line_magic
     def spark(self, line):
-        """Inspect the Sparklet session: %spark {jobs,dag RDD,timeline [JOB],traceback,output,progress MODE,
-        history PATH}.
+        """Inspect the Sparklet session: %spark {jobs,dag RDD,timeline [JOB],profile [JOB],traceback,output,
+        progress MODE,history PATH}.
         Run `%spark --help` or `%spark COMMAND --help` for details."""
         try:
             args = parse(_parser(), line)
@@ -89,6 +99,9 @@ class SparkMagics(SessionMagicsBase):
             raise UsageError("%%spark timeline: job %d has no finished tasks" % job_id)
         png = timeline_png(spans, "Job %d: %s" % (job_id, job["description"]), store.executor_cores())
         display(Image(data=png, format="png"))
+
+    def _profile(self, args):
+        display(profile_view.job_profile(self.session.active_context(), self.session.store, args.job, args.n))
 
     def _traceback(self, args):
         last = self.session.errors.last

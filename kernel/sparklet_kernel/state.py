@@ -140,6 +140,7 @@ def rdd_info_json(r):
         "numPartitions": r.numPartitions,
         "storageLevel": str(level) if level is not None else "",
         "cached": cached,
+        "operators": [list(op) for op in getattr(r, "operators", None) or []],
     }
 
 

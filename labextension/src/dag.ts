@@ -73,7 +73,12 @@ function layout(dag: IDag): ILayout {
       for (const k of keys) {
         const r = depthOf(
           k,
-          key => nodes.get(key)!.parentIds.filter(p => inStage.has(p)).map(p => inStage.get(p)!),
+          key => {
+            const n = nodes.get(key)!;
+            return n.parentKeys
+              ? n.parentKeys.filter(p => nodes.has(p))
+              : n.parentIds.filter(p => inStage.has(p)).map(p => inStage.get(p)!);
+          },
           rank
         );
         rows.set(r, [...(rows.get(r) ?? []), k]);

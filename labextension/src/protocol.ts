@@ -53,6 +53,8 @@ export interface IDagNode {
   cached: boolean;
   numPartitions: number | null;
   parentIds: number[];
+  /** In-stage parents by node key (the operators of one PipelinedRDD share its rddId). */
+  parentKeys?: string[];
 }
 
 export interface IDagEdge {

@@ -341,3 +341,23 @@ def test_cancel_a_running_job_from_its_cell(page, lab):
     expect(cell.locator(".jp-OutputArea-output").last).to_contain_text("4950")
     expect(cell.locator(".sparklet-cell-jobs .sparklet-job")).to_have_attribute("data-status", "succeeded")
     expect(cell.locator(".sparklet-cancel-job")).to_have_count(0)
+
+
+def test_profile_view_of_a_job(page):
+    # PySpark's profiler on, a job whose time goes into one of the cell's functions, then the
+    # job's profile view: that function's hottest line heads it, named by cell and line.
+    wait_cell_done(run_cell(page, '%%configure -f\n{"conf": {"spark.python.profile": "true"}}'), timeout=120_000)
+    cell = run_cell(page, "def score(word):\n"
+                          "    return sum(ord(c) * i for i, c in enumerate(word * 40))\n\n"
+                          "lines = sc.parallelize(['to be or not to be', 'that is the question'] * 400, 4)\n"
+                          "pairs = lines.flatMap(str.split).map(lambda w: (w, score(w)))\n"
+                          "pairs.reduceByKey(max).count()")
+    wait_cell_done(cell)
+    expect(cell.locator(".jp-OutputArea-output").last).to_have_text("8")
+    cell = run_cell(page, "%spark profile")
+    wait_cell_done(cell)
+    view = cell.locator(".sparklet-profile")
+    expect(view).to_contain_text("hottest user functions of 8 tasks")
+    expect(view.locator("tbody tr").first).to_contain_text(re.compile(r"<genexpr>\s*<cell \d+>:2"))
+    expect(view).to_contain_text(re.compile(r"score\s*<cell \d+>:1"))
+    view.screenshot(path=str(ARTIFACTS / "profile-view.png"))

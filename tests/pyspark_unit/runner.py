@@ -52,7 +52,6 @@ def _module_of_stand_ins(module_name, why):
 ABSENT_MODULES = {
     "pyspark.java_gateway": "it starts the JVM",
     "pyspark.sql": "this build has no SQL layer",
-    "pyspark.resource": "this build has no pyspark.resource",
     "pyspark.rddsampler": "PySpark's internal sampler classes",
 }
 # Sparklet modules whose PySpark namesakes hold more internal names than they do.
