@@ -247,19 +247,16 @@ IN_SCOPE_GAPS = {
                       "instead of raising [AMBIGUOUS_REFERENCE]",
     "DataFrame.na": "type(df.na) names sparklet.sql.stat.DataFrameNaFunctions; PySpark defines "
                     "the class in pyspark.sql.dataframe",
-    "DataFrame.rdd": "type(df.rdd) is Sparklet's MapPartitionsRDD, PySpark's is the RDD class",
+    "DataFrame.rdd": "type(df.rdd) is PipelinedRDD (a mapPartitions over the query's Arrow "
+                     "partitions), where PySpark's df.rdd is of class RDD",
     "DataFrame.coalesce": "uses spark_partition_id() (outside issue 17's list), which fails in "
                           "the per-partition query (setting sparklet_partition not registered)",
     "DataFrame.repartition": "uses spark_partition_id() (outside issue 17's list), which fails in "
                              "the per-partition query (setting sparklet_partition not registered)",
-    "concat": "concat of arrays with a NULL array gives the other arrays instead of NULL, and "
-              "concat of binaries shows text instead of hex bytes",
     "split": "a limit given as a column (split(s, p, 'l')) fails in the per-partition query",
     "DataFrameReader.json": "json() of a DataFrame of JSON strings is not supported (paths only)",
     "DataFrameReader.parquet": "the mergeSchema option is ignored: reading two parquet "
                                "directories keeps only the first one's schema",
-    "SparkSession.Builder.getOrCreate": "a second builder's getOrCreate() resets options set "
-                                        "with conf.set on the existing session",
     "SparkSession.sql": ("sql() keyword arguments are not formatted into the text ({bound1} "
                          "placeholders give [PARSE_SYNTAX_ERROR])", "{bound1}"),
     "DataFrame.explain": ("explain(mode='cost') needs plan statistics Sparklet does not keep; it "

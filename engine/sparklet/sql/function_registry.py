@@ -166,7 +166,11 @@ register("rpad")(_padder("rpad"))
 @register("concat")
 def _concat(args):
     if args and all(isinstance(a.dataType, T.ArrayType) for a in args):
-        return Function("concat", args, args[0].dataType, duck=lambda *xs: "list_concat(%s)" % ", ".join(xs))
+        # Spark's concat is NULL when any input is; DuckDB's list_concat skips NULL lists.
+        return Function("concat", args, args[0].dataType, duck=lambda *xs: "CASE WHEN %s THEN NULL ELSE list_concat(%s) END" % (
+            " OR ".join("%s IS NULL" % x for x in xs), ", ".join(xs)))
+    if args and all(isinstance(a.dataType, T.BinaryType) for a in args):
+        return Function("concat", args, T.BinaryType(), duck=lambda *xs: "(%s)" % " || ".join(xs))
     args = [_str(a) for a in args]
     return Function("concat", args, T.StringType(),
                     duck=lambda *xs: "(%s)" % " || ".join(xs) if xs else "''")

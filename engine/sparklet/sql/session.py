@@ -215,6 +215,10 @@ class SparkSession:
                 for k, v in self._options.items():
                     if k not in ("spark.master", "spark.app.name"):
                         session.conf.set(k, v)
+                # PySpark hands out a new Builder on every `SparkSession.builder`; this one is
+                # shared, so a chain's options end with its getOrCreate and a later chain does not
+                # set them again over what conf.set changed since.
+                self._options = {}
                 SparkSession._activeSession = session
                 return session
 
