@@ -234,16 +234,17 @@ OUT_OF_SCOPE = {
 # excludes the whole docstring, (reason, marker) the examples from the one whose source holds the
 # marker to the end (the later ones depend on it).
 IN_SCOPE_GAPS = {
-    "Column.alias": "alias(metadata=...) is not kept: the field's metadata stays empty",
+    "Column.alias": ("alias(metadata=...) is not kept: the field's metadata stays empty",
+                     "metadata="),
     "DataFrame.join": ("a full outer join on two USING columns fails in the per-partition query "
                        "(DuckDB: COALESCE of VARCHAR and BIGINT for the joined keys)",
                        'df.join(df3, ["name", "age"], "outer")'),
-    "DataFrame.describe": "stddev of weight prints 3.1722757341273695 where Spark's "
-                          "CentralMomentAgg gives 3.1722757341273704 (last digits of the sum order)",
-    "DataFrame.summary": "stddev of weight prints 3.1722757341273695 where Spark's "
-                         "CentralMomentAgg gives 3.1722757341273704 (last digits of the sum order)",
-    "DataFrame.drop": "drop(col('name')) after a join with two `name` columns drops nothing "
-                      "instead of raising [AMBIGUOUS_REFERENCE]",
+    "DataFrame.describe": "the stddev row prints 3.1722757341273695 for weight where PySpark "
+                          "prints 3.1722757341273704 (the last digits of the double differ)",
+    "DataFrame.summary": "the stddev row prints 3.1722757341273695 for weight where PySpark "
+                         "prints 3.1722757341273704 (the last digits of the double differ)",
+    "DataFrame.drop": ("drop(col('name')) after a join with two `name` columns drops nothing "
+                       "instead of raising [AMBIGUOUS_REFERENCE]", 'df3.drop(sf.col("name"))'),
     "DataFrame.na": "type(df.na) names sparklet.sql.stat.DataFrameNaFunctions; PySpark defines "
                     "the class in pyspark.sql.dataframe",
     "DataFrame.rdd": "type(df.rdd) is PipelinedRDD (a mapPartitions over the query's Arrow "
@@ -252,10 +253,12 @@ IN_SCOPE_GAPS = {
                           "the per-partition query (setting sparklet_partition not registered)",
     "DataFrame.repartition": "uses spark_partition_id() (outside issue 17's list), which fails in "
                              "the per-partition query (setting sparklet_partition not registered)",
-    "split": "a limit given as a column (split(s, p, 'l')) fails in the per-partition query",
-    "DataFrameReader.json": "json() of a DataFrame of JSON strings is not supported (paths only)",
-    "DataFrameReader.parquet": "the mergeSchema option is ignored: reading two parquet "
-                               "directories keeps only the first one's schema",
+    "split": ("a positive limit (split(s, '[ABC]', 2)) fails in the per-partition query (DuckDB: "
+              "string_agg's separator must be a constant)", "'[ABC]', 2)"),
+    "DataFrameReader.json": ("json() of a DataFrame of JSON strings is not supported (paths only)",
+                             "spark.read.json(json_df)"),
+    "DataFrameReader.parquet": ("the mergeSchema option is ignored: reading two parquet "
+                                "directories keeps only the first one's schema", '"mergeSchema"'),
     "SparkSession.sql": ("sql() keyword arguments are not formatted into the text ({bound1} "
                          "placeholders give [PARSE_SYNTAX_ERROR])", "{bound1}"),
     "DataFrame.explain": ("explain(mode='cost') needs plan statistics Sparklet does not keep; it "
