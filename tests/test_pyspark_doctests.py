@@ -259,8 +259,9 @@ IN_SCOPE_GAPS = {
                              "spark.read.json(json_df)"),
     "DataFrameReader.parquet": ("the mergeSchema option is ignored: reading two parquet "
                                 "directories keeps only the first one's schema", '"mergeSchema"'),
-    "SparkSession.sql": ("sql() keyword arguments are not formatted into the text ({bound1} "
-                         "placeholders give [PARSE_SYNTAX_ERROR])", "{bound1}"),
+    "SparkSession.sql": ("sql() parameters given as Columns (create_map(...), array(...)) are "
+                         "pasted into the text as Column<...> reprs instead of bound as expressions",
+                         "create_map(lit('a'), lit(1))"),
     "DataFrame.explain": ("explain(mode='cost') needs plan statistics Sparklet does not keep; it "
                           "prints the physical plan", 'mode="cost"'),
     "udf": ("calling a UDF with keyword arguments (Spark 3.5's named arguments) raises TypeError",
