@@ -45,6 +45,17 @@ def analysis_exception(error_class, **params):
     return AnalysisException(errorClass=error_class, messageParameters={k: str(v) for k, v in params.items()})
 
 
+def table_not_found(parts):
+    """The error for a table or view name (its dot-separated ``parts``) that no catalog knows,
+    with the search path a Spark 4 session reports.
+
+    >>> str(table_not_found(["nope"])).splitlines()[0]
+    '[TABLE_OR_VIEW_NOT_FOUND] The table or view `nope` cannot be found. Verify the spelling and correctness of the schema and catalog.'
+    """
+    return analysis_exception("TABLE_OR_VIEW_NOT_FOUND", relationName=".".join(quote_ident(p) for p in parts),
+                              searchPath="[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]")
+
+
 def quote_ident(name):
     """Backquote a name the way Spark's messages and SQL show it (`a b` → ```a b```)."""
     return "`" + name.replace("`", "``") + "`"

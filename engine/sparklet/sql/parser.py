@@ -18,7 +18,7 @@ from .column import (
 from .expressions import (
     Add, And, Divide, EqualNullSafe, EqualTo, GreaterThan, GreaterThanOrEqual, IsNotNull, IsNull, LessThan,
     LessThanOrEqual, Literal, Multiply, Not, NotEqual, Or, Remainder, Subtract, UnaryMinus, UnresolvedAttribute,
-    UnresolvedStar, WindowFrame, analysis_exception, quote_ident,
+    UnresolvedStar, WindowFrame, analysis_exception, quote_ident, table_not_found,
 )
 
 _dialect = None
@@ -431,8 +431,7 @@ def _relation(session, node, ctes):
         full = ("%s.%s" % (db.name, name)) if db is not None else name
         plan = session.catalog._lookup(full)
         if plan is None:
-            raise analysis_exception("TABLE_OR_VIEW_NOT_FOUND", relationName=".".join(
-                quote_ident(p) for p in full.split(".")), searchPath="")
+            raise table_not_found(full.split("."))
         return DataFrame(SubqueryAlias(alias, plan), session)
     if isinstance(node, exp.Subquery):
         df = _query(session, node.this, ctes)

@@ -12,7 +12,7 @@ import threading
 
 from . import types as T
 from .dataframe import DataFrame
-from .expressions import AttributeReference, analysis_exception, quote_ident
+from .expressions import AttributeReference, analysis_exception, quote_ident, table_not_found
 from .plan import LeafRelation, SubqueryAlias
 
 _SQL_DEFAULTS = {
@@ -148,9 +148,7 @@ class Catalog:
     def _resolve(self, name):
         plan = self._lookup(name)
         if plan is None:
-            raise analysis_exception("TABLE_OR_VIEW_NOT_FOUND", relationName=".".join(
-                quote_ident(p.strip("`")) for p in name.split(".")),
-                searchPath="[`spark_catalog`.`default`]" if False else "")
+            raise table_not_found([p.strip("`") for p in name.split(".")])
         return plan
 
 
