@@ -145,7 +145,9 @@ class UnresolvedExtract(UnresolvedExpression):
             if not names:
                 raise analysis_exception("FIELD_NOT_FOUND", fieldName="`%s`" % name,
                                          fields=", ".join("`%s`" % f.name for f in t.fields))
-            return ExtractField(base, key, names[0])
+            field = ExtractField(base, key, names[0])
+            field.named_by_path = getattr(self, "named_by_path", False)
+            return field
         return ExtractField(base, key)
 
 
@@ -325,7 +327,11 @@ class Column:
         if isinstance(k, slice):
             return self.substr(k.start, k.stop)
         ke, kr = _operand(k)
-        return Column(UnresolvedExtract(self._expr, ke), "%s[%s]" % (self._repr, kr.strip("'")))
+        extract = UnresolvedExtract(self._expr, ke)
+        # Spark names a field taken through the Column API by its path (`r.a`); a dotted column
+        # name string (`"r.a"`) resolves to the field's own name (`a`).
+        extract.named_by_path = True
+        return Column(extract, "%s[%s]" % (self._repr, kr.strip("'")))
 
     def getItem(self, key):
         return self[key]

@@ -338,6 +338,8 @@ def named(e):
     if isinstance(e, (AttributeReference, Alias, Explode)):
         return e
     if isinstance(e, ExtractField) and e.field_name is not None:
+        if getattr(e, "named_by_path", False):
+            return Alias(e, e.sql())
         return Alias(e, e.field_name)
     return Alias(e, e.name)
 

@@ -329,7 +329,9 @@ def substring(str, pos, len):
     >>> substring("s", 1, 2)
     Column<'substring(s, 1, 2)'>
     """
-    return _invoke("substring", str, _lit_or_col(pos), _lit_or_col(len))
+    # Spark 4: a string position or length names a column; ints are literals.
+    pos, len = (col(a) if isinstance(a, builtins.str) else _lit_or_col(a) for a in (pos, len))
+    return _invoke("substring", str, pos, len)
 
 
 def substr(str, pos, len=None):
@@ -357,7 +359,8 @@ def trim(col, trim=None):
     """
     if trim is None:
         return _invoke("trim", col)
-    return _invoke("trim", col, _lit_or_col(trim))
+    # Spark 4: a string trim set names a column (sf.lit gives a literal set).
+    return _invoke("trim", col, col_of(trim) if isinstance(trim, builtins.str) else trim)
 
 
 def typeof(col):
@@ -379,7 +382,8 @@ def split(str, pattern, limit=-1):
     >>> split("s", ",")
     Column<'split(s, ',', -1)'>
     """
-    return _invoke("split", str, _lit_or_col(pattern), _lit_or_col(limit))
+    # Spark 4: a string pattern is the regex itself, a string limit names a column.
+    return _invoke("split", str, _lit_or_col(pattern), col(limit) if isinstance(limit, builtins.str) else _lit_or_col(limit))
 
 
 def lpad(col, len, pad):
@@ -522,11 +526,12 @@ def date_add(start, days):
     >>> date_add("d", 1)
     Column<'date_add(d, 1)'>
     """
-    return _invoke("date_add", start, _lit_or_col(days))
+    # Spark 4: a string number of days names a column.
+    return _invoke("date_add", start, col(days) if isinstance(days, builtins.str) else _lit_or_col(days))
 
 
 def date_sub(start, days):
-    return _invoke("date_sub", start, _lit_or_col(days))
+    return _invoke("date_sub", start, col(days) if isinstance(days, builtins.str) else _lit_or_col(days))
 
 
 def datediff(end, start):

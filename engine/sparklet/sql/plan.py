@@ -524,7 +524,8 @@ def check_aggregate(grouping, aggregates):
 
 
 def split_conjuncts(cond):
-    if isinstance(cond, And):
+    # Or shares And's make/type rules by subclassing it, but it is no conjunction.
+    if isinstance(cond, And) and cond.symbol == "AND":
         return split_conjuncts(cond.left) + split_conjuncts(cond.right)
     return [cond]
 

@@ -214,6 +214,10 @@ class SparkSession:
                 for k, v in self._options.items():
                     if k not in ("spark.master", "spark.app.name"):
                         session.conf.set(k, v)
+                # PySpark hands out a new Builder on every `SparkSession.builder`; this one is
+                # shared, so a chain's options end with its getOrCreate and a later chain does not
+                # set them again over what conf.set changed since.
+                self._options = {}
                 SparkSession._set_active(session)
                 return session
 
@@ -331,8 +335,38 @@ class SparkSession:
         >>> spark.sql("SELECT 1 AS x").collect()
         [Row(x=1)]
         """
+        import string
+        import uuid
+        from .column import Column
+        from .dataframe import DataFrame
         from .statements import run_sql
-        return run_sql(self, sqlQuery, args or kwargs or None)
+        views = []
+
+        class Formatter(string.Formatter):
+            # PySpark's SQLStringFormatter: {df} becomes a temporary view of the DataFrame, {col}
+            # the column's name, anything else its str().
+            def format_field(self, value, format_spec):
+                if isinstance(value, DataFrame):
+                    name = "__sparklet_sql_%s" % uuid.uuid4().hex
+                    value.createOrReplaceTempView(name)
+                    views.append(name)
+                    return name
+                if isinstance(value, Column):
+                    return value._repr
+                return super().format_field(value, format_spec)
+
+        if kwargs:
+            sqlQuery = Formatter().format(sqlQuery, **kwargs)
+        # As Spark's withActive: the query is analysed with this session active, so functions
+        # registered on it through spark.udf resolve even when another session is the active one.
+        previous = SparkSession._activeSession
+        SparkSession._set_active(self)
+        try:
+            return run_sql(self, sqlQuery, args or None)
+        finally:
+            SparkSession._set_active(previous)
+            for name in views:
+                self.catalog.dropTempView(name)
 
     def table(self, tableName):
         """Example:

@@ -143,6 +143,15 @@ def _relation(session, node, ctes):
     from .dataframe import DataFrame
     from .plan import SubqueryAlias
     if isinstance(node, exp.Table):
+        if isinstance(node.this, exp.Anonymous) and node.this.name.lower() == "range":
+            # Spark's range table-valued function: range([start,] end[, step[, numPartitions]]).
+            args = [_eval_literal(convert(e)) for e in node.this.expressions]
+            if not 1 <= len(args) <= 4:
+                raise analysis_exception("WRONG_NUM_ARGS.WITHOUT_SUGGESTION", functionName="`range`",
+                                         expectedNum="[1, 2, 3, 4]", actualNum=str(len(args)),
+                                         docroot="https://spark.apache.org/docs/latest")
+            df = session.range(*args)
+            return df.alias(node.alias) if node.alias else df
         if isinstance(node.this, exp.Anonymous) or node.this is None:
             raise analysis_exception("UNSUPPORTED_FEATURE.TABLE_VALUED_FUNCTION" if False else "UNRESOLVED_ROUTINE",
                                      routineName=quote_ident(node.sql()), searchPath="")
