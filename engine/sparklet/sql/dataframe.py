@@ -804,8 +804,8 @@ class DataFrame:
 
     @property
     def write(self):
-        from .readwriter import DataFrameWriter
-        return DataFrameWriter(self)
+        # the writer sits above the DataFrame (it plans and runs it); the session hands it out
+        return self.sparkSession._writer(self)
 
     def explain(self, extended=None, mode=None):
         """Prints the physical plan in Spark's format.

@@ -39,6 +39,21 @@ def exists(name):
     return name.lower() in _REGISTRY
 
 
+#: the Python functions the active session registered with ``spark.udf.register`` (Spark keeps them
+#: in the session's FunctionRegistry); the session installs its own dict when it becomes active
+_session_functions = {}
+
+
+def use_session_functions(functions):
+    global _session_functions
+    _session_functions = functions
+
+
+def session_function(name):
+    """The Python function the active session registered under `name`, or None."""
+    return _session_functions.get(name.lower())
+
+
 def _args(name, args, lo, hi=None):
     hi = lo if hi is None else hi
     if not lo <= len(args) <= hi:

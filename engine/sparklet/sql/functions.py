@@ -11,7 +11,7 @@ Column<'lower(name)'>
 
 import builtins
 
-from .column import Column, UnresolvedCast, UnresolvedFunction, UnresolvedWhen, col_of, lit_repr
+from .column import Column, UnresolvedCast, UnresolvedFunction, UnresolvedWhen, _invoke, _lit, _power, col_of
 from .expressions import Literal, UnresolvedStar
 
 _builtin_max, _builtin_min, _builtin_sum, _builtin_round, _builtin_abs = (
@@ -20,12 +20,6 @@ _builtin_max, _builtin_min, _builtin_sum, _builtin_round, _builtin_abs = (
 
 def _c(x):
     return col_of(x)
-
-
-def _invoke(name, *cols, distinct=False, ignore_nulls=False, repr_name=None, repr_args=None):
-    cs = [_c(c) for c in cols]
-    r = "%s(%s)" % (repr_name or name, ", ".join(repr_args if repr_args is not None else [c._repr for c in cs]))
-    return Column(UnresolvedFunction(name, [c._expr for c in cs], distinct, ignore_nulls), r)
 
 
 def col(col):
@@ -46,11 +40,7 @@ def lit(col):
     >>> lit(5)
     Column<'5'>
     """
-    if isinstance(col, Column):
-        return col
-    if isinstance(col, (list, tuple)):
-        return array(*[lit(v) for v in col])
-    return Column(Literal(col), lit_repr(col))
+    return _lit(col)
 
 
 def expr(str):
@@ -237,8 +227,7 @@ def pow(col1, col2):
     >>> pow("x", 2)
     Column<'power(x, 2)'>
     """
-    return _invoke("power", _lit_or_col(col1) if not isinstance(col1, str) else col1,
-                   _lit_or_col(col2) if not isinstance(col2, str) else col2)
+    return _power(col1, col2)
 
 
 power = pow

@@ -1,8 +1,9 @@
 """Logical plan nodes, the analyzer's name resolution, and the optimizer.
 
-The DataFrame API and SQL text (``parser.py``) build the same nodes. Every node is built
-*analysed*: its constructor receives resolved expressions and knows its ``output`` (attributes with
-ids, types and nullability), as classic PySpark analyses each transformation when it is called.
+The DataFrame API and SQL text (``parser.py``, ``statements.py``) build the same nodes. Every node
+is built *analysed*: its constructor receives resolved expressions and knows its ``output``
+(attributes with ids, types and nullability), as classic PySpark analyses each transformation when
+it is called.
 ``Scope`` is how unresolved names find attributes: case-insensitively, by qualifier
 (``t.a`` after ``alias("t")`` or a SQL table alias), and then by struct field.
 
