@@ -5,6 +5,7 @@ whole session: starting an executor pool or a JVM per test would dominate the ru
 Both can coexist in one process because they are different packages.
 """
 
+import contextlib
 import os
 import sys
 
@@ -22,6 +23,32 @@ def sc():
     context = SparkContext("local[2]", "sparklet-tests")
     yield context
     context.stop()
+
+
+@contextlib.contextmanager
+def shared_context_set_aside():
+    """For tests that start contexts of their own: the session's shared Sparklet context (the `sc`
+    fixture) is set aside meanwhile, since one context is active at a time, and is the active one
+    again afterwards; a context the test left running is stopped."""
+    from sparklet import SparkContext
+
+    shared = SparkContext._active_spark_context
+    SparkContext._active_spark_context = None
+    try:
+        yield
+    finally:
+        active = SparkContext._active_spark_context
+        if active is not None and active is not shared:
+            active.stop()
+        SparkContext._active_spark_context = shared
+
+
+@pytest.fixture(scope="module")
+def own_contexts():
+    """Use with `pytestmark = pytest.mark.usefixtures("own_contexts")` in a module whose tests
+    and module fixtures start their own contexts."""
+    with shared_context_set_aside():
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import warnings
 import pytest
 
 import sparklet
+from conftest import shared_context_set_aside
 from sparklet import callsite, hooks
 
 
@@ -38,19 +39,12 @@ class Recorder(hooks.DriverHook):
 
 @pytest.fixture
 def recorder():
-    # These tests start and replace contexts of their own: the session's shared context (other
-    # suites' `sc` fixture) is set aside meanwhile and is the active one again afterwards.
-    shared = sparklet.SparkContext._active_spark_context
-    sparklet.SparkContext._active_spark_context = None
-    hook = hooks.register(Recorder())
-    try:
-        yield hook
-    finally:
-        hooks.unregister(hook)
-        active = sparklet.SparkContext._active_spark_context
-        if active is not None:
-            active.stop()
-        sparklet.SparkContext._active_spark_context = shared
+    with shared_context_set_aside():
+        hook = hooks.register(Recorder())
+        try:
+            yield hook
+        finally:
+            hooks.unregister(hook)
 
 
 def test_without_a_hook_allowing_it_a_second_context_fails_as_in_pyspark(recorder):

@@ -9,6 +9,9 @@ import pytest
 from eventlog_harness import read_events, run_job
 from sparklet import SparkConf, SparkContext
 
+# these tests start contexts of their own
+pytestmark = pytest.mark.usefixtures("own_contexts")
+
 @pytest.fixture(scope="module")
 def default_log(tmp_path_factory):
     d = tmp_path_factory.mktemp("events")

@@ -16,6 +16,9 @@ from sparklet.eventlog import to_json
 from sparklet.storagelevel import StorageLevel
 from sparklet_kernel.history import EventLogError, jobs_state, load, log_files, replay
 
+# these tests start contexts of their own
+pytestmark = pytest.mark.usefixtures("own_contexts")
+
 
 def counts(store):
     """What the jobs view shows of each job: status, tasks, completed, failed, skipped stages."""
