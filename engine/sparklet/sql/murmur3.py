@@ -23,6 +23,7 @@ exchange hashes a partition in a few numpy passes (strings: one pass per 4-byte 
 longest value). Nested types fall back to a per-value loop.
 """
 
+import decimal
 import struct
 
 import numpy as np
@@ -118,8 +119,16 @@ def _float_bits(x):
     return struct.unpack("<i", struct.pack("<f", x))[0]
 
 
+# Spark's decimals have at most 38 digits; the default context's 28 would round wider ones.
+_DECIMAL_CONTEXT = decimal.Context(prec=80)
+
+
 def _unscaled(value, scale):
-    return int(value.scaleb(scale).to_integral_value())
+    """
+    >>> _unscaled(decimal.Decimal("-999999999999999999999999.99999"), 5)
+    -99999999999999999999999999999
+    """
+    return int(value.scaleb(scale, context=_DECIMAL_CONTEXT).to_integral_value(context=_DECIMAL_CONTEXT))
 
 
 def hash_value(value, data_type, seed=SEED):
