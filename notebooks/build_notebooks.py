@@ -25,6 +25,8 @@ SOURCES = [
     "06-fault-tolerance",
     "07-performance",
     "08-labs",
+    "09-dataframes",
+    "10-spark-sql-and-temp-views",
 ]
 
 KERNELSPEC = {"name": "sparklet", "display_name": "Sparklet", "language": "python"}

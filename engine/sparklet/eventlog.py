@@ -369,8 +369,6 @@ def _redact(props):
 def initial_events(sc, settings):
     """The lines Spark writes before the application starts: log start, resource profile, the
     driver's block manager and the environment."""
-    from .context import SPARK_VERSION
-
     now = sc.startTime
     props = _redact(sorted(sc.getConf().getAll()))
     props.setdefault("spark.scheduler.mode", "FIFO")  # Sparklet's only mode; the jobs page names it
@@ -378,7 +376,7 @@ def initial_events(sc, settings):
               "os.name": sys.platform, "user.dir": os.getcwd(), "user.name": sc.sparkUser()}
     memory_mb = sc._executor_memory // (1024 * 1024)
     return [
-        {"Event": "SparkListenerLogStart", "Spark Version": SPARK_VERSION},
+        {"Event": "SparkListenerLogStart", "Spark Version": sc.version},
         {"Event": "SparkListenerResourceProfileAdded", "Resource Profile Id": 0,
          "Executor Resource Requests": {
              "cores": {"Resource Name": "cores", "Amount": 1, "Discovery Script": "", "Vendor": ""},

@@ -1373,9 +1373,15 @@ class RDD(Generic[T_co]):
             return
         from concurrent.futures import ThreadPoolExecutor
 
-        from .util import inheritable_thread_target
+        ctx = self.ctx
+        properties = ctx._local_properties_snapshot()
 
-        fetch = inheritable_thread_target(lambda p: self.ctx._run_job(self, _to_list, [p]))
+        def fetch(p):
+            # the prefetch thread's jobs carry the caller's local properties (job group,
+            # description), as an InheritableThread's would
+            ctx._set_local_properties(properties)
+            return ctx._run_job(self, _to_list, [p])
+
         # One job ahead at most; leaving the loop early waits for that one job to end.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="toLocalIterator-prefetch") as pool:
             ahead = pool.submit(fetch, 0) if num_partitions else None

@@ -8,7 +8,7 @@ exchanged by key and aggregated once, in arrival order.
 """
 
 from . import types as T
-from .expressions import duck_type, is_integral
+from .typeops import duck_type, is_integral
 
 PARTIAL_KINDS = {"count", "sum", "avg", "min", "max"}
 

@@ -27,12 +27,10 @@ class UnresolvedFunction(UnresolvedExpression):
         return UnresolvedFunction(self.fname, children, self.distinct, self.ignore_nulls, self.label)
 
     def resolve(self, scope):
-        from .function_registry import exists, lookup
+        from .function_registry import exists, lookup, session_function
         if not exists(self.fname):
             # a Python function registered with spark.udf.register
-            from .session import SparkSession
-            session = SparkSession._activeSession
-            udf = session._udfs.get(self.fname.lower()) if session is not None else None
+            udf = session_function(self.fname)
             if udf is not None:
                 return udf(*[Column(c) for c in self.children])._expr.resolve(scope)
         builder = lookup(self.fname)
@@ -147,7 +145,9 @@ class UnresolvedExtract(UnresolvedExpression):
             if not names:
                 raise analysis_exception("FIELD_NOT_FOUND", fieldName="`%s`" % name,
                                          fields=", ".join("`%s`" % f.name for f in t.fields))
-            return ExtractField(base, key, names[0])
+            field = ExtractField(base, key, names[0])
+            field.named_by_path = getattr(self, "named_by_path", False)
+            return field
         return ExtractField(base, key)
 
 
@@ -164,8 +164,11 @@ class UnresolvedWindow(UnresolvedExpression):
         f = self.children[0].resolve(scope)
         if not isinstance(f, (AggregateFunction, WindowFunction)):
             raise analysis_exception("UNSUPPORTED_EXPR_FOR_WINDOW", sqlExpr='"%s"' % f.sql())
-        we = WindowExpression(f, [p._expr for p in self.spec._partition], [o for o in self.spec._orders()],
-                              self.spec._frame)
+        spec = self.spec
+        if spec is None:
+            we = WindowExpression(f, [], [], None)
+        else:
+            we = WindowExpression(f, [p._expr for p in spec._partition], [o for o in spec._orders()], spec._frame)
         return we.resolve(scope)
 
 
@@ -290,12 +293,10 @@ class Column:
         return id(self)
 
     def __pow__(self, other):
-        from . import functions as F
-        return F.pow(self, other)
+        return _power(self, other)
 
     def __rpow__(self, other):
-        from . import functions as F
-        return F.pow(other, self)
+        return _power(other, self)
 
     def __neg__(self):
         return Column(UnresolvedUnary(lambda e: UnaryMinus(e, True), self._expr, "(- %s)" % self._expr.sql()), "negative(%s)" % self._repr)
@@ -326,7 +327,11 @@ class Column:
         if isinstance(k, slice):
             return self.substr(k.start, k.stop)
         ke, kr = _operand(k)
-        return Column(UnresolvedExtract(self._expr, ke), "%s[%s]" % (self._repr, kr.strip("'")))
+        extract = UnresolvedExtract(self._expr, ke)
+        # Spark names a field taken through the Column API by its path (`r.a`); a dotted column
+        # name string (`"r.a"`) resolves to the field's own name (`a`).
+        extract.named_by_path = True
+        return Column(extract, "%s[%s]" % (self._repr, kr.strip("'")))
 
     def getItem(self, key):
         return self[key]
@@ -366,8 +371,7 @@ class Column:
                       "isNotNull(%s)" % self._repr)
 
     def isNaN(self):
-        from . import functions as F
-        return F.isnan(self)
+        return _invoke("isnan", self)
 
     def isin(self, *cols):
         if len(cols) == 1 and isinstance(cols[0], (list, set, tuple)):
@@ -380,8 +384,7 @@ class Column:
         return (self >= lowerBound) & (self <= upperBound)
 
     def _fn(self, name, *others):
-        from . import functions as F
-        return F._invoke(name, self, *[o if isinstance(o, Column) else F.lit(o) for o in others])
+        return _invoke(name, self, *[_lit(o) for o in others])
 
     def like(self, other):
         return self._fn("like", other)
@@ -440,9 +443,9 @@ class Column:
         return Column(UnresolvedWhen(e.branches, ve), self._repr[:-3] + "ELSE %s END" % vr)
 
     def over(self, window=None):
-        from .window import Window, WindowSpec
-        spec = window if window is not None else WindowSpec()
-        return Column(UnresolvedWindow(self._expr, spec), "%s OVER (%s)" % (self._repr, spec._repr()))
+        # no window: the whole result is one unordered window
+        return Column(UnresolvedWindow(self._expr, window),
+                      "%s OVER (%s)" % (self._repr, window._repr() if window is not None else ""))
 
     def _bitwise(self, symbol, other):
         from .expressions import Arithmetic
@@ -523,3 +526,26 @@ def col_of(x):
     from ..errors import PySparkTypeError
     raise PySparkTypeError(errorClass="NOT_COLUMN_OR_STR",
                            messageParameters={"arg_name": "col", "arg_type": type(x).__name__})
+
+
+def _invoke(name, *cols, distinct=False, ignore_nulls=False, repr_name=None, repr_args=None):
+    """A call of the registry function `name` on Columns or column names: what
+    ``pyspark.sql.functions`` and Column's own methods build."""
+    cs = [col_of(c) for c in cols]
+    r = "%s(%s)" % (repr_name or name, ", ".join(repr_args if repr_args is not None else [c._repr for c in cs]))
+    return Column(UnresolvedFunction(name, [c._expr for c in cs], distinct, ignore_nulls), r)
+
+
+def _lit(value):
+    """A Column for a literal value (a list or tuple becomes an array); a Column stays as it is."""
+    if isinstance(value, Column):
+        return value
+    if isinstance(value, (list, tuple)):
+        return _invoke("array", *[_lit(v) for v in value])
+    return Column(Literal(value), lit_repr(value))
+
+
+def _power(col1, col2):
+    """``power``: a string is a column name, anything else a Column or a literal."""
+    return _invoke("power", col1 if isinstance(col1, str) else _lit(col1),
+                   col2 if isinstance(col2, str) else _lit(col2))

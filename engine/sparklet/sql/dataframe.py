@@ -579,14 +579,15 @@ class DataFrame:
         >>> spark.range(1).createTempView("t_once")  # doctest: +IGNORE_EXCEPTION_DETAIL
         Traceback (most recent call last):
         ...
-        TempTableAlreadyExistsException: [TEMP_TABLE_OR_VIEW_ALREADY_EXISTS] ...
+        AnalysisException: [TEMP_TABLE_OR_VIEW_ALREADY_EXISTS] ...
         >>> spark.catalog.dropTempView("t_once")
         True
         """
         if name.lower() in self.sparkSession.catalog._temp_views:
-            from ..errors import TempTableAlreadyExistsException
-            raise TempTableAlreadyExistsException(errorClass="TEMP_TABLE_OR_VIEW_ALREADY_EXISTS",
-                                                  messageParameters={"relationName": quote_ident(name)})
+            # Classic PySpark surfaces the JVM's TempTableAlreadyExistsException as AnalysisException.
+            from ..errors import AnalysisException
+            raise AnalysisException(errorClass="TEMP_TABLE_OR_VIEW_ALREADY_EXISTS",
+                                    messageParameters={"relationName": quote_ident(name)})
         self.createOrReplaceTempView(name)
 
     def createOrReplaceGlobalTempView(self, name):
@@ -594,9 +595,10 @@ class DataFrame:
 
     def createGlobalTempView(self, name):
         if name.lower() in self.sparkSession.catalog._global_views:
-            from ..errors import TempTableAlreadyExistsException
-            raise TempTableAlreadyExistsException(errorClass="TEMP_TABLE_OR_VIEW_ALREADY_EXISTS",
-                                                  messageParameters={"relationName": "`global_temp`.%s" % quote_ident(name)})
+            # Classic PySpark surfaces the JVM's TempTableAlreadyExistsException as AnalysisException.
+            from ..errors import AnalysisException
+            raise AnalysisException(errorClass="TEMP_TABLE_OR_VIEW_ALREADY_EXISTS",
+                                    messageParameters={"relationName": "`global_temp`.%s" % quote_ident(name)})
         self.createOrReplaceGlobalTempView(name)
 
     registerTempTable = createOrReplaceTempView
@@ -802,8 +804,8 @@ class DataFrame:
 
     @property
     def write(self):
-        from .readwriter import DataFrameWriter
-        return DataFrameWriter(self)
+        # the writer sits above the DataFrame (it plans and runs it); the session hands it out
+        return self.sparkSession._writer(self)
 
     def explain(self, extended=None, mode=None):
         """Prints the physical plan in Spark's format.

@@ -381,6 +381,8 @@ def _json_records_of_split(split, options):
 # --- CSV ----------------------------------------------------------------------------------------
 
 def _csv_options(options):
+    # Spark's data source options are case-insensitive; the reader and writer store them lowered.
+    options = {k.lower(): v for k, v in options.items()}
     sep = options.get("sep", options.get("delimiter", ","))
     if sep == "\\t":
         sep = "\t"
@@ -389,8 +391,8 @@ def _csv_options(options):
         "quote": options.get("quote", '"'),
         "escape": options.get("escape", "\\"),
         "header": _option_true(options, "header"),
-        "infer": _option_true(options, "inferSchema"),
-        "null": options.get("nullValue", ""),
+        "infer": _option_true(options, "inferschema"),
+        "null": options.get("nullvalue", ""),
         "comment": options.get("comment"),
     }
 

@@ -39,6 +39,21 @@ def exists(name):
     return name.lower() in _REGISTRY
 
 
+#: the Python functions the active session registered with ``spark.udf.register`` (Spark keeps them
+#: in the session's FunctionRegistry); the session installs its own dict when it becomes active
+_session_functions = {}
+
+
+def use_session_functions(functions):
+    global _session_functions
+    _session_functions = functions
+
+
+def session_function(name):
+    """The Python function the active session registered under `name`, or None."""
+    return _session_functions.get(name.lower())
+
+
 def _args(name, args, lo, hi=None):
     hi = lo if hi is None else hi
     if not lo <= len(args) <= hi:
@@ -166,7 +181,11 @@ register("rpad")(_padder("rpad"))
 @register("concat")
 def _concat(args):
     if args and all(isinstance(a.dataType, T.ArrayType) for a in args):
-        return Function("concat", args, args[0].dataType, duck=lambda *xs: "list_concat(%s)" % ", ".join(xs))
+        # Spark's concat is NULL when any input is; DuckDB's list_concat skips NULL lists.
+        return Function("concat", args, args[0].dataType, duck=lambda *xs: "CASE WHEN %s THEN NULL ELSE list_concat(%s) END" % (
+            " OR ".join("%s IS NULL" % x for x in xs), ", ".join(xs)))
+    if args and all(isinstance(a.dataType, T.BinaryType) for a in args):
+        return Function("concat", args, T.BinaryType(), duck=lambda *xs: "(%s)" % " || ".join(xs))
     args = [_str(a) for a in args]
     return Function("concat", args, T.StringType(),
                     duck=lambda *xs: "(%s)" % " || ".join(xs) if xs else "''")
@@ -249,7 +268,11 @@ def _regexp_replace(args):
         rep_dk = duck_literal(_java_replacement(r.value), T.StringType()) if r.value is not None else "NULL"
 
     def duck(sd, pd, rd, posd):
-        return "regexp_replace(%s, %s, %s, 'g')" % (sd, pd, rep_dk or rd)
+        if len(args) == 3:
+            return "regexp_replace(%s, %s, %s, 'g')" % (sd, pd, rep_dk or rd)
+        # Spark matches only from the 1-based position on; the prefix before it stays as is.
+        return "(substr(%s, 1, CAST(%s AS INTEGER) - 1) || regexp_replace(substr(%s, CAST(%s AS INTEGER)), %s, %s, 'g'))" % (
+            sd, posd, sd, posd, pd, rep_dk or rd)
     return Function("regexp_replace", [s, p, r, pos], T.StringType(), duck=duck)
 
 

@@ -11,7 +11,7 @@ Column<'lower(name)'>
 
 import builtins
 
-from .column import Column, UnresolvedCast, UnresolvedFunction, UnresolvedWhen, col_of, lit_repr
+from .column import Column, UnresolvedCast, UnresolvedFunction, UnresolvedWhen, _invoke, _lit, _power, col_of
 from .expressions import Literal, UnresolvedStar
 
 _builtin_max, _builtin_min, _builtin_sum, _builtin_round, _builtin_abs = (
@@ -20,12 +20,6 @@ _builtin_max, _builtin_min, _builtin_sum, _builtin_round, _builtin_abs = (
 
 def _c(x):
     return col_of(x)
-
-
-def _invoke(name, *cols, distinct=False, ignore_nulls=False, repr_name=None, repr_args=None):
-    cs = [_c(c) for c in cols]
-    r = "%s(%s)" % (repr_name or name, ", ".join(repr_args if repr_args is not None else [c._repr for c in cs]))
-    return Column(UnresolvedFunction(name, [c._expr for c in cs], distinct, ignore_nulls), r)
 
 
 def col(col):
@@ -46,11 +40,7 @@ def lit(col):
     >>> lit(5)
     Column<'5'>
     """
-    if isinstance(col, Column):
-        return col
-    if isinstance(col, (list, tuple)):
-        return array(*[lit(v) for v in col])
-    return Column(Literal(col), lit_repr(col))
+    return _lit(col)
 
 
 def expr(str):
@@ -237,8 +227,7 @@ def pow(col1, col2):
     >>> pow("x", 2)
     Column<'power(x, 2)'>
     """
-    return _invoke("power", _lit_or_col(col1) if not isinstance(col1, str) else col1,
-                   _lit_or_col(col2) if not isinstance(col2, str) else col2)
+    return _power(col1, col2)
 
 
 power = pow
@@ -340,7 +329,9 @@ def substring(str, pos, len):
     >>> substring("s", 1, 2)
     Column<'substring(s, 1, 2)'>
     """
-    return _invoke("substring", str, _lit_or_col(pos), _lit_or_col(len))
+    # Spark 4: a string position or length names a column; ints are literals.
+    pos, len = (col(a) if isinstance(a, builtins.str) else _lit_or_col(a) for a in (pos, len))
+    return _invoke("substring", str, pos, len)
 
 
 def substr(str, pos, len=None):
@@ -368,7 +359,8 @@ def trim(col, trim=None):
     """
     if trim is None:
         return _invoke("trim", col)
-    return _invoke("trim", col, _lit_or_col(trim))
+    # Spark 4: a string trim set names a column (sf.lit gives a literal set).
+    return _invoke("trim", col, col_of(trim) if isinstance(trim, builtins.str) else trim)
 
 
 def typeof(col):
@@ -390,7 +382,8 @@ def split(str, pattern, limit=-1):
     >>> split("s", ",")
     Column<'split(s, ',', -1)'>
     """
-    return _invoke("split", str, _lit_or_col(pattern), _lit_or_col(limit))
+    # Spark 4: a string pattern is the regex itself, a string limit names a column.
+    return _invoke("split", str, _lit_or_col(pattern), col(limit) if isinstance(limit, builtins.str) else _lit_or_col(limit))
 
 
 def lpad(col, len, pad):
@@ -533,11 +526,12 @@ def date_add(start, days):
     >>> date_add("d", 1)
     Column<'date_add(d, 1)'>
     """
-    return _invoke("date_add", start, _lit_or_col(days))
+    # Spark 4: a string number of days names a column.
+    return _invoke("date_add", start, col(days) if isinstance(days, builtins.str) else _lit_or_col(days))
 
 
 def date_sub(start, days):
-    return _invoke("date_sub", start, _lit_or_col(days))
+    return _invoke("date_sub", start, col(days) if isinstance(days, builtins.str) else _lit_or_col(days))
 
 
 def datediff(end, start):

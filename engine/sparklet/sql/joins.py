@@ -37,6 +37,18 @@ def join(df, other, on=None, how=None):
     jt = _HOW.get(how, _HOW.get(how_key))
     left_plan = df._plan
     right_plan = other._plan
+    left_ids = {a.expr_id for a in left_plan.output}
+    if any(a.expr_id in left_ids for a in right_plan.output):
+        # A self-join (df.alias("a").join(df.alias("b"), ...)): as Spark's DeduplicateRelations,
+        # the right side's attributes get new ids so both sides stay distinguishable.
+        from .plan import SubqueryAlias
+        inner = right_plan.child if isinstance(right_plan, SubqueryAlias) else right_plan
+        right_plan = Project([Alias(a, a.name) for a in inner.output], inner)
+        if inner is not other._plan:
+            right_plan = SubqueryAlias(other._plan.alias, right_plan)
+        hint = other._broadcast_hint
+        other = other._new(right_plan)
+        other._broadcast_hint = hint
     if isinstance(on, str):
         on = [on]
     if on is None or (isinstance(on, list) and not on):

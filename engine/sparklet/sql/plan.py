@@ -1,8 +1,9 @@
 """Logical plan nodes, the analyzer's name resolution, and the optimizer.
 
-The DataFrame API and SQL text (``parser.py``) build the same nodes. Every node is built
-*analysed*: its constructor receives resolved expressions and knows its ``output`` (attributes with
-ids, types and nullability), as classic PySpark analyses each transformation when it is called.
+The DataFrame API and SQL text (``parser.py``, ``statements.py``) build the same nodes. Every node
+is built *analysed*: its constructor receives resolved expressions and knows its ``output``
+(attributes with ids, types and nullability), as classic PySpark analyses each transformation when
+it is called.
 ``Scope`` is how unresolved names find attributes: case-insensitively, by qualifier
 (``t.a`` after ``alias("t")`` or a SQL table alias), and then by struct field.
 
@@ -523,7 +524,8 @@ def check_aggregate(grouping, aggregates):
 
 
 def split_conjuncts(cond):
-    if isinstance(cond, And):
+    # Or shares And's make/type rules by subclassing it, but it is no conjunction.
+    if isinstance(cond, And) and cond.symbol == "AND":
         return split_conjuncts(cond.left) + split_conjuncts(cond.right)
     return [cond]
 

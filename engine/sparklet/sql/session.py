@@ -12,7 +12,8 @@ import threading
 
 from . import types as T
 from .dataframe import DataFrame
-from .expressions import AttributeReference, analysis_exception, quote_ident
+from .expressions import AttributeReference, analysis_exception, quote_ident, table_not_found
+from .function_registry import use_session_functions
 from .plan import LeafRelation, SubqueryAlias
 
 _SQL_DEFAULTS = {
@@ -148,9 +149,7 @@ class Catalog:
     def _resolve(self, name):
         plan = self._lookup(name)
         if plan is None:
-            raise analysis_exception("TABLE_OR_VIEW_NOT_FOUND", relationName=".".join(
-                quote_ident(p.strip("`")) for p in name.split(".")),
-                searchPath="[`spark_catalog`.`default`]" if False else "")
+            raise table_not_found([p.strip("`") for p in name.split(".")])
         return plan
 
 
@@ -215,7 +214,11 @@ class SparkSession:
                 for k, v in self._options.items():
                     if k not in ("spark.master", "spark.app.name"):
                         session.conf.set(k, v)
-                SparkSession._activeSession = session
+                # PySpark hands out a new Builder on every `SparkSession.builder`; this one is
+                # shared, so a chain's options end with its getOrCreate and a later chain does not
+                # set them again over what conf.set changed since.
+                self._options = {}
+                SparkSession._set_active(session)
                 return session
 
         def create(self):
@@ -237,7 +240,13 @@ class SparkSession:
         if SparkSession._instantiatedSession is None or \
                 SparkSession._instantiatedSession._sc is not sparkContext:
             SparkSession._instantiatedSession = self
-        SparkSession._activeSession = self
+        SparkSession._set_active(self)
+
+    @classmethod
+    def _set_active(cls, session):
+        cls._activeSession = session
+        # the analyzer finds the functions registered with spark.udf.register through the registry
+        use_session_functions(session._udfs if session is not None else {})
 
     @classmethod
     def getActiveSession(cls):
@@ -272,6 +281,10 @@ class SparkSession:
         from .readwriter import DataFrameReader
         return DataFrameReader(self)
 
+    def _writer(self, df):
+        from .readwriter import DataFrameWriter
+        return DataFrameWriter(df)
+
     def _broadcast_threshold(self):
         v = str(self.conf.get("spark.sql.autoBroadcastJoinThreshold")).strip().lower()
         mult = 1
@@ -282,7 +295,6 @@ class SparkSession:
         return int(float(v) * mult)
 
     def _wrapped_context(self):
-        from .context import SQLContext
         return SQLContext(self._sc, self)
 
     @contextlib.contextmanager
@@ -323,8 +335,38 @@ class SparkSession:
         >>> spark.sql("SELECT 1 AS x").collect()
         [Row(x=1)]
         """
-        from .parser import run_sql
-        return run_sql(self, sqlQuery, args or kwargs or None)
+        import string
+        import uuid
+        from .column import Column
+        from .dataframe import DataFrame
+        from .statements import run_sql
+        views = []
+
+        class Formatter(string.Formatter):
+            # PySpark's SQLStringFormatter: {df} becomes a temporary view of the DataFrame, {col}
+            # the column's name, anything else its str().
+            def format_field(self, value, format_spec):
+                if isinstance(value, DataFrame):
+                    name = "__sparklet_sql_%s" % uuid.uuid4().hex
+                    value.createOrReplaceTempView(name)
+                    views.append(name)
+                    return name
+                if isinstance(value, Column):
+                    return value._repr
+                return super().format_field(value, format_spec)
+
+        if kwargs:
+            sqlQuery = Formatter().format(sqlQuery, **kwargs)
+        # As Spark's withActive: the query is analysed with this session active, so functions
+        # registered on it through spark.udf resolve even when another session is the active one.
+        previous = SparkSession._activeSession
+        SparkSession._set_active(self)
+        try:
+            return run_sql(self, sqlQuery, args or None)
+        finally:
+            SparkSession._set_active(previous)
+            for name in views:
+                self.catalog.dropTempView(name)
 
     def table(self, tableName):
         """Example:
@@ -341,7 +383,7 @@ class SparkSession:
         self._sc.stop()
         with SparkSession._lock:
             SparkSession._instantiatedSession = None
-            SparkSession._activeSession = None
+            SparkSession._set_active(None)
 
     def __enter__(self):
         return self
@@ -354,3 +396,39 @@ class SparkSession:
 
     def addTag(self, tag):
         self._sc.addJobTag(tag)
+
+
+class SQLContext:
+    """The legacy entry point: every method forwards to the SparkSession over ``sparkContext``."""
+
+    # defined here, beside the session it wraps (``DataFrame.sql_ctx`` reaches it through the
+    # session); PySpark's path for it is pyspark.sql.context
+    __module__ = "sparklet.sql.context"
+
+    def __init__(self, sparkContext, sparkSession=None):
+        self._sc = sparkContext
+        self.sparkSession = sparkSession or SparkSession.builder.getOrCreate()
+
+    @classmethod
+    def getOrCreate(cls, sc):
+        return cls(sc)
+
+    def __getattr__(self, name):
+        return getattr(self.sparkSession, name)
+
+    def registerDataFrameAsTable(self, df, tableName):
+        df.createOrReplaceTempView(tableName)
+
+    def tables(self, dbName=None):
+        names = [t.name for t in self.sparkSession.catalog.listTables(dbName)]
+        return self.sparkSession.createDataFrame([("", n, True) for n in names],
+                                                 "namespace string, tableName string, isTemporary boolean")
+
+    def tableNames(self, dbName=None):
+        return [t.name for t in self.sparkSession.catalog.listTables(dbName)]
+
+    def setConf(self, key, value):
+        self.sparkSession.conf.set(key, value)
+
+    def getConf(self, key, defaultValue=None):
+        return self.sparkSession.conf.get(key, defaultValue)

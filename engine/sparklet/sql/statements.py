@@ -1,0 +1,347 @@
+"""SQL statements → DataFrames: what ``spark.sql(text)`` runs.
+
+``parser.py`` turns SQL text into a syntax tree and its expressions into unresolved expressions;
+this module walks a statement's tree and calls the DataFrame API's own analysis
+(``DataFrame._project``, ``filter``, ``groupBy().agg``, ``join``, ``orderBy``), so
+``spark.sql("SELECT age + 1 FROM people")`` and ``df.select(df.age + 1)`` are one plan with one
+generated column name. It sits above ``dataframe.py``; the parser below it never builds DataFrames.
+"""
+
+from . import types as T
+from .column import Column, UnresolvedAlias, UnresolvedFunction, UnresolvedSort
+from .expressions import (
+    Literal, UnresolvedAttribute, UnresolvedStar, analysis_exception, quote_ident, table_not_found,
+)
+from .parser import _parse, _parse_exception, convert
+
+
+def run_sql(session, text, args=None):
+    from sqlglot import exp
+    from .dataframe import DataFrame
+    if args:
+        text = _bind_args(text, args)
+    tree = _parse(text)
+    if isinstance(tree, exp.Create):
+        return _create(session, tree)
+    if isinstance(tree, exp.Drop):
+        name = tree.this.name
+        session.catalog.dropTempView(name)
+        return _empty(session)
+    if isinstance(tree, exp.Command) and tree.this.upper() == "SHOW":
+        return session.createDataFrame([("", n.name, True) for n in session.catalog.listTables()],
+                                       "namespace string, tableName string, isTemporary boolean")
+    if isinstance(tree, (exp.Describe,)):
+        df = _query(session, exp.select("*").from_(tree.this))
+        return session.createDataFrame([(a.name, a.dataType.simpleString(), None) for a in df._plan.output],
+                                       "col_name string, data_type string, comment string")
+    if isinstance(tree, exp.Cache):
+        return _empty(session)
+    if not isinstance(tree, (exp.Query,)):
+        raise _parse_exception(text, None)
+    return _query(session, tree)
+
+
+def _bind_args(text, args):
+    if isinstance(args, dict):
+        for k, v in args.items():
+            text = text.replace(":" + k, _sql_literal(v))
+        return text
+    parts = text.split("?")
+    out = parts[0]
+    for p, v in zip(parts[1:], args):
+        out += _sql_literal(v) + p
+    return out
+
+
+def _sql_literal(v):
+    if isinstance(v, str):
+        return "'%s'" % v.replace("'", "\\'")
+    if v is None:
+        return "NULL"
+    return str(v)
+
+
+def _empty(session):
+    return session.createDataFrame([], T.StructType([]))
+
+
+def _create(session, tree):
+    from sqlglot import exp
+    kind = (tree.args.get("kind") or "").upper()
+    if kind not in ("VIEW", "TABLE"):
+        raise analysis_exception("UNSUPPORTED_FEATURE.SQL_SYNTAX" if False else "NOT_SUPPORTED_COMMAND_WITHOUT_HIVE_SUPPORT",
+                                 cmd="CREATE %s" % kind)
+    target = tree.this
+    name = target.name if not isinstance(target, exp.Schema) else target.this.name
+    query = tree.expression
+    df = _query(session, query)
+    props = tree.args.get("properties")
+    is_global = props is not None and "GLOBAL" in props.sql().upper()
+    if is_global:
+        df.createOrReplaceGlobalTempView(name)
+    else:
+        df.createOrReplaceTempView(name)
+    return _empty(session)
+
+
+def _query(session, q, outer_ctes=None):
+    from sqlglot import exp
+    ctes = dict(outer_ctes or {})
+    with_ = q.args.get("with_") or q.args.get("with")
+    if with_ is not None:
+        for cte in with_.expressions:
+            ctes[cte.alias.lower()] = _query(session, cte.this, ctes)
+    if isinstance(q, exp.Union):
+        left = _query(session, q.left, ctes)
+        right = _query(session, q.right, ctes)
+        out = left.union(right)
+        if q.args.get("distinct"):
+            out = out.distinct()
+        return _order_limit(session, out, q, ctes)
+    if isinstance(q, exp.Intersect):
+        l, r = _query(session, q.left, ctes), _query(session, q.right, ctes)
+        return l.intersect(r) if q.args.get("distinct") else l.intersectAll(r)
+    if isinstance(q, exp.Except):
+        l, r = _query(session, q.left, ctes), _query(session, q.right, ctes)
+        return l.subtract(r) if q.args.get("distinct") else l.exceptAll(r)
+    if isinstance(q, exp.Subquery):
+        df = _query(session, q.this, ctes)
+        return df.alias(q.alias) if q.alias else df
+    if isinstance(q, exp.Values):
+        return _values(session, q)
+    if not isinstance(q, exp.Select):
+        raise analysis_exception("PARSE_SYNTAX_ERROR", error="'%s'" % q.sql(), hint="")
+    return _select(session, q, ctes)
+
+
+def _values(session, q):
+    from sqlglot import exp
+    rows = []
+    for t in q.expressions:
+        rows.append(tuple(_eval_literal(convert(e)) for e in t.expressions))
+    n = len(rows[0]) if rows else 0
+    alias = q.args.get("alias")
+    names = ["col%d" % (i + 1) for i in range(n)]
+    if alias is not None and alias.columns:
+        names = [c.name for c in alias.columns]
+    df = session.createDataFrame(rows, names)
+    if alias is not None and alias.name:
+        df = df.alias(alias.name)
+    return df
+
+
+def _eval_literal(e):
+    if isinstance(e, Literal):
+        return e.value
+    from .plan import Scope
+    from .evaluation import evaluate_constant
+    return evaluate_constant(e.resolve(Scope([])))
+
+
+def _relation(session, node, ctes):
+    from sqlglot import exp
+    from .dataframe import DataFrame
+    from .plan import SubqueryAlias
+    if isinstance(node, exp.Table):
+        if isinstance(node.this, exp.Anonymous) and node.this.name.lower() == "range":
+            # Spark's range table-valued function: range([start,] end[, step[, numPartitions]]).
+            args = [_eval_literal(convert(e)) for e in node.this.expressions]
+            if not 1 <= len(args) <= 4:
+                raise analysis_exception("WRONG_NUM_ARGS.WITHOUT_SUGGESTION", functionName="`range`",
+                                         expectedNum="[1, 2, 3, 4]", actualNum=str(len(args)),
+                                         docroot="https://spark.apache.org/docs/latest")
+            df = session.range(*args)
+            return df.alias(node.alias) if node.alias else df
+        if isinstance(node.this, exp.Anonymous) or node.this is None:
+            raise analysis_exception("UNSUPPORTED_FEATURE.TABLE_VALUED_FUNCTION" if False else "UNRESOLVED_ROUTINE",
+                                     routineName=quote_ident(node.sql()), searchPath="")
+        name = node.name
+        db = node.args.get("db")
+        alias = node.alias or name
+        if db is None and name.lower() in ctes:
+            df = ctes[name.lower()]
+            return DataFrame(SubqueryAlias(alias, df._plan), session)
+        full = ("%s.%s" % (db.name, name)) if db is not None else name
+        plan = session.catalog._lookup(full)
+        if plan is None:
+            raise table_not_found(full.split("."))
+        return DataFrame(SubqueryAlias(alias, plan), session)
+    if isinstance(node, exp.Subquery):
+        df = _query(session, node.this, ctes)
+        return df.alias(node.alias) if node.alias else df
+    if isinstance(node, exp.Values):
+        return _values(session, node)
+    raise analysis_exception("PARSE_SYNTAX_ERROR", error="'%s'" % node.sql(), hint="")
+
+
+def _join_type(j):
+    side = (j.args.get("side") or "").lower()
+    kind = (j.args.get("kind") or "").lower()
+    if kind == "cross":
+        return "cross"
+    if kind in ("semi", "anti"):
+        return "left_" + kind if not side or side == "left" else side + "_" + kind
+    if side:
+        return {"left": "left", "right": "right", "full": "full"}[side]
+    if kind == "outer":
+        return "full"
+    return "inner"
+
+
+def _select(session, q, ctes):
+    from sqlglot import exp
+    from .dataframe import DataFrame
+    frm = q.args.get("from") or q.args.get("from_")
+    if frm is None:
+        df = session.range(1).select()
+        df = DataFrame(df._plan, session)
+        from .plan import Project
+        df = DataFrame(Project([], session.range(1)._plan), session)
+    else:
+        df = _relation(session, frm.this, ctes)
+        for extra in frm.expressions if hasattr(frm, "expressions") else []:
+            df = df.crossJoin(_relation(session, extra, ctes))
+    for j in q.args.get("joins") or []:
+        right = _relation(session, j.this, ctes)
+        how = _join_type(j)
+        on = j.args.get("on")
+        using = j.args.get("using")
+        if using:
+            df = df.join(right, [u.name for u in using], how)
+        elif on is not None:
+            df = df.join(right, Column(convert(on)), how)
+        else:
+            df = df.join(right, how="cross" if how == "inner" else how)
+    for lv in q.args.get("laterals") or []:
+        df = _lateral_view(df, lv)
+    where = q.args.get("where")
+    if where is not None:
+        df = df.filter(Column(convert(where.this)))
+    select_exprs = [convert(e) for e in q.expressions]
+    group = q.args.get("group")
+    having = q.args.get("having")
+    has_agg = _has_aggregate(q.expressions)
+    if group is not None or has_agg or having is not None:
+        keys = []
+        for g in (group.expressions if group is not None else []):
+            if isinstance(g, exp.Literal) and not g.is_string:
+                idx = int(g.this)
+                if not 1 <= idx <= len(select_exprs):
+                    raise analysis_exception("GROUP_BY_POS_OUT_OF_RANGE", index=idx, size=len(select_exprs))
+                keys.append(Column(_strip_alias(select_exprs[idx - 1])))
+            else:
+                keys.append(Column(_group_key(convert(g), select_exprs, df)))
+        hidden = []
+        if having is not None:
+            hcond = _rewrite_having(having.this, hidden)
+        aggs = [Column(e) for e in select_exprs]
+        gd = df.groupBy(*keys)
+        extra = [Column(UnresolvedAlias(h, "__having%d" % i)) for i, h in enumerate(hidden)]
+        from .plan import Aggregate
+        agg_df = gd.agg(*(aggs + extra)) if (aggs + extra) else df._new(Aggregate(gd._keys, gd._keys, df._plan))
+        # groupBy().agg puts the keys first; SQL output is exactly the select list
+        nkeys = len(gd._keys)
+        plan = agg_df._plan
+        from .plan import Project, Aggregate as Agg
+        agg_exprs = plan.aggregates[nkeys:]
+        plan = Agg(plan.grouping, agg_exprs, plan.child)
+        df = DataFrame(plan, session)
+        if having is not None:
+            df = df.filter(Column(hcond))
+        if hidden:
+            n = len(select_exprs)
+            df = DataFrame(Project(df._plan.output[:n], df._plan), session)
+    else:
+        df = df._project(select_exprs)
+    if q.args.get("distinct"):
+        df = df.distinct()
+    return _order_limit(session, df, q, ctes)
+
+
+def _order_limit(session, df, q, ctes):
+    order = q.args.get("order")
+    if order is not None:
+        cols = []
+        for o in order.expressions:
+            desc = bool(o.args.get("desc"))
+            nf = o.args.get("nulls_first")
+            nulls_first = (not desc) if nf is None else bool(nf)
+            from sqlglot import exp
+            if isinstance(o.this, exp.Literal) and not o.this.is_string:
+                target = UnresolvedAttribute([df.columns[int(o.this.this) - 1]])
+            else:
+                target = convert(o.this)
+            cols.append(Column(UnresolvedSort(target, not desc, nulls_first)))
+        df = df.orderBy(*cols)
+    limit = q.args.get("limit")
+    offset = q.args.get("offset")
+    if offset is not None:
+        df = df.offset(int(offset.expression.this))
+    if limit is not None:
+        e = limit.expression if limit.args.get("expression") is not None else limit.this
+        df = df.limit(int(e.this))
+    return df
+
+
+def _strip_alias(e):
+    return e.children[0] if isinstance(e, UnresolvedAlias) else e
+
+
+def _group_key(key, select_exprs, df):
+    """GROUP BY may name a select-list alias (Spark resolves those after the input's columns)."""
+    if isinstance(key, UnresolvedAttribute) and len(key.parts) == 1:
+        name = key.parts[0].lower()
+        if not any(a.name.lower() == name for a in df._plan.output):
+            for e in select_exprs:
+                if isinstance(e, UnresolvedAlias) and e.alias.lower() == name:
+                    return e.children[0]
+    return key
+
+
+def _has_aggregate(nodes):
+    from sqlglot import exp
+    from .function_registry import is_aggregate
+    for n in nodes:
+        for sub in n.walk():
+            node = sub[0] if isinstance(sub, tuple) else sub
+            if isinstance(node, exp.Window):
+                continue
+            if isinstance(node, exp.Anonymous) and is_aggregate(node.name):
+                # an aggregate inside a window is not a grouping aggregate
+                parent = node.parent
+                while parent is not None and not isinstance(parent, exp.Window):
+                    parent = parent.parent
+                if parent is None:
+                    return True
+    return False
+
+
+def _rewrite_having(node, hidden):
+    from sqlglot import exp
+    from .function_registry import is_aggregate
+    node = node.copy()
+    for sub in list(node.find_all(exp.Anonymous)):
+        if is_aggregate(sub.name):
+            hidden.append(convert(sub))
+            sub.replace(exp.column("__having%d" % (len(hidden) - 1)))
+    if isinstance(node, exp.Anonymous) and is_aggregate(node.name):
+        hidden.append(convert(node))
+        return UnresolvedAttribute(["__having%d" % (len(hidden) - 1)])
+    return convert(node)
+
+
+def _lateral_view(df, lv):
+    from sqlglot import exp
+    from .column import _MultiAlias
+    func = convert(lv.this)
+    alias = lv.args.get("alias")
+    names = [c.name for c in alias.columns] if alias is not None and alias.columns else None
+    outer = bool(lv.args.get("outer"))
+    if outer and isinstance(func, UnresolvedFunction):
+        func = UnresolvedFunction(func.fname + "_outer", func.children)
+    e = _MultiAlias(func, names) if names else func
+    out = df._project([UnresolvedStar(), e])
+    if alias is not None and alias.name:
+        from .plan import SubqueryAlias
+        return out
+    return out
