@@ -170,3 +170,61 @@ def line_aligned_ranges(path, parts):
     bounds.append(size)
     return [(bounds[k], bounds[k + 1]) for k in range(parts)]
 
+
+
+# ---------------------------------------------------------------------------------------------
+# DataFrame workloads (issue 17): `(k bigint in [0, keys), v double)` rows defined by their index,
+# written once as column expressions (both engines, `spark.range` + the same API) and once in
+# numpy (the plain reference). Every v and w is a multiple of 0.25 below 2**10, so every sum the
+# workloads take is exact in doubles whatever order an engine adds in: results compare exactly.
+
+DF_V_MODULUS = 1009
+DF_W_MODULUS = 101
+# Rows the filter keeps: k % DF_FILTER_MODULUS == DF_FILTER_REMAINDER (0.1 % of them).
+DF_FILTER_MODULUS = 1000
+DF_FILTER_REMAINDER = 7
+
+
+def df_fact_numpy(n, keys):
+    """The fact table's columns (k, v) for ids range(n), as numpy arrays."""
+    import numpy as np
+
+    ids = np.arange(n, dtype=np.int64)
+    return ids % keys, ((ids * 7) % DF_V_MODULUS) * 0.25
+
+
+def df_dim_weight_numpy(k):
+    """The dimension table's w for key(s) k."""
+    return ((k * 3) % DF_W_MODULUS) * 1.0
+
+
+def df_shuffle_right_key_numpy(ids, n):
+    """The shuffle join's right-side key of each id: a permutation of range(n)."""
+    return (ids * _JOIN_STRIDE) % n
+
+
+def df_json_path(rows):
+    """A small JSON-lines file (name, age with some missing, score), generated on first use."""
+    import json
+
+    path = os.path.join(data_dir(), f"people-{rows}-v1.json")
+    if not os.path.exists(path):
+        tmp = path + f".{os.getpid()}.tmp"
+        with open(tmp, "w") as f:
+            for i in range(rows):
+                record = {"name": f"person{i:04d}", "score": (i * 37 % 1000) / 8}
+                if i % 7:
+                    record["age"] = 18 + i % 50
+                f.write(json.dumps(record) + "\n")
+        os.replace(tmp, path)
+    return path
+
+
+def df_json_rows(rows):
+    """The JSON file's rows as PySpark collects them: fields sorted by name, missing as None."""
+    import json
+
+    with open(df_json_path(rows)) as f:
+        records = [json.loads(line) for line in f]
+    fields = sorted({key for r in records for key in r})
+    return [tuple(r.get(key) for key in fields) for r in records]

@@ -192,3 +192,53 @@ def run_bounded_join(session, params):
 
 def run_scaling(session, params):
     return sum(map(datasets.cpu_work, range(params["scaling_calls"]))), {}
+
+
+# DataFrame references (issue 17), in numpy/pandas: what a user of one process would write.
+
+def run_df_filter(session, params):
+    k, v = datasets.df_fact_numpy(params["df_n"], params["df_keys"])
+    keep = k % datasets.DF_FILTER_MODULUS == datasets.DF_FILTER_REMAINDER
+    t0 = time.perf_counter()
+    result = list(zip(k[keep].tolist(), (v[keep] * 2 + 1).tolist()))
+    return result, {"warm_seconds": time.perf_counter() - t0}
+
+
+def run_df_groupby(session, params):
+    import pandas as pd
+
+    k, v = datasets.df_fact_numpy(params["df_n"], params["df_keys"])
+    t0 = time.perf_counter()
+    g = pd.DataFrame({"k": k, "v": v}).groupby("k")["v"].agg(
+        ["count", "sum", "mean", "min", "max"])
+    seconds = time.perf_counter() - t0
+    return [(int(key), int(c), float(s), round(float(m), 9), float(lo), float(hi))
+            for key, c, s, m, lo, hi in g.itertuples()], {"warm_seconds": seconds}
+
+
+def run_df_broadcast_join(session, params):
+    k, v = datasets.df_fact_numpy(params["df_n"], params["df_keys"])
+    t0 = time.perf_counter()
+    # Every fact key is in the dimension table, so the inner join keeps every fact row.
+    vw = float((v * datasets.df_dim_weight_numpy(k)).sum())
+    return [(len(k), vw)], {"warm_seconds": time.perf_counter() - t0}
+
+
+def run_df_shuffle_join(session, params):
+    import numpy as np
+
+    n = params["df_join_n"]
+    datasets.check_join_size(n)
+    t0 = time.perf_counter()
+    right_ids = np.arange(n, dtype=np.int64)
+    # Right row j has key (j * stride) % n, a permutation: it meets left row of id == that key.
+    k = datasets.df_shuffle_right_key_numpy(right_ids, n)
+    v = ((k * 7) % datasets.DF_V_MODULUS) * 0.25
+    vw = float((v * (right_ids % datasets.DF_W_MODULUS)).sum())
+    return [(n, vw)], {"warm_seconds": time.perf_counter() - t0}
+
+
+def run_df_first_show(session, params):
+    t0 = time.perf_counter()
+    rows = datasets.df_json_rows(params["df_json_rows"])
+    return rows, {"warm_seconds": time.perf_counter() - t0}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 IMPLEMENTATIONS = ("sparklet", "pyspark", "pool", "plain")
 ENGINES = ("sparklet", "pyspark")
+DF_IMPLS = ("sparklet", "pyspark", "plain")
 
 # The actions of the cached-iterative workload, cycled to reach `cached_actions`.
 CACHED_ACTIONS = ("sum", "count", "min", "max", "mean")
@@ -30,6 +31,12 @@ FULL_SIZES = {
     "bounded_factor": 4,
     "bounded_partitions": 2,
     "executors": 2,
+    # DataFrame workloads (issue 17): (k, v) rows in 8 partitions, keys in [0, df_keys).
+    "df_n": 10_000_000,
+    "df_keys": 10_000,
+    "df_join_n": 2_000_000,
+    "df_partitions": 8,
+    "df_json_rows": 100,
 }
 
 SMOKE_SIZES = dict(
@@ -48,6 +55,9 @@ SMOKE_SIZES = dict(
     # run checks results, the full size checks the bound.
     bounded_executor_memory_mb=48,
     bounded_factor=1,
+    df_n=200_000,
+    df_keys=1_000,
+    df_join_n=50_000,
 )
 
 
@@ -88,6 +98,15 @@ WORKLOADS = (
     Workload("cpu", "CPU-bound map: {cpu_calls:,} calls x ~50 us", IMPLEMENTATIONS),
     Workload("scaling", "CPU map, 2 partitions / 1 partition ({scaling_calls:,} calls)",
              ENGINES, unit="ratio"),
+    # DataFrames (issue 17): the engines and a numpy/pandas reference; timed warm (see extras).
+    Workload("df_filter", "DataFrame filter + project {df_n:,} rows", DF_IMPLS),
+    Workload("df_groupby", "DataFrame groupBy {df_n:,} rows → {df_keys:,} keys, "
+             "count/sum/avg/min/max", DF_IMPLS),
+    Workload("df_broadcast_join", "DataFrame broadcast join {df_n:,} × {df_keys:,}", DF_IMPLS),
+    Workload("df_shuffle_join", "DataFrame shuffle join {df_join_n:,} × {df_join_n:,}",
+             DF_IMPLS),
+    Workload("df_first_show", "first spark.read.json(...).show() in a warm session "
+             "({df_json_rows} rows)", DF_IMPLS, ordered=True),
     Workload("bounded_sort", "bounded memory: sortByKey", ("sparklet", "plain"),
              single_run=True),
     Workload("bounded_group", "bounded memory: groupByKey", ("sparklet", "plain"),

@@ -546,8 +546,29 @@ def refs_subset(e, attrs):
 # optimizer
 
 
+# Integral literals the analyzer widens (`col("id") % 7` casts 7 to bigint, `* 2` on a double to
+# double) fold in Python: each would otherwise cost a DuckDB query in the driver at every action.
+_INTEGRAL_TYPES = (T.ByteType, T.ShortType, T.IntegerType, T.LongType)
+
+
+def _widened_integral_literal(x):
+    if not (isinstance(x, Cast) and isinstance(x.child, Literal)):
+        return None
+    value = x.child.value
+    if type(value) is not int or not isinstance(x.child.dataType, _INTEGRAL_TYPES):
+        return None
+    if isinstance(x.to, T.LongType) and -2 ** 63 <= value < 2 ** 63:
+        return Literal(value, x.dataType)
+    if isinstance(x.to, T.DoubleType) and abs(value) <= 2 ** 53:
+        return Literal(float(value), x.dataType)
+    return None
+
+
 def fold_constants(e):
     def fold(x):
+        widened = _widened_integral_literal(x)
+        if widened is not None:
+            return widened
         if x.foldable and not isinstance(x, Literal) and x.resolved and not isinstance(x, (Alias, SortOrder)):
             try:
                 from .evaluation import evaluate_constant
