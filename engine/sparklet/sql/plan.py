@@ -158,6 +158,19 @@ def _attr_list(attrs):
     return ", ".join(a.explain() for a in attrs)
 
 
+class UnaryNode(LogicalPlan):
+    """A plan node with one child (Spark's ``UnaryNode``); its output is the child's unless it
+    says otherwise."""
+
+    @property
+    def child(self):
+        return self.children[0]
+
+    @property
+    def output(self):
+        return self.child.output
+
+
 class LeafRelation(LogicalPlan):
     """A source of Arrow partitions: local data, a range, an RDD, a file scan, a cached result."""
 
@@ -180,14 +193,10 @@ class LeafRelation(LogicalPlan):
         return self.source.logical_string(self._output)
 
 
-class Project(LogicalPlan):
+class Project(UnaryNode):
     def __init__(self, exprs, child):
         self.exprs = list(exprs)
         self.children = (child,)
-
-    @property
-    def child(self):
-        return self.children[0]
 
     @property
     def output(self):
@@ -200,18 +209,10 @@ class Project(LogicalPlan):
         return "Project [%s]" % ", ".join(e.explain() for e in self.exprs)
 
 
-class Filter(LogicalPlan):
+class Filter(UnaryNode):
     def __init__(self, condition, child):
         self.condition = condition
         self.children = (child,)
-
-    @property
-    def child(self):
-        return self.children[0]
-
-    @property
-    def output(self):
-        return self.child.output
 
     def with_children(self, children):
         return Filter(self.condition, children[0])
@@ -220,17 +221,13 @@ class Filter(LogicalPlan):
         return "Filter %s" % self.condition.explain()
 
 
-class Aggregate(LogicalPlan):
+class Aggregate(UnaryNode):
     """``grouping`` keys and ``aggregates`` (named expressions over keys and aggregate functions)."""
 
     def __init__(self, grouping, aggregates, child):
         self.grouping = list(grouping)
         self.aggregates = list(aggregates)
         self.children = (child,)
-
-    @property
-    def child(self):
-        return self.children[0]
 
     @property
     def output(self):
@@ -244,19 +241,11 @@ class Aggregate(LogicalPlan):
                                         ", ".join(e.explain() for e in self.aggregates))
 
 
-class Sort(LogicalPlan):
+class Sort(UnaryNode):
     def __init__(self, orders, is_global, child):
         self.orders = list(orders)
         self.is_global = is_global
         self.children = (child,)
-
-    @property
-    def child(self):
-        return self.children[0]
-
-    @property
-    def output(self):
-        return self.child.output
 
     def with_children(self, children):
         return Sort(self.orders, self.is_global, children[0])
@@ -265,19 +254,11 @@ class Sort(LogicalPlan):
         return "Sort [%s], %s" % (", ".join(o.explain() for o in self.orders), "true" if self.is_global else "false")
 
 
-class Limit(LogicalPlan):
+class Limit(UnaryNode):
     def __init__(self, n, child, offset=0):
         self.n = n
         self.offset = offset
         self.children = (child,)
-
-    @property
-    def child(self):
-        return self.children[0]
-
-    @property
-    def output(self):
-        return self.child.output
 
     def with_children(self, children):
         return Limit(self.n, children[0], self.offset)
@@ -355,14 +336,10 @@ class Union(LogicalPlan):
         return "Union false, false"
 
 
-class SubqueryAlias(LogicalPlan):
+class SubqueryAlias(UnaryNode):
     def __init__(self, alias, child):
         self.alias = alias
         self.children = (child,)
-
-    @property
-    def child(self):
-        return self.children[0]
 
     @property
     def output(self):
@@ -375,7 +352,7 @@ class SubqueryAlias(LogicalPlan):
         return "SubqueryAlias %s" % self.alias
 
 
-class Window(LogicalPlan):
+class Window(UnaryNode):
     """Window expressions sharing one partitioning and ordering, appended to the child's output."""
 
     def __init__(self, window_exprs, partition_by, order_by, child):
@@ -383,10 +360,6 @@ class Window(LogicalPlan):
         self.partition_by = list(partition_by)
         self.order_by = list(order_by)
         self.children = (child,)
-
-    @property
-    def child(self):
-        return self.children[0]
 
     @property
     def output(self):
@@ -401,7 +374,7 @@ class Window(LogicalPlan):
                                            ", ".join(e.explain() for e in self.order_by))
 
 
-class Generate(LogicalPlan):
+class Generate(UnaryNode):
     """``explode`` and friends: the child's columns (``keep``) plus the generator's output."""
 
     def __init__(self, generator, keep, gen_output, child):
@@ -409,10 +382,6 @@ class Generate(LogicalPlan):
         self.keep = list(keep)
         self.gen_output = list(gen_output)
         self.children = (child,)
-
-    @property
-    def child(self):
-        return self.children[0]
 
     @property
     def output(self):
@@ -425,20 +394,12 @@ class Generate(LogicalPlan):
         return "Generate %s, %s" % (self.generator.explain(), _attr_list(self.gen_output))
 
 
-class Repartition(LogicalPlan):
+class Repartition(UnaryNode):
     def __init__(self, n, shuffle, child, keys=None):
         self.n = n
         self.shuffle = shuffle
         self.keys = list(keys or [])
         self.children = (child,)
-
-    @property
-    def child(self):
-        return self.children[0]
-
-    @property
-    def output(self):
-        return self.child.output
 
     def with_children(self, children):
         return Repartition(self.n, self.shuffle, children[0], self.keys)
@@ -447,18 +408,10 @@ class Repartition(LogicalPlan):
         return "Repartition %d, %s" % (self.n, "true" if self.shuffle else "false")
 
 
-class Deduplicate(LogicalPlan):
+class Deduplicate(UnaryNode):
     def __init__(self, keys, child):
         self.keys = list(keys)
         self.children = (child,)
-
-    @property
-    def child(self):
-        return self.children[0]
-
-    @property
-    def output(self):
-        return self.child.output
 
     def with_children(self, children):
         return Deduplicate(self.keys, children[0])
