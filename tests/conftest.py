@@ -5,11 +5,12 @@ whole session: starting an executor pool or a JVM per test would dominate the ru
 Both can coexist in one process because they are different packages.
 """
 
-import contextlib
 import os
 import sys
 
 import pytest
+
+from context_harness import shared_context_set_aside
 
 # Apache Spark's own test files, run by test_pyspark_unit.py against Sparklet in processes of their
 # own (they need the pyspark alias), never collected as this suite's tests.
@@ -23,24 +24,6 @@ def sc():
     context = SparkContext("local[2]", "sparklet-tests")
     yield context
     context.stop()
-
-
-@contextlib.contextmanager
-def shared_context_set_aside():
-    """For tests that start contexts of their own: the session's shared Sparklet context (the `sc`
-    fixture) is set aside meanwhile, since one context is active at a time, and is the active one
-    again afterwards; a context the test left running is stopped."""
-    from sparklet import SparkContext
-
-    shared = SparkContext._active_spark_context
-    SparkContext._active_spark_context = None
-    try:
-        yield
-    finally:
-        active = SparkContext._active_spark_context
-        if active is not None and active is not shared:
-            active.stop()
-        SparkContext._active_spark_context = shared
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import warnings
 import pytest
 
 import sparklet
-from conftest import shared_context_set_aside
+from context_harness import shared_context_set_aside
 from sparklet import callsite, hooks
 
 
