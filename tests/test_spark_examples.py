@@ -48,6 +48,8 @@ EXAMPLES = {
     "kmeans.py": (["{points}", "2", "0.01"], True),
     "logistic_regression.py": (["{labelled}", "3"], True),
     "status_api_demo.py": ([], False),
+    "wordcount.py": (["{words}"], True),
+    "pagerank.py": (["{links}", "3"], True),
 }
 
 
@@ -81,7 +83,15 @@ def inputs(tmp_path_factory):
         label = rng.choice([-1, 1])
         rows.append(" ".join([str(label)] + ["%.4f" % (label * 0.6 + rng.gauss(0, 1)) for _ in range(10)]))
     labelled.write_text("\n".join(rows) + "\n")
-    return {"numbers": str(numbers), "points": str(points), "labelled": str(labelled)}
+    words = d / "words.txt"
+    vocabulary = ["spark", "rdd", "stage", "task", "shuffle", "스파크", "job"]
+    words.write_text("\n".join(" ".join(rng.choice(vocabulary) for _ in range(rng.randrange(0, 7)))
+                               for _ in range(30)) + "\n")
+    links = d / "links.txt"
+    pages = ["url_%d" % i for i in range(6)]
+    links.write_text("\n".join("%s %s" % (rng.choice(pages), rng.choice(pages)) for _ in range(25)) + "\n")
+    return {"numbers": str(numbers), "points": str(points), "labelled": str(labelled), "words": str(words),
+            "links": str(links)}
 
 
 def arguments(script, inputs):
