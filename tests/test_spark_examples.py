@@ -146,7 +146,7 @@ def sparklet_submit(script, inputs, tmp_path, merge_stderr=False):
 
 def numbers_and_shape(text):
     # numpy pads an array's print with a space where a sign could stand: random values decide it
-    shape = " ".join(NUMBER.sub("<n>", text).split()).replace("[ <n>", "[<n>")
+    shape = re.sub(r"\[\s+", "[", re.sub(r"\s+\]", "]", " ".join(NUMBER.sub("<n>", text).split())))
     return [float(x) for x in NUMBER.findall(text)], shape
 
 

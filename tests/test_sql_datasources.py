@@ -109,7 +109,7 @@ json_values = st.recursive(
     max_leaves=5)
 
 
-@settings(max_examples=15, deadline=None, database=None, phases=[Phase.generate],
+@settings(max_examples=15, deadline=None, database=None, phases=[Phase.generate], derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(records=st.lists(st.dictionaries(st.sampled_from(["a", "b", "B", "c_1"]), json_values,
                                         min_size=1, max_size=3), min_size=1, max_size=8))
@@ -156,7 +156,7 @@ def test_csv_separator_and_quotes(spark, tmp_path):
                                           "inferSchema": "true"})
 
 
-@settings(max_examples=12, deadline=None, database=None, phases=[Phase.generate],
+@settings(max_examples=12, deadline=None, database=None, phases=[Phase.generate], derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(cells=st.lists(st.lists(st.one_of(
     st.integers(-3 * 10 ** 9, 3 * 10 ** 9).map(str), st.floats(allow_nan=False).map(repr),

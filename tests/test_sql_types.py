@@ -79,7 +79,7 @@ def struct_spec(spec):
     return spec if spec[0] == "StructType" else ("StructType", [("value", spec, True)])
 
 
-@settings(max_examples=150, deadline=None, database=None,
+@settings(max_examples=150, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(spec=type_specs())
 def test_type_names_match_pyspark(P, spec):
@@ -93,7 +93,7 @@ def test_type_names_match_pyspark(P, spec):
         assert ours.typeName() == theirs.typeName()
 
 
-@settings(max_examples=60, deadline=None, database=None,
+@settings(max_examples=60, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(spec=type_specs())
 def test_tree_string_matches_spark(P, spark, spec):
@@ -103,7 +103,7 @@ def test_tree_string_matches_spark(P, spark, spec):
         assert ours.treeString(depth) == theirs.treeString(depth)
 
 
-@settings(max_examples=60, deadline=None, database=None,
+@settings(max_examples=60, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(spec=type_specs().filter(lambda s: s[0] not in ("NullType", "VariantType")))
 def test_ddl_strings_parse_as_spark_parses_them(P, spark, spec):
@@ -191,7 +191,7 @@ def outcome(f, *args):
         return ("error", e.getCondition() if hasattr(e, "getCondition") else type(e).__name__)
 
 
-@settings(max_examples=200, deadline=None, database=None,
+@settings(max_examples=200, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(values, values), min_size=1, max_size=4))
 def test_schema_inference_matches_pyspark(P, rows):
