@@ -40,8 +40,8 @@ class RDDInfo:
     memSize: int = 0
     diskSize: int = 0
     # A PipelinedRDD made of several operators' functions (``map().filter()``, fused as PySpark
-    # fuses them): [(operator, call site)] in the order they were called.
-    operators: List[Tuple[str, str]] = field(default_factory=list)
+    # fuses them): [(operator, call site, scope id)] in the order they were called.
+    operators: List[Tuple[str, str, int]] = field(default_factory=list)
 
 
 @dataclass
