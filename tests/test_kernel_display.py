@@ -297,3 +297,21 @@ def test_timeline_gives_tasks_that_overlap_on_one_executor_lanes_of_their_own():
     assert task_slots(late_ends, {"driver": 2}) == {0: ("driver", 0), 1: ("driver", 1), 2: ("driver", 1),
                                                     3: ("driver", 0)}
     assert len(set(task_slots(late_ends).values())) == 3  # without the core count, one lane too many
+
+
+def test_timeline_reads_in_the_job_displays_units_on_any_theme():
+    import io
+
+    from matplotlib.image import imread
+
+    from sparklet_kernel.timeline import timeline_bundle
+    spans = [(0, i, i, 0, str(i % 2), 1000 + 120 * (i // 2), 1100 + 120 * (i // 2), "SUCCESS") for i in range(8)]
+    spans.append((1, 8, 0, 0, "0", 1600, 3100, "SUCCESS"))
+    first, second = (timeline_bundle(spans, "Job 3: collect at <cell 2>:1") for _ in range(2))
+    svg = first["text/html"]
+    ticks = re.findall(r">\s*([^<>]*\d[^<>]*)\s*</text>", svg)
+    assert "500 ms" in ticks and "1.0 s" in ticks and not [t for t in ticks if re.search(r"\d\.\d{2}", t)], ticks
+    assert "currentColor" in svg and "#ffffff" not in svg.lower()  # takes the page's colours
+    ids = [set(re.findall(r' id="([^"]+)"', b["text/html"])) for b in (first, second)]
+    assert not ids[0] & ids[1] and set(re.findall(r"url\(#([^)]+)\)", svg)) <= ids[0]
+    assert imread(io.BytesIO(first["image/png"]))[0, 0, 3] == 0  # transparent background
