@@ -33,16 +33,16 @@ from .local_backend import LocalBackend
 from .source import short_site
 from .state import is_cached
 
-NODE_W, NODE_H = 170, 40
+NODE_W, NODE_H = 150, 40
 NODE_GAP_X, NODE_GAP_Y = 12, 20
 BOX_PAD, BOX_TITLE = 10, 24
-COL_GAP, ROW_GAP = 44, 16
+COL_GAP, ROW_GAP = 36, 16
 MARGIN = 8
 BOW_ROOM = 26  # right of the nodes, for narrow edges that skip a row
 LEGEND_H = 30
 #: font sizes (px at 100%): nothing under 11
 FONT_OP, FONT_SITE, FONT_STAGE, FONT_LEGEND, FONT_TITLE = 12, 11, 12, 11, 13
-OP_CHARS, SITE_CHARS = 24, 28
+OP_CHARS, SITE_CHARS = 20, 24
 
 #: Presentation attributes, inline: a saved notebook's HTML is sanitized (no <style>) and an SVG
 #: shown as an image sees no page CSS. ``currentColor`` is the surrounding text colour, so text and
@@ -297,12 +297,16 @@ def layout(model):
                 rows.setdefault(node_rank(k), []).append(k)
             widest = max((len(r) for r in rows.values()), default=1)
             inner_w = widest * NODE_W + (widest - 1) * NODE_GAP_X
-            w = max(inner_w + 2 * BOX_PAD + BOW_ROOM, 190)
+            # room for a narrow edge bowing past a row only where one does
+            bows = any(rank.get(p, -1) < rank[k] - 1 for k in keys for p in nodes[k]["parentKeys"]
+                       if p in rank)
+            bow_room = BOW_ROOM if bows else 0
+            w = max(inner_w + 2 * BOX_PAD + bow_room, 170)
             h = BOX_TITLE + BOX_PAD + max(len(rows), 1) * (NODE_H + NODE_GAP_Y) - NODE_GAP_Y + BOX_PAD
             boxes[sid] = [x, y, w, h]
             for r, ks in rows.items():
                 row_w = len(ks) * NODE_W + (len(ks) - 1) * NODE_GAP_X
-                nx = x + (w - BOW_ROOM - row_w) / 2
+                nx = x + (w - bow_room - row_w) / 2
                 for i, k in enumerate(ks):
                     positions[k] = [nx + i * (NODE_W + NODE_GAP_X), y + BOX_TITLE + r * (NODE_H + NODE_GAP_Y)]
             y += h + ROW_GAP
@@ -328,7 +332,12 @@ def layout(model):
             paths.append("M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f" % (sx, sy, mid, sy, mid, ty, tx, ty))
     labels = {}
     for k, n in nodes.items():
-        labels[k] = [_clip(n["scope"], OP_CHARS), _clip(n["callSite"] or "", SITE_CHARS)]
+        op, site = n["scope"], n["callSite"] or ""
+        if len(op) > OP_CHARS and op.endswith(")") and " (" in op:
+            # a physical operator's mode goes to the second line: HashAggregate / partial · <cell 4>:2
+            op, mode = op[:-1].split(" (", 1)
+            site = "%s \u00b7 %s" % (mode, site) if site else mode
+        labels[k] = [_clip(op, OP_CHARS), _clip(site, SITE_CHARS)]
     return {"width": int(width), "height": int(height), "nodeW": NODE_W, "nodeH": NODE_H,
             "stages": {str(sid): [round(v, 1) for v in b] for sid, b in boxes.items()},
             "nodes": {k: [round(v, 1) for v in p] for k, p in positions.items()},
