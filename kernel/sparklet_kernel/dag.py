@@ -243,8 +243,12 @@ def dag_model(stage_infos, skipped=()):
         edges.append({"from": ka, "to": kb, "kind": "narrow" if narrow else "shuffle"})
     model = {"stages": [model_stages[s] for s in sorted(model_stages)], "nodes": nodes, "edges": edges}
     if frag_info:
-        # where the job's last operator was called: the action's line, for a query its call chain
-        site = frag_info[max(frag_info)][2]
+        # the line the job came from: the action's (Spark names the result stage "collect at
+        # file:line"), for a query its call chain or SQL text; else the last operator's
+        last = infos[-1]
+        site = (_field(last, "name") or "").rpartition(" at ")[2]
+        if not _SITE.match(site) or not origin(site):
+            site = frag_info[max(frag_info)][2]
         code = origin(site)
         if code:
             model["origin"] = {"callSite": short_site(site), "code": code}
