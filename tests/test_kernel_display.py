@@ -138,6 +138,31 @@ def test_dag_draws_one_node_per_operator_call():
         n["key"]: (float(x), tops[n["scope"]]) for n in model["nodes"] for x in [model["layout"]["nodes"][n["key"]][0]]}
 
 
+def test_dag_splits_fused_physical_operators_and_never_empties_a_stage():
+    # An SQL stage: the scan, then Project and the partial aggregate fused into one RDD (scope
+    # named top operator first, as explain() prints), then the exchange's map side.
+    scan = RDDInfo(0, "ParallelCollectionRDD", 2, None, [], "q.py:3", "Scan ExistingRDD[k#0L,v#1L]", scopeId=1)
+    fused = RDDInfo(1, "PythonRDD", 2, None, [0], "q.py:3", "Exchange", scopeId=3,
+                    operators=[("HashAggregate (partial) | Project", "q.py:3", 2), ("Exchange", "q.py:3", 3)])
+    read = RDDInfo(4, "MapPartitionsRDD", 1, None, [1], "q.py:3", "Exchange", scopeId=3)
+    model = dag_model([StageInfo(0, 0, "Exchange at q.py:3", 2, [scan, fused], [], isShuffleMap=True),
+                       StageInfo(1, 0, "runJob at q.py:3", 1, [read], [0])])
+    by_stage = [[n["scope"] for n in model["nodes"] if n["stageId"] == sid] for sid in (0, 1)]
+    assert by_stage == [["Scan ExistingRDD", "Project", "HashAggregate (partial)"], ["Exchange"]]
+    # the mode of a long physical operator name goes to the node's second line
+    labels = model["layout"]["labels"]
+    assert [labels[n["key"]] for n in model["nodes"] if n["scope"] == "HashAggregate (partial)"] == [
+        ["HashAggregate", "partial \u00b7 q.py:3"]]
+
+    # a map stage holding nothing but the map side of the operator read after the shuffle keeps it
+    map_side = RDDInfo(7, "PairwiseRDD", 2, None, [], "c.py:1", "partitionBy", scopeId=9)
+    reduce_side = RDDInfo(9, "ShuffledRDD", 2, None, [7], "c.py:1", "partitionBy", scopeId=9)
+    model = dag_model([StageInfo(2, 0, "partitionBy at c.py:1", 2, [map_side], [], isShuffleMap=True),
+                       StageInfo(3, 0, "collect at c.py:2", 2, [reduce_side], [2])])
+    assert [(n["scope"], n["stageId"]) for n in model["nodes"]] == [("partitionBy", 2), ("partitionBy", 3)]
+    assert [e["kind"] for e in model["edges"]] == ["shuffle"]
+
+
 class _JobStarts:
     def __init__(self, sc):
         from sparklet.listener import SparkListener
