@@ -73,8 +73,17 @@ function renderWithoutLayout(dag: IDag): HTMLElement {
 
 let drawingSeq = 0;
 
-/** The DAG with its legend, a hover line naming the operator under the pointer and a fit/100% toggle. */
-export function renderDag(dag: IDag): HTMLElement {
+/** A translation function in the shape of JupyterLab's `TranslationBundle.__` (`%1` placeholders). */
+export type DagTranslate = (msgid: string, ...args: string[]) => string;
+
+const untranslated: DagTranslate = (msgid, ...args) => msgid.replace(/%(\d)/g, (_, i) => args[Number(i) - 1] ?? '');
+
+/**
+ * The DAG with its legend, a hover line naming the operator under the pointer and a fit/100%
+ * toggle. `__` translates the words this function adds beyond the stage labels, hint and legend
+ * (the zoom toggle and the line naming the code the job came from).
+ */
+export function renderDag(dag: IDag, __: DagTranslate = untranslated): HTMLElement {
   const laid = dag as ILaidOutDag;
   const lay = laid.layout;
   if (!lay) {
@@ -161,15 +170,15 @@ export function renderDag(dag: IDag): HTMLElement {
     el('span', 'sparklet-legend-cached', 'cached RDD'),
     el('span', 'sparklet-legend-skipped', 'skipped stage')
   );
-  const zoom = el('button', 'sparklet-dag-zoom', '100%');
+  const zoom = el('button', 'sparklet-dag-zoom', __('100%'));
   zoom.type = 'button';
-  zoom.title = 'Show the DAG at full size (scroll) or fitted to the width';
+  zoom.title = __('Show the DAG at full size (scroll) or fitted to the width');
   zoom.addEventListener('click', () => {
     const fit = root.classList.toggle('sparklet-mod-fit');
-    zoom.textContent = fit ? '100%' : 'Fit';
+    zoom.textContent = fit ? __('100%') : __('Fit');
   });
   const origin = laid.origin
-    ? el('div', 'sparklet-dag-origin', `from ${laid.origin.callSite}: `, el('code', '', laid.origin.code))
+    ? el('div', 'sparklet-dag-origin', __('from %1: ', laid.origin.callSite), el('code', '', laid.origin.code))
     : null;
   return el('div', 'sparklet-dag-view', origin, el('div', 'sparklet-dag-scroll', root), el('div', 'sparklet-dag-foot', hover, zoom), legend);
 }

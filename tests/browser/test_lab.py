@@ -404,3 +404,10 @@ def test_dag_draws_one_node_per_user_operator(dag_page):
             "ts => ts.map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a)")
         assert sizes and min(sizes) >= 11, sizes
         cell.locator(".sparklet-cell-jobs").screenshot(path=str(ARTIFACTS / ("dag-one-node-per-operator-%d.png" % i)))
+    # the toggle shows the drawing at 100% and back to fitted
+    zoom = cell.locator(".sparklet-dag-zoom")
+    zoom.click()
+    expect(cell.locator("svg.sparklet-dag")).not_to_have_class(re.compile("sparklet-mod-fit"))
+    expect(zoom).to_have_text("Fit")
+    zoom.click()
+    expect(cell.locator("svg.sparklet-dag")).to_have_class(re.compile("sparklet-mod-fit"))
