@@ -116,18 +116,37 @@ def _fragments(r):
     return out
 
 
-def _stage_depths(stages):
+def _longest_paths(keys, parents):
+    """{key: length of the longest path to it from a key without parents}, over `keys` and
+    their `parents(key)` (only those among `keys` count). Iterative, so a lineage of thousands
+    of operators (a loop of ``map`` calls) does not exhaust the stack, and cycle-safe: the input
+    may come from another process.
+
+    >>> _longest_paths(["a", "b", "c"], {"a": [], "b": ["a"], "c": ["a", "b"]}.get)
+    {'a': 0, 'b': 1, 'c': 2}
+    """
+    keys = list(keys)
+    known = set(keys)
     depth = {}
+    for start in keys:
+        if start in depth:
+            continue
+        stack, on_path = [(start, iter([p for p in parents(start) if p in known]))], {start}
+        while stack:
+            key, todo = stack[-1]
+            p = next(todo, None)
+            if p is None:
+                stack.pop()
+                on_path.discard(key)
+                depth[key] = 1 + max((depth[q] for q in parents(key) if q in depth and q in known), default=-1)
+            elif p not in depth and p not in on_path:
+                on_path.add(p)
+                stack.append((p, iter([q for q in parents(p) if q in known])))
+    return {k: depth[k] for k in keys}
 
-    def stage_depth(sid, seen=()):
-        if sid not in depth:
-            parents = [p for p in stages[sid]["parentIds"] if p in stages and p not in seen]
-            depth[sid] = 1 + max((stage_depth(p, seen + (sid,)) for p in parents), default=-1)
-        return depth[sid]
 
-    for sid in stages:
-        stage_depth(sid)
-    return depth
+def _stage_depths(stages):
+    return _longest_paths(stages, lambda sid: stages[sid]["parentIds"])
 
 
 def dag_model(stage_infos, skipped=()):
@@ -287,18 +306,10 @@ def layout(model):
         y, col_w = MARGIN, 0
         for sid in columns[col]:
             keys = [k for k in stages[sid]["nodes"] if k in nodes]
-            rank = {}
-
-            def node_rank(k, seen=()):
-                if k not in rank:
-                    ps = [p for p in nodes[k]["parentKeys"] if p in nodes and p not in seen
-                          and nodes[p]["stageId"] == sid]
-                    rank[k] = 1 + max((node_rank(p, seen + (k,)) for p in ps), default=-1)
-                return rank[k]
-
+            rank = _longest_paths(keys, lambda k: nodes[k]["parentKeys"])
             rows = {}
             for k in keys:
-                rows.setdefault(node_rank(k), []).append(k)
+                rows.setdefault(rank[k], []).append(k)
             widest = max((len(r) for r in rows.values()), default=1)
             inner_w = widest * NODE_W + (widest - 1) * NODE_GAP_X
             # room for a narrow edge bowing past a row only where one does
