@@ -47,7 +47,8 @@ from sparklet.filesystem import local_path, qualified as _qualified
 
 from . import types as T
 
-FORMATS = ("json", "csv", "text", "parquet")
+FORMATS = ("json", "csv", "text", "parquet", "orc")
+COLUMNAR_FORMATS = ("parquet", "orc")
 LINE_FORMATS = ("json", "csv", "text")
 MAX_PARTITION_BYTES = 128 * 1024 * 1024
 OPEN_COST_IN_BYTES = 4 * 1024 * 1024
@@ -82,8 +83,14 @@ class DataFile:
         return "DataFile(%r, %d, %r)" % (self.path, self.size, self.partition_values)
 
 
-def list_files(paths):
+def list_files(paths, options=None):
     """The data files of ``paths`` (files, directories, globs), Spark's way.
+
+    A directory without ``k=v`` partition directories contributes only its own files, as
+    Spark's file index reads a root's leaf files when there are no partition columns; the
+    options ``recursiveFileLookup`` (every file below, no partition discovery),
+    ``pathGlobFilter`` (a glob on file names) and ``modifiedBefore``/``modifiedAfter`` (local
+    date-times) narrow the listing as Spark's generic file source options do.
 
     >>> list_files(["/no/such/dir"])
     Traceback (most recent call last):
@@ -92,6 +99,7 @@ def list_files(paths):
     """
     if isinstance(paths, str):
         paths = [paths]
+    recursive = _option_true(options or {}, "recursiveFileLookup")
     files = []
     for given in paths:
         path = local_path(given)
@@ -101,10 +109,62 @@ def list_files(paths):
             raise _analysis_error("PATH_NOT_FOUND", path=qualified(path))
         for match in matches:
             if os.path.isdir(match):
-                files.extend(_walk(match, match))
+                # a directory's own files before its subdirectories', as Spark's listing
+                found = sorted(_walk(match, match), key=lambda f: _listing_order(match, f.path))
+                if recursive:
+                    found = [DataFile(f.path, f.size) for f in found]
+                elif not any(f.partition_values for f in found):
+                    root = os.path.abspath(match)
+                    found = [f for f in found if os.path.dirname(f.path) == root]
+                files.extend(found)
             elif not _hidden(os.path.basename(match)):
                 files.append(DataFile(os.path.abspath(match), os.path.getsize(match)))
-    return sorted(files, key=lambda f: f.path)
+    return _filter_files(files, options)
+
+
+def _listing_order(root, path):
+    parts = os.path.relpath(path, root).split(os.sep)
+    return [(1, p) for p in parts[:-1]] + [(0, parts[-1])]
+
+
+def _option(options, name, default=None):
+    """An option by its case-insensitive name, as Spark's CaseInsensitiveMap finds it."""
+    for k, v in (options or {}).items():
+        if k.lower() == name.lower() and v is not None:
+            return v
+    return default
+
+
+def _modified_limit(options, name):
+    value = _option(options, name)
+    if value is None:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(str(value)).timestamp()
+    except ValueError:
+        from sparklet.errors import AnalysisException
+
+        raise AnalysisException(
+            message="The timestamp provided for the '%s' option is invalid. The expected format is "
+                    "'YYYY-MM-DDTHH:mm:ss', but the provided timestamp: %s" % (name, value)) from None
+
+
+def _filter_files(files, options):
+    import fnmatch
+
+    pattern = _option(options, "pathGlobFilter")
+    before = _modified_limit(options, "modifiedBefore")
+    after = _modified_limit(options, "modifiedAfter")
+    kept = []
+    for f in files:
+        if pattern is not None and not fnmatch.fnmatchcase(os.path.basename(f.path), pattern):
+            continue
+        if before is not None or after is not None:
+            mtime = os.path.getmtime(f.path)
+            if (before is not None and mtime >= before) or (after is not None and mtime <= after):
+                continue
+        kept.append(f)
+    return kept
 
 
 def _walk(root, directory):
@@ -368,6 +428,47 @@ def _json_records(lines, multiline_text=None):
             yield None, text
 
 
+def _json_schema(record_groups, options):
+    inferred = T.StructType()
+    corrupt = False
+    for records in record_groups:
+        for record, _ in records:
+            if record is None:
+                corrupt = True
+            else:
+                inferred = _widen(inferred, _json_value_type(record))
+    schema = _canonical(inferred) or T.StructType()
+    if corrupt:
+        column = _option(options, "columnNameOfCorruptRecord", CORRUPT_RECORD)
+        schema = T.StructType(sorted(list(schema.fields) + [T.StructField(column, T.StringType())],
+                                     key=lambda fl: fl.name))
+    return schema
+
+
+def infer_json_records(line_groups, options=None):
+    """The schema Spark infers for JSON records given as lines (bytes), one list per partition:
+    ``spark.read.json(rdd_of_strings)``.
+
+    >>> infer_json_records([[b'{"a": 1}'], [b'{"b": "x"}']]).simpleString()
+    'struct<a:bigint,b:string>'
+    """
+    return _json_schema((_json_records(lines) for lines in line_groups), options or {})
+
+
+def json_rows(lines, fields, options=None):
+    """The rows of JSON records given as lines (bytes), with ``fields``' types."""
+    return _json_tuples(_json_records(lines), fields, options or {})
+
+
+def _json_tuples(records, fields, options):
+    corrupt = _option(options, "columnNameOfCorruptRecord", CORRUPT_RECORD)
+    for record, raw in records:
+        if record is None:
+            yield tuple(raw if f.name == corrupt else None for f in fields)
+        else:
+            yield _json_row(record, raw, fields, corrupt)
+
+
 def _json_records_of_split(split, options):
     if _option_true(options, "multiLine"):
         if split.start != 0:
@@ -375,7 +476,7 @@ def _json_records_of_split(split, options):
         with open(split.file.path, encoding="utf-8", newline="") as f:
             yield from _json_records(None, f.read())
         return
-    yield from _json_records(_split_lines(split, options.get("lineSep")))
+    yield from _json_records(_split_lines(split, _option(options, "lineSep")))
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -402,7 +503,8 @@ def _csv_rows(lines, opts):
         text = raw.decode("utf-8", "replace")
         if opts["comment"] and text.startswith(opts["comment"]):
             continue
-        if not text.strip():
+        if all(c <= " " for c in text):
+            # Spark drops lines that Java's String.trim empties: every char up to U+0020
             continue
         reader = csv.reader([text], delimiter=opts["sep"], quotechar=opts["quote"] or None,
                             escapechar=opts["escape"] or None, doublequote=True, strict=False)
@@ -497,6 +599,19 @@ def infer_schema(fmt, files, options=None):
     return T.StructType(list(data_schema.fields) + [f for f in parts.fields if f.name not in names])
 
 
+def _merged_schema(arrow_schemas):
+    """The union of the files' fields in first-seen order, as ``mergeSchema`` merges footers."""
+    fields = {}
+    for schema in arrow_schemas:
+        for f in T.from_arrow_schema(schema, nullable=True).fields:
+            if f.name in fields and fields[f.name].dataType != f.dataType:
+                raise _analysis_error("CANNOT_MERGE_INCOMPATIBLE_DATA_TYPE",
+                                      left='"%s"' % fields[f.name].dataType.sql(),
+                                      right='"%s"' % f.dataType.sql())
+            fields.setdefault(f.name, f)
+    return T.StructType(list(fields.values()))
+
+
 def _infer_data_schema(fmt, files, options):
     if fmt == "text":
         return T.StructType([T.StructField("value", T.StringType(), True)])
@@ -505,29 +620,29 @@ def _infer_data_schema(fmt, files, options):
 
         if not files:
             raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="Parquet")
+        if _option_true(options, "mergeSchema"):
+            return _merged_schema([pq.read_schema(f.path) for f in files])
         return T.from_arrow_schema(pq.read_schema(files[0].path), nullable=True)
+    if fmt == "orc":
+        import pyarrow.orc as orc
+
+        if not files:
+            raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="ORC")
+        schemas = [orc.ORCFile(f.path).schema for f in files]
+        if _option_true(options, "mergeSchema"):
+            return _merged_schema(schemas)
+        return T.from_arrow_schema(schemas[0], nullable=True)
     if fmt == "json":
-        inferred = T.StructType()
-        corrupt = False
-        for f in files:
-            for record, _ in _json_records_of_split(FileSplit(f, 0, f.size), options):
-                if record is None:
-                    corrupt = True
-                else:
-                    inferred = _widen(inferred, _json_value_type(record))
         if not files:
             raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="JSON")
-        schema = _canonical(inferred) or T.StructType()
-        if corrupt:
-            column = options.get("columnNameOfCorruptRecord", CORRUPT_RECORD)
-            schema = T.StructType(sorted(list(schema.fields) + [T.StructField(column, T.StringType())],
-                                         key=lambda fl: fl.name))
-        return schema
+        return _json_schema((_json_records_of_split(FileSplit(f, 0, f.size), options) for f in files), options)
     if fmt == "csv":
         opts = _csv_options(options)
         rows = []
-        for f in files:
-            rows.extend(_csv_rows(_split_lines(FileSplit(f, 0, f.size), options.get("lineSep")), opts))
+        # Spark takes the header (or the column count) from the first line its scan reads, and
+        # the scan reads the largest file first (plan_splits)
+        for f in sorted(files, key=lambda f: -f.size):
+            rows.extend(_csv_rows(_split_lines(FileSplit(f, 0, f.size), _option(options, "lineSep")), opts))
         if not rows:
             raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="CSV")
         first = rows[0]
@@ -743,8 +858,8 @@ def read_split(fmt, split, schema, options=None):
 def _read_piece(fmt, piece, schema, options):
     part_names = {k for k, _ in piece.file.partition_values}
     data_fields = [f for f in schema.fields if f.name not in part_names]
-    if fmt == "parquet":
-        table = _read_parquet_piece(piece, T.StructType(data_fields))
+    if fmt in COLUMNAR_FORMATS:
+        table = _read_parquet_piece(piece, T.StructType(data_fields), fmt)
         rows = None
     elif fmt == "text":
         if _option_true(options, "wholetext"):
@@ -755,20 +870,14 @@ def _read_piece(fmt, piece, schema, options):
                     rows = [(f.read(),)]
         else:
             rows = [(line.decode("utf-8", "replace"),)
-                    for line in _split_lines(piece, options.get("lineSep"))]
+                    for line in _split_lines(piece, _option(options, "lineSep"))]
         table = None
     elif fmt == "json":
-        corrupt = options.get("columnNameOfCorruptRecord", CORRUPT_RECORD)
-        rows = []
-        for record, raw in _json_records_of_split(piece, options):
-            if record is None:
-                rows.append(tuple(raw if f.name == corrupt else None for f in data_fields))
-            else:
-                rows.append(_json_row(record, raw, data_fields, corrupt))
+        rows = list(_json_tuples(_json_records_of_split(piece, options), data_fields, options))
         table = None
     elif fmt == "csv":
         opts = _csv_options(options)
-        lines = _split_lines(piece, options.get("lineSep"))
+        lines = _split_lines(piece, _option(options, "lineSep"))
         parsed = list(_csv_rows(lines, opts))
         if opts["header"] and piece.start == 0 and parsed:
             parsed = parsed[1:]
@@ -792,15 +901,28 @@ def _read_piece(fmt, piece, schema, options):
     return table
 
 
-def _read_parquet_piece(piece, schema):
+def _read_parquet_piece(piece, schema, fmt="parquet"):
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     if piece.start != 0:
         return T.rows_to_arrow([], schema)
-    table = pq.read_table(piece.file.path, columns=[f.name for f in schema.fields])
+    wanted = [f.name for f in schema.fields]
+    if fmt == "orc":
+        import pyarrow.orc as orc
+
+        reader = orc.ORCFile(piece.file.path)
+        table = reader.read(columns=[n for n in wanted if n in reader.schema.names])
+    else:
+        import pyarrow.parquet as pq
+
+        present = set(pq.read_schema(piece.file.path).names)
+        table = pq.read_table(piece.file.path, columns=[n for n in wanted if n in present])
     columns = []
     for f in schema.fields:
+        if f.name not in table.column_names:
+            # a merged schema's field this file lacks
+            columns.append(pa.nulls(table.num_rows, type=T.to_arrow_type(f.dataType)))
+            continue
         column = table.column(f.name)
         if pa.types.is_timestamp(column.type) and column.type.tz is not None:
             # partitions hold TimestampType as wall-clock time in the session time zone
@@ -814,7 +936,8 @@ def _read_parquet_piece(piece, schema):
 
 # --- writing ------------------------------------------------------------------------------------
 
-_EXTENSIONS = {"parquet": ".snappy.parquet", "json": ".json", "csv": ".csv", "text": ".txt"}
+_EXTENSIONS = {"parquet": ".snappy.parquet", "json": ".json", "csv": ".csv", "text": ".txt",
+               "orc": ".snappy.orc"}
 
 
 def _escape_partition_value(value):
@@ -911,6 +1034,10 @@ class WriteJob:
         tmp = target + ".inprogress"
         if self.fmt == "parquet":
             _write_parquet(tmp, table, self.schema_of(table))
+        elif self.fmt == "orc":
+            import pyarrow.orc as orc
+
+            orc.write_table(table, tmp, compression="snappy")
         else:
             with open(tmp, "w", encoding="utf-8", newline="") as out:
                 out.write(_format_text(self.fmt, table, self.schema_of(table), self.options))

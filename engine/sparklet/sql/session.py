@@ -84,6 +84,9 @@ class Catalog:
         self._session = session
         self._temp_views = {}
         self._global_views = SparkSession._global_views
+        # tables saved with saveAsTable: name -> (plan reading their files, location), shared by
+        # the context's sessions as Spark's in-memory catalog is
+        self._tables = SparkSession._tables
 
     def currentDatabase(self):
         return "default"
@@ -142,9 +145,28 @@ class Catalog:
             parts = [db] + parts
         if len(parts) == 2 and parts[0].lower() == "global_temp":
             return self._global_views.get(parts[1].lower())
-        if len(parts) == 1:
-            return self._temp_views.get(parts[0].lower())
-        return None
+        if len(parts) == 1 and parts[0].lower() in self._temp_views:
+            return self._temp_views[parts[0].lower()]
+        table = self._tables.get(self._table_key(".".join(parts)))
+        return table[0] if table is not None else None
+
+    def _table_key(self, name):
+        """A persistent table's name without its default catalog and database."""
+        parts = [p.strip("`").lower() for p in name.split(".")]
+        if parts[:1] == ["spark_catalog"]:
+            parts = parts[1:]
+        if len(parts) == 2 and parts[0] == "default":
+            parts = parts[1:]
+        return ".".join(parts)
+
+    def _drop_table(self, name):
+        """DROP TABLE of a managed table: forgets it and deletes its files."""
+        import shutil
+        table = self._tables.pop(self._table_key(name), None)
+        if table is None:
+            return False
+        shutil.rmtree(table[1], ignore_errors=True)
+        return True
 
     def _resolve(self, name):
         plan = self._lookup(name)
@@ -164,6 +186,7 @@ class SparkSession:
     _instantiatedSession = None
     _activeSession = None
     _global_views = {}
+    _tables = {}
     _lock = threading.RLock()
 
     class Builder:
