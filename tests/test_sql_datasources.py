@@ -1,4 +1,4 @@
-"""File sources (json, csv, text, parquet) against real PySpark 4 reading and writing the same files.
+"""File sources (json, csv, text, parquet, orc) against real PySpark 4 reading and writing the same files.
 
 Inferred schemas, partition counts and the rows of every split must equal what `spark.read`
 returns; files Sparklet writes must be read back by Spark as the same rows, and for json and csv
@@ -31,7 +31,7 @@ def spark(spark_sc):
 
 def sparklet_read(fmt, path, options=None, schema=None):
     options = options or {}
-    files = D.list_files(path)
+    files = D.list_files(path, options)
     schema = schema or D.infer_schema(fmt, files, options)
     splits = D.plan_splits(files, PARALLELISM, splittable=fmt in D.LINE_FORMATS)
     rows = []
@@ -330,3 +330,43 @@ def test_empty_partitions_write_no_files_and_an_empty_result_keeps_its_schema(sp
     assert len(data_files(none)) == len(data_files(theirs)) == 1
     assert spark.read.parquet(none).schema.json() == spark.read.parquet(theirs).schema.json()
     assert spark.read.parquet(none).count() == 0
+
+
+@pytest.mark.parametrize("options", [
+    {}, {"recursiveFileLookup": "true"}, {"pathGlobFilter": "b*"}, {"recursiveFileLookup": "true", "pathGlobFilter": "c*"},
+    {"modifiedBefore": "2040-01-01T00:00:00"}, {"modifiedAfter": "2040-01-01T00:00:00"}])
+def test_generic_file_source_options_select_spark_files(spark, tmp_path, options):
+    # a directory without k=v subdirectories is read without its subdirectories' files
+    path = str(tmp_path / "d")
+    write(os.path.join(path, "b.json"), '{"f": "b", "n": 2}\n')
+    write(os.path.join(path, "a.json"), '{"f": "a", "n": 1}\n')
+    write(os.path.join(path, "sub", "c.json"), '{"f": "c", "n": 3}\n')
+    late = datetime.datetime(2050, 1, 1).timestamp()
+    os.utime(os.path.join(path, "b.json"), (late, late))
+    assert_same_read(spark, "json", path, options)
+
+
+def test_merged_parquet_schema_and_orc_files(spark, tmp_path):
+    import pyarrow as pa
+    import pyarrow.orc as orc
+    import pyarrow.parquet as pq
+
+    path = str(tmp_path / "t")
+    os.makedirs(os.path.join(path, "key=1"))
+    os.makedirs(os.path.join(path, "key=2"))
+    pq.write_table(pa.table({"single": [1, 2], "double": [1, 4]}), os.path.join(path, "key=1", "p.parquet"))
+    pq.write_table(pa.table({"single": [3], "triple": [27]}), os.path.join(path, "key=2", "p.parquet"))
+    schema, _ = assert_same_read(spark, "parquet", path, {"mergeSchema": "true"})
+    assert schema.names == ["single", "double", "triple", "key"]
+    users = pa.table({"name": ["Ada", "Lin"], "colour": [None, "green"],
+                      "numbers": pa.array([[3, 7], []], pa.list_(pa.int32()))})
+    orc.write_table(users, str(tmp_path / "users.orc"))
+    assert_same_read(spark, "orc", str(tmp_path / "users.orc"))
+
+
+def test_csv_columns_come_from_the_largest_file(spark, tmp_path):
+    # Spark's inference reads the scan's first line, and the scan reads the largest file first
+    path = str(tmp_path / "c")
+    write(os.path.join(path, "a.csv"), "x\n")
+    write(os.path.join(path, "b.csv"), "p,q,r\n1,2,3\n\x01\x02\n")
+    assert_same_read(spark, "csv", path)
