@@ -370,3 +370,29 @@ def test_csv_columns_come_from_the_largest_file(spark, tmp_path):
     write(os.path.join(path, "a.csv"), "x\n")
     write(os.path.join(path, "b.csv"), "p,q,r\n1,2,3\n\x01\x02\n")
     assert_same_read(spark, "csv", path)
+
+
+def test_ignore_corrupt_files_skips_what_spark_skips(spark, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from sparklet.errors import SparkRuntimeException
+
+    path = str(tmp_path / "d")
+    os.makedirs(path)
+    pq.write_table(pa.table({"f": ["a"]}), os.path.join(path, "a.parquet"))
+    write(os.path.join(path, "b.json"), '{"f": "not parquet"}\n')
+    assert_same_read(spark, "parquet", path, {"ignoreCorruptFiles": "true"})
+    with pytest.raises(Exception) as theirs:
+        spark.read.parquet(path).collect()
+    with pytest.raises(SparkRuntimeException) as ours:
+        sparklet_read("parquet", path)
+    assert str(ours.value).startswith("[FAILED_READ_FILE.NO_HINT] Encountered error while reading file file:///")
+    assert str(ours.value) in str(theirs.value)
+    # Spark infers a Parquet schema from the first file alone: when that one is skipped, none is left
+    os.rename(os.path.join(path, "a.parquet"), os.path.join(path, "c.parquet"))
+    with pytest.raises(Exception) as theirs:
+        spark.read.option("ignoreCorruptFiles", "true").parquet(path)
+    with pytest.raises(AnalysisException) as ours:
+        sparklet_read("parquet", path, {"ignoreCorruptFiles": "true"})
+    assert str(ours.value) == str(theirs.value) == (
+        "[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for Parquet. It must be specified manually. SQLSTATE: 42KD9")

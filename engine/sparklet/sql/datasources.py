@@ -599,6 +599,22 @@ def infer_schema(fmt, files, options=None):
     return T.StructType(list(data_schema.fields) + [f for f in parts.fields if f.name not in names])
 
 
+def _footers(read_schema, files, options):
+    """The files' own schemas; under ignoreCorruptFiles a file that is not of the format is
+    skipped (Spark infers from the first file only, unless merging, so a corrupt first file
+    leaves nothing to infer from)."""
+    import pyarrow as pa
+
+    schemas = []
+    for f in files:
+        try:
+            schemas.append(read_schema(f.path))
+        except (pa.ArrowException, OSError, EOFError):
+            if not _option_true(options, "ignoreCorruptFiles"):
+                raise
+    return schemas
+
+
 def _merged_schema(arrow_schemas):
     """The union of the files' fields in first-seen order, as ``mergeSchema`` merges footers."""
     fields = {}
@@ -620,15 +636,21 @@ def _infer_data_schema(fmt, files, options):
 
         if not files:
             raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="Parquet")
+        footers = _footers(pq.read_schema, files if _option_true(options, "mergeSchema") else files[:1], options)
+        if not footers:
+            raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="Parquet")
         if _option_true(options, "mergeSchema"):
-            return _merged_schema([pq.read_schema(f.path) for f in files])
-        return T.from_arrow_schema(pq.read_schema(files[0].path), nullable=True)
+            return _merged_schema(footers)
+        return T.from_arrow_schema(footers[0], nullable=True)
     if fmt == "orc":
         import pyarrow.orc as orc
 
         if not files:
             raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="ORC")
-        schemas = [orc.ORCFile(f.path).schema for f in files]
+        schemas = _footers(lambda path: orc.ORCFile(path).schema,
+                           files if _option_true(options, "mergeSchema") else files[:1], options)
+        if not schemas:
+            raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="ORC")
         if _option_true(options, "mergeSchema"):
             return _merged_schema(schemas)
         return T.from_arrow_schema(schemas[0], nullable=True)
@@ -849,7 +871,19 @@ def read_split(fmt, split, schema, options=None):
     import pyarrow as pa
 
     options = options or {}
-    tables = [_read_piece(fmt, piece, schema, options) for piece in split]
+    tables = []
+    for piece in split:
+        try:
+            tables.append(_read_piece(fmt, piece, schema, options))
+        except (pa.ArrowException, OSError, EOFError) as e:
+            # a file the format cannot decode: skipped under ignoreCorruptFiles, else the task
+            # fails naming the file, as Spark's FileScanRDD does
+            if _option_true(options, "ignoreCorruptFiles"):
+                continue
+            from sparklet.errors import SparkRuntimeException
+
+            raise SparkRuntimeException(errorClass="FAILED_READ_FILE.NO_HINT",
+                                        messageParameters={"path": "file://" + piece.file.path}) from e
     if not tables:
         return T.rows_to_arrow([], schema)
     return pa.concat_tables(tables) if len(tables) > 1 else tables[0]

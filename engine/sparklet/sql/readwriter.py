@@ -115,6 +115,10 @@ class DataFrameReader:
         if path is None:
             path = self._options.get("path")
         paths = [path] if isinstance(path, str) else list(path)
+        if "ignorecorruptfiles" not in self._options:
+            # the session's default for the generic file source option
+            self.option("ignoreCorruptFiles",
+                        self._spark.conf.get("spark.sql.files.ignoreCorruptFiles", "false"))
         files = list_files(paths, self._options)
         if self._schema is not None:
             schema = self._schema
