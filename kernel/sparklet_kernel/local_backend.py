@@ -70,10 +70,8 @@ class LocalBackend(Backend):
         return super().master_for(settings, default)
 
     def observe(self, sc):
-        store = SessionStore(sc)
-        sc.addSparkListener(store)
-        store.backfill(sc)
-        return store
+        # the context's own store, folding events since its start: nothing to add to the bus
+        return SessionStore(sc, sc.statusStore)
 
     def preview_stages(self, rdd):
         stages = rdd.context.dagScheduler.previewStages(rdd)
