@@ -174,8 +174,14 @@ def test_panel_keeps_updating_across_twenty_forced_configures(kernel):
                                                        "data": {}}))
     assert comm_updates(kc, "panel-cfg", lambda d: d["type"] == "snapshot", 5)
     for round_ in range(20):
-        reply, msgs = execute(kc, '%%configure -f\n' + '{"master": "local[1]", "name": "cfg-%d"}' % round_)
+        # back to back, as a user retrying settings does: the replaced stores are freed at once
+        reply, msgs = execute(kc, "%%configure -f\n" + '{"master": "local[1]", "name": "cfg-%d"}' % round_)
         assert reply["status"] == "ok", reply
+        # what Python's cyclic collector does on its own sooner or later: the replaced context's
+        # store is freed, and a new object may get its id()
+        execute(kc, "import gc; gc.collect()")
+        if round_ % 5 != 4:
+            continue
         # a job of the new context, quick enough to end before any once-a-second tick: only the
         # store's own change notifications can bring its final state to the panel
         reply, msgs = execute(kc, "print(sc.applicationId)\nsc.parallelize([1, 2]).count()")
@@ -186,10 +192,35 @@ def test_panel_keeps_updating_across_twenty_forced_configures(kernel):
 
         def shows_job(d):
             snap = d["snapshot"]
-            return (snap["application"].get("appId") == app_id and snap["jobs"]
-                    and snap["jobs"][-1]["status"] == "succeeded")
+            return (snap["application"].get("appId") == app_id and snap["session"]["appName"] == "cfg-%d" % round_
+                    and snap["jobs"] and snap["jobs"][-1]["status"] == "succeeded")
 
         if not any(shows_job(d) for d in pushed):
             pushed += comm_updates(kc, "panel-cfg", shows_job, 5)
-        assert any(shows_job(d) for d in pushed), "round %d: the panel stopped updating" % round_
-        assert pushed[-1]["snapshot"]["session"]["appName"] == "cfg-%d" % round_ or shows_job(pushed[-1])
+        assert any(shows_job(d) for d in pushed), "after %d configures the panel stopped updating" % (round_ + 1)
+
+
+def test_panel_channel_follows_each_new_store_and_leaves_the_old_one():
+    """The channel holds the store it watches, not its id(): a freed store's id() may be given to
+    the next one, and a set of seen ids would then leave the new store unwatched."""
+    from types import SimpleNamespace
+
+    from sparklet.appstatus import AppStatusStore
+    from sparklet_kernel.panel import SessionChannel
+    from sparklet_kernel.state import SessionStore
+
+    session = SimpleNamespace(store=SessionStore(status=AppStatusStore()), context_listeners=[])
+    channel = SessionChannel(session, kernel=None)
+    stores = [session.store]
+    for _ in range(20):
+        session.store = SessionStore(status=AppStatusStore())
+        stores.append(session.store)
+        for listener in session.context_listeners:
+            listener(None)
+    for old in stores[:-1]:
+        assert channel._on_store_change not in old.status._subscribers
+    assert stores[-1].status._subscribers.count(channel._on_store_change) == 1
+    channel._wake.clear()
+    stores[-1].onApplicationStart(SimpleNamespace(appName="a", appId="b", master="local", sparkUser="u", time=1))
+    assert channel._wake.is_set()
+    assert len({s.storeId for s in stores}) == len(stores)

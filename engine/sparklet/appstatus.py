@@ -257,7 +257,8 @@ class AppStatusStore(SparkListener):
         return callback
 
     def unsubscribe(self, callback):
-        self._subscribers = [c for c in self._subscribers if c is not callback]
+        # by equality: ``obj.method`` is a new bound-method object each time it is read
+        self._subscribers = [c for c in self._subscribers if c != callback]
 
     def _notify(self, kind, key):
         for callback in self._subscribers:

@@ -86,7 +86,7 @@ class LocalBackend(Backend):
         return [{"id": entry["rddId"], "name": entry["name"] or "rdd", "storageLevel": entry["storageLevel"],
                  "cachedPartitions": entry["numCachedPartitions"],
                  "numPartitions": entry["numPartitions"] or entry["numCachedPartitions"],
-                 "memSize": entry["memSize"], "diskSize": entry["diskSize"]}
+                 "memSize": entry["memSize"], "diskSize": entry["diskSize"], "sizeKind": entry["sizeKind"]}
                 for entry in store.snapshot()["storage"]]
 
     def executor_logs(self, sc, store, lines):

@@ -50,7 +50,7 @@ class SessionStore:
         return self.status.subscribe(callback)
 
     def unsubscribe(self, callback):
-        self._own = [c for c in self._own if c is not callback]
+        self._own = [c for c in self._own if c != callback]
         self.status.unsubscribe(callback)
 
     def close(self):
