@@ -29,7 +29,6 @@ def ctx():
 def failing_sibling_job(sc):
     """Partition 0 fails at once; partition 1 is still sleeping and gets killed (local[2]: no retry)."""
     def task(it):
-        from sparklet import TaskContext  # noqa: F401  (pyspark resolves it the same way)
         items = list(it)
         if items[0] == 0:
             time.sleep(0.5)  # let the sibling start

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from sparklet import SparkConf, SparkContext, StorageLevel
-from sparklet.blockmanager import serialized_size
+from sparklet.blockmanager import estimate_size
 from sparklet.context import EXECUTOR_RESERVED_MEMORY
 from sparklet.listener import SparkListener
 from test_faults import own_contexts
@@ -56,8 +56,7 @@ def private_context(conf):
 
 
 def one_partition_size():
-    """What one cached partition takes (cache() is MEMORY_ONLY, a serialized level: its pickles)."""
-    return serialized_size(rows("a")[:ROWS // 2])
+    return estimate_size(rows("a")[:ROWS // 2])
 
 
 @pytest.fixture

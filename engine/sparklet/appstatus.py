@@ -26,7 +26,7 @@ import itertools
 import threading
 from collections import OrderedDict, namedtuple
 
-from .listener import ExecutorInfo, SparkListener, SparkListenerEvent, SparkletTaskOutput, now_ms
+from .listener import SparkListener, SparkListenerEvent, SparkletTaskOutput, now_ms
 
 __all__ = ["AppStatusStore", "TaskSpan", "is_cached", "task_state", "RETAINED_JOBS"]
 
@@ -237,19 +237,6 @@ class AppStatusStore(SparkListener):
 
     def __repr__(self):
         return "<AppStatusStore %d%s>" % (self.storeId, " stopped" if self.stopped else "")
-
-    def backfill(self, sc):
-        """Record what a context announced before this store listened (a store added to a
-        running context's bus: its application-start and first executor events are gone)."""
-        with self._lock:
-            if not self.application:
-                self.application = {"appName": sc.appName, "appId": sc.applicationId, "master": sc.master,
-                                    "sparkUser": sc.sparkUser(), "startTime": sc.startTime, "endTime": None}
-            for executor_id, pid, cores in sc.executors:
-                if executor_id not in self.executors:
-                    self.executors[executor_id] = _executor_record(
-                        executor_id, ExecutorInfo("localhost", cores, pid), sc.startTime)
-        self._notify("executor", None)
 
     # -- subscription --------------------------------------------------------------------------
     def subscribe(self, callback):

@@ -10,17 +10,18 @@ the storage memory goes to disk (``*_AND_DISK``) or is not cached (memory only),
 being held whole.
 Every change is reported to the driver as a block update (its ``BlockManagerMaster``).
 
-Sizes are what the block holds. Serialized levels (every level PySpark names: ``MEMORY_ONLY`` is
-"Memory Serialized" because PySpark caches pickled records) keep the partition as pickled batches,
-and their size is those bytes, exactly; a disk block's size is its file's. Only a deserialized
-memory level (``StorageLevel(False, True, False, True)``) keeps live Python objects, whose size
-is an estimate (`sizeestimator.list_size`: the list and a sample of its records, scaled), and the
-status store marks it as such (``sizeKind: "estimated"``).
+The size a block update reports is what the block holds in Spark, where PySpark's records are
+pickled: for a serialized level (every level PySpark names: ``MEMORY_ONLY`` is "Memory
+Serialized") the bytes of its pickled batches, measured when the block is stored; for a disk block
+its file's bytes. Only a deserialized memory level (``StorageLevel(False, True, False, True)``)
+reports an estimate of its Python objects (`sizeestimator.list_size`), and the status store marks
+it as one (``sizeKind: "estimated"``). A memory block keeps its records as Python objects all the
+same, so that reading it back costs no unpickling, and storage memory is accounted by their
+estimated size, which is what the executor really holds.
 """
 
 import itertools
 import os
-import pickle
 from collections import OrderedDict
 
 from .serializers import dumps_records, load_records_from
@@ -30,28 +31,13 @@ from .storagelevel import StorageLevel
 _DISK_BATCH = 1024  # records per pickled batch of a block on disk
 
 
-def _batches(records):
-    """The records pickled a batch at a time (a block's serialized form, on disk or in memory)."""
-    it = iter(records)
-    while True:
-        batch = list(itertools.islice(it, _DISK_BATCH))
-        if not batch:
-            return
-        yield dumps_records(batch)
-
-
 def serialized_size(records):
-    """The bytes a partition of `records` takes cached at a serialized level (its pickled batches).
+    """The bytes `records` take pickled in batches, as a serialized level's block holds them.
 
     >>> serialized_size(["spark"] * 1000) < 10 * 1000
     True
     """
-    return sum(len(batch) for batch in _batches(records))
-
-
-def _load_batches(batches):
-    for batch in batches:
-        yield from pickle.loads(batch)
+    return sum(len(dumps_records(records[i:i + _DISK_BATCH])) for i in range(0, len(records), _DISK_BATCH))
 
 
 def estimate_size(records):
@@ -79,8 +65,7 @@ class BlockStore:
         if bid in self.memory:
             self.memory.move_to_end(bid)
             self.events.append(("hit", bid))
-            payload, _size, level = self.memory[bid]
-            return iter(payload) if level.deserialized else _load_batches(payload)
+            return iter(self.memory[bid][0])
         if bid in self.disk:
             self.events.append(("hit", bid))
             return load_records_from(self.disk[bid][0])
@@ -88,25 +73,18 @@ class BlockStore:
         records = rdd.computeOrReadCheckpoint(split, context)
         self.events.append(("computed", bid))
         if level.useMemory:
-            if level.deserialized:
-                unrolled, size, rest = self._unroll(records)
-                payload, batches = unrolled, None
-            else:
-                unrolled, payload, size, rest = self._unroll_serialized(records)
-                batches = payload
+            unrolled, size, rest = self._unroll(records)
             if rest is None:
                 self._make_room(size)
-                self.memory[bid] = (payload, size, level)
+                self.memory[bid] = (unrolled, size, level)
                 self.memory_used += size
-                self.updates.append((bid, level, size, 0))
+                reported = size if level.deserialized else serialized_size(unrolled)
+                self.updates.append((bid, level, reported, 0))
                 return iter(unrolled)
             records = itertools.chain(unrolled, rest)
-            del unrolled, payload
+            del unrolled
             if not level.useDisk:
                 return records  # larger than storage memory and no disk: not cached, as in Spark
-            if batches is not None:  # what was pickled while unrolling is written as it is
-                return load_records_from(self._write_to_disk(bid, None, level,
-                                                             batches=itertools.chain(batches, _batches(rest))))
         return load_records_from(self._write_to_disk(bid, records, level))
 
     def _unroll(self, records):
@@ -119,31 +97,17 @@ class BlockStore:
             return unrolled, size, it
         return (unrolled, size, None) if size <= self.memory_budget else (unrolled, size, iter(()))
 
-    def _unroll_serialized(self, records):
-        """(records, their pickled batches, bytes, None) when the pickled partition fits in storage
-        memory; else what was unrolled, its batches, their bytes and the iterator of the rest
-        (Spark's MemoryStore.putIteratorAsBytes). A serialized block is measured, not estimated."""
-        unrolled, batches, size = [], [], 0
-        it = iter(records)
-        while True:
-            batch = list(itertools.islice(it, _DISK_BATCH))
-            if not batch:
-                return unrolled, batches, size, None
-            data = dumps_records(batch)
-            batches.append(data)
-            unrolled.extend(batch)
-            size += len(data)
-            if size > self.memory_budget:
-                return unrolled, batches, size, it
-
-    def _write_to_disk(self, bid, records, level, batches=None):
-        """Write a block as a run of pickled batches, never holding more than a batch of it
-        (`batches`: a serialized block's batches, written as they are)."""
+    def _write_to_disk(self, bid, records, level):
+        """Write a block as a run of pickled batches, never holding more than a batch of it."""
         os.makedirs(self.block_dir, exist_ok=True)
         path = os.path.join(self.block_dir, bid)
+        it = iter(records)
         with open(path, "wb") as f:
-            for batch in batches if batches is not None else _batches(records):
-                f.write(batch)
+            while True:
+                batch = list(itertools.islice(it, _DISK_BATCH))
+                if not batch:
+                    break
+                f.write(dumps_records(batch))
             size = f.tell()
         self.disk[bid] = (path, size, level)
         self.updates.append((bid, level, 0, size))
@@ -155,10 +119,7 @@ class BlockStore:
             self.memory_used -= vsize
             self.events.append(("evicted", victim))
             if level.useDisk:
-                if level.deserialized:
-                    self._write_to_disk(victim, records, level)
-                else:
-                    self._write_to_disk(victim, None, level, batches=records)
+                self._write_to_disk(victim, records, level)
             else:
                 self.updates.append((victim, StorageLevel.NONE, 0, 0))
 
