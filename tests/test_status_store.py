@@ -83,7 +83,8 @@ def test_failed_task_count_is_pysparks(spark_sc):
     assert (info.numFailedTasks, info.numActiveTasks, tracker.getJobInfo(job_id).status) == (1, 0, "FAILED")
 
 
-def test_cancelling_a_job_group_kills_its_running_tasks(ctx):
+def cancel_group_while_running(sc, group):
+    """Run two 20-second tasks in `group` and cancel the group once they run; returns the error."""
     started = threading.Event()
 
     def slow(x):
@@ -91,21 +92,27 @@ def test_cancelling_a_job_group_kills_its_running_tasks(ctx):
         return x
 
     def cancel():
-        deadline = time.monotonic() + 10
-        while not ctx.statusTracker().getActiveStageIds() and time.monotonic() < deadline:
+        deadline = time.monotonic() + 30
+        while not sc.statusTracker().getActiveStageIds() and time.monotonic() < deadline:
             time.sleep(0.05)
         started.set()
-        time.sleep(0.5)
-        ctx.cancelJobGroup("to-cancel")
+        time.sleep(1.0)
+        sc.cancelJobGroup(group)
 
     threading.Thread(target=cancel, daemon=True).start()
-    ctx.setJobGroup("to-cancel", "sleeps")
+    sc.setJobGroup(group, "sleeps")
     try:
-        with pytest.raises(JobCancelledError):
-            ctx.parallelize(range(2), 2).map(slow).collect()
+        with pytest.raises(Exception) as info:
+            sc.parallelize(range(2), 2).map(slow).collect()
     finally:
-        ctx.clearJobGroup()
+        sc.setLocalProperty("spark.jobGroup.id", None)
+        sc.setLocalProperty("spark.job.description", None)
     assert started.is_set()
+    return info.value
+
+
+def test_cancelling_a_job_group_kills_its_running_tasks(ctx):
+    assert isinstance(cancel_group_while_running(ctx, "to-cancel"), JobCancelledError)
     job = last_job(ctx)
     tracker = ctx.statusTracker()
     [job_id] = tracker.getJobIdsForGroup("to-cancel")
@@ -113,6 +120,19 @@ def test_cancelling_a_job_group_kills_its_running_tasks(ctx):
     assert (job["numFailedTasks"], job["numKilledTasks"]) == (0, 2)
     assert tracker.getJobInfo(job_id).status == "FAILED"  # Spark's JobExecutionStatus has no CANCELLED
     assert tracker.getStageInfo(job["stages"][0]["stageId"]).numFailedTasks == 0
+
+
+@pytest.mark.pyspark
+def test_cancelled_group_has_no_failed_tasks_in_pyspark_either(spark_sc):
+    cancel_group_while_running(spark_sc, "to-cancel-in-spark")
+    tracker = spark_sc.statusTracker()
+    [job_id] = tracker.getJobIdsForGroup("to-cancel-in-spark")
+    stage_id = tracker.getJobInfo(job_id).stageIds[0]
+    deadline = time.monotonic() + 20
+    while tracker.getStageInfo(stage_id).numActiveTasks and time.monotonic() < deadline:
+        time.sleep(0.1)
+    info = tracker.getStageInfo(stage_id)
+    assert (tracker.getJobInfo(job_id).status, info.numFailedTasks, info.numActiveTasks) == ("FAILED", 0, 0)
 
 
 def test_stopped_context_store_says_so_and_its_rdds_fail_at_once(ctx):
