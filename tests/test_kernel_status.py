@@ -38,7 +38,7 @@ def test_kernel_stays_busy_while_the_panel_asks_for_snapshots(kernel):
     cell_idle = False
     deadline = time.monotonic() + 60
     while not cell_idle and time.monotonic() < deadline:
-        if len(requests) < 10:
+        if ("busy", cell) in statuses and len(requests) < 10:
             msg = kc.session.msg("sparklet_request", {"action": "snapshot"})
             kc.control_channel.send(msg)
             requests.append(msg["header"]["msg_id"])
@@ -64,17 +64,22 @@ def test_kernel_stays_busy_while_the_panel_asks_for_snapshots(kernel):
     kc.get_shell_msg(timeout=10)
 
 
-def test_killed_tasks_are_killed_in_the_cell_display_and_the_panel(kernel):
+def test_killed_tasks_are_killed_in_the_cell_display_and_the_panel(kernel, tmp_path):
     km, kc = kernel
-    code = ("import time\n"
+    # partition 0 fails once partition 1 runs; partition 1 is killed
+    code = ("import os, time\n"
+            "flag = %r\n"
             "def task(it):\n"
             "    items = list(it)\n"
             "    if items[0] == 0:\n"
-            "        time.sleep(0.5)\n"
+            "        deadline = time.monotonic() + 60\n"
+            "        while not os.path.exists(flag) and time.monotonic() < deadline:\n"
+            "            time.sleep(0.02)\n"
             "        raise ValueError('boom')\n"
+            "    open(flag, 'w').close()\n"
             "    time.sleep(20)\n"
             "    return items\n"
-            "sc.parallelize([0, 1], 2).mapPartitions(task).collect()")
+            "sc.parallelize([0, 1], 2).mapPartitions(task).collect()") % str(tmp_path / "sibling-started")
     reply, msgs = execute(kc, code)
     assert reply["status"] == "error"
     deadline = time.monotonic() + 10

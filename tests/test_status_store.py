@@ -26,13 +26,22 @@ def ctx():
             sc.stop()
 
 
-def failing_sibling_job(sc):
-    """Partition 0 fails at once; partition 1 is still sleeping and gets killed (local[2]: no retry)."""
+def failing_sibling_job(sc, tmp_path):
+    """Partition 0 fails once partition 1 runs; partition 1, still sleeping, gets killed
+    (local[2]: no retry)."""
+    flag = str(tmp_path / "sibling-started")
+
     def task(it):
+        import os
+        import time
+
         items = list(it)
         if items[0] == 0:
-            time.sleep(0.5)  # let the sibling start
+            deadline = time.monotonic() + 60
+            while not os.path.exists(flag) and time.monotonic() < deadline:
+                time.sleep(0.02)
             raise ValueError("boom")
+        open(flag, "w").close()
         time.sleep(20)
         return items
 
@@ -52,9 +61,9 @@ def last_job(sc, tasks=2):
         time.sleep(0.05)
 
 
-def test_a_failing_sibling_kills_the_other_task_and_it_counts_as_killed(ctx):
+def test_a_failing_sibling_kills_the_other_task_and_it_counts_as_killed(ctx, tmp_path):
     with pytest.raises(Exception, match="boom"):
-        failing_sibling_job(ctx).collect()
+        failing_sibling_job(ctx, tmp_path).collect()
     job = last_job(ctx)
     assert job["status"] == "failed"
     assert (job["numFailedTasks"], job["numKilledTasks"]) == (1, 1)
@@ -69,10 +78,10 @@ def test_a_failing_sibling_kills_the_other_task_and_it_counts_as_killed(ctx):
 
 
 @pytest.mark.pyspark
-def test_failed_task_count_is_pysparks(spark_sc):
+def test_failed_task_count_is_pysparks(spark_sc, tmp_path):
     """PySpark's SparkStageInfo counts the failing task, not its killed sibling."""
     with pytest.raises(Exception, match="boom"):
-        failing_sibling_job(spark_sc).collect()
+        failing_sibling_job(spark_sc, tmp_path).collect()
     tracker = spark_sc.statusTracker()
     job_id = max(j for j in range(100) if tracker.getJobInfo(j) is not None)
     stage_id = tracker.getJobInfo(job_id).stageIds[0]
@@ -91,12 +100,17 @@ def cancel_group_while_running(sc, group):
         time.sleep(20)
         return x
 
+    def both_running():
+        tracker = sc.statusTracker()
+        infos = [tracker.getStageInfo(s) for s in tracker.getActiveStageIds()]
+        return any(info is not None and info.numActiveTasks == 2 for info in infos)
+
     def cancel():
-        deadline = time.monotonic() + 30
-        while not sc.statusTracker().getActiveStageIds() and time.monotonic() < deadline:
+        deadline = time.monotonic() + 60
+        while not both_running() and time.monotonic() < deadline:
             time.sleep(0.05)
         started.set()
-        time.sleep(1.0)
+        time.sleep(0.5)
         sc.cancelJobGroup(group)
 
     threading.Thread(target=cancel, daemon=True).start()
