@@ -30,9 +30,10 @@ from .listener import SparkListener, SparkListenerEvent, SparkletTaskOutput, now
 
 __all__ = ["AppStatusStore", "TaskSpan", "is_cached", "task_state", "RETAINED_JOBS"]
 
-#: Finished jobs a store remembers (Spark's ``spark.ui.retainedJobs``); older ones are forgotten
-#: with their stages and task spans, so a long session does not grow without bound.
-RETAINED_JOBS = 1000
+#: Finished jobs a store remembers (``spark.ui.retainedJobs``; Spark's default is 1000, but this
+#: store keeps every task span of its jobs in the driver's memory); older ones are forgotten with
+#: their stages and task spans, so a long session does not grow without bound.
+RETAINED_JOBS = 200
 
 #: never reused, unlike ``id()`` of a store that was garbage collected
 _store_ids = itertools.count(1)
