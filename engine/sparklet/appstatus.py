@@ -241,10 +241,21 @@ class AppStatusStore(SparkListener):
 
     # -- subscription --------------------------------------------------------------------------
     def subscribe(self, callback):
+        """Call ``callback(kind, key)`` on every change from now on; returns it.
+
+        >>> changes = []
+        >>> callback = sc.statusStore.subscribe(lambda kind, key: changes.append(kind))
+        >>> sc.parallelize([1]).count()
+        1
+        >>> sc.statusStore.sync() and "job" in changes
+        True
+        >>> sc.statusStore.unsubscribe(callback)
+        """
         self._subscribers = self._subscribers + [callback]
         return callback
 
     def unsubscribe(self, callback):
+        """Stop calling `callback` (see `subscribe`)."""
         # by equality: ``obj.method`` is a new bound-method object each time it is read
         self._subscribers = [c for c in self._subscribers if c != callback]
 
@@ -445,7 +456,11 @@ class AppStatusStore(SparkListener):
         """Wait until the events posted to the store's bus so far have reached it. Unlike
         ``listenerBus.waitUntilEmpty`` this does not wait for events that keep arriving from jobs
         running in the background. True at once for a store without a bus or of a stopped
-        context (whose bus delivered everything before it stopped)."""
+        context (whose bus delivered everything before it stopped).
+
+        >>> sc.statusStore.sync()
+        True
+        """
         if self.bus is None or self.stopped:
             return True
         marker = DeliveryMarker()
@@ -519,35 +534,76 @@ class AppStatusStore(SparkListener):
             }
 
     def job_origin(self, job_id):
-        """(job group id, submission time in ms) of a job, for routing it to a cell."""
+        """(job group id, submission time in ms) of a job, for routing it to a cell.
+
+        >>> sc.setJobGroup("origin", "where a job comes from")
+        >>> sc.parallelize([1]).count()
+        1
+        >>> sc.clearJobGroup()
+        >>> store = sc.statusStore
+        >>> store.sync() and store.job_origin(store.job_ids("origin")[-1])[0]
+        'origin'
+        """
         with self._lock:
             job = self.jobs.get(job_id)
             return (job.groupId, job.submissionTime) if job is not None else None
 
     def job_stage_infos(self, job_id):
+        """The `StageInfo` of each stage a job listed when it started (what its DAG is drawn from).
+
+        >>> _ = sc.parallelize([("a", 1)]).reduceByKey(lambda a, b: a + b).collect()
+        >>> store = sc.statusStore
+        >>> store.sync() and [s.isShuffleMap for s in store.job_stage_infos(store.job_ids()[-1])]
+        [True, False]
+        """
         with self._lock:
             job = self.jobs.get(job_id)
             return list(job.stageInfos) if job is not None else []
 
     def job_ids(self, group=Ellipsis):
         """Ids of the retained jobs in start order; with `group`, only that job group's (None:
-        jobs started outside any group)."""
+        jobs started outside any group).
+
+        >>> sc.setJobGroup("ids", "two jobs")
+        >>> sc.parallelize([1]).count() + sc.parallelize([2]).count()
+        2
+        >>> sc.clearJobGroup()
+        >>> sc.statusStore.sync() and len(sc.statusStore.job_ids("ids"))
+        2
+        """
         with self._lock:
             if group is Ellipsis:
                 return list(self.jobs)
             return [j.jobId for j in self.jobs.values() if j.groupId == group]
 
     def active_job_ids(self):
+        """Ids of the jobs running now.
+
+        >>> sc.statusStore.sync() and sc.statusStore.active_job_ids()
+        []
+        """
         with self._lock:
             return [j.jobId for j in self.jobs.values() if j.status == "running"]
 
     def active_stage_ids(self):
+        """Ids of the stages running now, in order.
+
+        >>> sc.statusStore.sync() and sc.statusStore.active_stage_ids()
+        []
+        """
         with self._lock:
             return sorted(s.stageId for s in self.stages.values() if s.status == "active")
 
     def job_status(self, job_id):
         """(stage ids, RUNNING / SUCCEEDED / FAILED as Spark's JobExecutionStatus: a cancelled
-        job failed), or None."""
+        job failed), or None.
+
+        >>> sc.parallelize([1]).count()
+        1
+        >>> store = sc.statusStore
+        >>> store.sync() and store.job_status(store.job_ids()[-1])[1]
+        'SUCCEEDED'
+        """
         with self._lock:
             job = self.jobs.get(job_id)
             if job is None:
@@ -557,7 +613,14 @@ class AppStatusStore(SparkListener):
 
     def stage_attempt(self, stage_id):
         """(current attempt, name, numTasks, {"active", "completed", "failed", "killed"}) of a
-        stage's current attempt, as Spark's status tracker reads it, or None."""
+        stage's current attempt, as Spark's status tracker reads it, or None.
+
+        >>> sc.parallelize(range(4), 2).count()
+        4
+        >>> store = sc.statusStore
+        >>> store.sync() and store.stage_attempt(store.job_status(store.job_ids()[-1])[0][0])[3]
+        {'active': 0, 'completed': 2, 'failed': 0, 'killed': 0}
+        """
         with self._lock:
             stage = self.stages.get(stage_id)
             if stage is None:
@@ -565,12 +628,23 @@ class AppStatusStore(SparkListener):
             return stage.attemptNumber, stage.name, stage.numTasks, dict(stage.attempt_counts)
 
     def executor_cores(self):
-        """{executorId: cores} of every executor the application has had."""
+        """{executorId: cores} of every executor the application has had.
+
+        >>> set(sc.statusStore.executor_cores().values())
+        {1}
+        """
         with self._lock:
             return {e["executorId"]: e["totalCores"] for e in self.executors.values()}
 
     def task_spans(self, job_id):
-        """[TaskSpan] of one job's finished task attempts."""
+        """[TaskSpan] of one job's finished task attempts.
+
+        >>> sc.parallelize(range(4), 2).count()
+        4
+        >>> store = sc.statusStore
+        >>> store.sync() and sorted(s.status for s in store.task_spans(store.job_ids()[-1]))
+        ['SUCCESS', 'SUCCESS']
+        """
         with self._lock:
             job = self.jobs.get(job_id)
             if job is None:
@@ -583,7 +657,18 @@ class AppStatusStore(SparkListener):
             return out
 
     def storage_json(self):
-        """Cached RDDs (protocol.md's storage entries; `sizeKind` says how sizes were taken)."""
+        """Cached RDDs (protocol.md's storage entries; `sizeKind` says how sizes were taken).
+
+        >>> cached = sc.parallelize(["spark"] * 100, 2).cache()
+        >>> cached.count()
+        100
+        >>> sc.statusStore.sync()
+        True
+        >>> [entry] = [e for e in sc.statusStore.storage_json() if e["rddId"] == cached.id()]
+        >>> entry["numCachedPartitions"], entry["sizeKind"], entry["storageLevel"]
+        (2, 'serialized', 'Memory Serialized 1x Replicated')
+        >>> _ = cached.unpersist()
+        """
         with self._lock:
             storage = []
             for entry in self.storage.values():
@@ -598,7 +683,12 @@ class AppStatusStore(SparkListener):
 
     def snapshot(self, max_jobs=100, job_json=None):
         """The whole application (protocol.md's Snapshot without its "session" part): the latest
-        `max_jobs` jobs, each as `job_json` (default: this store's) gives it."""
+        `max_jobs` jobs, each as `job_json` (default: this store's) gives it.
+
+        >>> snap = sc.statusStore.snapshot(max_jobs=1)
+        >>> sorted(snap), snap["application"]["state"], len(snap["jobs"]) <= 1
+        (['application', 'executors', 'jobs', 'storage'], 'live', True)
+        """
         job_json = job_json or self.job_json
         with self._lock:
             job_ids = list(self.jobs)[-max_jobs:] if max_jobs > 0 else []

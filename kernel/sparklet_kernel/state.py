@@ -28,6 +28,10 @@ class SessionStore:
     the local engine, a store fed by a poller or an event log otherwise). What it adds is
     display: call sites and descriptions name cells (``<cell 3>:2``), not IPython's file names.
     `storeId` comes from the engine store and is never reused.
+
+    >>> view = SessionStore(status=AppStatusStore())
+    >>> view.snapshot()["jobs"], view.storeId == view.status.storeId, view.stopped
+    ([], True, False)
     """
 
     def __init__(self, context=None, status=None):
