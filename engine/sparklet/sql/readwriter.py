@@ -49,7 +49,7 @@ class FileSource(Source):
         location = "InMemoryFileIndex(%d paths)[%s]" % (len(self.paths), ", ".join(qualified(p) for p in self.paths))
         return ("FileScan %s [%s] Batched: %s, DataFilters: [], Format: %s, Location: %s, PartitionFilters: [], "
                 "PushedFilters: [], ReadSchema: %s" % (
-                    self.fmt, ",".join(a.explain() for a in output), "true" if self.fmt in ("parquet", "orc") else "false",
+                    self.fmt, ",".join(a.explain() for a in output), "true" if self.fmt == "parquet" else "false",
                     _FORMAT_NAMES[self.fmt], location, read_schema))
 
     def rdd(self, session, output):
