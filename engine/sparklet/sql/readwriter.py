@@ -208,6 +208,13 @@ class DataFrameReader:
         _unsupported_source("jdbc")
 
     def xml(self, path, rowTag=None, schema=None, **options):
+        """Not available without a JVM:
+
+        >>> spark.read.xml("people.xml", rowTag="person")
+        Traceback (most recent call last):
+            ...
+        sparklet.errors.AnalysisException: Data source 'xml' is not available in Sparklet: ...
+        """
         _unsupported_source("xml")
 
     def table(self, tableName):
@@ -282,7 +289,13 @@ class DataFrameWriter:
         return self
 
     def sortBy(self, col, *cols):
-        """The sort order of each bucket, for ``saveAsTable`` after ``bucketBy``."""
+        """The sort order of each bucket, for ``saveAsTable`` after ``bucketBy``.
+
+        >>> spark.range(3).write.sortBy("id").save("never_written")
+        Traceback (most recent call last):
+            ...
+        sparklet.errors.AnalysisException: 'save' does not support bucketBy and sortBy right now.
+        """
         if isinstance(col, (list, tuple)):
             col, cols = col[0], tuple(col[1:]) + cols
         self._sort_by = [col, *cols]
@@ -348,9 +361,24 @@ class DataFrameWriter:
         self.format("parquet").save(path, mode=mode, partitionBy=partitionBy, **options)
 
     def orc(self, path, mode=None, partitionBy=None, compression=None):
+        """ORC files, written with pyarrow's ORC writer (snappy-compressed).
+
+        >>> import tempfile, os
+        >>> d = os.path.join(tempfile.mkdtemp(), "o")
+        >>> spark.createDataFrame([("a", 1)], "k string, v int").write.orc(d)
+        >>> spark.read.orc(d).collect()
+        [Row(k='a', v=1)]
+        """
         self.format("orc").save(path, mode=mode, partitionBy=partitionBy, compression=compression)
 
     def jdbc(self, url, table, mode=None, properties=None):
+        """Not available without a JVM:
+
+        >>> spark.range(1).write.jdbc("jdbc:postgresql:db", "t")
+        Traceback (most recent call last):
+            ...
+        sparklet.errors.AnalysisException: Data source 'jdbc' is not available in Sparklet: ...
+        """
         _unsupported_source("jdbc")
 
     def saveAsTable(self, name, format=None, mode=None, partitionBy=None, **options):
