@@ -1,22 +1,29 @@
-"""File data sources: json, csv, text and parquet, read and written as Spark's file sources do.
+"""File data sources: json, csv, text, parquet and orc (pyarrow's ORC reader and writer), read
+and written as Spark's file sources do.
 
 The interface the DataFrameReader/Writer and the file-scan relation call:
 
 Reading
-  ``files = list_files(paths)``
-      The data files under paths, directories and globs, as ``(path, size)`` sorted by path;
+  ``files = list_files(paths, options)``
+      The data files under paths, directories and globs, as ``(path, size)`` in Spark's listing
+      order (roots as given; in a directory, its files by name before its subdirectories');
       hidden files (``_SUCCESS``, ``.crc``, names starting ``_`` or ``.``) are skipped, and
-      ``k=v`` directories become partition values. A missing path raises AnalysisException
+      ``k=v`` directories become partition values (a directory without them contributes only its
+      own files). The generic options ``recursiveFileLookup``, ``pathGlobFilter`` and
+      ``modifiedBefore``/``modifiedAfter`` apply. A missing path raises AnalysisException
       ``[PATH_NOT_FOUND] Path does not exist: file:/abs/path.``
   ``schema = infer_schema(fmt, files, options)``
       The schema Spark infers (json: fields sorted by name, integers ``long``, ``_corrupt_record``
       when a line is malformed; csv: ``_c0``.. or the header, strings unless ``inferSchema``; text:
-      ``value``; parquet: the file's own), every field nullable, partition columns appended.
+      ``value``; parquet/orc: the first file's own, or all files' merged under ``mergeSchema``),
+      every field nullable, partition columns appended.
   ``splits = plan_splits(files, default_parallelism, splittable=fmt in LINE_FORMATS)``
       Spark's FilePartitions: files cut at ``maxSplitBytes`` and packed largest-first, so the
       number and content of partitions is Spark's.
   ``table = read_split(fmt, split, schema, options)``
-      One partition (a list of ``FileSplit``) as a pyarrow Table with ``schema``'s columns.
+      One partition (a list of ``FileSplit``) as a pyarrow Table with ``schema``'s columns; a file
+      the format cannot decode is skipped under ``ignoreCorruptFiles``, else fails the task with
+      ``[FAILED_READ_FILE.NO_HINT]``.
       Line formats read the lines that *start* inside the split (Hadoop's LineRecordReader).
 
 Writing (a commit protocol, as Spark's FileOutputCommitter)
@@ -27,7 +34,7 @@ Writing (a commit protocol, as Spark's FileOutputCommitter)
   ``job.commit(task_results)`` (replaces old output for ``overwrite``, moves the files into
   place, writes ``_SUCCESS``) or ``job.abort()`` on failure, which leaves no partial output.
   Part files are named as Spark names them: ``part-00000-<job uuid>-c000.snappy.parquet``,
-  ``.json``, ``.csv``, ``.txt``; ``partitionBy`` writes ``k=v/`` directories.
+  ``.snappy.orc``, ``.json``, ``.csv``, ``.txt``; ``partitionBy`` writes ``k=v/`` directories.
 """
 
 import csv
