@@ -396,3 +396,25 @@ def test_ignore_corrupt_files_skips_what_spark_skips(spark, tmp_path):
         sparklet_read("parquet", path, {"ignoreCorruptFiles": "true"})
     assert str(ours.value) == str(theirs.value) == (
         "[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for Parquet. It must be specified manually. SQLSTATE: 42KD9")
+
+
+@pytest.mark.parametrize("fmt,codec", [("text", "gzip"), ("csv", "bzip2"), ("json", "gzip")])
+def test_compressed_line_files_written_and_read_as_spark_does(spark, tmp_path, fmt, codec):
+    lines = ["first", "second, with comma", "다음 줄"]
+    schema = T.StructType([T.StructField("value", T.StringType())])
+    ours, theirs = str(tmp_path / "ours"), str(tmp_path / "theirs")
+    D.WriteJob(ours, fmt, options={"compression": codec}, schema=schema).run_locally(
+        [T.rows_to_arrow([(v,) for v in lines], schema)])
+    spark.createDataFrame([(v,) for v in lines], "value string").coalesce(1).write.format(fmt) \
+        .option("compression", codec).save(theirs)
+
+    def suffix(path):
+        return [n.split("-c000", 1)[1] for n in data_files(path)]
+
+    assert suffix(ours) == suffix(theirs)
+    options = {} if fmt == "json" else {"lineSep": "\n"}
+    assert sorted(spark.read.format(fmt).load(ours).collect()) == sorted(
+        spark.read.format(fmt).load(theirs).collect())
+    assert_same_read(spark, fmt, theirs, options)
+    with pytest.raises(Exception, match=r"Codec \[lzo\] is not available"):
+        D.WriteJob(str(tmp_path / "bad"), fmt, options={"compression": "lzo"}, schema=schema)

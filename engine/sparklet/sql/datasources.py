@@ -281,7 +281,7 @@ def plan_splits(files, default_parallelism, splittable=True,
     max_split = min(max_partition_bytes, max(open_cost, bytes_per_core))
     pieces = []
     for f in files:
-        if splittable and f.size > 0:
+        if splittable and f.size > 0 and not _compressed(f.path):
             for start in range(0, f.size, max_split):
                 pieces.append(FileSplit(f, start, min(max_split, f.size - start)))
         else:
@@ -299,14 +299,39 @@ def plan_splits(files, default_parallelism, splittable=True,
     return partitions
 
 
+# Hadoop's codecs for line formats, by the extension they add; a compressed file is not split
+_CODEC_EXTENSIONS = {"gzip": ".gz", "bzip2": ".bz2", "none": "", "uncompressed": ""}
+
+
+def _compressed(path):
+    return path.endswith((".gz", ".bz2"))
+
+
+def _read_bytes(path):
+    """A file's bytes, decompressed when its extension names a codec."""
+    if path.endswith(".gz"):
+        import gzip
+
+        with gzip.open(path, "rb") as f:
+            return f.read()
+    if path.endswith(".bz2"):
+        import bz2
+
+        with bz2.open(path, "rb") as f:
+            return f.read()
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def _split_lines(split, line_sep=None):
     """The lines (bytes, without their separator) that *start* inside ``split``, as Hadoop's
     LineRecordReader assigns them: a split other than the first skips through the first line
     end at or after its start (the previous split reads that line), and a split reads every
     line starting at or before its end."""
-    with open(split.file.path, "rb") as f:
-        data = f.read()
+    data = _read_bytes(split.file.path)
     start, end = split.start, split.start + split.length
+    if _compressed(split.file.path):
+        start, end = 0, len(data)
     pattern = (re.compile(rb"\r\n|\n|\r") if line_sep is None
                else re.compile(re.escape(line_sep.encode("utf-8"))))
     pos = start
@@ -480,8 +505,7 @@ def _json_records_of_split(split, options):
     if _option_true(options, "multiLine"):
         if split.start != 0:
             return
-        with open(split.file.path, encoding="utf-8", newline="") as f:
-            yield from _json_records(None, f.read())
+        yield from _json_records(None, _read_bytes(split.file.path).decode("utf-8"))
         return
     yield from _json_records(_split_lines(split, _option(options, "lineSep")))
 
@@ -907,8 +931,7 @@ def _read_piece(fmt, piece, schema, options):
             if piece.start != 0:
                 rows = []
             else:
-                with open(piece.file.path, encoding="utf-8", errors="replace", newline="") as f:
-                    rows = [(f.read(),)]
+                rows = [(_read_bytes(piece.file.path).decode("utf-8", "replace"),)]
         else:
             rows = [(line.decode("utf-8", "replace"),)
                     for line in _split_lines(piece, _option(options, "lineSep"))]
@@ -1007,6 +1030,12 @@ class WriteJob:
         if fmt not in FORMATS:
             raise ValueError("unknown data source %r: Sparklet writes %s" % (fmt, ", ".join(FORMATS)))
         self.options = dict(options or {})
+        if fmt in LINE_FORMATS and self._codec() not in _CODEC_EXTENSIONS:
+            from sparklet.errors import IllegalArgumentException
+
+            raise IllegalArgumentException(
+                message="Codec [%s] is not available in Sparklet. Known codecs are bzip2, gzip, "
+                        "uncompressed, none." % _option(self.options, "compression"))
         self.partition_by = list(partition_by or [])
         self.schema = schema
         self.job_id = str(uuid.uuid4())
@@ -1044,7 +1073,8 @@ class WriteJob:
             # a retried task starts from nothing
             shutil.rmtree(task_dir)
         os.makedirs(task_dir)
-        name = "part-%05d-%s-c000%s" % (partition_id, self.job_id, _EXTENSIONS[self.fmt])
+        name = "part-%05d-%s-c000%s" % (partition_id, self.job_id, _EXTENSIONS[self.fmt] + (
+            _CODEC_EXTENSIONS[self._codec()] if self.fmt in LINE_FORMATS else ""))
         written = []
         if not self.partition_by:
             # empty partitions write nothing; an empty result gets one schema-only parquet file
@@ -1080,9 +1110,25 @@ class WriteJob:
 
             orc.write_table(table, tmp, compression="snappy")
         else:
-            with open(tmp, "w", encoding="utf-8", newline="") as out:
-                out.write(_format_text(self.fmt, table, self.schema_of(table), self.options))
+            text = _format_text(self.fmt, table, self.schema_of(table), self.options).encode("utf-8")
+            codec = self._codec()
+            if codec == "gzip":
+                import gzip
+
+                text = gzip.compress(text)
+            elif codec == "bzip2":
+                import bz2
+
+                text = bz2.compress(text)
+            with open(tmp, "wb") as out:
+                out.write(text)
         os.replace(tmp, target)
+
+    def _codec(self):
+        """The line formats' ``compression`` option (gzip, bzip2, none); other Hadoop codecs
+        (deflate, lz4, snappy) are refused when the job is made."""
+        codec = str(_option(self.options, "compression", "none")).lower()
+        return "gzip" if codec == "gz" else codec
 
     def schema_of(self, table):
         if self.schema is None:
