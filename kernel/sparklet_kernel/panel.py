@@ -16,6 +16,7 @@ import statistics
 import threading
 import time
 
+from . import frontend_actions
 from .dag import job_dag
 from .live import ELAPSED_TICK
 
@@ -120,6 +121,8 @@ class SessionChannel:
     # -- requests (comm and control channel) ---------------------------------------------------
     def handle(self, request):
         action = request.get("action")
+        if action in frontend_actions.ACTIONS:
+            return frontend_actions.handle(request)
         sc = self.session.active_context()
         if action == "snapshot":
             return {"status": "ok", "snapshot": self.session.snapshot()}

@@ -79,7 +79,10 @@ def lab(tmp_path_factory):
     token = secrets.token_hex(16)
     port = free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_DATA_DIR=str(dirs["data"]),
-               JUPYTER_RUNTIME_DIR=str(dirs["runtime"]), SPARKLET_MASTER="local[2]")
+               JUPYTER_RUNTIME_DIR=str(dirs["runtime"]), SPARKLET_MASTER="local[2]",
+               # in a virtualenv Jupyter searches the environment's share/ before JUPYTER_DATA_DIR, so
+               # an extension installed there would shadow the tree's copy
+               JUPYTER_PREFER_ENV_PATH="0")
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     log = open(base / "server.log", "w")
     process = subprocess.Popen(

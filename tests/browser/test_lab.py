@@ -142,7 +142,7 @@ def test_panel_lists_jobs_stages_dag_and_timeline(page):
     word_count.click()
     detail = panel.locator(".sparklet-job-detail")
     expect(detail.locator(".sparklet-detail-stages .sparklet-stage")).to_have_count(2)
-    expect(detail.locator(".sparklet-stage-metrics").last).to_contain_text("task time")
+    expect(detail.locator(".sparklet-stage-durations").last).to_contain_text("task time")
     expect(detail.locator(".sparklet-stage-metrics").first).to_contain_text("shuffle write")
     expect(detail.locator(".sparklet-dag-node")).not_to_have_count(0)
     assert {"parallelize", "flatMap", "map", "reduceByKey"} <= scopes(detail.locator(".sparklet-dag-node"))
