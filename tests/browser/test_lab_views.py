@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -237,13 +238,22 @@ def test_korean_notebook_views_speak_korean(lab, new_page):
     panel.screenshot(path=str(ARTIFACTS / "views-korean-panel.png"))
 
 
+def set_theme(lab, theme):
+    """JupyterLab's theme setting, as Settings ▸ Theme writes it (the lab's own settings API)."""
+    req = urllib.request.Request(
+        "%s/lab/api/settings/%s" % (lab.url, THEME_SETTINGS), method="PUT",
+        data=json.dumps({"raw": json.dumps({"theme": theme})}).encode(),
+        headers={"Authorization": "token " + lab.token, "Content-Type": "application/json"})
+    urllib.request.urlopen(req, timeout=30).close()
+
+
 def luminance(css_color):
     r, g, b = [int(x) for x in re.findall(r"\d+", css_color)[:3]]
     return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
 
 
 def test_dark_theme(lab, new_page):
-    lab.api("PUT", "settings/" + THEME_SETTINGS, {"raw": json.dumps({"theme": "JupyterLab Dark"})})
+    set_theme(lab, "JupyterLab Dark")
     try:
         page = new_page(lab.new_notebook("dark.ipynb"))
         expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "false")
@@ -263,7 +273,7 @@ def test_dark_theme(lab, new_page):
         assert luminance(panel.evaluate("p => getComputedStyle(p).backgroundColor")) < 0.3
         page.screenshot(path=str(ARTIFACTS / "views-dark-theme.png"))
     finally:
-        lab.api("PUT", "settings/" + THEME_SETTINGS, {"raw": json.dumps({"theme": "JupyterLab Light"})})
+        set_theme(lab, "JupyterLab Light")
 
 
 def test_panel_replays_an_event_log_of_real_spark(lab, new_page, tmp_path):
