@@ -296,7 +296,8 @@ def test_panel_replays_an_event_log_of_real_spark(lab, new_page, tmp_path):
     skipped = jobs.filter(has_text="(1 skipped)")
     expect(skipped).to_have_count(1)
     # the job whose first attempt failed: its stage shows the retry, its task table both attempts
-    retried = jobs.filter(has_text="retried").first
+    retried = panel.locator('.sparklet-jobs .sparklet-job[data-status="succeeded"]').filter(has_text="retried")
+    expect(retried).to_have_count(1)
     retried.click()
     detail = panel.locator(".sparklet-job-detail")
     expect(detail.locator(".sparklet-stage-tasks").first).to_contain_text("1 retried")
