@@ -64,16 +64,24 @@ def shuffle_written(stage):
     return float(m.group(1)) * UNITS[m.group(2)], int(m.group(3).replace(",", ""))
 
 
+def lab_page(new_page, url, idle_text):
+    """A page on `url` once its kernel (named in the status bar) is idle."""
+    page = new_page(url, wait=False)
+    expect(page.get_by_text(idle_text)).to_be_visible(timeout=90_000)
+    return page
+
+
 @pytest.fixture
 def new_page(lab, browser):
     contexts = []
 
-    def make(url, width=1600, height=1000):
+    def make(url, width=1600, height=1000, wait=True):
         context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
         page = context.new_page()
         page.goto(url)
-        wait_kernel_idle(page)
+        if wait:
+            wait_kernel_idle(page)
         return page
 
     yield make
@@ -245,6 +253,28 @@ def set_theme(lab, theme):
         data=json.dumps({"raw": json.dumps({"theme": theme})}).encode(),
         headers={"Authorization": "token " + lab.token, "Content-Type": "application/json"})
     urllib.request.urlopen(req, timeout=30).close()
+
+
+def test_load_ext_in_an_ipython_kernel_gets_the_panel_and_status_item(lab, new_page):
+    nb = {"nbformat": 4, "nbformat_minor": 5, "cells": [
+        {"cell_type": "code", "id": "c0", "source": "", "metadata": {}, "outputs": [], "execution_count": None}],
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}}}
+    lab.api("PUT", "contents/ipython.ipynb", {"type": "notebook", "format": "json", "content": nb})
+    page = lab_page(new_page, "%s/lab/tree/ipython.ipynb?token=%s" % (lab.url, lab.token), "Python 3 (ipykernel) | Idle")
+    panel = page.locator("#sparklet-spark-panel")
+    wait_cell_done(run_cell(page, "1 + 1"))
+    # a stock kernel does not answer Sparklet's session request: no status item, the panel says why
+    expect(page.locator(".sparklet-status-item")).to_be_hidden()
+    page.locator('.jp-SideBar [title^="Spark: jobs"]').click()
+    expect(panel.locator(".sparklet-connection")).to_contain_text("no Sparklet session", timeout=15_000)
+    cell = run_cell(page, "%load_ext sparklet_kernel\nsc.parallelize(range(10), 2).count()")
+    wait_cell_done(cell, timeout=90_000)
+    expect(cell.locator(".jp-OutputArea-output").last).to_contain_text("10")
+    expect(page.locator(".sparklet-status-item")).to_be_visible(timeout=15_000)
+    expect(panel.locator(".sparklet-connection")).to_have_text("live")
+    expect(panel.locator(".sparklet-jobs .sparklet-job")).to_have_count(1)
+    expect(panel.locator(".sparklet-job-detail .sparklet-timeline-task")).to_have_count(2)
+    panel.screenshot(path=str(ARTIFACTS / "views-load-ext-panel.png"))
 
 
 def luminance(css_color):
