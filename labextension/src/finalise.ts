@@ -5,6 +5,10 @@
  * running job is rewritten in the notebook model: the running jobs and their unfinished stages
  * become `interrupted`, and the bundle's `text/html` and `text/plain` forms are written anew so
  * the saved notebook says so too (nbconvert, GitHub and other frontends read those).
+ *
+ * A notebook saved before this existed, or while no page watched its kernel, may open with
+ * displays saying "running": once its kernel answers, jobs submitted before that kernel's
+ * application started are finalised the same way.
  */
 
 import { NotebookPanel } from '@jupyterlab/notebook';
@@ -20,10 +24,11 @@ function esc(s: string): string {
   return s.replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
-/** The cell's jobs with every running one interrupted at `now` (pure; the input is not changed). */
-export function interruptJobs(data: ICellJobs, now: number): ICellJobs {
+/** The cell's jobs with every running one `stale` says cannot be running any more interrupted at
+ * `now` (pure; the input is not changed). */
+export function interruptJobs(data: ICellJobs, now: number, stale: (job: IJob) => boolean = () => true): ICellJobs {
   const jobs = data.jobs.map(job => {
-    if (job.status !== 'running') {
+    if (job.status !== 'running' || !stale(job)) {
       return job;
     }
     const stages: IStage[] = (job.stages ?? []).map(s =>
@@ -121,8 +126,15 @@ export function finalText(trans: ITrans, data: ICellJobs): string {
   return lines.join('\n');
 }
 
-/** Rewrite the notebook's job displays that still show running jobs; returns how many. */
-export function finaliseNotebook(panel: NotebookPanel, trans: ITrans, fate: KernelFate, now: number = Date.now()): number {
+/** Rewrite the notebook's job displays that still show running jobs (those `stale` picks);
+ * returns how many displays changed. */
+export function finaliseNotebook(
+  panel: NotebookPanel,
+  trans: ITrans,
+  fate: KernelFate | 'earlier-kernel',
+  now: number = Date.now(),
+  stale: (job: IJob) => boolean = () => true
+): number {
   const cells = panel.model?.cells;
   if (!cells) {
     return 0;
@@ -137,10 +149,10 @@ export function finaliseNotebook(panel: NotebookPanel, trans: ITrans, fate: Kern
     for (let i = 0; i < outputs.length; i++) {
       const output = outputs.get(i) as IOutputModel;
       const data = output.data[JOBS_MIME_TYPE] as unknown as ICellJobs | undefined;
-      if (!data || !Array.isArray(data.jobs) || !data.jobs.some(j => j.status === 'running')) {
+      if (!data || !Array.isArray(data.jobs) || !data.jobs.some(j => j.status === 'running' && stale(j))) {
         continue;
       }
-      const final = interruptJobs(data, now);
+      const final = interruptJobs(data, now, stale);
       const json = output.toJSON() as any;
       json.data = {
         ...json.data,

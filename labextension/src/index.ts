@@ -114,6 +114,15 @@ const finalisePlugin: JupyterFrontEndPlugin<void> = {
           finaliseNotebook(panel, translator?.forPanel(panel) ?? english, fate);
         }
       });
+      // once per connection: displays of jobs older than the kernel's application cannot be running
+      let checkedStart: number | null = null;
+      model.changed.connect(() => {
+        const start = model.snapshot?.application?.startTime;
+        if (typeof start === 'number' && start > 0 && start !== checkedStart && !panel.isDisposed) {
+          checkedStart = start;
+          finaliseNotebook(panel, translator?.forPanel(panel) ?? english, 'earlier-kernel', Date.now(), job => job.submissionTime < start);
+        }
+      });
     });
   }
 };

@@ -110,6 +110,7 @@ def test_notebook_04_cell_display_compares_shuffle_writes(lab, new_page):
     # the result stages read what the map stages wrote
     expect(details.nth(1).locator(".sparklet-stage").last.locator(".sparklet-metric-shuffle-read")).to_contain_text(
         "%d record" % group_records)
+    assert small_text(cell.locator(".sparklet-cell-jobs")) == []
     record("nb04_shuffle_write", {"reduceByKey": [reduce_bytes, reduce_records], "groupByKey": [group_bytes, group_records]})
     cell.locator(".sparklet-cell-jobs").scroll_into_view_if_needed()
     cell.locator(".sparklet-cell-jobs").screenshot(path=str(ARTIFACTS / "views-nb04-shuffle-writes.png"))
@@ -162,6 +163,31 @@ def test_display_is_finalised_as_interrupted_after_a_kernel_restart(lab, new_pag
     html = "".join(data["text/html"])
     assert "interrupted" in html and "running" not in html
     assert "running" not in "".join(data["text/plain"])
+
+
+def test_a_saved_running_display_opens_finalised(lab, new_page):
+    """A notebook saved while its job ran (no page watched the restart) opens with the job
+    interrupted once its new kernel answers: the job is older than the kernel's application."""
+    jobs = {"version": 1, "executionCount": 1, "groupId": None, "hiddenJobs": 0, "jobs": [{
+        "jobId": 0, "description": "count at <cell 1>:2", "callSite": "count at <cell 1>:2", "groupId": None,
+        "status": "running", "submissionTime": int(time.time() * 1000) - 3_600_000, "completionTime": None,
+        "durationMs": 1500, "numTasks": 2, "numCompletedTasks": 0, "numActiveTasks": 2, "numFailedTasks": 0,
+        "numKilledTasks": 0, "numRetriedTasks": 0, "numSkippedStages": 0, "lostExecutors": [], "error": None,
+        "stages": [{"stageId": 0, "attempt": 0, "name": "count at <cell 1>:2", "kind": "result", "status": "active",
+                    "numTasks": 2, "completed": 0, "running": 2, "failed": 0, "killed": 0, "retries": 0,
+                    "submissionTime": 1, "completionTime": None, "inputRecords": 0, "inputBytes": 0,
+                    "shuffleReadRecords": 0, "shuffleReadBytes": 0, "shuffleWriteRecords": 0,
+                    "shuffleWriteBytes": 0, "parentIds": [], "failureReason": None}]}]}
+    nb = {"nbformat": 4, "nbformat_minor": 5, "cells": [
+        {"cell_type": "code", "id": "c0", "source": "sc.parallelize(range(2), 2).count()", "metadata": {},
+         "execution_count": 1, "outputs": [{"output_type": "display_data", "metadata": {}, "data": {
+             "application/vnd.sparklet.jobs+json": jobs, "text/html": "<b>Job 0 running</b>",
+             "text/plain": "Job 0 running"}}]}],
+          "metadata": {"kernelspec": {"name": "sparklet", "display_name": "Sparklet", "language": "python"}}}
+    lab.api("PUT", "contents/stale.ipynb", {"type": "notebook", "format": "json", "content": nb})
+    page = new_page("%s/lab/tree/stale.ipynb?token=%s" % (lab.url, lab.token))
+    row = page.locator(".sparklet-cell-jobs .sparklet-job")
+    expect(row).to_have_attribute("data-status", "interrupted", timeout=15_000)
 
 
 def clipped(panel):
