@@ -20,6 +20,7 @@ import { IJob, IJobDetail, ISnapshot, TaskSpan } from './protocol';
 import { SessionModel } from './session';
 import { IPanelSource, ReplayModel } from './replay';
 import { renderDag } from './dag';
+import { localiseDag } from './dagtext';
 import { renderTimeline } from './timeline';
 import { bytes, count, duration, el, num } from './format';
 import { english, ITrans } from './i18n';
@@ -336,7 +337,7 @@ export class SparkPanel extends Widget implements ISparkPanel {
     const key = `${job.jobId}:${JSON.stringify(dag)}`;
     if (dag && key !== this.dagKey) {
       this.dagKey = key;
-      this.dagView.replaceChildren(el('h4', '', trans.__('DAG')), renderDag(dag));
+      this.dagView.replaceChildren(el('h4', '', trans.__('DAG')), localiseDag(renderDag(dag), trans));
     }
     // the timeline changes only with a new detail (at most once a second) or a new width
     if (detail !== this.timelineOf || width !== this.timelineWidth) {

@@ -19,6 +19,7 @@ import { Widget } from '@lumino/widgets';
 
 import { ICellJobs, IDag, JOBS_MIME_TYPE } from './protocol';
 import { renderDag } from './dag';
+import { localiseDag } from './dagtext';
 import { el } from './format';
 import { english, ITrans } from './i18n';
 import { cancelButton, jobRow, stageRow } from './jobs';
@@ -166,12 +167,12 @@ export class JobsRenderer extends Widget implements IRenderMime.IRenderer {
   /** A job's DAG changes only when the job ends; redrawing it ten times a second costs style
    * recalculation across the page, so the drawing is reused while its data is the same. */
   private dagOf(jobId: number, dag: IDag): HTMLElement {
-    const key = JSON.stringify(dag);
+    const key = `${this.trans.language}:${JSON.stringify(dag)}`;
     const cached = this.dags.get(jobId);
     if (cached && cached.key === key) {
       return cached.node;
     }
-    const node = renderDag(dag);
+    const node = localiseDag(renderDag(dag), this.trans);
     this.dags.set(jobId, { key, node });
     return node;
   }

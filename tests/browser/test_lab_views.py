@@ -252,6 +252,8 @@ def test_korean_notebook_views_speak_korean(lab, new_page):
     expect(jobs.first.locator(".sparklet-job-id")).to_have_text(re.compile(r"^잡 \d+$"))
     expect(jobs.first.locator(".sparklet-status")).to_have_text("성공")
     expect(cell.locator(".sparklet-metric-shuffle-write").first).to_contain_text("셔플 쓰기")
+    expect(cell.locator(".sparklet-legend-shuffle").first).to_have_text("셔플 의존성")
+    expect(cell.locator(".sparklet-dag-stage-label").first).to_have_text(re.compile(r"^스테이지 \d+ · 태스크 \d+개$"))
     # the kernel renders its own strings (the task-output box) in the notebook's language too
     # (in a new cell at the end: the notebook's last cell stopped its context)
     page.locator(".jp-NotebookPanel:visible .jp-Cell").last.locator(".jp-InputPrompt").click()
