@@ -153,8 +153,11 @@ export class SessionModel {
     this.setState('connecting');
     let reply: any;
     try {
-      await this.kernel.info;
-      reply = await this.request({ action: 'snapshot' }, PROBE_TIMEOUT_MS);
+      // the Sparklet kernel is worth waiting for on a loaded machine; any other kernel answers
+      // at once if it loaded Sparklet, or never
+      const info = await this.kernel.info;
+      const timeout = info.implementation === 'sparklet' ? REQUEST_TIMEOUT_MS : PROBE_TIMEOUT_MS;
+      reply = await this.request({ action: 'snapshot' }, timeout);
     } catch {
       if (!this._disposed && generation === this._generation) {
         this.setState('not-sparklet');
