@@ -73,13 +73,16 @@ def lab_page(new_page, url, idle_text):
 
 @pytest.fixture
 def new_page(lab, browser):
+    """Pages on a fresh JupyterLab layout (`reset`: the server keeps the last page's open tabs and
+    panels otherwise); the kernels they started are shut down afterwards, executors and all."""
     contexts = []
+    kernels_before = {k["id"] for k in lab.api("GET", "kernels")}
 
     def make(url, width=1600, height=1000, wait=True):
         context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
         page = context.new_page()
-        page.goto(url)
+        page.goto(url + "&reset")
         if wait:
             wait_kernel_idle(page)
         return page
@@ -87,6 +90,9 @@ def new_page(lab, browser):
     yield make
     for context in contexts:
         context.close()
+    for kernel in lab.api("GET", "kernels"):
+        if kernel["id"] not in kernels_before:
+            lab.api("DELETE", "kernels/" + kernel["id"])
 
 
 def test_notebook_04_cell_display_compares_shuffle_writes(lab, new_page):
