@@ -11,7 +11,6 @@
  */
 
 import { ITranslator, TranslationBundle, nullTranslator } from '@jupyterlab/translation';
-import { ISignal, Signal } from '@lumino/signaling';
 
 import KO from './locale/ko.json';
 
@@ -90,19 +89,9 @@ export class SparkletTranslator {
     return trans;
   }
 
-  /** Emitted when a notebook's language changes (its views redraw). */
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  notifyChanged(): void {
-    this._changed.emit();
-  }
-
   private translator: ITranslator;
   private fallback: TranslationBundle;
   private cache = new Map<string, ITrans>();
-  private _changed = new Signal<this, void>(this);
 }
 
 /** English strings, for code that runs before a translator exists (and for tests of shape). */

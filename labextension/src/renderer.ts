@@ -45,9 +45,13 @@ export class JobsRenderer extends Widget implements IRenderMime.IRenderer {
     super.dispose();
   }
 
+  /** Strings are cached per language, so an unchanged language is the same object: no redraw. */
   private onLanguage(): void {
-    this.trans = this.translator?.forNode(this.node) ?? english;
-    this.draw();
+    const trans = this.translator?.forNode(this.node) ?? english;
+    if (trans !== this.trans) {
+      this.trans = trans;
+      this.draw();
+    }
   }
 
   renderModel(model: IRenderMime.IMimeModel): Promise<void> {
