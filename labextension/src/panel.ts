@@ -337,7 +337,7 @@ export class SparkPanel extends Widget implements ISparkPanel {
     const key = `${job.jobId}:${JSON.stringify(dag)}`;
     if (dag && key !== this.dagKey) {
       this.dagKey = key;
-      this.dagView.replaceChildren(el('h4', '', trans.__('DAG')), localiseDag(renderDag(dag), trans));
+      this.dagView.replaceChildren(el('h4', '', trans.__('DAG')), localiseDag(renderDag(dag, (m, ...a) => trans.__(m, ...a)), trans));
     }
     // the timeline changes only with a new detail (at most once a second) or a new width
     if (detail !== this.timelineOf || width !== this.timelineWidth) {

@@ -176,7 +176,7 @@ export class JobsRenderer extends Widget implements IRenderMime.IRenderer {
     if (cached && cached.key === key) {
       return cached.node;
     }
-    const node = localiseDag(renderDag(dag), this.trans);
+    const node = localiseDag(renderDag(dag, (m, ...a) => this.trans.__(m, ...a)), this.trans);
     this.dags.set(jobId, { key, node });
     return node;
   }
