@@ -379,7 +379,8 @@ USER_OPERATOR_DAGS = [
 def dag_page(lab, browser):
     context = browser.new_context(viewport={"width": 1000, "height": 1000})
     page = context.new_page()
-    page.goto(lab.new_notebook("operators.ipynb"))
+    # a fresh layout: the module's earlier pages left the Spark panel open at 640 px in the workspace
+    page.goto(lab.new_notebook("operators.ipynb") + "&reset")
     wait_kernel_idle(page)
     yield page
     context.close()

@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -155,9 +156,13 @@ def test_display_is_finalised_as_interrupted_after_a_kernel_restart(lab, new_pag
     cell.locator(".sparklet-cell-jobs").screenshot(path=str(ARTIFACTS / "views-restart-interrupted.png"))
     # the saved notebook says so in every form of the display
     page.keyboard.press("Control+s")
+    expect(page.locator(".jp-mod-dirty")).to_have_count(0, timeout=15_000)
     deadline = time.monotonic() + 15
     while True:
-        cells = lab.api("GET", "contents/restart.ipynb")["content"]["cells"]
+        try:
+            cells = lab.api("GET", "contents/restart.ipynb")["content"]["cells"]
+        except urllib.error.HTTPError:  # read while the server was still writing it
+            cells = []
         outputs = [o for c in cells for o in c.get("outputs", [])
                    if "application/vnd.sparklet.jobs+json" in o.get("data", {})]
         if outputs or time.monotonic() > deadline:
@@ -330,8 +335,8 @@ def test_dark_theme(lab, new_page):
         assert luminance(box.locator("span[data-stream]").first.evaluate("s => getComputedStyle(s).color")) > 0.6
         jobs = cell.locator(".sparklet-cell-jobs")
         assert luminance(jobs.evaluate("j => getComputedStyle(j).color")) > 0.6
-        node = cell.locator(".sparklet-dag-node rect").first
-        assert luminance(node.evaluate("r => getComputedStyle(r).fill")) < 0.3
+        operator = cell.locator(".sparklet-dag-node .sparklet-dag-op").first
+        assert luminance(operator.evaluate("t => getComputedStyle(t).fill")) > 0.6
         panel = open_panel(page)
         expect(panel.locator(".sparklet-timeline-task")).not_to_have_count(0)
         assert luminance(panel.evaluate("p => getComputedStyle(p).backgroundColor")) < 0.3
