@@ -64,7 +64,7 @@ class SessionChannel:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread = None
-        self._watched = set()
+        self._watched = None  # the store whose changes wake the push loop
         session.context_listeners.append(self._on_context)
         if session.store is not None:
             self._watch(session.store)
@@ -98,9 +98,19 @@ class SessionChannel:
         self._wake.set()
 
     def _watch(self, store):
-        if id(store) not in self._watched:
-            self._watched.add(id(store))
-            store.subscribe(lambda kind, key: kind != "output" and self._wake.set())
+        # by the store itself, never by id(): a store replaced by `%%configure -f` may be freed
+        # and its id() given to the next one, which would then go unwatched and the panel freeze
+        with self._lock:
+            if store is None or store is self._watched:
+                return
+            previous, self._watched = self._watched, store
+        if previous is not None:
+            previous.unsubscribe(self._on_store_change)
+        store.subscribe(self._on_store_change)
+
+    def _on_store_change(self, kind, key):
+        if kind != "output":
+            self._wake.set()
 
     def _push_loop(self):
         while True:

@@ -66,6 +66,8 @@ def stage_bar(stage, width=40):
     extra = ""
     if stage["failed"]:
         extra += ", %d failed" % stage["failed"]
+    if stage.get("killed"):
+        extra += ", %d killed" % stage["killed"]
     if stage["retries"]:
         extra += ", %d retried" % stage["retries"]
     return "[Stage %d:%s (%d + %d) / %d%s]" % (stage["stageId"], bar, stage["completed"], stage["running"],

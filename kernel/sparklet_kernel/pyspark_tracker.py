@@ -11,9 +11,10 @@ import logging
 import threading
 import time
 
-from sparklet.listener import (JobResult, SparkListenerApplicationStart, SparkListenerExecutorAdded,
-                               SparkListenerJobEnd, SparkListenerJobStart, SparkListenerStageCompleted,
-                               SparkListenerStageSubmitted, StageInfo, ExecutorInfo, now_ms)
+from sparklet.listener import (JobResult, SparkListenerApplicationEnd, SparkListenerApplicationStart,
+                               SparkListenerExecutorAdded, SparkListenerJobEnd, SparkListenerJobStart,
+                               SparkListenerStageCompleted, SparkListenerStageSubmitted, StageInfo, ExecutorInfo,
+                               now_ms)
 
 from .pyspark_lineage import operation_graph_stages, sql_codegen_operators
 from .state import SessionStore, TaskSpan
@@ -68,6 +69,10 @@ class TrackerStore(SessionStore):
                 # one bad poll must not end the session's progress display
                 log.exception("polling PySpark's status tracker failed")
             self._stopped.wait(POLL_INTERVAL)
+        if getattr(self.context, "_jsc", None) is None:
+            # the context stopped (not merely replaced in the session): as Spark's application
+            # end, this marks its executors removed and the store stopped
+            self.onApplicationEnd(SparkListenerApplicationEnd(now_ms()))
 
     def stop(self):
         self._stopped.set()
