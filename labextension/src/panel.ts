@@ -16,7 +16,7 @@
 
 import { Widget } from '@lumino/widgets';
 
-import { IJob, IJobDetail, ISnapshot, TaskSpan } from './protocol';
+import { ICachedRDD, IJob, IJobDetail, ISnapshot, TaskSpan } from './protocol';
 import { SessionModel } from './session';
 import { IPanelSource, ReplayModel } from './replay';
 import { renderDag } from './dag';
@@ -28,6 +28,10 @@ import { cancelButton, jobRow, stageRow, statusText } from './jobs';
 import { ISparkletSessions, ISparkletTranslator, ISparkPanel } from './tokens';
 
 const DETAIL_INTERVAL_MS = 1000;
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v ? v : null;
+}
 /** Rows of the task table; a bigger job shows its first attempts and says how many are left out. */
 const MAX_TASK_ROWS = 200;
 
@@ -173,8 +177,12 @@ export class SparkPanel extends Widget implements ISparkPanel {
       state = trans.__('The kernel is gone.');
     } else if (!snap) {
       state = trans.__('Connecting to the kernel…');
+    } else if (snap.session.contextActive) {
+      state = trans.__('live');
+    } else if (snap.session.state === 'stopped') {
+      state = trans.__('stopped: the SparkContext was stopped (sc.stop())');
     } else {
-      state = snap.session.contextActive ? trans.__('live') : trans.__('no active SparkContext');
+      state = trans.__('no active SparkContext');
     }
     const connection = el('span', 'sparklet-connection', state);
     connection.title = state;
@@ -219,9 +227,10 @@ export class SparkPanel extends Widget implements ISparkPanel {
     const facts = el(
       'div',
       'sparklet-facts',
-      fact(trans.__('master'), s.master ?? '—'),
-      fact(trans.__('app'), s.appName ?? '—'),
-      fact(trans.__('id'), s.applicationId ?? '—'),
+      // a stopped context's facts come from its application (the session has none any more)
+      fact(trans.__('master'), s.master ?? str(snap.application.master) ?? '—'),
+      fact(trans.__('app'), s.appName ?? str(snap.application.appName) ?? '—'),
+      fact(trans.__('id'), s.applicationId ?? str(snap.application.appId) ?? '—'),
       fact(trans.__('parallelism'), String(s.defaultParallelism ?? '—'))
     );
     const headers = [
@@ -231,7 +240,8 @@ export class SparkPanel extends Widget implements ISparkPanel {
       trans.__('memory'),
       trans.__('active'),
       trans.__('done'),
-      trans.__('failed')
+      trans.__('failed'),
+      trans.__('killed')
     ];
     const rows = snap.executors.map(e => ({
       cls: e.isActive ? '' : 'sparklet-mod-removed',
@@ -244,7 +254,8 @@ export class SparkPanel extends Widget implements ISparkPanel {
         e.maxMemory ? bytes(e.maxMemory) : '—',
         count(num(e.activeTasks)),
         count(num(e.completedTasks)),
-        count(num(e.failedTasks))
+        count(num(e.failedTasks)),
+        count(num(e.killedTasks))
       ]
     }));
     this.sessionView.replaceChildren(
@@ -440,15 +451,24 @@ export class SparkPanel extends Widget implements ISparkPanel {
       children.push(el('div', 'sparklet-note', trans.__('Nothing cached: rdd.cache() or persist() keeps partitions for later jobs.')));
     } else {
       const headers = [trans.__('RDD'), trans.__('storage level'), trans.__('cached partitions'), trans.__('in memory'), trans.__('on disk')];
+      // a deserialized level's sizes are an estimate of the Python objects, said so beside them
+      const size = (r: ICachedRDD, n: number) => {
+        if (r.sizeKind !== 'estimated' || !n) {
+          return bytes(n);
+        }
+        const span = el('span', 'sparklet-size-estimated', trans.__('≈ %1 (estimate)', bytes(n)));
+        span.title = trans.__('Estimated from the sizes of the cached Python objects (a deserialized storage level)');
+        return span;
+      };
       const rows = snap.storage.map(r => ({
-        attrs: { rddId: String(r.rddId) },
+        attrs: { rddId: String(r.rddId), sizeKind: r.sizeKind ?? '' },
         title: r.name,
         cells: [
           `${r.rddId}${r.name ? ' · ' + r.name : ''}`,
           r.storageLevel,
           count(num(r.numCachedPartitions)),
-          bytes(num(r.memSize)),
-          bytes(num(r.diskSize))
+          size(r, num(r.memSize)),
+          size(r, num(r.diskSize))
         ]
       }));
       children.push(table('sparklet-storage', headers, rows));

@@ -117,6 +117,8 @@ export interface IExecutor {
   activeTasks: number;
   completedTasks: number;
   failedTasks: number;
+  /** Killed by a cancel or a failing sibling (Spark counts them apart from failed). */
+  killedTasks?: number;
 }
 
 export interface ICachedRDD {
@@ -128,11 +130,15 @@ export interface ICachedRDD {
   numPartitions: number;
   memSize: number;
   diskSize: number;
+  /** `serialized`: pickled bytes; `estimated`: a deserialized level's sampled object sizes. */
+  sizeKind?: 'serialized' | 'estimated';
 }
 
 export interface ISnapshot {
   session: {
     contextActive: boolean;
+    /** `live`, `stopped` (the last context was stopped) or `none`. */
+    state?: 'live' | 'stopped' | 'none';
     master: string | null;
     appName: string | null;
     applicationId: string | null;

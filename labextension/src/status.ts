@@ -46,6 +46,8 @@ export class SparkStatus extends Widget {
         text += ' ' + trans.__('(+%1 running)', running.length - 1);
       }
       parts.push(text);
+    } else if (snap.session.state === 'stopped') {
+      parts.push(trans.__('stopped'));
     } else if (!snap.session.contextActive) {
       parts.push(trans.__('no context'));
     }

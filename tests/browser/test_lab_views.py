@@ -316,6 +316,22 @@ def test_load_ext_in_an_ipython_kernel_gets_the_panel_and_status_item(lab, new_p
     panel.screenshot(path=str(ARTIFACTS / "views-load-ext-panel.png"))
 
 
+def test_status_bar_and_panel_after_sc_stop(lab, new_page):
+    page = new_page(lab.new_notebook("stopped.ipynb"))
+    wait_cell_done(run_cell(page, "sc.parallelize(range(4), 2).count()"))
+    wait_cell_done(run_cell(page, "sc.stop()"))
+    expect(page.locator(".sparklet-status-item")).to_have_text("Spark · stopped · 0 executors", timeout=15_000)
+    panel = open_panel(page)
+    expect(panel.locator(".sparklet-connection")).to_have_text("stopped: the SparkContext was stopped (sc.stop())")
+    executors = panel.locator(".sparklet-executors tr[data-executor-id]")
+    expect(executors).to_have_count(2)
+    for i in range(2):
+        expect(executors.nth(i)).to_have_class(re.compile("sparklet-mod-removed"))
+        expect(executors.nth(i)).to_contain_text("removed: SparkContext stopped")
+    expect(panel.locator(".sparklet-jobs .sparklet-job")).to_have_attribute("data-status", "succeeded")
+    panel.screenshot(path=str(ARTIFACTS / "views-panel-after-stop.png"))
+
+
 def luminance(css_color):
     r, g, b = [int(x) for x in re.findall(r"\d+", css_color)[:3]]
     return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
