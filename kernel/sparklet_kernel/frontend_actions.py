@@ -25,7 +25,12 @@ def _error(ename, evalue):
 
 
 def replay_snapshot(store):
-    """A replayed application in the live snapshot's shape (protocol.md, "Snapshot")."""
+    """A replayed application in the live snapshot's shape (protocol.md, "Snapshot").
+
+    >>> snap = replay_snapshot(history.HistoryStore())
+    >>> snap["session"]["contextActive"], snap["jobs"]
+    (False, [])
+    """
     state = store.snapshot(max_jobs=history.MAX_JOBS_SHOWN)
     app = store.application
     state["session"] = {
