@@ -93,6 +93,40 @@ def test_killed_tasks_are_killed_in_the_cell_display_and_the_panel(kernel, tmp_p
     assert sum(e["failedTasks"] for e in executors) == 1 and sum(e["killedTasks"] for e in executors) == 1
     spans = control(kc, "job", jobId=job["jobId"])["spans"]
     assert sorted(s[6] for s in spans) == ["FAILED", "KILLED"]
+    # the task table's error column: the exception of the failed attempt, the kill's reason
+    errors = {s[6]: s[7] for s in spans}
+    assert errors["FAILED"] == "ValueError: boom"
+    assert errors["KILLED"].startswith("TaskKilled(")
+
+
+def test_running_task_attempts_are_in_the_panels_job_view(kernel, tmp_path):
+    km, kc = kernel
+    release = tmp_path / "release"
+    msg_id = kc.execute("import os, time\n"
+                        "def wait(it):\n"
+                        "    while not os.path.exists(%r):\n"
+                        "        time.sleep(0.02)\n"
+                        "    return it\n"
+                        "sc.parallelize(range(2), 2).mapPartitions(wait).count()" % str(release))
+    try:
+        deadline = time.monotonic() + 60
+        running = []
+        while len(running) < 2 and time.monotonic() < deadline:
+            jobs = [j for j in control(kc, "snapshot")["snapshot"]["jobs"] if j["status"] == "running"]
+            running = control(kc, "job", jobId=jobs[-1]["jobId"])["running"] if jobs else []
+            time.sleep(0.1)
+        # [stageId, partition, attempt, executorId, launchTime] of each attempt still running
+        assert sorted(r[1] for r in running) == [0, 1] and {r[2] for r in running} == {0}
+        assert all(r[4] > 0 for r in running)
+    finally:
+        release.touch()
+        while True:
+            reply = kc.get_shell_msg(timeout=60)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+    assert reply["content"]["status"] == "ok"
+    job = control(kc, "snapshot")["snapshot"]["jobs"][-1]
+    assert control(kc, "job", jobId=job["jobId"])["running"] == []
 
 
 def test_cached_text_reports_its_serialized_size(kernel, tmp_path):

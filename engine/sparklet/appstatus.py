@@ -39,7 +39,8 @@ RETAINED_JOBS = 200
 _store_ids = itertools.count(1)
 
 
-class TaskSpan(namedtuple("TaskSpan", "stageId taskId partition attempt executorId launchTime finishTime status")):
+class TaskSpan(namedtuple("TaskSpan", "stageId taskId partition attempt executorId launchTime finishTime status error",
+                          defaults=(None,))):
     """One finished task attempt, for the timeline: times in ms, status SUCCESS, FAILED or KILLED.
 
     >>> span = TaskSpan(0, 7, 3, 0, "1", 1000, 1250, "SUCCESS")
@@ -52,6 +53,20 @@ class TaskSpan(namedtuple("TaskSpan", "stageId taskId partition attempt executor
     @property
     def duration(self):
         return self.finishTime - self.launchTime
+
+
+def task_error(reason):
+    """The line a task table shows for a failed or killed attempt: the exception itself for a task
+    that raised, the end reason otherwise.
+
+    >>> task_error("ExceptionFailure(ValueError: first attempt fails)")
+    'ValueError: first attempt fails'
+    >>> task_error("TaskKilled(stage cancelled)")
+    'TaskKilled(stage cancelled)'
+    """
+    if reason.startswith("ExceptionFailure(") and reason.endswith(")"):
+        reason = reason[len("ExceptionFailure("):-1]
+    return reason.strip().split("\n", 1)[0]
 
 
 def is_cached(level):
@@ -99,7 +114,7 @@ class StageRecord:
         "stageId", "attemptNumber", "name", "numTasks", "isShuffleMap", "parentIds", "rddInfos",
         "status", "completed", "running", "failed", "killed", "retries", "submissionTime",
         "completionTime", "inputRecords", "inputBytes", "shuffleReadRecords", "shuffleReadBytes",
-        "shuffleWriteRecords", "shuffleWriteBytes", "failureReason", "spans", "done_partitions",
+        "shuffleWriteRecords", "shuffleWriteBytes", "failureReason", "spans", "active", "done_partitions",
         "attempt_counts",
     )
 
@@ -119,6 +134,7 @@ class StageRecord:
         self.shuffleWriteRecords = self.shuffleWriteBytes = 0
         self.failureReason = None
         self.spans = []  # TaskSpan of each finished task attempt, for the timeline
+        self.active = {}  # taskId -> (partition, attempt, executorId, launchTime) of each running attempt
         # a partition counts once even when a retry or a resubmitted attempt recomputes it
         self.done_partitions = set()
         # the current attempt's own counts, as Spark's per-attempt StageData (the status tracker)
@@ -372,6 +388,8 @@ class AppStatusStore(SparkListener):
             if stage is None:
                 return
             stage.running += 1
+            info = event.taskInfo
+            stage.active[info.taskId] = (info.index, info.attemptNumber, info.executorId, info.launchTime)
             if event.stageAttemptId == stage.attemptNumber:
                 stage.attempt_counts["active"] += 1
             if event.taskInfo.attemptNumber > 0:
@@ -392,6 +410,7 @@ class AppStatusStore(SparkListener):
             if stage is None:
                 return
             stage.running = max(0, stage.running - 1)
+            stage.active.pop(info.taskId, None)
             if state == "SUCCESS":
                 if info.index not in stage.done_partitions:
                     stage.done_partitions.add(info.index)
@@ -412,7 +431,8 @@ class AppStatusStore(SparkListener):
                 stage.shuffleWriteRecords += m.shuffleWriteMetrics.recordsWritten
                 stage.shuffleWriteBytes += m.shuffleWriteMetrics.bytesWritten
             stage.spans.append(TaskSpan(event.stageId, info.taskId, info.index, info.attemptNumber, info.executorId,
-                                        info.launchTime, info.finishTime or now_ms(), state))
+                                        info.launchTime, info.finishTime or now_ms(), state,
+                                        None if state == "SUCCESS" else task_error(event.reason)))
             ex = self.executors.get(info.executorId)
             if ex is not None:
                 ex["activeTasks"] = max(0, ex["activeTasks"] - 1)
@@ -655,6 +675,22 @@ class AppStatusStore(SparkListener):
                 if stage is not None and sid in job.submitted:
                     out.extend(stage.spans)
             return out
+
+    def running_tasks(self, job_id):
+        """[(stageId, partition, attempt, executorId, launchTime)] of one job's task attempts still running.
+
+        >>> store = sc.statusStore
+        >>> sc.parallelize(range(4), 2).count()
+        4
+        >>> store.sync() and store.running_tasks(store.job_ids()[-1])
+        []
+        """
+        with self._lock:
+            job = self.jobs.get(job_id)
+            if job is None:
+                return []
+            return [(sid,) + task for sid in job.stageIds if sid in self.stages
+                    for task in self.stages[sid].active.values()]
 
     def storage_json(self):
         """Cached RDDs (protocol.md's storage entries; `sizeKind` says how sizes were taken).

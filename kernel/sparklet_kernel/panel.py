@@ -16,6 +16,7 @@ import statistics
 import threading
 import time
 
+from . import frontend_actions
 from .dag import job_dag
 from .live import ELAPSED_TICK
 
@@ -28,8 +29,9 @@ MAX_TIMELINE_SPANS = 2000
 
 
 def job_detail(store, job_id):
-    """One job with its DAG, its task spans (sampled past MAX_TIMELINE_SPANS) and per-stage task
-    duration quartiles, for the panel's job view; None if the store does not know the job."""
+    """One job with its DAG, its task spans (sampled past MAX_TIMELINE_SPANS), its running task
+    attempts and per-stage task duration quartiles, for the panel's job view; None if the store
+    does not know the job."""
     job = store.job_json(job_id) if store is not None else None
     if job is None:
         return None
@@ -47,8 +49,9 @@ def job_detail(store, job_id):
     shown = sorted(spans, key=lambda s: s.launchTime)[::step]
     return {
         "job": job,
-        "spans": [[s.stageId, s.partition, s.attempt, s.executorId, s.launchTime, s.finishTime, s.status]
+        "spans": [[s.stageId, s.partition, s.attempt, s.executorId, s.launchTime, s.finishTime, s.status, s.error]
                   for s in shown],
+        "running": [list(task) for task in store.running_tasks(job_id)],
         "totalTasks": len(spans),
         "durations": durations,
     }
@@ -130,6 +133,8 @@ class SessionChannel:
     # -- requests (comm and control channel) ---------------------------------------------------
     def handle(self, request):
         action = request.get("action")
+        if action in frontend_actions.ACTIONS:
+            return frontend_actions.handle(request)
         sc = self.session.active_context()
         if action == "snapshot":
             return {"status": "ok", "snapshot": self.session.snapshot()}

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 
+from sparklet.appstatus import task_error
 from sparklet.listener import (JobResult, SparkListenerApplicationEnd, SparkListenerApplicationStart,
                                SparkListenerExecutorAdded, SparkListenerJobEnd, SparkListenerJobStart,
                                SparkListenerStageCompleted, SparkListenerStageSubmitted, StageInfo, ExecutorInfo,
@@ -122,8 +123,10 @@ class TrackerStore(SessionStore):
                     if status not in FINISHED_TASK_STATUSES:
                         continue  # a running task's duration is only its time so far
                     launch = task.launchTime().getTime()
+                    error = task.errorMessage()
                     spans.append(TaskSpan(sid, task.taskId(), task.index(), task.attempt(), task.executorId(),
-                                          launch, launch + task.duration().get(), status))
+                                          launch, launch + task.duration().get(), status,
+                                          task_error(error.get()) if error.isDefined() else None))
         return spans
 
     def _operation_graph(self, job_id, stage_ids):
