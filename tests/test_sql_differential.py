@@ -257,6 +257,25 @@ def joins(spark, F, T):
     a.unionByName(spark.createDataFrame([(4,)], ["id"]), allowMissingColumns=True).show()
 
 
+
+@case
+def broadcast_joins(spark, F, T):
+    # each join type with the broadcast side on the right and on the left: a streaming broadcast
+    # join runs inside its stream side's stage, the others see all stream rows at once
+    a = spark.createDataFrame([(i % 7, i, "a%d" % i) for i in range(40)] + [(None, 99, "n")],
+                              "k int, v int, s string").repartition(3)
+    b = spark.range(0, 5).select(F.col("id").cast("int").alias("k"), (F.col("id") * 10).alias("w"))
+    c = spark.range(0, 3).select(F.col("id").cast("int").alias("k2"), F.lit("c").alias("t"))
+    for how in ["inner", "left", "right", "full", "semi", "anti"]:
+        print(how, sorted(a.join(F.broadcast(b), "k", how).collect(), key=str))
+        print(how, sorted(F.broadcast(b).join(a, "k", how).collect(), key=str))
+    # two broadcast joins and a partial aggregate in one stage; a residual condition; a nested loop join
+    print(sorted(a.join(F.broadcast(b), "k").join(F.broadcast(c), F.col("k") == F.col("k2"))
+                 .groupBy("t").agg(F.sum("w"), F.count("*")).collect(), key=str))
+    print(a.join(F.broadcast(b), (a.k == b.k) & (a.v > b.w)).agg(F.sum("v"), F.count("*")).collect())
+    print(sorted(a.join(F.broadcast(c), a.v < c.k2 * 5, "left").groupBy("t").count().collect(), key=str))
+    a.join(F.broadcast(b), "k").filter("w > 10").select("s", "w").orderBy("s").show(5)
+
 @case
 def windows(spark, F, T):
     df = people(spark)

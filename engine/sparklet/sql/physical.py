@@ -162,7 +162,10 @@ class HashAggregateExec(SparkPlan):
                                                keys, fns)
 
     def sql(self, child_sql):
-        src = "(SELECT *, row_number() OVER () AS __pos FROM (%s) AS t0) AS t" % child_sql
+        # the input position orders the groups as Spark emits them; a global aggregate has one
+        # group, and DuckDB computes the window even when nothing reads it
+        src = ("(SELECT *, row_number() OVER () AS __pos FROM (%s) AS t0) AS t" % child_sql if self.keys
+               else "(%s) AS t" % child_sql)
         key_cols = []
         for k, a in zip(self.keys, self.key_attrs):
             key_cols.append(("%s" % (a.col if self.mode == "final" else k.duck()), a.col))
@@ -718,22 +721,52 @@ BASE = "SELECT * FROM __input"
 
 
 class Pipe:
-    """An RDD of Arrow partitions plus the SQL of the narrow operators still to apply to each."""
+    """An RDD of Arrow partitions plus the SQL of the narrow operators still to apply to each,
+    and the broadcast build sides that SQL joins with (table name -> Broadcast of an IpcTable)."""
 
-    def __init__(self, rdd, sql=None, udfs=(), names=()):
+    def __init__(self, rdd, sql=None, udfs=(), names=(), broadcasts=None):
         self.rdd = rdd
         self.sql = sql
         self.udfs = list(udfs)
         self.names = list(names)
+        self.broadcasts = dict(broadcasts or {})
 
 
-def _run_stage(sql, udfs):
+def _run_stage(sql, udfs, broadcasts=None):
+    broadcasts = dict(broadcasts or {})
+
     def run(iterator):
         from .engine import concat, run_query
-        tables = list(iterator)
-        table = concat(tables)
-        yield run_query(sql, {"__input": table}, udfs)
+        tables = {name: bc.value.table for name, bc in broadcasts.items()}
+        tables["__input"] = concat(list(iterator))
+        yield run_query(sql, tables, udfs)
     return run
+
+
+class IpcTable:
+    """An Arrow table that pickles as an Arrow IPC stream: a broadcast's build side is written
+    once into the broadcast file in Arrow's own format and read back on each executor without a
+    per-column copy.
+
+    >>> import pickle, pyarrow as pa
+    >>> pickle.loads(pickle.dumps(IpcTable(pa.table({"k": [1, 2]})))).table.to_pydict()
+    {'k': [1, 2]}
+    """
+
+    def __init__(self, table):
+        self.table = table
+
+    def __reduce__(self):
+        import pyarrow as pa
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, self.table.schema) as writer:
+            writer.write_table(self.table)
+        return _ipc_table, (sink.getvalue().to_pybytes(),)
+
+
+def _ipc_table(data):
+    import pyarrow as pa
+    return IpcTable(pa.ipc.open_stream(pa.py_buffer(data)).read_all())
 
 
 def _short_name(node):
@@ -781,7 +814,10 @@ class Compiler:
     def pipe(self, node):
         if node.narrow:
             p = self.pipe(node.children[0])
-            return Pipe(p.rdd, node.sql(p.sql or BASE), p.udfs + node.udfs(), p.names + [_short_name(node)])
+            return Pipe(p.rdd, node.sql(p.sql or BASE), p.udfs + node.udfs(), p.names + [_short_name(node)],
+                        p.broadcasts)
+        if _streams_broadcast(node):
+            return self._broadcast_pipe(node)
         return Pipe(self._scoped(_short_name(node), lambda: self.execute(node)))
 
     def rdd(self, node):
@@ -790,7 +826,32 @@ class Compiler:
         if p.sql is None:
             return p.rdd
         return self._scoped(" | ".join(reversed(p.names)),
-                            lambda: p.rdd.mapPartitions(_run_stage(p.sql, p.udfs), preservesPartitioning=True))
+                            lambda: p.rdd.mapPartitions(_run_stage(p.sql, p.udfs, p.broadcasts),
+                                                        preservesPartitioning=True))
+
+    def _broadcast_pipe(self, node):
+        """A broadcast join that streams one side is a narrow operator of that side's stage, as
+        in Spark's whole-stage code: the join and whatever sits above it up to the next exchange
+        (a partial aggregate, say) run as one query per stream partition, so the joined rows are
+        never materialised. The build side is collected by a job of its own and broadcast once."""
+        left, right = node.children
+        stream, build = (left, right) if node.build == "right" else (right, left)
+        bc = self._broadcast(build)
+        name = "__build%d" % build.plan_id
+        sp = self.pipe(stream)
+        stream_sql, build_sql = sp.sql or BASE, "SELECT * FROM %s" % name
+        sql = node.join_sql(stream_sql, build_sql) if node.build == "right" else node.join_sql(build_sql, stream_sql)
+        return Pipe(sp.rdd, sql, sp.udfs + node.udfs(), sp.names + [_short_name(node)], dict(sp.broadcasts, **{name: bc}))
+
+    def _broadcast(self, build):
+        """BroadcastExchange: the build side's rows collected by a job, shipped to each executor
+        once as Arrow IPC; the executors' copies go when the driver no longer holds the RDDs
+        that read it (as Spark's ContextCleaner drops a broadcast)."""
+        import weakref
+        table = self._collect_table(build.children[0])
+        bc = self.sc.broadcast(IpcTable(table))
+        weakref.finalize(bc, _drop_broadcast, weakref.ref(self.sc), bc._bid, bc._path)
+        return bc
 
     def execute(self, node):
         method = getattr(self, "exec_" + type(node).__name__)
@@ -873,27 +934,15 @@ class Compiler:
                 for lt, rt in pair_iter:
                     yield run_query(sql, {"__left": lt, "__right": rt}, udfs)
             return self.rdd(left).cartesian(self.rdd(right)).mapPartitions(run_pairs)
-        if node.build == "right":
-            stream, build = left, right
-        else:
-            stream, build = right, left
-        table = self._collect_table(build.children[0])
-        bc = self.sc.broadcast(table)
-        sql = node.join_sql("SELECT * FROM __input", "SELECT * FROM __build") if node.build == "right" else \
-            node.join_sql("SELECT * FROM __build", "SELECT * FROM __input")
-        udfs = node.udfs()
-        sp = self.pipe(stream)
-        if sp.sql is not None:
-            sql = sql.replace("FROM __input", "FROM (%s)" % sp.sql)
-            udfs = udfs + sp.udfs
-        if node.how == "fullouter" or (node.build == "right" and node.how == "rightouter") or \
-                (node.build == "left" and node.how in ("leftouter", "leftsemi", "leftanti")):
-            # the build side must be joined once, not once per stream partition
-            stream_rdd = self.rdd(stream).coalesce(1).mapPartitions(_concat_partition)
-            sql2 = node.join_sql("SELECT * FROM __input", "SELECT * FROM __build") if node.build == "right" else \
-                node.join_sql("SELECT * FROM __build", "SELECT * FROM __input")
-            return stream_rdd.mapPartitions(_broadcast_join(sql2, bc, node.udfs()))
-        return sp.rdd.mapPartitions(_broadcast_join(sql, bc, udfs))
+        # a broadcast join whose build side's unmatched rows are kept must see all stream rows at
+        # once (streaming joins are narrow operators: see _broadcast_pipe)
+        stream, build = (left, right) if node.build == "right" else (right, left)
+        bc = self._broadcast(build)
+        name = "__build%d" % build.plan_id
+        stream_rdd = self.rdd(stream).coalesce(1).mapPartitions(_concat_partition)
+        sql = node.join_sql(BASE, "SELECT * FROM %s" % name) if node.build == "right" else \
+            node.join_sql("SELECT * FROM %s" % name, BASE)
+        return stream_rdd.mapPartitions(_run_stage(sql, node.udfs(), {name: bc}))
 
     def _sorted_side(self, sort_node, n):
         ex = sort_node.children[0]
@@ -981,12 +1030,33 @@ def _concat_partition(iterator):
     yield concat(list(iterator))
 
 
-def _broadcast_join(sql, bc, udfs):
-    def run(iterator):
-        from .engine import concat, run_query
-        table = concat(list(iterator))
-        yield run_query(sql, {"__input": table, "__build": bc.value}, udfs)
-    return run
+def _streams_broadcast(node):
+    """Whether a join is a broadcast join that runs once per stream partition (all but those
+    that must emit the build side's unmatched rows, which need every stream row at once)."""
+    if not isinstance(node, JoinExec) or node.kind not in ("BroadcastHashJoin", "BroadcastNestedLoopJoin"):
+        return False
+    keeps_build_rows = {"right": ("rightouter", "fullouter"),
+                        "left": ("leftouter", "leftsemi", "leftanti", "fullouter")}[node.build]
+    return node.how not in keeps_build_rows
+
+
+def _drop_broadcast(sc_ref, bid, path):
+    import os
+    from ..events import RunOnLoop
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+    sc = sc_ref()
+    if sc is None or getattr(sc, "_stopped", False):
+        return
+    import threading
+
+    def drop():
+        sc._unpersist_broadcast(bid)
+    # posted to the scheduler's loop: a finalizer runs wherever garbage is collected, which may
+    # be inside a send to the executors
+    sc.dagScheduler.post(RunOnLoop(drop, {}, threading.Event()))
 
 
 def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols):
