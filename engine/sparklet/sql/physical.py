@@ -992,8 +992,7 @@ class Compiler:
         want = None if n < 0 else n + offset
         total = rdd.getNumPartitions()
         got, rows, scanned, parts = [], 0, 0, 1
-        limit_sql = "SELECT * FROM __input" + ("" if want is None else " LIMIT %d" % want)
-        limited = rdd.mapPartitions(_run_stage(limit_sql, []), preservesPartitioning=True)
+        limited = rdd.mapPartitions(_first_rows(want), preservesPartitioning=True)
         while scanned < total and (want is None or rows < want):
             if want is None:
                 parts = total - scanned
@@ -1023,6 +1022,16 @@ def _bytes_estimate(node):
             return None
         total += e
     return total
+
+
+def _first_rows(n):
+    """A partition's first ``n`` rows (all when ``n`` is None): a slice of its Arrow table, which
+    needs no query (so a first ``show()`` of a file needs no DuckDB in the executor)."""
+    def run(iterator):
+        from .engine import concat
+        table = concat(list(iterator))
+        yield table if n is None else table.slice(0, n)
+    return run
 
 
 def _concat_partition(iterator):

@@ -102,7 +102,8 @@ class RangeSource(Source):
             import pyarrow as pa
             lo = index * n // splits
             hi = (index + 1) * n // splits
-            values = start + np.arange(lo, hi, dtype=np.int64) * step
+            # one pass: arange(lo, hi) * step + start would write the partition three times
+            values = np.arange(start + lo * step, start + hi * step, step, dtype=np.int64)
             yield pa.table({col: pa.array(values, pa.int64())})
         return session.sparkContext.parallelize(range(splits), splits).mapPartitionsWithIndex(make)
 

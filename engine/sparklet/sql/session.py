@@ -240,6 +240,11 @@ class SparkSession:
         if SparkSession._instantiatedSession is None or \
                 SparkSession._instantiatedSession._sc is not sparkContext:
             SparkSession._instantiatedSession = self
+        if not getattr(sparkContext, "_sql_preloaded", False):
+            # the first query's imports start now, in the background (see preload.py)
+            sparkContext._sql_preloaded = True
+            from .preload import preload
+            preload(sparkContext)
         SparkSession._set_active(self)
 
     @classmethod
