@@ -17,13 +17,17 @@ import zstandard
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # the same program for Sparklet and for real PySpark ("{package}")
-JOB = textwrap.dedent("""
-    import os, sys
-    from {package} import SparkConf, SparkContext, TaskContext
+# the event-log settings every program takes: the log directory, then key=value pairs
+CONF = """
     conf = SparkConf().set("spark.eventLog.enabled", "true").set("spark.eventLog.dir", "file:" + sys.argv[1])
     for kv in sys.argv[2:]:
         k, v = kv.split("=", 1)
         conf.set(k, v)
+"""
+JOB = textwrap.dedent("""
+    import os, sys
+    from {package} import SparkConf, SparkContext, TaskContext
+""" + CONF + """
     sc = SparkContext("local[2,2]", "{package}-eventlog", conf=conf)
     pairs = sc.parallelize(range(100), 4).map(lambda x: (x % 5, x)).reduceByKey(lambda a, b: a + b).cache()
     pairs.count()
@@ -61,6 +65,36 @@ def run_job(log_dir, *settings, kill=False):
     if kill:
         assert proc.returncode == -9, proc.stderr
         return None
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip().splitlines()[-1]
+
+
+# a DataFrame program: each action is a SQL execution the History Server's SQL tab lists
+SQL_JOB = textwrap.dedent("""
+    import sys
+    from sparklet import SparkConf, SparkContext
+    from sparklet.sql import SparkSession, functions as F
+""" + CONF + """
+    sc = SparkContext("local[2]", "sparklet-sql-eventlog", conf=conf)
+    spark = SparkSession.builder.getOrCreate()
+    df = spark.range(100).select((F.col("id") % 5).alias("k"), F.col("id").alias("v"))
+    print(df.groupBy("k").count().count())
+    try:
+        spark.sql("SELECT 1 / (id - id) FROM range(3)").collect()
+    except Exception as e:
+        print(type(e).__name__)
+    big = spark.range(200000).select(F.lit("x" * 20).alias("s"))
+    print(len(big.collect()))  # results above spark.task.maxDirectResultSize
+    print(sc.applicationId)
+    sc.stop()
+""")
+
+
+def run_sql_job(log_dir, *settings):
+    """SQL_JOB in its own driver process; returns the application id."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "engine"), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-c", SQL_JOB, str(log_dir)] + list(settings), env=env,
+                          capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip().splitlines()[-1]
 

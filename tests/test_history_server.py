@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from eventlog_harness import HistoryServer, read_events, run_job, run_real_job
+from eventlog_harness import HistoryServer, read_events, run_job, run_real_job, run_sql_job
 from kernel_harness import JOBS_MIME, execute, job_displays, running_kernel, stream_text
 
 pytestmark = pytest.mark.pyspark
@@ -20,14 +20,16 @@ def server(tmp_path_factory):
     single = run_job(logs, "spark.eventLog.rolling.enabled=false")
     run_job(logs, kill=True)
     real = run_real_job(logs)
+    sql = run_sql_job(logs)
     killed = next(n for n in os.listdir(logs) if n.endswith(".inprogress") or (
         n.startswith("eventlog_v2_") and any(f.endswith(".inprogress") for f in os.listdir(logs / n))))
     killed = killed.replace("eventlog_v2_", "").split(".")[0]
     hs = HistoryServer(logs)
     try:
-        listing = hs.wait_for([done, single, killed, real])
+        listing = hs.wait_for([done, single, killed, real, sql])
         hs.logs = logs
         hs.real = real
+        hs.sql = sql
         yield hs, {a["id"]: a for a in listing}, done, single, killed
     finally:
         hs.stop()
@@ -156,3 +158,32 @@ def test_real_pyspark_log_replayed_in_the_kernel_matches_the_history_server(serv
         assert shown[stage_id]["failed"] == s["numFailedTasks"] == sum(t["status"] == "FAILED" for t in tasks)
         assert shown[stage_id]["shuffleWriteRecords"] == s["shuffleWriteRecords"]
     assert shown[4]["retries"] == 1  # the task whose first attempt failed
+
+
+def test_sql_executions_listed_with_description_plan_and_status(server):
+    hs, apps, done, single, killed = server
+    executions = sorted(hs.get("applications/%s/sql?details=true&planDescription=true" % hs.sql),
+                        key=lambda e: e["id"])
+    assert [e["status"] for e in executions] == ["COMPLETED", "FAILED", "COMPLETED"]
+    assert [e["description"].split(" at ")[0] for e in executions] == ["count", "collect", "collect"]
+    assert all(e["description"].split(" at ")[1].startswith("<string>:") for e in executions)
+    first = executions[0]
+    assert first["planDescription"].startswith("== Physical Plan ==\nAdaptiveSparkPlan (")
+    assert "(1) Range\nOutput [1]: [id#" in first["planDescription"]
+    assert first["successJobIds"] and not first["failedJobIds"]
+    assert executions[1]["failedJobIds"] and not executions[1]["successJobIds"]
+    names = [n["nodeName"] for n in first["nodes"]]
+    assert {"AdaptiveSparkPlan", "HashAggregate", "Exchange", "Range"} <= set(names)
+    assert first["edges"]
+
+
+def test_large_task_results_are_fetched_apart(server):
+    hs, apps, done, single, killed = server
+    stages = hs.get("applications/%s/stages" % hs.sql)
+    last = max(stages, key=lambda s: s["stageId"])
+    tasks = hs.get("applications/%s/stages/%d/0/taskList" % (hs.sql, last["stageId"]))
+    # results above spark.task.maxDirectResultSize (1 MiB) are fetched: the History Server shows
+    # when that began, as for Spark's indirect task results
+    assert tasks and all(t.get("resultFetchStart") for t in tasks)
+    first_stage_tasks = hs.get("applications/%s/stages/0/0/taskList" % hs.sql)
+    assert not any(t.get("resultFetchStart") for t in first_stage_tasks)

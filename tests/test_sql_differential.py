@@ -54,6 +54,7 @@ def _normalize_ids(text):
     def plan_id(m):
         return "plan_id=%d" % plans.setdefault(m.group(1), len(plans))
     text = re.sub(r"#(\d+)", expr_id, text)
+    text = re.sub(r"RDD\[\d+\]", "RDD[N]", text)  # the JVM's RDD ids in Scan ExistingRDD's arguments
     return re.sub(r"plan_id=(\d+)", plan_id, text)
 
 
@@ -163,6 +164,43 @@ def explain_simple(spark, F, T):
     df.select((df.age + 1), F.col("name").alias("n")).filter(F.col("age") > 2).explain()
     spark.range(10).explain()
 
+
+
+@case
+def explain_formatted_and_file_scans(spark, F, T):
+    # file scans name their pruned columns, the filters above them and what a source can push;
+    # explain("formatted") numbers operators and details each; the files' path is the same for
+    # both engines
+    import os
+    import tempfile
+    d = os.path.join(tempfile.gettempdir(), "sparklet-explain-case-%d" % os.getuid())
+    os.makedirs(d, exist_ok=True)
+    p = os.path.join(d, "people.json")
+    with open(p, "w") as f:
+        f.write('{"name":"Michael"}\n{"name":"Andy", "age":30}\n{"name":"Justin", "age":19}\n')
+    c = os.path.join(d, "people.csv")
+    with open(c, "w") as f:
+        f.write("name,age\nMichael,\nAndy,30\nJustin,19\n")
+    pq = os.path.join(d, "people_parquet")
+    spark.read.json(p).write.mode("overwrite").parquet(pq)
+    spark.range(10).filter("id > 3").select((F.col("id") * 2).alias("x")).explain("formatted")
+    spark.read.json(p).explain()
+    spark.read.json(p).filter("age > 21").select("name").explain()
+    spark.read.json(p).filter("age > 21").select("name").explain("formatted")
+    spark.read.csv(c, header=True, inferSchema=True).filter(
+        F.col("name").startswith("A") & F.col("age").isNotNull()).explain()
+    spark.read.option("header", True).csv(c).filter("name = 'Andy'").explain("formatted")
+    spark.read.text(p).filter(F.col("value").contains("A")).explain()
+    spark.read.parquet(pq).filter("age >= 19 AND name IN ('Andy', 'Bob')").explain()
+    spark.read.parquet(pq).filter("age < 40 OR name = 'x'").select("age").explain("formatted")
+    spark.read.json(p).groupBy("age").count().explain("formatted")
+    df = spark.createDataFrame([(1, "a"), (2, "b")], ["k", "v"])
+    df.filter("k > 1").explain("formatted")
+    df.join(spark.range(5).withColumnRenamed("id", "k"), "k").explain("formatted")
+    df.join(spark.range(5).withColumnRenamed("id", "k"), "k").explain()
+    spark.range(10).orderBy(F.col("id").desc()).limit(3).explain("formatted")
+    spark.read.json(p).filter("age > 21").select("name").show()
+    spark.read.json(p).groupBy("age").count().orderBy("age").show()
 
 @case
 def group_and_aggregate(spark, F, T):

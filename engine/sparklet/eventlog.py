@@ -198,7 +198,7 @@ def _template(shape):
 _TASK_INFO = _template({
     "Task ID": "%(taskId)d", "Index": "%(index)d", "Attempt": "%(attempt)d", "Partition ID": "%(index)d",
     "Launch Time": "%(launch)d", "Executor ID": "%(executor)s", "Host": "%(host)s", "Locality": "%(locality)s",
-    "Speculative": "%(speculative)s", "Getting Result Time": 0, "Finish Time": "%(finish)d",
+    "Speculative": "%(speculative)s", "Getting Result Time": "%(gettingResult)d", "Finish Time": "%(finish)d",
     "Failed": "%(failed)s", "Killed": "%(killed)s", "Accumulables": []})
 
 _TASK_METRICS = _template({
@@ -239,6 +239,7 @@ def _task_info(t, finished=True):
         "taskId": t.taskId, "index": t.index, "attempt": t.attemptNumber, "launch": t.launchTime,
         "executor": _quote(str(t.executorId)), "host": _quote(t.host), "locality": _quote(t.taskLocality),
         "speculative": "true" if t.speculative else "false", "finish": (t.finishTime or 0) if finished else 0,
+        "gettingResult": t.gettingResultTime,
         "failed": "true" if finished and t.failed else "false", "killed": "true" if finished and t.killed else "false"}
 
 
@@ -321,6 +322,12 @@ def to_json(event, hosts=None, stage_id=_same):
         return '{"Event":"SparkListenerStageCompleted","Stage Info":%s}' % _stage_info(event.stageInfo, stage_id)
     if isinstance(event, L.SparkListenerTaskStart):
         return _TASK_START % (stage_id(event.stageId), event.stageAttemptId, _task_info(event.taskInfo, finished=False))
+    if isinstance(event, L.SparkListenerTaskGettingResult):
+        return '{"Event":"SparkListenerTaskGettingResult","Task Info":%s}' % _task_info(event.taskInfo, finished=False)
+    spark_json = getattr(event, "spark_json", None)
+    if spark_json is not None:
+        # events of other layers (the SQL layer's executions) write themselves in Spark's schema
+        return spark_json()
     out = _event_dict(event, hosts or {}, stage_id)
     return None if out is None else _dumps(out)
 
@@ -564,6 +571,11 @@ class EventLoggingListener(SparkListener):
     def onUnpersistRDD(self, event): self._put(event)
     def onExecutorAdded(self, event): self._put(event)
     def onExecutorRemoved(self, event): self._put(event)
+    def onTaskGettingResult(self, event): self._put(event)
+
+    def onOtherEvent(self, event):
+        if hasattr(event, "spark_json"):
+            self._put(event)
 
     def onBlockUpdated(self, event):
         if self.settings.log_block_updates:

@@ -616,7 +616,7 @@ def _rules(p):
         extra = []
         for c in cs:
             if type(c).__name__ in ("EqualTo", "LessThan", "LessThanOrEqual", "GreaterThan", "GreaterThanOrEqual",
-                                    "NotEqual"):
+                                    "NotEqual") or getattr(c, "fname", None) in ("startswith", "endswith", "contains"):
                 for side in c.children:
                     side = side.child if isinstance(side, Cast) and side.implicit else side
                     if isinstance(side, AttributeReference) and side.nullable and side.explain() not in have:

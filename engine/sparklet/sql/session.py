@@ -302,9 +302,12 @@ class SparkSession:
     def _wrapped_context(self):
         return SQLContext(self._sc, self)
 
-    @contextlib.contextmanager
-    def _action(self, df):
-        yield
+    def _action(self, df, query_execution):
+        """The SQL execution an action of ``df`` runs its jobs in (``execution.py``)."""
+        from .execution import new_execution
+        from .physical import _sql_action
+        action, site = _sql_action()
+        return new_execution(self, query_execution, action, site)
 
     # ------------------------------------------------------------------ DataFrame sources
     def range(self, start, end=None, step=1, numPartitions=None):
