@@ -100,15 +100,19 @@ def run_sql_job(log_dir, *settings):
 
 
 def read_events(path):
-    """The JSON events of a log file or rolling folder (zstd or plain)."""
+    """The JSON events of a log file or rolling folder (plain, or compressed with any codec)."""
     files = [path] if os.path.isfile(path) else sorted(
         (os.path.join(path, f) for f in os.listdir(path) if f.startswith("events_")),
         key=lambda f: int(os.path.basename(f).split("_")[1]))
     events = []
     for f in files:
         raw = open(f, "rb").read()
-        if ".zstd" in os.path.basename(f):
+        codec = os.path.basename(f).replace(".inprogress", "").rsplit(".", 1)[-1]
+        if codec == "zstd":
             raw = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(raw), read_across_frames=True).read()
+        elif codec in ("lz4", "lzf", "snappy"):
+            from sparklet import compression
+            raw = compression.decompress(codec, raw)
         events += [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
     return events
 
