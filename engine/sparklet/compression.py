@@ -138,38 +138,39 @@ def _lz4_stream(data):
     return bytes(out)
 
 
+def _copy_back(out, distance, length):
+    """Append ``length`` bytes copied from ``distance`` bytes back (a copy that overlaps what it
+    writes repeats it, as every LZ77 format means it to)."""
+    start = len(out) - distance
+    for k in range(length):
+        out.append(out[start + k])
+
+
+def _lz4_length(src, i, length):
+    """A length whose 4-bit field is 15 continues in bytes until one below 255."""
+    if length == 15:
+        while True:
+            b = src[i]
+            i += 1
+            length += b
+            if b != 255:
+                break
+    return length, i
+
+
 def _lz4_block(src, size):
     out = bytearray()
     i, n = 0, len(src)
     while i < n:
         token = src[i]
-        i += 1
-        lit = token >> 4
-        if lit == 15:
-            while True:
-                b = src[i]
-                i += 1
-                lit += b
-                if b != 255:
-                    break
+        lit, i = _lz4_length(src, i + 1, token >> 4)
         out += src[i:i + lit]
         i += lit
         if i >= n:
             break
         offset = src[i] | (src[i + 1] << 8)
-        i += 2
-        length = token & 15
-        if length == 15:
-            while True:
-                b = src[i]
-                i += 1
-                length += b
-                if b != 255:
-                    break
-        length += 4
-        start = len(out) - offset
-        for k in range(length):  # overlapping copies repeat what they copy
-            out.append(out[start + k])
+        length, i = _lz4_length(src, i + 2, token & 15)
+        _copy_back(out, offset, length + 4)
     return bytes(out[:size])
 
 
@@ -224,10 +225,8 @@ def _lzf_block(src, size):
         if length == 7:
             length += src[i]
             i += 1
-        start = len(out) - ((ctrl & 0x1F) << 8) - src[i] - 1
+        _copy_back(out, ((ctrl & 0x1F) << 8) + src[i] + 1, length + 2)
         i += 1
-        for k in range(length + 2):
-            out.append(out[start + k])
     return bytes(out[:size])
 
 
@@ -311,7 +310,5 @@ def _snappy_block(src):
             length = (tag >> 2) + 1
             offset = int.from_bytes(src[i:i + 4], "little")
             i += 4
-        start = len(out) - offset
-        for k in range(length):
-            out.append(out[start + k])
+        _copy_back(out, offset, length)
     return bytes(out[:size])
