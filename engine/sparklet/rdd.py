@@ -2251,7 +2251,7 @@ class PipelinedRDD(RDD):
 
     >>> rdd = sc.parallelize([1, 2, 3, 4])
     >>> pipelined = rdd.map(lambda x: 2 * x).filter(lambda x: x > 2)
-    >>> pipelined.id() == rdd.id() + 1, [op for op, _ in pipelined.operators]
+    >>> pipelined.id() == rdd.id() + 1, [op for op, _, _ in pipelined.operators]
     (True, ['map', 'filter'])
     >>> pipelined.collect()
     [4, 6, 8]
@@ -2265,7 +2265,7 @@ class PipelinedRDD(RDD):
 
     def __init__(self, prev, func, preservesPartitioning=False, isFromBarrier=False):
         name, scope_id, site = current_scope()
-        operator = (name or "mapPartitionsWithIndex", site or user_call_site())
+        operator = (name or "mapPartitionsWithIndex", site or user_call_site(), scope_id)
         if isinstance(prev, PipelinedRDD) and prev._is_pipelinable():
             prev_func = prev.func
 

@@ -3,11 +3,11 @@ task failure, the task output log, and the live display's mode. (sparkmagic's se
 
 from IPython.core.error import UsageError
 from IPython.core.magic import line_magic, magics_class
-from IPython.display import Image, display
+from IPython.display import display
 
 from . import dag, history, profile_view, progress
 from .magic_args import HelpShown, MagicArgumentParser, SessionMagicsBase, parse
-from .timeline import timeline_png
+from .timeline import timeline_bundle
 from .tracebacks import full_report
 
 
@@ -97,8 +97,7 @@ class SparkMagics(SessionMagicsBase):
         spans = store.task_spans(job_id)
         if not spans:
             raise UsageError("%%spark timeline: job %d has no finished tasks" % job_id)
-        png = timeline_png(spans, "Job %d: %s" % (job_id, job["description"]), store.executor_cores())
-        display(Image(data=png, format="png"))
+        display(timeline_bundle(spans, "Job %d: %s" % (job_id, job["description"]), store.executor_cores()), raw=True)
 
     def _profile(self, args):
         display(profile_view.job_profile(self.session.active_context(), self.session.store, args.job, args.n))
@@ -125,8 +124,7 @@ class SparkMagics(SessionMagicsBase):
         try:
             store = history.load(args.path)
             if args.timeline is not None:
-                png = history.timeline_png(store, None if args.timeline == -1 else args.timeline)
-                display(Image(data=png, format="png"))
+                display(history.timeline_bundle(store, None if args.timeline == -1 else args.timeline), raw=True)
                 return
         except history.EventLogError as e:
             raise UsageError("%%spark history: %s" % e)

@@ -15,6 +15,7 @@ from sparklet.listener import (JobResult, SparkListenerApplicationStart, SparkLi
                                SparkListenerJobEnd, SparkListenerJobStart, SparkListenerStageCompleted,
                                SparkListenerStageSubmitted, StageInfo, ExecutorInfo, now_ms)
 
+from .pyspark_lineage import operation_graph_stages, sql_codegen_operators
 from .state import SessionStore, TaskSpan
 
 log = logging.getLogger("sparklet_kernel.pyspark_tracker")
@@ -120,19 +121,33 @@ class TrackerStore(SessionStore):
                                           launch, launch + task.duration().get(), status))
         return spans
 
+    def _operation_graph(self, job_id, stage_ids):
+        """`operation_graph_stages` of a job; {} when the JVM cannot say (a DAG is an extra, never
+        a reason for the job's display to stop)."""
+        try:
+            status_store = self.context._jsc.sc().statusStore()
+        except Exception:
+            return {}
+        return operation_graph_stages(status_store, stage_ids, sql_codegen_operators(self.context, job_id))
+
     def _job_started(self, tracker, job_id, info):
         stage_ids = sorted(int(s) for s in info.stageIds())
         java = {s: tracker.getStageInfo(s) for s in stage_ids}
         submitted = [java[s].submissionTime() for s in stage_ids if java[s] is not None and java[s].submissionTime() > 0]
         started = min(submitted) if submitted else now_ms()
         predicted, action = self.backend.job_plan(started, len(stage_ids))
+        # no recorded Python call made this job (a DataFrame action): Spark's own operation graph
+        graphs = {} if predicted else self._operation_graph(job_id, stage_ids)
         infos = []
         for index, sid in enumerate(stage_ids):
             j = java[sid]
             rdd_infos, parents = predicted[index] if predicted else ([], [])
+            parent_ids = [stage_ids[p] for p in parents]
+            if sid in graphs:
+                rdd_infos, parent_ids = graphs[sid]
             infos.append(StageInfo(stageId=sid, attemptNumber=j.currentAttemptId() if j else 0,
                                    name=j.name() if j else "stage %d" % sid, numTasks=j.numTasks() if j else 0,
-                                   rddInfos=rdd_infos, parentIds=[stage_ids[p] for p in parents],
+                                   rddInfos=rdd_infos, parentIds=parent_ids,
                                    isShuffleMap=index < len(stage_ids) - 1))
         properties = {"callSite.short": action or (infos[-1].name if infos and java[stage_ids[-1]] else "job %d" % job_id)}
         run = self.backend.session.live.current
@@ -183,6 +198,14 @@ class TrackerStore(SessionStore):
                     state["info"].completionTime = now_ms()
                     state["info"].failureReason = "the job failed"
                     self.onStageCompleted(SparkListenerStageCompleted(state["info"]))
+            empty = sorted(sid for sid, state in stages.items() if not state["info"].rddInfos)
+            if empty:
+                # the JVM writes a job's operation graph as it hears of the job, which may be
+                # after this poll saw it start: read it again for the job's final display
+                graphs = self._operation_graph(job_id, sorted(stages))
+                for sid in empty:
+                    if sid in graphs:
+                        stages[sid]["info"].rddInfos[:], stages[sid]["info"].parentIds[:] = graphs[sid]
             result = JobResult(True) if status == "SUCCEEDED" else JobResult(False, JobFailed("a task failed"))
             self.onJobEnd(SparkListenerJobEnd(job_id, now_ms(), result))
             del self._running[job_id]

@@ -1304,12 +1304,15 @@ class Compiler:
         want = None if n < 0 else n + offset
         total = rdd.getNumPartitions()
         got, rows, scanned, parts = [], 0, 0, 1
-        limited = rdd.mapPartitions(_first_rows(want), preservesPartitioning=True)
+        # one RDD of its own, under CollectLimit's name, and the jobs run on it without another
+        # (the DAG shows the operator, not runJob's mapPartitions)
+        limited = self._scoped("CollectLimit", lambda: rdd.mapPartitions(_first_rows(want),
+                                                                         preservesPartitioning=True))
         while scanned < total and (want is None or rows < want):
             if want is None:
                 parts = total - scanned
             ids = list(range(scanned, min(total, scanned + parts)))
-            res = self.sc.runJob(limited, lambda it: list(it), ids)
+            res = self.sc._run_job(limited, list, ids)
             for t in res:
                 got.append(t)
                 rows += t.num_rows
