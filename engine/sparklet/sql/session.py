@@ -7,7 +7,6 @@ configuration (``spark.conf``), temporary views (``catalog``), registered UDFs, 
 DataFrames.
 """
 
-import contextlib
 import threading
 
 from . import types as T
