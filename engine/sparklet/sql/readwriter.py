@@ -237,7 +237,8 @@ class DataFrameWriter:
             return
         cols = [a.col for a in out]
         names = [a.name for a in out]
-        rdd = QueryExecution(df.sparkSession, df._plan).to_rdd()
+        qe = QueryExecution(df.sparkSession, df._plan)
+        rdd = qe.to_rdd()
 
         def write(index, iterator):
             from .engine import concat
@@ -248,7 +249,9 @@ class DataFrameWriter:
                 table = T.rows_to_arrow([], schema)
             yield index, job.write_task(index, table)
         try:
-            results = rdd.mapPartitionsWithIndex(write).collect()
+            # a write is a SQL execution of its own, as in Spark
+            with df.sparkSession._action(df, qe):
+                results = rdd.mapPartitionsWithIndex(write).collect()
         except BaseException:
             job.abort()
             raise
