@@ -29,6 +29,7 @@ import os
 import re
 
 from sparklet import listener as L
+from sparklet.appstatus import AppStatusStore
 from sparklet.storagelevel import StorageLevel
 
 from .state import SessionStore
@@ -53,8 +54,8 @@ class JobFailed(Exception):
 class HistoryStore(SessionStore):
     """A `SessionStore` that keeps every job of the log (a live session forgets its oldest)."""
 
-    def _forget_old_jobs(self):
-        pass
+    def __init__(self, context=None):
+        super().__init__(context, AppStatusStore(retained_jobs=None))
 
 
 # ---- finding the files ----

@@ -6,6 +6,7 @@ from IPython.core.magic import line_magic, magics_class
 from IPython.display import display
 
 from . import dag, history, profile_view, progress
+from .i18n import _
 from .magic_args import HelpShown, MagicArgumentParser, SessionMagicsBase, parse
 from .timeline import timeline_bundle
 from .tracebacks import full_report
@@ -68,7 +69,7 @@ class SparkMagics(SessionMagicsBase):
         jobs = [store.job_json(j) for j in store.job_ids()]
         jobs = [j for j in jobs if j is not None]
         if not jobs:
-            print("No jobs have run on this SparkContext yet.")
+            print(_("No jobs have run on this SparkContext yet."))
             return
         state = {"version": progress.SCHEMA_VERSION, "executionCount": None, "groupId": None,
                  "hiddenJobs": 0, "jobs": jobs}
@@ -105,18 +106,18 @@ class SparkMagics(SessionMagicsBase):
     def _traceback(self, args):
         last = self.session.errors.last
         if last is None:
-            print("No task has failed in this session.")
+            print(_("No task has failed in this session."))
             return
         print(full_report(*last))
 
     def _output(self, args):
         log = list(self.session.live.task_log)
         if not log:
-            print("No task output in this session.")
+            print(_("No task output in this session."))
             return
         shown = log[-args.n:]
         if len(shown) < len(log):
-            print("(last %d of %d lines kept)" % (len(shown), len(log)))
+            print(_("(last %d of %d lines kept)") % (len(shown), len(log)))
         for line in shown:
             print("[stage %d, partition %d] %s" % (line.stageId, line.partitionId, line.text))
 
@@ -135,4 +136,4 @@ class SparkMagics(SessionMagicsBase):
 
     def _progress(self, args):
         self.session.live.mode = args.mode
-        print("Sparklet job display: %s" % args.mode)
+        print(_("Sparklet job display: %s") % args.mode)

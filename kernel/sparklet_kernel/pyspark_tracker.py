@@ -11,9 +11,11 @@ import logging
 import threading
 import time
 
-from sparklet.listener import (JobResult, SparkListenerApplicationStart, SparkListenerExecutorAdded,
-                               SparkListenerJobEnd, SparkListenerJobStart, SparkListenerStageCompleted,
-                               SparkListenerStageSubmitted, StageInfo, ExecutorInfo, now_ms)
+from sparklet.appstatus import task_error
+from sparklet.listener import (JobResult, SparkListenerApplicationEnd, SparkListenerApplicationStart,
+                               SparkListenerExecutorAdded, SparkListenerJobEnd, SparkListenerJobStart,
+                               SparkListenerStageCompleted, SparkListenerStageSubmitted, StageInfo, ExecutorInfo,
+                               now_ms)
 
 from .pyspark_lineage import operation_graph_stages, sql_codegen_operators
 from .state import SessionStore, TaskSpan
@@ -68,6 +70,10 @@ class TrackerStore(SessionStore):
                 # one bad poll must not end the session's progress display
                 log.exception("polling PySpark's status tracker failed")
             self._stopped.wait(POLL_INTERVAL)
+        if getattr(self.context, "_jsc", None) is None:
+            # the context stopped (not merely replaced in the session): as Spark's application
+            # end, this marks its executors removed and the store stopped
+            self.onApplicationEnd(SparkListenerApplicationEnd(now_ms()))
 
     def stop(self):
         self._stopped.set()
@@ -117,8 +123,10 @@ class TrackerStore(SessionStore):
                     if status not in FINISHED_TASK_STATUSES:
                         continue  # a running task's duration is only its time so far
                     launch = task.launchTime().getTime()
+                    error = task.errorMessage()
                     spans.append(TaskSpan(sid, task.taskId(), task.index(), task.attempt(), task.executorId(),
-                                          launch, launch + task.duration().get(), status))
+                                          launch, launch + task.duration().get(), status,
+                                          task_error(error.get()) if error.isDefined() else None))
         return spans
 
     def _operation_graph(self, job_id, stage_ids):

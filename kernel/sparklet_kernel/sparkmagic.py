@@ -180,9 +180,11 @@ class SessionMagics(SessionMagicsBase):
         cached = session.backend.cached_rdds(sc, store)
         lines.append("Cached RDDs:    %d" % len(cached))
         for rdd in cached:
-            lines.append("  RDD %-4d %-32s %d/%d partitions, %s in memory, %s on disk (%s)" % (
+            # a deserialized level's size is an estimate of its Python objects, not bytes held
+            about = "~" if rdd.get("sizeKind") == "estimated" else ""
+            lines.append("  RDD %-4d %-32s %d/%d partitions, %s%s in memory, %s on disk (%s)" % (
                 rdd["id"], rdd["name"][:32], rdd["cachedPartitions"], rdd["numPartitions"],
-                human_bytes(rdd["memSize"]), human_bytes(rdd["diskSize"]), rdd["storageLevel"]))
+                about, human_bytes(rdd["memSize"]), human_bytes(rdd["diskSize"]), rdd["storageLevel"]))
         print("\n".join(lines))
 
     # -- %%logs ----------------------------------------------------------------------------------

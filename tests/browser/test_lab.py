@@ -142,7 +142,7 @@ def test_panel_lists_jobs_stages_dag_and_timeline(page):
     word_count.click()
     detail = panel.locator(".sparklet-job-detail")
     expect(detail.locator(".sparklet-detail-stages .sparklet-stage")).to_have_count(2)
-    expect(detail.locator(".sparklet-stage-metrics").last).to_contain_text("task time")
+    expect(detail.locator(".sparklet-stage-durations").last).to_contain_text("task time")
     expect(detail.locator(".sparklet-stage-metrics").first).to_contain_text("shuffle write")
     expect(detail.locator(".sparklet-dag-node")).not_to_have_count(0)
     assert {"parallelize", "flatMap", "map", "reduceByKey"} <= scopes(detail.locator(".sparklet-dag-node"))
@@ -379,7 +379,8 @@ USER_OPERATOR_DAGS = [
 def dag_page(lab, browser):
     context = browser.new_context(viewport={"width": 1000, "height": 1000})
     page = context.new_page()
-    page.goto(lab.new_notebook("operators.ipynb"))
+    # a fresh layout: the module's earlier pages left the Spark panel open at 640 px in the workspace
+    page.goto(lab.new_notebook("operators.ipynb") + "&reset")
     wait_kernel_idle(page)
     yield page
     context.close()
