@@ -43,14 +43,35 @@ class FileSource(Source):
     def logical_string(self, output):
         return "Relation [%s] %s" % (",".join(a.explain() for a in output), self.fmt)
 
-    def physical_string(self, output):
+    file_scan = True
+
+    def scan_metadata(self, output, filters=()):
+        """Spark's FileSourceScanExec metadata for a scan reading ``output`` under ``filters``
+        (conjuncts above the scan): {key: text}, as the simple and formatted explains print it."""
         from .datasources import qualified
-        read_schema = "struct<%s>" % ",".join("%s:%s" % (f.name, f.dataType.simpleString()) for f in self.schema.fields)
-        location = "InMemoryFileIndex(%d paths)[%s]" % (len(self.paths), ", ".join(qualified(p) for p in self.paths))
-        return ("FileScan %s [%s] Batched: %s, DataFilters: [], Format: %s, Location: %s, PartitionFilters: [], "
-                "PushedFilters: [], ReadSchema: %s" % (
-                    self.fmt, ",".join(a.explain() for a in output), "true" if self.fmt == "parquet" else "false",
-                    _FORMAT_NAMES[self.fmt], location, read_schema))
+        from .physical import source_filter
+        names = {a.name for a in output}
+        partition_names = {k for f in self.files for k, _ in f.partition_values}
+        data = [f for f in filters if not all(r.name in partition_names for r in f.references())]
+        partition = [f for f in filters if f.references() and all(r.name in partition_names for r in f.references())]
+        pushed = [t for t in (source_filter(f) for f in data) if t is not None]
+        fields = [f for f in self.schema.fields if f.name in names and f.name not in partition_names]
+        return {
+            "Batched": "true" if self.fmt == "parquet" else "false",
+            "DataFilters": "[%s]" % ", ".join(f.explain() for f in data),
+            "Format": _FORMAT_NAMES[self.fmt],
+            "Location": "InMemoryFileIndex(%d paths)[%s]" % (len(self.paths), ", ".join(qualified(p) for p in self.paths)),
+            "RootPaths": [qualified(p) for p in self.paths],
+            "PartitionFilters": "[%s]" % ", ".join(f.explain() for f in partition),
+            "PushedFilters": "[%s]" % ", ".join(pushed),
+            "ReadSchema": "struct<%s>" % ",".join("%s:%s" % (f.name, f.dataType.simpleString()) for f in fields),
+        }
+
+    def physical_string(self, output, filters=()):
+        meta = self.scan_metadata(output, filters)
+        return "FileScan %s [%s] %s" % (self.fmt, ",".join(a.explain() for a in output), ", ".join(
+            "%s: %s" % (k, meta[k]) for k in ("Batched", "DataFilters", "Format", "Location", "PartitionFilters",
+                                              "PushedFilters", "ReadSchema")))
 
     def rdd(self, session, output):
         from .datasources import LINE_FORMATS, plan_splits, read_split
@@ -328,7 +349,8 @@ class DataFrameWriter:
             return
         cols = [a.col for a in out]
         names = [a.name for a in out]
-        rdd = QueryExecution(df.sparkSession, df._plan).to_rdd()
+        qe = QueryExecution(df.sparkSession, df._plan)
+        rdd = qe.to_rdd()
 
         def write(index, iterator):
             from .engine import concat
@@ -339,7 +361,9 @@ class DataFrameWriter:
                 table = T.rows_to_arrow([], schema)
             yield index, job.write_task(index, table)
         try:
-            results = rdd.mapPartitionsWithIndex(write).collect()
+            # a write is a SQL execution of its own, as in Spark
+            with df.sparkSession._action(df, qe):
+                results = rdd.mapPartitionsWithIndex(write).collect()
         except BaseException:
             job.abort()
             raise

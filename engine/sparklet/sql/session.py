@@ -7,7 +7,6 @@ configuration (``spark.conf``), temporary views (``catalog``), registered UDFs, 
 DataFrames.
 """
 
-import contextlib
 import threading
 
 from . import types as T
@@ -263,6 +262,11 @@ class SparkSession:
         if SparkSession._instantiatedSession is None or \
                 SparkSession._instantiatedSession._sc is not sparkContext:
             SparkSession._instantiatedSession = self
+        if not getattr(sparkContext, "_sql_preloaded", False):
+            # the first query's imports start now, in the background (see preload.py)
+            sparkContext._sql_preloaded = True
+            from .preload import preload
+            preload(sparkContext)
         SparkSession._set_active(self)
 
     @classmethod
@@ -320,9 +324,12 @@ class SparkSession:
     def _wrapped_context(self):
         return SQLContext(self._sc, self)
 
-    @contextlib.contextmanager
-    def _action(self, df):
-        yield
+    def _action(self, df, query_execution):
+        """The SQL execution an action of ``df`` runs its jobs in (``execution.py``)."""
+        from .execution import new_execution
+        from .physical import _sql_action
+        action, site = _sql_action()
+        return new_execution(self, query_execution, action, site)
 
     # ------------------------------------------------------------------ DataFrame sources
     def range(self, start, end=None, step=1, numPartitions=None):
