@@ -18,7 +18,7 @@ STRAGGLER_MIN_EXTRA_MS = 100
 def stragglers(spans):
     """Task ids whose duration stands out in their stage (spans: `state.TaskSpan` or its tuple)."""
     by_stage = {}
-    for span in map(TaskSpan._make, spans):
+    for span in (TaskSpan(*s) for s in spans):
         by_stage.setdefault(span.stageId, []).append(span)
     out = set()
     for stage_spans in by_stage.values():
@@ -40,7 +40,7 @@ def task_slots(spans, cores=None):
     """
     slots = {}
     ends = {}  # executorId -> [end of the latest task on each slot]
-    for span in sorted(map(TaskSpan._make, spans), key=lambda s: (s.launchTime, s.taskId)):
+    for span in sorted((TaskSpan(*s) for s in spans), key=lambda s: (s.launchTime, s.taskId)):
         executor, launch, finish = span.executorId, span.launchTime, span.finishTime
         finishes = ends.setdefault(executor, [])
         free = [i for i, end in enumerate(finishes) if end <= launch]
@@ -82,7 +82,7 @@ def timeline_figure(spans, title, cores=None, ink=PNG_INK):
     from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    spans = [TaskSpan._make(s) for s in spans]
+    spans = [TaskSpan(*s) for s in spans]
     if not spans:
         raise ValueError("the job has no finished tasks to draw")
     slot_of = task_slots(spans, cores)
@@ -97,10 +97,10 @@ def timeline_figure(spans, title, cores=None, ink=PNG_INK):
     fig.patch.set_alpha(0)
     ax = fig.add_subplot(1, 1, 1)
     ax.patch.set_alpha(0)
-    for stage_id, task_id, part, attempt, executor, launch, finish, status in spans:
-        is_slow = task_id in slow
-        ax.barh(lane[slot_of[task_id]], max(finish - launch, 1), left=launch - t0, height=0.7,
-                color=FAILED if status != "SUCCESS" else color[stage_id],
+    for span in spans:
+        is_slow = span.taskId in slow
+        ax.barh(lane[slot_of[span.taskId]], max(span.duration, 1), left=span.launchTime - t0, height=0.7,
+                color=FAILED if span.status != "SUCCESS" else color[span.stageId],
                 edgecolor=STRAGGLER if is_slow else "none", linewidth=2.0 if is_slow else 0)
     ax.set_yticks(range(len(lanes)))
     ax.set_yticklabels(["executor %s, slot %d" % (e, slot + 1) if e in several else "executor %s" % e
