@@ -115,6 +115,25 @@ def _literal(node):
     return Literal(decimal.Decimal(text))
 
 
+def _is_typed_literal(node):
+    """sqlglot reads Spark's suffixed literals (``1.5D``, ``2L``, ``3Y``, ``1.5BD``) as a TryCast
+    without the ``safe`` flag that an explicit ``TRY_CAST`` carries."""
+    from sqlglot import exp
+    return (isinstance(node, exp.TryCast) and not node.args.get("safe")
+            and isinstance(node.this, exp.Literal))
+
+
+def _typed_literal(literal, to):
+    """A suffixed literal is a literal of its type, named by its digits as written (``1.5D`` is the
+    double column ``1.5``), not a cast."""
+    text = str(literal.this)
+    if isinstance(to, (T.DoubleType, T.FloatType)):
+        return Literal(float(text), to)
+    if isinstance(to, T.DecimalType):
+        return Literal(decimal.Decimal(text), to)
+    return Literal(int(text), to)
+
+
 def convert(node):
     from sqlglot import exp
     name = type(node).__name__
@@ -154,12 +173,14 @@ def convert(node):
         return UnresolvedUnary(IsNull, convert(node.this), "")
     if isinstance(node, exp.Neg):
         child = node.this
-        if isinstance(child, exp.Literal) and not child.is_string:
-            lit = _literal(child)
+        if (isinstance(child, exp.Literal) and not child.is_string) or _is_typed_literal(child):
+            lit = convert(child)
             return Literal(-lit.value, lit.dataType)
         return UnresolvedUnary(UnaryMinus, convert(child), "")
     if isinstance(node, exp.Alias):
         return UnresolvedAlias(convert(node.this), node.alias)
+    if _is_typed_literal(node):
+        return _typed_literal(node.this, _datatype(node.to))
     if isinstance(node, (exp.Cast, exp.TryCast)):
         to = _datatype(node.to)
         child = node.this

@@ -236,7 +236,7 @@ class SortExec(SparkPlan):
 
     def sql(self, child_sql):
         return ("SELECT * EXCLUDE (__pos) FROM (SELECT *, row_number() OVER () AS __pos FROM (%s) AS t0) AS t "
-                "ORDER BY %s, __pos" % (child_sql, ", ".join(o.duck() for o in self.orders)))
+                "ORDER BY %s" % (child_sql, ", ".join([o.duck() for o in self.orders] + ["__pos"])))
 
 
 class LimitExec(SparkPlan):
