@@ -236,25 +236,18 @@ OUT_OF_SCOPE = {
 IN_SCOPE_GAPS = {
     "Column.alias": ("alias(metadata=...) is not kept: the field's metadata stays empty",
                      "metadata="),
-    "DataFrame.join": ("a full outer join on two USING columns fails in the per-partition query "
-                       "(DuckDB: COALESCE of VARCHAR and BIGINT for the joined keys)",
-                       'df.join(df3, ["name", "age"], "outer")'),
     "DataFrame.describe": "the stddev row prints 3.1722757341273695 for weight where PySpark "
                           "prints 3.1722757341273704 (the last digits of the double differ)",
     "DataFrame.summary": "the stddev row prints 3.1722757341273695 for weight where PySpark "
                          "prints 3.1722757341273704 (the last digits of the double differ)",
     "DataFrame.drop": ("drop(col('name')) after a join with two `name` columns drops nothing "
                        "instead of raising [AMBIGUOUS_REFERENCE]", 'df3.drop(sf.col("name"))'),
-    "DataFrame.na": "type(df.na) names sparklet.sql.stat.DataFrameNaFunctions; PySpark defines "
-                    "the class in pyspark.sql.dataframe",
     "DataFrame.rdd": "type(df.rdd) is PipelinedRDD (a mapPartitions over the query's Arrow "
                      "partitions), where PySpark's df.rdd is of class RDD",
     "DataFrame.coalesce": "uses spark_partition_id() (outside issue 17's list), which fails in "
                           "the per-partition query (setting sparklet_partition not registered)",
     "DataFrame.repartition": "uses spark_partition_id() (outside issue 17's list), which fails in "
                              "the per-partition query (setting sparklet_partition not registered)",
-    "split": ("a positive limit (split(s, '[ABC]', 2)) fails in the per-partition query (DuckDB: "
-              "string_agg's separator must be a constant)", "'[ABC]', 2)"),
     "DataFrameReader.json": ("json() of a DataFrame of JSON strings is not supported (paths only)",
                              "spark.read.json(json_df)"),
     "DataFrameReader.parquet": ("the mergeSchema option is ignored: reading two parquet "
@@ -264,8 +257,6 @@ IN_SCOPE_GAPS = {
                          "create_map(lit('a'), lit(1))"),
     "DataFrame.explain": ("explain(mode='cost') needs plan statistics Sparklet does not keep; it "
                           "prints the physical plan", 'mode="cost"'),
-    "udf": ("calling a UDF with keyword arguments (Spark 3.5's named arguments) raises TypeError",
-            "calc(b="),
     "explode": ("SQL VALUES with a MAP holding NULL fails to build its schema (a NULL-typed "
                 "field marked non-nullable)", "MAP(1,2,3,4,5,NULL)"),
 }
@@ -277,6 +268,8 @@ PARTIAL_OUT_OF_SCOPE = {
     "Column.isin": ("isin() of a DataFrame (an IN subquery) is outside issue 17's list",
                     "isin(spark.range"),
     "GroupedData.agg": ("pandas UDFs are outside issue 17's list", "pandas_udf"),
+    "udf": ("pandas and Arrow UDFs (udf with type hints, PandasUDFType) are outside issue 17's list",
+            "PandasUDFType"),
 }
 
 for _reason, _names in OUT_OF_SCOPE.items():

@@ -854,6 +854,35 @@ def missing_aggregation_message(spark, F, T):
         print(str(e).split(" SQLSTATE")[0])
 
 
+@named
+def split_with_limit(spark, F, T):
+    # Java's String.split: limit-1 pieces, then the rest of the string untouched
+    df = spark.createDataFrame([("oneAtwoBthreeC",), ("",), ("a,b,,c,,",), ("xAAy",)], ["s"])
+    df.select(F.split("s", "[ABC]", 2), F.split("s", "[ABC]", -1), F.split("s", "[ABC]", 1),
+              F.split("s", "A+", 2), F.split("s", ",", 3), F.split("s", ",")).show(truncate=False)
+
+
+@named
+def na_functions_class(spark, F, T):
+    print(type(spark.range(1).na).__name__, type(spark.range(1).na).__module__.rsplit(".", 1)[-1])
+
+
+@named
+def full_outer_join_on_keys_of_two_types(spark, F, T):
+    df = spark.createDataFrame([T.Row(name="Alice", age=2), T.Row(name="Bob", age=5)])
+    df3 = spark.createDataFrame([T.Row(name="Alice", age=10, height=80), T.Row(name="Bob", age=5, height=None),
+                                 T.Row(name="Tom", age=None, height=None), T.Row(name=None, age=None, height=None)])
+    joined = df.join(df3, ["name", "age"], "outer")
+    joined.printSchema()
+    joined.sort("name", "age").show()
+
+
+@named
+def udf_with_named_arguments(spark, F, T):
+    calc = F.udf(lambda a, b: a + 10 * b, T.IntegerType())
+    spark.range(3).select(calc(b=F.col("id") * 10, a=F.col("id")), calc(F.col("id"), b=F.lit(2))).show()
+
+
 @pytest.mark.parametrize("name", sorted(NAMED))
 def test_named_case(name, sessions):
     ours, theirs = sessions

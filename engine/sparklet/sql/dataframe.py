@@ -539,7 +539,6 @@ class DataFrame:
 
     @property
     def na(self):
-        from .stat import DataFrameNaFunctions
         return DataFrameNaFunctions(self)
 
     def fillna(self, value, subset=None):
@@ -846,7 +845,6 @@ class DataFrame:
 
     @property
     def stat(self):
-        from .stat import DataFrameStatFunctions
         return DataFrameStatFunctions(self)
 
     def corr(self, col1, col2, method=None):
@@ -862,6 +860,84 @@ class DataFrame:
 
     def __hash__(self):
         return id(self)
+
+
+class DataFrameNaFunctions:
+    """``df.na``: the missing-value functions of a DataFrame (defined here, beside DataFrame, as
+    PySpark defines it in ``pyspark.sql.dataframe``; the work is in ``stat.py``)."""
+
+    def __init__(self, df):
+        self.df = df
+
+    def fill(self, value, subset=None):
+        """Replace nulls, as :meth:`DataFrame.fillna`.
+
+        >>> spark.sql("SELECT 1 AS c1, int(NULL) AS c2").na.fill(2).collect()
+        [Row(c1=1, c2=2)]
+        """
+        from .stat import fill
+        return fill(self.df, value, subset)
+
+    def drop(self, how="any", thresh=None, subset=None):
+        """Drop rows with nulls, as :meth:`DataFrame.dropna`.
+
+        >>> spark.sql("SELECT 1 AS c1, int(NULL) AS c2").na.drop().count()
+        0
+        """
+        from .stat import drop_na
+        return drop_na(self.df, how, thresh, subset)
+
+    def replace(self, to_replace, value=None, subset=None):
+        """Replace values, as :meth:`DataFrame.replace`.
+
+        >>> spark.sql("SELECT 1 AS c1").na.replace(1, 5).collect()
+        [Row(c1=5)]
+        """
+        from .stat import replace
+        return replace(self.df, to_replace, value, subset)
+
+
+class DataFrameStatFunctions:
+    """``df.stat``."""
+
+    def __init__(self, df):
+        self.df = df
+
+    def corr(self, col1, col2, method=None):
+        """The Pearson correlation of two columns, as :meth:`DataFrame.corr`.
+
+        >>> spark.createDataFrame([(1, 2), (2, 4)], ["a", "b"]).stat.corr("a", "b")
+        1.0
+        """
+        return self.df.corr(col1, col2, method)
+
+    def cov(self, col1, col2):
+        """The sample covariance of two columns, as :meth:`DataFrame.cov`.
+
+        >>> spark.createDataFrame([(1, 2), (2, 4)], ["a", "b"]).stat.cov("a", "b")
+        1.0
+        """
+        return self.df.cov(col1, col2)
+
+    def approxQuantile(self, col, probabilities, relativeError):
+        """Quantiles of numeric columns (exact here: the data of one driver is small).
+
+        >>> spark.range(10).stat.approxQuantile("id", [0.5], 0.0)
+        [4.0]
+        """
+        single = isinstance(col, str)
+        cols = [col] if single else list(col)
+        out = []
+        for c in cols:
+            values = sorted(r[0] for r in self.df.select(c).collect() if r[0] is not None)
+            qs = []
+            for p in probabilities:
+                if not values:
+                    continue
+                idx = min(len(values) - 1, max(0, int(-(-p * len(values) // 1)) - 1))
+                qs.append(float(values[idx]))
+            out.append(qs)
+        return out[0] if single else out
 
 
 def _jsonable(v):

@@ -1379,18 +1379,20 @@ class PythonUDF(Expression):
     """A Python function over rows of its arguments, evaluated by the operator that holds it."""
     resolved = True
 
-    def __init__(self, func, fname, args, dataType, udf_id):
+    def __init__(self, func, fname, args, dataType, udf_id, labels=None):
         self.func = func
         self.fname = fname
         self.children = tuple(args)
         self.dataType = dataType
         self.udf_id = udf_id
+        # "name => " before the arguments passed by name
+        self.labels = labels or [""] * len(self.children)
 
     def with_children(self, children):
-        return PythonUDF(self.func, self.fname, children, self.dataType, self.udf_id)
+        return PythonUDF(self.func, self.fname, children, self.dataType, self.udf_id, self.labels)
 
     def sql(self):
-        return "%s(%s)" % (self.fname, ", ".join(c.sql() for c in self.children))
+        return "%s(%s)" % (self.fname, ", ".join(l + c.sql() for l, c in zip(self.labels, self.children)))
 
     def explain(self):
         return "%s(%s)#%d" % (self.fname, ", ".join(c.explain() for c in self.children), self.udf_id)

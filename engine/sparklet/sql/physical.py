@@ -335,8 +335,9 @@ class JoinExec(SparkPlan):
                 rk = ", ".join("%s NULLS FIRST" % k.duck() for k in self.right_keys)
                 order = ("%s, " % lk if lk else "") + "__lpos NULLS LAST, " + ("%s, " % rk if rk else "") + "__rpos"
                 if self.how in ("rightouter", "fullouter"):
-                    order = ("coalesce(%s), " % ", ".join("%s" % k.duck() for k in self.left_keys + self.right_keys)
-                             if self.left_keys else "") + "__lpos NULLS LAST, __rpos"
+                    # key by key: the keys of one side may differ in type from each other
+                    order = "".join("coalesce(%s, %s), " % (lk.duck(), rk.duck())
+                                    for lk, rk in zip(self.left_keys, self.right_keys)) + "__lpos NULLS LAST, __rpos"
             else:
                 # a broadcast join streams its other side: DuckDB's probe keeps that side's order
                 order = None
