@@ -240,8 +240,6 @@ IN_SCOPE_GAPS = {
                           "prints 3.1722757341273704 (the last digits of the double differ)",
     "DataFrame.summary": "the stddev row prints 3.1722757341273695 for weight where PySpark "
                          "prints 3.1722757341273704 (the last digits of the double differ)",
-    "DataFrame.drop": ("drop(col('name')) after a join with two `name` columns drops nothing "
-                       "instead of raising [AMBIGUOUS_REFERENCE]", 'df3.drop(sf.col("name"))'),
     "DataFrame.rdd": "type(df.rdd) is PipelinedRDD (a mapPartitions over the query's Arrow "
                      "partitions), where PySpark's df.rdd is of class RDD",
     "DataFrame.coalesce": "uses spark_partition_id() (outside issue 17's list), which fails in "

@@ -883,6 +883,43 @@ def udf_with_named_arguments(spark, F, T):
     spark.range(3).select(calc(b=F.col("id") * 10, a=F.col("id")), calc(F.col("id"), b=F.lit(2))).show()
 
 
+@named
+def drop_of_an_ambiguous_column(spark, F, T):
+    df = spark.createDataFrame([(14, "Tom"), (23, "Alice")], ["age", "name"])
+    df3 = df.join(spark.createDataFrame([(80, "Tom"), (85, "Bob")], ["height", "name"]))
+    print(df3.drop("name").columns, df3.drop(F.col("nope")).columns)
+    df3.drop(F.col("name"))
+
+
+@named
+def csv_inference_of_dates_then_years(spark, F, T):
+    # a bare year after a date is a timestamp (Spark's lenient timestamp parser); before it, an int
+    import os
+    import tempfile
+    d = tempfile.mkdtemp()
+    for name, text in [("date_first.csv", 'a,b,c\n"",x,2020-02-29\n1,"",1314\n,z,\n'),
+                       ("year_first.csv", "c\n1314\n2020-02-29\n")]:
+        path = os.path.join(d, name)
+        with open(path, "w") as f:
+            f.write(text)
+        df = spark.read.csv(path, header=True, inferSchema=True)
+        df.printSchema()
+        df.show()
+        print(df.collect())
+
+
+@named
+def json_array_of_numbers_and_objects(spark, F, T):
+    import os
+    import tempfile
+    path = os.path.join(tempfile.mkdtemp(), "a.json")
+    with open(path, "w") as f:
+        f.write('{"a": [1, {"x": 2}]}\n{"a": [3]}\n')
+    df = spark.read.json(path)
+    df.printSchema()
+    df.show()
+
+
 @pytest.mark.parametrize("name", sorted(NAMED))
 def test_named_case(name, sessions):
     ours, theirs = sessions

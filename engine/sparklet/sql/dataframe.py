@@ -337,7 +337,10 @@ class DataFrame:
                 e = c._expr
                 try:
                     r = e.resolve(self._scope())
-                except Exception:
+                except Exception as error:
+                    # a column that is not there is no-op, as in Spark; an ambiguous one raises
+                    if (getattr(error, "getCondition", lambda: None)() or "").startswith("AMBIGUOUS"):
+                        raise
                     continue
                 if isinstance(r, AttributeReference):
                     drop_ids.add(r.expr_id)
