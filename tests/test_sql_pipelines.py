@@ -920,6 +920,29 @@ def json_array_of_numbers_and_objects(spark, F, T):
     df.show()
 
 
+@named
+def pivot(spark, F, T):
+    df = spark.createDataFrame([("dotNET", 2012, 10000), ("Java", 2012, 20000), ("dotNET", 2012, 5000),
+                                ("dotNET", 2013, 48000), ("Java", 2013, 30000), (None, 2014, 1)],
+                               ["course", "year", "earnings"])
+    df.groupBy("year").pivot("course", ["dotNET", "Java"]).sum("earnings").sort("year").show()
+    df.groupBy("year").pivot("course").sum("earnings").sort("year").show()
+    df.groupBy("year").pivot("course").count().sort("year").show()
+    grouped = df.groupBy("year").pivot("course", ["Java", "dotNET"])
+    grouped.agg(F.max("earnings"), F.count("earnings").alias("n")).sort("year").show()
+    grouped.agg(F.avg("earnings")).printSchema()
+
+
+@named
+def cube_and_rollup(spark, F, T):
+    # no NULL keys in the data: a rolled-up NULL would tie with them in the orderBy
+    df = spark.createDataFrame([("Alice", 2, 1.5), ("Bob", 5, None), ("Alice", 7, 2.0)], ["name", "age", "x"])
+    df.cube("name", df.age).count().orderBy("name", "age").show()
+    df.rollup("name", "age").agg(F.sum("x"), F.max("age")).orderBy("name", "age").show()
+    df.cube(1, 2).count().orderBy(1, 2).show()
+    df.rollup("name").count().printSchema()
+
+
 @pytest.mark.parametrize("name", sorted(NAMED))
 def test_named_case(name, sessions):
     ours, theirs = sessions

@@ -473,6 +473,33 @@ class DataFrame:
 
     groupby = groupBy
 
+    def rollup(self, *cols):
+        """Aggregates over the grouping sets of a hierarchy: all keys, then each prefix, then none
+        (a key rolled up is NULL).
+
+        >>> df = spark.createDataFrame([("Alice", 2), ("Bob", 5)], ["name", "age"])
+        >>> df.rollup("name").count().orderBy("name").collect()
+        [Row(name=None, count=2), Row(name='Alice', count=1), Row(name='Bob', count=1)]
+        """
+        grouped = self.groupBy(*cols)
+        n = len(grouped._keys)
+        grouped._sets = [list(range(k)) for k in range(n, -1, -1)]
+        return grouped
+
+    def cube(self, *cols):
+        """Aggregates over every subset of the keys (a key left out is NULL).
+
+        >>> df = spark.createDataFrame([("Alice", 2), ("Bob", 5)], ["name", "age"])
+        >>> df.cube("name", "age").count().count()
+        7
+        """
+        import itertools
+        grouped = self.groupBy(*cols)
+        n = len(grouped._keys)
+        grouped._sets = [list(kept) for size in range(n, -1, -1)
+                         for kept in itertools.combinations(range(n), size)]
+        return grouped
+
     def agg(self, *exprs):
         """Example:
 
