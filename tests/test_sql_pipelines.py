@@ -816,9 +816,11 @@ def transcript(fn, spark, which):
 @named
 def suffixed_sql_literals(spark, F, T):
     # 1.5D, 2L, 3Y, 1.5BD are literals of their type named by their digits, not casts
-    df = spark.sql("SELECT 0.0D, 1.5D, 2L, 3Y, 3S, 1.5BD, -2L, 1E2, -1.5, 1.50BD")
+    df = spark.sql("SELECT 0.0D, 1.5D, 2L, 3Y, 3S, 1.5BD, -2L, 1E2, -1.5, 1.50BD, -0.0D, 0.001BD, 100BD, "
+                   "CAST(1 AS INT), CAST(1.5 AS DOUBLE), CAST('1.5' AS DECIMAL(10,1)), CAST('7' AS INT)")
     print(df.dtypes)
     df.show()
+    spark.range(1).select(F.lit(-0.0), F.lit(0.0)).show()
 
 
 @named
@@ -860,6 +862,9 @@ def split_with_limit(spark, F, T):
     df = spark.createDataFrame([("oneAtwoBthreeC",), ("",), ("a,b,,c,,",), ("xAAy",)], ["s"])
     df.select(F.split("s", "[ABC]", 2), F.split("s", "[ABC]", -1), F.split("s", "[ABC]", 1),
               F.split("s", "A+", 2), F.split("s", ",", 3), F.split("s", ",")).show(truncate=False)
+    per_row = spark.createDataFrame([("oneAtwoBthreeC", "[ABC]", 2), ("1A2B3C", "[1-9]+", 1),
+                                     ("aa2bb3cc4", "[1-9]+", -1), ("a1b1c", "1", 0)], ["s", "p", "l"])
+    per_row.select("*", F.split(per_row.s, per_row.p), F.split("s", per_row.p, "l")).show()
 
 
 @named
@@ -941,6 +946,15 @@ def cube_and_rollup(spark, F, T):
     df.rollup("name", "age").agg(F.sum("x"), F.max("age")).orderBy("name", "age").show()
     df.cube(1, 2).count().orderBy(1, 2).show()
     df.rollup("name").count().printSchema()
+
+
+@named
+def sql_try_cast(spark, F, T):
+    # TRY_CAST in SQL text gives NULL for malformed input where CAST raises under ANSI
+    spark.range(2).createOrReplaceTempView("r")
+    spark.sql("SELECT CAST(id AS STRING), TRY_CAST('x' AS INT), TRY_CAST(id AS INT), try_cast('7' AS bigint) "
+              "FROM r").show()
+    spark.sql("SELECT CAST('x' AS INT)").show()
 
 
 @pytest.mark.parametrize("name", sorted(NAMED))

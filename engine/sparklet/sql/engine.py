@@ -115,7 +115,7 @@ def spark_error(e):
                                          messageParameters={"config": '"spark.sql.ansi.enabled"'})
         if cond == "CAST_INVALID_INPUT":
             value, _, target = rest.rpartition("|")
-            return E.SparkNumberFormatException(
+            return E.NumberFormatException(
                 errorClass="CAST_INVALID_INPUT",
                 messageParameters={"expression": "'%s'" % value, "sourceType": '"STRING"',
                                    "targetType": '"%s"' % target, "ansiConfig": '"spark.sql.ansi.enabled"'})

@@ -418,6 +418,9 @@ def duck_literal(v, t):
             return "CAST('NaN' AS %s)" % duck_type(t)
         if v in (math.inf, -math.inf):
             return "CAST('%sInfinity' AS %s)" % ("-" if v < 0 else "", duck_type(t))
+        if v == 0 and math.copysign(1.0, v) < 0:
+            # DuckDB reads -0.0 as the decimal 0.0 negated, which loses the sign
+            return "CAST('-0.0' AS %s)" % duck_type(t)
         return "CAST(%r AS %s)" % (float(v), duck_type(t))
     if isinstance(t, T.DateType):
         return "DATE '%s'" % v.isoformat()

@@ -10,6 +10,7 @@ into another engine's functions.
 """
 
 import decimal
+import re
 
 from . import types as T
 from .column import (
@@ -116,11 +117,24 @@ def _literal(node):
 
 
 def _is_typed_literal(node):
-    """sqlglot reads Spark's suffixed literals (``1.5D``, ``2L``, ``3Y``, ``1.5BD``) as a TryCast
-    without the ``safe`` flag that an explicit ``TRY_CAST`` carries."""
+    """sqlglot reads both ``CAST(1.5 AS DOUBLE)`` and Spark's suffixed literals (``1.5D``, ``2L``,
+    ``3Y``, ``1.5BD``) as a TryCast without the ``safe`` flag of an explicit ``TRY_CAST``; a
+    suffixed literal's token is longer than its digits (``1.5BD`` becomes the string '1.5' cast to
+    the decimal type its digits need)."""
     from sqlglot import exp
-    return (isinstance(node, exp.TryCast) and not node.args.get("safe")
-            and isinstance(node.this, exp.Literal))
+    if not (isinstance(node, exp.TryCast) and not node.args.get("safe") and isinstance(node.this, exp.Literal)):
+        return False
+    literal, text = node.this, str(node.this.this)
+    if literal.is_string:
+        if not re.fullmatch(r"\d+\.?\d*|\.\d+", text):
+            return False
+        digits = decimal.Decimal(text).as_tuple()
+        scale = max(0, -digits.exponent)
+        to = node.to
+        params = [int(p.this.this) for p in to.expressions] if to.expressions else []
+        return to.this == exp.DataType.Type.DECIMAL and params == [max(len(digits.digits), scale), scale]
+    meta = literal.meta
+    return "start" in meta and "end" in meta and meta["end"] - meta["start"] + 1 > len(text)
 
 
 def _typed_literal(literal, to):
@@ -190,7 +204,7 @@ def convert(node):
             if isinstance(to, T.DateType):
                 return Literal(datetime.date.fromisoformat(child.this), to)
             return Literal(datetime.datetime.fromisoformat(child.this), to)
-        return UnresolvedCast(convert(child), to)
+        return UnresolvedCast(convert(child), to, ansi=not node.args.get("safe"))
     if isinstance(node, exp.In):
         if node.args.get("query") is not None:
             raise analysis_exception("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY", treeNode="IN subquery")
