@@ -44,6 +44,9 @@ def build(stem, cells, language):
         "kernelspec": KERNELSPEC,
         "language_info": {"name": "python"},
     }
+    if language != "en":
+        # the natural language of the text: Sparklet's views (lab extension and kernel) follow it
+        nb.metadata["language"] = language
     for index, cell in enumerate(cells):
         if cell.kind == "markdown":
             text = cell.ko if language == "ko" and cell.ko is not None else cell.source

@@ -397,8 +397,19 @@ def test_spark_is_beside_sc_and_a_groupby_is_one_job_of_two_stages(kernel):
                                       "+---+-----+\n\n")
     jobs = final_state(job_displays(msgs))["jobs"]
     assert len(jobs) == 1 and len(jobs[0]["stages"]) == 2
-    scopes = {n["scope"] for n in jobs[0]["dag"]["nodes"]}
-    assert "Exchange" in scopes and any("HashAggregate (partial)" in s for s in scopes), scopes
-    assert any("HashAggregate (final)" in s for s in scopes), scopes
+    # the DAG shows Spark's physical operators, one node each, inside the stage that runs them,
+    # under the call chain they came from
+    dag = jobs[0]["dag"]
+    nodes = {n["key"]: n["scope"] for n in dag["nodes"]}
+    map_stage, result_stage = [[nodes[k] for k in s["nodes"]] for s in dag["stages"]]
+    assert map_stage[0] == "Scan ExistingRDD" and map_stage[-1] == "HashAggregate (partial)", map_stage
+    assert result_stage == ["Exchange", "HashAggregate (final)", "CollectLimit"], result_stage
+    assert [e["kind"] for e in dag["edges"] if e["kind"] == "shuffle"] == ["shuffle"]
+    assert dag["origin"]["code"] == "df.groupBy('k').count().show()"
+    html = [m for m in msgs if m["msg_type"] in ("display_data", "update_display_data")
+            and JOBS_MIME in m["content"]["data"]][-1]["content"]["data"]["text/html"]
+    for name in ("Scan ExistingRDD", "HashAggregate (partial)", "Exchange", "HashAggregate (final)",
+                 "df.groupBy(&#x27;k&#x27;).count().show()"):
+        assert name in html, name
     reply, msgs = execute(kc, "type(spark).__name__, spark.sparkContext is sc")
     assert result_text(msgs) == "('SparkSession', True)"

@@ -105,34 +105,115 @@ def test_dag_has_stage_boxes_and_shuffle_edge():
         assert op in labels
 
 
-def test_dag_draws_each_operator_of_a_pipelined_rdd():
-    # textFile -> flatMap -> map -> reduceByKey as PySpark pipelines it: flatMap, map and the
-    # map-side combine are one PythonRDD (id 2), the merge after the shuffle another (id 5).
-    src = RDDInfo(1, "data.txt", 2, None, [], "<cell 1>:1", "textFile")
-    fused = RDDInfo(2, "PythonRDD", 2, None, [1], "<cell 1>:3", "reduceByKey",
-                    operators=[("flatMap", "<cell 1>:2"), ("map", "<cell 1>:3"), ("reduceByKey", "<cell 1>:3")])
-    shuffled = RDDInfo(4, "ShuffledRDD", 2, None, [2], "<cell 1>:3", "reduceByKey")
-    merged = RDDInfo(5, "PythonRDD", 2, None, [4], "<cell 1>:4", "collect",
-                     operators=[("reduceByKey", "<cell 1>:3"), ("collect", "<cell 1>:4")])
+def test_dag_draws_one_node_per_operator_call():
+    # textFile -> flatMap -> map -> reduceByKey -> collect as PySpark pipelines it: flatMap, map and
+    # the map-side combine are one PythonRDD (id 2), the merge after the shuffle another (id 5).
+    # reduceByKey's three RDDs (scope 4) are one node, in the stage that reads its shuffle.
+    src = RDDInfo(1, "data.txt", 2, None, [], "<cell 1>:1", "textFile", scopeId=1)
+    fused = RDDInfo(2, "PythonRDD", 2, None, [1], "<cell 1>:3", "reduceByKey", scopeId=4,
+                    operators=[("flatMap", "<cell 1>:2", 2), ("map", "<cell 1>:3", 3), ("reduceByKey", "<cell 1>:3", 4)])
+    shuffled = RDDInfo(4, "ShuffledRDD", 2, None, [2], "<cell 1>:3", "reduceByKey", scopeId=4)
+    merged = RDDInfo(5, "PythonRDD", 2, None, [4], "<cell 1>:4", "count", scopeId=5,
+                     operators=[("reduceByKey", "<cell 1>:3", 4), ("count", "<cell 1>:4", 5)])
     stages = [StageInfo(0, 0, "reduceByKey at <cell 1>:3", 2, [src, fused], [], isShuffleMap=True),
-              StageInfo(1, 0, "collect at <cell 1>:4", 2, [shuffled, merged], [0])]
+              StageInfo(1, 0, "count at <cell 1>:4", 2, [shuffled, merged], [0])]
     model = dag_model(stages)
-    assert [(n["scope"], n["rddId"]) for n in model["nodes"]] == [
-        ("textFile", 1), ("flatMap", 2), ("map", 2), ("reduceByKey", 2),
-        ("reduceByKey", 4), ("reduceByKey", 5), ("collect", 5)]
-    edges = {(e["from"], e["to"], e["kind"]) for e in model["edges"]}
-    assert edges == {("s0_r1", "s0_r2_op0", "narrow"), ("s0_r2_op0", "s0_r2_op1", "narrow"),
-                     ("s0_r2_op1", "s0_r2", "narrow"), ("s0_r2", "s1_r4", "shuffle"),
-                     ("s1_r4", "s1_r5_op0", "narrow"), ("s1_r5_op0", "s1_r5", "narrow")}
+    nodes = {n["key"]: n for n in model["nodes"]}
+    assert [(n["scope"], n["stageId"]) for n in model["nodes"]] == [
+        ("textFile", 0), ("flatMap", 0), ("map", 0), ("reduceByKey", 1), ("count", 1)]
+    assert next(n for n in model["nodes"] if n["scope"] == "reduceByKey")["rddIds"] == [2, 4, 5]
+    edges = {(nodes[e["from"]]["scope"], nodes[e["to"]]["scope"], e["kind"]) for e in model["edges"]}
+    assert edges == {("textFile", "flatMap", "narrow"), ("flatMap", "map", "narrow"),
+                     ("map", "reduceByKey", "shuffle"), ("reduceByKey", "count", "narrow")}
     root = ElementTree.fromstring(render_svg(model))
     ns = "{http://www.w3.org/2000/svg}"
     tops = {}
     for g in root.iter(ns + "g"):
-        if g.get("class") == "sparklet-rdd":
-            label = next(t.text for t in g.iter(ns + "text"))
-            tops[label] = float(next(g.iter(ns + "rect")).get("y"))
-    # one row per operator, in the order they were called
-    assert tops["textFile [1]"] < tops["flatMap [2]"] < tops["map [2]"] < tops["reduceByKey [2]"]
+        if "sparklet-rdd" in (g.get("class") or ""):
+            tops[g.get("data-scope")] = float(next(g.iter(ns + "rect")).get("y"))
+    # one row per operator, in the order they were called; the layout is the model's
+    assert tops["textFile"] < tops["flatMap"] < tops["map"]
+    assert tops["reduceByKey"] < tops["count"]
+    assert {k: tuple(v) for k, v in model["layout"]["nodes"].items()} == {
+        n["key"]: (float(x), tops[n["scope"]]) for n in model["nodes"] for x in [model["layout"]["nodes"][n["key"]][0]]}
+
+
+def test_dag_splits_fused_physical_operators_and_never_empties_a_stage():
+    # An SQL stage: the scan, then Project and the partial aggregate fused into one RDD (scope
+    # named top operator first, as explain() prints), then the exchange's map side.
+    scan = RDDInfo(0, "ParallelCollectionRDD", 2, None, [], "q.py:3", "Scan ExistingRDD[k#0L,v#1L]", scopeId=1)
+    fused = RDDInfo(1, "PythonRDD", 2, None, [0], "q.py:3", "Exchange", scopeId=3,
+                    operators=[("HashAggregate (partial) | Project", "q.py:3", 2), ("Exchange", "q.py:3", 3)])
+    read = RDDInfo(4, "MapPartitionsRDD", 1, None, [1], "q.py:3", "Exchange", scopeId=3)
+    model = dag_model([StageInfo(0, 0, "Exchange at q.py:3", 2, [scan, fused], [], isShuffleMap=True),
+                       StageInfo(1, 0, "runJob at q.py:3", 1, [read], [0])])
+    by_stage = [[n["scope"] for n in model["nodes"] if n["stageId"] == sid] for sid in (0, 1)]
+    assert by_stage == [["Scan ExistingRDD", "Project", "HashAggregate (partial)"], ["Exchange"]]
+    # the mode of a long physical operator name goes to the node's second line
+    labels = model["layout"]["labels"]
+    assert [labels[n["key"]] for n in model["nodes"] if n["scope"] == "HashAggregate (partial)"] == [
+        ["HashAggregate", "partial \u00b7 q.py:3"]]
+
+    # a map stage holding nothing but the map side of the operator read after the shuffle keeps it
+    map_side = RDDInfo(7, "PairwiseRDD", 2, None, [], "c.py:1", "partitionBy", scopeId=9)
+    reduce_side = RDDInfo(9, "ShuffledRDD", 2, None, [7], "c.py:1", "partitionBy", scopeId=9)
+    model = dag_model([StageInfo(2, 0, "partitionBy at c.py:1", 2, [map_side], [], isShuffleMap=True),
+                       StageInfo(3, 0, "collect at c.py:2", 2, [reduce_side], [2])])
+    assert [(n["scope"], n["stageId"]) for n in model["nodes"]] == [("partitionBy", 2), ("partitionBy", 3)]
+    assert [e["kind"] for e in model["edges"]] == ["shuffle"]
+
+
+class _JobStarts:
+    def __init__(self, sc):
+        from sparklet.listener import SparkListener
+        starts = self.starts = []
+
+        class Listener(SparkListener):
+            def onJobStart(self, event):
+                starts.append(event)
+
+        self.listener = Listener()
+        self.sc = sc
+        sc.listenerBus.addListener(self.listener)
+
+    def last_dag(self):
+        assert self.sc.listenerBus.waitUntilEmpty()
+        return dag_model(self.starts[-1].stageInfos)
+
+    def close(self):
+        self.sc.listenerBus.removeListener(self.listener)
+
+
+def test_dag_of_engine_jobs_has_one_node_per_user_operator(sc):
+    jobs = _JobStarts(sc)
+    try:
+        nums = sc.parallelize(range(8), 4)
+        nums.foreach(lambda x: None)
+        assert [n["scope"] for n in jobs.last_dag()["nodes"]] == ["parallelize", "foreach"]
+        nums.count()
+        assert [n["scope"] for n in jobs.last_dag()["nodes"]] == ["parallelize", "count"]
+        sc.parallelize([(1, 2), (2, 3), (1, 4)], 4).groupByKey().mapValues(list).collect()
+        model = jobs.last_dag()
+        assert [(n["scope"], n["stageId"] - model["stages"][0]["stageId"]) for n in model["nodes"]] == [
+            ("parallelize", 0), ("groupByKey", 1), ("mapValues", 1)]
+        assert sorted(e["kind"] for e in model["edges"]) == ["narrow", "shuffle"]
+        cached = sc.parallelize(["a b", "c"], 2).flatMap(str.split).cache()
+        cached.map(len).reduce(lambda a, b: a + b)
+        model = jobs.last_dag()
+        assert [(n["scope"], n["cached"]) for n in model["nodes"]] == [
+            ("parallelize", False), ("flatMap", True), ("map", False), ("reduce", False)]
+        cached.unpersist()
+    finally:
+        jobs.close()
+
+
+def test_every_svg_has_its_own_ids():
+    model = dag_model(word_count_stages())
+    first, second = render_svg(model), render_svg(model)
+    ids = [set(re.findall(r' id="([^"]+)"', svg)) for svg in (first, second)]
+    assert len(ids[0]) == 3 and not ids[0] & ids[1]
+    for svg, defined in zip((first, second), ids):
+        assert set(re.findall(r"url\(#([^)]+)\)", svg)) <= defined
 
 
 def test_dag_marks_skipped_and_cached():
@@ -241,3 +322,21 @@ def test_timeline_gives_tasks_that_overlap_on_one_executor_lanes_of_their_own():
     assert task_slots(late_ends, {"driver": 2}) == {0: ("driver", 0), 1: ("driver", 1), 2: ("driver", 1),
                                                     3: ("driver", 0)}
     assert len(set(task_slots(late_ends).values())) == 3  # without the core count, one lane too many
+
+
+def test_timeline_reads_in_the_job_displays_units_on_any_theme():
+    import io
+
+    from matplotlib.image import imread
+
+    from sparklet_kernel.timeline import timeline_bundle
+    spans = [(0, i, i, 0, str(i % 2), 1000 + 120 * (i // 2), 1100 + 120 * (i // 2), "SUCCESS") for i in range(8)]
+    spans.append((1, 8, 0, 0, "0", 1600, 3100, "SUCCESS"))
+    first, second = (timeline_bundle(spans, "Job 3: collect at <cell 2>:1") for _ in range(2))
+    svg = first["text/html"]
+    ticks = re.findall(r">\s*([^<>]*\d[^<>]*)\s*</text>", svg)
+    assert "500 ms" in ticks and "1.0 s" in ticks and not [t for t in ticks if re.search(r"\d\.\d{2}", t)], ticks
+    assert "currentColor" in svg and "#ffffff" not in svg.lower()  # takes the page's colours
+    ids = [set(re.findall(r' id="([^"]+)"', b["text/html"])) for b in (first, second)]
+    assert not ids[0] & ids[1] and set(re.findall(r"url\(#([^)]+)\)", svg)) <= ids[0]
+    assert imread(io.BytesIO(first["image/png"]))[0, 0, 3] == 0  # transparent background

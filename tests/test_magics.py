@@ -29,9 +29,14 @@ def error(kc, code):
 def test_help_lists_the_magics_and_each_has_its_own_help(kernel):
     km, kc = kernel
     for code in ("%%help", "%help"):
-        text = stream_text(ok(kc, code))
+        [data] = [m["content"]["data"] for m in ok(kc, code) if m["msg_type"] == "display_data"]
+        text, html = data["text/plain"], data["text/html"]
         for name in ("%%configure", "%%info", "%%logs", "%%cleanup", "%%delete", "%%local", "%spark dag"):
-            assert name in text
+            assert name in text and "<code>%s" % name in html
+        # wrapped between words: every word of a description is whole on one line
+        assert max(map(len, text.splitlines())) <= 88
+        assert "recreate the session's SparkContext" in " ".join(text.split())
+        assert "word-break:normal" in html and "white-space:normal" in html
     for name in ("configure", "info", "logs", "cleanup", "delete", "local", "help"):
         text = stream_text(ok(kc, "%%%s --help" % name))
         assert text.startswith("usage: %%" + name) and "-h, --help" in text

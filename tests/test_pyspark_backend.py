@@ -5,6 +5,7 @@ and back is tested on it too. The tutorial notebooks run on this backend in test
 
 import re
 import sys
+import time
 from types import SimpleNamespace
 
 import psutil
@@ -221,3 +222,33 @@ def test_switching_to_the_local_engine_and_back_is_one_magic(kernel):
     kernel_process = psutil.Process(km.provisioner.process.pid)
     assert [p.name() for p in kernel_process.children(recursive=True)].count("java") == 1
     assert job_displays(msgs)[-1][2][JOBS_MIME]["jobs"][0]["numCompletedTasks"] == 2
+
+
+def test_a_dataframe_jobs_dag_is_sparks_own_with_the_physical_operators(kernel):
+    # (after the tests of errors: once PySpark's SQL layer is up, it turns Py4JJavaErrors into PythonExceptions)
+    # no Python RDD call makes a DataFrame's jobs: their DAG is Spark's operation graph, each
+    # WholeStageCodegen cluster opened into the physical operators the SQL plan fuses in it
+    km, kc = kernel
+    msgs = ok(kc, "df = spark.createDataFrame([('a', 1), ('b', 2), ('a', 3)], ['k', 'v'])\n"
+                  "df.groupBy('k').count().show()")
+    assert "|  a|    2|" in stream_text(msgs)
+    job = job_displays(msgs)[-1][2][JOBS_MIME]["jobs"][-1]
+    nodes = {n["key"]: n["scope"] for n in job["dag"]["nodes"]}
+    scopes = [[nodes[k] for k in s["nodes"]] for s in job["dag"]["stages"]]
+    assert scopes[0][-4:] == ["Scan ExistingRDD", "Project", "HashAggregate (partial)", "Exchange"], scopes
+    assert "HashAggregate (final)" in scopes[-1], scopes
+    assert [e["kind"] for e in job["dag"]["edges"]].count("shuffle") == 1
+
+
+def test_stopped_spark_context_is_shown_stopped(kernel):
+    km, kc = kernel
+    ok(kc, "sc.stop()")
+    deadline = time.monotonic() + 10
+    while True:
+        kc.control_channel.send(kc.session.msg("sparklet_request", {"action": "snapshot"}))
+        snap = kc.control_channel.get_msg(timeout=10)["content"]["snapshot"]
+        if not [e for e in snap["executors"] if e["isActive"]] or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert snap["session"]["state"] == "stopped" and snap["session"]["contextActive"] is False
+    assert snap["executors"] and not [e for e in snap["executors"] if e["isActive"]]

@@ -30,6 +30,26 @@ def test_options_become_conf_defaults_and_arguments_reach_the_script(tmp_path):
     assert result.stdout.splitlines() == ["local[2] squares 512m ['one', 'two']", "285"]
 
 
+def test_task_prints_reach_the_terminal_tagged_with_stage_and_partition(tmp_path):
+    script = tmp_path / "prints.py"
+    script.write_text(textwrap.dedent("""
+        import sys
+        from pyspark import SparkContext
+        sc = SparkContext()
+        sc.parallelize(["a", "b", "c", "d"], 2).foreach(print)
+        sc.parallelize([1], 1).foreach(lambda x: print("oops", x, file=sys.stderr))
+        print("driver")
+        sc.stop()
+    """))
+    result = run_submit(tmp_path, "--master", "local[2]", str(script))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "driver"  # the driver's own prints stay as they are
+    assert sorted(lines[:-1]) == ["[stage 0, partition 0] a", "[stage 0, partition 0] b",
+                                  "[stage 0, partition 1] c", "[stage 0, partition 1] d"]
+    assert "[stage 1, partition 0] oops 1" in result.stderr.splitlines()
+
+
 def test_bad_conf_and_missing_script_are_usage_errors(tmp_path):
     bad = run_submit(tmp_path, "--conf", "novalue", "job.py")
     assert bad.returncode == 2 and "--conf takes KEY=VALUE, got 'novalue'" in bad.stderr

@@ -21,7 +21,8 @@ Driver
   backend            the scheduler backend and the executor pool, its memory limit (SchedulerBackend; the
                      cluster manager's part)
   listener           listener events and the bus delivering them (SparkListener, LiveListenerBus)
-  status             job and stage status for observers (StatusTracker, AppStatusStore)
+  appstatus          the one fold of listener events every observer reads (AppStatusListener, AppStatusStore)
+  status             job and stage status for PySpark's API, read from it (StatusTracker)
   checkpoint         saving checkpointed RDDs and cutting their lineage (ReliableRDDCheckpointData)
 Executor
   executor           the executor process: runs tasks, reports results (Executor, CoarseGrainedExecutorBackend)

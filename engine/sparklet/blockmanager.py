@@ -9,6 +9,15 @@ while it is far from the storage memory, as a shuffle's buffers are checked): on
 the storage memory goes to disk (``*_AND_DISK``) or is not cached (memory only), without ever
 being held whole.
 Every change is reported to the driver as a block update (its ``BlockManagerMaster``).
+
+The size a block update reports is what the block holds in Spark, where PySpark's records are
+pickled: for a serialized level (every level PySpark names: ``MEMORY_ONLY`` is "Memory
+Serialized") the bytes of its pickled batches, measured when the block is stored; for a disk block
+its file's bytes. Only a deserialized memory level (``StorageLevel(False, True, False, True)``)
+reports an estimate of its Python objects (`sizeestimator.list_size`), and the status store marks
+it as one (``sizeKind: "estimated"``). A memory block keeps its records as Python objects all the
+same, so that reading it back costs no unpickling, and storage memory is accounted by their
+estimated size, which is what the executor really holds.
 """
 
 import itertools
@@ -20,6 +29,15 @@ from .sizeestimator import fill_within, list_size
 from .storagelevel import StorageLevel
 
 _DISK_BATCH = 1024  # records per pickled batch of a block on disk
+
+
+def serialized_size(records):
+    """The bytes `records` take pickled in batches, as a serialized level's block holds them.
+
+    >>> serialized_size(["spark"] * 1000) < 10 * 1000
+    True
+    """
+    return sum(len(dumps_records(records[i:i + _DISK_BATCH])) for i in range(0, len(records), _DISK_BATCH))
 
 
 def estimate_size(records):
@@ -60,7 +78,8 @@ class BlockStore:
                 self._make_room(size)
                 self.memory[bid] = (unrolled, size, level)
                 self.memory_used += size
-                self.updates.append((bid, level, size, 0))
+                reported = size if level.deserialized else serialized_size(unrolled)
+                self.updates.append((bid, level, reported, 0))
                 return iter(unrolled)
             records = itertools.chain(unrolled, rest)
             del unrolled

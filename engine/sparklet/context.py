@@ -28,7 +28,7 @@ from .backend import ExecutorPoolBackend
 from .blockmanagermaster import BlockManagerMaster
 from .broadcast import Broadcast
 from .conf import SparkConf, parse_bytes, parse_duration_seconds, system_properties
-from .errors import JobCancelledError, context_only_on_driver
+from .errors import JobCancelledError, context_only_on_driver, stopped_context_error
 from .files import SparkFiles
 from .rdd import (EmptyRDD, ParallelCollectionRDD, UnionRDD, PartitionerAwareUnionRDD, _to_list, current_scope, operation,
                   user_call_site)
@@ -40,6 +40,7 @@ from .lineage import shuffle_dependencies
 from .mapoutputtracker import MapOutputTracker
 from .profiler import BasicProfiler, ProfilerCollector
 from .serializers import CPickleSerializer
+from .appstatus import RETAINED_JOBS, AppStatusStore
 from .status import StatusTracker
 
 __all__ = ["SparkContext"]
@@ -219,8 +220,11 @@ class SparkContext:
         SparkFiles._root_directory = self._files_dir
         SparkFiles._sc = self
         self.listenerBus = L.LiveListenerBus()
+        # first on the bus, before any event: every observer reads this one fold of the events
+        self.statusStore = AppStatusStore(self.listenerBus, int(self._conf.get("spark.ui.retainedJobs",
+                                                                               str(RETAINED_JOBS))))
+        self.listenerBus.addListener(self.statusStore)
         self._status_tracker = StatusTracker(self)
-        self.listenerBus.addListener(self._status_tracker._store)
         if self._conf.get("spark.sparklet.console.taskOutput", "true").lower() == "true":
             self.listenerBus.addListener(L.ConsoleTaskOutput())
         self._event_log = eventlog.start(self, event_log_settings) if event_log_settings else None
@@ -699,7 +703,7 @@ class SparkContext:
     def _run_job(self, rdd, partitionFunc, partitions=None):
         """runJob without the RDD of its own: ``partitionFunc`` runs as the result tasks' function."""
         if self._stopped:
-            raise RuntimeError("Cannot call methods on a stopped SparkContext: create a new one")
+            raise stopped_context_error(self)
         n = rdd.getNumPartitions()
         partitions = list(range(n) if partitions is None else partitions)
         for p in partitions:
@@ -1169,7 +1173,7 @@ class SparkContext:
         >>> sc.parallelize([1]).count()
         Traceback (most recent call last):
             ...
-        RuntimeError: Cannot call methods on a stopped SparkContext: create a new one
+        sparklet.errors.StoppedContextError: Cannot call methods on a stopped SparkContext: ...
         >>> sc = SparkContext("local[2]", "after-stop")
         >>> sc.parallelize([1]).count()
         1

@@ -94,6 +94,25 @@ def failing_call(frames):
     return "%s(%s)" % (name, ", ".join("%s=%s" % kv for kv in args.items()))
 
 
+class StoppedContextError(RuntimeError):
+    """An RDD or SparkContext operator called on a context that was stopped (Spark's
+    "Cannot call methods on a stopped SparkContext"). Raised by the operator the user called,
+    before any engine work, so that the traceback is the user's line and one engine frame."""
+
+
+def stopped_context_error(sc):
+    """The error for using `sc` after ``sc.stop()``; it says which context, and what to do now.
+
+    >>> from types import SimpleNamespace
+    >>> print(stopped_context_error(SimpleNamespace(master="local[2]", appName="app")))
+    Cannot call methods on a stopped SparkContext: SparkContext(master='local[2]', appName='app') was shut down by stop(); create a new one, or use the active SparkContext (sc) and build this RDD again from it
+    """
+    return StoppedContextError(
+        "Cannot call methods on a stopped SparkContext: SparkContext(master=%r, appName=%r) was shut down by "
+        "stop(); create a new one, or use the active SparkContext (sc) and build this RDD again from it"
+        % (sc.master, sc.appName))
+
+
 def context_only_on_driver():
     return RuntimeError(
         "It appears that you are attempting to reference SparkContext from a broadcast variable, "

@@ -40,8 +40,8 @@ class RDDInfo:
     memSize: int = 0
     diskSize: int = 0
     # A PipelinedRDD made of several operators' functions (``map().filter()``, fused as PySpark
-    # fuses them): [(operator, call site)] in the order they were called.
-    operators: List[Tuple[str, str]] = field(default_factory=list)
+    # fuses them): [(operator, call site, scope id)] in the order they were called.
+    operators: List[Tuple[str, str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -322,9 +322,20 @@ class SparkListener:
 
 class ConsoleTaskOutput(SparkListener):
     """Echoes what tasks print to the driver process's console, as PySpark's local-mode workers do
-    in a terminal. Like theirs, it bypasses a redirected ``sys.stdout`` (tasks do not print into
-    the driver's captured output). Notebook front ends replace it with their own display
-    (``spark.sparklet.console.taskOutput=false``)."""
+    in a terminal, each line tagged with the task's stage and partition as the notebook display
+    tags it (``[stage 0, partition 3] hello``): tasks of a stage run at once and their lines
+    interleave. Like PySpark's workers it bypasses a redirected ``sys.stdout`` (tasks do not print
+    into the driver's captured output). Notebook front ends replace it with their own display
+    (``spark.sparklet.console.taskOutput=false``).
+
+    >>> import io, sys
+    >>> console, sys.__stdout__ = sys.__stdout__, io.StringIO()
+    >>> ConsoleTaskOutput().onOtherEvent(SparkletTaskOutput(1, 3, 7, "0", "stdout", "a\\nb\\n"))
+    >>> tagged, sys.__stdout__ = sys.__stdout__.getvalue(), console
+    >>> print(tagged, end="")
+    [stage 1, partition 3] a
+    [stage 1, partition 3] b
+    """
 
     def onOtherEvent(self, event):
         if isinstance(event, SparkletTaskOutput):
@@ -333,7 +344,8 @@ class ConsoleTaskOutput(SparkListener):
             stream = sys.__stderr__ if event.stream == "stderr" else sys.__stdout__
             if stream is None:
                 return
-            stream.write(event.text)
+            tag = "[stage %d, partition %d] " % (event.stageId, event.partitionId)
+            stream.write("".join(tag + line + "\n" for line in event.text.splitlines() or [""]))
             stream.flush()
 
 

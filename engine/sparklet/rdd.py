@@ -43,7 +43,7 @@ from typing import Generic, TypeVar
 
 from . import hooks
 from .callsite import user_call_site, user_stacklevel
-from .errors import SparkException, rdd_only_on_driver
+from .errors import SparkException, rdd_only_on_driver, stopped_context_error
 from .partitioner import Partitioner, portable_hash, round_robin_start
 from .profiler import profiled_partition
 from .resultiterable import ResultIterable
@@ -77,6 +77,10 @@ def operation(fn):
     def wrapper(*args, **kwargs):
         if getattr(_scope, "name", None) is not None:
             return fn(*args, **kwargs)
+        receiver = args[0] if args else None
+        sc = getattr(receiver, "ctx", receiver)
+        if getattr(sc, "_stopped", False) is True:
+            raise stopped_context_error(sc)
         _scope.name, _scope.id, _scope.site = name, next(_scope_ids), user_call_site()
         try:
             if not hooks.active():
@@ -2251,7 +2255,7 @@ class PipelinedRDD(RDD):
 
     >>> rdd = sc.parallelize([1, 2, 3, 4])
     >>> pipelined = rdd.map(lambda x: 2 * x).filter(lambda x: x > 2)
-    >>> pipelined.id() == rdd.id() + 1, [op for op, _ in pipelined.operators]
+    >>> pipelined.id() == rdd.id() + 1, [op for op, _, _ in pipelined.operators]
     (True, ['map', 'filter'])
     >>> pipelined.collect()
     [4, 6, 8]
@@ -2265,7 +2269,7 @@ class PipelinedRDD(RDD):
 
     def __init__(self, prev, func, preservesPartitioning=False, isFromBarrier=False):
         name, scope_id, site = current_scope()
-        operator = (name or "mapPartitionsWithIndex", site or user_call_site())
+        operator = (name or "mapPartitionsWithIndex", site or user_call_site(), scope_id)
         if isinstance(prev, PipelinedRDD) and prev._is_pipelinable():
             prev_func = prev.func
 

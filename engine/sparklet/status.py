@@ -1,9 +1,8 @@
-"""StatusTracker: PySpark's API for watching job and stage progress, fed by the listener bus."""
+"""StatusTracker: PySpark's API for watching job and stage progress, read from the context's
+status store (`sparklet.appstatus`), the fold every other observer reads too."""
 
 import threading
 from collections import namedtuple
-
-from .listener import SparkListener
 
 __all__ = ["StatusTracker", "SparkJobInfo", "SparkStageInfo"]
 
@@ -17,65 +16,24 @@ class SparkStageInfo(namedtuple("SparkStageInfo", "stageId currentAttemptId name
     """Exposes information about Spark Stages."""
 
 
-class _StatusStore(SparkListener):
-    """Jobs and stages as the listener events describe them (kept for the whole application)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.jobs = {}  # jobId -> {"stageIds", "status", "group"}
-        self.stages = {}  # stageId -> dict
-
-    def onJobStart(self, event):
-        with self.lock:
-            self.jobs[event.jobId] = {"stageIds": list(event.stageIds), "status": "RUNNING",
-                                      "group": event.properties.get("spark.jobGroup.id")}
-            for info in event.stageInfos:
-                self.stages.setdefault(info.stageId, {
-                    "attempt": info.attemptNumber, "name": info.name, "numTasks": info.numTasks,
-                    "active": 0, "completed": 0, "failed": 0, "running": False})
-
-    def onJobEnd(self, event):
-        with self.lock:
-            job = self.jobs.get(event.jobId)
-            if job is not None:
-                job["status"] = "SUCCEEDED" if event.jobResult.succeeded else "FAILED"
-
-    def onStageSubmitted(self, event):
-        info = event.stageInfo
-        with self.lock:
-            self.stages[info.stageId] = {"attempt": info.attemptNumber, "name": info.name, "numTasks": info.numTasks,
-                                         "active": 0, "completed": 0, "failed": 0, "running": True}
-
-    def onStageCompleted(self, event):
-        with self.lock:
-            stage = self.stages.get(event.stageInfo.stageId)
-            if stage is not None:
-                stage["running"] = False
-
-    def onTaskStart(self, event):
-        with self.lock:
-            stage = self.stages.get(event.stageId)
-            if stage is not None and stage["attempt"] == event.stageAttemptId:
-                stage["active"] += 1
-
-    def onTaskEnd(self, event):
-        with self.lock:
-            stage = self.stages.get(event.stageId)
-            if stage is not None and stage["attempt"] == event.stageAttemptId:
-                stage["active"] -= 1
-                if event.reason == "Success":
-                    stage["completed"] += 1
-                else:
-                    stage["failed"] += 1
-
-
 class StatusTracker:
     """Low-level status reporting for jobs and stages. Answers reflect every event posted before
-    the call (the listener bus is drained first)."""
+    the call (the listener bus is drained first). Tasks killed by a cancel or by a failing
+    sibling are not failed tasks: `SparkStageInfo` has no killed count, as in PySpark.
+
+    >>> tracker = sc.statusTracker()
+    >>> sc.setJobGroup("tracked", "a tracked job")
+    >>> sc.parallelize(range(4), 2).count()
+    4
+    >>> job = tracker.getJobInfo(tracker.getJobIdsForGroup("tracked")[0])
+    >>> job.status, tracker.getStageInfo(job.stageIds[0]).numCompletedTasks
+    ('SUCCEEDED', 2)
+    >>> sc.clearJobGroup()
+    """
 
     def __init__(self, sc):
         self._sc = sc
-        self._store = _StatusStore()
+        self._store = sc.statusStore
 
     def _sync(self):
         if threading.current_thread() is not self._sc.listenerBus._thread:
@@ -84,32 +42,33 @@ class StatusTracker:
     def getJobIdsForGroup(self, jobGroup=None):
         """Ids of the jobs of ``jobGroup`` (None: jobs started outside any group)."""
         self._sync()
-        with self._store.lock:
-            return [j for j, info in self._store.jobs.items() if info["group"] == jobGroup]
+        return self._store.job_ids(jobGroup)
 
     def getActiveStageIds(self):
+        """Ids of the stages running now."""
         self._sync()
-        with self._store.lock:
-            return sorted(s for s, info in self._store.stages.items() if info["running"])
+        return self._store.active_stage_ids()
 
     def getActiveJobsIds(self):
+        """Ids of the jobs running now."""
         self._sync()
-        with self._store.lock:
-            return sorted(j for j, info in self._store.jobs.items() if info["status"] == "RUNNING")
+        return sorted(self._store.active_job_ids())
 
     def getJobInfo(self, jobId):
+        """A `SparkJobInfo`, or None if the job is unknown (or forgotten)."""
         self._sync()
-        with self._store.lock:
-            info = self._store.jobs.get(jobId)
-            if info is None:
-                return None
-            return SparkJobInfo(jobId, list(info["stageIds"]), info["status"])
+        info = self._store.job_status(jobId)
+        if info is None:
+            return None
+        stage_ids, status = info
+        return SparkJobInfo(jobId, stage_ids, status)
 
     def getStageInfo(self, stageId):
+        """A `SparkStageInfo` of the stage's current attempt, or None if the stage is unknown."""
         self._sync()
-        with self._store.lock:
-            info = self._store.stages.get(stageId)
-            if info is None:
-                return None
-            return SparkStageInfo(stageId, info["attempt"], info["name"], info["numTasks"], info["active"],
-                                  info["completed"], info["failed"])
+        info = self._store.stage_attempt(stageId)
+        if info is None:
+            return None
+        attempt, name, num_tasks, counts = info
+        return SparkStageInfo(stageId, attempt, name, num_tasks, counts["active"], counts["completed"],
+                              counts["failed"])

@@ -83,7 +83,8 @@ class Backend:
 
     def cached_rdds(self, sc, store):
         """[{"id", "name", "storageLevel", "cachedPartitions", "numPartitions", "memSize",
-        "diskSize"}] of the context's cached RDDs, for ``%%info``."""
+        "diskSize", "sizeKind" (optional: "estimated" marks a size that is not bytes held)}] of
+        the context's cached RDDs, for ``%%info``."""
         raise NotImplementedError
 
     def executor_logs(self, sc, store, lines):

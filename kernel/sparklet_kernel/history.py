@@ -28,6 +28,7 @@ import os
 import re
 
 from sparklet import listener as L
+from sparklet.appstatus import AppStatusStore
 from sparklet.storagelevel import StorageLevel
 
 from .state import SessionStore
@@ -52,8 +53,8 @@ class JobFailed(Exception):
 class HistoryStore(SessionStore):
     """A `SessionStore` that keeps every job of the log (a live session forgets its oldest)."""
 
-    def _forget_old_jobs(self):
-        pass
+    def __init__(self, context=None):
+        super().__init__(context, AppStatusStore(retained_jobs=None))
 
 
 # ---- finding the files ----
@@ -394,9 +395,10 @@ def storage_view(store):
                   ["RDD", "Name", "Storage level", "Cached partitions", "Memory", "Disk"], rows)
 
 
-def timeline_png(store, job_id=None):
-    """A PNG of one job's task timeline (default: the log's last job with finished tasks)."""
-    from .timeline import timeline_png
+def timeline_bundle(store, job_id=None):
+    """One job's task timeline as a display bundle (`timeline.timeline_bundle`; default: the log's
+    last job with finished tasks)."""
+    from .timeline import timeline_bundle
 
     ids = store.job_ids()
     if job_id is None:
@@ -410,7 +412,7 @@ def timeline_png(store, job_id=None):
     spans = store.task_spans(job_id)
     if not spans:
         raise EventLogError("job %d has no finished tasks in the log" % job_id)
-    return timeline_png(spans, "Job %d: %s" % (job_id, job["description"]), store.executor_cores())
+    return timeline_bundle(spans, "Job %d: %s" % (job_id, job["description"]), store.executor_cores())
 
 
 def _id_ranges(ids):

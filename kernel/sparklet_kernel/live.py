@@ -43,7 +43,7 @@ class CellRun:
         self.started = time.time() * 1000
         self.ended = None
         self.jobs = []  # (store, jobId) in start order
-        self.dags = {}  # (id(store), jobId, status) -> dag model
+        self.dags = {}  # (store.storeId, jobId, status) -> dag model
         self.display_id = "sparklet-jobs-" + uuid.uuid4().hex
         self.output_display_id = "sparklet-output-" + uuid.uuid4().hex
         self.jobs_shown = False
@@ -89,7 +89,7 @@ class LiveDisplay:
         self._publish_lock = threading.Lock()
         self._cells = collections.OrderedDict()  # group id -> CellRun
         self._current = None
-        self._job_cell = {}  # (id(store), jobId) -> CellRun
+        self._job_cell = {}  # (store.storeId, jobId) -> CellRun
         self._wake = threading.Event()
         self._stopped = False
         self._thread = threading.Thread(target=self._run, name="sparklet-live-display", daemon=True)
@@ -133,7 +133,7 @@ class LiveDisplay:
 
     def _on_change(self, store, kind, key):
         if kind == "job":
-            run = self._job_cell.get((id(store), key))
+            run = self._job_cell.get((store.storeId, key))
             if run is None:
                 run = self._attribute(store, key)
                 if run is None:
@@ -154,7 +154,7 @@ class LiveDisplay:
                 run = self._cell_at(started)
             if run is None:
                 return None
-            self._job_cell[(id(store), job_id)] = run
+            self._job_cell[(store.storeId, job_id)] = run
             run.jobs.append((store, job_id))
         return run
 
@@ -196,7 +196,7 @@ class LiveDisplay:
             job = store.job_json(job_id)
             if job is None:
                 continue
-            key = (id(store), job_id, job["status"])
+            key = (store.storeId, job_id, job["status"])
             dag = run.dags.get(key)
             if dag is None:
                 dag = run.dags[key] = job_dag(store, job)
@@ -239,12 +239,12 @@ class LiveDisplay:
         with self._lock:
             quiet = [(run, run.jobs[-progress.MAX_JOBS_SHOWN:]) for run in self._cells.values()
                      if run.jobs and not run.dirty and now - run.last_publish >= ELAPSED_TICK]
-        active = {}  # id(store) -> ids of its running jobs
+        active = {}  # store.storeId -> ids of its running jobs
         for run, shown in quiet:
             for store, job_id in shown:
-                if id(store) not in active:
-                    active[id(store)] = set(store.active_job_ids())
-                if job_id in active[id(store)]:
+                if store.storeId not in active:
+                    active[store.storeId] = set(store.active_job_ids())
+                if job_id in active[store.storeId]:
                     run.dirty = True
                     break
 

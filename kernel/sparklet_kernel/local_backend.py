@@ -70,10 +70,8 @@ class LocalBackend(Backend):
         return super().master_for(settings, default)
 
     def observe(self, sc):
-        store = SessionStore(sc)
-        sc.addSparkListener(store)
-        store.backfill(sc)
-        return store
+        # the context's own store, folding events since its start: nothing to add to the bus
+        return SessionStore(sc, sc.statusStore)
 
     def preview_stages(self, rdd):
         stages = rdd.context.dagScheduler.previewStages(rdd)
@@ -88,7 +86,7 @@ class LocalBackend(Backend):
         return [{"id": entry["rddId"], "name": entry["name"] or "rdd", "storageLevel": entry["storageLevel"],
                  "cachedPartitions": entry["numCachedPartitions"],
                  "numPartitions": entry["numPartitions"] or entry["numCachedPartitions"],
-                 "memSize": entry["memSize"], "diskSize": entry["diskSize"]}
+                 "memSize": entry["memSize"], "diskSize": entry["diskSize"], "sizeKind": entry["sizeKind"]}
                 for entry in store.snapshot()["storage"]]
 
     def executor_logs(self, sc, store, lines):

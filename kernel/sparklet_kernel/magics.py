@@ -3,11 +3,12 @@ task failure, the task output log, and the live display's mode. (sparkmagic's se
 
 from IPython.core.error import UsageError
 from IPython.core.magic import line_magic, magics_class
-from IPython.display import Image, display
+from IPython.display import display
 
 from . import dag, history, profile_view, progress
+from .i18n import _
 from .magic_args import HelpShown, MagicArgumentParser, SessionMagicsBase, parse
-from .timeline import timeline_png
+from .timeline import timeline_bundle
 from .tracebacks import full_report
 
 
@@ -68,7 +69,7 @@ class SparkMagics(SessionMagicsBase):
         jobs = [store.job_json(j) for j in store.job_ids()]
         jobs = [j for j in jobs if j is not None]
         if not jobs:
-            print("No jobs have run on this SparkContext yet.")
+            print(_("No jobs have run on this SparkContext yet."))
             return
         state = {"version": progress.SCHEMA_VERSION, "executionCount": None, "groupId": None,
                  "hiddenJobs": 0, "jobs": jobs}
@@ -97,8 +98,7 @@ class SparkMagics(SessionMagicsBase):
         spans = store.task_spans(job_id)
         if not spans:
             raise UsageError("%%spark timeline: job %d has no finished tasks" % job_id)
-        png = timeline_png(spans, "Job %d: %s" % (job_id, job["description"]), store.executor_cores())
-        display(Image(data=png, format="png"))
+        display(timeline_bundle(spans, "Job %d: %s" % (job_id, job["description"]), store.executor_cores()), raw=True)
 
     def _profile(self, args):
         display(profile_view.job_profile(self.session.active_context(), self.session.store, args.job, args.n))
@@ -106,18 +106,18 @@ class SparkMagics(SessionMagicsBase):
     def _traceback(self, args):
         last = self.session.errors.last
         if last is None:
-            print("No task has failed in this session.")
+            print(_("No task has failed in this session."))
             return
         print(full_report(*last))
 
     def _output(self, args):
         log = list(self.session.live.task_log)
         if not log:
-            print("No task output in this session.")
+            print(_("No task output in this session."))
             return
         shown = log[-args.n:]
         if len(shown) < len(log):
-            print("(last %d of %d lines kept)" % (len(shown), len(log)))
+            print(_("(last %d of %d lines kept)") % (len(shown), len(log)))
         for line in shown:
             print("[stage %d, partition %d] %s" % (line.stageId, line.partitionId, line.text))
 
@@ -125,8 +125,7 @@ class SparkMagics(SessionMagicsBase):
         try:
             store = history.load(args.path)
             if args.timeline is not None:
-                png = history.timeline_png(store, None if args.timeline == -1 else args.timeline)
-                display(Image(data=png, format="png"))
+                display(history.timeline_bundle(store, None if args.timeline == -1 else args.timeline), raw=True)
                 return
         except history.EventLogError as e:
             raise UsageError("%%spark history: %s" % e)
@@ -137,4 +136,4 @@ class SparkMagics(SessionMagicsBase):
 
     def _progress(self, args):
         self.session.live.mode = args.mode
-        print("Sparklet job display: %s" % args.mode)
+        print(_("Sparklet job display: %s") % args.mode)

@@ -16,6 +16,7 @@ import statistics
 import threading
 import time
 
+from . import frontend_actions
 from .dag import job_dag
 from .live import ELAPSED_TICK
 
@@ -28,8 +29,9 @@ MAX_TIMELINE_SPANS = 2000
 
 
 def job_detail(store, job_id):
-    """One job with its DAG, its task spans (sampled past MAX_TIMELINE_SPANS) and per-stage task
-    duration quartiles, for the panel's job view; None if the store does not know the job."""
+    """One job with its DAG, its task spans (sampled past MAX_TIMELINE_SPANS), its running task
+    attempts and per-stage task duration quartiles, for the panel's job view; None if the store
+    does not know the job."""
     job = store.job_json(job_id) if store is not None else None
     if job is None:
         return None
@@ -47,8 +49,9 @@ def job_detail(store, job_id):
     shown = sorted(spans, key=lambda s: s.launchTime)[::step]
     return {
         "job": job,
-        "spans": [[s.stageId, s.partition, s.attempt, s.executorId, s.launchTime, s.finishTime, s.status]
+        "spans": [[s.stageId, s.partition, s.attempt, s.executorId, s.launchTime, s.finishTime, s.status, s.error]
                   for s in shown],
+        "running": [list(task) for task in store.running_tasks(job_id)],
         "totalTasks": len(spans),
         "durations": durations,
     }
@@ -63,7 +66,7 @@ class SessionChannel:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread = None
-        self._watched = set()
+        self._watched = None  # the store whose changes wake the push loop
         session.context_listeners.append(self._on_context)
         if session.store is not None:
             self._watch(session.store)
@@ -97,9 +100,19 @@ class SessionChannel:
         self._wake.set()
 
     def _watch(self, store):
-        if id(store) not in self._watched:
-            self._watched.add(id(store))
-            store.subscribe(lambda kind, key: kind != "output" and self._wake.set())
+        # by the store itself, never by id(): a store replaced by `%%configure -f` may be freed
+        # and its id() given to the next one, which would then go unwatched and the panel freeze
+        with self._lock:
+            if store is None or store is self._watched:
+                return
+            previous, self._watched = self._watched, store
+        if previous is not None:
+            previous.unsubscribe(self._on_store_change)
+        store.subscribe(self._on_store_change)
+
+    def _on_store_change(self, kind, key):
+        if kind != "output":
+            self._wake.set()
 
     def _push_loop(self):
         while True:
@@ -120,6 +133,8 @@ class SessionChannel:
     # -- requests (comm and control channel) ---------------------------------------------------
     def handle(self, request):
         action = request.get("action")
+        if action in frontend_actions.ACTIONS:
+            return frontend_actions.handle(request)
         sc = self.session.active_context()
         if action == "snapshot":
             return {"status": "ok", "snapshot": self.session.snapshot()}

@@ -9,6 +9,7 @@ progress bar, for `jupyter console` and terminal IPython.
 from html import escape
 
 from .dag import render_svg
+from .i18n import _, ngettext
 
 MIME_TYPE = "application/vnd.sparklet.jobs+json"
 SCHEMA_VERSION = 1
@@ -65,6 +66,8 @@ def stage_bar(stage, width=40):
     extra = ""
     if stage["failed"]:
         extra += ", %d failed" % stage["failed"]
+    if stage.get("killed"):
+        extra += ", %d killed" % stage["killed"]
     if stage["retries"]:
         extra += ", %d retried" % stage["retries"]
     return "[Stage %d:%s (%d + %d) / %d%s]" % (stage["stageId"], bar, stage["completed"], stage["running"],
@@ -74,11 +77,11 @@ def stage_bar(stage, width=40):
 def render_text(cell_state):
     lines = []
     if cell_state.get("hiddenJobs"):
-        lines.append("(%d earlier jobs of this cell not shown)" % cell_state["hiddenJobs"])
+        lines.append(_("(%d earlier jobs of this cell not shown)") % cell_state["hiddenJobs"])
     for job in cell_state["jobs"]:
-        head = "Job %d (%s) %s in %s" % (job["jobId"], job["description"], job["status"], human_ms(job["durationMs"]))
+        head = _("Job %d (%s) %s in %s") % (job["jobId"], job["description"], _(job["status"]), human_ms(job["durationMs"]))
         if job["status"] == "running":
-            head = "Job %d (%s) running for %s" % (job["jobId"], job["description"], human_ms(job["durationMs"]))
+            head = _("Job %d (%s) running for %s") % (job["jobId"], job["description"], human_ms(job["durationMs"]))
         lines.append(head)
         for stage in job["stages"]:
             lines.append("  " + stage_bar(stage))
@@ -93,7 +96,9 @@ def render_text(cell_state):
 # -- HTML ---------------------------------------------------------------------------------------
 
 _TD = "padding:2px 8px;text-align:left;vertical-align:middle;border:none;white-space:nowrap;"
-_TH = _TD + "font-weight:600;color:#57606a;font-size:11px;"
+#: Muted text: JupyterLab's theme colour where it is defined, GitHub's grey elsewhere.
+_MUTED = "var(--jp-ui-font-color2,#57606a)"
+_TH = _TD + "font-weight:600;color:%s;font-size:11px;" % _MUTED
 
 
 def _bar_html(stage):
@@ -111,21 +116,21 @@ def _bar_html(stage):
 
 
 def _stage_row(stage):
-    kind = "shuffle map" if stage["kind"] == "shuffleMap" else "result"
+    kind = _("shuffle map") if stage["kind"] == "shuffleMap" else _("result")
     muted = stage["status"] == "skipped"
     color = "#8c959f" if muted else "inherit"
     if muted:
-        tasks = "skipped (shuffle output reused)"
+        tasks = _("skipped (shuffle output reused)")
     else:
         tasks = "%s/%s" % (_count(stage["completed"]), _count(stage["numTasks"]))
         if stage["running"]:
-            tasks += " (%d running)" % stage["running"]
+            tasks += " (%s)" % (_("%d running") % stage["running"])
         if stage["failed"]:
-            tasks += ' <span style="color:#cf222e">%d failed</span>' % stage["failed"]
-        if stage["retries"]:
-            tasks += ' <span style="color:#9a6700">%d retried</span>' % stage["retries"]
-        if stage["killed"]:
-            tasks += ' <span style="color:#9a6700">%d killed</span>' % stage["killed"]
+            tasks += ' <span style="color:#cf222e">%s</span>' % (_("%d failed") % stage["failed"])
+        if stage.get("retries"):
+            tasks += ' <span style="color:#9a6700">%s</span>' % (_("%d retried") % stage["retries"])
+        if stage.get("killed"):
+            tasks += ' <span style="color:#9a6700">%s</span>' % (_("%d killed") % stage["killed"])
     elapsed = ""
     if stage["submissionTime"] and not muted:
         end = stage["completionTime"] or stage.get("_now") or stage["submissionTime"]
@@ -134,7 +139,7 @@ def _stage_row(stage):
     shuffle_write = human_bytes(stage["shuffleWriteBytes"]) if stage["shuffleWriteBytes"] and not muted else ""
     records = _count(stage["inputRecords"]) if stage["inputRecords"] and not muted else ""
     cells = [
-        "&nbsp;&nbsp;Stage %d <span style=\"color:#57606a\">(%s)</span>" % (stage["stageId"], kind),
+        "&nbsp;&nbsp;%s <span style=\"color:%s\">(%s)</span>" % (_("Stage %d") % stage["stageId"], _MUTED, kind),
         _bar_html(stage), tasks, elapsed, records, shuffle_read, shuffle_write,
     ]
     return ('<tr class="sparklet-stage-row" data-stage-id="%d" data-status="%s" style="color:%s">%s</tr>'
@@ -143,19 +148,21 @@ def _stage_row(stage):
 
 def _job_rows(job):
     color = _STATUS_COLOR.get(job["status"], "#57606a")
-    done = "%s/%s tasks" % (_count(job["numCompletedTasks"]), _count(job["numTasks"]))
+    done = _("%s/%s tasks") % (_count(job["numCompletedTasks"]), _count(job["numTasks"]))
     badge = ('<span style="display:inline-block;padding:0 6px;border-radius:8px;color:#fff;background:%s;'
-             'font-size:11px">%s</span>' % (color, escape(job["status"])))
+             'font-size:11px">%s</span>' % (color, escape(_(job["status"]))))
     extra = []
     if job["numSkippedStages"]:
-        extra.append("%d skipped stage%s" % (job["numSkippedStages"], "" if job["numSkippedStages"] == 1 else "s"))
+        n = job["numSkippedStages"]
+        extra.append(ngettext("%d skipped stage", "%d skipped stages", n) % n)
     if job["lostExecutors"]:
-        extra.append('<span style="color:#cf222e">lost executor%s %s</span>'
-                     % ("" if len(job["lostExecutors"]) == 1 else "s", escape(", ".join(job["lostExecutors"]))))
+        lost = job["lostExecutors"]
+        extra.append('<span style="color:#cf222e">%s</span>'
+                     % escape(ngettext("lost executor %s", "lost executors %s", len(lost)) % ", ".join(lost)))
     head = ('<tr class="sparklet-job-row" data-job-id="%d" data-status="%s" style="border-top:1px solid #d0d7de">'
-            '<td style="%s" colspan="2"><b>Job %d</b> %s &nbsp;%s</td><td style="%s">%s</td><td style="%s">%s</td>'
+            '<td style="%s" colspan="2"><b>%s</b> %s &nbsp;%s</td><td style="%s">%s</td><td style="%s">%s</td>'
             '<td style="%s" colspan="3">%s</td></tr>'
-            % (job["jobId"], job["status"], _TD, job["jobId"], escape(job["description"]), badge, _TD, done, _TD,
+            % (job["jobId"], job["status"], _TD, _("Job %d") % job["jobId"], escape(job["description"]), badge, _TD, done, _TD,
                human_ms(job["durationMs"]), _TD, " &middot; ".join(extra)))
     now = (job["submissionTime"] or 0) + job["durationMs"]
     rows = [head]
@@ -168,19 +175,20 @@ def _job_rows(job):
     if dag and dag["stages"]:
         n = len(dag["stages"])
         rows.append('<tr><td colspan="7" style="%s"><details class="sparklet-dag-details"><summary style="cursor:pointer;'
-                    'color:#57606a">DAG: %d stage%s</summary><div style="overflow-x:auto">%s</div></details></td></tr>'
-                    % (_TD, n, "" if n == 1 else "s", render_svg(dag)))
+                    'color:%s">%s</summary><div style="overflow-x:auto">%s</div></details></td></tr>'
+                    % (_TD, _MUTED, ngettext("DAG: %d stage", "DAG: %d stages", n) % n, render_svg(dag)))
     return rows
 
 
 def render_html(cell_state):
-    head = "".join('<th style="%s">%s</th>' % (_TH, h) for h in
+    head = "".join('<th style="%s">%s</th>' % (_TH, _(h)) for h in
                    ("Job / stage", "Progress", "Tasks", "Elapsed", "Input records", "Shuffle read", "Shuffle write"))
     rows = []
     if cell_state.get("hiddenJobs"):
-        rows.append('<tr><td colspan="7" style="%scolor:#57606a">%d earlier jobs of this cell not shown '
-                    '(%d of %d shown)</td></tr>' % (_TD, cell_state["hiddenJobs"], len(cell_state["jobs"]),
-                                                   len(cell_state["jobs"]) + cell_state["hiddenJobs"]))
+        rows.append('<tr><td colspan="7" style="%scolor:%s">%s</td></tr>'
+                    % (_TD, _MUTED, _("%d earlier jobs of this cell not shown (%d of %d shown)")
+                       % (cell_state["hiddenJobs"], len(cell_state["jobs"]),
+                          len(cell_state["jobs"]) + cell_state["hiddenJobs"])))
     for job in cell_state["jobs"]:
         rows.extend(_job_rows(job))
     return ('<div class="sparklet-jobs" style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;'
@@ -190,20 +198,26 @@ def render_html(cell_state):
 
 def render_task_output(lines, hidden):
     """Task output of one cell: text and HTML set apart from the driver's own output."""
-    text_lines = ["[stage %d, partition %d] %s" % (s, p, line) for s, p, stream, line in lines]
+    tag = _("[stage %d, partition %d]")
+    more = _("... %d more lines of task output not shown (%%spark output shows all)")
+    text_lines = ["%s %s" % (tag % (s, p), line) for s, p, stream, line in lines]
     if hidden:
-        text_lines.append("... %d more lines of task output not shown (%%spark output shows all)" % hidden)
+        text_lines.append(more % hidden)
+    # colours are JupyterLab's theme variables where defined (a dark theme gets a dark box), with
+    # light fallbacks for nbconvert, VS Code and other frontends
     html_lines = []
     for s, p, stream, line in lines:
-        color = "#cf222e" if stream == "stderr" else "#24292f"
-        html_lines.append('<div><span style="color:#6e7781">[stage %d, partition %d]</span> '
-                          '<span style="color:%s">%s</span></div>' % (s, p, color, escape(line)))
+        color = "var(--jp-error-color1,#cf222e)" if stream == "stderr" else "var(--jp-content-font-color1,#24292f)"
+        html_lines.append('<div><span class="sparklet-task-tag" style="color:var(--jp-ui-font-color2,#6e7781)">%s</span> '
+                          '<span data-stream="%s" style="color:%s">%s</span></div>'
+                          % (tag % (s, p), stream, color, escape(line)))
     if hidden:
-        html_lines.append('<div style="color:#6e7781;font-style:italic">\u2026 %d more lines of task output not shown'
-                          ' (%%spark output shows all)</div>' % hidden)
-    html = ('<div class="sparklet-task-output" style="border-left:3px solid #8c959f;padding:2px 8px;margin:2px 0;'
-            'background:#f6f8fa;font-family:SFMono-Regular,Menlo,Consolas,monospace;font-size:12px">'
-            '<div style="color:#57606a;font-family:Helvetica,Arial,sans-serif;font-size:11px">'
-            'printed by tasks on executors</div>%s</div>' % "".join(html_lines))
+        html_lines.append('<div style="color:var(--jp-ui-font-color2,#6e7781);font-style:italic">%s</div>'
+                          % escape(more.replace("...", "\u2026", 1) % hidden))
+    html = ('<div class="sparklet-task-output" style="border-left:3px solid var(--jp-border-color1,#8c959f);'
+            'padding:2px 8px;margin:2px 0;background:var(--jp-layout-color2,#f6f8fa);'
+            'color:var(--jp-content-font-color1,#24292f);font-family:SFMono-Regular,Menlo,Consolas,monospace;font-size:12px">'
+            '<div style="color:var(--jp-ui-font-color2,#57606a);font-family:Helvetica,Arial,sans-serif;font-size:11px">'
+            '%s</div>%s</div>' % (escape(_("printed by tasks on executors")), "".join(html_lines)))
     return {"text/plain": "\n".join(text_lines), "text/html": html}
 

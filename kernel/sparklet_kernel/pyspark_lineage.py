@@ -248,6 +248,105 @@ def debug_string_stages(text):
     return [(sorted(stages[old][0], key=lambda i: i.id), sorted(position[p] for p in stages[old][1])) for old in order]
 
 
+def _scala_seq(seq):
+    return [seq.apply(i) for i in range(seq.size())]
+
+
+#: a node of ``explain("formatted")``: ``(3) HashAggregate [codegen id : 1]``
+_PLAN_NODE = re.compile(r"^\((?P<n>\d+)\) (?P<name>.+?)(?: \[codegen id : (?P<codegen>\d+)\])?$")
+_CODEGEN_CLUSTER = re.compile(r"^WholeStageCodegen \((?P<codegen>\d+)\)$")
+
+
+def codegen_operators(plan_text):
+    """{codegen stage id: [physical operator, ...] bottom first} of a formatted physical plan:
+    what each ``WholeStageCodegen (N)`` of Spark's DAG fuses, aggregates named by their mode as
+    Sparklet names them.
+
+    >>> codegen_operators("(1) Scan ExistingRDD [codegen id : 1]\\n\\n(2) HashAggregate [codegen id : 1]\\n"
+    ...                   "Functions [1]: [partial_count(1)]\\n\\n(3) Exchange\\n")
+    {1: ['Scan ExistingRDD', 'HashAggregate (partial)']}
+    """
+    found = {}
+    lines = plan_text.splitlines()
+    for i, line in enumerate(lines):
+        m = _PLAN_NODE.match(line)
+        if not m or not m.group("codegen"):
+            continue
+        name = m.group("name")
+        if name.endswith("Aggregate"):
+            details = []
+            for detail in lines[i + 1:]:
+                if not detail.strip():
+                    break
+                details.append(detail)
+            functions = " ".join(d for d in details if d.startswith("Functions"))
+            name += " (partial)" if "partial_" in functions else " (final)"
+        found.setdefault(int(m.group("codegen")), []).append((int(m.group("n")), name))
+    return {cid: [name for _, name in sorted(ops)] for cid, ops in found.items()}
+
+
+def sql_codegen_operators(sc, job_id):
+    """`codegen_operators` of the SQL execution that ran job `job_id` (Spark's SQL status store),
+    {} when there is none (an RDD job, or no SparkSession)."""
+    try:
+        session = sc._jvm.org.apache.spark.sql.SparkSession.getDefaultSession()
+        if session.isEmpty():
+            return {}
+        executions = _scala_seq(session.get().sharedState().statusStore().executionsList())
+        chosen = next((e for e in reversed(executions) if e.jobs().contains(job_id)), None)
+        return codegen_operators(chosen.physicalPlanDescription()) if chosen is not None else {}
+    except Exception:  # no SQL status store (yet), a context being stopped
+        return {}
+
+
+def operation_graph_stages(status_store, stage_ids, codegen=None):
+    """The stages of a job as Apache Spark's own UI draws them, from the JVM's status store
+    (``operationGraphForStage``: the RDDs of each stage grouped by operation scope): {stage id:
+    (rddInfos, parent stage ids)}. This is the plan of a job no recorded Python call made: a
+    DataFrame action's (scopes ``Scan ExistingRDD``, ``WholeStageCodegen (1)``, ``Exchange``,
+    ``AQEShuffleRead``...); a ``WholeStageCodegen (N)`` scope becomes the physical operators it
+    fuses when `codegen` (`codegen_operators`) knows them. A stage the store has no graph of is
+    left out."""
+    graphs, home = {}, {}
+    for sid in stage_ids:
+        try:
+            graphs[sid] = status_store.operationGraphForStage(sid)
+        except Exception:  # evicted from the store, or a context being stopped
+            continue
+    scope_ids = {}
+    out = {}
+    for sid, graph in graphs.items():
+        infos = {}
+
+        def walk(cluster, scope):
+            for node in _scala_seq(cluster.childNodes()):
+                # the operator is the outermost scope under the stage: nested ones are its parts
+                name = scope[1] if scope else node.name()
+                scope_id = scope_ids.setdefault(scope[0], len(scope_ids) + 1) if scope else 0
+                infos[node.id()] = RDDInfo(id=node.id(), name=node.name(), numPartitions=0,
+                                           storageLevel=None, parentIds=[], callSite="", scope=name,
+                                           scopeId=scope_id)
+                home.setdefault(node.id(), sid)
+            for child in _scala_seq(cluster.childClusters()):
+                if scope is None:
+                    name = child.name()
+                    m = _CODEGEN_CLUSTER.match(name)
+                    if m and (codegen or {}).get(int(m.group("codegen"))):
+                        # fused operators, top first as explain() and Sparklet's scopes name them
+                        name = " | ".join(reversed(codegen[int(m.group("codegen"))]))
+                    walk(child, (child.id(), name))
+                else:
+                    walk(child, scope)
+
+        walk(graph.rootCluster(), None)
+        for edge in _scala_seq(graph.edges()) + _scala_seq(graph.incomingEdges()):
+            if edge.toId() in infos:
+                infos[edge.toId()].parentIds.append(edge.fromId())
+        out[sid] = [infos[k] for k in sorted(infos)]
+    return {sid: (infos, sorted({home[p] for r in infos for p in r.parentIds if home.get(p, sid) != sid}))
+            for sid, infos in out.items()}
+
+
 def plan(rdd):
     """Stages of a job on `rdd`: from the Python lineage, else from the JVM's."""
     stages = lineage_stages(rdd)

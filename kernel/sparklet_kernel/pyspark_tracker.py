@@ -11,10 +11,13 @@ import logging
 import threading
 import time
 
-from sparklet.listener import (JobResult, SparkListenerApplicationStart, SparkListenerExecutorAdded,
-                               SparkListenerJobEnd, SparkListenerJobStart, SparkListenerStageCompleted,
-                               SparkListenerStageSubmitted, StageInfo, ExecutorInfo, now_ms)
+from sparklet.appstatus import task_error
+from sparklet.listener import (JobResult, SparkListenerApplicationEnd, SparkListenerApplicationStart,
+                               SparkListenerExecutorAdded, SparkListenerJobEnd, SparkListenerJobStart,
+                               SparkListenerStageCompleted, SparkListenerStageSubmitted, StageInfo, ExecutorInfo,
+                               now_ms)
 
+from .pyspark_lineage import operation_graph_stages, sql_codegen_operators
 from .state import SessionStore, TaskSpan
 
 log = logging.getLogger("sparklet_kernel.pyspark_tracker")
@@ -67,6 +70,10 @@ class TrackerStore(SessionStore):
                 # one bad poll must not end the session's progress display
                 log.exception("polling PySpark's status tracker failed")
             self._stopped.wait(POLL_INTERVAL)
+        if getattr(self.context, "_jsc", None) is None:
+            # the context stopped (not merely replaced in the session): as Spark's application
+            # end, this marks its executors removed and the store stopped
+            self.onApplicationEnd(SparkListenerApplicationEnd(now_ms()))
 
     def stop(self):
         self._stopped.set()
@@ -116,9 +123,20 @@ class TrackerStore(SessionStore):
                     if status not in FINISHED_TASK_STATUSES:
                         continue  # a running task's duration is only its time so far
                     launch = task.launchTime().getTime()
+                    error = task.errorMessage()
                     spans.append(TaskSpan(sid, task.taskId(), task.index(), task.attempt(), task.executorId(),
-                                          launch, launch + task.duration().get(), status))
+                                          launch, launch + task.duration().get(), status,
+                                          task_error(error.get()) if error.isDefined() else None))
         return spans
+
+    def _operation_graph(self, job_id, stage_ids):
+        """`operation_graph_stages` of a job; {} when the JVM cannot say (a DAG is an extra, never
+        a reason for the job's display to stop)."""
+        try:
+            status_store = self.context._jsc.sc().statusStore()
+        except Exception:
+            return {}
+        return operation_graph_stages(status_store, stage_ids, sql_codegen_operators(self.context, job_id))
 
     def _job_started(self, tracker, job_id, info):
         stage_ids = sorted(int(s) for s in info.stageIds())
@@ -126,13 +144,18 @@ class TrackerStore(SessionStore):
         submitted = [java[s].submissionTime() for s in stage_ids if java[s] is not None and java[s].submissionTime() > 0]
         started = min(submitted) if submitted else now_ms()
         predicted, action = self.backend.job_plan(started, len(stage_ids))
+        # no recorded Python call made this job (a DataFrame action): Spark's own operation graph
+        graphs = {} if predicted else self._operation_graph(job_id, stage_ids)
         infos = []
         for index, sid in enumerate(stage_ids):
             j = java[sid]
             rdd_infos, parents = predicted[index] if predicted else ([], [])
+            parent_ids = [stage_ids[p] for p in parents]
+            if sid in graphs:
+                rdd_infos, parent_ids = graphs[sid]
             infos.append(StageInfo(stageId=sid, attemptNumber=j.currentAttemptId() if j else 0,
                                    name=j.name() if j else "stage %d" % sid, numTasks=j.numTasks() if j else 0,
-                                   rddInfos=rdd_infos, parentIds=[stage_ids[p] for p in parents],
+                                   rddInfos=rdd_infos, parentIds=parent_ids,
                                    isShuffleMap=index < len(stage_ids) - 1))
         properties = {"callSite.short": action or (infos[-1].name if infos and java[stage_ids[-1]] else "job %d" % job_id)}
         run = self.backend.session.live.current
@@ -183,6 +206,14 @@ class TrackerStore(SessionStore):
                     state["info"].completionTime = now_ms()
                     state["info"].failureReason = "the job failed"
                     self.onStageCompleted(SparkListenerStageCompleted(state["info"]))
+            empty = sorted(sid for sid, state in stages.items() if not state["info"].rddInfos)
+            if empty:
+                # the JVM writes a job's operation graph as it hears of the job, which may be
+                # after this poll saw it start: read it again for the job's final display
+                graphs = self._operation_graph(job_id, sorted(stages))
+                for sid in empty:
+                    if sid in graphs:
+                        stages[sid]["info"].rddInfos[:], stages[sid]["info"].parentIds[:] = graphs[sid]
             result = JobResult(True) if status == "SUCCEEDED" else JobResult(False, JobFailed("a task failed"))
             self.onJobEnd(SparkListenerJobEnd(job_id, now_ms(), result))
             del self._running[job_id]

@@ -37,6 +37,10 @@ from .tracebacks import TaskErrorHandler
 from .version import __version__
 
 GROUP_KEY = "spark.jobGroup.id"
+#: what ``sc.setJobGroup`` / ``sc.setJobDescription`` set, cleared at the end of the cell
+JOB_GROUP_KEYS = (GROUP_KEY, "spark.job.description", "spark.job.interruptOnCancel")
+#: "true" (local property or conf): a job group set by a cell stays for the next cells
+KEEP_JOB_GROUP_KEY = "spark.sparklet.keepJobGroup"
 #: the backends a session's settings name
 BACKENDS = {LocalBackend.name: LocalBackend, PySparkBackend.name: PySparkBackend}
 
@@ -274,8 +278,8 @@ class SparkletSession(LoggingConfigurable):
         if run is None:
             return
         sc = self.active_context()
-        if sc is not None and (sc.getLocalProperty(GROUP_KEY) or "").startswith(GROUP_PREFIX):
-            sc.setLocalProperty(GROUP_KEY, None)
+        if sc is not None:
+            self._end_cell_job_group(sc)
         self._sync_store(sc)
         if sc is not None and result is not None and isinstance(result.error_in_exec, KeyboardInterrupt):
             # jobs the cell started from its own threads stop with it (they carry no job group:
@@ -284,6 +288,20 @@ class SparkletSession(LoggingConfigurable):
                 if store is self.store and job_id in store.active_job_ids():
                     sc.cancelJob(job_id)
         self.live.end_cell(run)
+
+    def _end_cell_job_group(self, sc):
+        """A job group or description a cell sets (``sc.setJobGroup``, ``sc.setJobDescription``)
+        names that cell's jobs only: the next cell's jobs must not be labelled by an earlier cell.
+        ``spark.sparklet.keepJobGroup=true`` (a local property or a conf setting) keeps them."""
+        if not (sc.getLocalProperty(GROUP_KEY) or "").startswith(GROUP_PREFIX) and self._keeps_job_group(sc):
+            return
+        for key in JOB_GROUP_KEYS:
+            sc.setLocalProperty(key, None)
+
+    @staticmethod
+    def _keeps_job_group(sc):
+        keep = sc.getLocalProperty(KEEP_JOB_GROUP_KEY) or sc.getConf().get(KEEP_JOB_GROUP_KEY, "false")
+        return str(keep).strip().lower() == "true"
 
     def _sync_store(self, sc):
         # only a live context's bus delivers: a stopped one's marker would never arrive
@@ -302,10 +320,16 @@ class SparkletSession(LoggingConfigurable):
     # -- what the lab panel reads --------------------------------------------------------------
     def snapshot(self):
         sc = self.active_context()
-        state = self.store.snapshot() if self.store is not None else {
+        store = self.store
+        if sc is not None and store is not None and store.context is sc and store.stopped:
+            sc = None  # stopping: its store has heard the application end, the active slot not yet freed
+        state = store.snapshot() if store is not None else {
             "application": {}, "executors": [], "jobs": [], "storage": []}
         state["session"] = {
             "kernel": "sparklet", "version": __version__, "contextActive": sc is not None,
+            # "live": a context runs; "stopped": the last one was stopped (its executors are
+            # shown removed); "none": no context was ever made
+            "state": "live" if sc is not None else "stopped" if store is not None else "none",
             "master": sc.master if sc is not None else None,
             "appName": sc.appName if sc is not None else None,
             "applicationId": getattr(sc, "applicationId", None) if sc is not None else None,

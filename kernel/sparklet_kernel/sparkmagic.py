@@ -9,7 +9,9 @@ instructors' habits carry over. Each magic works as a line magic too (``%info``)
 
 import ast
 import re
+import textwrap
 import time
+from html import escape
 
 from IPython.core.error import UsageError
 from IPython.core.magic import cell_magic, line_cell_magic, magics_class
@@ -40,6 +42,34 @@ HELP = [
     ("%spark output [-n N]", "what tasks printed"),
     ("%spark progress on|off|text", "the live job display under cells"),
 ]
+
+
+#: columns of %%help's text form (a terminal, a notebook viewer without HTML)
+HELP_COLUMNS = 88
+
+
+def help_bundle(columns=HELP_COLUMNS):
+    """What ``%%help`` displays: a table whose descriptions wrap at word boundaries at any width
+    (HTML: a notebook's output area breaks a long text line anywhere, mid-word too), and text
+    wrapped at word boundaries to `columns`, each description indented under the previous line's.
+
+    >>> text = help_bundle(60)["text/plain"]
+    >>> max(map(len, text.splitlines())) <= 60, text.splitlines()[1].split()[0]
+    (True, '%%configure')
+    """
+    width = max(len(name) for name, _ in HELP)
+    lines = ["Sparklet session magics (each also has --help):"]
+    for name, text in HELP:
+        lines.extend(textwrap.wrap(text, columns, initial_indent="  %-*s  " % (width, name),
+                                   subsequent_indent=" " * (width + 4), break_long_words=False,
+                                   break_on_hyphens=False))
+    rows = "".join('<tr><td style="text-align:left;vertical-align:top;white-space:nowrap;padding:1px 12px 1px 0">'
+                   '<code>%s</code></td><td style="text-align:left;vertical-align:top;white-space:normal;'
+                   'overflow-wrap:normal;word-break:normal;padding:1px 0">%s</td></tr>'
+                   % (escape(name), escape(text)) for name, text in HELP)
+    html = ('<div class="sparklet-help"><p style="margin:0 0 4px 0">Sparklet session magics (each also has '
+            '<code>--help</code>):</p><table style="border-collapse:collapse;margin:0">%s</table></div>' % rows)
+    return {"text/plain": "\n".join(lines), "text/html": html}
 
 
 def _parser(name, description, force=False, lines=False):
@@ -150,9 +180,11 @@ class SessionMagics(SessionMagicsBase):
         cached = session.backend.cached_rdds(sc, store)
         lines.append("Cached RDDs:    %d" % len(cached))
         for rdd in cached:
-            lines.append("  RDD %-4d %-32s %d/%d partitions, %s in memory, %s on disk (%s)" % (
+            # a deserialized level's size is an estimate of its Python objects, not bytes held
+            about = "~" if rdd.get("sizeKind") == "estimated" else ""
+            lines.append("  RDD %-4d %-32s %d/%d partitions, %s%s in memory, %s on disk (%s)" % (
                 rdd["id"], rdd["name"][:32], rdd["cachedPartitions"], rdd["numPartitions"],
-                human_bytes(rdd["memSize"]), human_bytes(rdd["diskSize"]), rdd["storageLevel"]))
+                about, human_bytes(rdd["memSize"]), human_bytes(rdd["diskSize"]), rdd["storageLevel"]))
         print("\n".join(lines))
 
     # -- %%logs ----------------------------------------------------------------------------------
@@ -257,7 +289,5 @@ class SessionMagics(SessionMagicsBase):
         """%%help: the list of session magics."""
         if self._run("help", self.help.__doc__, line, cell, body=False) is None:
             return
-        width = max(len(name) for name, _ in HELP)
-        print("Sparklet session magics (each also has --help):")
-        for name, text in HELP:
-            print("  %-*s  %s" % (width, name, text))
+        from IPython.display import display
+        display(help_bundle(), raw=True)

@@ -6,6 +6,7 @@ A straggler is a task that took much longer than its stage's median (more than t
 100 ms more): the usual sign of skewed partitions, which is what this chart is for teaching.
 """
 
+import re
 import statistics
 
 from .state import TaskSpan
@@ -57,10 +58,29 @@ def task_slots(spans, cores=None):
     return slots
 
 
-def timeline_figure(spans, title, cores=None):
-    """A matplotlib Figure (Agg; no GUI) of the spans of one job (`cores` as for `task_slots`)."""
+#: the colours of the lab panel's timeline (labextension/src/timeline.ts), one per stage
+PALETTE = ["#4c78a8", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#9d755d", "#bab0ac", "#ff9da6"]
+FAILED = "#cf222e"
+STRAGGLER = "#d9822b"
+#: Text, axes and grid are drawn in this colour, then, in the inline SVG, turned into the page's
+#: text colour (``currentColor``): JupyterLab's light or dark theme. A PNG cannot follow the page,
+#: so it gets a mid grey that reads on white and on black; both have transparent backgrounds.
+_INK_MARK = "#010203"
+PNG_INK = "#808080"
+
+
+def _tick_label(ms, _pos=None):
+    from .progress import human_ms
+    return "0" if ms <= 0 else human_ms(ms)
+
+
+def timeline_figure(spans, title, cores=None, ink=PNG_INK):
+    """A matplotlib Figure (Agg; no GUI) of the spans of one job (`cores` as for `task_slots`):
+    time in the job displays' units (``250 ms``, ``1.5 s``), stage colours as in the lab panel,
+    `ink` the colour of text and axes, a transparent background."""
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     spans = [TaskSpan._make(s) for s in spans]
     if not spans:
@@ -72,34 +92,72 @@ def timeline_figure(spans, title, cores=None):
     t0 = min(s.launchTime for s in spans)
     slow = stragglers(spans)
     stage_ids = sorted({s.stageId for s in spans})
-    palette = ["#4c78a8", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#9d755d", "#bab0ac", "#ff9da6"]
-    color = {sid: palette[i % len(palette)] for i, sid in enumerate(stage_ids)}
+    color = {sid: PALETTE[i % len(PALETTE)] for i, sid in enumerate(stage_ids)}
     fig = Figure(figsize=(9, 1.2 + 0.45 * len(lanes)))
+    fig.patch.set_alpha(0)
     ax = fig.add_subplot(1, 1, 1)
+    ax.patch.set_alpha(0)
     for stage_id, task_id, part, attempt, executor, launch, finish, status in spans:
         is_slow = task_id in slow
-        ax.barh(lane[slot_of[task_id]], max(finish - launch, 1) / 1000.0, left=(launch - t0) / 1000.0, height=0.7,
-                color="#e45756" if status != "SUCCESS" else color[stage_id],
-                edgecolor="#d62728" if is_slow else "white", linewidth=2.0 if is_slow else 0.5)
+        ax.barh(lane[slot_of[task_id]], max(finish - launch, 1), left=launch - t0, height=0.7,
+                color=FAILED if status != "SUCCESS" else color[stage_id],
+                edgecolor=STRAGGLER if is_slow else "none", linewidth=2.0 if is_slow else 0)
     ax.set_yticks(range(len(lanes)))
     ax.set_yticklabels(["executor %s, slot %d" % (e, slot + 1) if e in several else "executor %s" % e
-                        for e, slot in lanes])
+                        for e, slot in lanes], fontsize=11)
     ax.invert_yaxis()
-    ax.set_xlabel("seconds since the job's first task started")
-    ax.set_title(title)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10], min_n_ticks=2))
+    ax.xaxis.set_major_formatter(FuncFormatter(_tick_label))
+    ax.set_xlim(left=0)
+    ax.set_xlabel("time since the job's first task started", fontsize=11, color=ink)
+    ax.set_title(title, fontsize=12, color=ink, loc="left")
+    ax.tick_params(colors=ink, labelsize=11)
+    for spine in ax.spines.values():
+        spine.set_color(ink)
+    ax.spines["top"].set_visible(False)
+    ax.spines["right"].set_visible(False)
     handles = [Patch(color=color[s], label="stage %d" % s) for s in stage_ids]
-    handles.append(Patch(facecolor="white", edgecolor="#d62728", linewidth=2, label="straggler"))
+    handles.append(Patch(facecolor="none", edgecolor=STRAGGLER, linewidth=2, label="straggler"))
     if any(s.status != "SUCCESS" for s in spans):
-        handles.append(Patch(color="#e45756", label="failed task"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+        handles.append(Patch(color=FAILED, label="failed task"))
+    legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=11, frameon=False)
+    for text in legend.get_texts():
+        text.set_color(ink)
     fig.tight_layout()
     return fig
 
 
 def timeline_png(spans, title, cores=None):
-    """`timeline_figure` as PNG bytes, the form the magics display."""
+    """`timeline_figure` as PNG bytes (transparent, mid-grey text)."""
     import io
 
     buf = io.BytesIO()
-    timeline_figure(spans, title, cores).savefig(buf, format="png", dpi=90)
+    timeline_figure(spans, title, cores).savefig(buf, format="png", dpi=90, transparent=True)
     return buf.getvalue()
+
+
+def timeline_svg(spans, title, cores=None):
+    """`timeline_figure` as an inline SVG string whose text and axes take the page's text colour,
+    with ids of its own (a page may hold several) and a width that fits its container."""
+    import io
+    import uuid
+
+    from matplotlib import rc_context
+
+    buf = io.StringIO()
+    with rc_context({"svg.fonttype": "none"}):
+        timeline_figure(spans, title, cores, ink=_INK_MARK).savefig(buf, format="svg", transparent=True)
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]
+    text = text.replace(_INK_MARK, "currentColor")
+    # matplotlib numbers its ids from 1 in every figure (figure_1, the clip paths' ...): prefix them
+    prefix = "sparklet-tl-%s-" % uuid.uuid4().hex[:12]
+    text = re.sub(r'( id="|url\(#|href="#)', lambda m: m.group(1) + prefix, text)
+    return text.replace("<svg ", '<svg class="sparklet-timeline-figure" style="max-width:100%;height:auto" ', 1)
+
+
+def timeline_bundle(spans, title, cores=None):
+    """What ``%spark timeline`` displays: the inline SVG (HTML, themed) and the PNG for viewers
+    that show no HTML."""
+    return {"text/html": '<div class="sparklet-timeline-view">%s</div>' % timeline_svg(spans, title, cores),
+            "image/png": timeline_png(spans, title, cores), "text/plain": title}

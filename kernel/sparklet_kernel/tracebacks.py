@@ -1,4 +1,4 @@
-"""A failed task shown in one screen.
+"""A failed task shown in one screen (and a stopped context's error, raised on the driver).
 
 The engine re-raises a task's exception in the driver with ``stageId``, ``partitionId``,
 ``remoteTraceback`` (the executor's traceback, user frames only) and a note naming the failing
@@ -27,6 +27,26 @@ def is_task_failure(value):
     except ImportError:
         return False
     return isinstance(value, SparkException)
+
+
+def is_stopped_context(value):
+    """Using a stopped SparkContext (or an RDD of one): a driver error, not a task's."""
+    try:
+        from sparklet.errors import StoppedContextError
+    except ImportError:
+        return False
+    return isinstance(value, StoppedContextError)
+
+
+def summarize_driver_error(etype, value, tb):
+    """An engine error raised on the driver at the user's call: its message and the cell line."""
+    lines = ["%s%s%s: %s" % (RED + BOLD, etype.__name__, RESET, str(value).strip())]
+    driver = _driver_cell_frame(tb)
+    if driver is not None:
+        lines.append("%sin%s %s, line %d:" % (DIM, RESET, file_label(driver[0]), driver[1]))
+        lines.extend(_source_block(driver[0], driver[1]))
+    lines.append(DIM + "(Engine frames hidden: %tb shows the driver traceback.)" + RESET)
+    return lines
 
 
 def interrupted_an_action(value, tb):
@@ -132,6 +152,10 @@ class TaskErrorHandler:
             # format the first time (it parses their source files); an interrupt must be quick
             sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb
             shell._showtraceback(etype, value, summarize_interrupt(tb))
+            return None
+        if is_stopped_context(value):
+            sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb
+            shell._showtraceback(etype, value, summarize_driver_error(etype, value, tb))
             return None
         if not is_task_failure(value):
             shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)

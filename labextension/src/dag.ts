@@ -1,120 +1,44 @@
 /**
- * A job's DAG as SVG: stage boxes in columns by depth in the stage graph (sources on the left),
- * the user's operators inside each stage in lineage order, narrow dependencies as solid arrows
- * inside a stage and shuffle dependencies as dashed curves between stages, cached RDDs and skipped
- * stages marked. Hovering an operator shows where the user wrote it and its partition count.
+ * A job's DAG as SVG, drawn from the layout the kernel computed (`sparklet_kernel/dag.py`), so the
+ * cell output, the panel, `%spark dag` and exported HTML show the same picture: one node per
+ * operator the user called, stage boxes in columns, narrow dependencies as solid arrows inside a
+ * stage and shuffle dependencies as dashed curves between stages, cached operators and skipped
+ * stages marked. A wide DAG fits the available width; a toggle shows it at 100% (scrolling).
+ * Hovering an operator names its RDDs, where the user wrote it and its partition count.
  */
 
 import { IDag, IDagNode } from './protocol';
 import { el, svg } from './format';
 
-const NODE_W = 150;
-const NODE_H = 38;
-const NODE_GAP_X = 14;
-const NODE_GAP_Y = 22;
-const BOX_PAD = 12;
-const BOX_TITLE = 22;
-const COL_GAP = 56;
-const ROW_GAP = 18;
-const MARGIN = 8;
-
-interface IBox {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-interface ILayout {
-  boxes: Map<number, IBox>;
-  positions: Map<string, { x: number; y: number }>;
+/** Where the kernel placed everything (px at 100%); see protocol.md, "Dag". */
+export interface IDagLayout {
   width: number;
   height: number;
+  nodeW: number;
+  nodeH: number;
+  stages: Record<string, [number, number, number, number]>;
+  nodes: Record<string, [number, number]>;
+  /** SVG path data of each edge, in the order of the DAG's edges. */
+  edges: string[];
+  /** [operator text, call-site text] of each node, already clipped. */
+  labels: Record<string, [string, string]>;
 }
 
-/** Longest path from a source, cycle-safe (the input comes from another process). */
-function depthOf<K>(key: K, parents: (k: K) => K[], memo: Map<K, number>, visiting = new Set<K>()): number {
-  const known = memo.get(key);
-  if (known !== undefined) {
-    return known;
-  }
-  visiting.add(key);
-  let d = 0;
-  for (const p of parents(key)) {
-    if (!visiting.has(p)) {
-      d = Math.max(d, depthOf(p, parents, memo, visiting) + 1);
-    }
-  }
-  visiting.delete(key);
-  memo.set(key, d);
-  return d;
+/** The DAG as the kernel sends it: the protocol's fields plus the layout and the code it came from. */
+export interface ILaidOutDag extends IDag {
+  layout?: IDagLayout;
+  origin?: { callSite: string; code: string };
 }
 
-function layout(dag: IDag): ILayout {
-  const stages = new Map(dag.stages.map(s => [s.stageId, s]));
-  const nodes = new Map(dag.nodes.map(n => [n.key, n]));
-  const stageDepth = new Map<number, number>();
-  const columns = new Map<number, number[]>();
-  for (const s of dag.stages) {
-    const d = depthOf(s.stageId, id => (stages.get(id)?.parentIds ?? []).filter(p => stages.has(p)), stageDepth);
-    columns.set(d, [...(columns.get(d) ?? []), s.stageId]);
-  }
-  const boxes = new Map<number, IBox>();
-  const positions = new Map<string, { x: number; y: number }>();
-  let x = MARGIN;
-  for (const col of [...columns.keys()].sort((a, b) => a - b)) {
-    let y = MARGIN;
-    let colW = 0;
-    for (const sid of columns.get(col)!.sort((a, b) => a - b)) {
-      const keys = stages.get(sid)!.nodes.filter(k => nodes.has(k));
-      const inStage = new Map(keys.map(k => [nodes.get(k)!.rddId, k]));
-      const rank = new Map<string, number>();
-      const rows = new Map<number, string[]>();
-      for (const k of keys) {
-        const r = depthOf(
-          k,
-          key => {
-            const n = nodes.get(key)!;
-            return n.parentKeys
-              ? n.parentKeys.filter(p => nodes.has(p))
-              : n.parentIds.filter(p => inStage.has(p)).map(p => inStage.get(p)!);
-          },
-          rank
-        );
-        rows.set(r, [...(rows.get(r) ?? []), k]);
-      }
-      const widest = Math.max(1, ...[...rows.values()].map(r => r.length));
-      const w = Math.max(widest * NODE_W + (widest - 1) * NODE_GAP_X + 2 * BOX_PAD, 170);
-      const nRows = Math.max(1, rows.size);
-      const h = BOX_TITLE + BOX_PAD + nRows * (NODE_H + NODE_GAP_Y) - NODE_GAP_Y + BOX_PAD;
-      boxes.set(sid, { x, y, w, h });
-      for (const [r, ks] of rows) {
-        const rowW = ks.length * NODE_W + (ks.length - 1) * NODE_GAP_X;
-        const nx = x + (w - rowW) / 2;
-        ks.sort((a, b) => nodes.get(a)!.rddId - nodes.get(b)!.rddId).forEach((k, i) => {
-          positions.set(k, { x: nx + i * (NODE_W + NODE_GAP_X), y: y + BOX_TITLE + BOX_PAD + r * (NODE_H + NODE_GAP_Y) });
-        });
-      }
-      y += h + ROW_GAP;
-      colW = Math.max(colW, w);
-    }
-    x += colW + COL_GAP;
-  }
-  const all = [...boxes.values()];
-  return {
-    boxes,
-    positions,
-    width: Math.max(300, ...all.map(b => b.x + b.w)) + MARGIN,
-    height: Math.max(40, ...all.map(b => b.y + b.h)) + MARGIN
-  };
-}
+type Node = IDagNode & { rddIds?: number[] };
 
-function clip(s: string, n: number): string {
-  return s.length <= n ? s : s.slice(0, n - 1) + '\u2026';
-}
+const FONT_OP = 12;
+const FONT_SITE = 11;
+const FONT_STAGE = 12;
 
-export function describeNode(n: IDagNode): string {
-  const parts = [`${n.scope} [RDD ${n.rddId}]`];
+export function describeNode(n: Node): string {
+  const ids = n.rddIds && n.rddIds.length ? n.rddIds : [n.rddId];
+  const parts = [`${n.scope} [RDD ${ids.join(', ')}]`];
   if (n.callSite) {
     parts.push(`at ${n.callSite}`);
   }
@@ -127,91 +51,111 @@ export function describeNode(n: IDagNode): string {
   return parts.join(' ');
 }
 
-let markerSeq = 0;
+function stageLabel(s: IDag['stages'][number]): string {
+  let label = `Stage ${s.stageId}${s.skipped ? ' (skipped)' : ''}`;
+  if (s.numTasks !== null && s.numTasks !== undefined) {
+    label += ` · ${s.numTasks} task${s.numTasks === 1 ? '' : 's'}`;
+  }
+  return label;
+}
 
-/** The DAG with its legend and a hover line naming the operator under the pointer. */
-export function renderDag(dag: IDag): HTMLElement {
-  const { boxes, positions, width, height } = layout(dag);
+/** A DAG saved by a kernel that sent no layout: its stages as text, operators in order. */
+function renderWithoutLayout(dag: IDag): HTMLElement {
   const nodes = new Map(dag.nodes.map(n => [n.key, n]));
-  // marker ids are document-global; every drawing needs its own
-  const seq = ++markerSeq;
-  const arrowN = `sparklet-arrow-n-${seq}`;
-  const arrowS = `sparklet-arrow-s-${seq}`;
-  const root = svg('svg', {
-    class: 'sparklet-dag',
-    width,
-    height,
-    viewBox: `0 0 ${width} ${height}`
-  });
-  root.append(
-    svg(
-      'defs',
-      {},
-      svg('marker', { id: arrowN, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
-        svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'sparklet-arrow-narrow' })),
-      svg('marker', { id: arrowS, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
-        svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'sparklet-arrow-shuffle' }))
+  return el(
+    'div',
+    'sparklet-dag-view',
+    ...dag.stages.map(s =>
+      el('div', 'sparklet-dag-text', `${stageLabel(s)}: ${s.nodes.map(k => nodes.get(k)?.scope ?? k).join(' → ')}`)
     )
   );
+}
+
+let drawingSeq = 0;
+
+/** A translation function in the shape of JupyterLab's `TranslationBundle.__` (`%1` placeholders). */
+export type DagTranslate = (msgid: string, ...args: string[]) => string;
+
+const untranslated: DagTranslate = (msgid, ...args) => msgid.replace(/%(\d)/g, (_, i) => args[Number(i) - 1] ?? '');
+
+/**
+ * The DAG with its legend, a hover line naming the operator under the pointer and a fit/100%
+ * toggle. `__` translates the words this function adds beyond the stage labels, hint and legend
+ * (the zoom toggle and the line naming the code the job came from).
+ */
+export function renderDag(dag: IDag, __: DagTranslate = untranslated): HTMLElement {
+  const laid = dag as ILaidOutDag;
+  const lay = laid.layout;
+  if (!lay) {
+    return renderWithoutLayout(dag);
+  }
+  // marker ids are document-global; every drawing needs its own
+  const seq = ++drawingSeq;
+  const arrowN = `sparklet-arrow-n-lab${seq}`;
+  const arrowS = `sparklet-arrow-s-lab${seq}`;
+  const root = svg('svg', {
+    class: 'sparklet-dag sparklet-mod-fit',
+    width: lay.width,
+    height: lay.height,
+    viewBox: `0 0 ${lay.width} ${lay.height}`,
+    'data-width': lay.width
+  });
+  root.style.maxWidth = `${lay.width}px`;
+  const marker = (id: string, cls: string): SVGElement =>
+    svg(
+      'marker',
+      { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+      svg('path', { d: 'M0,0 L10,5 L0,10 z', class: cls })
+    );
+  root.append(svg('defs', {}, marker(arrowN, 'sparklet-arrow-narrow'), marker(arrowS, 'sparklet-arrow-shuffle')));
   for (const s of dag.stages) {
-    const b = boxes.get(s.stageId)!;
-    let label = `Stage ${s.stageId}${s.skipped ? ' (skipped)' : ''}`;
-    if (s.numTasks !== null && s.numTasks !== undefined) {
-      label += ` · ${s.numTasks} task${s.numTasks === 1 ? '' : 's'}`;
+    const box = lay.stages[String(s.stageId)];
+    if (!box) {
+      continue;
     }
+    const [x, y, w, h] = box;
     root.append(
       svg(
         'g',
         { class: `sparklet-dag-stage${s.skipped ? ' sparklet-mod-skipped' : ''}`, 'data-stage-id': s.stageId },
-        svg('rect', { x: b.x, y: b.y, width: b.w, height: b.h, rx: 6 }),
-        svg('text', { x: b.x + 8, y: b.y + 15, class: 'sparklet-dag-stage-label' }, label)
+        svg('rect', { x, y, width: w, height: h, rx: 6 }),
+        svg('text', { x: x + 8, y: y + 16, class: 'sparklet-dag-stage-label', 'font-size': FONT_STAGE }, stageLabel(s))
       )
     );
   }
-  for (const e of dag.edges) {
-    const a = positions.get(e.from);
-    const b = positions.get(e.to);
-    if (!a || !b) {
+  dag.edges.forEach((e, i) => {
+    const d = lay.edges[i];
+    if (!d) {
+      return;
+    }
+    root.append(
+      svg('path', {
+        class: `sparklet-dag-edge sparklet-mod-${e.kind === 'narrow' ? 'narrow' : 'shuffle'}`,
+        d,
+        'marker-end': `url(#${e.kind === 'narrow' ? arrowN : arrowS})`
+      })
+    );
+  });
+  const hover = el('div', 'sparklet-dag-hover', 'Hover an operator to see where it was written.');
+  for (const n of dag.nodes as Node[]) {
+    const p = lay.nodes[n.key];
+    if (!p) {
       continue;
     }
-    if (e.kind === 'narrow') {
-      root.append(
-        svg('line', {
-          class: 'sparklet-dag-edge sparklet-mod-narrow',
-          x1: a.x + NODE_W / 2, y1: a.y + NODE_H, x2: b.x + NODE_W / 2, y2: b.y - 1,
-          'marker-end': `url(#${arrowN})`
-        })
-      );
-    } else {
-      const sx = a.x + NODE_W;
-      const sy = a.y + NODE_H / 2;
-      const tx = b.x - 1;
-      const ty = b.y + NODE_H / 2;
-      const mid = (sx + tx) / 2;
-      root.append(
-        svg('path', {
-          class: 'sparklet-dag-edge sparklet-mod-shuffle',
-          d: `M${sx},${sy} C${mid},${sy} ${mid},${ty} ${tx},${ty}`,
-          'marker-end': `url(#${arrowS})`
-        })
-      );
-    }
-  }
-  const hover = el('div', 'sparklet-dag-hover', 'Hover an operator to see where it was written.');
-  for (const [key, p] of positions) {
-    const n = nodes.get(key)!;
+    const [x, y] = p;
+    const [op, site] = lay.labels[n.key] ?? [n.scope, n.callSite];
     const g = svg(
       'g',
       { class: `sparklet-dag-node${n.cached ? ' sparklet-mod-cached' : ''}`, 'data-rdd-id': n.rddId, 'data-scope': n.scope },
       svg('title', {}, describeNode(n)),
-      svg('rect', { x: p.x, y: p.y, width: NODE_W, height: NODE_H, rx: 4 }),
-      svg('text', { x: p.x + NODE_W / 2, y: p.y + 15, class: 'sparklet-dag-op' }, clip(`${n.scope} [${n.rddId}]`, 24))
+      svg('rect', { x, y, width: lay.nodeW, height: lay.nodeH, rx: 4 }),
+      svg('text', { x: x + lay.nodeW / 2, y: y + (site ? 17 : 25), class: 'sparklet-dag-op', 'font-size': FONT_OP }, op)
     );
-    if (n.callSite) {
-      g.append(svg('text', { x: p.x + NODE_W / 2, y: p.y + 30, class: 'sparklet-dag-site' }, clip(n.callSite, 28)));
+    if (site) {
+      g.append(svg('text', { x: x + lay.nodeW / 2, y: y + 32, class: 'sparklet-dag-site', 'font-size': FONT_SITE }, site));
     }
     if (n.cached) {
-      g.append(svg('circle', { cx: p.x + NODE_W - 8, cy: p.y + 8, r: 4, class: 'sparklet-dag-cached-mark' }));
+      g.append(svg('circle', { cx: x + lay.nodeW - 8, cy: y + 8, r: 4, class: 'sparklet-dag-cached-mark' }));
     }
     g.addEventListener('mouseenter', () => {
       hover.textContent = describeNode(n);
@@ -226,5 +170,15 @@ export function renderDag(dag: IDag): HTMLElement {
     el('span', 'sparklet-legend-cached', 'cached RDD'),
     el('span', 'sparklet-legend-skipped', 'skipped stage')
   );
-  return el('div', 'sparklet-dag-view', el('div', 'sparklet-dag-scroll', root), hover, legend);
+  const zoom = el('button', 'sparklet-dag-zoom', __('100%'));
+  zoom.type = 'button';
+  zoom.title = __('Show the DAG at full size (scroll) or fitted to the width');
+  zoom.addEventListener('click', () => {
+    const fit = root.classList.toggle('sparklet-mod-fit');
+    zoom.textContent = fit ? __('100%') : __('Fit');
+  });
+  const origin = laid.origin
+    ? el('div', 'sparklet-dag-origin', __('from %1: ', laid.origin.callSite), el('code', '', laid.origin.code))
+    : null;
+  return el('div', 'sparklet-dag-view', origin, el('div', 'sparklet-dag-scroll', root), el('div', 'sparklet-dag-foot', hover, zoom), legend);
 }

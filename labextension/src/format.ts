@@ -56,3 +56,8 @@ export function svg(tag: string, attrs: Record<string, string | number> = {}, ..
   node.append(...children);
   return node;
 }
+
+/** A counter of the kernel's JSON: 0 when a kernel of another version does not send it. */
+export function num(v: unknown): number {
+  return typeof v === 'number' && isFinite(v) ? v : 0;
+}

@@ -7,8 +7,10 @@ export const JOBS_MIME_TYPE = 'application/vnd.sparklet.jobs+json';
 export const SESSION_COMM_TARGET = 'sparklet.session';
 export const CONTROL_REQUEST = 'sparklet_request';
 
-export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
-export type StageStatus = 'pending' | 'active' | 'complete' | 'failed' | 'skipped';
+/** `interrupted` is set by the frontend, never by the kernel: a job left running by a kernel that
+ * died or restarted (see finalise.ts). */
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+export type StageStatus = 'pending' | 'active' | 'complete' | 'failed' | 'skipped' | 'interrupted';
 
 export interface IStage {
   stageId: number;
@@ -115,6 +117,8 @@ export interface IExecutor {
   activeTasks: number;
   completedTasks: number;
   failedTasks: number;
+  /** Killed by a cancel or a failing sibling (Spark counts them apart from failed). */
+  killedTasks?: number;
 }
 
 export interface ICachedRDD {
@@ -126,16 +130,22 @@ export interface ICachedRDD {
   numPartitions: number;
   memSize: number;
   diskSize: number;
+  /** `serialized`: pickled bytes; `estimated`: a deserialized level's sampled object sizes. */
+  sizeKind?: 'serialized' | 'estimated';
 }
 
 export interface ISnapshot {
   session: {
     contextActive: boolean;
+    /** `live`, `stopped` (the last context was stopped) or `none`. */
+    state?: 'live' | 'stopped' | 'none';
     master: string | null;
     appName: string | null;
     applicationId: string | null;
     defaultParallelism: number | null;
     version: string;
+    /** The event log a replayed application was read from (absent for a live session). */
+    replay?: string;
     [key: string]: unknown;
   };
   application: { startTime?: number; endTime?: number | null; [key: string]: unknown };
@@ -144,8 +154,13 @@ export interface ISnapshot {
   storage: ICachedRDD[];
 }
 
-/** One task as the timeline draws it: [stageId, partition, attempt, executorId, launch, finish, status]. */
-export type TaskSpan = [number, number, number, string, number, number, string];
+/** One finished task attempt: [stageId, partition, attempt, executorId, launch, finish, status,
+ * error?] (status SUCCESS, FAILED or KILLED; the error of a failed attempt when the kernel sends it). */
+export type TaskSpan = [number, number, number, string, number, number, string, (string | null)?];
+
+/** One running task attempt: [stageId, partition, attempt, executorId, launch] (when the kernel
+ * sends them, as `running` of the job detail). */
+export type RunningTask = [number, number, number, string, number];
 
 export interface IStageDurations {
   stageId: number;
@@ -163,4 +178,5 @@ export interface IJobDetail {
   spans: TaskSpan[];
   totalTasks: number;
   durations: IStageDurations[];
+  running?: RunningTask[];
 }

@@ -9,6 +9,9 @@
  *   while a cell runs) whenever it (re)connects, and keeps polling it there until the comm speaks.
  *   The control channel also carries cancellation and a job's details, so both work mid-cell.
  * - On kernel restart the comm is gone: the model drops its state and reconnects.
+ * - Sparklet is whatever kernel answers the `snapshot` request: the Sparklet kernel, and a stock
+ *   IPython kernel after `%load_ext sparklet_kernel` (asked again after each cell while the
+ *   kernel has not answered). Other kernels log the unknown control message and never reply.
  */
 
 import { Kernel, KernelMessage } from '@jupyterlab/services';
@@ -18,8 +21,13 @@ import { CONTROL_REQUEST, IJobDetail, ISnapshot, SESSION_COMM_TARGET } from './p
 
 const POLL_MS = 1000;
 const REQUEST_TIMEOUT_MS = 15000;
+/** A kernel that does not know `sparklet_request` never replies; one that does answers in ms. */
+const PROBE_TIMEOUT_MS = 4000;
 
 export type ConnectionState = 'connecting' | 'live' | 'not-sparklet' | 'disconnected';
+
+/** Emitted with the kernel's fate: views holding its running jobs finalise them. */
+export type KernelFate = 'restarted' | 'dead';
 
 export class SessionModel {
   constructor(readonly kernel: Kernel.IKernelConnection) {
@@ -48,6 +56,10 @@ export class SessionModel {
     if (this._disposed) {
       return;
     }
+    // a kernel shut down or replaced under its notebook leaves its running jobs unfinished too
+    if (this._seenAlive && !this._restarting) {
+      this._kernelLost.emit('dead');
+    }
     this._disposed = true;
     this.kernel.statusChanged.disconnect(this.onStatus, this);
     this.stopPolling();
@@ -55,8 +67,35 @@ export class SessionModel {
     Signal.clearData(this);
   }
 
+  /** Emitted when the kernel restarts or dies: jobs it was running will never end. */
+  get kernelLost(): ISignal<this, KernelFate> {
+    return this._kernelLost;
+  }
+
+  /** The natural language of the notebook (its metadata), told to the kernel for the strings it
+   * renders itself (HTML displays, magics); null leaves the kernel's own (SPARKLET_LANG). */
+  setLanguage(language: string | null): void {
+    if (language === this._language) {
+      return;
+    }
+    this._language = language;
+    if (this._state === 'live') {
+      void this.sendLanguage();
+    }
+  }
+
+  private async sendLanguage(): Promise<void> {
+    if (this._language) {
+      try {
+        await this.request({ action: 'language', language: this._language });
+      } catch (e) {
+        console.warn('Sparklet: the kernel did not take the notebook language', e);
+      }
+    }
+  }
+
   /** Send a `sparklet_request` on the control channel and return the reply content. */
-  request(content: Record<string, unknown>): Promise<any> {
+  request(content: Record<string, unknown>, timeoutMs: number = REQUEST_TIMEOUT_MS): Promise<any> {
     const msg = KernelMessage.createMessage({
       msgType: CONTROL_REQUEST as any,
       channel: 'control',
@@ -68,8 +107,8 @@ export class SessionModel {
       const future = this.kernel.sendControlMessage(msg as any, true, false);
       const timer = window.setTimeout(() => {
         future.dispose();
-        reject(new Error(`no reply to ${String(content.action)} within ${REQUEST_TIMEOUT_MS / 1000} s`));
-      }, REQUEST_TIMEOUT_MS);
+        reject(new Error(`no reply to ${String(content.action)} within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
       future.onReply = (reply: KernelMessage.IMessage) => {
         window.clearTimeout(timer);
         future.dispose();
@@ -97,7 +136,7 @@ export class SessionModel {
 
   /** Ask for a fresh snapshot now (the panel does this when it is shown). */
   async refresh(): Promise<void> {
-    if (this._state === 'not-sparklet' || this._disposed) {
+    if (this._state !== 'live' || this._disposed) {
       return;
     }
     try {
@@ -112,22 +151,35 @@ export class SessionModel {
     const generation = ++this._generation;
     this._snapshot = null;
     this.setState('connecting');
-    let info: KernelMessage.IInfoReply;
+    let reply: any;
     try {
-      info = await this.kernel.info;
+      // the Sparklet kernel is worth waiting for on a loaded machine; any other kernel answers
+      // at once if it loaded Sparklet, or never
+      const info = await this.kernel.info;
+      const timeout = info.implementation === 'sparklet' ? REQUEST_TIMEOUT_MS : PROBE_TIMEOUT_MS;
+      reply = await this.request({ action: 'snapshot' }, timeout);
     } catch {
+      if (!this._disposed && generation === this._generation) {
+        this.setState('not-sparklet');
+      }
       return;
     }
     if (this._disposed || generation !== this._generation) {
       return;
     }
-    if (info.implementation !== 'sparklet') {
-      this.setState('not-sparklet');
-      return;
-    }
+    this.setSnapshot(reply.snapshot);
     this.openComm();
     this.startPolling();
-    await this.refresh();
+    void this.sendLanguage();
+  }
+
+  /** A kernel that did not answer may load Sparklet in any cell (`%load_ext sparklet_kernel`):
+   * ask again once each execution ends. */
+  private probeAgain(): void {
+    if (this._state === 'not-sparklet' && !this._probing) {
+      this._probing = true;
+      void this.connect().finally(() => (this._probing = false));
+    }
   }
 
   private openComm(): void {
@@ -189,17 +241,33 @@ export class SessionModel {
 
   private onStatus(_: Kernel.IKernelConnection, status: KernelMessage.Status): void {
     if (status === 'restarting' || status === 'autorestarting' || status === 'starting') {
+      // only a kernel this page saw running can have left jobs behind
+      if (!this._restarting && this._seenAlive) {
+        this._kernelLost.emit('restarted');
+      }
       this._restarting = true;
       this.stopPolling();
       this._comm = null;
       this._snapshot = null;
       this.setState('connecting');
     } else if (status === 'dead') {
+      if (this._seenAlive) {
+        this._kernelLost.emit('dead');
+      }
       this.stopPolling();
       this.setState('disconnected');
-    } else if (this._restarting && status === 'idle') {
+    }
+    if (status === 'idle' || status === 'busy') {
+      this._seenAlive = true;
+    }
+    if (this._restarting && status === 'idle') {
       this._restarting = false;
       void this.connect();
+    } else if (status === 'busy') {
+      this._wasBusy = true;
+    } else if (status === 'idle' && this._wasBusy) {
+      this._wasBusy = false;
+      this.probeAgain();
     }
   }
 
@@ -211,4 +279,9 @@ export class SessionModel {
   private _generation = 0;
   private _restarting = false;
   private _disposed = false;
+  private _probing = false;
+  private _wasBusy = false;
+  private _seenAlive = false;
+  private _language: string | null = null;
+  private _kernelLost = new Signal<this, KernelFate>(this);
 }

@@ -2,18 +2,23 @@
 
 import { Widget } from '@lumino/widgets';
 
+import { english } from './i18n';
 import { SessionModel } from './session';
-import { SessionTracker } from './tracker';
 import { percent } from './jobs';
+import { ISparkletSessions, ISparkletTranslator } from './tokens';
 
 export class SparkStatus extends Widget {
-  constructor(tracker: SessionTracker, private open: () => void) {
+  constructor(
+    private sessions: ISparkletSessions,
+    private translator: ISparkletTranslator | null,
+    private open: () => void
+  ) {
     super();
     this.addClass('sparklet-status-item');
-    this.node.title = 'Spark: open the panel';
     this.node.addEventListener('click', () => this.open());
-    tracker.currentChanged.connect((_, model) => this.bind(model));
-    this.bind(tracker.current);
+    sessions.currentChanged.connect((_, model) => this.bind(model));
+    translator?.changed.connect(this.draw, this);
+    this.bind(sessions.current);
   }
 
   private bind(model: SessionModel | null): void {
@@ -29,16 +34,24 @@ export class SparkStatus extends Widget {
     if (!snap) {
       return;
     }
+    const trans = this.translator?.forPanel(this.sessions.currentPanel) ?? english;
+    this.node.title = trans.__('Spark: open the panel');
     const executors = snap.executors.filter(e => e.isActive).length;
     const running = snap.jobs.filter(j => j.status === 'running');
     const parts = ['Spark'];
     if (running.length) {
       const job = running[running.length - 1];
-      parts.push(`job ${job.jobId} ${percent(job)} %${running.length > 1 ? ` (+${running.length - 1} running)` : ''}`);
+      let text = trans.__('job %1 %2 %', job.jobId, percent(job));
+      if (running.length > 1) {
+        text += ' ' + trans.__('(+%1 running)', running.length - 1);
+      }
+      parts.push(text);
+    } else if (snap.session.state === 'stopped') {
+      parts.push(trans.__('stopped'));
     } else if (!snap.session.contextActive) {
-      parts.push('no context');
+      parts.push(trans.__('no context'));
     }
-    parts.push(`${executors} executor${executors === 1 ? '' : 's'}`);
+    parts.push(trans._n('%1 executor', '%1 executors', executors));
     this.node.textContent = parts.join(' · ');
     this.node.dataset.running = String(running.length);
   }

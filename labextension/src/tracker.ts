@@ -1,8 +1,8 @@
 /**
  * Which Spark session the panel and the status bar show: the one of the current notebook's
- * kernel; and, for the in-cell job display's cancel buttons, the one of the notebook holding a
- * given output. One `SessionModel` per kernel connection, shared by every view, created as soon
- * as a notebook gets a kernel and disposed with the connection.
+ * kernel; and, for the in-cell job display, the one of the notebook holding a given output. One
+ * `SessionModel` per kernel connection, shared by every view, created as soon as a notebook gets a
+ * kernel and disposed with the connection. Provided to the other plugins as `ISparkletSessions`.
  */
 
 import { ISessionContext } from '@jupyterlab/apputils';
@@ -10,9 +10,11 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { notebookLanguage } from './i18n';
 import { SessionModel } from './session';
+import { ISparkletSessions } from './tokens';
 
-export class SessionTracker {
+export class SessionTracker implements ISparkletSessions {
   constructor(private notebooks: INotebookTracker) {
     notebooks.widgetAdded.connect((_, panel) => this.watch(panel));
     notebooks.currentChanged.connect(() => this.update());
@@ -20,7 +22,6 @@ export class SessionTracker {
     this.update();
   }
 
-  /** The model of the current notebook's kernel, or null (no notebook, no kernel yet). */
   get current(): SessionModel | null {
     return this._current;
   }
@@ -29,17 +30,29 @@ export class SessionTracker {
     return this._currentChanged;
   }
 
-  /** The model of the kernel behind the notebook whose page holds `node` (a cell's output), or
-   * null when no open notebook holds it or its notebook has no kernel. */
+  get currentPanel(): NotebookPanel | null {
+    return this.notebooks.currentWidget;
+  }
+
+  /** Emitted with each new kernel model and the notebook it serves (the restart finaliser
+   * watches them). */
+  get modelAdded(): ISignal<this, { model: SessionModel; panel: NotebookPanel }> {
+    return this._modelAdded;
+  }
+
   sessionOf(node: HTMLElement): SessionModel | null {
-    return this.modelOfPanel(this.notebooks.find(panel => panel.node.contains(node)));
+    return this.modelOfPanel(this.panelOf(node));
+  }
+
+  panelOf(node: HTMLElement): NotebookPanel | null {
+    return this.notebooks.find(panel => panel.node.contains(node)) ?? null;
   }
 
   private watch(panel: NotebookPanel): void {
     const onKernel = (ctx: ISessionContext) => {
       const kernel = ctx.session?.kernel;
       if (kernel) {
-        this.modelFor(kernel);
+        this.modelFor(kernel, panel);
       }
       if (this.notebooks.currentWidget === panel) {
         this.update();
@@ -47,13 +60,27 @@ export class SessionTracker {
     };
     panel.sessionContext.kernelChanged.connect(onKernel);
     panel.sessionContext.ready.then(() => onKernel(panel.sessionContext)).catch(() => undefined);
+    // the notebook's language (metadata) is the kernel's language for what it renders
+    const tellLanguage = () => {
+      const kernel = panel.sessionContext.session?.kernel;
+      const model = kernel ? this.models.get(kernel) : undefined;
+      model?.setLanguage(notebookLanguage(panel.model?.metadata as any));
+    };
+    panel.context.ready.then(() => {
+      tellLanguage();
+      panel.model?.metadataChanged.connect(tellLanguage);
+    }).catch(() => undefined);
   }
 
-  private modelFor(kernel: Kernel.IKernelConnection): SessionModel {
+  private modelFor(kernel: Kernel.IKernelConnection, panel?: NotebookPanel): SessionModel {
     let model = this.models.get(kernel);
     if (!model) {
       model = new SessionModel(kernel);
       this.models.set(kernel, model);
+      if (panel) {
+        model.setLanguage(notebookLanguage(panel.model?.metadata as any));
+        this._modelAdded.emit({ model, panel });
+      }
       kernel.disposed.connect(() => {
         this.models.get(kernel)?.dispose();
         this.models.delete(kernel);
@@ -65,7 +92,7 @@ export class SessionTracker {
 
   private modelOfPanel(panel: NotebookPanel | null | undefined): SessionModel | null {
     const kernel = panel?.sessionContext.session?.kernel;
-    return kernel && !kernel.isDisposed ? this.modelFor(kernel) : null;
+    return kernel && !kernel.isDisposed ? this.modelFor(kernel, panel ?? undefined) : null;
   }
 
   private update(): void {
@@ -79,4 +106,5 @@ export class SessionTracker {
   private models = new Map<Kernel.IKernelConnection, SessionModel>();
   private _current: SessionModel | null = null;
   private _currentChanged = new Signal<this, SessionModel | null>(this);
+  private _modelAdded = new Signal<this, { model: SessionModel; panel: NotebookPanel }>(this);
 }

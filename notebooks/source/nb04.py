@@ -123,8 +123,9 @@ CELLS = [
     ),
     sparklet(
         """
-        by_reduce.count()
-        by_group.count()
+        # fresh RDDs: by_reduce and by_group already shuffled above, so their map stages would be skipped
+        pairs.reduceByKey(add).count()
+        pairs.groupByKey().mapValues(sum).count()
         """
     ),
     md(

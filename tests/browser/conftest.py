@@ -81,6 +81,9 @@ def lab(tmp_path_factory):
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_DATA_DIR=str(dirs["data"]),
                JUPYTER_RUNTIME_DIR=str(dirs["runtime"]), SPARKLET_MASTER="local[2]")
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    # in a virtualenv jupyter_core puts the environment's share/jupyter before JUPYTER_DATA_DIR,
+    # so an extension installed there would be served instead of the build copied above
+    env["JUPYTER_PREFER_ENV_PATH"] = "0" if not FROM_WHEEL else env.get("JUPYTER_PREFER_ENV_PATH", "1")
     log = open(base / "server.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", "--port=%d" % port,

@@ -142,7 +142,7 @@ def test_panel_lists_jobs_stages_dag_and_timeline(page):
     word_count.click()
     detail = panel.locator(".sparklet-job-detail")
     expect(detail.locator(".sparklet-detail-stages .sparklet-stage")).to_have_count(2)
-    expect(detail.locator(".sparklet-stage-metrics").last).to_contain_text("task time")
+    expect(detail.locator(".sparklet-stage-durations").last).to_contain_text("task time")
     expect(detail.locator(".sparklet-stage-metrics").first).to_contain_text("shuffle write")
     expect(detail.locator(".sparklet-dag-node")).not_to_have_count(0)
     assert {"parallelize", "flatMap", "map", "reduceByKey"} <= scopes(detail.locator(".sparklet-dag-node"))
@@ -361,3 +361,54 @@ def test_profile_view_of_a_job(page):
     expect(view.locator("tbody tr").first).to_contain_text(re.compile(r"<genexpr>\s*<cell \d+>:2"))
     expect(view).to_contain_text(re.compile(r"score\s*<cell \d+>:1"))
     view.screenshot(path=str(ARTIFACTS / "profile-view.png"))
+
+
+# ---- DAG: one node per operator the user called (issue 18) ------------------------------------
+# A separate block, kept at the end of the file: each action runs in a cell of its own, whose
+# display opens that job's DAG.
+
+USER_OPERATOR_DAGS = [
+    # (cell, the operators its job's DAG must show, one node each, in lineage order)
+    ("nums = sc.parallelize(range(8), 4)\nnums.foreach(print)", ["parallelize", "foreach"]),
+    ("nums.count()", ["parallelize", "count"]),
+    ("sc.parallelize([(1, 2), (2, 3), (1, 4)] * 4, 4).groupByKey().collect()", ["parallelize", "groupByKey"]),
+]
+
+
+@pytest.fixture(scope="module")
+def dag_page(lab, browser):
+    context = browser.new_context(viewport={"width": 1000, "height": 1000})
+    page = context.new_page()
+    # a fresh layout: the module's earlier pages left the Spark panel open at 640 px in the workspace
+    page.goto(lab.new_notebook("operators.ipynb") + "&reset")
+    wait_kernel_idle(page)
+    yield page
+    context.close()
+
+
+def test_dag_draws_one_node_per_user_operator(dag_page):
+    page = dag_page
+    for i, (code, operators) in enumerate(USER_OPERATOR_DAGS):
+        cell = run_cell(page, code)
+        wait_cell_done(cell)
+        expect(cell.locator(".sparklet-cell-jobs .sparklet-job")).to_have_attribute("data-status", "succeeded")
+        nodes = cell.locator(".sparklet-dag-node")
+        expect(nodes).to_have_count(len(operators))
+        assert nodes.evaluate_all("ns => ns.map(n => n.dataset.scope)") == operators
+        # a shuffle is one dashed edge into the operator that reads it
+        shuffles = cell.locator(".sparklet-dag-edge.sparklet-mod-shuffle")
+        expect(shuffles).to_have_count(1 if "groupByKey" in operators else 0)
+        # drawn whole inside the output (fitted, no horizontal scrolling), text at 11 px or more
+        fits = cell.locator(".sparklet-dag-scroll").evaluate("s => s.scrollWidth <= s.clientWidth + 1")
+        assert fits
+        sizes = cell.locator(".sparklet-dag text").evaluate_all(
+            "ts => ts.map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a)")
+        assert sizes and min(sizes) >= 11, sizes
+        cell.locator(".sparklet-cell-jobs").screenshot(path=str(ARTIFACTS / ("dag-one-node-per-operator-%d.png" % i)))
+    # the toggle shows the drawing at 100% and back to fitted
+    zoom = cell.locator(".sparklet-dag-zoom")
+    zoom.click()
+    expect(cell.locator("svg.sparklet-dag")).not_to_have_class(re.compile("sparklet-mod-fit"))
+    expect(zoom).to_have_text("Fit")
+    zoom.click()
+    expect(cell.locator("svg.sparklet-dag")).to_have_class(re.compile("sparklet-mod-fit"))

@@ -945,12 +945,15 @@ class Compiler:
         total = rdd.getNumPartitions()
         got, rows, scanned, parts = [], 0, 0, 1
         limit_sql = "SELECT * FROM __input" + ("" if want is None else " LIMIT %d" % want)
-        limited = rdd.mapPartitions(_run_stage(limit_sql, []), preservesPartitioning=True)
+        # one RDD of its own, under CollectLimit's name, and the jobs run on it without another
+        # (the DAG shows the operator, not runJob's mapPartitions)
+        limited = self._scoped("CollectLimit", lambda: rdd.mapPartitions(_run_stage(limit_sql, []),
+                                                                         preservesPartitioning=True))
         while scanned < total and (want is None or rows < want):
             if want is None:
                 parts = total - scanned
             ids = list(range(scanned, min(total, scanned + parts)))
-            res = self.sc.runJob(limited, lambda it: list(it), ids)
+            res = self.sc._run_job(limited, list, ids)
             for t in res:
                 got.append(t)
                 rows += t.num_rows

@@ -155,9 +155,7 @@ class Driver:
     def _watch(self, sc):
         from ..state import SessionStore
 
-        store = SessionStore(sc)
-        sc.addSparkListener(store)
-        store.backfill(sc)
+        store = SessionStore(sc, sc.statusStore)
         self.sc, self.store = sc, store
 
     def _current_context(self):
