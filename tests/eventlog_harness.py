@@ -17,13 +17,17 @@ import zstandard
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # the same program for Sparklet and for real PySpark ("{package}")
-JOB = textwrap.dedent("""
-    import os, sys
-    from {package} import SparkConf, SparkContext, TaskContext
+# the event-log settings every program takes: the log directory, then key=value pairs
+CONF = """
     conf = SparkConf().set("spark.eventLog.enabled", "true").set("spark.eventLog.dir", "file:" + sys.argv[1])
     for kv in sys.argv[2:]:
         k, v = kv.split("=", 1)
         conf.set(k, v)
+"""
+JOB = textwrap.dedent("""
+    import os, sys
+    from {package} import SparkConf, SparkContext, TaskContext
+""" + CONF + """
     sc = SparkContext("local[2,2]", "{package}-eventlog", conf=conf)
     pairs = sc.parallelize(range(100), 4).map(lambda x: (x % 5, x)).reduceByKey(lambda a, b: a + b).cache()
     pairs.count()
@@ -65,16 +69,50 @@ def run_job(log_dir, *settings, kill=False):
     return proc.stdout.strip().splitlines()[-1]
 
 
+# a DataFrame program: each action is a SQL execution the History Server's SQL tab lists
+SQL_JOB = textwrap.dedent("""
+    import sys
+    from sparklet import SparkConf, SparkContext
+    from sparklet.sql import SparkSession, functions as F
+""" + CONF + """
+    sc = SparkContext("local[2]", "sparklet-sql-eventlog", conf=conf)
+    spark = SparkSession.builder.getOrCreate()
+    df = spark.range(100).select((F.col("id") % 5).alias("k"), F.col("id").alias("v"))
+    print(df.groupBy("k").count().count())
+    try:
+        spark.sql("SELECT 1 / (id - id) FROM range(3)").collect()
+    except Exception as e:
+        print(type(e).__name__)
+    big = spark.range(200000).select(F.lit("x" * 20).alias("s"))
+    print(len(big.collect()))  # results above spark.task.maxDirectResultSize
+    print(sc.applicationId)
+    sc.stop()
+""")
+
+
+def run_sql_job(log_dir, *settings):
+    """SQL_JOB in its own driver process; returns the application id."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "engine"), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-c", SQL_JOB, str(log_dir)] + list(settings), env=env,
+                          capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip().splitlines()[-1]
+
+
 def read_events(path):
-    """The JSON events of a log file or rolling folder (zstd or plain)."""
+    """The JSON events of a log file or rolling folder (plain, or compressed with any codec)."""
     files = [path] if os.path.isfile(path) else sorted(
         (os.path.join(path, f) for f in os.listdir(path) if f.startswith("events_")),
         key=lambda f: int(os.path.basename(f).split("_")[1]))
     events = []
     for f in files:
         raw = open(f, "rb").read()
-        if ".zstd" in os.path.basename(f):
+        codec = os.path.basename(f).replace(".inprogress", "").rsplit(".", 1)[-1]
+        if codec == "zstd":
             raw = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(raw), read_across_frames=True).read()
+        elif codec in ("lz4", "lzf", "snappy"):
+            from sparklet import compression
+            raw = compression.decompress(codec, raw)
         events += [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
     return events
 

@@ -73,13 +73,14 @@ def test_a_later_job_gets_its_own_skipped_stage_as_in_spark(default_log):
     assert 2 not in submitted and {0, 1, 3} <= submitted
 
 
-@pytest.mark.parametrize("compress", ["true", "false"])
-def test_single_file_layout(tmp_path, compress):
+@pytest.mark.parametrize("codec", ["zstd", "lz4", "lzf", "snappy", None])
+def test_single_file_layout(tmp_path, codec):
     conf = (SparkConf().set("spark.eventLog.enabled", "true").set("spark.eventLog.dir", str(tmp_path))
-            .set("spark.eventLog.rolling.enabled", "false").set("spark.eventLog.compress", compress))
+            .set("spark.eventLog.rolling.enabled", "false").set("spark.eventLog.compress", str(codec is not None))
+            .set("spark.eventLog.compression.codec", codec or "zstd"))
     sc = SparkContext("local[1]", "single", conf=conf)
     try:
-        suffix = ".zstd" if compress == "true" else ""
+        suffix = "." + codec if codec else ""
         assert os.listdir(tmp_path) == [sc.applicationId + suffix + ".inprogress"]
         assert sc.parallelize(range(10)).count() == 10
     finally:
@@ -88,6 +89,10 @@ def test_single_file_layout(tmp_path, compress):
     events = read_events(str(tmp_path / (sc.applicationId + suffix)))
     assert events[0] == {"Event": "SparkListenerLogStart", "Spark Version": events[0]["Spark Version"]}
     assert events[-1]["Event"] == "SparkListenerApplicationEnd"
+    # and the kernel's replay reads it
+    from sparklet_kernel import history
+    store = history.replay(str(tmp_path / (sc.applicationId + suffix)))
+    assert len(store.jobs) == 1
 
 
 def test_rolling_starts_a_new_file_past_max_file_size(tmp_path):
@@ -156,8 +161,7 @@ def test_full_disk_warns_once_and_the_application_goes_on(tmp_path, caplog):
 
 
 @pytest.mark.parametrize("codec, message", [
-    ("lz4", "not available in Sparklet"),
-    ("brotli", "not a codec Spark knows"),
+    ("brotli", "not a codec Spark knows: use lz4, lzf, snappy or zstd"),
 ])
 def test_codec_errors_say_what_to_set(codec, message):
     conf = SparkConf().set("spark.eventLog.enabled", "true").set("spark.eventLog.compression.codec", codec)

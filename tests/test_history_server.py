@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from eventlog_harness import HistoryServer, read_events, run_job, run_real_job
+from eventlog_harness import HistoryServer, read_events, run_job, run_real_job, run_sql_job
 from kernel_harness import JOBS_MIME, execute, job_displays, running_kernel, stream_text
 
 pytestmark = pytest.mark.pyspark
@@ -20,14 +20,19 @@ def server(tmp_path_factory):
     single = run_job(logs, "spark.eventLog.rolling.enabled=false")
     run_job(logs, kill=True)
     real = run_real_job(logs)
+    sql = run_sql_job(logs)
+    codecs = {c: run_job(logs, "spark.eventLog.compression.codec=" + c, "spark.eventLog.rolling.enabled=" + rolling)
+              for c, rolling in (("lz4", "false"), ("lzf", "true"), ("snappy", "false"))}
     killed = next(n for n in os.listdir(logs) if n.endswith(".inprogress") or (
         n.startswith("eventlog_v2_") and any(f.endswith(".inprogress") for f in os.listdir(logs / n))))
     killed = killed.replace("eventlog_v2_", "").split(".")[0]
     hs = HistoryServer(logs)
     try:
-        listing = hs.wait_for([done, single, killed, real])
+        listing = hs.wait_for([done, single, killed, real, sql] + list(codecs.values()))
         hs.logs = logs
         hs.real = real
+        hs.sql = sql
+        hs.codecs = codecs
         yield hs, {a["id"]: a for a in listing}, done, single, killed
     finally:
         hs.stop()
@@ -156,3 +161,70 @@ def test_real_pyspark_log_replayed_in_the_kernel_matches_the_history_server(serv
         assert shown[stage_id]["failed"] == s["numFailedTasks"] == sum(t["status"] == "FAILED" for t in tasks)
         assert shown[stage_id]["shuffleWriteRecords"] == s["shuffleWriteRecords"]
     assert shown[4]["retries"] == 1  # the task whose first attempt failed
+
+
+def test_sql_executions_listed_with_description_plan_and_status(server):
+    hs, apps, done, single, killed = server
+    executions = sorted(hs.get("applications/%s/sql?details=true&planDescription=true" % hs.sql),
+                        key=lambda e: e["id"])
+    assert [e["status"] for e in executions] == ["COMPLETED", "FAILED", "COMPLETED"]
+    assert [e["description"].split(" at ")[0] for e in executions] == ["count", "collect", "collect"]
+    assert all(e["description"].split(" at ")[1].startswith("<string>:") for e in executions)
+    first = executions[0]
+    assert first["planDescription"].startswith("== Physical Plan ==\nAdaptiveSparkPlan (")
+    assert "(1) Range\nOutput [1]: [id#" in first["planDescription"]
+    assert first["successJobIds"] and not first["failedJobIds"]
+    assert executions[1]["failedJobIds"] and not executions[1]["successJobIds"]
+    names = [n["nodeName"] for n in first["nodes"]]
+    assert {"AdaptiveSparkPlan", "HashAggregate", "Exchange", "Range"} <= set(names)
+    assert first["edges"]
+
+
+def test_large_task_results_are_fetched_apart(server):
+    hs, apps, done, single, killed = server
+    stages = hs.get("applications/%s/stages" % hs.sql)
+    last = max(stages, key=lambda s: s["stageId"])
+    tasks = hs.get("applications/%s/stages/%d/0/taskList" % (hs.sql, last["stageId"]))
+    # results above spark.task.maxDirectResultSize (1 MiB) are fetched: the History Server shows
+    # when that began, as for Spark's indirect task results
+    assert tasks and all(t.get("resultFetchStart") for t in tasks)
+    first_stage_tasks = hs.get("applications/%s/stages/0/0/taskList" % hs.sql)
+    assert not any(t.get("resultFetchStart") for t in first_stage_tasks)
+
+
+@pytest.mark.parametrize("codec", ["lz4", "lzf", "snappy"])
+def test_logs_in_each_codec_read_by_the_history_server(server, codec):
+    hs, apps, done, single, killed = server
+    app = hs.codecs[codec]
+    (attempt,) = apps[app]["attempts"]
+    assert attempt["completed"] is True
+    jobs = sorted(hs.get("applications/%s/jobs" % app), key=lambda j: j["jobId"])
+    assert [j["status"] for j in jobs] == ["SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "FAILED", "SUCCEEDED"]
+
+
+def test_real_spark_logs_in_each_codec_replayed_in_the_kernel(tmp_path):
+    """Real Spark compresses its blocks (Sparklet stores them): the replay decodes them."""
+    import subprocess
+    import sys
+    from sparklet_kernel import history
+    program = """if True:
+        import sys
+        from pyspark.sql import SparkSession
+        for codec in ("lz4", "lzf", "snappy"):
+            spark = (SparkSession.builder.master("local[2]").appName("real-" + codec)
+                     .config("spark.eventLog.enabled", "true").config("spark.eventLog.dir", "file:" + sys.argv[1])
+                     .config("spark.eventLog.compression.codec", codec).config("spark.eventLog.rolling.enabled", "false")
+                     .config("spark.ui.enabled", "false").getOrCreate())
+            for _ in range(3):
+                spark.sparkContext.parallelize(range(1000), 4).map(lambda x: (x % 7, x)).reduceByKey(max).collect()
+            print(codec, spark.sparkContext.applicationId)
+            spark.stop()
+    """
+    env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable)
+    proc = subprocess.run([sys.executable, "-c", program, str(tmp_path)], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    apps = dict(line.split() for line in proc.stdout.splitlines() if line.split()[0] in ("lz4", "lzf", "snappy"))
+    for codec, app in apps.items():
+        store = history.replay(str(tmp_path / ("%s.%s" % (app, codec))))
+        assert len(store.jobs) == 3 and store.application["appName"] == "real-" + codec

@@ -210,13 +210,11 @@ OUT_OF_SCOPE = {
         "DataFrame.dropDuplicatesWithinWatermark", "DataFrame.isStreaming", "DataFrame.withWatermark",
         "DataFrame.writeStream", "SparkSession.readStream",
     ),
-    "persistent catalog tables (saveAsTable, insertInto, bucketing, DROP TABLE) are not part of "
-    "Sparklet; temporary views are": (
-        "DataFrame.write", "DataFrameReader.table", "DataFrameWriter.bucketBy",
-        "DataFrameWriter.insertInto", "DataFrameWriter.saveAsTable", "DataFrameWriter.sortBy",
+    "insertInto a catalog table is not part of Sparklet (saveAsTable and DROP TABLE are)": (
+        "DataFrameWriter.insertInto",
     ),
-    "data sources outside issue 17's list (orc, xml)": (
-        "DataFrameReader.orc", "DataFrameReader.xml", "DataFrameWriter.orc", "DataFrameWriter.xml",
+    "the xml data source is a JVM module; Sparklet raises saying so": (
+        "DataFrameReader.xml", "DataFrameWriter.xml",
     ),
     "Spark Connect only (classic PySpark raises for it too)": (
         "SparkSession.registerProgressHandler",
@@ -253,8 +251,6 @@ IN_SCOPE_GAPS = {
                              "the per-partition query (setting sparklet_partition not registered)",
     "DataFrameReader.json": ("json() of a DataFrame of JSON strings is not supported (paths only)",
                              "spark.read.json(json_df)"),
-    "DataFrameReader.parquet": ("the mergeSchema option is ignored: reading two parquet "
-                                "directories keeps only the first one's schema", '"mergeSchema"'),
     "SparkSession.sql": ("sql() parameters given as Columns (create_map(...), array(...)) are "
                          "pasted into the text as Column<...> reprs instead of bound as expressions",
                          "create_map(lit('a'), lit(1))"),

@@ -16,6 +16,15 @@ shapes PySpark prints; the result line is compared exactly).
 Scripts that read their input with ``spark.read.text`` need Sparklet's SQL layer: in a build
 without ``sparklet.sql`` the test asserts that they stop with the alias's message naming
 ``pyspark.sql``, and compares their output once the layer is there.
+
+The Spark SQL examples ``sql/basic.py`` and ``sql/datasource.py`` read
+``examples/src/main/resources/...`` relative to their working directory, which the pip package
+does not ship: ``write_example_resources`` writes small data of our own under that name (JSON,
+text, CSV, Parquet and ORC written with pyarrow), in the directory both runs start in.
+``datasource.py`` stops in its own ``text_dataset_example``: it writes CSV to ``output``, which
+its ``csv_dataset_example`` already wrote, and Spark raises ``[PATH_ALREADY_EXISTS]``; so its JDBC
+and XML sections are never reached under either. The test compares everything printed before
+that and the error's message.
 """
 
 import importlib.metadata
@@ -50,7 +59,11 @@ EXAMPLES = {
     "status_api_demo.py": ([], False),
     "wordcount.py": (["{words}"], True),
     "pagerank.py": (["{links}", "3"], True),
+    "sql/basic.py": ([], True),
+    "sql/datasource.py": ([], True),
 }
+# scripts that stop with an error under spark-submit too: their last line is that error
+FAILING = {"sql/datasource.py"}
 
 
 def examples_dir():
@@ -64,6 +77,42 @@ def examples_dir():
 def has_session():
     """Whether this build has the SQL layer the examples' SparkSession.builder comes from."""
     return importlib.util.find_spec("sparklet.sql") is not None
+
+
+def write_example_resources(root):
+    """The files the SQL examples read, as ``<root>/examples/src/main/resources/...``.
+
+    ``dir1`` holds only Parquet files: a file of another format there would make
+    ``datasource.py``'s own ``modifiedBefore``/``modifiedAfter`` reads (made without
+    ``ignoreCorruptFiles``) fail under spark-submit with a JVM stack trace, and the rest of the
+    script would go unchecked. ``three.parquet`` is dated 2050-08-01 so that ``modifiedBefore`` and
+    ``modifiedAfter`` each keep a different file; ``dir2`` is not a ``k=v`` directory, so only the
+    recursive read sees ``two.parquet``.
+    """
+    import datetime
+    import json
+
+    import pyarrow as pa
+    import pyarrow.orc as orc
+    import pyarrow.parquet as pq
+
+    resources = os.path.join(str(root), "examples", "src", "main", "resources")
+    os.makedirs(os.path.join(resources, "dir1", "dir2"))
+    people = [{"name": "Mina"}, {"name": "Ola", "age": 31}, {"name": "Jae", "age": 17}, {"name": "Kofi", "age": 17}]
+    with open(os.path.join(resources, "people.json"), "w") as f:
+        f.write("".join(json.dumps(p) + "\n" for p in people))
+    with open(os.path.join(resources, "people.txt"), "w") as f:
+        f.write("Mina, 24\nOla, 31\nJae, 17\n")
+    with open(os.path.join(resources, "people.csv"), "w") as f:
+        f.write("name;age;job\nRosa;41;Engineer\nTeo;28;Analyst\n")
+    users = pa.table({"name": pa.array(["Ada", "Lin"]), "favorite_color": pa.array([None, "green"]),
+                      "favorite_numbers": pa.array([[3, 7], []], pa.list_(pa.int32()))})
+    pq.write_table(users, os.path.join(resources, "users.parquet"))
+    orc.write_table(users, os.path.join(resources, "users.orc"))
+    for name in ("one.parquet", "dir2/two.parquet", "three.parquet"):
+        pq.write_table(pa.table({"file": [os.path.basename(name)]}), os.path.join(resources, "dir1", name))
+    late = datetime.datetime(2050, 8, 1, tzinfo=datetime.timezone.utc).timestamp()
+    os.utime(os.path.join(resources, "dir1", "three.parquet"), (late, late))
 
 
 @pytest.fixture(scope="module")
@@ -117,8 +166,12 @@ def spark_submit_outputs(inputs, tmp_path_factory):
                 runpy.run_path(path, run_name="__main__")
             except SystemExit:
                 pass
+            except Exception as e:
+                print("=== ERROR " + type(e).__name__ + ": " + str(e).splitlines()[0], flush=True)
             print("=== END " + name, flush=True)
     """) % (jobs,))
+    if has_session():
+        write_example_resources(driver.parent)
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable,
                PYTHONHASHSEED="0")
     env.pop("SPARK_HOME", None)
@@ -128,7 +181,7 @@ def spark_submit_outputs(inputs, tmp_path_factory):
     outputs = {}
     for block in proc.stdout.split("=== BEGIN ")[1:]:
         name, _, rest = block.partition("\n")
-        outputs[name] = rest.split("=== END " + name)[0]
+        outputs[name] = rest.split("=== END " + name)[0].replace(str(driver.parent), "<cwd>")
     return outputs
 
 
@@ -184,6 +237,19 @@ def test_example_prints_what_spark_submit_prints(script, inputs, tmp_path, reque
         assert "No module named 'pyspark.sql': Sparklet implements PySpark's RDD API" in result.stderr
         return
     theirs = request.getfixturevalue("spark_submit_outputs")[script]
+    if script.startswith("sql/"):
+        write_example_resources(tmp_path)
+    if script in FAILING:
+        result = sparklet_submit(script, inputs, tmp_path)
+        their_output, _, their_error = theirs.rpartition("=== ERROR ")
+        assert their_error, "spark-submit ran %s to its end" % script
+        assert result.returncode == 1, result.stderr[-3000:]
+        error = result.stderr.strip().splitlines()[-1].replace(str(tmp_path), "<cwd>")
+        # Sparklet's exception classes live in sparklet.errors, PySpark's in pyspark.errors
+        qualified_name, _, message = error.partition(": ")
+        assert qualified_name.rpartition(".")[2] + ": " + message == their_error.strip(), result.stderr[-3000:]
+        assert_same_output(script, result.stdout, their_output)
+        return
     result = sparklet_submit(script, inputs, tmp_path, merge_stderr=True)
     assert result.returncode == 0, result.stdout[-3000:]
     assert_same_output(script, result.stdout, theirs)

@@ -1,4 +1,4 @@
-"""File sources (json, csv, text, parquet) against real PySpark 4 reading and writing the same files.
+"""File sources (json, csv, text, parquet, orc) against real PySpark 4 reading and writing the same files.
 
 Inferred schemas, partition counts and the rows of every split must equal what `spark.read`
 returns; files Sparklet writes must be read back by Spark as the same rows, and for json and csv
@@ -31,7 +31,7 @@ def spark(spark_sc):
 
 def sparklet_read(fmt, path, options=None, schema=None):
     options = options or {}
-    files = D.list_files(path)
+    files = D.list_files(path, options)
     schema = schema or D.infer_schema(fmt, files, options)
     splits = D.plan_splits(files, PARALLELISM, splittable=fmt in D.LINE_FORMATS)
     rows = []
@@ -330,3 +330,91 @@ def test_empty_partitions_write_no_files_and_an_empty_result_keeps_its_schema(sp
     assert len(data_files(none)) == len(data_files(theirs)) == 1
     assert spark.read.parquet(none).schema.json() == spark.read.parquet(theirs).schema.json()
     assert spark.read.parquet(none).count() == 0
+
+
+@pytest.mark.parametrize("options", [
+    {}, {"recursiveFileLookup": "true"}, {"pathGlobFilter": "b*"}, {"recursiveFileLookup": "true", "pathGlobFilter": "c*"},
+    {"modifiedBefore": "2040-01-01T00:00:00"}, {"modifiedAfter": "2040-01-01T00:00:00"}])
+def test_generic_file_source_options_select_spark_files(spark, tmp_path, options):
+    # a directory without k=v subdirectories is read without its subdirectories' files
+    path = str(tmp_path / "d")
+    write(os.path.join(path, "b.json"), '{"f": "b", "n": 2}\n')
+    write(os.path.join(path, "a.json"), '{"f": "a", "n": 1}\n')
+    write(os.path.join(path, "sub", "c.json"), '{"f": "c", "n": 3}\n')
+    late = datetime.datetime(2050, 1, 1).timestamp()
+    os.utime(os.path.join(path, "b.json"), (late, late))
+    assert_same_read(spark, "json", path, options)
+
+
+def test_merged_parquet_schema_and_orc_files(spark, tmp_path):
+    import pyarrow as pa
+    import pyarrow.orc as orc
+    import pyarrow.parquet as pq
+
+    path = str(tmp_path / "t")
+    os.makedirs(os.path.join(path, "key=1"))
+    os.makedirs(os.path.join(path, "key=2"))
+    pq.write_table(pa.table({"single": [1, 2], "double": [1, 4]}), os.path.join(path, "key=1", "p.parquet"))
+    pq.write_table(pa.table({"single": [3], "triple": [27]}), os.path.join(path, "key=2", "p.parquet"))
+    schema, _ = assert_same_read(spark, "parquet", path, {"mergeSchema": "true"})
+    assert schema.names == ["single", "double", "triple", "key"]
+    users = pa.table({"name": ["Ada", "Lin"], "colour": [None, "green"],
+                      "numbers": pa.array([[3, 7], []], pa.list_(pa.int32()))})
+    orc.write_table(users, str(tmp_path / "users.orc"))
+    assert_same_read(spark, "orc", str(tmp_path / "users.orc"))
+
+
+def test_csv_columns_come_from_the_largest_file(spark, tmp_path):
+    # Spark's inference reads the scan's first line, and the scan reads the largest file first
+    path = str(tmp_path / "c")
+    write(os.path.join(path, "a.csv"), "x\n")
+    write(os.path.join(path, "b.csv"), "p,q,r\n1,2,3\n\x01\x02\n")
+    assert_same_read(spark, "csv", path)
+
+
+def test_ignore_corrupt_files_skips_what_spark_skips(spark, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from sparklet.errors import SparkRuntimeException
+
+    path = str(tmp_path / "d")
+    os.makedirs(path)
+    pq.write_table(pa.table({"f": ["a"]}), os.path.join(path, "a.parquet"))
+    write(os.path.join(path, "b.json"), '{"f": "not parquet"}\n')
+    assert_same_read(spark, "parquet", path, {"ignoreCorruptFiles": "true"})
+    with pytest.raises(Exception) as theirs:
+        spark.read.parquet(path).collect()
+    with pytest.raises(SparkRuntimeException) as ours:
+        sparklet_read("parquet", path)
+    assert str(ours.value).startswith("[FAILED_READ_FILE.NO_HINT] Encountered error while reading file file:///")
+    assert str(ours.value) in str(theirs.value)
+    # Spark infers a Parquet schema from the first file alone: when that one is skipped, none is left
+    os.rename(os.path.join(path, "a.parquet"), os.path.join(path, "c.parquet"))
+    with pytest.raises(Exception) as theirs:
+        spark.read.option("ignoreCorruptFiles", "true").parquet(path)
+    with pytest.raises(AnalysisException) as ours:
+        sparklet_read("parquet", path, {"ignoreCorruptFiles": "true"})
+    assert str(ours.value) == str(theirs.value) == (
+        "[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for Parquet. It must be specified manually. SQLSTATE: 42KD9")
+
+
+@pytest.mark.parametrize("fmt,codec", [("text", "gzip"), ("csv", "bzip2"), ("json", "gzip")])
+def test_compressed_line_files_written_and_read_as_spark_does(spark, tmp_path, fmt, codec):
+    lines = ["first", "second, with comma", "다음 줄"]
+    schema = T.StructType([T.StructField("value", T.StringType())])
+    ours, theirs = str(tmp_path / "ours"), str(tmp_path / "theirs")
+    D.WriteJob(ours, fmt, options={"compression": codec}, schema=schema).run_locally(
+        [T.rows_to_arrow([(v,) for v in lines], schema)])
+    spark.createDataFrame([(v,) for v in lines], "value string").coalesce(1).write.format(fmt) \
+        .option("compression", codec).save(theirs)
+
+    def suffix(path):
+        return [n.split("-c000", 1)[1] for n in data_files(path)]
+
+    assert suffix(ours) == suffix(theirs)
+    options = {} if fmt == "json" else {"lineSep": "\n"}
+    assert sorted(spark.read.format(fmt).load(ours).collect()) == sorted(
+        spark.read.format(fmt).load(theirs).collect())
+    assert_same_read(spark, fmt, theirs, options)
+    with pytest.raises(Exception, match=r"Codec \[lzo\] is not available"):
+        D.WriteJob(str(tmp_path / "bad"), fmt, options={"compression": "lzo"}, schema=schema)

@@ -54,6 +54,7 @@ def _normalize_ids(text):
     def plan_id(m):
         return "plan_id=%d" % plans.setdefault(m.group(1), len(plans))
     text = re.sub(r"#(\d+)", expr_id, text)
+    text = re.sub(r"RDD\[\d+\]", "RDD[N]", text)  # the JVM's RDD ids in Scan ExistingRDD's arguments
     return re.sub(r"plan_id=(\d+)", plan_id, text)
 
 
@@ -164,6 +165,43 @@ def explain_simple(spark, F, T):
     spark.range(10).explain()
 
 
+
+@case
+def explain_formatted_and_file_scans(spark, F, T):
+    # file scans name their pruned columns, the filters above them and what a source can push;
+    # explain("formatted") numbers operators and details each; the files' path is the same for
+    # both engines
+    import os
+    import tempfile
+    d = os.path.join(tempfile.gettempdir(), "sparklet-explain-case-%d" % os.getuid())
+    os.makedirs(d, exist_ok=True)
+    p = os.path.join(d, "people.json")
+    with open(p, "w") as f:
+        f.write('{"name":"Michael"}\n{"name":"Andy", "age":30}\n{"name":"Justin", "age":19}\n')
+    c = os.path.join(d, "people.csv")
+    with open(c, "w") as f:
+        f.write("name,age\nMichael,\nAndy,30\nJustin,19\n")
+    pq = os.path.join(d, "people_parquet")
+    spark.read.json(p).write.mode("overwrite").parquet(pq)
+    spark.range(10).filter("id > 3").select((F.col("id") * 2).alias("x")).explain("formatted")
+    spark.read.json(p).explain()
+    spark.read.json(p).filter("age > 21").select("name").explain()
+    spark.read.json(p).filter("age > 21").select("name").explain("formatted")
+    spark.read.csv(c, header=True, inferSchema=True).filter(
+        F.col("name").startswith("A") & F.col("age").isNotNull()).explain()
+    spark.read.option("header", True).csv(c).filter("name = 'Andy'").explain("formatted")
+    spark.read.text(p).filter(F.col("value").contains("A")).explain()
+    spark.read.parquet(pq).filter("age >= 19 AND name IN ('Andy', 'Bob')").explain()
+    spark.read.parquet(pq).filter("age < 40 OR name = 'x'").select("age").explain("formatted")
+    spark.read.json(p).groupBy("age").count().explain("formatted")
+    df = spark.createDataFrame([(1, "a"), (2, "b")], ["k", "v"])
+    df.filter("k > 1").explain("formatted")
+    df.join(spark.range(5).withColumnRenamed("id", "k"), "k").explain("formatted")
+    df.join(spark.range(5).withColumnRenamed("id", "k"), "k").explain()
+    spark.range(10).orderBy(F.col("id").desc()).limit(3).explain("formatted")
+    spark.read.json(p).filter("age > 21").select("name").show()
+    spark.read.json(p).groupBy("age").count().orderBy("age").show()
+
 @case
 def group_and_aggregate(spark, F, T):
     df = people(spark)
@@ -256,6 +294,25 @@ def joins(spark, F, T):
     b.select("v", "id").unionByName(a).show()
     a.unionByName(spark.createDataFrame([(4,)], ["id"]), allowMissingColumns=True).show()
 
+
+
+@case
+def broadcast_joins(spark, F, T):
+    # each join type with the broadcast side on the right and on the left: a streaming broadcast
+    # join runs inside its stream side's stage, the others see all stream rows at once
+    a = spark.createDataFrame([(i % 7, i, "a%d" % i) for i in range(40)] + [(None, 99, "n")],
+                              "k int, v int, s string").repartition(3)
+    b = spark.range(0, 5).select(F.col("id").cast("int").alias("k"), (F.col("id") * 10).alias("w"))
+    c = spark.range(0, 3).select(F.col("id").cast("int").alias("k2"), F.lit("c").alias("t"))
+    for how in ["inner", "left", "right", "full", "semi", "anti"]:
+        print(how, sorted(a.join(F.broadcast(b), "k", how).collect(), key=str))
+        print(how, sorted(F.broadcast(b).join(a, "k", how).collect(), key=str))
+    # two broadcast joins and a partial aggregate in one stage; a residual condition; a nested loop join
+    print(sorted(a.join(F.broadcast(b), "k").join(F.broadcast(c), F.col("k") == F.col("k2"))
+                 .groupBy("t").agg(F.sum("w"), F.count("*")).collect(), key=str))
+    print(a.join(F.broadcast(b), (a.k == b.k) & (a.v > b.w)).agg(F.sum("v"), F.count("*")).collect())
+    print(sorted(a.join(F.broadcast(c), a.v < c.k2 * 5, "left").groupBy("t").count().collect(), key=str))
+    a.join(F.broadcast(b), "k").filter("w > 10").select("s", "w").orderBy("s").show(5)
 
 @case
 def windows(spark, F, T):

@@ -80,10 +80,15 @@ def test_a_failing_sibling_kills_the_other_task_and_it_counts_as_killed(ctx, tmp
 @pytest.mark.pyspark
 def test_failed_task_count_is_pysparks(spark_sc, tmp_path):
     """PySpark's SparkStageInfo counts the failing task, not its killed sibling."""
-    with pytest.raises(Exception, match="boom"):
-        failing_sibling_job(spark_sc, tmp_path).collect()
+    # a group of its own finds the job among the many the shared context has run
+    spark_sc.setJobGroup("failing-sibling", "a failing task and its killed sibling")
+    try:
+        with pytest.raises(Exception, match="boom"):
+            failing_sibling_job(spark_sc, tmp_path).collect()
+    finally:
+        spark_sc.setLocalProperty("spark.jobGroup.id", None)  # PySpark has no clearJobGroup
     tracker = spark_sc.statusTracker()
-    job_id = max(j for j in range(100) if tracker.getJobInfo(j) is not None)
+    (job_id,) = tracker.getJobIdsForGroup("failing-sibling")
     stage_id = tracker.getJobInfo(job_id).stageIds[0]
     deadline = time.monotonic() + 20
     while tracker.getStageInfo(stage_id).numActiveTasks and time.monotonic() < deadline:

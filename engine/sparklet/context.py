@@ -239,6 +239,8 @@ class SparkContext:
         self._block_manager_master = BlockManagerMaster(self.listenerBus)
         self.dagScheduler = DAGScheduler(self.listenerBus, task_scheduler, MapOutputTracker(),
                                          self._block_manager_master, self._accumulators, max_result_size)
+        self.dagScheduler.max_direct_result_size = parse_bytes(
+            self._conf.get("spark.task.maxDirectResultSize", "1m"), default_unit="b")
         self.listenerBus.post(L.SparkListenerApplicationStart(self.appName, self._app_id, self.startTime,
                                                               self.sparkUser(), self.master))
         self._backend.start(self.dagScheduler.post)

@@ -109,6 +109,8 @@ class DAGScheduler:
         self.blockManagerMaster = block_manager_master
         self.accumulators = accumulators
         self.maxResultSize = max_result_size
+        # spark.task.maxDirectResultSize: larger results are fetched apart (TaskGettingResult)
+        self.max_direct_result_size = 1024 * 1024
         self.events = queue.SimpleQueue()
         self.nextJobId = 0
         self._id_lock = threading.Lock()
@@ -618,6 +620,12 @@ class DAGScheduler:
         tsm = task.taskSet
         task_type = "ShuffleMapTask" if tsm.stage.isShuffleMap else "ResultTask"
         error = reason.text if isinstance(reason, E.ExceptionFailure) else None
+        if isinstance(reason, E.Success) and metrics is not None and \
+                getattr(metrics, "resultSize", 0) > self.max_direct_result_size:
+            # a result Spark would fetch from the executor's block manager, not take from the
+            # status update
+            task.info.gettingResultTime = L.now_ms()
+            self.bus.post(L.SparkListenerTaskGettingResult(task.info))
         self.bus.post(L.SparkListenerTaskEnd(tsm.stage.id, tsm.attempt, task_type, reason.describe(), task.info,
                                              metrics, error))
         if isinstance(reason, E.Success):

@@ -182,6 +182,8 @@ _ERROR_CATALOG = {
     "DIVIDE_BY_ZERO": (
         "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. "
         'If necessary set <config> to "false" to bypass this error.', "22012"),
+    "FAILED_READ_FILE": ("Encountered error while reading file <path>.", "KD001"),
+    "FAILED_READ_FILE.NO_HINT": ("", None),
     "GROUP_BY_POS_OUT_OF_RANGE": (
         "GROUP BY position <index> is not in select list (valid range is [1, <size>]).", "42805"),
     "INCOMPATIBLE_COLUMN_TYPE": (
@@ -215,6 +217,10 @@ _ERROR_CATALOG = {
         'Path <outputPath> already exists. Set mode as "overwrite" to overwrite the existing '
         "path.", "42K04"),
     "PATH_NOT_FOUND": ("Path does not exist: <path>.", "42K03"),
+    "TABLE_OR_VIEW_ALREADY_EXISTS": (
+        "Cannot create table or view <relationName> because it already exists.\nChoose a "
+        "different name, drop or replace the existing object, or add the IF NOT EXISTS clause to "
+        "tolerate pre-existing objects.", "42P07"),
     "TABLE_OR_VIEW_NOT_FOUND": (
         "The table or view <relationName> cannot be found. Verify the spelling and correctness of "
         "the schema and catalog.\nSearch path: <searchPath>.\nIf you did not qualify the name with "

@@ -5,8 +5,9 @@ Settings and layout are Spark 4's (``spark.eventLog.*``):
 
 - ``spark.eventLog.enabled`` (false), ``spark.eventLog.dir`` (``file:/tmp/spark-events``; like
   Spark, the directory must already exist).
-- ``spark.eventLog.compress`` (true) with ``spark.eventLog.compression.codec`` (zstd; Sparklet
-  writes zstd only, through the ``zstandard`` package).
+- ``spark.eventLog.compress`` (true) with ``spark.eventLog.compression.codec``: zstd (the
+  default, through the ``zstandard`` package), or lz4, lzf and snappy in Spark's exact framing
+  with stored blocks (``compression.py``: the History Server reads them; they are not smaller).
 - ``spark.eventLog.rolling.enabled`` (true) and ``spark.eventLog.rolling.maxFileSize`` (128m, at
   least 10m): a folder ``eventlog_v2_<appId>`` holding ``events_<n>_<appId>[.zstd]`` files and an
   empty ``appstatus_<appId>[.inprogress]`` marker; with rolling off, one file
@@ -65,7 +66,7 @@ class EventLogSettings:
     ...                  .set("spark.eventLog.compression.codec", "brotli"))
     Traceback (most recent call last):
     ...
-    ValueError: spark.eventLog.compression.codec=brotli is not a codec Spark knows (lz4, lzf, snappy, zstd); Sparklet writes zstd, or set spark.eventLog.compress=false
+    ValueError: spark.eventLog.compression.codec=brotli is not a codec Spark knows: use lz4, lzf, snappy or zstd, or set spark.eventLog.compress=false
     """
 
     def __init__(self, conf):
@@ -82,15 +83,13 @@ class EventLogSettings:
         self.codec = None
         if _flag(conf, "spark.eventLog.compress", "true"):
             codec = (conf.get("spark.eventLog.compression.codec") or "zstd").strip().lower()
-            codec = {"org.apache.spark.io.zstdcompressioncodec": "zstd"}.get(codec, codec)
+            # Spark also takes the codec's class name
+            codec = {"org.apache.spark.io.%scompressioncodec" % c: c for c in SPARK_CODECS}.get(codec, codec)
             if codec not in SPARK_CODECS:
-                raise ValueError("spark.eventLog.compression.codec=%s is not a codec Spark knows (%s); Sparklet "
-                                 "writes zstd, or set spark.eventLog.compress=false" % (codec, ", ".join(SPARK_CODECS)))
-            if codec != "zstd":
-                raise ValueError("spark.eventLog.compression.codec=%s is not available in Sparklet, which writes "
-                                 "event logs with zstd (Spark's default) or uncompressed: set the codec to zstd "
-                                 "or spark.eventLog.compress=false" % codec)
-            if self.enabled:
+                raise ValueError("spark.eventLog.compression.codec=%s is not a codec Spark knows: use %s or %s, or "
+                                 "set spark.eventLog.compress=false" % (codec, ", ".join(SPARK_CODECS[:-1]),
+                                                                        SPARK_CODECS[-1]))
+            if self.enabled and codec == "zstd":
                 _zstd(check_only=True)
             self.codec = codec
         self.rolling = _flag(conf, "spark.eventLog.rolling.enabled", "true")
@@ -198,7 +197,7 @@ def _template(shape):
 _TASK_INFO = _template({
     "Task ID": "%(taskId)d", "Index": "%(index)d", "Attempt": "%(attempt)d", "Partition ID": "%(index)d",
     "Launch Time": "%(launch)d", "Executor ID": "%(executor)s", "Host": "%(host)s", "Locality": "%(locality)s",
-    "Speculative": "%(speculative)s", "Getting Result Time": 0, "Finish Time": "%(finish)d",
+    "Speculative": "%(speculative)s", "Getting Result Time": "%(gettingResult)d", "Finish Time": "%(finish)d",
     "Failed": "%(failed)s", "Killed": "%(killed)s", "Accumulables": []})
 
 _TASK_METRICS = _template({
@@ -239,6 +238,7 @@ def _task_info(t, finished=True):
         "taskId": t.taskId, "index": t.index, "attempt": t.attemptNumber, "launch": t.launchTime,
         "executor": _quote(str(t.executorId)), "host": _quote(t.host), "locality": _quote(t.taskLocality),
         "speculative": "true" if t.speculative else "false", "finish": (t.finishTime or 0) if finished else 0,
+        "gettingResult": t.gettingResultTime,
         "failed": "true" if finished and t.failed else "false", "killed": "true" if finished and t.killed else "false"}
 
 
@@ -321,6 +321,12 @@ def to_json(event, hosts=None, stage_id=_same):
         return '{"Event":"SparkListenerStageCompleted","Stage Info":%s}' % _stage_info(event.stageInfo, stage_id)
     if isinstance(event, L.SparkListenerTaskStart):
         return _TASK_START % (stage_id(event.stageId), event.stageAttemptId, _task_info(event.taskInfo, finished=False))
+    if isinstance(event, L.SparkListenerTaskGettingResult):
+        return '{"Event":"SparkListenerTaskGettingResult","Task Info":%s}' % _task_info(event.taskInfo, finished=False)
+    spark_json = getattr(event, "spark_json", None)
+    if spark_json is not None:
+        # events of other layers (the SQL layer's executions) write themselves in Spark's schema
+        return spark_json()
     out = _event_dict(event, hosts or {}, stage_id)
     return None if out is None else _dumps(out)
 
@@ -428,8 +434,11 @@ class _LogFiles:
         self.stream = None  # the compressor, made by the first write (on the writer thread)
 
     def _out(self):
-        if self.settings.codec != "zstd":
+        if self.settings.codec is None:
             return self.raw
+        if self.stream is None and self.settings.codec != "zstd":
+            from . import compression
+            self.stream = compression.writer(self.settings.codec, self.raw)
         if self.stream is None:
             self.zstd = _zstd()
             # level 1 and independent frames per file, as Spark's ZStdCompressionCodec writes
@@ -456,7 +465,9 @@ class _LogFiles:
         self._flush()
 
     def _flush(self):
-        if self.stream is not None:
+        if self.stream is not None and self.settings.codec != "zstd":
+            self.stream.flush()
+        elif self.stream is not None:
             self.stream.flush(self.zstd.FLUSH_BLOCK)
         self.raw.flush()
         self.written = self.raw.tell()
@@ -465,7 +476,9 @@ class _LogFiles:
         if self.raw is None:
             return
         try:
-            if self.stream is not None:
+            if self.stream is not None and self.settings.codec != "zstd":
+                self.stream.finish()
+            elif self.stream is not None:
                 self.stream.flush(self.zstd.FLUSH_FRAME)
             self.raw.close()
         finally:
@@ -564,6 +577,11 @@ class EventLoggingListener(SparkListener):
     def onUnpersistRDD(self, event): self._put(event)
     def onExecutorAdded(self, event): self._put(event)
     def onExecutorRemoved(self, event): self._put(event)
+    def onTaskGettingResult(self, event): self._put(event)
+
+    def onOtherEvent(self, event):
+        if hasattr(event, "spark_json"):
+            self._put(event)
 
     def onBlockUpdated(self, event):
         if self.settings.log_block_updates:

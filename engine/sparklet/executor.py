@@ -30,6 +30,7 @@ from .files import SparkFiles
 from .serializers import dumps_closure, dumps_records, unpicklable_path
 from .shuffle import FetchFailedError, MapStatus, read_reduce_batches, read_reduce_input, write_map_output
 from .taskcontext import BarrierTaskContext, TaskContext
+from .util import import_in_background
 
 
 class TaskKilledError(BaseException):
@@ -256,6 +257,10 @@ class Executor:
                     broadcast.forget(msg[1])
                 elif kind == "barrier_reply":
                     self.barrier_replies.put(msg[1])
+                elif kind == "preload":
+                    # modules a coming kind of task will need (the SQL layer's, when a session
+                    # starts), imported while the executor waits for it
+                    import_in_background(msg[1])
                 elif kind == "add_path":
                     if msg[1] not in sys.path:
                         sys.path.insert(1, msg[1])

@@ -136,6 +136,7 @@ class TaskInfo:
     finishTime: int = 0
     failed: bool = False
     killed: bool = False
+    gettingResultTime: int = 0  # when the driver began fetching a large result (0: it was sent with the end)
 
     @property
     def partitionId(self):
@@ -249,6 +250,14 @@ class SparkListenerTaskStart(SparkListenerEvent):
 
 
 @dataclass
+class SparkListenerTaskGettingResult(SparkListenerEvent):
+    """A finished task's result is larger than ``spark.task.maxDirectResultSize``: the driver
+    fetches it (Spark sends such results through the block manager) before the task ends."""
+
+    taskInfo: TaskInfo
+
+
+@dataclass
 class SparkListenerTaskEnd(SparkListenerEvent):
     stageId: int
     stageAttemptId: int
@@ -315,6 +324,7 @@ class SparkListener:
     def onStageCompleted(self, event): pass
     def onTaskStart(self, event): pass
     def onTaskEnd(self, event): pass
+    def onTaskGettingResult(self, event): pass
     def onBlockUpdated(self, event): pass
     def onUnpersistRDD(self, event): pass
     def onOtherEvent(self, event): pass
@@ -360,6 +370,7 @@ _CALLBACKS = {
     SparkListenerStageCompleted: "onStageCompleted",
     SparkListenerTaskStart: "onTaskStart",
     SparkListenerTaskEnd: "onTaskEnd",
+    SparkListenerTaskGettingResult: "onTaskGettingResult",
     SparkListenerBlockUpdated: "onBlockUpdated",
     SparkListenerUnpersistRDD: "onUnpersistRDD",
 }

@@ -1,6 +1,8 @@
-"""Threads that carry the driver's local properties (job group, description) into jobs they run."""
+"""Threads that carry the driver's local properties (job group, description) into jobs they run;
+a thread that imports modules ahead of their first use."""
 
 import functools
+import importlib
 import threading
 
 __all__ = ["InheritableThread", "inheritable_thread_target"]
@@ -46,3 +48,21 @@ class InheritableThread(threading.Thread):
         run = self.run
         self.run = lambda: _run_with(self._sparklet_properties, run)
         return super().start()
+
+
+def import_in_background(modules):
+    """Import ``modules`` in order on a daemon thread, so that their first user finds them loaded
+    (or waits for the import under way instead of repeating it); returns the thread. An import
+    that fails is left for the code that needs the module to report.
+
+    >>> import_in_background(["json", "no_such_module_here"]).join()
+    """
+    def run():
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:
+                pass
+    thread = threading.Thread(target=run, name="preload-imports", daemon=True)
+    thread.start()
+    return thread

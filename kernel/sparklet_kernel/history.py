@@ -1,10 +1,11 @@
 """Replaying a Spark event log into the kernel's views, without Java: ``%spark history PATH``.
 
 A log written by Sparklet or by real Spark (a single file or a rolling ``eventlog_v2_*`` folder,
-plain or zstd-compressed, completed or still ``.inprogress``) is read line by line, each JSON event
-is turned back into the listener event it records, and the events are fed into a `SessionStore`
-in order, exactly as a live application's events arrive from the listener bus. The jobs table,
-DAGs, task timelines, executors and storage are then the live session's own views of that store.
+plain or compressed with zstd, lz4, lzf or snappy, completed or still ``.inprogress``) is read line
+by line, each JSON event is turned back into the listener event it records, and the events are
+fed into a `SessionStore` in order, exactly as a live application's events arrive from the
+listener bus. The jobs table, DAGs, task timelines, executors and storage are then the live
+session's own views of that store.
 
 Reading is built for big logs (a cluster job of hundreds of stages and 100,000 tasks): task-start
 lines and the metrics-only events no view shows are recognised by their first bytes and skipped
@@ -99,10 +100,13 @@ def _open(filename):
     if codec is None:
         return raw
     if codec != "zstd":
-        raw.close()
-        raise EventLogError("%s is compressed with %s; Sparklet reads plain and zstd event logs (Spark's default "
-                            "codec): decompress it, or have Spark write it with spark.eventLog.compression.codec=zstd"
-                            % (filename, codec))
+        from sparklet import compression
+        with raw:
+            data = raw.read()
+        try:
+            return io.BytesIO(compression.decompress(codec, data))
+        except (ValueError, IndexError) as e:
+            raise EventLogError("%s is not a readable %s stream (%s)" % (filename, codec, e)) from None
     try:
         import zstandard
     except ImportError:

@@ -7,7 +7,11 @@ duckdb, pyarrow and sqlglot are imported when a query first needs them, never at
 ``import sparklet``.
 """
 
-from .types import Row
+from .preload import keep_pandas_unloaded
+
+keep_pandas_unloaded()
+
+from .types import Row  # noqa: E402 (the import watch goes first)
 from .column import Column
 from .dataframe import DataFrame
 from .group import GroupedData

@@ -36,6 +36,19 @@ def partial_sql(f):
     raise ValueError(f.kind)
 
 
+def buffer_fields(f):
+    """[(name, type)] of ``f``'s partial buffer as Spark names it (``aggBufferAttributes``), for
+    the formatted explain; one per ``partial_sql`` column."""
+    if f.kind == "count":
+        return [("count", T.LongType())]
+    if f.kind == "sum":
+        return [("sum", f.dataType)]
+    if f.kind == "avg":
+        t = f.children[0].dataType
+        return [("sum", f.dataType if isinstance(t, T.DecimalType) else T.DoubleType()), ("count", T.LongType())]
+    return [(f.kind, f.dataType)]
+
+
 def _sum_sql(arg, result_type):
     if isinstance(result_type, T.DecimalType):
         return "CAST(sum(%s) AS DECIMAL(38,%d))" % (arg, result_type.scale)

@@ -8,6 +8,8 @@ list of scalars) or a list of column names. Records are verified against the sch
 partitions as under PySpark.
 """
 
+import sys
+
 from . import types as T
 from .dataframe import DataFrame
 from .expressions import AttributeReference
@@ -71,11 +73,10 @@ def create_dataframe(session, data, schema, samplingRatio, verifySchema):
         names, schema = list(schema), None
     elif schema is not None:
         schema, atomic = _schema_from_arg(schema)
-    try:
-        import pandas as pd
-        is_pandas = isinstance(data, pd.DataFrame)
-    except ImportError:
-        is_pandas = False
+    # a pandas DataFrame exists only once pandas is imported: importing it to ask would cost more
+    # than the rest of createDataFrame
+    pd = sys.modules.get("pandas")
+    is_pandas = pd is not None and isinstance(data, pd.DataFrame)
     if is_pandas:
         return _from_pandas(session, data, schema, names)
     if isinstance(data, DataFrame):

@@ -686,7 +686,7 @@ class DataFrame:
     def _collect_table(self, plan=None):
         from .engine import concat
         qe = QueryExecution(self.sparkSession, plan or self._plan)
-        with self.sparkSession._action(self):
+        with self.sparkSession._action(self, qe):
             tables = qe.collect_tables()
         out = (plan or self._plan).output
         table = concat([t for t in tables if t is not None and t.num_columns]) if tables else None
@@ -852,6 +852,9 @@ class DataFrame:
         if isinstance(extended, str):
             mode, extended = extended, None
         qe = self._execution()
+        if mode == "formatted":
+            from .physical import explain_formatted
+            return "== Physical Plan ==\n%s" % explain_formatted(qe.physical())
         phys = explain_string(qe.physical())
         if extended or mode == "extended":
             out = self._plan.output

@@ -1,22 +1,29 @@
-"""File data sources: json, csv, text and parquet, read and written as Spark's file sources do.
+"""File data sources: json, csv, text, parquet and orc (pyarrow's ORC reader and writer), read
+and written as Spark's file sources do.
 
 The interface the DataFrameReader/Writer and the file-scan relation call:
 
 Reading
-  ``files = list_files(paths)``
-      The data files under paths, directories and globs, as ``(path, size)`` sorted by path;
+  ``files = list_files(paths, options)``
+      The data files under paths, directories and globs, as ``(path, size)`` in Spark's listing
+      order (roots as given; in a directory, its files by name before its subdirectories');
       hidden files (``_SUCCESS``, ``.crc``, names starting ``_`` or ``.``) are skipped, and
-      ``k=v`` directories become partition values. A missing path raises AnalysisException
+      ``k=v`` directories become partition values (a directory without them contributes only its
+      own files). The generic options ``recursiveFileLookup``, ``pathGlobFilter`` and
+      ``modifiedBefore``/``modifiedAfter`` apply. A missing path raises AnalysisException
       ``[PATH_NOT_FOUND] Path does not exist: file:/abs/path.``
   ``schema = infer_schema(fmt, files, options)``
       The schema Spark infers (json: fields sorted by name, integers ``long``, ``_corrupt_record``
       when a line is malformed; csv: ``_c0``.. or the header, strings unless ``inferSchema``; text:
-      ``value``; parquet: the file's own), every field nullable, partition columns appended.
+      ``value``; parquet/orc: the first file's own, or all files' merged under ``mergeSchema``),
+      every field nullable, partition columns appended.
   ``splits = plan_splits(files, default_parallelism, splittable=fmt in LINE_FORMATS)``
       Spark's FilePartitions: files cut at ``maxSplitBytes`` and packed largest-first, so the
       number and content of partitions is Spark's.
   ``table = read_split(fmt, split, schema, options)``
-      One partition (a list of ``FileSplit``) as a pyarrow Table with ``schema``'s columns.
+      One partition (a list of ``FileSplit``) as a pyarrow Table with ``schema``'s columns; a file
+      the format cannot decode is skipped under ``ignoreCorruptFiles``, else fails the task with
+      ``[FAILED_READ_FILE.NO_HINT]``.
       Line formats read the lines that *start* inside the split (Hadoop's LineRecordReader).
 
 Writing (a commit protocol, as Spark's FileOutputCommitter)
@@ -27,7 +34,7 @@ Writing (a commit protocol, as Spark's FileOutputCommitter)
   ``job.commit(task_results)`` (replaces old output for ``overwrite``, moves the files into
   place, writes ``_SUCCESS``) or ``job.abort()`` on failure, which leaves no partial output.
   Part files are named as Spark names them: ``part-00000-<job uuid>-c000.snappy.parquet``,
-  ``.json``, ``.csv``, ``.txt``; ``partitionBy`` writes ``k=v/`` directories.
+  ``.snappy.orc``, ``.json``, ``.csv``, ``.txt``; ``partitionBy`` writes ``k=v/`` directories.
 """
 
 import csv
@@ -47,7 +54,8 @@ from sparklet.filesystem import local_path, qualified as _qualified
 
 from . import types as T
 
-FORMATS = ("json", "csv", "text", "parquet")
+FORMATS = ("json", "csv", "text", "parquet", "orc")
+COLUMNAR_FORMATS = ("parquet", "orc")
 LINE_FORMATS = ("json", "csv", "text")
 MAX_PARTITION_BYTES = 128 * 1024 * 1024
 OPEN_COST_IN_BYTES = 4 * 1024 * 1024
@@ -82,8 +90,14 @@ class DataFile:
         return "DataFile(%r, %d, %r)" % (self.path, self.size, self.partition_values)
 
 
-def list_files(paths):
+def list_files(paths, options=None):
     """The data files of ``paths`` (files, directories, globs), Spark's way.
+
+    A directory without ``k=v`` partition directories contributes only its own files, as
+    Spark's file index reads a root's leaf files when there are no partition columns; the
+    options ``recursiveFileLookup`` (every file below, no partition discovery),
+    ``pathGlobFilter`` (a glob on file names) and ``modifiedBefore``/``modifiedAfter`` (local
+    date-times) narrow the listing as Spark's generic file source options do.
 
     >>> list_files(["/no/such/dir"])
     Traceback (most recent call last):
@@ -92,6 +106,7 @@ def list_files(paths):
     """
     if isinstance(paths, str):
         paths = [paths]
+    recursive = _option_true(options or {}, "recursiveFileLookup")
     files = []
     for given in paths:
         path = local_path(given)
@@ -101,10 +116,62 @@ def list_files(paths):
             raise _analysis_error("PATH_NOT_FOUND", path=qualified(path))
         for match in matches:
             if os.path.isdir(match):
-                files.extend(_walk(match, match))
+                # a directory's own files before its subdirectories', as Spark's listing
+                found = sorted(_walk(match, match), key=lambda f: _listing_order(match, f.path))
+                if recursive:
+                    found = [DataFile(f.path, f.size) for f in found]
+                elif not any(f.partition_values for f in found):
+                    root = os.path.abspath(match)
+                    found = [f for f in found if os.path.dirname(f.path) == root]
+                files.extend(found)
             elif not _hidden(os.path.basename(match)):
                 files.append(DataFile(os.path.abspath(match), os.path.getsize(match)))
-    return sorted(files, key=lambda f: f.path)
+    return _filter_files(files, options)
+
+
+def _listing_order(root, path):
+    parts = os.path.relpath(path, root).split(os.sep)
+    return [(1, p) for p in parts[:-1]] + [(0, parts[-1])]
+
+
+def _option(options, name, default=None):
+    """An option by its case-insensitive name, as Spark's CaseInsensitiveMap finds it."""
+    for k, v in (options or {}).items():
+        if k.lower() == name.lower() and v is not None:
+            return v
+    return default
+
+
+def _modified_limit(options, name):
+    value = _option(options, name)
+    if value is None:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(str(value)).timestamp()
+    except ValueError:
+        from sparklet.errors import AnalysisException
+
+        raise AnalysisException(
+            message="The timestamp provided for the '%s' option is invalid. The expected format is "
+                    "'YYYY-MM-DDTHH:mm:ss', but the provided timestamp: %s" % (name, value)) from None
+
+
+def _filter_files(files, options):
+    import fnmatch
+
+    pattern = _option(options, "pathGlobFilter")
+    before = _modified_limit(options, "modifiedBefore")
+    after = _modified_limit(options, "modifiedAfter")
+    kept = []
+    for f in files:
+        if pattern is not None and not fnmatch.fnmatchcase(os.path.basename(f.path), pattern):
+            continue
+        if before is not None or after is not None:
+            mtime = os.path.getmtime(f.path)
+            if (before is not None and mtime >= before) or (after is not None and mtime <= after):
+                continue
+        kept.append(f)
+    return kept
 
 
 def _walk(root, directory):
@@ -214,7 +281,7 @@ def plan_splits(files, default_parallelism, splittable=True,
     max_split = min(max_partition_bytes, max(open_cost, bytes_per_core))
     pieces = []
     for f in files:
-        if splittable and f.size > 0:
+        if splittable and f.size > 0 and not _compressed(f.path):
             for start in range(0, f.size, max_split):
                 pieces.append(FileSplit(f, start, min(max_split, f.size - start)))
         else:
@@ -232,14 +299,39 @@ def plan_splits(files, default_parallelism, splittable=True,
     return partitions
 
 
+# Hadoop's codecs for line formats, by the extension they add; a compressed file is not split
+_CODEC_EXTENSIONS = {"gzip": ".gz", "bzip2": ".bz2", "none": "", "uncompressed": ""}
+
+
+def _compressed(path):
+    return path.endswith((".gz", ".bz2"))
+
+
+def _read_bytes(path):
+    """A file's bytes, decompressed when its extension names a codec."""
+    if path.endswith(".gz"):
+        import gzip
+
+        with gzip.open(path, "rb") as f:
+            return f.read()
+    if path.endswith(".bz2"):
+        import bz2
+
+        with bz2.open(path, "rb") as f:
+            return f.read()
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def _split_lines(split, line_sep=None):
     """The lines (bytes, without their separator) that *start* inside ``split``, as Hadoop's
     LineRecordReader assigns them: a split other than the first skips through the first line
     end at or after its start (the previous split reads that line), and a split reads every
     line starting at or before its end."""
-    with open(split.file.path, "rb") as f:
-        data = f.read()
+    data = _read_bytes(split.file.path)
     start, end = split.start, split.start + split.length
+    if _compressed(split.file.path):
+        start, end = 0, len(data)
     pattern = (re.compile(rb"\r\n|\n|\r") if line_sep is None
                else re.compile(re.escape(line_sep.encode("utf-8"))))
     pos = start
@@ -368,14 +460,54 @@ def _json_records(lines, multiline_text=None):
             yield None, text
 
 
+def _json_schema(record_groups, options):
+    inferred = T.StructType()
+    corrupt = False
+    for records in record_groups:
+        for record, _ in records:
+            if record is None:
+                corrupt = True
+            else:
+                inferred = _widen(inferred, _json_value_type(record))
+    schema = _canonical(inferred) or T.StructType()
+    if corrupt:
+        column = _option(options, "columnNameOfCorruptRecord", CORRUPT_RECORD)
+        schema = T.StructType(sorted(list(schema.fields) + [T.StructField(column, T.StringType())],
+                                     key=lambda fl: fl.name))
+    return schema
+
+
+def infer_json_records(line_groups, options=None):
+    """The schema Spark infers for JSON records given as lines (bytes), one list per partition:
+    ``spark.read.json(rdd_of_strings)``.
+
+    >>> infer_json_records([[b'{"a": 1}'], [b'{"b": "x"}']]).simpleString()
+    'struct<a:bigint,b:string>'
+    """
+    return _json_schema((_json_records(lines) for lines in line_groups), options or {})
+
+
+def json_rows(lines, fields, options=None):
+    """The rows of JSON records given as lines (bytes), with ``fields``' types."""
+    return _json_tuples(_json_records(lines), fields, options or {})
+
+
+def _json_tuples(records, fields, options):
+    corrupt = _option(options, "columnNameOfCorruptRecord", CORRUPT_RECORD)
+    for record, raw in records:
+        if record is None:
+            yield tuple(raw if f.name == corrupt else None for f in fields)
+        else:
+            yield _json_row(record, raw, fields, corrupt)
+
+
 def _json_records_of_split(split, options):
     if _option_true(options, "multiLine"):
         if split.start != 0:
             return
-        with open(split.file.path, encoding="utf-8", newline="") as f:
-            yield from _json_records(None, f.read())
+        yield from _json_records(None, _read_bytes(split.file.path).decode("utf-8"))
         return
-    yield from _json_records(_split_lines(split, options.get("lineSep")))
+    yield from _json_records(_split_lines(split, _option(options, "lineSep")))
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -402,7 +534,8 @@ def _csv_rows(lines, opts):
         text = raw.decode("utf-8", "replace")
         if opts["comment"] and text.startswith(opts["comment"]):
             continue
-        if not text.strip():
+        if all(c <= " " for c in text):
+            # Spark drops lines that Java's String.trim empties: every char up to U+0020
             continue
         reader = csv.reader([text], delimiter=opts["sep"], quotechar=opts["quote"] or None,
                             escapechar=opts["escape"] or None, doublequote=True, strict=False)
@@ -500,6 +633,35 @@ def infer_schema(fmt, files, options=None):
     return T.StructType(list(data_schema.fields) + [f for f in parts.fields if f.name not in names])
 
 
+def _footers(read_schema, files, options):
+    """The files' own schemas; under ignoreCorruptFiles a file that is not of the format is
+    skipped (Spark infers from the first file only, unless merging, so a corrupt first file
+    leaves nothing to infer from)."""
+    import pyarrow as pa
+
+    schemas = []
+    for f in files:
+        try:
+            schemas.append(read_schema(f.path))
+        except (pa.ArrowException, OSError, EOFError):
+            if not _option_true(options, "ignoreCorruptFiles"):
+                raise
+    return schemas
+
+
+def _merged_schema(arrow_schemas):
+    """The union of the files' fields in first-seen order, as ``mergeSchema`` merges footers."""
+    fields = {}
+    for schema in arrow_schemas:
+        for f in T.from_arrow_schema(schema, nullable=True).fields:
+            if f.name in fields and fields[f.name].dataType != f.dataType:
+                raise _analysis_error("CANNOT_MERGE_INCOMPATIBLE_DATA_TYPE",
+                                      left='"%s"' % fields[f.name].dataType.sql(),
+                                      right='"%s"' % f.dataType.sql())
+            fields.setdefault(f.name, f)
+    return T.StructType(list(fields.values()))
+
+
 def _infer_data_schema(fmt, files, options):
     if fmt == "text":
         return T.StructType([T.StructField("value", T.StringType(), True)])
@@ -508,29 +670,35 @@ def _infer_data_schema(fmt, files, options):
 
         if not files:
             raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="Parquet")
-        return T.from_arrow_schema(pq.read_schema(files[0].path), nullable=True)
+        footers = _footers(pq.read_schema, files if _option_true(options, "mergeSchema") else files[:1], options)
+        if not footers:
+            raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="Parquet")
+        if _option_true(options, "mergeSchema"):
+            return _merged_schema(footers)
+        return T.from_arrow_schema(footers[0], nullable=True)
+    if fmt == "orc":
+        import pyarrow.orc as orc
+
+        if not files:
+            raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="ORC")
+        schemas = _footers(lambda path: orc.ORCFile(path).schema,
+                           files if _option_true(options, "mergeSchema") else files[:1], options)
+        if not schemas:
+            raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="ORC")
+        if _option_true(options, "mergeSchema"):
+            return _merged_schema(schemas)
+        return T.from_arrow_schema(schemas[0], nullable=True)
     if fmt == "json":
-        inferred = T.StructType()
-        corrupt = False
-        for f in files:
-            for record, _ in _json_records_of_split(FileSplit(f, 0, f.size), options):
-                if record is None:
-                    corrupt = True
-                else:
-                    inferred = _widen(inferred, _json_value_type(record))
         if not files:
             raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="JSON")
-        schema = _canonical(inferred) or T.StructType()
-        if corrupt:
-            column = options.get("columnNameOfCorruptRecord", CORRUPT_RECORD)
-            schema = T.StructType(sorted(list(schema.fields) + [T.StructField(column, T.StringType())],
-                                         key=lambda fl: fl.name))
-        return schema
+        return _json_schema((_json_records_of_split(FileSplit(f, 0, f.size), options) for f in files), options)
     if fmt == "csv":
         opts = _csv_options(options)
         rows = []
-        for f in files:
-            rows.extend(_csv_rows(_split_lines(FileSplit(f, 0, f.size), options.get("lineSep")), opts))
+        # Spark takes the header (or the column count) from the first line its scan reads, and
+        # the scan reads the largest file first (plan_splits)
+        for f in sorted(files, key=lambda f: -f.size):
+            rows.extend(_csv_rows(_split_lines(FileSplit(f, 0, f.size), _option(options, "lineSep")), opts))
         if not rows:
             raise _analysis_error("UNABLE_TO_INFER_SCHEMA", format="CSV")
         first = rows[0]
@@ -751,7 +919,19 @@ def read_split(fmt, split, schema, options=None):
     import pyarrow as pa
 
     options = options or {}
-    tables = [_read_piece(fmt, piece, schema, options) for piece in split]
+    tables = []
+    for piece in split:
+        try:
+            tables.append(_read_piece(fmt, piece, schema, options))
+        except (pa.ArrowException, OSError, EOFError) as e:
+            # a file the format cannot decode: skipped under ignoreCorruptFiles, else the task
+            # fails naming the file, as Spark's FileScanRDD does
+            if _option_true(options, "ignoreCorruptFiles"):
+                continue
+            from sparklet.errors import SparkRuntimeException
+
+            raise SparkRuntimeException(errorClass="FAILED_READ_FILE.NO_HINT",
+                                        messageParameters={"path": "file://" + piece.file.path}) from e
     if not tables:
         return T.rows_to_arrow([], schema)
     return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
@@ -760,32 +940,25 @@ def read_split(fmt, split, schema, options=None):
 def _read_piece(fmt, piece, schema, options):
     part_names = {k for k, _ in piece.file.partition_values}
     data_fields = [f for f in schema.fields if f.name not in part_names]
-    if fmt == "parquet":
-        table = _read_parquet_piece(piece, T.StructType(data_fields))
+    if fmt in COLUMNAR_FORMATS:
+        table = _read_parquet_piece(piece, T.StructType(data_fields), fmt)
         rows = None
     elif fmt == "text":
         if _option_true(options, "wholetext"):
             if piece.start != 0:
                 rows = []
             else:
-                with open(piece.file.path, encoding="utf-8", errors="replace", newline="") as f:
-                    rows = [(f.read(),)]
+                rows = [(_read_bytes(piece.file.path).decode("utf-8", "replace"),)]
         else:
             rows = [(line.decode("utf-8", "replace"),)
-                    for line in _split_lines(piece, options.get("lineSep"))]
+                    for line in _split_lines(piece, _option(options, "lineSep"))]
         table = None
     elif fmt == "json":
-        corrupt = options.get("columnNameOfCorruptRecord", CORRUPT_RECORD)
-        rows = []
-        for record, raw in _json_records_of_split(piece, options):
-            if record is None:
-                rows.append(tuple(raw if f.name == corrupt else None for f in data_fields))
-            else:
-                rows.append(_json_row(record, raw, data_fields, corrupt))
+        rows = list(_json_tuples(_json_records_of_split(piece, options), data_fields, options))
         table = None
     elif fmt == "csv":
         opts = _csv_options(options)
-        lines = _split_lines(piece, options.get("lineSep"))
+        lines = _split_lines(piece, _option(options, "lineSep"))
         parsed = list(_csv_rows(lines, opts))
         if opts["header"] and piece.start == 0 and parsed:
             parsed = parsed[1:]
@@ -809,15 +982,28 @@ def _read_piece(fmt, piece, schema, options):
     return table
 
 
-def _read_parquet_piece(piece, schema):
+def _read_parquet_piece(piece, schema, fmt="parquet"):
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     if piece.start != 0:
         return T.rows_to_arrow([], schema)
-    table = pq.read_table(piece.file.path, columns=[f.name for f in schema.fields])
+    wanted = [f.name for f in schema.fields]
+    if fmt == "orc":
+        import pyarrow.orc as orc
+
+        reader = orc.ORCFile(piece.file.path)
+        table = reader.read(columns=[n for n in wanted if n in reader.schema.names])
+    else:
+        import pyarrow.parquet as pq
+
+        present = set(pq.read_schema(piece.file.path).names)
+        table = pq.read_table(piece.file.path, columns=[n for n in wanted if n in present])
     columns = []
     for f in schema.fields:
+        if f.name not in table.column_names:
+            # a merged schema's field this file lacks
+            columns.append(pa.nulls(table.num_rows, type=T.to_arrow_type(f.dataType)))
+            continue
         column = table.column(f.name)
         if pa.types.is_timestamp(column.type) and column.type.tz is not None:
             # partitions hold TimestampType as wall-clock time in the session time zone
@@ -831,7 +1017,8 @@ def _read_parquet_piece(piece, schema):
 
 # --- writing ------------------------------------------------------------------------------------
 
-_EXTENSIONS = {"parquet": ".snappy.parquet", "json": ".json", "csv": ".csv", "text": ".txt"}
+_EXTENSIONS = {"parquet": ".snappy.parquet", "json": ".json", "csv": ".csv", "text": ".txt",
+               "orc": ".snappy.orc"}
 
 
 def _escape_partition_value(value):
@@ -860,6 +1047,12 @@ class WriteJob:
         if fmt not in FORMATS:
             raise ValueError("unknown data source %r: Sparklet writes %s" % (fmt, ", ".join(FORMATS)))
         self.options = dict(options or {})
+        if fmt in LINE_FORMATS and self._codec() not in _CODEC_EXTENSIONS:
+            from sparklet.errors import IllegalArgumentException
+
+            raise IllegalArgumentException(
+                message="Codec [%s] is not available in Sparklet. Known codecs are bzip2, gzip, "
+                        "uncompressed, none." % _option(self.options, "compression"))
         self.partition_by = list(partition_by or [])
         self.schema = schema
         self.job_id = str(uuid.uuid4())
@@ -897,7 +1090,8 @@ class WriteJob:
             # a retried task starts from nothing
             shutil.rmtree(task_dir)
         os.makedirs(task_dir)
-        name = "part-%05d-%s-c000%s" % (partition_id, self.job_id, _EXTENSIONS[self.fmt])
+        name = "part-%05d-%s-c000%s" % (partition_id, self.job_id, _EXTENSIONS[self.fmt] + (
+            _CODEC_EXTENSIONS[self._codec()] if self.fmt in LINE_FORMATS else ""))
         written = []
         if not self.partition_by:
             # empty partitions write nothing; an empty result gets one schema-only parquet file
@@ -928,10 +1122,30 @@ class WriteJob:
         tmp = target + ".inprogress"
         if self.fmt == "parquet":
             _write_parquet(tmp, table, self.schema_of(table))
+        elif self.fmt == "orc":
+            import pyarrow.orc as orc
+
+            orc.write_table(table, tmp, compression="snappy")
         else:
-            with open(tmp, "w", encoding="utf-8", newline="") as out:
-                out.write(_format_text(self.fmt, table, self.schema_of(table), self.options))
+            text = _format_text(self.fmt, table, self.schema_of(table), self.options).encode("utf-8")
+            codec = self._codec()
+            if codec == "gzip":
+                import gzip
+
+                text = gzip.compress(text)
+            elif codec == "bzip2":
+                import bz2
+
+                text = bz2.compress(text)
+            with open(tmp, "wb") as out:
+                out.write(text)
         os.replace(tmp, target)
+
+    def _codec(self):
+        """The line formats' ``compression`` option (gzip, bzip2, none); other Hadoop codecs
+        (deflate, lz4, snappy) are refused when the job is made."""
+        codec = str(_option(self.options, "compression", "none")).lower()
+        return "gzip" if codec == "gz" else codec
 
     def schema_of(self, table):
         if self.schema is None:

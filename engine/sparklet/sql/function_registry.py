@@ -80,7 +80,7 @@ def _lit_value(e, what="argument"):
     return e.value
 
 
-def simple(name, ret, duck=None, upper=False, arity=1, cast_args=None, nullable=None):
+def simple(name, ret, duck=None, upper=False, arity=1, cast_args=None, nullable=None, explain_name=None):
     """A function of fixed arity with a fixed result type."""
     def build(args):
         lo, hi = (arity, arity) if isinstance(arity, int) else arity
@@ -91,7 +91,8 @@ def simple(name, ret, duck=None, upper=False, arity=1, cast_args=None, nullable=
         sql = None
         if upper:
             sql = "%s(%s)" % (name.upper(), ", ".join(a.sql() for a in args))
-        return Function(name, args, r, nullable, sql_name=sql, duck=duck, explain_name=name.upper() if upper else None)
+        return Function(name, args, r, nullable, sql_name=sql, duck=duck,
+                        explain_name=name.upper() if upper else explain_name)
     return build
 
 
@@ -155,9 +156,12 @@ register("levenshtein")(simple("levenshtein", T.IntegerType(), "CAST(levenshtein
 register("repeat")(simple("repeat", T.StringType(), "repeat({0}, {1})", arity=2))
 register("instr")(simple("instr", T.IntegerType(), "CAST(instr({0}, {1}) AS INTEGER)", arity=2, cast_args=_str))
 register("translate")(simple("translate", T.StringType(), "translate({0}, {1}, {2})", arity=3, cast_args=_str))
-register("startswith")(simple("startswith", T.BooleanType(), "starts_with({0}, {1})", arity=2, cast_args=_str))
-register("endswith")(simple("endswith", T.BooleanType(), "ends_with({0}, {1})", arity=2, cast_args=_str))
-register("contains")(simple("contains", T.BooleanType(), "contains({0}, {1})", arity=2, cast_args=_str))
+register("startswith")(simple("startswith", T.BooleanType(), "starts_with({0}, {1})", arity=2, cast_args=_str,
+                              explain_name="StartsWith"))
+register("endswith")(simple("endswith", T.BooleanType(), "ends_with({0}, {1})", arity=2, cast_args=_str,
+                            explain_name="EndsWith"))
+register("contains")(simple("contains", T.BooleanType(), "contains({0}, {1})", arity=2, cast_args=_str,
+                            explain_name="Contains"))
 
 
 @register("lpad", "rpad")

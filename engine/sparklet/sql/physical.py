@@ -74,15 +74,23 @@ def _udfs_of(exprs):
 
 
 class ScanExec(SparkPlan):
-    def __init__(self, relation):
+    """A relation's scan. A file scan reads only the columns the operators above it need
+    (``pruned``) and names the filters above it that a file source can evaluate while reading
+    (``filters``: Spark's DataFilters, and their PushedFilters), as FileSourceStrategy plans it."""
+
+    def __init__(self, relation, pruned=None, filters=()):
         self.relation = relation
         self.codegen = relation.source.codegen
+        self.pruned = pruned
+        self.filters = list(filters)
 
     def output(self):
-        return self.relation.output
+        return self.pruned if self.pruned is not None else self.relation.output
 
     def node_string(self):
-        return self.relation.source.physical_string(self.relation.output)
+        if self.pruned is None and not self.filters:
+            return self.relation.source.physical_string(self.relation.output)
+        return self.relation.source.physical_string(self.output(), self.filters)
 
 
 class ProjectExec(SparkPlan):
@@ -128,6 +136,24 @@ class FilterExec(SparkPlan):
         return _udfs_of([self.condition])
 
 
+class ColumnarToRowExec(SparkPlan):
+    """Spark's transition from a columnar (Parquet) scan to rows; Arrow partitions need none."""
+    codegen = True
+    narrow = True
+
+    def __init__(self, child):
+        self.children = (child,)
+
+    def output(self):
+        return self.children[0].output()
+
+    def node_string(self):
+        return "ColumnarToRow"
+
+    def sql(self, child_sql):
+        return child_sql
+
+
 class HashAggregateExec(SparkPlan):
     """``mode`` partial: keys + buffers per map partition; final: merge buffers and evaluate the
     result expressions; complete: aggregate raw rows in one step."""
@@ -144,12 +170,36 @@ class HashAggregateExec(SparkPlan):
         self.children = (child,)
         self.name = name
         self.by_bucket = False
+        if mode == "partial":
+            from .aggregation import buffer_fields
+            # Spark's buffer attributes: what the formatted explain lists; the columns are b<i>_<j>
+            self.buffer_attrs = [_ColRef(AttributeReference(n, t, True), b) for f, bs in zip(functions, buffers)
+                                 for (n, t), b in zip(buffer_fields(f), bs)]
+            self.result_attrs = [_ColRef(AttributeReference(a.name, a.dataType, True), a.col)
+                                 for a in self.buffer_attrs]
 
     def output(self):
         if self.mode == "partial":
-            return self.key_attrs + [_ColRef(AttributeReference(b, T.LongType(), True), b)
-                                     for bs in self.buffers for b in bs]
+            return self.key_attrs + self.result_attrs
         return [to_attribute(e) for e in self.results]
+
+    def formatted_details(self):
+        """The Keys/Functions/Aggregate Attributes/Results lines of the formatted explain."""
+        keys = self.key_attrs if self.mode == "final" else self.keys
+        if self.mode == "partial":
+            return [_fields("Keys", keys), _fields("Functions", [f.explain("partial") for f in self.functions]),
+                    _fields("Aggregate Attributes", self.buffer_attrs),
+                    _fields("Results", self.key_attrs + self.result_attrs)]
+        if not hasattr(self, "function_attrs"):
+            # Spark's resultExpressions refer to each aggregate by an attribute named after it
+            self.function_attrs = [AttributeReference(f.explain(), f.dataType, f.nullable) for f in self.functions]
+        by_col = {"f%d" % i: a for i, a in enumerate(self.function_attrs)}
+
+        def shown(e):
+            return e.transform(lambda x: by_col.get(x.col, x) if isinstance(x, _ColRef) else x)
+        return [_fields("Keys", keys), _fields("Functions", [f.explain() for f in self.functions]),
+                _fields("Aggregate Attributes", self.function_attrs),
+                _fields("Results", [shown(e) for e in self.results])]
 
     def node_string(self):
         keys = ", ".join(k.explain() if self.mode != "final" else a.explain()
@@ -162,7 +212,10 @@ class HashAggregateExec(SparkPlan):
                                                keys, fns)
 
     def sql(self, child_sql):
-        src = "(SELECT *, row_number() OVER () AS __pos FROM (%s) AS t0) AS t" % child_sql
+        # the input position orders the groups as Spark emits them; a global aggregate has one
+        # group, and DuckDB computes the window even when nothing reads it
+        src = ("(SELECT *, row_number() OVER () AS __pos FROM (%s) AS t0) AS t" % child_sql if self.keys
+               else "(%s) AS t" % child_sql)
         key_cols = []
         for k, a in zip(self.keys, self.key_attrs):
             key_cols.append(("%s" % (a.col if self.mode == "final" else k.duck()), a.col))
@@ -309,7 +362,7 @@ class JoinExec(SparkPlan):
         if self.condition is not None:
             keys += ", %s" % self.condition.explain()
         if self.kind == "BroadcastHashJoin":
-            keys += ", false"
+            keys += ", false, false"
         return "%s %s" % (self.kind, keys)
 
     def join_sql(self, left_sql, right_sql):
@@ -476,7 +529,24 @@ def _plan(p, s, top=False):
     if isinstance(p, SubqueryAlias):
         return _plan(p.child, s, top)
     if isinstance(p, LeafRelation):
-        return ScanExec(p)
+        return _scan(p, None, [])
+    file_scan = _file_scan_operation(p)
+    if file_scan is not None:
+        projects, filters, relation = file_scan
+        node = _scan(relation, projects, filters)
+        if filters:
+            from .plan import conjoin
+            node = FilterExec(conjoin(filters), node)
+        # a projection that only lists the scan's columns is the scan's own pruning
+        if projects is not None and not (all(isinstance(e, AttributeReference) for e in projects)
+                                         and [e.expr_id for e in projects] == [a.expr_id for a in node.output()]):
+            node = ProjectExec(projects, node)
+        elif projects == []:
+            # a scan of no columns (count()) still yields its rows: the scan reads a column and this
+            # projection, which Spark does not show, keeps the rows and drops the column
+            node = ProjectExec([], node)
+            node.hidden = True
+        return node
     if isinstance(p, Project):
         if top and isinstance(p.child, Limit) and isinstance(p.child.child, Sort) and p.child.child.is_global \
                 and not isinstance(p.child, Offset):
@@ -552,6 +622,93 @@ def _plan(p, s, top=False):
         return SetOpExec(p.kind, p.is_all, ExchangeExec("hash", left, keys=keys_l),
                          ExchangeExec("hash", right, keys=keys_r))
     raise NotImplementedError("no physical operator for %s" % type(p).__name__)
+
+
+def _file_scan_operation(p):
+    """(projects or None, filter conjuncts, relation) of a Project over Filters over a file
+    relation (Spark's ScanOperation), else None."""
+    projects = None
+    node = p
+    if isinstance(node, Project):
+        projects, node = node.exprs, node.child
+    filters = []
+    while isinstance(node, Filter):
+        filters = split_conjuncts(node.condition) + filters
+        node = node.child
+    if node is p or not isinstance(node, LeafRelation) or not getattr(node.source, "file_scan", False):
+        return None
+    return projects, filters, node
+
+
+def _scan(relation, projects, filters):
+    if not getattr(relation.source, "file_scan", False):
+        return ScanExec(relation)
+    needed = set()
+    for e in (projects if projects is not None else relation.output) + filters:
+        needed.update(r.expr_id for r in e.references())
+    pruned = [a for a in relation.output if a.expr_id in needed]
+    if projects is None and not filters:
+        pruned = list(relation.output)
+    scan = ScanExec(relation, pruned, [f for f in filters if _deterministic_expr(f)])
+    if relation.source.fmt == "parquet":
+        return ColumnarToRowExec(scan)
+    return scan
+
+
+def _deterministic_expr(e):
+    from .plan import _deterministic
+    return _deterministic(e)
+
+
+def source_filter(e):
+    """The data source filter Spark pushes into a file scan for a predicate, as Spark prints it
+    (``DataSourceStrategy.translateFilter``: ``GreaterThan(age,21)``), or None.
+
+    >>> from .expressions import GreaterThan, Literal
+    >>> source_filter(GreaterThan(AttributeReference("age", T.LongType()), Literal(21, T.LongType())))
+    'GreaterThan(age,21)'
+    """
+    from . import expressions as X
+
+    def attr(x):
+        return x.name if isinstance(x, AttributeReference) else None
+
+    def value(x):
+        if isinstance(x, X.Literal) and x.value is not None:
+            return x.explain()
+        return None
+    flipped = {"GreaterThan": "LessThan", "LessThan": "GreaterThan", "GreaterThanOrEqual": "LessThanOrEqual",
+               "LessThanOrEqual": "GreaterThanOrEqual", "EqualTo": "EqualTo", "EqualNullSafe": "EqualNullSafe"}
+    kind = type(e).__name__
+    if kind in flipped:
+        a, b = e.children
+        if attr(a) is not None and value(b) is not None:
+            return "%s(%s,%s)" % (kind, attr(a), value(b))
+        if attr(b) is not None and value(a) is not None:
+            return "%s(%s,%s)" % (flipped[kind], attr(b), value(a))
+        return None
+    if kind == "NotEqual":
+        inner = source_filter(X.EqualTo(*e.children))
+        return None if inner is None else "Not(%s)" % inner
+    if kind in ("IsNull", "IsNotNull"):
+        return "%s(%s)" % (kind, attr(e.children[0])) if attr(e.children[0]) is not None else None
+    if kind == "In":
+        values = [value(c) for c in e.children[1:]]
+        if attr(e.children[0]) is None or any(v is None for v in values):
+            return None
+        return "In(%s, [%s])" % (attr(e.children[0]), ",".join(values))
+    if kind in ("And", "Or"):
+        parts = [source_filter(c) for c in e.children]
+        return None if None in parts else "%s(%s,%s)" % (kind, parts[0], parts[1])
+    if kind == "Not":
+        inner = source_filter(e.children[0])
+        return None if inner is None else "Not(%s)" % inner
+    names = {"startswith": "StringStartsWith", "endswith": "StringEndsWith", "contains": "StringContains"}
+    if kind == "Function" and e.fname in names and len(e.children) == 2:
+        a, v = attr(e.children[0]), value(e.children[1])
+        if a is not None and v is not None:
+            return "%s(%s,%s)" % (names[e.fname], a, v)
+    return None
 
 
 def _plan_aggregate(grouping, aggregates, child, s, first_is_partial=False):
@@ -645,9 +802,11 @@ def _plan_join(p, s):
         rk = [b for _, b in keys]
         if can_build_right and rsize is not None and threshold >= 0 and rsize <= threshold and \
                 (not can_build_left or lsize is None or rsize <= lsize):
-            return JoinExec("BroadcastHashJoin", p.how, lk, rk, residual, left, BroadcastExchangeExec(right), "right", p)
+            return JoinExec("BroadcastHashJoin", p.how, lk, rk, residual, left, BroadcastExchangeExec(right, rk), "right",
+                            p)
         if can_build_left and lsize is not None and threshold >= 0 and lsize <= threshold:
-            return JoinExec("BroadcastHashJoin", p.how, lk, rk, residual, BroadcastExchangeExec(left), right, "left", p)
+            return JoinExec("BroadcastHashJoin", p.how, lk, rk, residual, BroadcastExchangeExec(left, lk), right, "left",
+                            p)
         lsort = SortExec([SortOrder(k) for k in lk], False, ExchangeExec("hash", left, keys=lk))
         rsort = SortExec([SortOrder(k) for k in rk], False, ExchangeExec("hash", right, keys=rk))
         return JoinExec("SortMergeJoin", p.how, lk, rk, residual, lsort, rsort, join=p)
@@ -663,15 +822,33 @@ def _plan_join(p, s):
 
 
 class BroadcastExchangeExec(SparkPlan):
-    def __init__(self, child):
+    """``keys``: the build keys of a hash join (HashedRelationBroadcastMode), else the rows as
+    they are (IdentityBroadcastMode, for a nested loop join)."""
+
+    def __init__(self, child, keys=None):
         self.children = (child,)
+        self.keys = keys
         self.plan_id = next(_plan_ids)
 
     def output(self):
         return self.children[0].output()
 
+    def mode_string(self):
+        if self.keys is None:
+            return "IdentityBroadcastMode"
+        out = self.children[0].output()
+        ordinals = {a.expr_id: i for i, a in enumerate(out)}
+
+        def bound(e):
+            # keys as Spark binds them to the build side's output (BoundReference)
+            if isinstance(e, AttributeReference) and e.expr_id in ordinals:
+                return "input[%d, %s, %s]" % (ordinals[e.expr_id], e.dataType.simpleString(),
+                                              "true" if e.nullable else "false")
+            return e.explain()
+        return "HashedRelationBroadcastMode(List(%s),false)" % ",".join(bound(k) for k in self.keys)
+
     def node_string(self):
-        return "BroadcastExchange IdentityBroadcastMode, [plan_id=%d]" % self.plan_id
+        return "BroadcastExchange %s, [plan_id=%d]" % (self.mode_string(), self.plan_id)
 
 
 # --------------------------------------------------------------------------------------------
@@ -693,22 +870,144 @@ def explain_string(root):
     return "\n".join(lines)
 
 
-def _tree(node, prefix, child_prefix, lines, counter, stage=None):
+def _tree(node, prefix, child_prefix, lines, counter, stage=None, label=None, stages=None):
+    """The plan's tree lines. ``counter`` numbers whole-stage-codegen stages (``*(1)``; None in an
+    adaptive plan, which shows no codegen); ``label(node, stage)`` writes a node's line."""
     if getattr(node, "hidden", False):
-        return _tree(node.children[0], prefix, child_prefix, lines, counter, stage)
-    label = node.node_string()
+        return _tree(node.children[0], prefix, child_prefix, lines, counter, stage, label, stages)
     if counter is not None and node.codegen:
         if stage is None:
             stage = next(counter)
-        label = "*(%d) %s" % (stage, label)
+        if stages is not None:
+            stages[id(node)] = stage
     else:
         stage = None
-    lines.append(prefix + label)
+    if label is None:
+        text = node.node_string() if stage is None else "*(%d) %s" % (stage, node.node_string())
+    else:
+        text = label(node, stage)
+    lines.append(prefix + text)
     kids = node.children
     for i, c in enumerate(kids):
         last = i == len(kids) - 1
         _tree(c, child_prefix + ("+- " if last else ":- "), child_prefix + ("   " if last else ":  "), lines,
-              counter, stage if (counter is not None and c.codegen and stage is not None) else None)
+              counter, stage if (counter is not None and c.codegen and stage is not None) else None, label, stages)
+
+
+def explain_formatted(root):
+    """Spark's ``explain("formatted")``: the tree with operator ids (children numbered first), then
+    each operator's details (``verboseStringWithOperatorId``), codegen stage ids when the plan is
+    not adaptive."""
+    order = []
+
+    def visit(node):
+        if getattr(node, "hidden", False):
+            return visit(node.children[0])
+        for c in node.children:
+            visit(c)
+        order.append(node)
+    visit(root)
+    ids = {id(n): i + 1 for i, n in enumerate(order)}
+    adaptive = has_exchange(root)
+    stages = {}
+    lines = []
+
+    def label(node, stage):
+        return "%s%s (%d)" % ("* " if stage is not None else "", _formatted_name(node), ids[id(node)])
+    if adaptive:
+        lines.append("AdaptiveSparkPlan (%d)" % (len(order) + 1))
+        _tree(root, "+- ", "   ", lines, None, label=label)
+    else:
+        _tree(root, "", "", lines, itertools.count(1), label=label, stages=stages)
+    sections = []
+    for node in order:
+        head = "(%d) %s" % (ids[id(node)], _formatted_name(node, header=True))
+        if id(node) in stages:
+            head += " [codegen id : %d]" % stages[id(node)]
+        sections.append("\n".join([head] + _details(node)))
+    if adaptive:
+        sections.append("(%d) AdaptiveSparkPlan\n%s\nArguments: isFinalPlan=false" % (
+            len(order) + 1, _fields("Output", root.output())))
+    return "\n".join(lines) + "\n\n\n" + "\n\n".join(sections) + "\n\n"
+
+
+_JOIN_TYPES = {"inner": "Inner", "leftouter": "LeftOuter", "rightouter": "RightOuter", "fullouter": "FullOuter",
+               "leftsemi": "LeftSemi", "leftanti": "LeftAnti", "cross": "Cross"}
+
+
+def _formatted_name(node, header=False):
+    """The operator's name in the formatted tree (a join adds its type and build side there, not
+    in its details' header)."""
+    if isinstance(node, ScanExec):
+        if getattr(node.relation.source, "file_scan", False):
+            return "Scan %s " % node.relation.source.fmt
+        text = node.node_string()
+        return text.split("[", 1)[0].split(" (", 1)[0].strip()
+    if isinstance(node, JoinExec):
+        if header:
+            return node.kind
+        if node.kind in ("BroadcastHashJoin", "BroadcastNestedLoopJoin"):
+            return "%s %s Build%s" % (node.kind, _JOIN_TYPES[node.how], node.build.capitalize())
+        if node.kind == "SortMergeJoin":
+            return "SortMergeJoin %s" % _JOIN_TYPES[node.how]
+        return node.kind
+    if isinstance(node, LimitExec):
+        return node.kind
+    text = node.node_string()
+    for sep in ("(", " "):
+        text = text.split(sep, 1)[0]
+    return text
+
+
+def _fields(name, values):
+    """Spark's ``ExplainUtils.generateFieldString``."""
+    values = [v if isinstance(v, str) else v.explain() for v in values]
+    if not values:
+        return "%s: []" % name
+    return "%s [%d]: [%s]" % (name, len(values), ", ".join(values))
+
+
+def _details(node):
+    kids = node.children
+    inputs = [_fields("Input", kids[0].output())] if kids else []
+    if isinstance(node, ScanExec):
+        source = node.relation.source
+        if getattr(source, "file_scan", False):
+            meta = source.scan_metadata(node.output(), node.filters)
+            roots = meta["RootPaths"]
+            out = [_fields("Output", node.output()), "Batched: %s" % meta["Batched"],
+                   "Location: InMemoryFileIndex %s" % (
+                       "[%s]" % ", ".join(roots) if len(roots) <= 1 else "[%s, ... %d entries]" % (roots[0], len(roots) - 1))]
+            for key in ("PartitionFilters", "PushedFilters", "ReadSchema"):
+                if meta[key] != "[]":
+                    out.append("%s: %s" % (key, meta[key]))
+            return out
+        out = [_fields("Output", node.output())]
+        args = getattr(source, "formatted_arguments", lambda output: None)(node.output())
+        return out + (["Arguments: %s" % args] if args else [])
+    if isinstance(node, FilterExec):
+        return inputs + ["Condition : %s" % node.condition.explain()]
+    if isinstance(node, ProjectExec):
+        return [_fields("Output", node.exprs)] + inputs
+    if isinstance(node, HashAggregateExec):
+        return inputs + node.formatted_details()
+    if isinstance(node, JoinExec):
+        if node.kind in ("BroadcastHashJoin", "SortMergeJoin"):
+            return [_fields("Left keys", node.left_keys), _fields("Right keys", node.right_keys),
+                    "Join type: %s" % _JOIN_TYPES[node.how],
+                    "Join condition: %s" % (node.condition.explain() if node.condition is not None else "None")]
+        return ["Join condition: %s" % (node.condition.explain() if node.condition is not None else "None")]
+    if isinstance(node, (ExchangeExec, BroadcastExchangeExec)):
+        return inputs + ["Arguments: %s" % node.node_string().split(" ", 1)[1]]
+    if isinstance(node, SortExec):
+        return inputs + ["Arguments: [%s], %s, 0" % (", ".join(o.explain() for o in node.orders),
+                                                      "true" if node.is_global else "false")]
+    if isinstance(node, TakeOrderedAndProjectExec):
+        return inputs + ["Arguments: %d, [%s], [%s]" % (node.n, ", ".join(o.explain() for o in node.orders),
+                                                         ", ".join(e.explain() for e in node.project))]
+    if isinstance(node, LimitExec):
+        return inputs + ["Arguments: %s" % node.node_string().split(" ", 1)[1]]
+    return inputs
 
 
 # --------------------------------------------------------------------------------------------
@@ -719,22 +1018,52 @@ BASE = "SELECT * FROM __input"
 
 
 class Pipe:
-    """An RDD of Arrow partitions plus the SQL of the narrow operators still to apply to each."""
+    """An RDD of Arrow partitions plus the SQL of the narrow operators still to apply to each,
+    and the broadcast build sides that SQL joins with (table name -> Broadcast of an IpcTable)."""
 
-    def __init__(self, rdd, sql=None, udfs=(), names=()):
+    def __init__(self, rdd, sql=None, udfs=(), names=(), broadcasts=None):
         self.rdd = rdd
         self.sql = sql
         self.udfs = list(udfs)
         self.names = list(names)
+        self.broadcasts = dict(broadcasts or {})
 
 
-def _run_stage(sql, udfs):
+def _run_stage(sql, udfs, broadcasts=None):
+    broadcasts = dict(broadcasts or {})
+
     def run(iterator):
         from .engine import concat, run_query
-        tables = list(iterator)
-        table = concat(tables)
-        yield run_query(sql, {"__input": table}, udfs)
+        tables = {name: bc.value.table for name, bc in broadcasts.items()}
+        tables["__input"] = concat(list(iterator))
+        yield run_query(sql, tables, udfs)
     return run
+
+
+class IpcTable:
+    """An Arrow table that pickles as an Arrow IPC stream: a broadcast's build side is written
+    once into the broadcast file in Arrow's own format and read back on each executor without a
+    per-column copy.
+
+    >>> import pickle, pyarrow as pa
+    >>> pickle.loads(pickle.dumps(IpcTable(pa.table({"k": [1, 2]})))).table.to_pydict()
+    {'k': [1, 2]}
+    """
+
+    def __init__(self, table):
+        self.table = table
+
+    def __reduce__(self):
+        import pyarrow as pa
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, self.table.schema) as writer:
+            writer.write_table(self.table)
+        return _ipc_table, (sink.getvalue().to_pybytes(),)
+
+
+def _ipc_table(data):
+    import pyarrow as pa
+    return IpcTable(pa.ipc.open_stream(pa.py_buffer(data)).read_all())
 
 
 def _short_name(node):
@@ -747,6 +1076,18 @@ def _short_name(node):
     if isinstance(node, HashAggregateExec):
         text += " (%s)" % node.mode
     return text
+
+
+def _sql_action():
+    """(the DataFrame method the user called, where they called it): ``("count", "x.py:3")``."""
+    import os
+    import sys
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame, action = sys._getframe(1), "collect"
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
+        action = frame.f_code.co_name
+        frame = frame.f_back
+    return action, "<unknown>:0" if frame is None else "%s:%d" % (frame.f_code.co_filename, frame.f_lineno)
 
 
 def _sql_call_site():
@@ -782,7 +1123,10 @@ class Compiler:
     def pipe(self, node):
         if node.narrow:
             p = self.pipe(node.children[0])
-            return Pipe(p.rdd, node.sql(p.sql or BASE), p.udfs + node.udfs(), p.names + [_short_name(node)])
+            return Pipe(p.rdd, node.sql(p.sql or BASE), p.udfs + node.udfs(), p.names + [_short_name(node)],
+                        p.broadcasts)
+        if _streams_broadcast(node):
+            return self._broadcast_pipe(node)
         return Pipe(self._scoped(_short_name(node), lambda: self.execute(node)))
 
     def rdd(self, node):
@@ -791,14 +1135,43 @@ class Compiler:
         if p.sql is None:
             return p.rdd
         return self._scoped(" | ".join(reversed(p.names)),
-                            lambda: p.rdd.mapPartitions(_run_stage(p.sql, p.udfs), preservesPartitioning=True))
+                            lambda: p.rdd.mapPartitions(_run_stage(p.sql, p.udfs, p.broadcasts),
+                                                        preservesPartitioning=True))
+
+    def _broadcast_pipe(self, node):
+        """A broadcast join that streams one side is a narrow operator of that side's stage, as
+        in Spark's whole-stage code: the join and whatever sits above it up to the next exchange
+        (a partial aggregate, say) run as one query per stream partition, so the joined rows are
+        never materialised. The build side is collected by a job of its own and broadcast once."""
+        left, right = node.children
+        stream, build = (left, right) if node.build == "right" else (right, left)
+        bc = self._broadcast(build)
+        name = "__build%d" % build.plan_id
+        sp = self.pipe(stream)
+        stream_sql, build_sql = sp.sql or BASE, "SELECT * FROM %s" % name
+        sql = node.join_sql(stream_sql, build_sql) if node.build == "right" else node.join_sql(build_sql, stream_sql)
+        return Pipe(sp.rdd, sql, sp.udfs + node.udfs(), sp.names + [_short_name(node)], dict(sp.broadcasts, **{name: bc}))
+
+    def _broadcast(self, build):
+        """BroadcastExchange: the build side's rows collected by a job, shipped to each executor
+        once as Arrow IPC; the executors' copies go when the driver no longer holds the RDDs
+        that read it (as Spark's ContextCleaner drops a broadcast)."""
+        import weakref
+        table = self._collect_table(build.children[0])
+        bc = self.sc.broadcast(IpcTable(table))
+        weakref.finalize(bc, _drop_broadcast, weakref.ref(self.sc), bc._bid, bc._path)
+        return bc
 
     def execute(self, node):
         method = getattr(self, "exec_" + type(node).__name__)
         return method(node)
 
     def exec_ScanExec(self, node):
-        return node.relation.source.rdd(self.session, node.relation.output)
+        rdd = node.relation.source.rdd(self.session, node.relation.output)
+        if node.pruned and len(node.pruned) < len(node.relation.output):
+            cols = [a.col for a in node.pruned]
+            rdd = rdd.map(lambda table: table.select(cols))
+        return rdd
 
     def _reducers(self, nodes):
         est = 0
@@ -874,27 +1247,15 @@ class Compiler:
                 for lt, rt in pair_iter:
                     yield run_query(sql, {"__left": lt, "__right": rt}, udfs)
             return self.rdd(left).cartesian(self.rdd(right)).mapPartitions(run_pairs)
-        if node.build == "right":
-            stream, build = left, right
-        else:
-            stream, build = right, left
-        table = self._collect_table(build.children[0])
-        bc = self.sc.broadcast(table)
-        sql = node.join_sql("SELECT * FROM __input", "SELECT * FROM __build") if node.build == "right" else \
-            node.join_sql("SELECT * FROM __build", "SELECT * FROM __input")
-        udfs = node.udfs()
-        sp = self.pipe(stream)
-        if sp.sql is not None:
-            sql = sql.replace("FROM __input", "FROM (%s)" % sp.sql)
-            udfs = udfs + sp.udfs
-        if node.how == "fullouter" or (node.build == "right" and node.how == "rightouter") or \
-                (node.build == "left" and node.how in ("leftouter", "leftsemi", "leftanti")):
-            # the build side must be joined once, not once per stream partition
-            stream_rdd = self.rdd(stream).coalesce(1).mapPartitions(_concat_partition)
-            sql2 = node.join_sql("SELECT * FROM __input", "SELECT * FROM __build") if node.build == "right" else \
-                node.join_sql("SELECT * FROM __build", "SELECT * FROM __input")
-            return stream_rdd.mapPartitions(_broadcast_join(sql2, bc, node.udfs()))
-        return sp.rdd.mapPartitions(_broadcast_join(sql, bc, udfs))
+        # a broadcast join whose build side's unmatched rows are kept must see all stream rows at
+        # once (streaming joins are narrow operators: see _broadcast_pipe)
+        stream, build = (left, right) if node.build == "right" else (right, left)
+        bc = self._broadcast(build)
+        name = "__build%d" % build.plan_id
+        stream_rdd = self.rdd(stream).coalesce(1).mapPartitions(_concat_partition)
+        sql = node.join_sql(BASE, "SELECT * FROM %s" % name) if node.build == "right" else \
+            node.join_sql("SELECT * FROM %s" % name, BASE)
+        return stream_rdd.mapPartitions(_run_stage(sql, node.udfs(), {name: bc}))
 
     def _sorted_side(self, sort_node, n):
         ex = sort_node.children[0]
@@ -944,10 +1305,9 @@ class Compiler:
         want = None if n < 0 else n + offset
         total = rdd.getNumPartitions()
         got, rows, scanned, parts = [], 0, 0, 1
-        limit_sql = "SELECT * FROM __input" + ("" if want is None else " LIMIT %d" % want)
         # one RDD of its own, under CollectLimit's name, and the jobs run on it without another
         # (the DAG shows the operator, not runJob's mapPartitions)
-        limited = self._scoped("CollectLimit", lambda: rdd.mapPartitions(_run_stage(limit_sql, []),
+        limited = self._scoped("CollectLimit", lambda: rdd.mapPartitions(_first_rows(want),
                                                                          preservesPartitioning=True))
         while scanned < total and (want is None or rows < want):
             if want is None:
@@ -980,17 +1340,48 @@ def _bytes_estimate(node):
     return total
 
 
+def _first_rows(n):
+    """A partition's first ``n`` rows (all when ``n`` is None): a slice of its Arrow table, which
+    needs no query (so a first ``show()`` of a file needs no DuckDB in the executor)."""
+    def run(iterator):
+        from .engine import concat
+        table = concat(list(iterator))
+        yield table if n is None else table.slice(0, n)
+    return run
+
+
 def _concat_partition(iterator):
     from .engine import concat
     yield concat(list(iterator))
 
 
-def _broadcast_join(sql, bc, udfs):
-    def run(iterator):
-        from .engine import concat, run_query
-        table = concat(list(iterator))
-        yield run_query(sql, {"__input": table, "__build": bc.value}, udfs)
-    return run
+def _streams_broadcast(node):
+    """Whether a join is a broadcast join that runs once per stream partition (all but those
+    that must emit the build side's unmatched rows, which need every stream row at once)."""
+    if not isinstance(node, JoinExec) or node.kind not in ("BroadcastHashJoin", "BroadcastNestedLoopJoin"):
+        return False
+    keeps_build_rows = {"right": ("rightouter", "fullouter"),
+                        "left": ("leftouter", "leftsemi", "leftanti", "fullouter")}[node.build]
+    return node.how not in keeps_build_rows
+
+
+def _drop_broadcast(sc_ref, bid, path):
+    import os
+    from ..events import RunOnLoop
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+    sc = sc_ref()
+    if sc is None or getattr(sc, "_stopped", False):
+        return
+    import threading
+
+    def drop():
+        sc._unpersist_broadcast(bid)
+    # posted to the scheduler's loop: a finalizer runs wherever garbage is collected, which may
+    # be inside a send to the executors
+    sc.dagScheduler.post(RunOnLoop(drop, {}, threading.Event()))
 
 
 def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols):

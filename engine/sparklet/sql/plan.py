@@ -616,7 +616,7 @@ def _rules(p):
         extra = []
         for c in cs:
             if type(c).__name__ in ("EqualTo", "LessThan", "LessThanOrEqual", "GreaterThan", "GreaterThanOrEqual",
-                                    "NotEqual"):
+                                    "NotEqual") or getattr(c, "fname", None) in ("startswith", "endswith", "contains"):
                 for side in c.children:
                     side = side.child if isinstance(side, Cast) and side.implicit else side
                     if isinstance(side, AttributeReference) and side.nullable and side.explain() not in have:
@@ -662,10 +662,25 @@ def _rules(p):
 
 
 def _has_notnull(plan, keys):
-    if not isinstance(plan, Filter):
-        return False
-    have = {c.children[0].explain() for c in split_conjuncts(plan.condition) if isinstance(c, IsNotNull)}
-    return all(k.explain() in have for k in keys)
+    return all(_implies_notnull(plan, k) for k in keys)
+
+
+def _implies_notnull(plan, e):
+    """Whether ``plan`` already drops the rows where ``e`` is null: an ``isnotnull`` conjunct of a
+    Filter at or below it, followed through Projects. This is the part of Spark's constraint
+    propagation that keeps InferFiltersFromConstraints from adding a filter the plan already has
+    (the first one is pushed below the join side's Project, where a look at the top alone misses it)."""
+    while True:
+        if isinstance(plan, Filter):
+            if any(isinstance(c, IsNotNull) and c.children[0].explain() == e.explain()
+                   for c in split_conjuncts(plan.condition)):
+                return True
+            plan = plan.child
+        elif isinstance(plan, Project):
+            e = substitute(e, {to_attribute(x).expr_id: x for x in plan.exprs})
+            plan = plan.child
+        else:
+            return False
 
 
 def _fold_named(e):

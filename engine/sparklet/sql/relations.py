@@ -34,6 +34,11 @@ class Source:
     def physical_string(self, output):
         return "Scan ExistingRDD[%s]" % ",".join(a.explain() for a in output)
 
+    def formatted_arguments(self, output):
+        # PySpark's rows reach the JVM through applySchemaToPythonRDD; the RDD id is the JVM's
+        return ("[%s], MapPartitionsRDD[0] at applySchemaToPythonRDD at NativeMethodAccessorImpl.java:0, "
+                "ExistingRDD, UnknownPartitioning(0)" % ", ".join(a.explain() for a in output))
+
 
 class LocalRows(Source):
     """Rows given to ``createDataFrame``: parallelized as PySpark does (``defaultParallelism``
@@ -93,6 +98,9 @@ class RangeSource(Source):
     def physical_string(self, output):
         return "Range (%d, %d, step=%d, splits=%d)" % (self.start, self.end, self.step, self.splits)
 
+    def formatted_arguments(self, output):
+        return self.logical_string(output)
+
     def rdd(self, session, output):
         n, start, step, splits = self.count(), self.start, self.step, self.splits
         col = output[0].col
@@ -102,7 +110,8 @@ class RangeSource(Source):
             import pyarrow as pa
             lo = index * n // splits
             hi = (index + 1) * n // splits
-            values = start + np.arange(lo, hi, dtype=np.int64) * step
+            # one pass: arange(lo, hi) * step + start would write the partition three times
+            values = np.arange(start + lo * step, start + hi * step, step, dtype=np.int64)
             yield pa.table({col: pa.array(values, pa.int64())})
         return session.sparkContext.parallelize(range(splits), splits).mapPartitionsWithIndex(make)
 

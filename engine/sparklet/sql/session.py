@@ -7,7 +7,6 @@ configuration (``spark.conf``), temporary views (``catalog``), registered UDFs, 
 DataFrames.
 """
 
-import contextlib
 import threading
 
 from . import types as T
@@ -84,6 +83,9 @@ class Catalog:
         self._session = session
         self._temp_views = {}
         self._global_views = SparkSession._global_views
+        # tables saved with saveAsTable: name -> (plan reading their files, location), shared by
+        # the context's sessions as Spark's in-memory catalog is
+        self._tables = SparkSession._tables
 
     def currentDatabase(self):
         return "default"
@@ -142,9 +144,28 @@ class Catalog:
             parts = [db] + parts
         if len(parts) == 2 and parts[0].lower() == "global_temp":
             return self._global_views.get(parts[1].lower())
-        if len(parts) == 1:
-            return self._temp_views.get(parts[0].lower())
-        return None
+        if len(parts) == 1 and parts[0].lower() in self._temp_views:
+            return self._temp_views[parts[0].lower()]
+        table = self._tables.get(self._table_key(".".join(parts)))
+        return table[0] if table is not None else None
+
+    def _table_key(self, name):
+        """A persistent table's name without its default catalog and database."""
+        parts = [p.strip("`").lower() for p in name.split(".")]
+        if parts[:1] == ["spark_catalog"]:
+            parts = parts[1:]
+        if len(parts) == 2 and parts[0] == "default":
+            parts = parts[1:]
+        return ".".join(parts)
+
+    def _drop_table(self, name):
+        """DROP TABLE of a managed table: forgets it and deletes its files."""
+        import shutil
+        table = self._tables.pop(self._table_key(name), None)
+        if table is None:
+            return False
+        shutil.rmtree(table[1], ignore_errors=True)
+        return True
 
     def _resolve(self, name):
         plan = self._lookup(name)
@@ -164,6 +185,7 @@ class SparkSession:
     _instantiatedSession = None
     _activeSession = None
     _global_views = {}
+    _tables = {}
     _lock = threading.RLock()
 
     class Builder:
@@ -240,6 +262,11 @@ class SparkSession:
         if SparkSession._instantiatedSession is None or \
                 SparkSession._instantiatedSession._sc is not sparkContext:
             SparkSession._instantiatedSession = self
+        if not getattr(sparkContext, "_sql_preloaded", False):
+            # the first query's imports start now, in the background (see preload.py)
+            sparkContext._sql_preloaded = True
+            from .preload import preload
+            preload(sparkContext)
         SparkSession._set_active(self)
 
     @classmethod
@@ -297,9 +324,12 @@ class SparkSession:
     def _wrapped_context(self):
         return SQLContext(self._sc, self)
 
-    @contextlib.contextmanager
-    def _action(self, df):
-        yield
+    def _action(self, df, query_execution):
+        """The SQL execution an action of ``df`` runs its jobs in (``execution.py``)."""
+        from .execution import new_execution
+        from .physical import _sql_action
+        action, site = _sql_action()
+        return new_execution(self, query_execution, action, site)
 
     # ------------------------------------------------------------------ DataFrame sources
     def range(self, start, end=None, step=1, numPartitions=None):

@@ -7,6 +7,8 @@ this module walks a statement's tree and calls the DataFrame API's own analysis
 generated column name. It sits above ``dataframe.py``; the parser below it never builds DataFrames.
 """
 
+import re
+
 from . import types as T
 from .column import Column, UnresolvedAlias, UnresolvedFunction, UnresolvedSort
 from .expressions import (
@@ -20,12 +22,20 @@ def run_sql(session, text, args=None):
     from .dataframe import DataFrame
     if args:
         text = _bind_args(text, args)
+    setting = _SET.fullmatch(text)
+    if setting:
+        return _set(session, setting.group(1), setting.group(2))
     tree = _parse(text)
     if isinstance(tree, exp.Create):
         return _create(session, tree)
     if isinstance(tree, exp.Drop):
-        name = tree.this.name
-        session.catalog.dropTempView(name)
+        target = tree.this if tree.this is not None else (tree.args.get("tables") or [None])[0]
+        name = target.name
+        if not session.catalog.dropTempView(name) and (tree.args.get("kind") or "").upper() == "TABLE":
+            db = target.args.get("db")
+            full = "%s.%s" % (db.name, name) if db is not None else name
+            if not session.catalog._drop_table(full) and not tree.args.get("exists"):
+                raise table_not_found(full.split("."))
         return _empty(session)
     if isinstance(tree, exp.Command) and tree.this.upper() == "SHOW":
         return session.createDataFrame([("", n.name, True) for n in session.catalog.listTables()],
@@ -39,6 +49,15 @@ def run_sql(session, text, args=None):
     if not isinstance(tree, (exp.Query,)):
         raise _parse_exception(text, None)
     return _query(session, tree)
+
+
+_SET = re.compile(r"\s*SET\s+([^\s=]+)\s*=\s*(.*?)\s*;?\s*", re.I | re.S)
+
+
+def _set(session, key, value):
+    """``SET key=value``: a session configuration, answered as Spark answers it (key, value)."""
+    session.conf.set(key, value)
+    return session.createDataFrame([(key, value)], "key string, value string")
 
 
 def _bind_args(text, args):
@@ -163,6 +182,12 @@ def _relation(session, node, ctes):
             return DataFrame(SubqueryAlias(alias, df._plan), session)
         full = ("%s.%s" % (db.name, name)) if db is not None else name
         plan = session.catalog._lookup(full)
+        if plan is None and db is not None and node.args.get("catalog") is None:
+            # Spark's "SQL on files": parquet.`/path` reads the path with that data source
+            from .datasources import FORMATS
+            if db.name.lower() in FORMATS:
+                plan = session.read.format(db.name.lower()).load(name)._plan
+                alias = node.alias or full
         if plan is None:
             raise table_not_found(full.split("."))
         return DataFrame(SubqueryAlias(alias, plan), session)
