@@ -60,6 +60,15 @@ def spark_sc():
     context.stop()
 
 
+@pytest.fixture(scope="session")
+def pyspark_session(spark_sc):
+    """Real PySpark's SparkSession over `spark_sc`: one JVM for every suite that compares
+    DataFrames."""
+    from pyspark.sql import SparkSession
+
+    return SparkSession.builder.getOrCreate()
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Print the tallies of PySpark's doctests and unit tests (numbers the project reports) when
     those tests ran."""

@@ -190,16 +190,16 @@ OUT_OF_SCOPE = {
         "Column.dropFields", "Column.outer", "Column.withField", "DataFrame.__dir__",
         "DataFrame._ipython_key_completions_", "DataFrame._joinAsOf", "DataFrame.approxQuantile",
         "DataFrame.asTable", "DataFrame.colRegex", "DataFrame.createTempView", "DataFrame.crosstab",
-        "DataFrame.cube", "DataFrame.exists", "DataFrame.freqItems", "DataFrame.groupingSets",
+        "DataFrame.exists", "DataFrame.freqItems", "DataFrame.groupingSets",
         "DataFrame.hint", "DataFrame.inputFiles", "DataFrame.isLocal", "DataFrame.lateralJoin",
         "DataFrame.nearestByJoin", "DataFrame.observe", "DataFrame.randomSplit",
-        "DataFrame.repartitionById", "DataFrame.repartitionByRange", "DataFrame.rollup",
+        "DataFrame.repartitionById", "DataFrame.repartitionByRange", 
         "DataFrame.sameSemantics", "DataFrame.sample", "DataFrame.sampleBy", "DataFrame.scalar",
         "DataFrame.stat", "DataFrame.storageLevel", "DataFrame.to", "DataFrame.transpose",
         "DataFrame.unpivot", "DataFrame.withMetadata", "DataFrame.zip", "DataFrame.zipWithIndex",
         "DataFrameStatFunctions.approxQuantile", "DataFrameStatFunctions.crosstab",
         "DataFrameStatFunctions.freqItems", "DataFrameStatFunctions.sampleBy",
-        "DataFrameWriter.clusterBy", "GroupedData.pivot", "SparkSession.emptyDataFrame",
+        "DataFrameWriter.clusterBy", "SparkSession.emptyDataFrame",
         "SparkSession.tvf",
     ),
     "pandas-on-Spark, plotting and Arrow/pandas batch APIs (outside issue 17's list)": (
@@ -234,25 +234,21 @@ OUT_OF_SCOPE = {
 IN_SCOPE_GAPS = {
     "Column.alias": ("alias(metadata=...) is not kept: the field's metadata stays empty",
                      "metadata="),
-    "DataFrame.join": ("a full outer join on two USING columns fails in the per-partition query "
-                       "(DuckDB: COALESCE of VARCHAR and BIGINT for the joined keys)",
-                       'df.join(df3, ["name", "age"], "outer")'),
     "DataFrame.describe": "the stddev row prints 3.1722757341273695 for weight where PySpark "
                           "prints 3.1722757341273704 (the last digits of the double differ)",
     "DataFrame.summary": "the stddev row prints 3.1722757341273695 for weight where PySpark "
                          "prints 3.1722757341273704 (the last digits of the double differ)",
-    "DataFrame.drop": ("drop(col('name')) after a join with two `name` columns drops nothing "
-                       "instead of raising [AMBIGUOUS_REFERENCE]", 'df3.drop(sf.col("name"))'),
-    "DataFrame.na": "type(df.na) names sparklet.sql.stat.DataFrameNaFunctions; PySpark defines "
-                    "the class in pyspark.sql.dataframe",
+    "DataFrame.join": ("a right outer join's rows come out in key order where PySpark's broadcast "
+                       "join keeps the right side's order", 'df.join(df2, "name", "right_outer")'),
+    "DataFrame.drop": ("drop(col('name')) of an ambiguous column raises [AMBIGUOUS_REFERENCE] as "
+                       "sparklet.errors.AnalysisException; the example expects the class at "
+                       "pyspark.errors.exceptions.captured", 'df3.drop(sf.col("name"))'),
     "DataFrame.rdd": "type(df.rdd) is PipelinedRDD (a mapPartitions over the query's Arrow "
                      "partitions), where PySpark's df.rdd is of class RDD",
     "DataFrame.coalesce": "uses spark_partition_id() (outside issue 17's list), which fails in "
                           "the per-partition query (setting sparklet_partition not registered)",
     "DataFrame.repartition": "uses spark_partition_id() (outside issue 17's list), which fails in "
                              "the per-partition query (setting sparklet_partition not registered)",
-    "split": ("a positive limit (split(s, '[ABC]', 2)) fails in the per-partition query (DuckDB: "
-              "string_agg's separator must be a constant)", "'[ABC]', 2)"),
     "DataFrameReader.json": ("json() of a DataFrame of JSON strings is not supported (paths only)",
                              "spark.read.json(json_df)"),
     "SparkSession.sql": ("sql() parameters given as Columns (create_map(...), array(...)) are "
@@ -260,8 +256,6 @@ IN_SCOPE_GAPS = {
                          "create_map(lit('a'), lit(1))"),
     "DataFrame.explain": ("explain(mode='cost') needs plan statistics Sparklet does not keep; it "
                           "prints the physical plan", 'mode="cost"'),
-    "udf": ("calling a UDF with keyword arguments (Spark 3.5's named arguments) raises TypeError",
-            "calc(b="),
     "explode": ("SQL VALUES with a MAP holding NULL fails to build its schema (a NULL-typed "
                 "field marked non-nullable)", "MAP(1,2,3,4,5,NULL)"),
 }
@@ -273,6 +267,8 @@ PARTIAL_OUT_OF_SCOPE = {
     "Column.isin": ("isin() of a DataFrame (an IN subquery) is outside issue 17's list",
                     "isin(spark.range"),
     "GroupedData.agg": ("pandas UDFs are outside issue 17's list", "pandas_udf"),
+    "udf": ("pandas and Arrow UDFs (udf with type hints, PandasUDFType) are outside issue 17's list",
+            "PandasUDFType"),
 }
 
 for _reason, _names in OUT_OF_SCOPE.items():
@@ -323,9 +319,10 @@ class SparkletChecker(doctest.OutputChecker):
         return super().check_output(want, got, optionflags)
 
 
-def retarget(test, name, globs):
-    """Point a pyspark DocTest at Sparklet; returns the number of examples excluded."""
-    _, marker = EXCLUDED.get(name, (None, None))
+def retarget(test, name, globs, whole=False):
+    """Point a pyspark DocTest at Sparklet; returns the number of examples excluded (none when
+    `whole`: the listed gap's own examples run too)."""
+    _, marker = EXCLUDED.get(name, (None, None)) if not whole else (None, None)
     examples = []
     for example in test.examples:
         if marker is not None and marker in example.source:
@@ -349,8 +346,9 @@ def _on_alarm(signum, frame):
     raise DocstringTimeout(f"docstring still running after {DOCSTRING_TIMEOUT_S} s")
 
 
-def run_in_this_process(pyspark_name, names, results_path):
-    """The subprocess side: run the named docstrings of one module against Sparklet."""
+def run_in_this_process(pyspark_name, names, results_path, whole=False):
+    """The subprocess side: run the named docstrings of one module against Sparklet (`whole`:
+    every example, the excluded ones included)."""
     sparklet_name, master = next((s, m) for c, s, m in MODULES if pyspark_name in c)
     docstrings = find_docstrings(pyspark_name)
     own_context = any(n in OWN_CONTEXT for n in names)
@@ -378,7 +376,7 @@ def run_in_this_process(pyspark_name, names, results_path):
         signal.signal(signal.SIGALRM, _on_alarm)
         for name in names:
             test = docstrings[name]
-            excluded = retarget(test, name, dict(namespace))
+            excluded = retarget(test, name, dict(namespace), whole)
             report = io.StringIO()
             flags = doctest.ELLIPSIS
             if pyspark_name.startswith(SQL_PREFIX):
@@ -416,13 +414,13 @@ def run_in_this_process(pyspark_name, names, results_path):
             json.dump(results, out)
 
 
-def run_in_subprocess(pyspark_name, names):
+def run_in_subprocess(pyspark_name, names, whole=False):
     with tempfile.TemporaryDirectory(prefix="sparklet-doctests") as tmp:
         results_path = os.path.join(tmp, "results.json")
         # PySpark's own test runner fixes the driver's string hashing the same way.
         env = dict(os.environ, PYTHONHASHSEED="0")
         completed = subprocess.run(
-            [sys.executable, __file__, results_path, pyspark_name, *names],
+            [sys.executable, __file__, results_path, pyspark_name, *(["--whole"] if whole else []), *names],
             env=env,
             capture_output=True,
             text=True,
@@ -543,5 +541,39 @@ def test_every_exclusion_names_a_docstring_that_exists():
     assert OWN_CONTEXT <= known
 
 
+def gap_params():
+    """(module, name) of each listed in-scope gap."""
+    params = []
+    for candidates, _, _ in MODULES:
+        module_name = pyspark_module_name(candidates)
+        for name in find_docstrings(module_name):
+            if name in IN_SCOPE_GAPS:
+                params.append(pytest.param(module_name, name, id=f"{module_name}.{name}"))
+    return params
+
+
+@pytest.fixture(scope="module")
+def gap_results():
+    """Each module's listed gaps run whole, in one subprocess per module, on first use."""
+    cache = {}
+
+    def results_for(module_name, name):
+        if module_name not in cache:
+            names = [n for n in find_docstrings(module_name) if n in IN_SCOPE_GAPS]
+            cache[module_name] = run_in_subprocess(module_name, names, whole=True)
+        return cache[module_name][name]
+
+    return results_for
+
+
+@pytest.mark.parametrize("module_name,name", gap_params())
+def test_listed_gap_still_fails(module_name, name, gap_results):
+    """A gap that starts passing must leave IN_SCOPE_GAPS (and count among the passing
+    docstrings): its examples, run whole, must still fail."""
+    result = gap_results(module_name, name)
+    assert result["failed"], f"{name} passes now: remove it from IN_SCOPE_GAPS"
+
+
 if __name__ == "__main__":
-    run_in_this_process(sys.argv[2], sys.argv[3:], sys.argv[1])
+    whole = sys.argv[3:4] == ["--whole"]
+    run_in_this_process(sys.argv[2], sys.argv[4:] if whole else sys.argv[3:], sys.argv[1], whole)

@@ -559,24 +559,30 @@ def quote_identifier(name):
 
 
 def suggest_columns(name, candidates, limit=5):
-    """Candidate column names ranked as Spark ranks them for UNRESOLVED_COLUMN: by edit distance
-    of their last part to the unresolved name, ties in name order, at most ``limit``.
+    """Candidate column names ranked as Spark ranks them for UNRESOLVED_COLUMN
+    (``StringUtils.orderSuggestedIdentifiersBySimilarity``): qualifiers all candidates share are
+    dropped, then a stable sort by the edit distance between the *quoted* candidate and the name
+    as written, so ties keep the plan's column order; at most ``limit``.
 
-    Candidates are name parts lists (``["t", "a"]``) or plain names.
+    Candidates are name parts lists (``["t", "a"]``) or plain names, in the plan's output order.
 
-    >>> suggest_columns("nme", ["age", "name"])
-    ['`name`', '`age`']
-    >>> suggest_columns("aa", ["alpha", "beta", "eta", "abc", "ab", "zeta"])
-    ['`ab`', '`abc`', '`eta`', '`alpha`', '`beta`']
+    >>> suggest_columns("nme", ["id", "name", "v"])
+    ['`name`', '`v`', '`id`']
+    >>> suggest_columns("ab", ["id", "name", "v"])
+    ['`v`', '`id`', '`name`']
+    >>> suggest_columns("x", [["l", "x"], ["r", "y"]])
+    ['`l`.`x`', '`r`.`y`']
     """
-    parts = sorted((c if isinstance(c, (list, tuple)) else [c] for c in candidates),
-                   key=lambda p: ".".join(p))
-    target = name[-1] if isinstance(name, (list, tuple)) else name
-    if isinstance(name, (list, tuple)) and len(name) > 1:
-        ranked = sorted(parts, key=lambda p: _levenshtein(".".join(p), ".".join(name)))
-    else:
-        ranked = sorted(parts, key=lambda p: _levenshtein(p[-1], target))
-    return [quote_identifier(p) for p in ranked[:limit]]
+    parts = [list(c) if isinstance(c, (list, tuple)) else [c] for c in candidates]
+    written = list(name) if isinstance(name, (list, tuple)) else name.split(".")
+    if len(written) == 1 and len({tuple(p[:-1]) for p in parts}) == 1:
+        parts = [p[-1:] for p in parts]
+    elif len(written) <= 2 and len({tuple(p[:-2]) for p in parts}) == 1:
+        parts = [p[-2:] for p in parts]
+    quoted = [quote_identifier(p) for p in parts]
+    base = ".".join(written)
+    ranked = sorted(quoted, key=lambda q: _levenshtein(q, base))
+    return ranked[:limit]
 
 
 def unresolved_column(name, candidates, context=None):

@@ -31,8 +31,8 @@ def __getattr__(name):
         from . import readwriter
         return getattr(readwriter, name)
     if name in ("DataFrameNaFunctions", "DataFrameStatFunctions"):
-        from . import stat
-        return getattr(stat, name)
+        from . import dataframe
+        return getattr(dataframe, name)
     if name == "UDFRegistration":
         from .udf import UDFRegistration
         return UDFRegistration

@@ -337,7 +337,10 @@ class DataFrame:
                 e = c._expr
                 try:
                     r = e.resolve(self._scope())
-                except Exception:
+                except Exception as error:
+                    # a column that is not there is no-op, as in Spark; an ambiguous one raises
+                    if (getattr(error, "getCondition", lambda: None)() or "").startswith("AMBIGUOUS"):
+                        raise
                     continue
                 if isinstance(r, AttributeReference):
                     drop_ids.add(r.expr_id)
@@ -470,6 +473,33 @@ class DataFrame:
 
     groupby = groupBy
 
+    def rollup(self, *cols):
+        """Aggregates over the grouping sets of a hierarchy: all keys, then each prefix, then none
+        (a key rolled up is NULL).
+
+        >>> df = spark.createDataFrame([("Alice", 2), ("Bob", 5)], ["name", "age"])
+        >>> df.rollup("name").count().orderBy("name").collect()
+        [Row(name=None, count=2), Row(name='Alice', count=1), Row(name='Bob', count=1)]
+        """
+        grouped = self.groupBy(*cols)
+        n = len(grouped._keys)
+        grouped._sets = [list(range(k)) for k in range(n, -1, -1)]
+        return grouped
+
+    def cube(self, *cols):
+        """Aggregates over every subset of the keys (a key left out is NULL).
+
+        >>> df = spark.createDataFrame([("Alice", 2), ("Bob", 5)], ["name", "age"])
+        >>> df.cube("name", "age").count().count()
+        7
+        """
+        import itertools
+        grouped = self.groupBy(*cols)
+        n = len(grouped._keys)
+        grouped._sets = [list(kept) for size in range(n, -1, -1)
+                         for kept in itertools.combinations(range(n), size)]
+        return grouped
+
     def agg(self, *exprs):
         """Example:
 
@@ -539,7 +569,6 @@ class DataFrame:
 
     @property
     def na(self):
-        from .stat import DataFrameNaFunctions
         return DataFrameNaFunctions(self)
 
     def fillna(self, value, subset=None):
@@ -849,7 +878,6 @@ class DataFrame:
 
     @property
     def stat(self):
-        from .stat import DataFrameStatFunctions
         return DataFrameStatFunctions(self)
 
     def corr(self, col1, col2, method=None):
@@ -865,6 +893,84 @@ class DataFrame:
 
     def __hash__(self):
         return id(self)
+
+
+class DataFrameNaFunctions:
+    """``df.na``: the missing-value functions of a DataFrame (defined here, beside DataFrame, as
+    PySpark defines it in ``pyspark.sql.dataframe``; the work is in ``stat.py``)."""
+
+    def __init__(self, df):
+        self.df = df
+
+    def fill(self, value, subset=None):
+        """Replace nulls, as :meth:`DataFrame.fillna`.
+
+        >>> spark.sql("SELECT 1 AS c1, int(NULL) AS c2").na.fill(2).collect()
+        [Row(c1=1, c2=2)]
+        """
+        from .stat import fill
+        return fill(self.df, value, subset)
+
+    def drop(self, how="any", thresh=None, subset=None):
+        """Drop rows with nulls, as :meth:`DataFrame.dropna`.
+
+        >>> spark.sql("SELECT 1 AS c1, int(NULL) AS c2").na.drop().count()
+        0
+        """
+        from .stat import drop_na
+        return drop_na(self.df, how, thresh, subset)
+
+    def replace(self, to_replace, value=None, subset=None):
+        """Replace values, as :meth:`DataFrame.replace`.
+
+        >>> spark.sql("SELECT 1 AS c1").na.replace(1, 5).collect()
+        [Row(c1=5)]
+        """
+        from .stat import replace
+        return replace(self.df, to_replace, value, subset)
+
+
+class DataFrameStatFunctions:
+    """``df.stat``."""
+
+    def __init__(self, df):
+        self.df = df
+
+    def corr(self, col1, col2, method=None):
+        """The Pearson correlation of two columns, as :meth:`DataFrame.corr`.
+
+        >>> spark.createDataFrame([(1, 2), (2, 4)], ["a", "b"]).stat.corr("a", "b")
+        1.0
+        """
+        return self.df.corr(col1, col2, method)
+
+    def cov(self, col1, col2):
+        """The sample covariance of two columns, as :meth:`DataFrame.cov`.
+
+        >>> spark.createDataFrame([(1, 2), (2, 4)], ["a", "b"]).stat.cov("a", "b")
+        1.0
+        """
+        return self.df.cov(col1, col2)
+
+    def approxQuantile(self, col, probabilities, relativeError):
+        """Quantiles of numeric columns (exact here: the data of one driver is small).
+
+        >>> spark.range(10).stat.approxQuantile("id", [0.5], 0.0)
+        [4.0]
+        """
+        single = isinstance(col, str)
+        cols = [col] if single else list(col)
+        out = []
+        for c in cols:
+            values = sorted(r[0] for r in self.df.select(c).collect() if r[0] is not None)
+            qs = []
+            for p in probabilities:
+                if not values:
+                    continue
+                idx = min(len(values) - 1, max(0, int(-(-p * len(values) // 1)) - 1))
+                qs.append(float(values[idx]))
+            out.append(qs)
+        return out[0] if single else out
 
 
 def _jsonable(v):

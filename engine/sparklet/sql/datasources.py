@@ -545,6 +545,9 @@ def _csv_rows(lines, opts):
 
 _CSV_TS = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
 _CSV_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+# Spark's default timestamp parser (stringToTimestamp) also takes a bare year, year-month and
+# year-month-day: "1314" is 1314-01-01 00:00:00 once a column is past integer (after a date).
+_SPARK_TS_DATE_ONLY = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _JAVA_DOUBLE = re.compile(r"[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?)")
 
 
@@ -567,7 +570,7 @@ def _csv_field_type(text, so_far):
             found = T.DoubleType()
         elif kind == "date" and _CSV_DATE.fullmatch(text) and _is_date(text):
             found = T.DateType()
-        elif kind == "timestamp" and _CSV_TS.fullmatch(text):
+        elif kind == "timestamp" and (_CSV_TS.fullmatch(text) or _date_only_timestamp(text) is not None):
             found = T.TimestampType()
         elif kind == "boolean" and text.lower() in ("true", "false"):
             found = T.BooleanType()
@@ -857,7 +860,21 @@ def _json_row(record, raw_text, fields, corrupt):
         return build(node)
 
 
+def _date_only_timestamp(text):
+    """A timestamp written as ``yyyy``, ``yyyy-[m]m`` or ``yyyy-[m]m-[d]d``, or None."""
+    m = _SPARK_TS_DATE_ONLY.fullmatch(text.strip())
+    if m is None:
+        return None
+    try:
+        return datetime.datetime(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    except ValueError:
+        return None
+
+
 def _parse_timestamp(text):
+    short = _date_only_timestamp(text)
+    if short is not None:
+        return short
     text = text.strip().replace("T", " ")
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"

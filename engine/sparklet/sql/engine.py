@@ -78,6 +78,10 @@ def register_udf(con, udf_id, func, arg_types, return_type):
     def call(*args):
         return func(*args)
 
+    # DuckDB counts the parameters of the Python function it is given (``*args`` counts one)
+    import inspect
+    call.__signature__ = inspect.Signature([inspect.Parameter("a%d" % i, inspect.Parameter.POSITIONAL_ONLY)
+                                            for i in range(len(arg_types))])
     con.create_function("udf_%d" % udf_id, call, [duckdb.sqltype(duck_type(t)) for t in arg_types],
                         duckdb.sqltype(duck_type(return_type)), null_handling="special", side_effects=True)
     _local.udfs.add(udf_id)
@@ -111,7 +115,7 @@ def spark_error(e):
                                          messageParameters={"config": '"spark.sql.ansi.enabled"'})
         if cond == "CAST_INVALID_INPUT":
             value, _, target = rest.rpartition("|")
-            return E.SparkNumberFormatException(
+            return E.NumberFormatException(
                 errorClass="CAST_INVALID_INPUT",
                 messageParameters={"expression": "'%s'" % value, "sourceType": '"STRING"',
                                    "targetType": '"%s"' % target, "ansiConfig": '"spark.sql.ansi.enabled"'})

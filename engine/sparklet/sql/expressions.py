@@ -418,6 +418,9 @@ def duck_literal(v, t):
             return "CAST('NaN' AS %s)" % duck_type(t)
         if v in (math.inf, -math.inf):
             return "CAST('%sInfinity' AS %s)" % ("-" if v < 0 else "", duck_type(t))
+        if v == 0 and math.copysign(1.0, v) < 0:
+            # DuckDB reads -0.0 as the decimal 0.0 negated, which loses the sign
+            return "CAST('-0.0' AS %s)" % duck_type(t)
         return "CAST(%r AS %s)" % (float(v), duck_type(t))
     if isinstance(t, T.DateType):
         return "DATE '%s'" % v.isoformat()
@@ -1379,18 +1382,20 @@ class PythonUDF(Expression):
     """A Python function over rows of its arguments, evaluated by the operator that holds it."""
     resolved = True
 
-    def __init__(self, func, fname, args, dataType, udf_id):
+    def __init__(self, func, fname, args, dataType, udf_id, labels=None):
         self.func = func
         self.fname = fname
         self.children = tuple(args)
         self.dataType = dataType
         self.udf_id = udf_id
+        # "name => " before the arguments passed by name
+        self.labels = labels or [""] * len(self.children)
 
     def with_children(self, children):
-        return PythonUDF(self.func, self.fname, children, self.dataType, self.udf_id)
+        return PythonUDF(self.func, self.fname, children, self.dataType, self.udf_id, self.labels)
 
     def sql(self):
-        return "%s(%s)" % (self.fname, ", ".join(c.sql() for c in self.children))
+        return "%s(%s)" % (self.fname, ", ".join(l + c.sql() for l, c in zip(self.labels, self.children)))
 
     def explain(self):
         return "%s(%s)#%d" % (self.fname, ", ".join(c.explain() for c in self.children), self.udf_id)

@@ -323,12 +323,15 @@ def _split(args):
     limit = args[2] if len(args) == 3 else Literal(-1)
 
     def duck(sd, pd, ld):
-        if isinstance(limit, Literal) and limit.value is not None and limit.value > 0:
-            # keep the remainder of the string in the last element
-            return ("CASE WHEN len(regexp_split_to_array(%s, %s)) <= %d THEN regexp_split_to_array(%s, %s) ELSE "
-                    "list_concat(regexp_split_to_array(%s, %s)[1:%d], [array_to_string(regexp_split_to_array(%s, %s)[%d:], "
-                    "regexp_extract(%s, %s))]) END" % (sd, pd, limit.value, sd, pd, sd, pd, limit.value - 1, sd, pd,
-                                                       limit.value, sd, pd))
+        if not isinstance(limit, Literal) or (limit.value is not None and limit.value > 0):
+            # Java's split with a limit: the first limit-1 pieces, then the rest of the string as
+            # it is, starting after the (limit-1)th match (a limit of 0 or less: no limit)
+            n = ld if not isinstance(limit, Literal) else str(limit.value)
+            parts = "regexp_split_to_array(%s, %s)" % (sd, pd)
+            rest_at = ("len(array_to_string(%s[1:%s - 1], '')) + len(array_to_string(regexp_extract_all(%s, %s)[1:%s - 1], '')) + 1"
+                       % (parts, n, sd, pd, n))
+            return ("CASE WHEN %s <= 0 OR len(%s) <= %s THEN %s ELSE list_concat(%s[1:%s - 1], [substring(%s, %s)]) END"
+                    % (n, parts, n, parts, parts, n, sd, rest_at))
         return "CASE WHEN %s = '' THEN [''] ELSE regexp_split_to_array(%s, %s) END" % (sd, sd, pd)
     return Function("split", [s, p, limit], T.ArrayType(T.StringType(), False), duck=duck)
 

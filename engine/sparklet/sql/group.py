@@ -12,9 +12,13 @@ from .plan import Aggregate, check_aggregate, collect_aggregates
 
 
 class GroupedData:
-    def __init__(self, df, keys):
+    def __init__(self, df, keys, pivot=None):
         self._df = df
         self._keys = keys
+        # (resolved pivot column, its values) after .pivot(...)
+        self._pivot = pivot
+        # grouping sets (lists of key positions) of cube/rollup; None: the keys themselves
+        self._sets = None
 
     def __repr__(self):
         return "GroupedData[grouping expressions: [%s], value: [%s], type: GroupBy]" % (
@@ -40,9 +44,26 @@ class GroupedData:
         for r in resolved:
             found = []
             collect_aggregates(r, found)
+        if self._pivot is not None:
+            resolved = _pivoted(resolved, *self._pivot)
         out = list(self._keys) + resolved
         check_aggregate(self._keys, out)
+        if self._sets is not None:
+            return self._df._new(self._grouping_sets(resolved))
         return self._df._new(Aggregate(self._keys, out, self._df._plan))
+
+    def _grouping_sets(self, resolved):
+        """cube/rollup as the union of one aggregate per grouping set, the keys a set leaves out
+        as NULL (Spark expands rows instead; the result is the same rows)."""
+        from .expressions import Alias, Literal
+        from .plan import Union
+        parts = []
+        for kept in self._sets:
+            keys = [self._keys[i] for i in kept]
+            cols = [k if i in kept else Alias(Literal(None, k.dataType), k.name)
+                    for i, k in enumerate(self._keys)]
+            parts.append(Aggregate(keys, cols + resolved, self._df._plan))
+        return Union(parts)
 
     def count(self):
         """Example:
@@ -52,6 +73,10 @@ class GroupedData:
         """
         from .function_registry import lookup
         from .expressions import Alias
+        if self._pivot is not None:
+            return self.agg(Column(UnresolvedFunction("count", []), "count(1)"))
+        if self._sets is not None:
+            return self.agg(Column(UnresolvedFunction("count", []), "count(1)").alias("count"))
         return self._df._new(Aggregate(self._keys, list(self._keys) + [Alias(lookup("count")([]), "count")],
                                        self._df._plan))
 
@@ -86,7 +111,49 @@ class GroupedData:
         return self._numeric("max", cols)
 
     def pivot(self, pivot_col, values=None):
-        raise NotImplementedError("GroupedData.pivot is not supported by Sparklet yet")
+        """One output column per value of ``pivot_col`` (its distinct values in order when not
+        given), each aggregating only the rows holding that value.
+
+        >>> df = spark.createDataFrame([(2012, "Java", 1), (2012, "C", 2), (2013, "C", 4)],
+        ...                            ["year", "course", "n"])
+        >>> df.groupBy("year").pivot("course").sum("n").sort("year").collect()
+        [Row(year=2012, C=2, Java=1), Row(year=2013, C=4, Java=None)]
+        """
+        scope = self._df._scope()
+        column = col_of(pivot_col)._expr.resolve(scope)
+        if values is None:
+            # Spark runs a job for the distinct values, sorted
+            from .dataframe import DataFrame
+            distinct = self._df.select(Column(column, "pivot")).distinct()
+            values = [r[0] for r in distinct.orderBy(distinct.columns[0]).collect()]
+        return GroupedData(self._df, self._keys, (column, list(values)))
 
     def applyInPandas(self, func, schema):
         raise NotImplementedError("GroupedData.applyInPandas is not supported by Sparklet yet")
+
+
+def _pivoted(aggregates, column, values):
+    """Spark's pivot as filtered aggregates: for each value, each aggregate sees only the rows whose
+    pivot column equals it (a value no row has gives NULL, even for count). Named by the value, or
+    ``value_aggregate`` when there are several aggregates."""
+    from .expressions import (Alias, AggregateFunction, CaseWhen, EqualNullSafe, GreaterThan, Literal,
+                              strip_alias)
+    from .function_registry import lookup
+    out = []
+    for value in values:
+        matches = EqualNullSafe.make(column, Literal(value))
+        for a in aggregates:
+            def only_matching(e):
+                if not isinstance(e, AggregateFunction):
+                    return e
+                kids = [CaseWhen.make([(matches, c)], None) for c in e.children] or [
+                    CaseWhen.make([(matches, Literal(1))], None)]
+                filtered = e.with_children(kids)
+                if e.kind != "count":
+                    return filtered
+                seen = lookup("count")([CaseWhen.make([(matches, Literal(1))], None)])
+                return CaseWhen.make([(GreaterThan.make(seen, Literal(0)), filtered)], None)
+            label = "null" if value is None else str(value)
+            name = label if len(aggregates) == 1 else "%s_%s" % (label, a.name)
+            out.append(Alias(strip_alias(a).transform(only_matching), name))
+    return out

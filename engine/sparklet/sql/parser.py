@@ -10,6 +10,7 @@ into another engine's functions.
 """
 
 import decimal
+import re
 
 from . import types as T
 from .column import (
@@ -115,6 +116,38 @@ def _literal(node):
     return Literal(decimal.Decimal(text))
 
 
+def _is_typed_literal(node):
+    """sqlglot reads both ``CAST(1.5 AS DOUBLE)`` and Spark's suffixed literals (``1.5D``, ``2L``,
+    ``3Y``, ``1.5BD``) as a TryCast without the ``safe`` flag of an explicit ``TRY_CAST``; a
+    suffixed literal's token is longer than its digits (``1.5BD`` becomes the string '1.5' cast to
+    the decimal type its digits need)."""
+    from sqlglot import exp
+    if not (isinstance(node, exp.TryCast) and not node.args.get("safe") and isinstance(node.this, exp.Literal)):
+        return False
+    literal, text = node.this, str(node.this.this)
+    if literal.is_string:
+        if not re.fullmatch(r"\d+\.?\d*|\.\d+", text):
+            return False
+        digits = decimal.Decimal(text).as_tuple()
+        scale = max(0, -digits.exponent)
+        to = node.to
+        params = [int(p.this.this) for p in to.expressions] if to.expressions else []
+        return to.this == exp.DataType.Type.DECIMAL and params == [max(len(digits.digits), scale), scale]
+    meta = literal.meta
+    return "start" in meta and "end" in meta and meta["end"] - meta["start"] + 1 > len(text)
+
+
+def _typed_literal(literal, to):
+    """A suffixed literal is a literal of its type, named by its digits as written (``1.5D`` is the
+    double column ``1.5``), not a cast."""
+    text = str(literal.this)
+    if isinstance(to, (T.DoubleType, T.FloatType)):
+        return Literal(float(text), to)
+    if isinstance(to, T.DecimalType):
+        return Literal(decimal.Decimal(text), to)
+    return Literal(int(text), to)
+
+
 def convert(node):
     from sqlglot import exp
     name = type(node).__name__
@@ -154,12 +187,14 @@ def convert(node):
         return UnresolvedUnary(IsNull, convert(node.this), "")
     if isinstance(node, exp.Neg):
         child = node.this
-        if isinstance(child, exp.Literal) and not child.is_string:
-            lit = _literal(child)
+        if (isinstance(child, exp.Literal) and not child.is_string) or _is_typed_literal(child):
+            lit = convert(child)
             return Literal(-lit.value, lit.dataType)
         return UnresolvedUnary(UnaryMinus, convert(child), "")
     if isinstance(node, exp.Alias):
         return UnresolvedAlias(convert(node.this), node.alias)
+    if _is_typed_literal(node):
+        return _typed_literal(node.this, _datatype(node.to))
     if isinstance(node, (exp.Cast, exp.TryCast)):
         to = _datatype(node.to)
         child = node.this
@@ -169,7 +204,7 @@ def convert(node):
             if isinstance(to, T.DateType):
                 return Literal(datetime.date.fromisoformat(child.this), to)
             return Literal(datetime.datetime.fromisoformat(child.this), to)
-        return UnresolvedCast(convert(child), to)
+        return UnresolvedCast(convert(child), to, ansi=not node.args.get("safe"))
     if isinstance(node, exp.In):
         if node.args.get("query") is not None:
             raise analysis_exception("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY", treeNode="IN subquery")

@@ -289,7 +289,7 @@ class SortExec(SparkPlan):
 
     def sql(self, child_sql):
         return ("SELECT * EXCLUDE (__pos) FROM (SELECT *, row_number() OVER () AS __pos FROM (%s) AS t0) AS t "
-                "ORDER BY %s, __pos" % (child_sql, ", ".join(o.duck() for o in self.orders)))
+                "ORDER BY %s" % (child_sql, ", ".join([o.duck() for o in self.orders] + ["__pos"])))
 
 
 class LimitExec(SparkPlan):
@@ -388,8 +388,9 @@ class JoinExec(SparkPlan):
                 rk = ", ".join("%s NULLS FIRST" % k.duck() for k in self.right_keys)
                 order = ("%s, " % lk if lk else "") + "__lpos NULLS LAST, " + ("%s, " % rk if rk else "") + "__rpos"
                 if self.how in ("rightouter", "fullouter"):
-                    order = ("coalesce(%s), " % ", ".join("%s" % k.duck() for k in self.left_keys + self.right_keys)
-                             if self.left_keys else "") + "__lpos NULLS LAST, __rpos"
+                    # key by key: the keys of one side may differ in type from each other
+                    order = "".join("coalesce(%s, %s), " % (lk.duck(), rk.duck())
+                                    for lk, rk in zip(self.left_keys, self.right_keys)) + "__lpos NULLS LAST, __rpos"
             else:
                 # a broadcast join streams its other side: DuckDB's probe keeps that side's order
                 order = None

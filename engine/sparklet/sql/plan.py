@@ -58,7 +58,7 @@ class Scope:
             if self.outer is not None:
                 return self.outer.resolve_name(parts)
             from ..errors import unresolved_column
-            raise unresolved_column(".".join(parts), [a.name for a in self.attrs])
+            raise unresolved_column(".".join(parts), [list(a.qualifier or ()) + [a.name] for a in self.attrs])
         e = found[0]
         for field in rest:
             t = e.dataType
@@ -466,7 +466,7 @@ def check_aggregate(grouping, aggregates):
             return
         if isinstance(e, AttributeReference):
             if e.expr_id not in group_ids:
-                raise analysis_exception("MISSING_AGGREGATION", expression=quote_ident(e.name),
+                raise analysis_exception("MISSING_AGGREGATION", expression='"%s"' % e.name,
                                          expressionAnyValue='"any_value(%s)"' % e.name)
             return
         for c in e.children:

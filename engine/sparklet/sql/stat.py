@@ -105,50 +105,6 @@ def replace(df, to_replace, value=None, subset=None):
     return df.select(*cols)
 
 
-class DataFrameNaFunctions:
-    """``df.na``."""
-
-    def __init__(self, df):
-        self.df = df
-
-    def fill(self, value, subset=None):
-        return fill(self.df, value, subset)
-
-    def drop(self, how="any", thresh=None, subset=None):
-        return drop_na(self.df, how, thresh, subset)
-
-    def replace(self, to_replace, value=None, subset=None):
-        return replace(self.df, to_replace, value, subset)
-
-
-class DataFrameStatFunctions:
-    """``df.stat``."""
-
-    def __init__(self, df):
-        self.df = df
-
-    def corr(self, col1, col2, method=None):
-        return self.df.corr(col1, col2, method)
-
-    def cov(self, col1, col2):
-        return self.df.cov(col1, col2)
-
-    def approxQuantile(self, col, probabilities, relativeError):
-        single = isinstance(col, str)
-        cols = [col] if single else list(col)
-        out = []
-        for c in cols:
-            values = sorted(r[0] for r in self.df.select(c).collect() if r[0] is not None)
-            qs = []
-            for p in probabilities:
-                if not values:
-                    continue
-                idx = min(len(values) - 1, max(0, int(-(-p * len(values) // 1)) - 1))
-                qs.append(float(values[idx]))
-            out.append(qs)
-        return out[0] if single else out
-
-
 def _stat_columns(df, cols):
     if cols:
         return cols

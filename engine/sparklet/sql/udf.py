@@ -29,30 +29,53 @@ class UserDefinedFunction:
         self.returnType = returnType
         self._name = name or getattr(func, "__name__", "<lambda>")
         self.udf_id = next(_ids)
+        self._named_ids = {}
         self.evalType = 100
         self.deterministic = True
 
-    def __call__(self, *cols):
+    def __call__(self, *cols, **kwcols):
+        """A Column applying the function; keyword arguments (Spark 3.5's named arguments) pass
+        by name and print as ``name => expr``.
+
+        >>> from sparklet.sql.functions import col
+        >>> calc = UserDefinedFunction(lambda a, b: a + 10 * b, "long", "calc")
+        >>> df = spark.range(2).select(calc(b=col("id") * 10, a="id"))
+        >>> df.columns, df.collect()[1][0]
+        (['calc(b => (id * 10), a => id)'], 101)
+        """
         from .column import Column, col_of
         from .expressions import UnresolvedExpression
-        cs = [col_of(c) for c in cols]
+        cs = [col_of(c) for c in cols] + [col_of(c) for c in kwcols.values()]
+        names = list(kwcols)
+        labels = [""] * len(cols) + ["%s => " % n for n in names]
+        # executors register one function per id: a call passing names gets an id of its own
+        udf_id = self.udf_id if not names else self._named_ids.setdefault((len(cols), tuple(names)), next(_ids))
 
         def factory(*args):
             from .expressions import PythonUDF
-            return PythonUDF(_wrap(self.func, self.returnType), self._name, args, self.returnType, self.udf_id)
-        return Column(UnresolvedExpression(factory, [c._expr for c in cs],
-                                           lambda *names: "%s(%s)" % (self._name, ", ".join(names))),
-                      "%s(%s)" % (self._name, ", ".join(c._repr for c in cs)))
+            return PythonUDF(_wrap(self.func, len(cols), names), self._name, args, self.returnType, udf_id, labels)
+
+        def label(parts):
+            return "%s(%s)" % (self._name, ", ".join(l + p for l, p in zip(labels, parts)))
+        return Column(UnresolvedExpression(factory, [c._expr for c in cs], lambda *parts: label(parts)),
+                      label([c._repr for c in cs]))
 
     def asNondeterministic(self):
         self.deterministic = False
         return self
 
 
-def _wrap(func, return_type):
-    def call(*args):
-        return func(*args)
-    return call
+def _wrap(func, positional=None, names=()):
+    """The function as the executor calls it, with every argument in order: the last ones go by
+    the names they were given."""
+    if not names:
+        def call(*args):
+            return func(*args)
+        return call
+
+    def call_named(*args):
+        return func(*args[:positional], **dict(zip(names, args[positional:])))
+    return call_named
 
 
 def make_udf(f, returnType):
