@@ -212,10 +212,6 @@ class HashAggregateExec(SparkPlan):
                                                keys, fns)
 
     def sql(self, child_sql):
-        # the input position orders the groups as Spark emits them; a global aggregate has one
-        # group, and DuckDB computes the window even when nothing reads it
-        src = ("(SELECT *, row_number() OVER () AS __pos FROM (%s) AS t0) AS t" % child_sql if self.keys
-               else "(%s) AS t" % child_sql)
         key_cols = []
         for k, a in zip(self.keys, self.key_attrs):
             key_cols.append(("%s" % (a.col if self.mode == "final" else k.duck()), a.col))
@@ -228,6 +224,11 @@ class HashAggregateExec(SparkPlan):
             for i, f in enumerate(self.functions):
                 expr = final_sql(f, self.buffers[i]) if self.mode == "final" else complete_sql(f)
                 sel.append("%s AS f%d" % (expr, i))
+        # the input position orders the groups as Spark emits them and feeds the order-sensitive
+        # aggregates (first, last, collect_list); DuckDB computes the window even when nothing
+        # reads it, so a global aggregate of order-free functions goes without
+        src = ("(SELECT *, row_number() OVER () AS __pos FROM (%s) AS t0) AS t" % child_sql
+               if key_cols or any("__pos" in expr for expr in sel) else "(%s) AS t" % child_sql)
         group = (" GROUP BY " + ", ".join(name for _, name in key_cols)) if key_cols else ""
         order = " ORDER BY min(__pos)" if key_cols else ""
         if key_cols and self.name == "SortAggregate":
