@@ -15,6 +15,7 @@
 """
 
 from . import history, i18n
+from .jobdetail import job_detail
 from .version import __version__
 
 ACTIONS = ("language", "history", "history_job")
@@ -61,7 +62,6 @@ def handle(request):
         return _error(type(e).__name__, "%s: %s" % (path, e.strerror or e))
     if action == "history":
         return {"status": "ok", "snapshot": replay_snapshot(store)}
-    from .panel import job_detail
 
     job_id = request.get("jobId")
     if not isinstance(job_id, int) or isinstance(job_id, bool):

@@ -123,7 +123,6 @@ class GroupedData:
         column = col_of(pivot_col)._expr.resolve(scope)
         if values is None:
             # Spark runs a job for the distinct values, sorted
-            from .dataframe import DataFrame
             distinct = self._df.select(Column(column, "pivot")).distinct()
             values = [r[0] for r in distinct.orderBy(distinct.columns[0]).collect()]
         return GroupedData(self._df, self._keys, (column, list(values)))
