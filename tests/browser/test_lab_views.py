@@ -398,3 +398,24 @@ def test_panel_replays_an_event_log_of_real_spark(lab, new_page, tmp_path):
     panel.locator(".sparklet-show-live").click()
     expect(panel.locator(".sparklet-connection")).to_have_text("live")
     expect(panel.locator(".sparklet-jobs")).to_contain_text("No jobs yet")
+
+
+def test_kernel_reads_busy_through_a_job_with_the_panel_open(lab, new_page):
+    page = new_page(lab.new_notebook("busy.ipynb"))
+    panel = open_panel(page)
+    cell = run_cell(page, "import time\n"
+                          "sc.parallelize(range(2), 2).map(lambda x: time.sleep(4) or x).count()")
+    status = page.get_by_role("contentinfo").get_by_role("button", name=re.compile(r"^Sparklet \| "))
+    expect(status).to_have_text("Sparklet | Busy", timeout=15_000)
+    # the panel asks for snapshots and the job's details all through the job: its running tasks
+    # grow in the timeline, and the kernel's status never reads Idle until the cell is done
+    expect(panel.locator(".sparklet-job-detail .sparklet-timeline-running")).to_have_count(2, timeout=15_000)
+    panel.screenshot(path=str(ARTIFACTS / "views-panel-running-tasks.png"))
+    seen = set()
+    prompt = cell.locator(".jp-InputArea-prompt")
+    while prompt.text_content() == "[*]:":
+        seen.add(" ".join(status.text_content().split()))
+        time.sleep(0.1)
+    assert seen == {"Sparklet | Busy"}, seen
+    wait_cell_done(cell)
+    expect(status).to_have_text("Sparklet | Idle")
