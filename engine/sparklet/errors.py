@@ -561,8 +561,8 @@ def quote_identifier(name):
 def suggest_columns(name, candidates, limit=5):
     """Candidate column names ranked as Spark ranks them for UNRESOLVED_COLUMN
     (``StringUtils.orderSuggestedIdentifiersBySimilarity``): qualifiers all candidates share are
-    dropped, then a stable sort by the edit distance between the *quoted* candidate and the name
-    as written, so ties keep the plan's column order; at most ``limit``.
+    dropped, then a sort by the edit distance between the *quoted* candidate and the name as
+    written, ties in name order; at most ``limit``.
 
     Candidates are name parts lists (``["t", "a"]``) or plain names, in the plan's output order.
 
@@ -572,6 +572,8 @@ def suggest_columns(name, candidates, limit=5):
     ['`v`', '`id`', '`name`']
     >>> suggest_columns("x", [["l", "x"], ["r", "y"]])
     ['`l`.`x`', '`r`.`y`']
+    >>> suggest_columns("aa", ["alpha", "beta", "gamma", "eta", "zeta", "abc", "ab"])
+    ['`ab`', '`abc`', '`eta`', '`alpha`', '`beta`']
     """
     parts = [list(c) if isinstance(c, (list, tuple)) else [c] for c in candidates]
     written = list(name) if isinstance(name, (list, tuple)) else name.split(".")
@@ -581,7 +583,7 @@ def suggest_columns(name, candidates, limit=5):
         parts = [p[-2:] for p in parts]
     quoted = [quote_identifier(p) for p in parts]
     base = ".".join(written)
-    ranked = sorted(quoted, key=lambda q: _levenshtein(q, base))
+    ranked = sorted(sorted(quoted), key=lambda q: _levenshtein(q, base))
     return ranked[:limit]
 
 
