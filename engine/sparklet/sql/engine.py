@@ -29,11 +29,10 @@ def connection():
         con.execute("SET threads=1")
         con.execute("SET preserve_insertion_order=true")
         try:
-            import time
-            tz = os.environ.get("TZ") or time.tzname[0]
             con.execute("SET TimeZone=%s" % _quote(_local_tz_name()))
+            _local.tz = _local_tz_name()
         except Exception:
-            pass
+            _local.tz = None
         _register_builtins(con)
         _local.con = con
         _local.pid = os.getpid()
@@ -68,6 +67,21 @@ def _register_builtins(con):
     con.create_function("spark_double_str", spark_double_str, [st.DOUBLE], st.VARCHAR,
                         null_handling="special", side_effects=False)
 
+    def spark_strptime(text, pattern):
+        # a string parsed with a Java datetime pattern given per row (a format column); DuckDB's
+        # strptime takes only a constant pattern
+        import datetime
+        from .function_registry import _java_datetime_format
+        if text is None or pattern is None:
+            return None
+        try:
+            return datetime.datetime.strptime(text, _java_datetime_format(pattern).replace("%-", "%"))
+        except ValueError:
+            return None
+
+    con.create_function("spark_strptime", spark_strptime, [st.VARCHAR, st.VARCHAR], st.TIMESTAMP,
+                        null_handling="special", side_effects=False)
+
 
 def register_udf(con, udf_id, func, arg_types, return_type):
     if udf_id in _local.udfs:
@@ -87,9 +101,31 @@ def register_udf(con, udf_id, func, arg_types, return_type):
     _local.udfs.add(udf_id)
 
 
+def session_time_zone():
+    """The time zone the running query computes in: the session's, which the SQL execution gives
+    its tasks as a local property (``execution.TIME_ZONE_KEY``); on the driver outside a task, the
+    active session's; else the process's own."""
+    from ..taskcontext import TaskContext
+    ctx = TaskContext.get()
+    tz = ctx.getLocalProperty("spark.sql.session.timeZone") if ctx is not None else None
+    if tz is None:
+        from .session import SparkSession
+        session = SparkSession.getActiveSession()
+        if session is not None:
+            tz = session.conf.get("spark.sql.session.timeZone")
+    return tz or _local_tz_name()
+
+
+def _use_time_zone(con, tz):
+    if getattr(_local, "tz", None) != tz:
+        con.execute("SET TimeZone=%s" % _quote(tz))
+        _local.tz = tz
+
+
 def run_query(sql, tables, udfs=()):
     """Run ``sql`` with each name in ``tables`` bound to its Arrow table; an Arrow table back."""
     con = connection()
+    _use_time_zone(con, session_time_zone())
     for u in udfs:
         register_udf(con, *u)
     for name, table in tables.items():

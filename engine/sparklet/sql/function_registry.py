@@ -748,12 +748,21 @@ def _last_day(args):
 def _months_between(args):
     _args("months_between", args, 2, 3)
     rnd = args[2] if len(args) == 3 else Literal(True)
-    return Function("months_between", [_cast_to(args[0], T.TimestampType()), _cast_to(args[1], T.TimestampType()), rnd],
-                    T.DoubleType(), duck=lambda a, b, r: (
-                        "round((year(%s) - year(%s)) * 12 + month(%s) - month(%s) + "
-                        "CASE WHEN day(%s) = day(%s) OR (%s = last_day(%s) AND %s = last_day(%s)) THEN 0 ELSE "
-                        "((day(%s) - day(%s)) * 86400 + epoch(%s::TIME) - epoch(%s::TIME)) / (31.0 * 86400) END, 8)"
-                        % (a, b, a, b, a, b, "CAST(%s AS DATE)" % a, a, "CAST(%s AS DATE)" % b, b, a, b, a, b)))
+
+    def duck(a, b, r):
+        # Spark's DateTimeUtils.monthsBetween on the wall times in the session time zone: whole
+        # months when the days of month match or both are month ends, else the day and time
+        # difference over a 31-day month
+        wa, wb = "CAST(%s AS TIMESTAMP)" % a, "CAST(%s AS TIMESTAMP)" % b
+        da, db = "CAST(%s AS DATE)" % wa, "CAST(%s AS DATE)" % wb
+        sa = "(epoch(%s) - epoch(CAST(%s AS TIMESTAMP)))" % (wa, da)
+        sb = "(epoch(%s) - epoch(CAST(%s AS TIMESTAMP)))" % (wb, db)
+        months = "((year(%s) - year(%s)) * 12 + month(%s) - month(%s))" % (da, db, da, db)
+        raw = ("CASE WHEN day(%s) = day(%s) OR (%s = last_day(%s) AND %s = last_day(%s)) THEN CAST(%s AS DOUBLE) "
+               "ELSE %s + ((day(%s) - day(%s)) * 86400 + %s - %s) / 2678400.0 END"
+               % (da, db, da, da, db, db, months, months, da, db, sa, sb))
+        return "CASE WHEN %s THEN CAST(round(CAST(%s AS DECIMAL(38, 18)), 8) AS DOUBLE) ELSE %s END" % (r, raw, raw)
+    return Function("months_between", [_ts_of(args[0]), _ts_of(args[1]), rnd], T.DoubleType(), duck=duck)
 
 
 @register("trunc")
@@ -792,6 +801,241 @@ def _from_unixtime(args):
     f = _java_datetime_format(fmt.value)
     return Function("from_unixtime", [args[0], fmt], T.StringType(),
                     duck=lambda s, _f: "strftime(to_timestamp(CAST(%s AS DOUBLE)), %s)" % (s, duck_literal(f, T.StringType())))
+
+
+# date/time functions beyond the course list: Spark's DateTimeExpressions. A timestamp's fields
+# are read in the session time zone: the engine's TimeZone is the session's for each query
+# (``engine.session_time_zone``), as Spark resolves a TimeZoneAwareExpression's zone.
+
+#: Java's ZoneId.SHORT_IDS, which Spark accepts as zone names ('PST', 'JST')
+_SHORT_ZONE_IDS = {
+    "ACT": "Australia/Darwin", "AET": "Australia/Sydney", "AGT": "America/Argentina/Buenos_Aires",
+    "ART": "Africa/Cairo", "AST": "America/Anchorage", "BET": "America/Sao_Paulo", "BST": "Asia/Dhaka",
+    "CAT": "Africa/Harare", "CNT": "America/St_Johns", "CST": "America/Chicago", "CTT": "Asia/Shanghai",
+    "EAT": "Africa/Addis_Ababa", "ECT": "Europe/Paris", "IET": "America/Indiana/Indianapolis",
+    "IST": "Asia/Kolkata", "JST": "Asia/Tokyo", "MIT": "Pacific/Apia", "NET": "Asia/Yerevan",
+    "NST": "Pacific/Auckland", "PLT": "Asia/Karachi", "PNT": "America/Phoenix", "PRT": "America/Puerto_Rico",
+    "PST": "America/Los_Angeles", "SST": "Pacific/Guadalcanal", "VST": "Asia/Ho_Chi_Minh",
+    "EST": "-05:00", "HST": "-10:00", "MST": "-07:00",
+}
+
+
+def _zone_duck(z):
+    """DuckDB SQL of a zone name with Java's short ids resolved (a literal is resolved here)."""
+    return "coalesce(%s[%s], %s)" % (
+        "MAP {%s}" % ", ".join("'%s': '%s'" % kv for kv in _SHORT_ZONE_IDS.items()), z, z)
+
+
+def _ts_of(e):
+    return e if isinstance(e.dataType, T.TimestampType) else _cast_to(e, T.TimestampType())
+
+
+def _ntz_of(e):
+    return e if isinstance(e.dataType, T.TimestampNTZType) else _cast_to(e, T.TimestampNTZType())
+
+
+register("date_diff")(simple("date_diff", T.IntegerType(), "CAST(datediff('day', {1}, {0}) AS INTEGER)", arity=2,
+                             cast_args=_date_of))
+register("dayname")(simple("dayname", T.StringType(), "strftime({0}, '%a')", cast_args=_date_of))
+register("monthname")(simple("monthname", T.StringType(), "strftime({0}, '%b')", cast_args=_date_of))
+register("unix_date")(simple("unix_date", T.IntegerType(), "CAST({0} - DATE '1970-01-01' AS INTEGER)",
+                             cast_args=_date_of))
+register("date_from_unix_date")(simple("date_from_unix_date", T.DateType(),
+                                       "CAST(DATE '1970-01-01' + CAST({0} AS INTEGER) AS DATE)",
+                                       cast_args=lambda a: _cast_to(a, T.IntegerType())))
+
+
+def _floor_div(e, n):
+    return "((%s - ((%s %% %d) + %d) %% %d) // %d)" % (e, e, n, n, n, n)
+
+
+for _n, _d in [("unix_seconds", _floor_div("epoch_us({0})", 1000000)),
+               ("unix_millis", _floor_div("epoch_us({0})", 1000)), ("unix_micros", "epoch_us({0})")]:
+    register(_n)(simple(_n, T.LongType(), _d, cast_args=_ts_of))
+
+
+def _from_epoch(name, per_second):
+    def build(args):
+        _args(name, args, 1)
+        a = args[0]
+        scale = 1000000 // per_second
+        if is_integral(a.dataType):
+            micros = "CAST({0} AS BIGINT) * %d" % scale
+        else:
+            micros = "CAST(CAST({0} AS DECIMAL(38, 6)) * %d AS BIGINT)" % scale
+        # epoch micros are a UTC wall time as DuckDB's make_timestamp reads them
+        return Function(name, [a], T.TimestampType(), duck="timezone('UTC', make_timestamp(%s))" % micros)
+    return build
+
+
+register("timestamp_seconds")(_from_epoch("timestamp_seconds", 1))
+register("timestamp_millis")(_from_epoch("timestamp_millis", 1000))
+register("timestamp_micros")(_from_epoch("timestamp_micros", 1000000))
+
+
+@register("make_date")
+def _make_date(args):
+    _args("make_date", args, 3)
+    ints = [_cast_to(a, T.IntegerType()) for a in args]
+    return Function("make_date", ints, T.DateType(), duck=lambda y, m, d: (
+        "CASE WHEN %s IS NULL OR %s IS NULL OR %s IS NULL THEN NULL "
+        "ELSE coalesce(TRY_CAST(printf('%%04d-%%02d-%%02d', %s, %s, %s) AS DATE), "
+        "error('DATETIME_FIELD_OUT_OF_BOUNDS|' || printf('%%d-%%d-%%d', %s, %s, %s))) END"
+        % (y, m, d, y, m, d, y, m, d)))
+
+
+_DAYS_OF_WEEK = {"SU": 0, "SUN": 0, "SUNDAY": 0, "MO": 1, "MON": 1, "MONDAY": 1, "TU": 2, "TUE": 2, "TUESDAY": 2,
+                 "WE": 3, "WED": 3, "WEDNESDAY": 3, "TH": 4, "THU": 4, "THURSDAY": 4, "FR": 5, "FRI": 5,
+                 "FRIDAY": 5, "SA": 6, "SAT": 6, "SATURDAY": 6}
+
+
+@register("next_day")
+def _next_day(args):
+    _args("next_day", args, 2)
+    d, w = _date_of(args[0]), _str(args[1])
+    table = "MAP {%s}" % ", ".join("'%s': %d" % kv for kv in _DAYS_OF_WEEK.items())
+
+    def duck(dd, wd):
+        dow = "%s[upper(%s)]" % (table, wd)
+        return ("CASE WHEN %s IS NULL OR %s IS NULL THEN NULL WHEN %s IS NULL THEN "
+                "error('ILLEGAL_DAY_OF_WEEK|' || %s) ELSE CAST(%s + CAST((%s - dayofweek(%s) + 6) %% 7 + 1 AS INTEGER) "
+                "AS DATE) END" % (dd, wd, dow, wd, dd, dow, dd))
+    return Function("next_day", [d, w], T.DateType(), duck=duck)
+
+
+def _parse_fn(name, to, try_=False, default_format=None):
+    """to_timestamp_ltz / to_timestamp_ntz / try_to_timestamp / try_to_date / to_unix_timestamp: a
+    string parsed with a Java datetime pattern (a literal, or one per row from a column)."""
+    def build(args):
+        _args(name, args, 1, 2)
+        a = args[0]
+        if len(args) == 1 and default_format is None:
+            if is_string(a.dataType):
+                parsed = Cast(a, to, ansi=not try_)
+            else:
+                parsed = _cast_to(a, to)
+            return Function(name, [parsed], to if to != "epoch" else T.LongType(), nullable=True if try_ else None,
+                            duck="{0}", name_args=[a])
+        fmt = args[1] if len(args) == 2 else Literal(default_format)
+        if not is_string(a.dataType):
+            src = _ts_of(a) if not isinstance(a.dataType, (T.DateType, T.TimestampNTZType)) else a
+            target = T.LongType() if to == "epoch" else to
+            dk = "CAST(epoch(%s) AS BIGINT)" if to == "epoch" else "CAST(%%s AS %s)" % duck_type(to)
+            return Function(name, [src, fmt], target, duck=lambda x, f: dk % x)
+        if isinstance(fmt, Literal) and fmt.value is not None:
+            pattern = duck_literal(_java_datetime_format(fmt.value), T.StringType())
+        else:
+            pattern = None
+        out = T.LongType() if to == "epoch" else to
+
+        def duck(s, f):
+            ts = "try_strptime(%s, %s)" % (s, pattern) if pattern else "spark_strptime(%s, %s)" % (s, f)
+            if to == "epoch":
+                v = "CAST(epoch(CAST(%s AS TIMESTAMPTZ)) AS BIGINT)" % ts
+            else:
+                v = "CAST(%s AS %s)" % (ts, duck_type(to))
+            if try_:
+                return v
+            return ("CASE WHEN %s IS NULL OR %s IS NULL THEN NULL ELSE coalesce(%s, "
+                    "error('CANNOT_PARSE_TIMESTAMP|' || %s || '|' || %s)) END" % (s, f, v, s, f))
+        return Function(name, [a, fmt], out, nullable=True, duck=duck)
+    return build
+
+
+register("to_timestamp_ltz")(_parse_fn("to_timestamp_ltz", T.TimestampType()))
+register("to_timestamp_ntz")(_parse_fn("to_timestamp_ntz", T.TimestampNTZType()))
+register("try_to_timestamp")(_parse_fn("try_to_timestamp", T.TimestampType(), try_=True))
+register("try_to_date")(_parse_fn("try_to_date", T.DateType(), try_=True))
+register("to_unix_timestamp")(_parse_fn("to_unix_timestamp", "epoch", default_format="yyyy-MM-dd HH:mm:ss"))
+
+
+def _utc_shift(name, to_utc):
+    def build(args):
+        _args(name, args, 2)
+        ts, z = _ts_of(args[0]), _str(args[1])
+        if to_utc:
+            # the wall time read as UTC, taken as a wall time in the zone
+            duck = lambda t, zz: "timezone(%s, timezone('UTC', %s))" % (_zone_duck(zz), t)
+        else:
+            duck = lambda t, zz: "timezone('UTC', timezone(%s, %s))" % (_zone_duck(zz), t)
+        return Function(name, [ts, z], T.TimestampType(), duck=duck)
+    return build
+
+
+register("from_utc_timestamp")(_utc_shift("from_utc_timestamp", False))
+register("to_utc_timestamp")(_utc_shift("to_utc_timestamp", True))
+
+
+@register("current_timezone")
+def _current_timezone(args):
+    _args("current_timezone", args, 0)
+    return Function("current_timezone", [], T.StringType(), nullable=False, duck="current_setting('TimeZone')")
+
+
+@register("convert_timezone")
+def _convert_timezone(args):
+    _args("convert_timezone", args, 2, 3)
+    if len(args) == 2:
+        args = [_current_timezone([])] + list(args)
+    src, dst, ts = _str(args[0]), _str(args[1]), _ntz_of(args[2])
+    return Function("convert_timezone", [src, dst, ts], T.TimestampNTZType(),
+                    duck=lambda s, d, t: "timezone(%s, timezone(%s, %s))" % (_zone_duck(d), _zone_duck(s), t))
+
+
+_DATE_PART_FIELDS = {
+    "year": ("year", T.IntegerType()), "y": ("year", T.IntegerType()), "years": ("year", T.IntegerType()),
+    "yr": ("year", T.IntegerType()), "yrs": ("year", T.IntegerType()),
+    "yearofweek": ("isoyear", T.IntegerType()),
+    "quarter": ("quarter", T.IntegerType()), "qtr": ("quarter", T.IntegerType()),
+    "month": ("month", T.IntegerType()), "mon": ("month", T.IntegerType()), "mons": ("month", T.IntegerType()),
+    "months": ("month", T.IntegerType()),
+    "week": ("week", T.IntegerType()), "w": ("week", T.IntegerType()), "weeks": ("week", T.IntegerType()),
+    "day": ("day", T.IntegerType()), "d": ("day", T.IntegerType()), "days": ("day", T.IntegerType()),
+    "dayofweek": ("dow1", T.IntegerType()), "dow": ("dow1", T.IntegerType()),
+    "dayofweek_iso": ("isodow", T.IntegerType()), "dow_iso": ("isodow", T.IntegerType()),
+    "doy": ("doy", T.IntegerType()),
+    "hour": ("hour", T.IntegerType()), "h": ("hour", T.IntegerType()), "hours": ("hour", T.IntegerType()),
+    "hr": ("hour", T.IntegerType()), "hrs": ("hour", T.IntegerType()),
+    "minute": ("minute", T.IntegerType()), "m": ("minute", T.IntegerType()), "min": ("minute", T.IntegerType()),
+    "mins": ("minute", T.IntegerType()), "minutes": ("minute", T.IntegerType()),
+    "second": ("second", T.DecimalType(8, 6)), "s": ("second", T.DecimalType(8, 6)),
+    "sec": ("second", T.DecimalType(8, 6)), "seconds": ("second", T.DecimalType(8, 6)),
+    "secs": ("second", T.DecimalType(8, 6)),
+}
+
+
+def _date_part_builder(name):
+    def build(args):
+        _args(name, args, 2)
+        field = str(_lit_value(args[0], "field"))
+        part = _DATE_PART_FIELDS.get(field.lower())
+        if part is None:
+            raise analysis_exception("INVALID_EXTRACT_FIELD", field=quote_ident(field),
+                                     expr=quote_ident(args[1].sql()))
+        kind, ret = part
+        src = args[1]
+        if kind in ("hour", "minute", "second"):
+            if not isinstance(src.dataType, (T.TimestampType, T.TimestampNTZType)):
+                src = _ts_of(src)
+        elif not isinstance(src.dataType, (T.DateType, T.TimestampType, T.TimestampNTZType)):
+            src = _date_of(src)
+        if kind == "second":
+            duck = "CAST(CAST(microsecond(%s) AS DECIMAL(18, 0)) / 1000000 AS DECIMAL(8, 6))"
+        elif kind == "dow1":
+            duck = "CAST(dayofweek(%s) + 1 AS INTEGER)"
+        else:
+            duck = "CAST(" + kind + "(%s) AS INTEGER)"
+        if name == "extract":
+            sql_name = "extract(%s FROM %s)" % (field, args[1].sql())
+        else:
+            sql_name = "%s(%s, %s)" % (name, args[0].sql(), args[1].sql())
+        return Function(name, [src], ret, sql_name=sql_name, duck=lambda x: duck % x)
+    return build
+
+
+register("date_part")(_date_part_builder("date_part"))
+register("datepart")(_date_part_builder("datepart"))
+register("extract")(_date_part_builder("extract"))
 
 
 # ---------------------------------------------------------------------------------------------

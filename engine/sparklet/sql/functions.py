@@ -544,7 +544,18 @@ def datediff(end, start):
 
 
 def add_months(start, months):
-    return _invoke("add_months", start, _lit_or_col(months))
+    """``months`` months after ``start`` (an int is a literal, a string names a column).
+
+    >>> df = spark.createDataFrame([("2015-04-08", 2)], "dt string, a int")
+    >>> df.select(add_months("dt", 1), add_months("dt", "a")).show()
+    +-----------------+-----------------+
+    |add_months(dt, 1)|add_months(dt, a)|
+    +-----------------+-----------------+
+    |       2015-05-08|       2015-06-08|
+    +-----------------+-----------------+
+    <BLANKLINE>
+    """
+    return _invoke("add_months", start, _days_arg(months))
 
 
 def months_between(date1, date2, roundOff=True):
@@ -666,3 +677,357 @@ def desc_nulls_last(col):
 
 def input_file_name():
     return Column(Literal(""), "input_file_name()")
+
+
+# ---------------------------------------------------------------------------------------------
+# date/time functions beyond the course list (Spark's DateTimeExpressions)
+
+def _days_arg(x):
+    # Spark 4: an int is a literal, a string names a column
+    return lit(x) if isinstance(x, int) and not isinstance(x, bool) else x
+
+
+def dateadd(start, days):
+    """``date_add`` under its SQL alias.
+
+    >>> df = spark.createDataFrame([("2015-04-08", 2)], "dt string, a int")
+    >>> df.select(dateadd("dt", 1), dateadd("dt", "a")).show()
+    +---------------+---------------+
+    |date_add(dt, 1)|date_add(dt, a)|
+    +---------------+---------------+
+    |     2015-04-09|     2015-04-10|
+    +---------------+---------------+
+    <BLANKLINE>
+    """
+    return _invoke("date_add", start, _days_arg(days))
+
+
+def date_diff(end, start):
+    """Days from ``start`` to ``end``.
+
+    >>> df = spark.createDataFrame([("2015-04-08", "2015-05-10")], ["d1", "d2"])
+    >>> df.select(date_diff("d2", "d1")).show()
+    +-----------------+
+    |date_diff(d2, d1)|
+    +-----------------+
+    |               32|
+    +-----------------+
+    <BLANKLINE>
+    """
+    return _invoke("date_diff", end, start)
+
+
+def _field_call(name):
+    def f(field, source):
+        return _invoke(name, field, source)
+    f.__name__ = name
+    f.__doc__ = """A field of a date or timestamp (``YEAR``, ``MONTH``, ``WEEK``, ``D``, ``H``, ``M``, ``S``...);
+    seconds come with their fraction as ``decimal(8,6)``.
+
+    >>> import datetime
+    >>> df = spark.createDataFrame([(datetime.datetime(2015, 4, 8, 13, 8, 15),)], ["ts"])
+    >>> df.select(%s(lit("YEAR"), "ts").alias("y"), %s(lit("S"), "ts").alias("s")).show()
+    +----+---------+
+    |   y|        s|
+    +----+---------+
+    |2015|15.000000|
+    +----+---------+
+    <BLANKLINE>
+    """ % (name, name)
+    return f
+
+
+date_part = _field_call("date_part")
+datepart = _field_call("datepart")
+extract = _field_call("extract")
+
+
+def dayname(col):
+    """The three-letter day of the week of a date.
+
+    >>> spark.createDataFrame([("2015-04-08",)], ["dt"]).select(dayname("dt")).show()
+    +-----------+
+    |dayname(dt)|
+    +-----------+
+    |        Wed|
+    +-----------+
+    <BLANKLINE>
+    """
+    return _invoke("dayname", col)
+
+
+def monthname(col):
+    """The three-letter month of a date.
+
+    >>> spark.createDataFrame([("2015-04-08",)], ["dt"]).select(monthname("dt")).show()
+    +-------------+
+    |monthname(dt)|
+    +-------------+
+    |          Apr|
+    +-------------+
+    <BLANKLINE>
+    """
+    return _invoke("monthname", col)
+
+
+def make_date(year, month, day):
+    """A date from year, month and day columns.
+
+    >>> df = spark.createDataFrame([(2020, 6, 26)], ["Y", "M", "D"])
+    >>> df.select(make_date("Y", "M", "D")).show()
+    +------------------+
+    |make_date(Y, M, D)|
+    +------------------+
+    |        2020-06-26|
+    +------------------+
+    <BLANKLINE>
+    """
+    return _invoke("make_date", year, month, day)
+
+
+def next_day(date, dayOfWeek):
+    """The first date after ``date`` falling on ``dayOfWeek`` ('Mon', 'Tue', ...).
+
+    >>> df = spark.createDataFrame([("2015-07-27",)], ["dt"])
+    >>> df.select(next_day("dt", "Sun")).show()
+    +-----------------+
+    |next_day(dt, Sun)|
+    +-----------------+
+    |       2015-08-02|
+    +-----------------+
+    <BLANKLINE>
+    """
+    return _invoke("next_day", date, lit(dayOfWeek))
+
+
+def _optional_format(name, doc):
+    def f(timestamp, format=None):
+        if format is None:
+            return _invoke(name, timestamp)
+        return _invoke(name, timestamp, format)
+    f.__name__ = name
+    f.__doc__ = doc
+    return f
+
+
+to_unix_timestamp = _optional_format("to_unix_timestamp", """Seconds since the epoch of a string parsed with
+    a Java datetime pattern (default ``yyyy-MM-dd HH:mm:ss``) in the session time zone.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> df = spark.createDataFrame([("2015-04-08",)], ["dt"])
+    >>> df.select(to_unix_timestamp("dt", lit("yyyy-MM-dd"))).show()
+    +---------------------------------+
+    |to_unix_timestamp(dt, yyyy-MM-dd)|
+    +---------------------------------+
+    |                       1428451200|
+    +---------------------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """)
+to_timestamp_ltz = _optional_format("to_timestamp_ltz", """A string parsed as a timestamp (with local time
+    zone), with an optional Java datetime pattern.
+
+    >>> df = spark.createDataFrame([("2016-12-31",)], ["dt"])
+    >>> df.select(to_timestamp_ltz("dt", lit("yyyy-MM-dd"))).show()
+    +--------------------------------+
+    |to_timestamp_ltz(dt, yyyy-MM-dd)|
+    +--------------------------------+
+    |             2016-12-31 00:00:00|
+    +--------------------------------+
+    <BLANKLINE>
+    """)
+to_timestamp_ntz = _optional_format("to_timestamp_ntz", """A string parsed as a timestamp without time zone,
+    with an optional Java datetime pattern.
+
+    >>> df = spark.createDataFrame([("2016-12-31",)], ["dt"])
+    >>> df.select(to_timestamp_ntz("dt", lit("yyyy-MM-dd"))).printSchema()
+    root
+     |-- to_timestamp_ntz(dt, yyyy-MM-dd): timestamp_ntz (nullable = true)
+    <BLANKLINE>
+    """)
+try_to_timestamp = _optional_format("try_to_timestamp", """``to_timestamp`` that gives NULL where the
+    string does not parse (even under ANSI mode).
+
+    >>> spark.createDataFrame([("malformed",)], ["t"]).select(try_to_timestamp("t")).show()
+    +-------------------+
+    |try_to_timestamp(t)|
+    +-------------------+
+    |               NULL|
+    +-------------------+
+    <BLANKLINE>
+    """)
+
+
+def try_to_date(col, format=None):
+    """``to_date`` that gives NULL where the string does not parse.
+
+    >>> spark.createDataFrame([("foo",)], ["ts"]).select(try_to_date("ts")).show()
+    +---------------+
+    |try_to_date(ts)|
+    +---------------+
+    |           NULL|
+    +---------------+
+    <BLANKLINE>
+    """
+    if format is None:
+        return _invoke("try_to_date", col)
+    return _invoke("try_to_date", col, lit(format))
+
+
+def _epoch_call(name, doc):
+    def f(col):
+        return _invoke(name, col)
+    f.__name__ = name
+    f.__doc__ = doc
+    return f
+
+
+timestamp_seconds = _epoch_call("timestamp_seconds", """The timestamp of seconds since the epoch.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> spark.createDataFrame([(1230219000,)], ["s"]).select(timestamp_seconds("s")).show()
+    +--------------------+
+    |timestamp_seconds(s)|
+    +--------------------+
+    | 2008-12-25 15:30:00|
+    +--------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """)
+timestamp_millis = _epoch_call("timestamp_millis", """The timestamp of milliseconds since the epoch.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> spark.createDataFrame([(1230219000123,)], ["ms"]).select(timestamp_millis("ms")).show(truncate=False)
+    +-----------------------+
+    |timestamp_millis(ms)   |
+    +-----------------------+
+    |2008-12-25 15:30:00.123|
+    +-----------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """)
+timestamp_micros = _epoch_call("timestamp_micros", """The timestamp of microseconds since the epoch.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> spark.createDataFrame([(1230219000,)], ["us"]).select(timestamp_micros("us")).show(truncate=False)
+    +-----------------------+
+    |timestamp_micros(us)   |
+    +-----------------------+
+    |1970-01-01 00:20:30.219|
+    +-----------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """)
+unix_date = _epoch_call("unix_date", """Days since 1970-01-01.
+
+    >>> spark.createDataFrame([("2022-01-02",)], ["dt"]).select(unix_date(to_date("dt"))).show()
+    +----------------------+
+    |unix_date(to_date(dt))|
+    +----------------------+
+    |                 18994|
+    +----------------------+
+    <BLANKLINE>
+    """)
+unix_seconds = _epoch_call("unix_seconds", """Seconds since the epoch of a timestamp.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> df = spark.createDataFrame([("2015-07-22 10:00:00",)], ["ts"])
+    >>> df.select(unix_seconds(to_timestamp("ts"))).show()
+    +------------------------------+
+    |unix_seconds(to_timestamp(ts))|
+    +------------------------------+
+    |                    1437559200|
+    +------------------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """)
+unix_millis = _epoch_call("unix_millis", """Milliseconds since the epoch of a timestamp.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> df = spark.createDataFrame([("2015-07-22 10:00:00",)], ["ts"])
+    >>> df.select(unix_millis(to_timestamp("ts"))).show()
+    +-----------------------------+
+    |unix_millis(to_timestamp(ts))|
+    +-----------------------------+
+    |                1437559200000|
+    +-----------------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """)
+unix_micros = _epoch_call("unix_micros", """Microseconds since the epoch of a timestamp.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> df = spark.createDataFrame([("2015-07-22 10:00:00",)], ["ts"])
+    >>> df.select(unix_micros(to_timestamp("ts"))).show()
+    +-----------------------------+
+    |unix_micros(to_timestamp(ts))|
+    +-----------------------------+
+    |             1437559200000000|
+    +-----------------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """)
+date_from_unix_date = _epoch_call("date_from_unix_date", """The date ``days`` after 1970-01-01.
+
+    >>> spark.range(2).select(date_from_unix_date("id")).show()
+    +-----------------------+
+    |date_from_unix_date(id)|
+    +-----------------------+
+    |             1970-01-01|
+    |             1970-01-02|
+    +-----------------------+
+    <BLANKLINE>
+    """)
+
+
+def from_utc_timestamp(timestamp, tz):
+    """Reads a timestamp as UTC and renders it in zone ``tz``.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> df = spark.createDataFrame([("1997-02-28 10:30:00",)], ["ts"])
+    >>> df.select(from_utc_timestamp("ts", "JST")).show()
+    +---------------------------+
+    |from_utc_timestamp(ts, JST)|
+    +---------------------------+
+    |        1997-02-28 19:30:00|
+    +---------------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """
+    return _invoke("from_utc_timestamp", timestamp, lit(tz))
+
+
+def to_utc_timestamp(timestamp, tz):
+    """Reads a timestamp as a wall time in zone ``tz`` and renders it in UTC.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> df = spark.createDataFrame([("1997-02-28 10:30:00",)], ["ts"])
+    >>> df.select(to_utc_timestamp("ts", "PST")).show()
+    +-------------------------+
+    |to_utc_timestamp(ts, PST)|
+    +-------------------------+
+    |      1997-02-28 18:30:00|
+    +-------------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """
+    return _invoke("to_utc_timestamp", timestamp, lit(tz))
+
+
+def convert_timezone(sourceTz, targetTz, sourceTs):
+    """A timestamp without time zone moved from one zone's wall time to another's (``sourceTz``
+    None: the session time zone).
+
+    >>> df = spark.createDataFrame([("2015-04-08 15:00:00",)], ["ts"])
+    >>> df.select(convert_timezone(lit("Asia/Hong_Kong"), lit("America/Los_Angeles"), "ts")).show()
+    +---------------------------------------------------------+
+    |convert_timezone(Asia/Hong_Kong, America/Los_Angeles, ts)|
+    +---------------------------------------------------------+
+    |                                      2015-04-08 00:00:00|
+    +---------------------------------------------------------+
+    <BLANKLINE>
+    """
+    if sourceTz is None:
+        return _invoke("convert_timezone", targetTz, sourceTs)
+    return _invoke("convert_timezone", sourceTz, targetTz, sourceTs)
+
