@@ -155,6 +155,16 @@ def spark_error(e):
                 errorClass="CAST_INVALID_INPUT",
                 messageParameters={"expression": "'%s'" % value, "sourceType": '"STRING"',
                                    "targetType": '"%s"' % target, "ansiConfig": '"spark.sql.ansi.enabled"'})
+        if cond == "DATETIME_FIELD_OUT_OF_BOUNDS":
+            return E.DateTimeException(errorClass="DATETIME_FIELD_OUT_OF_BOUNDS.WITHOUT_SUGGESTION",
+                                       messageParameters={"rangeMessage": rest})
+        if cond == "CANNOT_PARSE_TIMESTAMP":
+            value = rest.rpartition("|")[0]
+            return E.DateTimeException(errorClass=cond, messageParameters={
+                "message": "Text '%s' could not be parsed at index 0" % value,
+                "func": "`try_to_timestamp`"})
+        if cond == "ILLEGAL_DAY_OF_WEEK":
+            return E.IllegalArgumentException(errorClass=cond, messageParameters={"string": rest})
         if cond in ("ARITHMETIC_OVERFLOW", "INVALID_ARRAY_INDEX"):
             return E.ArithmeticException(errorClass=cond, messageParameters={"message": rest})
     if "Overflow" in text or "out of range" in text:

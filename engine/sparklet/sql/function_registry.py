@@ -880,8 +880,11 @@ def _make_date(args):
     return Function("make_date", ints, T.DateType(), duck=lambda y, m, d: (
         "CASE WHEN %s IS NULL OR %s IS NULL OR %s IS NULL THEN NULL "
         "ELSE coalesce(TRY_CAST(printf('%%04d-%%02d-%%02d', %s, %s, %s) AS DATE), "
-        "error('DATETIME_FIELD_OUT_OF_BOUNDS|' || printf('%%d-%%d-%%d', %s, %s, %s))) END"
-        % (y, m, d, y, m, d, y, m, d)))
+        "error('DATETIME_FIELD_OUT_OF_BOUNDS|' || CASE WHEN %s < 1 OR %s > 12 THEN "
+        "'Invalid value for MonthOfYear (valid values 1 - 12): ' || %s WHEN %s < 1 OR %s > 31 THEN "
+        "'Invalid value for DayOfMonth (valid values 1 - 28/31): ' || %s ELSE "
+        "'Invalid date ''' || upper(strftime(make_date(2000, %s, 1), '%%B')) || ' ' || %s || '''' END)) END"
+        % (y, m, d, y, m, d, m, m, m, d, d, d, m, d)))
 
 
 _DAYS_OF_WEEK = {"SU": 0, "SUN": 0, "SUNDAY": 0, "MO": 1, "MON": 1, "MONDAY": 1, "TU": 2, "TUE": 2, "TUESDAY": 2,
@@ -1011,7 +1014,7 @@ def _date_part_builder(name):
         part = _DATE_PART_FIELDS.get(field.lower())
         if part is None:
             raise analysis_exception("INVALID_EXTRACT_FIELD", field=quote_ident(field),
-                                     expr=quote_ident(args[1].sql()))
+                                     expr='"%s"' % args[1].sql())
         kind, ret = part
         src = args[1]
         if kind in ("hour", "minute", "second"):
@@ -1025,10 +1028,11 @@ def _date_part_builder(name):
             duck = "CAST(dayofweek(%s) + 1 AS INTEGER)"
         else:
             duck = "CAST(" + kind + "(%s) AS INTEGER)"
-        if name == "extract":
-            sql_name = "extract(%s FROM %s)" % (field, args[1].sql())
+        # Spark names them date_part(YEAR, d), extract(YEAR FROM d), datepart(YEAR FROM d)
+        if name == "date_part":
+            sql_name = "date_part(%s, %s)" % (field, args[1].sql())
         else:
-            sql_name = "%s(%s, %s)" % (name, args[0].sql(), args[1].sql())
+            sql_name = "%s(%s FROM %s)" % (name, field, args[1].sql())
         return Function(name, [src], ret, sql_name=sql_name, duck=lambda x: duck % x)
     return build
 
@@ -1290,6 +1294,137 @@ register("covar_samp")(_agg("covar_samp", T.DoubleType()))
 register("covar_pop")(_agg("covar_pop", T.DoubleType()))
 register("median")(_agg("median", T.DoubleType()))
 register("percentile_approx", "approx_percentile")(_agg("percentile_approx", _first_type))
+
+
+# aggregates beyond the course list (fndate): each has Spark's result type and generated name; the
+# ones without a mergeable buffer run in complete mode (aggregation.py)
+
+def _named_agg(kind, ret, shown, nullable=True, lo=1, hi=1, flag_arg=False):
+    """An aggregate Spark names ``shown(args)``; ``flag_arg``: an optional trailing boolean
+    literal that is the ignoreNulls flag (first_value(x, true)), not part of the name."""
+    def build(args, distinct=False, ignore_nulls=False):
+        if flag_arg and len(args) == hi + 1:
+            ignore_nulls = bool(_lit_value(args[-1], "ignoreNulls"))
+            args = args[:-1]
+        _args(shown, args, lo, hi)
+        r = ret(args) if callable(ret) else ret
+        sql_name = "%s(%s%s)" % (shown, "DISTINCT " if distinct else "", ", ".join(a.sql() for a in args))
+        return AggregateFunction(kind, args, r, nullable, distinct=distinct, sql_name=sql_name,
+                                 ignore_nulls=ignore_nulls)
+    build.is_aggregate = True
+    return build
+
+
+register("any_value")(_named_agg("any_value", _first_type, "any_value", flag_arg=True))
+register("first_value")(_named_agg("first", _first_type, "first_value", flag_arg=True))
+register("last_value")(_named_agg("last", _first_type, "last_value", flag_arg=True))
+register("std")(_numeric_arg(_named_agg("stddev_samp", T.DoubleType(), "std")))
+register("every")(_named_agg("bool_and", T.BooleanType(), "every"))
+register("some")(_named_agg("bool_or", T.BooleanType(), "some"))
+register("any")(_named_agg("bool_or", T.BooleanType(), "any"))
+for _k in ("bit_and", "bit_or", "bit_xor"):
+    register(_k)(_named_agg(_k, _first_type, _k))
+for _k in ("regr_avgx", "regr_avgy", "regr_intercept", "regr_r2", "regr_slope", "regr_sxx", "regr_sxy", "regr_syy"):
+    register(_k)(_named_agg(_k, T.DoubleType(), _k, lo=2, hi=2))
+register("regr_count")(_named_agg("regr_count", T.LongType(), "regr_count", False, lo=2, hi=2))
+register("corr")(_named_agg("corr", T.DoubleType(), "corr", lo=2, hi=2))
+register("try_sum")(_numeric_arg(_named_agg("try_sum", _sum_type, "try_sum")))
+register("try_avg")(_numeric_arg(_named_agg("try_avg", _avg_type, "try_avg")))
+
+
+def _by_type(args):
+    if len(args) == 3:
+        return T.ArrayType(args[0].dataType, args[0].nullable)
+    return args[0].dataType
+
+
+register("max_by")(_named_agg("max_by", _by_type, "max_by", lo=2, hi=3))
+register("min_by")(_named_agg("min_by", _by_type, "min_by", lo=2, hi=3))
+
+
+@register("mode")
+def _mode(args, distinct=False, ignore_nulls=False):
+    _args("mode", args, 1, 2)
+    deterministic = len(args) == 2 and bool(_lit_value(args[1], "deterministic"))
+    x = args[0]
+    name = ("mode() WITHIN GROUP (ORDER BY %s DESC)" % x.sql()) if deterministic else "mode(%s)" % x.sql()
+    return AggregateFunction("mode", [x], x.dataType, True, sql_name=name)
+
+
+_mode.is_aggregate = True
+
+
+def _listagg(shown, distinct_always=False):
+    def build(args, distinct=False, ignore_nulls=False):
+        _args(shown, args, 1, 2)
+        x = args[0]
+        if not isinstance(x.dataType, T.BinaryType):
+            x = _str(x)
+        sep = args[1] if len(args) == 2 else Literal(None, x.dataType)
+        distinct = distinct or distinct_always
+        name = "%s(%s%s, %s)" % ("listagg" if shown.startswith("listagg") else "string_agg",
+                                 "DISTINCT " if distinct else "", x.sql(), sep.sql())
+        return AggregateFunction("listagg", [x, sep], x.dataType, True, distinct=distinct, sql_name=name)
+    build.is_aggregate = True
+    return build
+
+
+register("listagg")(_listagg("listagg"))
+register("string_agg")(_listagg("string_agg"))
+register("listagg_distinct")(_listagg("listagg", True))
+register("string_agg_distinct")(_listagg("string_agg", True))
+
+
+@register("nth_value")
+def _nth_value(args, distinct=False, ignore_nulls=False):
+    _args("nth_value", args, 2, 3)
+    x = args[0]
+    n = _lit_value(args[1], "offset")
+    if len(args) == 3:
+        ignore_nulls = bool(_lit_value(args[2], "ignoreNulls"))
+    f = AggregateFunction("nth_value", [x, Literal(n)], x.dataType, True, ignore_nulls=ignore_nulls,
+                          sql_name="nth_value(%s, %d)%s" % (x.sql(), n, " ignore nulls" if ignore_nulls else ""))
+    return f
+
+
+_nth_value.is_aggregate = True
+
+
+class Grouping(Function):
+    """``grouping(k)`` / ``grouping_id(k...)``: which keys a cube/rollup grouping set leaves out;
+    ``GroupedData`` replaces it by its value for each set."""
+
+    def __init__(self, fname, args, dataType, sql_name=None):
+        super().__init__(fname, args, dataType, nullable=False, sql_name=sql_name)
+
+    def with_children(self, children):
+        return Grouping(self.fname, children, self.dataType, self.sql_name)
+
+    def value(self, keys, kept):
+        """The value in the grouping set keeping the key positions ``kept`` of ``keys``."""
+        ids = [k.expr_id for k in keys]
+        if self.fname == "grouping":
+            i = ids.index(self.children[0].expr_id)
+            return Literal(0 if i in kept else 1, T.ByteType())
+        cols = [ids.index(c.expr_id) for c in self.children] if self.children else list(range(len(keys)))
+        v = 0
+        for pos in cols:
+            v = (v << 1) | (0 if pos in kept else 1)
+        return Literal(v, T.LongType())
+
+    def duck(self):
+        raise analysis_exception("UNSUPPORTED_GROUPING_EXPRESSION")
+
+
+@register("grouping")
+def _grouping(args):
+    _args("grouping", args, 1)
+    return Grouping("grouping", args, T.ByteType())
+
+
+@register("grouping_id")
+def _grouping_id(args):
+    return Grouping("grouping_id", args, T.LongType())
 
 
 def is_aggregate(name):

@@ -184,15 +184,52 @@ def last(col, ignorenulls=False):
                   "last(%s, %s)" % (c._repr, "true" if ignorenulls else "false"))
 
 
-def max_by(col, ord):
+def max_by(col, ord, k=None):
+    """The value of ``col`` where ``ord`` is largest (``k``: the ``k`` values at the largest ``ord``).
+
+    >>> df = spark.createDataFrame([("a", 10), ("b", 50), ("c", 20), ("d", 40)], ("x", "y"))
+    >>> df.select(max_by("x", "y"), max_by("x", "y", 2)).show()
+    +------------+---------------+
+    |max_by(x, y)|max_by(x, y, 2)|
+    +------------+---------------+
+    |           b|         [b, d]|
+    +------------+---------------+
+    <BLANKLINE>
+    """
+    if k is not None:
+        return _invoke("max_by", col, ord, lit(k))
     return _invoke("max_by", col, ord)
 
 
-def min_by(col, ord):
+def min_by(col, ord, k=None):
+    """The value of ``col`` where ``ord`` is smallest (``k``: the ``k`` values at the smallest ``ord``).
+
+    >>> df = spark.createDataFrame([("a", 10), ("b", 50), ("c", 20), ("d", 40)], ("x", "y"))
+    >>> df.select(min_by("x", "y"), min_by("x", "y", 2)).show()
+    +------------+---------------+
+    |min_by(x, y)|min_by(x, y, 2)|
+    +------------+---------------+
+    |           a|         [a, c]|
+    +------------+---------------+
+    <BLANKLINE>
+    """
+    if k is not None:
+        return _invoke("min_by", col, ord, lit(k))
     return _invoke("min_by", col, ord)
 
 
 def corr(col1, col2):
+    """Pearson's correlation coefficient of two columns.
+
+    >>> df = spark.createDataFrame([(a, 2 * a) for a in range(20)], ["a", "b"])
+    >>> df.agg(corr("a", "b")).show()
+    +----------+
+    |corr(a, b)|
+    +----------+
+    |       1.0|
+    +----------+
+    <BLANKLINE>
+    """
     return _invoke("corr", col1, col2)
 
 
@@ -1031,3 +1068,236 @@ def convert_timezone(sourceTz, targetTz, sourceTs):
         return _invoke("convert_timezone", targetTz, sourceTs)
     return _invoke("convert_timezone", sourceTz, targetTz, sourceTs)
 
+
+
+# ---------------------------------------------------------------------------------------------
+# aggregates beyond the course list
+
+def _flag_call(name, doc):
+    def f(col, ignoreNulls=None):
+        if ignoreNulls is None:
+            return _invoke(name, col)
+        return _invoke(name, col, lit(ignoreNulls) if isinstance(ignoreNulls, bool) else ignoreNulls)
+    f.__name__ = name
+    f.__doc__ = doc
+    return f
+
+
+any_value = _flag_call("any_value", """Some value of the group: the first one met, or with ``ignoreNulls``
+    the first one that is not NULL.
+
+    >>> df = spark.createDataFrame([(None, 1), ("a", 2)], ["c1", "c2"])
+    >>> df.select(any_value("c1"), any_value("c1", True)).show()
+    +-------------+-------------+
+    |any_value(c1)|any_value(c1)|
+    +-------------+-------------+
+    |         NULL|            a|
+    +-------------+-------------+
+    <BLANKLINE>
+    """)
+first_value = _flag_call("first_value", """The first value of the group (``ignoreNulls``: the first not NULL).
+
+    >>> df = spark.createDataFrame([(None, 1), ("a", 2)], ["a", "b"])
+    >>> df.select(first_value("a"), first_value("a", True)).show()
+    +--------------+--------------+
+    |first_value(a)|first_value(a)|
+    +--------------+--------------+
+    |          NULL|             a|
+    +--------------+--------------+
+    <BLANKLINE>
+    """)
+last_value = _flag_call("last_value", """The last value of the group (``ignoreNulls``: the last not NULL).
+
+    >>> df = spark.createDataFrame([("a", 1), (None, 2)], ["a", "b"])
+    >>> df.select(last_value("a"), last_value("a", True)).show()
+    +-------------+-------------+
+    |last_value(a)|last_value(a)|
+    +-------------+-------------+
+    |         NULL|            a|
+    +-------------+-------------+
+    <BLANKLINE>
+    """)
+
+
+def _agg_call(name, doc, arity=1):
+    if arity == 1:
+        def f(col):
+            return _invoke(name, col)
+    else:
+        def f(y, x):
+            return _invoke(name, y, x)
+    f.__name__ = name
+    f.__doc__ = doc
+    return f
+
+
+std = _agg_call("std", """The sample standard deviation (``stddev``).
+
+    >>> spark.range(6).select(std("id")).show()
+    +------------------+
+    |           std(id)|
+    +------------------+
+    |1.8708286933869707|
+    +------------------+
+    <BLANKLINE>
+    """)
+array_agg = _agg_call("array_agg", """The group's values that are not NULL, as an array (``collect_list``).
+
+    >>> df = spark.createDataFrame([[1], [None], [2]], ["c"])
+    >>> df.agg(sort_array(array_agg("c")).alias("l")).show()
+    +------+
+    |     l|
+    +------+
+    |[1, 2]|
+    +------+
+    <BLANKLINE>
+    """)
+try_sum = _agg_call("try_sum", """``sum`` that gives NULL on overflow.
+
+    >>> spark.range(10).select(try_sum("id")).show()
+    +-----------+
+    |try_sum(id)|
+    +-----------+
+    |         45|
+    +-----------+
+    <BLANKLINE>
+    """)
+try_avg = _agg_call("try_avg", """``avg`` that gives NULL on overflow.
+
+    >>> spark.createDataFrame([(15,), (2,)], ["age"]).select(try_avg("age")).show()
+    +------------+
+    |try_avg(age)|
+    +------------+
+    |         8.5|
+    +------------+
+    <BLANKLINE>
+    """)
+for _name, _op, _v in (("bit_and", "AND", 0), ("bit_or", "OR", 3), ("bit_xor", "XOR", 2)):
+    globals()[_name] = _agg_call(_name, """The bitwise %s of the group's values that are not NULL.
+
+    >>> spark.createDataFrame([[1], [None], [1], [2]], ["c"]).select(%s("c").alias("v")).collect()
+    [Row(v=%d)]
+    """ % (_op, _name, _v))
+
+_REGR_DOC = """``%s(y, x)`` over the pairs where neither is NULL.
+
+    >>> df = spark.sql("SELECT * FROM VALUES (1, 2), (2, 2), (2, 3), (2, 4) AS tab(y, x)")
+    >>> df.select(%s("y", "x").alias("v")).collect()
+    [Row(v=%s)]
+    """
+for _name, _v in (("regr_avgx", "2.75"), ("regr_avgy", "1.75"), ("regr_count", "4"),
+                  ("regr_intercept", "1.0"), ("regr_r2", "0.2727272727272727"),
+                  ("regr_slope", "0.2727272727272727"), ("regr_sxx", "2.75"), ("regr_sxy", "0.75"),
+                  ("regr_syy", "0.75")):
+    globals()[_name] = _agg_call(_name, _REGR_DOC % (_name, _name, _v), arity=2)
+
+
+def mode(col, deterministic=False):
+    """The most frequent value (``deterministic``: the smallest of equally frequent ones).
+
+    >>> df = spark.createDataFrame([(-10,), (0,), (10,)], ["col"])
+    >>> df.select(mode("col", True)).show()
+    +---------------------------------------+
+    |mode() WITHIN GROUP (ORDER BY col DESC)|
+    +---------------------------------------+
+    |                                    -10|
+    +---------------------------------------+
+    <BLANKLINE>
+    """
+    return _invoke("mode", col, lit(deterministic))
+
+
+def _listagg_call(name, doc):
+    def f(col, delimiter=None):
+        if delimiter is None:
+            return _invoke(name, col)
+        return _invoke(name, col, lit(delimiter))
+    f.__name__ = name
+    f.__doc__ = doc
+    return f
+
+
+listagg = _listagg_call("listagg", """The group's strings that are not NULL, concatenated in order with
+    ``delimiter`` between them.
+
+    >>> df = spark.createDataFrame([("a",), ("b",), (None,), ("c",)], ["s"])
+    >>> df.select(listagg("s", ", ")).show()
+    +--------------+
+    |listagg(s, , )|
+    +--------------+
+    |       a, b, c|
+    +--------------+
+    <BLANKLINE>
+    """)
+string_agg = _listagg_call("string_agg", """``listagg`` under its other name.
+
+    >>> df = spark.createDataFrame([("a",), ("b",)], ["s"])
+    >>> df.select(string_agg("s")).show()
+    +-------------------+
+    |string_agg(s, NULL)|
+    +-------------------+
+    |                 ab|
+    +-------------------+
+    <BLANKLINE>
+    """)
+listagg_distinct = _listagg_call("listagg_distinct", """``listagg`` of the distinct strings.
+
+    >>> df = spark.createDataFrame([("a",), ("a",)], ["s"])
+    >>> df.select(listagg_distinct("s").alias("v")).collect()
+    [Row(v='a')]
+    """)
+string_agg_distinct = _listagg_call("string_agg_distinct", """``string_agg`` of the distinct strings.
+
+    >>> df = spark.createDataFrame([("a",), ("a",)], ["s"])
+    >>> df.select(string_agg_distinct("s").alias("v")).collect()
+    [Row(v='a')]
+    """)
+
+
+def nth_value(col, offset, ignoreNulls=False):
+    """The ``offset``-th value (1-based) of the window frame, NULL while the frame is shorter.
+
+    >>> from sparklet.sql import Window
+    >>> df = spark.createDataFrame([("a", 1), ("a", 2), ("a", 3)], ["c1", "c2"])
+    >>> w = Window.partitionBy("c1").orderBy("c2")
+    >>> df.withColumn("n", nth_value("c2", 2).over(w)).select("n").collect()
+    [Row(n=None), Row(n=2), Row(n=2)]
+    """
+    return _invoke("nth_value", col, lit(offset), lit(ignoreNulls))
+
+
+def grouping(col):
+    """1 where a cube or rollup grouping set leaves ``col`` out, else 0.
+
+    >>> df = spark.createDataFrame([("Alice", 2), ("Bob", 5)], ("name", "age"))
+    >>> df.cube("name").agg(grouping("name"), sum("age")).orderBy("name").show()
+    +-----+--------------+--------+
+    | name|grouping(name)|sum(age)|
+    +-----+--------------+--------+
+    | NULL|             1|       7|
+    |Alice|             0|       2|
+    |  Bob|             0|       5|
+    +-----+--------------+--------+
+    <BLANKLINE>
+    """
+    return _invoke("grouping", col)
+
+
+def grouping_id(*cols):
+    """The bits of ``grouping`` of each key (all grouping keys when none are given), first key
+    highest.
+
+    >>> df = spark.createDataFrame([(1, "a", "a"), (4, "b", "c")], ["c1", "c2", "c3"])
+    >>> df.rollup("c2", "c3").agg(grouping_id()).orderBy("c2", "c3").show()
+    +----+----+-------------+
+    |  c2|  c3|grouping_id()|
+    +----+----+-------------+
+    |NULL|NULL|            3|
+    |   a|NULL|            1|
+    |   a|   a|            0|
+    |   b|NULL|            1|
+    |   b|   c|            0|
+    +----+----+-------------+
+    <BLANKLINE>
+    """
+    return _invoke("grouping_id", *cols)
