@@ -141,8 +141,6 @@ def complete_sql(f):
         return "bool_or(%s)" % a
     if k == "approx_count_distinct":
         return "count(DISTINCT %s)" % a
-    if k == "percentile_approx" or k == "median":
-        return "quantile_disc(%s, %s)" % (a, args[1] if len(args) > 1 else "0.5")
     if k == "product":
         return "product(CAST(%s AS DOUBLE))" % a
     if k in ("max_by", "min_by"):
@@ -172,6 +170,32 @@ def _more_complete_sql(f, args):
     """The aggregates beyond the course list, over raw rows (complete mode)."""
     k = f.kind
     a = args[0] if args else None
+    if k == "percentile":
+        freq = f.children[2]
+        x = "CAST(%s AS DOUBLE)" % a
+        if getattr(freq, "value", None) == 1:
+            return "quantile_cont(%s, %s)" % (x, args[1])
+        # each value counted `frequency` times
+        expanded = ("flatten(list(list_transform(range(CAST(%s AS BIGINT)), lambda i: %s)) FILTER (WHERE %s IS NOT NULL))"
+                    % (args[2], x, a))
+        return "CASE WHEN len(%s) = 0 THEN NULL ELSE list_aggregate(%s, 'quantile_cont', %s) END" % (
+            expanded, expanded, args[1])
+    if k == "percentile_approx":
+        # Spark's GK summary answers with the sample at rank ceil(p * n) (its first sample for
+        # p <= 1/accuracy, its last for p >= 1 - 1/accuracy); kept exact here
+        ordered = "list_sort(list(%s) FILTER (WHERE %s IS NOT NULL))" % (a, a)
+
+        def pick(q):
+            return ("%s[CASE WHEN %s <= 1.0 / %s THEN 1 WHEN %s >= 1 - 1.0 / %s THEN count(%s) "
+                    "ELSE greatest(CAST(ceil(%s * count(%s)) AS BIGINT), 1) END]"
+                    % (ordered, q, args[2], q, args[2], a, q, a))
+        if isinstance(f.dataType, T.ArrayType):
+            ps = f.children[1]
+            qs = [c.duck() for c in ps.children] if getattr(ps, "fname", None) == "array" else None
+            if qs is None:
+                qs = ["(%s)[%d]" % (args[1], i + 1) for i in range(len(ps.value or []))]
+            return "CASE WHEN count(%s) = 0 THEN NULL ELSE [%s] END" % (a, ", ".join(pick(q) for q in qs))
+        return "CASE WHEN count(%s) = 0 THEN NULL ELSE %s END" % (a, pick(args[1]))
     if k in ("bit_and", "bit_or", "bit_xor"):
         return "CAST(%s(%s) AS %s)" % (k, a, duck_type(f.dataType))
     if k == "regr_count":

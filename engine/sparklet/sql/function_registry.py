@@ -1427,6 +1427,40 @@ def _grouping_id(args):
     return Grouping("grouping_id", args, T.LongType())
 
 
+def _percentile_builder(shown, exact):
+    """percentile (exact, interpolated, double) and percentile_approx / approx_percentile (an
+    element of the column, of its type); a percentage array gives an array of results."""
+    def build(args, distinct=False, ignore_nulls=False):
+        _args(shown, args, 2, 3)
+        x, p = args[0], args[1]
+        third = args[2] if len(args) == 3 else Literal(1 if exact else 10000)
+        if exact and not is_numeric(x.dataType):
+            x = _dbl(x)
+        elem = T.DoubleType() if exact else x.dataType
+        ret = T.ArrayType(elem, False) if isinstance(p.dataType, T.ArrayType) else elem
+        name = "%s(%s%s, %s, %s)" % (shown, "DISTINCT " if distinct else "", x.sql(), p.sql(), third.sql())
+        return AggregateFunction("percentile" if exact else "percentile_approx", [x, p, third], ret, True,
+                                 distinct=distinct, sql_name=name)
+    build.is_aggregate = True
+    return build
+
+
+register("percentile")(_percentile_builder("percentile", True))
+register("percentile_approx")(_percentile_builder("percentile_approx", False))
+register("approx_percentile")(_percentile_builder("approx_percentile", False))
+
+
+@register("median")
+def _median(args, distinct=False, ignore_nulls=False):
+    _args("median", args, 1)
+    x = args[0] if is_numeric(args[0].dataType) else _dbl(args[0])
+    return AggregateFunction("percentile", [x, Literal(0.5), Literal(1)], T.DoubleType(), True,
+                             sql_name="median(%s)" % args[0].sql())
+
+
+_median.is_aggregate = True
+
+
 def is_aggregate(name):
     return getattr(_REGISTRY.get(name.lower()), "is_aggregate", False)
 

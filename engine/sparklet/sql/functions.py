@@ -241,10 +241,6 @@ def covar_pop(col1, col2):
     return _invoke("covar_pop", col1, col2)
 
 
-def percentile_approx(col, percentage, accuracy=10000):
-    return _invoke("percentile_approx", col, lit(percentage), lit(accuracy))
-
-
 def round(col, scale=0):
     """HALF_UP rounding.
 
@@ -1301,3 +1297,44 @@ def grouping_id(*cols):
     <BLANKLINE>
     """
     return _invoke("grouping_id", *cols)
+
+
+def _percentile_call(name, default, doc):
+    def f(col, percentage, third=default):
+        p = lit(list(percentage)) if isinstance(percentage, (list, tuple)) else lit(percentage)
+        return _invoke(name, col, p, lit(third))
+    f.__name__ = name
+    f.__doc__ = doc
+    return f
+
+
+percentile = _percentile_call("percentile", 1, """The exact percentile(s) of a numeric column, interpolated
+    between neighbouring values (``frequency``: how many times each row counts).
+
+    >>> df = spark.createDataFrame([(1,), (2,), (3,), (4,)], ["a"])
+    >>> df.select(percentile("a", [0.25, 0.5]), percentile("a", 0.5)).show()
+    +----------------------------------+---------------------+
+    |percentile(a, array(0.25, 0.5), 1)|percentile(a, 0.5, 1)|
+    +----------------------------------+---------------------+
+    |                       [1.75, 2.5]|                  2.5|
+    +----------------------------------+---------------------+
+    <BLANKLINE>
+    """)
+percentile_approx = _percentile_call("percentile_approx", 10000, """The value at the given percentile(s): the
+    smallest value with at least that fraction of the column at or below it.
+
+    >>> df = spark.createDataFrame([(1,), (2,), (3,), (4,)], ["a"])
+    >>> df.select(percentile_approx("a", [0.25, 0.5], 100), percentile_approx("a", 0.5)).show()
+    +-------------------------------------------+--------------------------------+
+    |percentile_approx(a, array(0.25, 0.5), 100)|percentile_approx(a, 0.5, 10000)|
+    +-------------------------------------------+--------------------------------+
+    |                                     [1, 2]|                               2|
+    +-------------------------------------------+--------------------------------+
+    <BLANKLINE>
+    """)
+approx_percentile = _percentile_call("approx_percentile", 10000, """``percentile_approx`` under its other name.
+
+    >>> df = spark.createDataFrame([(1,), (2,), (3,), (4,)], ["a"])
+    >>> df.select(approx_percentile("a", 0.5).alias("p")).collect()
+    [Row(p=2)]
+    """)
