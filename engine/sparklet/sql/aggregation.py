@@ -10,7 +10,7 @@ exchanged by key and aggregated once, in arrival order.
 from . import types as T
 from .typeops import duck_type, is_integral
 
-PARTIAL_KINDS = {"count", "sum", "avg", "min", "max"}
+PARTIAL_KINDS = {"count", "sum", "avg", "min", "max", "approx_count_distinct"}
 
 
 def can_partial(f):
@@ -33,7 +33,22 @@ def partial_sql(f):
         return ["sum(CAST(%s AS DOUBLE))" % arg, "count(%s)" % arg]
     if f.kind in ("min", "max"):
         return ["%s(%s)" % (f.kind, arg)]
+    if f.kind == "approx_count_distinct":
+        # a map partition's HLL++ registers as the distinct (register, rank) codes it saw
+        return ["coalesce(list(DISTINCT %s) FILTER (WHERE %s IS NOT NULL), [])" % (_hll_code(f), arg)]
     raise ValueError(f.kind)
+
+
+def _hll_code(f):
+    from .hyperloglog import precision, xxhash64_sql
+    x = f.children[0]
+    return "spark_hll_code(%s, %d)" % (xxhash64_sql(x.duck(), x.dataType, "42"),
+                                       precision(f.children[1].value))
+
+
+def _hll_estimate(f, codes):
+    from .hyperloglog import precision
+    return "spark_hll_estimate(%s, %d)" % (codes, precision(f.children[1].value))
 
 
 def buffer_fields(f):
@@ -46,6 +61,8 @@ def buffer_fields(f):
     if f.kind == "avg":
         t = f.children[0].dataType
         return [("sum", f.dataType if isinstance(t, T.DecimalType) else T.DoubleType()), ("count", T.LongType())]
+    if f.kind == "approx_count_distinct":
+        return [("MS[0]", T.LongType())]
     return [(f.kind, f.dataType)]
 
 
@@ -68,6 +85,8 @@ def final_sql(f, bufs):
         return "(sum(%s) / nullif(sum(%s), 0))" % (bufs[0], bufs[1])
     if f.kind in ("min", "max"):
         return "%s(%s)" % (f.kind, bufs[0])
+    if f.kind == "approx_count_distinct":
+        return _hll_estimate(f, "coalesce(flatten(list(%s)), [])" % bufs[0])
     raise ValueError(f.kind)
 
 
@@ -140,7 +159,7 @@ def complete_sql(f):
     if k == "bool_or":
         return "bool_or(%s)" % a
     if k == "approx_count_distinct":
-        return "count(DISTINCT %s)" % a
+        return _hll_estimate(f, "coalesce(list(%s) FILTER (WHERE %s IS NOT NULL), [])" % (_hll_code(f), a))
     if k == "product":
         return "product(CAST(%s AS DOUBLE))" % a
     if k in ("max_by", "min_by"):

@@ -82,6 +82,9 @@ def _register_builtins(con):
     con.create_function("spark_strptime", spark_strptime, [st.VARCHAR, st.VARCHAR], st.TIMESTAMP,
                         null_handling="special", side_effects=False)
 
+    from .hyperloglog import register_functions
+    register_functions(con)
+
 
 def register_udf(con, udf_id, func, arg_types, return_type):
     if udf_id in _local.udfs:

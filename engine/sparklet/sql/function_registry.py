@@ -1461,6 +1461,25 @@ def _median(args, distinct=False, ignore_nulls=False):
 _median.is_aggregate = True
 
 
+
+@register("approx_count_distinct")
+def _approx_count_distinct(args, distinct=False, ignore_nulls=False):
+    """HyperLogLog++ as Spark's (``hyperloglog.py``); the relative standard deviation (default
+    0.05) sets the number of registers."""
+    _args("approx_count_distinct", args, 1, 2)
+    rsd = float(_lit_value(args[1], "relativeSD")) if len(args) == 2 else 0.05
+    from .hyperloglog import precision
+    if precision(rsd) < 4:
+        raise analysis_exception("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE", sqlExpr=quote_ident(
+            "approx_count_distinct(%s)" % args[0].sql()), exprName="relativeSD", valueRange="[0, 0.39]",
+            currentValue=str(rsd))
+    return AggregateFunction("approx_count_distinct", [args[0], Literal(rsd)], T.LongType(), False,
+                             sql_name="approx_count_distinct(%s)" % args[0].sql())
+
+
+_approx_count_distinct.is_aggregate = True
+
+
 def is_aggregate(name):
     return getattr(_REGISTRY.get(name.lower()), "is_aggregate", False)
 

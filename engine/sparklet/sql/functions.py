@@ -1338,3 +1338,21 @@ approx_percentile = _percentile_call("approx_percentile", 10000, """``percentile
     >>> df.select(approx_percentile("a", 0.5).alias("p")).collect()
     [Row(p=2)]
     """)
+
+
+def approx_count_distinct(col, rsd=None):
+    """The number of distinct values as Spark's HyperLogLog++ estimates it (``rsd``: the relative
+    standard deviation allowed, 0.05 by default); exact-looking for few values.
+
+    >>> spark.range(100000).agg(approx_count_distinct("id").alias("a"),
+    ...                         approx_count_distinct("id", 0.1).alias("b")).show()
+    +-----+------+
+    |    a|     b|
+    +-----+------+
+    |95546|102065|
+    +-----+------+
+    <BLANKLINE>
+    """
+    if rsd is None:
+        return _invoke("approx_count_distinct", col)
+    return _invoke("approx_count_distinct", col, lit(rsd), repr_args=[col_of(col)._repr])
