@@ -179,7 +179,7 @@ OUT_OF_SCOPE = {
         'variant_array_append', 'variant_delete', 'variant_get', 'variant_insert',
         'variant_set', 'variant_strip_nulls', 'vector_avg', 'vector_cosine_similarity',
         'vector_inner_product', 'vector_l2_distance', 'vector_norm', 'vector_normalize',
-        'vector_sum', 'width_bucket', 'window', 'window_time', 'xpath', 'xpath_boolean',
+        'vector_sum', 'width_bucket', 'xpath', 'xpath_boolean',
         'xpath_double', 'xpath_float', 'xpath_int', 'xpath_long', 'xpath_number', 'xpath_short',
         'xpath_string', 'xxhash64', 'years', 'zeroifnull', 'zip_with',
     ),

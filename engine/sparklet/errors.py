@@ -254,6 +254,11 @@ _ERROR_CATALOG = {
     "CANNOT_PARSE_TIMESTAMP": (
         "<message>. Use `try_to_timestamp` to tolerate invalid input string and return NULL "
         "instead.", "22007"),
+    "CANNOT_PARSE_INTERVAL": (
+        "Unable to parse <intervalString>. Please ensure that the value provided is in a valid "
+        "format for defining an interval. You can reference the documentation for the correct "
+        "format. If the issue persists, please double check that the input value is not null or "
+        "empty and try again.", "22006"),
     "DATETIME_FIELD_OUT_OF_BOUNDS": ("<rangeMessage>.", "22023"),
     "DATETIME_FIELD_OUT_OF_BOUNDS.WITHOUT_SUGGESTION": ("", None),
     "ILLEGAL_DAY_OF_WEEK": ("Illegal input for day of week: <string>.", "22009"),

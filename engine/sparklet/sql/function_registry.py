@@ -1042,6 +1042,77 @@ register("datepart")(_date_part_builder("datepart"))
 register("extract")(_date_part_builder("extract"))
 
 
+_INTERVAL_UNITS = {"microsecond": 1, "millisecond": 1000, "second": 1000000, "minute": 60000000,
+                   "hour": 3600000000, "day": 86400000000, "week": 7 * 86400000000}
+
+
+def _duration_micros(text, what):
+    """A window duration ('10 minutes', '1 hour 30 minutes', 'interval 5 seconds') in microseconds;
+    months and years have no fixed length, so Spark refuses them in a window."""
+    import re
+    words = str(text).strip().lower().split()
+    if words and words[0] == "interval":
+        words = words[1:]
+    total, ok = 0, bool(words) and len(words) % 2 == 0
+    for amount, unit in zip(words[0::2], words[1::2]):
+        unit = unit[:-1] if unit.endswith("s") else unit
+        if not re.fullmatch(r"[+-]?\d+", amount) or unit not in _INTERVAL_UNITS:
+            ok = False
+            break
+        total += int(amount) * _INTERVAL_UNITS[unit]
+    if not ok:
+        raise analysis_exception("CANNOT_PARSE_INTERVAL", intervalString="'%s'" % text)
+    if what != "startTime" and total <= 0:
+        raise analysis_exception("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE", sqlExpr=quote_ident("window"),
+                                 exprName=what, valueRange="(0, inf)", currentValue=str(total))
+    return total
+
+
+_WINDOW_TYPE = T.StructType([T.StructField("start", T.TimestampType(), True),
+                             T.StructField("end", T.TimestampType(), True)])
+
+
+@register("window")
+def _window_fn(args):
+    """Spark's TimeWindow (tumbling): the [start, end) bucket of ``windowDuration`` holding each
+    timestamp, buckets aligned to the epoch plus ``startTime``."""
+    _args("window", args, 2, 4)
+    ts = args[0]
+    if not isinstance(ts.dataType, (T.TimestampType, T.TimestampNTZType)):
+        ts = _ts_of(ts)
+    size = _duration_micros(_lit_value(args[1], "windowDuration"), "windowDuration")
+    slide = _duration_micros(_lit_value(args[2], "slideDuration"), "slideDuration") if len(args) > 2 and \
+        _lit_value(args[2], "slideDuration") is not None else size
+    offset = _duration_micros(_lit_value(args[3], "startTime"), "startTime") if len(args) > 3 else 0
+    if slide != size:
+        from ..errors import PySparkNotImplementedError
+        raise PySparkNotImplementedError(errorClass="NOT_IMPLEMENTED", messageParameters={
+            "feature": "window() with a slide shorter than the window (rows in several windows)"})
+    t = _WINDOW_TYPE if isinstance(ts.dataType, T.TimestampType) else T.StructType(
+        [T.StructField("start", ts.dataType, True), T.StructField("end", ts.dataType, True)])
+    as_ts = "timezone('UTC', make_timestamp(%s))" if isinstance(ts.dataType, T.TimestampType) else "make_timestamp(%s)"
+
+    def duck(x):
+        us = "epoch_us(%s)" % x
+        start = "(%s - (((%s - %d) %% %d) + %d) %% %d)" % (us, us, offset, size, size, size)
+        return 'CASE WHEN %s IS NULL THEN NULL ELSE struct_pack("start" := %s, "end" := %s) END' % (
+            x, as_ts % start, as_ts % ("(%s + %d)" % (start, size)))
+    return Function("window", [ts], t, nullable=False, sql_name="window", duck=duck)
+
+
+@register("window_time")
+def _window_time(args):
+    _args("window_time", args, 1)
+    w = args[0]
+    if not (isinstance(w.dataType, T.StructType) and [f.name for f in w.dataType.fields] == ["start", "end"]):
+        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident(
+            "window_time(%s)" % w.sql()), paramIndex="first", requiredType='"STRUCT<start, end>"',
+            inputSql=quote_ident(w.sql()), inputType='"%s"' % w.dataType.simpleString().upper())
+    end_type = w.dataType.fields[1].dataType
+    return Function("window_time", [w], end_type,
+                    duck="(struct_extract({0}, 'end') - INTERVAL 1 MICROSECOND)")
+
+
 # ---------------------------------------------------------------------------------------------
 # collections
 

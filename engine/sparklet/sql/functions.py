@@ -1356,3 +1356,47 @@ def approx_count_distinct(col, rsd=None):
     if rsd is None:
         return _invoke("approx_count_distinct", col)
     return _invoke("approx_count_distinct", col, lit(rsd), repr_args=[col_of(col)._repr])
+
+
+# ---------------------------------------------------------------------------------------------
+# time windows
+
+def window(timeColumn, windowDuration, slideDuration=None, startTime=None):
+    """The ``[start, end)`` time bucket of ``windowDuration`` ('10 minutes', '1 hour'...) holding each
+    timestamp, as a struct named ``window``, to group by (buckets start at the epoch plus
+    ``startTime``; a slide shorter than the window is not supported).
+
+    >>> import datetime
+    >>> df = spark.createDataFrame([(datetime.datetime(2016, 3, 11, 9, 0, 7), 1)], ["dt", "v"])
+    >>> df.groupBy(window("dt", "5 seconds")).agg(sum("v")).show(truncate=False)
+    +------------------------------------------+------+
+    |window                                    |sum(v)|
+    +------------------------------------------+------+
+    |{2016-03-11 09:00:05, 2016-03-11 09:00:10}|1     |
+    +------------------------------------------+------+
+    <BLANKLINE>
+    """
+    if slideDuration and startTime:
+        return _invoke("window", timeColumn, lit(windowDuration), lit(slideDuration), lit(startTime))
+    if slideDuration:
+        return _invoke("window", timeColumn, lit(windowDuration), lit(slideDuration))
+    if startTime:
+        return _invoke("window", timeColumn, lit(windowDuration), lit(windowDuration), lit(startTime))
+    return _invoke("window", timeColumn, lit(windowDuration))
+
+
+def window_time(windowColumn):
+    """The event time of a time window: its end less one microsecond.
+
+    >>> import datetime
+    >>> df = spark.createDataFrame([(datetime.datetime(2016, 3, 11, 9, 0, 7), 1)], ["dt", "v"])
+    >>> w = df.groupBy(window("dt", "5 seconds")).agg(sum("v"))
+    >>> w.select(window_time("window")).show(truncate=False)
+    +--------------------------+
+    |window_time(window)       |
+    +--------------------------+
+    |2016-03-11 09:00:09.999999|
+    +--------------------------+
+    <BLANKLINE>
+    """
+    return _invoke("window_time", windowColumn)
