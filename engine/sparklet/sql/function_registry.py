@@ -1428,7 +1428,8 @@ _mode.is_aggregate = True
 def _listagg(shown, distinct_always=False):
     def build(args, distinct=False, ignore_nulls=False):
         _args(shown, args, 1, 2)
-        x = args[0]
+        from .expressions import strip_alias
+        x = strip_alias(args[0])
         if not isinstance(x.dataType, T.BinaryType):
             x = _str(x)
         sep = args[1] if len(args) == 2 else Literal(None, x.dataType)
