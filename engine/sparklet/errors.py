@@ -261,6 +261,9 @@ _ERROR_CATALOG = {
         "empty and try again.", "22006"),
     "DATETIME_FIELD_OUT_OF_BOUNDS": ("<rangeMessage>.", "22023"),
     "DATETIME_FIELD_OUT_OF_BOUNDS.WITHOUT_SUGGESTION": ("", None),
+    "GROUPING_ID_COLUMN_MISMATCH": (
+        "Columns of grouping_id (<groupingIdColumn>) does not match grouping columns "
+        "(<groupByColumns>).", "42803"),
     "ILLEGAL_DAY_OF_WEEK": ("Illegal input for day of week: <string>.", "22009"),
     "INVALID_EXTRACT_FIELD": ("Cannot extract <field> from <expr>.", "42601"),
     "UNSUPPORTED_GROUPING_EXPRESSION": (

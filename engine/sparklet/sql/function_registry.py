@@ -1419,7 +1419,7 @@ def _mode(args, distinct=False, ignore_nulls=False):
     deterministic = len(args) == 2 and bool(_lit_value(args[1], "deterministic"))
     x = args[0]
     name = ("mode() WITHIN GROUP (ORDER BY %s DESC)" % x.sql()) if deterministic else "mode(%s)" % x.sql()
-    return AggregateFunction("mode", [x], x.dataType, True, sql_name=name)
+    return AggregateFunction("mode", [x, Literal(deterministic)], x.dataType, True, sql_name=name)
 
 
 _mode.is_aggregate = True
@@ -1478,9 +1478,12 @@ class Grouping(Function):
         if self.fname == "grouping":
             i = ids.index(self.children[0].expr_id)
             return Literal(0 if i in kept else 1, T.ByteType())
-        cols = [ids.index(c.expr_id) for c in self.children] if self.children else list(range(len(keys)))
+        if self.children and [getattr(c, "expr_id", None) for c in self.children] != ids:
+            raise analysis_exception("GROUPING_ID_COLUMN_MISMATCH",
+                                     groupingIdColumn=", ".join(c.sql() for c in self.children),
+                                     groupByColumns=", ".join(k.sql() for k in keys))
         v = 0
-        for pos in cols:
+        for pos in range(len(keys)):
             v = (v << 1) | (0 if pos in kept else 1)
         return Literal(v, T.LongType())
 

@@ -48,12 +48,13 @@ class GroupedData:
             resolved = _pivoted(resolved, *self._pivot)
         out = list(self._keys) + resolved
         check_aggregate(self._keys, out)
+        plan = _without_null_times(self._keys, self._df._plan)
         if self._sets is not None:
             return self._df._new(self._grouping_sets(resolved))
         from .function_registry import Grouping
         if any(r.contains(Grouping) for r in resolved):
             raise analysis_exception("UNSUPPORTED_GROUPING_EXPRESSION")
-        return self._df._new(Aggregate(self._keys, out, self._df._plan))
+        return self._df._new(Aggregate(self._keys, out, plan))
 
     def _grouping_sets(self, resolved):
         """cube/rollup as the union of one aggregate per grouping set, the keys a set leaves out
@@ -136,6 +137,18 @@ class GroupedData:
 
     def applyInPandas(self, func, schema):
         raise NotImplementedError("GroupedData.applyInPandas is not supported by Sparklet yet")
+
+
+def _without_null_times(keys, plan):
+    """Grouping by a time window drops the rows whose time is NULL, as Spark's TimeWindowing
+    filters them out."""
+    from .expressions import IsNotNull, strip_alias
+    from .plan import Filter
+    for k in keys:
+        e = strip_alias(k)
+        if getattr(e, "fname", None) == "window":
+            plan = Filter(IsNotNull(e.children[0]), plan)
+    return plan
 
 
 def _pivoted(aggregates, column, values):

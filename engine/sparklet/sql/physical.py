@@ -1037,6 +1037,10 @@ def _run_stage(sql, udfs, broadcasts=None):
         from .engine import concat, run_query
         tables = {name: bc.value.table for name, bc in broadcasts.items()}
         tables["__input"] = concat(list(iterator))
+        if tables["__input"].num_columns == 0:
+            # a reduce partition no map output reached (an exchange after a repartition that
+            # left it empty): no rows, and no schema to run the stage's query over
+            return
         yield run_query(sql, tables, udfs)
     return run
 
@@ -1168,10 +1172,15 @@ class Compiler:
         return method(node)
 
     def exec_ScanExec(self, node):
+        from .relations import ArrowSource, LocalRows
         rdd = node.relation.source.rdd(self.session, node.relation.output)
         if node.pruned and len(node.pruned) < len(node.relation.output):
             cols = [a.col for a in node.pruned]
             rdd = rdd.map(lambda table: table.select(cols))
+        scanned = node.pruned or node.relation.output
+        instants = [a.col for a in scanned if isinstance(a.dataType, T.TimestampType)]
+        if instants and isinstance(node.relation.source, (LocalRows, ArrowSource)):
+            rdd = rdd.map(_local_instants(instants))
         return rdd
 
     def _reducers(self, nodes):
@@ -1325,6 +1334,27 @@ class Compiler:
             return []
         end = table.num_rows if want is None else want
         return [table.slice(offset, max(0, end - offset))]
+
+
+def _local_instants(cols):
+    """Python datetimes reach a partition as naive local wall times (as PySpark reads them); where
+    the session time zone is another, the engine would read them in that zone, so the scan marks
+    them as the local instants they are."""
+    def mark(table):
+        from .engine import _local_tz_name, session_time_zone
+        local = _local_tz_name()
+        if session_time_zone() == local:
+            return table
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        for name in cols:
+            i = table.schema.get_field_index(name)
+            column = table.column(i)
+            if pa.types.is_timestamp(column.type) and column.type.tz is None:
+                table = table.set_column(i, name, pc.assume_timezone(column, local, ambiguous="earliest",
+                                                                     nonexistent="earliest"))
+        return table
+    return mark
 
 
 def _bytes_estimate(node):
