@@ -63,10 +63,8 @@ class UnresolvedCast(UnresolvedExpression):
     def resolve(self, scope):
         from .expressions import AttributeReference
         child = self.children[0].resolve(scope)
-        c = Cast(child, self.to, ansi=self.ansi).resolve(scope)
-        if self.name_from_child and isinstance(child, AttributeReference):
-            return Alias(c, child.name)
-        return c
+        name = child.name if self.name_from_child and isinstance(child, AttributeReference) else None
+        return Cast(child, self.to, ansi=self.ansi, column_name=name).resolve(scope)
 
     def sql(self):
         return "CAST(%s AS %s)" % (self.children[0].sql(), self.to.simpleString().upper())
