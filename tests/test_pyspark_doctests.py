@@ -234,10 +234,6 @@ OUT_OF_SCOPE = {
 IN_SCOPE_GAPS = {
     "Column.alias": ("alias(metadata=...) is not kept: the field's metadata stays empty",
                      "metadata="),
-    "DataFrame.describe": "the stddev row prints 3.1722757341273695 for weight where PySpark "
-                          "prints 3.1722757341273704 (the last digits of the double differ)",
-    "DataFrame.summary": "the stddev row prints 3.1722757341273695 for weight where PySpark "
-                         "prints 3.1722757341273704 (the last digits of the double differ)",
     "DataFrame.join": ("a right outer join's rows come out in key order where PySpark's broadcast "
                        "join keeps the right side's order", 'df.join(df2, "name", "right_outer")'),
     "DataFrame.drop": ("drop(col('name')) of an ambiguous column raises [AMBIGUOUS_REFERENCE] as "

@@ -67,6 +67,14 @@ def _register_builtins(con):
 
     con.create_function("spark_double_str", spark_double_str, [st.DOUBLE], st.VARCHAR,
                         null_handling="special", side_effects=False)
+    # Spark's CentralMomentAgg buffers (aggregation.py): rounding as Spark's, digit for digit
+    import duckdb
+    from .aggregation import MOMENT_FIELDS, arrow_moments_result, arrow_moments_update
+    buffer = duckdb.struct_type({name: st.DOUBLE for name in MOMENT_FIELDS})
+    con.create_function("spark_moments_update", arrow_moments_update, [duckdb.list_type(st.DOUBLE)], buffer,
+                        type="arrow", null_handling="special", side_effects=False)
+    con.create_function("spark_moments_result", arrow_moments_result, [duckdb.list_type(buffer), st.VARCHAR],
+                        st.DOUBLE, type="arrow", null_handling="special", side_effects=False)
 
 
 def register_udf(con, udf_id, func, arg_types, return_type):
