@@ -236,11 +236,6 @@ IN_SCOPE_GAPS = {
                      "metadata="),
     "DataFrame.join": ("a right outer join's rows come out in key order where PySpark's broadcast "
                        "join keeps the right side's order", 'df.join(df2, "name", "right_outer")'),
-    "DataFrame.drop": ("drop(col('name')) of an ambiguous column raises [AMBIGUOUS_REFERENCE] as "
-                       "sparklet.errors.AnalysisException; the example expects the class at "
-                       "pyspark.errors.exceptions.captured", 'df3.drop(sf.col("name"))'),
-    "DataFrame.rdd": "type(df.rdd) is PipelinedRDD (a mapPartitions over the query's Arrow "
-                     "partitions), where PySpark's df.rdd is of class RDD",
     "DataFrame.coalesce": "uses spark_partition_id() (outside issue 17's list), which fails in "
                           "the per-partition query (setting sparklet_partition not registered)",
     "DataFrame.repartition": "uses spark_partition_id() (outside issue 17's list), which fails in "
