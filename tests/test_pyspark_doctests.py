@@ -236,10 +236,6 @@ IN_SCOPE_GAPS = {
                      "metadata="),
     "DataFrame.join": ("a right outer join's rows come out in key order where PySpark's broadcast "
                        "join keeps the right side's order", 'df.join(df2, "name", "right_outer")'),
-    "DataFrame.coalesce": "uses spark_partition_id() (outside issue 17's list), which fails in "
-                          "the per-partition query (setting sparklet_partition not registered)",
-    "DataFrame.repartition": "uses spark_partition_id() (outside issue 17's list), which fails in "
-                             "the per-partition query (setting sparklet_partition not registered)",
     "DataFrameReader.json": ("json() of a DataFrame of JSON strings is not supported (paths only)",
                              "spark.read.json(json_df)"),
     "SparkSession.sql": ("sql() parameters given as Columns (create_map(...), array(...)) are "

@@ -436,6 +436,17 @@ def central_moments(spark, F, T):
 
 
 @case
+def partition_ids(spark, F, T):
+    # spark_partition_id() is the partition of the task running the stage's query
+    df = spark.range(0, 10, 1, 3)
+    print(df.select("id", F.spark_partition_id().alias("p")).collect())
+    print(sorted(df.repartition(4, "id").select("id", F.spark_partition_id()).collect()))
+    df.coalesce(2).select(F.spark_partition_id().alias("p")).groupBy("p").count().orderBy("p").show()
+    df.createOrReplaceTempView("ids")
+    spark.sql("SELECT spark_partition_id() AS p, count(*) FROM ids GROUP BY 1 ORDER BY 1").show()
+
+
+@case
 def udfs_and_global_views(spark, F, T):
     df = people(spark)
     slen = F.udf(lambda s: len(s), T.IntegerType())

@@ -95,6 +95,17 @@ def register_udf(con, udf_id, func, arg_types, return_type):
     _local.udfs.add(udf_id)
 
 
+# The partition a query runs over, for spark_partition_id() and monotonically_increasing_id():
+# ``getvariable('sparklet_partition')`` in the query, set from the running task.
+PARTITION_VARIABLE = "sparklet_partition"
+
+
+def _partition_id():
+    from ..taskcontext import TaskContext
+    ctx = TaskContext.get()
+    return ctx.partitionId() if ctx is not None else 0
+
+
 def run_query(sql, tables, udfs=()):
     """Run ``sql`` with each name in ``tables`` bound to its Arrow table; an Arrow table back."""
     con = connection()
@@ -102,6 +113,8 @@ def run_query(sql, tables, udfs=()):
         register_udf(con, *u)
     for name, table in tables.items():
         con.register(name, table)
+    if PARTITION_VARIABLE in sql:
+        con.execute("SET VARIABLE %s = %d" % (PARTITION_VARIABLE, _partition_id()))
     try:
         return con.sql(sql).to_arrow_table()
     except Exception as e:
