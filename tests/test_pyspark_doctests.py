@@ -234,21 +234,8 @@ OUT_OF_SCOPE = {
 IN_SCOPE_GAPS = {
     "Column.alias": ("alias(metadata=...) is not kept: the field's metadata stays empty",
                      "metadata="),
-    "DataFrame.describe": "the stddev row prints 3.1722757341273695 for weight where PySpark "
-                          "prints 3.1722757341273704 (the last digits of the double differ)",
-    "DataFrame.summary": "the stddev row prints 3.1722757341273695 for weight where PySpark "
-                         "prints 3.1722757341273704 (the last digits of the double differ)",
     "DataFrame.join": ("a right outer join's rows come out in key order where PySpark's broadcast "
                        "join keeps the right side's order", 'df.join(df2, "name", "right_outer")'),
-    "DataFrame.drop": ("drop(col('name')) of an ambiguous column raises [AMBIGUOUS_REFERENCE] as "
-                       "sparklet.errors.AnalysisException; the example expects the class at "
-                       "pyspark.errors.exceptions.captured", 'df3.drop(sf.col("name"))'),
-    "DataFrame.rdd": "type(df.rdd) is PipelinedRDD (a mapPartitions over the query's Arrow "
-                     "partitions), where PySpark's df.rdd is of class RDD",
-    "DataFrame.coalesce": "uses spark_partition_id() (outside issue 17's list), which fails in "
-                          "the per-partition query (setting sparklet_partition not registered)",
-    "DataFrame.repartition": "uses spark_partition_id() (outside issue 17's list), which fails in "
-                             "the per-partition query (setting sparklet_partition not registered)",
     "DataFrameReader.json": ("json() of a DataFrame of JSON strings is not supported (paths only)",
                              "spark.read.json(json_df)"),
     "SparkSession.sql": ("sql() parameters given as Columns (create_map(...), array(...)) are "

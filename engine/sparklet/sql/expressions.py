@@ -1235,7 +1235,8 @@ class AggregateFunction(Expression):
                              ", ".join(c.sql() for c in self.children))
 
     def explain(self, mode=None):
-        name = self.kind
+        # Spark's plans name an aggregate called by an alias (mean, stddev, variance) by that alias
+        name = self.sql_name.split("(", 1)[0] if self.sql_name else self.kind
         if self.kind == "count" and not self.children:
             return "%s(1)" % ("partial_count" if mode else "count")
         if mode:

@@ -573,14 +573,14 @@ def _randn(args):
 @register("monotonically_increasing_id")
 def _mono(args):
     return Function("monotonically_increasing_id", [], T.LongType(), nullable=False,
-                    duck="(CAST(current_setting('sparklet_partition') AS BIGINT) * 8589934592 + row_number() OVER () - 1)",
+                    duck="(CAST(getvariable('sparklet_partition') AS BIGINT) * 8589934592 + row_number() OVER () - 1)",
                     deterministic=False)
 
 
 @register("spark_partition_id")
 def _spid(args):
     return Function("spark_partition_id", [], T.IntegerType(), nullable=False, sql_name="SPARK_PARTITION_ID()",
-                    duck="CAST(current_setting('sparklet_partition') AS INTEGER)", deterministic=False)
+                    duck="CAST(getvariable('sparklet_partition') AS INTEGER)", deterministic=False)
 
 
 @register("hash")
