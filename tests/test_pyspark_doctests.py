@@ -114,7 +114,7 @@ OUT_OF_SCOPE = {
         'current_catalog', 'current_database', 'current_schema', 'current_timezone',
         'date_diff', 'date_from_unix_date', 'date_part', 'date_sub', 'dateadd', 'datepart',
         'dayname', 'days', 'decode', 'degrees', 'e', 'elt', 'encode', 'endswith', 'equal_null',
-        'every', 'exists', 'exp', 'explode_outer', 'expm1', 'extract', 'factorial', 'filter',
+        'every', 'exists', 'exp', 'explode_outer', 'extract', 'factorial', 'filter',
         'find_in_set', 'first_value', 'flatten', 'floor', 'forall', 'from_base32', 'from_csv',
         'from_json', 'from_unixtime', 'from_utc_timestamp', 'from_xml', 'get',
         'get_json_object', 'getbit', 'grouping', 'grouping_id', 'hash', 'histogram_numeric',
