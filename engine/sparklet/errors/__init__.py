@@ -189,6 +189,12 @@ _ERROR_CATALOG = {
         "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. "
         'If necessary set <config> to "false" to bypass this error.', "22012"),
     "FAILED_READ_FILE": ("Encountered error while reading file <path>.", "KD001"),
+    "INVALID_INDEX_OF_ZERO": (
+        "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).",
+        "22003"),
+    "REMAINDER_BY_ZERO": (
+        "Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. "
+        'If necessary set <config> to "false" to bypass this error.', "22012"),
     "FAILED_READ_FILE.NO_HINT": ("", None),
     "GROUP_BY_POS_OUT_OF_RANGE": (
         "GROUP BY position <index> is not in select list (valid range is [1, <size>]).", "42805"),

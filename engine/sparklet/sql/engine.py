@@ -77,6 +77,11 @@ def _register_builtins(con):
                         st.DOUBLE, type="arrow", null_handling="special", side_effects=False)
 
 
+def keep_function_error(error):
+    """Called by a built-in evaluated in Python just before it fails its row with a Spark error."""
+    _local.function_error = error
+
+
 def register_udf(con, udf_id, func, arg_types, return_type):
     if udf_id in _local.udfs:
         return
@@ -118,6 +123,12 @@ def run_query(sql, tables, udfs=()):
     try:
         return con.sql(sql).to_arrow_table()
     except Exception as e:
+        # a built-in evaluated in Python raised Spark's own error (scalar_functions.ansi): DuckDB
+        # only carries its text, so the exception itself was kept aside
+        pending = getattr(_local, "function_error", None)
+        if pending is not None:
+            _local.function_error = None
+            raise pending from None
         raise spark_error(e) from None
     finally:
         for name in tables:
@@ -131,8 +142,8 @@ def spark_error(e):
     if "|" in text and "Error: " in text:
         body = text.split("Error: ", 1)[1]
         cond, _, rest = body.partition("|")
-        if cond == "DIVIDE_BY_ZERO":
-            return E.ArithmeticException(errorClass="DIVIDE_BY_ZERO",
+        if cond in ("DIVIDE_BY_ZERO", "REMAINDER_BY_ZERO"):
+            return E.ArithmeticException(errorClass=cond,
                                          messageParameters={"config": '"spark.sql.ansi.enabled"'})
         if cond == "CAST_INVALID_INPUT":
             value, _, target = rest.rpartition("|")
@@ -140,6 +151,8 @@ def spark_error(e):
                 errorClass="CAST_INVALID_INPUT",
                 messageParameters={"expression": "'%s'" % value, "sourceType": '"STRING"',
                                    "targetType": '"%s"' % target, "ansiConfig": '"spark.sql.ansi.enabled"'})
+        if cond == "INVALID_INDEX_OF_ZERO":
+            return E.SparkRuntimeException(errorClass=cond, messageParameters={})
         if cond in ("ARITHMETIC_OVERFLOW", "INVALID_ARRAY_INDEX"):
             return E.ArithmeticException(errorClass=cond, messageParameters={"message": rest})
     if "Overflow" in text or "out of range" in text:

@@ -780,8 +780,9 @@ class Remainder(Arithmetic):
     def duck(self):
         l, r = self.left.duck(), self.right.duck()
         if is_fractional(self.dataType):
-            return "(CASE WHEN %s = 0 THEN CAST('NaN' AS DOUBLE) ELSE fmod(%s, %s) END)" % (r, l, r)
-        return "(CASE WHEN %s = 0 THEN %s ELSE %s %% %s END)" % (r, _raise_sql("DIVIDE_BY_ZERO", ""), l, r)
+            # DuckDB's % on doubles keeps the dividend's sign as Java's does (its fmod does not)
+            return "(CASE WHEN %s = 0 THEN CAST('NaN' AS DOUBLE) ELSE %s %% %s END)" % (r, l, r)
+        return "(CASE WHEN %s = 0 THEN %s ELSE %s %% %s END)" % (r, _raise_sql("REMAINDER_BY_ZERO", ""), l, r)
 
 
 class Pmod(Remainder):
