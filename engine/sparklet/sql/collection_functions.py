@@ -1,0 +1,963 @@
+"""Spark's collection functions: arrays, maps, structs, higher-order functions and generators.
+
+Each builder is registered in ``function_registry`` (the same table SQL text and
+``pyspark.sql.functions`` use) and returns a resolved expression with Spark 4's result type,
+generated name and NULL rules, evaluated by the per-partition engine (DuckDB lists, maps and
+structs over Arrow).
+
+Higher-order functions (``transform``, ``filter``, ``aggregate``, ...) take a lambda: a Python
+function over Columns (``F.transform("xs", lambda x: x * 2)``) or SQL's ``x -> x * 2``. Both build
+an unresolved lambda whose variables are bound when the function resolves, as Spark's analyzer
+binds them once the argument types are known; each variable prints as
+``namedlambdavariable()``, as Spark names it, and becomes a DuckDB lambda parameter.
+
+>>> from sparklet.sql import functions as F
+>>> df = spark.createDataFrame([([1, 2, 3],)], ["xs"])
+>>> df.select(F.transform("xs", lambda x: x * 2)).columns
+['transform(xs, lambdafunction((namedlambdavariable() * 2), namedlambdavariable()))']
+"""
+
+import itertools
+
+from . import types as T
+from .expressions import (
+    Cast, Expression, Function, LeafExpression, Literal, UnresolvedExpression, _cast_to, analysis_exception,
+    duck_literal, duck_type, is_integral, is_string, new_id, quote_ident, wider_type,
+)
+from .function_registry import _args, _lit_value, _str, register
+
+_lambda_names = itertools.count()
+_params = itertools.count()
+
+
+def _v():
+    """A fresh DuckDB lambda parameter: templates nest inside each other's lambdas, so none may
+    shadow a parameter the text it wraps still reads."""
+    return "__p%d" % next(_params)
+
+
+def _conf(key, default):
+    from .session import SparkSession
+    s = SparkSession.getActiveSession()
+    return default if s is None else s.conf.get(key, default)
+
+
+# ---------------------------------------------------------------------------------------------
+# lambdas
+
+
+class NamedLambdaVariable(LeafExpression):
+    """A lambda's parameter once its type is known; resolves like a column inside the body."""
+    resolved = True
+    qualifier = ()
+
+    def __init__(self, name, dataType, nullable=True):
+        self._name = name
+        self.dataType = dataType
+        self.nullable = nullable
+        self.expr_id = new_id()
+        self.param = "lv%d" % self.expr_id
+        # what the body's DuckDB SQL reads for it (a struct field, an index shifted to 0-based)
+        self.duck_sql = self.param
+
+    @property
+    def name(self):
+        return self._name
+
+    def resolve(self, scope):
+        return self
+
+    def sql(self):
+        return "namedlambdavariable()"
+
+    def explain(self):
+        return "lambda %s#%d%s" % (self._name, self.expr_id, "L" if isinstance(self.dataType, T.LongType) else "")
+
+    def duck(self):
+        return self.duck_sql
+
+    def references(self):
+        return []
+
+
+class UnresolvedLambdaVariable(LeafExpression):
+    """A parameter of a Python lambda (``lambda x: ...`` is called with one of these)."""
+
+    def __init__(self, name):
+        self.var_name = name
+
+    def resolve(self, scope):
+        return scope.resolve_name([self.var_name])
+
+    def sql(self):
+        return self.var_name
+
+
+class LambdaFunction(Expression):
+    resolved = True
+    foldable = False
+
+    def __init__(self, body, variables):
+        self.children = (body,) + tuple(variables)
+
+    @property
+    def body(self):
+        return self.children[0]
+
+    @property
+    def variables(self):
+        return self.children[1:]
+
+    def with_children(self, children):
+        return LambdaFunction(children[0], children[1:])
+
+    @property
+    def dataType(self):
+        return self.body.dataType
+
+    @property
+    def nullable(self):
+        return self.body.nullable
+
+    def sql(self):
+        return "lambdafunction(%s)" % ", ".join(c.sql() for c in self.children)
+
+    def explain(self):
+        return "lambdafunction(%s, false)" % ", ".join(c.explain() for c in self.children)
+
+    def duck(self):
+        return "lambda %s: %s" % (", ".join(v.param for v in self.variables), self.body.duck())
+
+
+class _BoundLater:
+    """A resolved-to-be lambda: its body resolves once the function knows its parameters' types."""
+
+    def __init__(self, names, body, scope):
+        self.names, self.body, self.scope = names, body, scope
+        self.resolved = False
+        self.children = ()
+
+    def bind(self, fname, params, lo=None):
+        """The LambdaFunction over parameters ``[(dataType, nullable), ...]``; a lambda may take
+        from ``lo`` parameters (default: all) up to ``len(params)``."""
+        from .plan import Scope
+        lo = len(params) if lo is None else lo
+        if not lo <= len(self.names) <= len(params):
+            raise analysis_exception(
+                "INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH", expectedNumArgs=len(params),
+                actualNumArgs=len(self.names))
+        variables = [NamedLambdaVariable(n, t, nl) for n, (t, nl) in zip(self.names, params)]
+        inner = Scope(variables, outer=self.scope, plan=getattr(self.scope, "plan", None))
+        inner.aggregate_ok = getattr(self.scope, "aggregate_ok", False)
+        return LambdaFunction(self.body.resolve(inner), variables)
+
+    def sql(self):
+        return "lambdafunction(%s)" % self.body.sql()
+
+
+class UnresolvedLambda(UnresolvedExpression):
+    """``x -> x * 2`` or a Python lambda's body over its parameters' names."""
+
+    def __init__(self, body, names):
+        self.children = (body,)
+        self.names = list(names)
+        self.label = None
+
+    def with_children(self, children):
+        return UnresolvedLambda(children[0], self.names)
+
+    def resolve(self, scope):
+        return _BoundLater(self.names, self.children[0], scope)
+
+    def sql(self):
+        return "lambdafunction(%s, %s)" % (self.children[0].sql(), ", ".join("namedlambdavariable()" for _ in self.names))
+
+
+def python_lambda(f):
+    """The unresolved lambda of a Python function over Columns, checked as PySpark checks it."""
+    import inspect
+    from ..errors import PySparkValueError
+    from .column import Column
+    params = list(inspect.signature(f).parameters.values())
+    if not 1 <= len(params) <= 3:
+        raise PySparkValueError(errorClass="WRONG_NUM_ARGS_FOR_HIGHER_ORDER_FUNCTION",
+                                messageParameters={"func_name": f.__name__, "num_args": str(len(params))})
+    if not all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params):
+        raise PySparkValueError(errorClass="UNSUPPORTED_PARAM_TYPE_FOR_HIGHER_ORDER_FUNCTION",
+                                messageParameters={"func_name": f.__name__})
+    names = ["%s_%d" % (n, next(_lambda_names)) for n in ["x", "y", "z"][:len(params)]]
+    result = f(*[Column(UnresolvedLambdaVariable(n), n) for n in names])
+    if not isinstance(result, Column):
+        raise PySparkValueError(errorClass="HIGHER_ORDER_FUNCTION_SHOULD_RETURN_COLUMN",
+                                messageParameters={"func_name": f.__name__, "return_type": type(result).__name__})
+    return UnresolvedLambda(result._expr, names)
+
+
+def _lambda_arg(name, args, i):
+    a = args[i] if i < len(args) else None
+    if not isinstance(a, _BoundLater):
+        raise analysis_exception("INVALID_LAMBDA_FUNCTION_CALL.NON_HIGHER_ORDER_FUNCTION", class_=name)
+    return a
+
+
+# ---------------------------------------------------------------------------------------------
+# type checks
+
+
+def _type_name(t):
+    return '"%s"' % t.simpleString().upper()
+
+
+def _require(name, args, i, cls, required):
+    t = args[i].dataType
+    if isinstance(t, T.NullType):
+        return
+    if not isinstance(t, cls):
+        sql = "%s(%s)" % (name, ", ".join(a.sql() for a in args))
+        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident(sql),
+                                 paramIndex=["first", "second", "third", "fourth"][i], requiredType=required,
+                                 inputSql=quote_ident(args[i].sql()), inputType=_type_name(t))
+
+
+def _array_arg(name, args, i=0):
+    _require(name, args, i, T.ArrayType, '"ARRAY"')
+    t = args[i].dataType
+    return t if isinstance(t, T.ArrayType) else T.ArrayType(T.NullType(), True)
+
+
+def _map_arg(name, args, i=0):
+    _require(name, args, i, T.MapType, '"MAP"')
+    t = args[i].dataType
+    return t if isinstance(t, T.MapType) else T.MapType(T.NullType(), T.NullType(), True)
+
+
+def _null_if_any(xs, body):
+    """Spark's default NULL rule (NULL in, NULL out) around DuckDB SQL that would not keep it."""
+    return "CASE WHEN %s THEN NULL ELSE %s END" % (" OR ".join("(%s) IS NULL" % x for x in xs), body)
+
+
+def _fn(name, args, dataType, duck, nullable=None, sql_name=None, name_args=None):
+    return Function(name, args, dataType, nullable, sql_name=sql_name, duck=duck, name_args=name_args)
+
+
+def _same_element(name, arr, value):
+    """The array and the value cast to their common element type (Spark's implicit coercion)."""
+    et = arr.dataType.elementType if isinstance(arr.dataType, T.ArrayType) else T.NullType()
+    w = wider_type(et, value.dataType)
+    if w is None:
+        raise analysis_exception(
+            "DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES",
+            sqlExpr=quote_ident("%s(%s, %s)" % (name, arr.sql(), value.sql())), functionName=quote_ident(name),
+            dataType='"ARRAY"', leftType=_type_name(arr.dataType), rightType=_type_name(value.dataType))
+    return _cast_to(arr, T.ArrayType(w, arr.dataType.containsNull)) if w != et else arr, _cast_to(value, w), w
+
+
+def _same_arrays(name, a, b):
+    _array_arg(name, [a, b], 0)
+    _array_arg(name, [a, b], 1)
+    ta, tb = a.dataType, b.dataType
+    w = wider_type(ta.elementType, tb.elementType)
+    if w is None:
+        raise analysis_exception(
+            "DATATYPE_MISMATCH.BINARY_ARRAY_DIFF_TYPES", sqlExpr=quote_ident("%s(%s, %s)" % (name, a.sql(), b.sql())),
+            functionName=quote_ident(name), arrayType='"ARRAY"', leftType=_type_name(ta), rightType=_type_name(tb))
+    return (_cast_to(a, T.ArrayType(w, ta.containsNull)), _cast_to(b, T.ArrayType(w, tb.containsNull)), w)
+
+
+# ---------------------------------------------------------------------------------------------
+# arrays
+
+
+def _distinct_sql(a):
+    # the first occurrence of each element in order, one NULL kept (list_position matches NULL)
+    x, i = _v(), _v()
+    return "list_filter(%s, lambda %s, %s: list_position((%s)[1:%s - 1], %s) IS NULL)" % (a, x, i, a, i, x)
+
+
+@register("array_distinct")
+def _array_distinct(args):
+    _args("array_distinct", args, 1)
+    _array_arg("array_distinct", args)
+    return _fn("array_distinct", args, args[0].dataType, _distinct_sql)
+
+
+@register("array_union")
+def _array_union(args):
+    _args("array_union", args, 2)
+    a, b, w = _same_arrays("array_union", *args)
+    t = T.ArrayType(w, a.dataType.containsNull or b.dataType.containsNull)
+    return _fn("array_union", [a, b], t, lambda x, y: _distinct_sql("list_concat(%s, %s)" % (x, y)))
+
+
+@register("array_intersect")
+def _array_intersect(args):
+    _args("array_intersect", args, 2)
+    a, b, w = _same_arrays("array_intersect", *args)
+    t = T.ArrayType(w, a.dataType.containsNull and b.dataType.containsNull)
+    return _fn("array_intersect", [a, b], t, lambda x, y: _member(x, y, "IS NOT NULL"))
+
+
+@register("array_except")
+def _array_except(args):
+    _args("array_except", args, 2)
+    a, b, w = _same_arrays("array_except", *args)
+    return _fn("array_except", [a, b], T.ArrayType(w, a.dataType.containsNull), lambda x, y: _member(x, y, "IS NULL"))
+
+
+def _member(x, y, test):
+    e = _v()
+    return _distinct_sql("list_filter(%s, lambda %s: list_position(%s, %s) %s)" % (x, e, y, e, test))
+
+
+@register("arrays_overlap")
+def _arrays_overlap(args):
+    _args("arrays_overlap", args, 2)
+    a, b, w = _same_arrays("arrays_overlap", *args)
+    def duck(x, y):
+        e = _v()
+        return ("CASE WHEN %s IS NULL OR %s IS NULL THEN NULL "
+                "WHEN len(list_filter(%s, lambda %s: %s IS NOT NULL AND list_position(%s, %s) IS NOT NULL)) > 0 THEN TRUE "
+                "WHEN len(%s) > 0 AND len(%s) > 0 AND (list_position(%s, NULL) IS NOT NULL OR "
+                "list_position(%s, NULL) IS NOT NULL) THEN NULL ELSE FALSE END" % (x, y, x, e, e, y, e, x, y, x, y))
+    return _fn("arrays_overlap", [a, b], T.BooleanType(), duck)
+
+
+def _append(name, prepend):
+    def build(args):
+        _args(name, args, 2)
+        _array_arg(name, args)
+        arr, v, w = _same_element(name, args[0], args[1])
+        t = T.ArrayType(w, arr.dataType.containsNull or v.nullable)
+        if prepend:
+            return _fn(name, [arr, v], t, lambda a, x: "CASE WHEN %s IS NULL THEN NULL ELSE list_prepend(%s, %s) END" % (
+                a, x, a), nullable=arr.nullable, name_args=args)
+        return _fn(name, [arr, v], t, lambda a, x: "CASE WHEN %s IS NULL THEN NULL ELSE list_append(%s, %s) END" % (
+            a, a, x), nullable=arr.nullable, name_args=args)
+    return build
+
+
+register("array_append")(_append("array_append", False))
+register("array_prepend")(_append("array_prepend", True))
+
+
+@register("array_compact")
+def _array_compact(args):
+    _args("array_compact", args, 1)
+    t = _array_arg("array_compact", args)
+    return _fn("array_compact", args, T.ArrayType(t.elementType, False),
+               lambda a: "list_filter(%s, lambda %s: %s IS NOT NULL)" % ((a,) + (_v(),) * 2))
+
+
+@register("array_insert")
+def _array_insert(args):
+    _args("array_insert", args, 3)
+    _array_arg("array_insert", args)
+    arr, v, w = _same_element("array_insert", args[0], args[2])
+    pos = _cast_to(args[1], T.IntegerType())
+    t = T.ArrayType(w, True)
+
+    def duck(a, p, x):
+        # a positive position past the end pads with NULLs; a negative one counts from the end
+        # (-1 appends) and pads at the front when it reaches before the first element
+        n = "len(%s)" % a
+        null = "CAST(NULL AS %s)" % duck_type(w)
+        pad = "list_transform(range(%%s), lambda %s: %s)" % (_v(), null)
+        pos_case = (
+            "CASE WHEN %(p)s = 0 THEN error('INVALID_INDEX_OF_ZERO|') "
+            "WHEN %(p)s > 0 AND %(p)s <= %(n)s + 1 THEN list_concat((%(a)s)[1:%(p)s - 1], [%(x)s], (%(a)s)[%(p)s:]) "
+            "WHEN %(p)s > 0 THEN list_concat(%(a)s, %(padr)s, [%(x)s]) "
+            "WHEN -%(p)s <= %(n)s THEN list_concat((%(a)s)[1:%(n)s + %(p)s + 1], [%(x)s], (%(a)s)[%(n)s + %(p)s + 2:]) "
+            "ELSE list_concat([%(x)s], %(padl)s, %(a)s) END" % dict(
+                p=p, n=n, a=a, x=x, padr=pad % ("%s - %s - 1" % (p, n)), padl=pad % ("-%s - %s - 1" % (p, n))))
+        return _null_if_any([a, p], pos_case)
+    return _fn("array_insert", [arr, pos, v], t, duck, nullable=arr.nullable or pos.nullable, name_args=args)
+
+
+@register("array_join")
+def _array_join(args):
+    _args("array_join", args, 2, 3)
+    t = _array_arg("array_join", args)
+    arr = _cast_to(args[0], T.ArrayType(T.StringType(), t.containsNull)) if not is_string(t.elementType) else args[0]
+    rest = [_str(a) for a in args[1:]]
+
+    def duck(a, d, r=None):
+        e = _v()
+        items = "list_filter(%s, lambda %s: %s IS NOT NULL)" % (a, e, e) if r is None else \
+            "list_transform(%s, lambda %s: coalesce(%s, %s))" % (a, e, e, r)
+        return _null_if_any([a, d] + ([r] if r is not None else []), "array_to_string(%s, %s)" % (items, d))
+    return _fn("array_join", [arr] + rest, T.StringType(), duck, name_args=args)
+
+
+def _extreme(name, fn):
+    def build(args):
+        _args(name, args, 1)
+        t = _array_arg(name, args)
+        return _fn(name, args, t.elementType, "%s({0})" % fn, nullable=True)
+    return build
+
+
+register("array_max")(_extreme("array_max", "list_max"))
+register("array_min")(_extreme("array_min", "list_min"))
+
+
+@register("array_repeat")
+def _array_repeat(args):
+    _args("array_repeat", args, 2)
+    e, n = args[0], _cast_to(args[1], T.IntegerType())
+    return _fn("array_repeat", [e, n], T.ArrayType(e.dataType, e.nullable),
+               lambda x, k: "CASE WHEN %s IS NULL THEN NULL ELSE list_transform(range(greatest(%s, 0)), lambda %s: %s) END"
+               % (k, k, _v(), x), nullable=n.nullable, name_args=args)
+
+
+@register("array_size")
+def _array_size(args):
+    _args("array_size", args, 1)
+    _array_arg("array_size", args)
+    return _fn("array_size", args, T.IntegerType(), "CAST(len({0}) AS INTEGER)")
+
+
+def _size(name):
+    def build(args):
+        _args(name, args, 1)
+        t = args[0].dataType
+        if not isinstance(t, (T.ArrayType, T.MapType, T.NullType)):
+            _require(name, args, 0, (T.ArrayType, T.MapType), '("ARRAY" or "MAP")')
+        return _fn(name, args, T.IntegerType(), "CAST(%s({0}) AS INTEGER)" % (
+            "cardinality" if isinstance(t, T.MapType) else "len"))
+    return build
+
+
+register("size")(_size("size"))
+register("cardinality")(_size("cardinality"))
+
+
+def _sort_sql(a, ascending, nulls_first):
+    return "list_sort(%s, '%s', '%s')" % (a, "ASC" if ascending else "DESC", "NULLS FIRST" if nulls_first else "NULLS LAST")
+
+
+@register("sort_array")
+def _sort_array(args):
+    _args("sort_array", args, 1, 2)
+    _array_arg("sort_array", args)
+    asc = args[1] if len(args) > 1 else Literal(True)
+    up = bool(_lit_value(asc, "ascendingOrder"))
+    return _fn("sort_array", [args[0], asc], args[0].dataType, lambda a, o: _sort_sql(a, up, up),
+               nullable=args[0].nullable)
+
+
+@register("array_sort")
+def _array_sort(args):
+    _args("array_sort", args, 1, 2)
+    t = _array_arg("array_sort", args)
+    if len(args) == 1:
+        return _fn("array_sort", args, t, lambda a: _sort_sql(a, True, False))
+    f = _lambda_arg("array_sort", args, 1).bind("array_sort", [(t.elementType, True), (t.elementType, True)])
+    left, right = f.variables
+
+    def duck(a, fn):
+        # a stable sort by the comparator: each element's rank is the number of elements that
+        # sort before it (smaller, or equal and earlier)
+        x, i, y, j, s = _v(), _v(), _v(), _v(), _v()
+        left.duck_sql, right.duck_sql = y, x
+        cmp = f.body.duck()
+        rank = "len(list_filter(%s, lambda %s, %s: (%s) < 0 OR ((%s) = 0 AND %s < %s)))" % (a, y, j, cmp, cmp, j, i)
+        return ("list_transform(list_sort(list_transform(%s, lambda %s, %s: {'r': %s, 'v': %s})), lambda %s: %s.v)"
+                % (a, x, i, rank, x, s, s))
+    return _fn("array_sort", [args[0], f], t, duck, nullable=args[0].nullable)
+
+
+@register("arrays_zip")
+def _arrays_zip(args):
+    from .expressions import Alias, AttributeReference, ExtractField
+    for i in range(len(args)):
+        _require("arrays_zip", args, i, T.ArrayType, '"ARRAY"')
+    names = []
+    for i, a in enumerate(args):
+        if isinstance(a, (AttributeReference, Alias)):
+            names.append(a.name)
+        elif isinstance(a, ExtractField) and a.field_name is not None:
+            names.append(a.field_name)
+        else:
+            names.append(str(i))
+    t = T.ArrayType(T.StructType([T.StructField(n, a.dataType.elementType, True) for n, a in zip(names, args)]), False)
+
+    def duck(*xs):
+        if not xs:
+            return "[]"
+        n = "greatest(%s)" % ", ".join("len(%s)" % x for x in xs)
+        i = _v()
+        body = "{%s}" % ", ".join("'%s': (%s)[%s]" % (nm.replace("'", "''"), x, i) for nm, x in zip(names, xs))
+        return _null_if_any(xs, "list_transform(range(1, %s + 1), lambda %s: %s)" % (n, i, body))
+    return _fn("arrays_zip", args, t, duck, nullable=any(a.nullable for a in args))
+
+
+@register("flatten")
+def _flatten(args):
+    _args("flatten", args, 1)
+    t = _array_arg("flatten", args)
+    if not isinstance(t.elementType, T.ArrayType):
+        _require("flatten", args, 0, type(None), '"ARRAY" of "ARRAY"')
+    inner = t.elementType
+    return _fn("flatten", args, T.ArrayType(inner.elementType, inner.containsNull),
+               lambda a: "CASE WHEN %s IS NULL OR list_position(%s, NULL) IS NOT NULL THEN NULL ELSE flatten(%s) END"
+               % (a, a, a), nullable=args[0].nullable or t.containsNull)
+
+
+@register("get")
+def _get(args):
+    _args("get", args, 2)
+    t = _array_arg("get", args)
+    i = _cast_to(args[1], T.IntegerType())
+    return _fn("get", [args[0], i], t.elementType, lambda a, k: (
+        "CASE WHEN %s < 0 OR %s >= len(%s) THEN NULL ELSE (%s)[%s + 1] END" % (k, k, a, a, k)), nullable=True,
+        name_args=args)
+
+
+def _element_at(name, strict):
+    def build(args):
+        _args(name, args, 2)
+        a = args[0]
+        if isinstance(a.dataType, T.MapType):
+            k = _cast_to(args[1], a.dataType.keyType)
+            return _fn(name, [a, k], a.dataType.valueType, "({0})[{1}]", nullable=True, name_args=args)
+        t = _array_arg(name, args)
+        i = _cast_to(args[1], T.IntegerType())
+        out_of_range = "NULL"
+        if strict:
+            out_of_range = ("error('INVALID_ARRAY_INDEX_IN_ELEMENT_AT|The index ' || %s || ' is out of bounds. "
+                            "The array has ' || len(%s) || ' elements. Use `try_element_at` to tolerate accessing element at invalid "
+                            "index and return NULL instead.')")
+
+        def duck(x, k):
+            oor = out_of_range % (k, x) if strict else out_of_range
+            return ("CASE WHEN %s = 0 THEN error('INVALID_INDEX_OF_ZERO|') WHEN abs(%s) > len(%s) THEN %s "
+                    "WHEN %s > 0 THEN (%s)[%s] ELSE (%s)[len(%s) + %s + 1] END" % (k, k, x, oor, k, x, k, x, x, k))
+        return _fn(name, [a, i], t.elementType, duck, nullable=True, name_args=args)
+    return build
+
+
+register("element_at")(_element_at("element_at", True))
+register("try_element_at")(_element_at("try_element_at", False))
+
+
+@register("sequence")
+def _sequence(args):
+    _args("sequence", args, 2, 3)
+    w = T.NullType()
+    for a in args:
+        w = wider_type(w, a.dataType) or w
+    if not is_integral(w):
+        _require("sequence", args, 0, (T.ByteType, T.ShortType, T.IntegerType, T.LongType), '"INTEGRAL"')
+    xs = [_cast_to(a, w) for a in args]
+
+    def duck(start, stop, step=None):
+        if step is None:
+            step = "CASE WHEN %s <= %s THEN 1 ELSE -1 END" % (start, stop)
+        body = ("CASE WHEN (%(step)s > 0 AND %(start)s > %(stop)s) OR (%(step)s < 0 AND %(start)s < %(stop)s) "
+                "OR (%(step)s = 0 AND %(start)s <> %(stop)s) "
+                "THEN error('ILLEGAL_SEQUENCE_BOUNDARY|Illegal sequence boundaries: ' || %(start)s || ' to ' || "
+                "%(stop)s || ' by ' || %(step)s) WHEN %(step)s = 0 THEN [%(start)s] "
+                "ELSE CAST(generate_series(%(start)s, %(stop)s, %(step)s) AS %(t)s[]) END"
+                % dict(start=start, stop=stop, step=step, t=duck_type(w)))
+        return _null_if_any([start, stop] + ([step] if len(xs) == 3 else []), body)
+    return _fn("sequence", xs, T.ArrayType(w, False), duck, name_args=args)
+
+
+@register("slice")
+def _slice(args):
+    _args("slice", args, 3)
+    _array_arg("slice", args)
+    s, n = _cast_to(args[1], T.IntegerType()), _cast_to(args[2], T.IntegerType())
+    return _fn("slice", [args[0], s, n], args[0].dataType, lambda a, st, ln: _null_if_any([a, st, ln], (
+        "CASE WHEN %(st)s = 0 THEN error('INVALID_PARAMETER_VALUE.START|') "
+        "WHEN %(ln)s < 0 THEN error('INVALID_PARAMETER_VALUE.LENGTH|') "
+        "WHEN %(st)s > 0 THEN (%(a)s)[%(st)s:%(st)s + %(ln)s - 1] "
+        "WHEN len(%(a)s) + %(st)s < 0 THEN (%(a)s)[1:0] "
+        "ELSE (%(a)s)[len(%(a)s) + %(st)s + 1:len(%(a)s) + %(st)s + %(ln)s] END" % dict(a=a, st=st, ln=ln))),
+        name_args=args)
+
+
+@register("array_position")
+def _array_position(args):
+    _args("array_position", args, 2)
+    _array_arg("array_position", args)
+    arr, v, _ = _same_element("array_position", args[0], args[1])
+    return _fn("array_position", [arr, v], T.LongType(), lambda a, x: _null_if_any(
+        [a, x], "CAST(coalesce(list_position(%s, %s), 0) AS BIGINT)" % (a, x)), name_args=args)
+
+
+@register("array_remove")
+def _array_remove(args):
+    _args("array_remove", args, 2)
+    _array_arg("array_remove", args)
+    arr, v, _ = _same_element("array_remove", args[0], args[1])
+    def duck(a, x):
+        e = _v()
+        return _null_if_any([a, x], "list_filter(%s, lambda %s: %s IS NULL OR %s <> %s)" % (a, e, e, e, x))
+    return _fn("array_remove", [arr, v], arr.dataType, duck, name_args=args)
+
+
+# ---------------------------------------------------------------------------------------------
+# maps and structs
+
+
+@register("array_contains")
+def _array_contains(args):
+    _args("array_contains", args, 2)
+    arr, v = args
+    if not isinstance(arr.dataType, T.ArrayType):
+        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident(
+            "array_contains(%s, %s)" % (arr.sql(), v.sql())), paramIndex="first", requiredType='"ARRAY"',
+            inputSql=quote_ident(arr.sql()), inputType='"%s"' % arr.dataType.simpleString().upper())
+    v = _cast_to(v, arr.dataType.elementType)
+    return Function("array_contains", [arr, v], T.BooleanType(),
+                    duck="CASE WHEN {0} IS NULL OR {1} IS NULL THEN NULL WHEN list_contains({0}, {1}) THEN TRUE "
+                         "WHEN list_contains(list_transform({0}, lambda x: x IS NULL), TRUE) THEN NULL ELSE FALSE END")
+
+
+@register("array")
+def _array(args):
+    w = T.NullType()
+    for a in args:
+        w = wider_type(w, a.dataType) or w
+    if isinstance(w, T.NullType) and not args:
+        w = T.StringType()
+    args = [_cast_to(a, w) for a in args]
+    return Function("array", args, T.ArrayType(w, any(a.nullable for a in args)), nullable=False,
+                    duck=lambda *xs: "[%s]" % ", ".join(xs) if xs else "CAST([] AS VARCHAR[])")
+
+
+@register("struct")
+def _struct(args):
+    from .expressions import Alias, AttributeReference
+    fields, kids = [], []
+    for i, a in enumerate(args):
+        name = a.name if isinstance(a, (Alias, AttributeReference)) else "col%d" % (i + 1)
+        fields.append(T.StructField(name, a.dataType, a.nullable))
+        kids.append(a)
+    t = T.StructType(fields)
+    names = [f.name for f in fields]
+    return Function("struct", kids, t, nullable=False,
+                    duck=lambda *xs: "struct_pack(%s)" % ", ".join('"%s" := %s' % (n.replace('"', '""'), x)
+                                                                  for n, x in zip(names, xs)))
+
+
+@register("map", "create_map")
+def _map(args):
+    ks, vs = args[0::2], args[1::2]
+    kt = T.NullType()
+    vt = T.NullType()
+    for k in ks:
+        kt = wider_type(kt, k.dataType) or kt
+    for v in vs:
+        vt = wider_type(vt, v.dataType) or vt
+    ks = [_cast_to(k, kt) for k in ks]
+    vs = [_cast_to(v, vt) for v in vs]
+    kids = [x for kv in zip(ks, vs) for x in kv]
+    return Function("map", kids, T.MapType(kt, vt, any(v.nullable for v in vs)), nullable=False,
+                    duck=lambda *xs: "map([%s], [%s])" % (", ".join(xs[0::2]), ", ".join(xs[1::2])))
+
+
+@register("map_keys")
+def _map_keys(args):
+    _args("map_keys", args, 1)
+    t = _map_arg("map_keys", args)
+    return _fn("map_keys", args, T.ArrayType(t.keyType, False), "map_keys({0})")
+
+
+@register("map_values")
+def _map_values(args):
+    _args("map_values", args, 1)
+    t = _map_arg("map_values", args)
+    return _fn("map_values", args, T.ArrayType(t.valueType, t.valueContainsNull), "map_values({0})")
+
+
+def _entry_type(t):
+    return T.StructType([T.StructField("key", t.keyType, False), T.StructField("value", t.valueType, t.valueContainsNull)])
+
+
+@register("map_entries")
+def _map_entries(args):
+    _args("map_entries", args, 1)
+    t = _map_arg("map_entries", args)
+    return _fn("map_entries", args, T.ArrayType(_entry_type(t), False), "map_entries({0})")
+
+
+@register("map_contains_key")
+def _map_contains_key(args):
+    _args("map_contains_key", args, 2)
+    t = _map_arg("map_contains_key", args)
+    k = _cast_to(args[1], t.keyType)
+    return _fn("map_contains_key", [args[0], k], T.BooleanType(),
+               lambda m, x: _null_if_any([m, x], "map_contains(%s, %s)" % (m, x)), name_args=args)
+
+
+def _dedup_check(result, keys):
+    """`result` (a map built from the list of `keys`), or Spark's DUPLICATED_MAP_KEY error naming
+    the first repeated key under the default spark.sql.mapKeyDedupPolicy=EXCEPTION (LAST_WIN keeps
+    the last value, at the key's first position, as DuckDB's map builders do)."""
+    if str(_conf("spark.sql.mapKeyDedupPolicy", "EXCEPTION")).upper() == "LAST_WIN":
+        return result
+    k, i = _v(), _v()
+    dup = "CAST(list_filter(%s, lambda %s, %s: list_position(%s, %s) < %s)[1] AS VARCHAR)" % (keys, k, i, keys, k, i)
+    return ("CASE WHEN len(list_distinct(%s)) < len(%s) THEN error('DUPLICATED_MAP_KEY|Duplicate map key ' || %s || "
+            "' was found, please check the input data.') ELSE %s END" % (keys, keys, dup, result))
+
+
+@register("map_concat")
+def _map_concat(args):
+    if not args:
+        return _fn("map_concat", [], T.MapType(T.StringType(), T.StringType(), False), "MAP {}", nullable=False)
+    kt, vt, vn = T.NullType(), T.NullType(), False
+    for i in range(len(args)):
+        t = _map_arg("map_concat", args, i)
+        kt = wider_type(kt, t.keyType) or kt
+        vt = wider_type(vt, t.valueType) or vt
+        vn = vn or t.valueContainsNull
+    t = T.MapType(kt, vt, vn)
+    ms = [_cast_to(a, t) if a.dataType != t and not isinstance(a.dataType, T.NullType) else a for a in args]
+
+    def duck(*xs):
+        merged = "map_concat(%s)" % ", ".join(xs) if len(xs) > 1 else xs[0]
+        return _null_if_any(xs, _dedup_check(merged, "list_concat(%s)" % ", ".join(
+            "map_keys(%s)" % x for x in xs)))
+    return _fn("map_concat", ms, t, duck, name_args=args)
+
+
+@register("map_from_arrays")
+def _map_from_arrays(args):
+    _args("map_from_arrays", args, 2)
+    kt, vt = _array_arg("map_from_arrays", args, 0), _array_arg("map_from_arrays", args, 1)
+    t = T.MapType(kt.elementType, vt.elementType, vt.containsNull)
+
+    def duck(k, v):
+        return _null_if_any([k, v], (
+            "CASE WHEN len(%s) <> len(%s) THEN error('MAP_FROM_ARRAYS|The key array and value array of MAP must have the "
+            "same length.') WHEN list_position(%s, NULL) IS NOT NULL THEN error('NULL_MAP_KEY|Cannot use null as map "
+            "key.') ELSE %s END" % (k, v, k, _dedup_check("map(%s, %s)" % (k, v), k))))
+    return _fn("map_from_arrays", args, t, duck)
+
+
+@register("map_from_entries")
+def _map_from_entries(args):
+    _args("map_from_entries", args, 1)
+    t = _array_arg("map_from_entries", args)
+    et = t.elementType
+    if not (isinstance(et, T.StructType) and len(et.fields) == 2):
+        _require("map_from_entries", args, 0, type(None), '"ARRAY" of pair "STRUCT"')
+    mt = T.MapType(et.fields[0].dataType, et.fields[1].dataType, et.fields[1].nullable)
+
+    def duck(a):
+        e = _v()
+        entries = "list_transform(%s, lambda %s: {'key': struct_extract(%s, %s), 'value': struct_extract(%s, %s)})" % (
+            a, e, e, duck_literal(et.fields[0].name, T.StringType()), e, duck_literal(et.fields[1].name, T.StringType()))
+        return ("CASE WHEN %s IS NULL OR list_position(%s, NULL) IS NOT NULL THEN NULL ELSE %s END"
+                % (a, a, _dedup_check("map_from_entries(%s)" % entries,
+                                                       "list_transform(%s, lambda %s: %s.key)" % (entries, e, e))))
+    return _fn("map_from_entries", args, mt, duck, nullable=args[0].nullable or t.containsNull)
+
+
+@register("named_struct")
+def _named_struct(args):
+    if len(args) % 2:
+        raise analysis_exception("WRONG_NUM_ARGS.WITHOUT_SUGGESTION", functionName=quote_ident("named_struct"),
+                                 expectedNum="2n (n > 0)", actualNum=len(args),
+                                 docroot="https://spark.apache.org/docs/latest")
+    names = [str(_lit_value(n, "name")) for n in args[0::2]]
+    values = list(args[1::2])
+    t = T.StructType([T.StructField(n, v.dataType, v.nullable) for n, v in zip(names, values)])
+    return _fn("named_struct", args, t, lambda *xs: "struct_pack(%s)" % ", ".join(
+        '"%s" := %s' % (n.replace('"', '""'), x) for n, x in zip(names, xs[1::2])), nullable=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# higher-order functions
+
+
+def _hof_transform(args):
+    _args("transform", args, 2)
+    t = _array_arg("transform", args)
+    f = _lambda_arg("transform", args, 1).bind("transform", [(t.elementType, t.containsNull), (T.IntegerType(), False)], 1)
+    if len(f.variables) == 2:
+        f.variables[1].duck_sql = "CAST(%s - 1 AS INTEGER)" % f.variables[1].param
+    return _fn("transform", [args[0], f], T.ArrayType(f.dataType, f.nullable), "list_transform({0}, {1})",
+               nullable=args[0].nullable)
+
+
+register("transform")(_hof_transform)
+
+
+@register("filter")
+def _hof_filter(args):
+    _args("filter", args, 2)
+    t = _array_arg("filter", args)
+    f = _lambda_arg("filter", args, 1).bind("filter", [(t.elementType, t.containsNull), (T.IntegerType(), False)], 1)
+    _check_boolean("filter", args, f)
+    if len(f.variables) == 2:
+        f.variables[1].duck_sql = "CAST(%s - 1 AS INTEGER)" % f.variables[1].param
+    return _fn("filter", [args[0], f], t, "list_filter({0}, {1})", nullable=args[0].nullable)
+
+
+def _check_boolean(name, args, f):
+    if not isinstance(f.dataType, (T.BooleanType, T.NullType)):
+        sql = "%s(%s, %s)" % (name, args[0].sql(), f.sql())
+        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident(sql),
+                                 paramIndex="second", requiredType='"BOOLEAN"', inputSql=quote_ident(f.sql()),
+                                 inputType=_type_name(f.dataType))
+
+
+def _quantifier(name, any_true):
+    def build(args):
+        _args(name, args, 2)
+        t = _array_arg(name, args)
+        f = _lambda_arg(name, args, 1).bind(name, [(t.elementType, t.containsNull)])
+        _check_boolean(name, args, f)
+
+        def duck(a, fn):
+            # three-valued: a deciding element wins, else any NULL makes the answer NULL
+            vals = "list_transform(%s, %s)" % (a, fn)
+            decide = "TRUE" if any_true else "FALSE"
+            return ("CASE WHEN %s IS NULL THEN NULL WHEN list_position(%s, %s) IS NOT NULL THEN %s "
+                    "WHEN list_position(%s, NULL) IS NOT NULL THEN NULL ELSE %s END"
+                    % (a, vals, decide, decide, vals, "FALSE" if any_true else "TRUE"))
+        return _fn(name, [args[0], f], T.BooleanType(), duck, nullable=True)
+    return build
+
+
+register("exists")(_quantifier("exists", True))
+register("forall")(_quantifier("forall", False))
+
+
+def _aggregate(name):
+    def build(args):
+        _args(name, args, 3, 4)
+        t = _array_arg(name, args)
+        zero = args[1]
+        merge = _lambda_arg(name, args, 2).bind(name, [(zero.dataType, True), (t.elementType, t.containsNull)])
+        if merge.dataType != zero.dataType:
+            # Spark widens the start value to the merge's type when it can
+            w = wider_type(zero.dataType, merge.dataType)
+            if w == merge.dataType and not isinstance(zero.dataType, T.NullType) and False:
+                zero = _cast_to(zero, w)
+            else:
+                raise analysis_exception(
+                    "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident(_aggregate_sql(name, args, merge)),
+                    paramIndex="third", requiredType=_type_name(zero.dataType), inputSql=quote_ident(merge.sql()),
+                    inputType=_type_name(merge.dataType))
+        kids = [args[0], zero, merge]
+        if len(args) == 4:
+            finish = _lambda_arg(name, args, 3).bind(name, [(zero.dataType, True)])
+        else:
+            v = NamedLambdaVariable("id", zero.dataType, True)
+            finish = LambdaFunction(v, [v])
+        kids.append(finish)
+
+        def duck(a, z, m, fin):
+            folded = "list_reduce(%s, %s, %s)" % (a, m, z)
+            if len(args) == 4:
+                folded = "list_transform([%s], %s)[1]" % (folded, fin)
+            return "CASE WHEN %s IS NULL THEN NULL ELSE %s END" % (a, folded)
+        return _fn(name, kids, finish.dataType, duck, nullable=True,
+                   sql_name=_aggregate_sql(name, args, merge, finish))
+    return build
+
+
+def _aggregate_sql(name, args, merge, finish=None):
+    if finish is None:
+        finish = "lambdafunction(namedlambdavariable(), namedlambdavariable())"
+    else:
+        finish = finish.sql()
+    return "%s(%s, %s, %s, %s)" % (name, args[0].sql(), args[1].sql(), merge.sql(), finish)
+
+
+register("aggregate")(_aggregate("aggregate"))
+register("reduce")(_aggregate("reduce"))
+
+
+@register("zip_with")
+def _zip_with(args):
+    _args("zip_with", args, 3)
+    ta, tb = _array_arg("zip_with", args, 0), _array_arg("zip_with", args, 1)
+    f = _lambda_arg("zip_with", args, 2).bind("zip_with", [(ta.elementType, True), (tb.elementType, True)])
+    x, y = f.variables
+
+    def duck(a, b, fn):
+        i = _v()
+        x.duck_sql, y.duck_sql = "(%s)[%s]" % (a, i), "(%s)[%s]" % (b, i)
+        body = f.body.duck()
+        return _null_if_any([a, b], "list_transform(range(1, greatest(len(%s), len(%s)) + 1), lambda %s: %s)"
+                            % (a, b, i, body))
+    return _fn("zip_with", [args[0], args[1], f], T.ArrayType(f.dataType, f.nullable), duck)
+
+
+def _map_lambda(name, args, i=1):
+    t = _map_arg(name, args)
+    f = _lambda_arg(name, args, i).bind(name, [(t.keyType, False), (t.valueType, t.valueContainsNull)])
+    k, v = f.variables
+    k.duck_sql, v.duck_sql = "%s.key" % k.param, "%s.value" % k.param
+    return t, f
+
+
+def _map_entries_lambda(f):
+    # the lambda over one entry struct: its first variable's parameter names the entry
+    return "lambda %s: " % f.variables[0].param
+
+
+@register("transform_keys")
+def _transform_keys(args):
+    _args("transform_keys", args, 2)
+    t, f = _map_lambda("transform_keys", args)
+    mt = T.MapType(f.dataType, t.valueType, t.valueContainsNull)
+
+    def duck(m, fn):
+        entries = "list_transform(map_entries(%s), %s{'key': %s, 'value': %s.value})" % (
+            m, _map_entries_lambda(f), f.body.duck(), f.variables[0].param)
+        e = _v()
+        return "CASE WHEN %s IS NULL THEN NULL ELSE %s END" % (m, _dedup_check(
+            "map_from_entries(%s)" % entries, "list_transform(%s, lambda %s: %s.key)" % (entries, e, e)))
+    return _fn("transform_keys", [args[0], f], mt, duck, nullable=args[0].nullable)
+
+
+@register("transform_values")
+def _transform_values(args):
+    _args("transform_values", args, 2)
+    t, f = _map_lambda("transform_values", args)
+    mt = T.MapType(t.keyType, f.dataType, f.nullable)
+
+    def duck(m, fn):
+        entries = "list_transform(map_entries(%s), %s{'key': %s.key, 'value': %s})" % (
+            m, _map_entries_lambda(f), f.variables[0].param, f.body.duck())
+        return "CASE WHEN %s IS NULL THEN NULL ELSE map_from_entries(%s) END" % (m, entries)
+    return _fn("transform_values", [args[0], f], mt, duck, nullable=args[0].nullable)
+
+
+@register("map_filter")
+def _map_filter(args):
+    _args("map_filter", args, 2)
+    t, f = _map_lambda("map_filter", args)
+    _check_boolean("map_filter", args, f)
+
+    def duck(m, fn):
+        entries = "list_filter(map_entries(%s), %s%s)" % (m, _map_entries_lambda(f), f.body.duck())
+        return "CASE WHEN %s IS NULL THEN NULL ELSE map_from_entries(%s) END" % (m, entries)
+    return _fn("map_filter", [args[0], f], t, duck, nullable=args[0].nullable)
+
+
+@register("map_zip_with")
+def _map_zip_with(args):
+    _args("map_zip_with", args, 3)
+    t1, t2 = _map_arg("map_zip_with", args, 0), _map_arg("map_zip_with", args, 1)
+    kt = wider_type(t1.keyType, t2.keyType) or t1.keyType
+    f = _lambda_arg("map_zip_with", args, 2).bind("map_zip_with", [(kt, False), (t1.valueType, True),
+                                                                   (t2.valueType, True)])
+    k, v1, v2 = f.variables
+
+    def duck(m1, m2, fn):
+        kk, j = _v(), _v()
+        k.duck_sql = kk
+        v1.duck_sql, v2.duck_sql = "(%s)[%s]" % (m1, kk), "(%s)[%s]" % (m2, kk)
+        keys = "list_concat(map_keys(%s), list_filter(map_keys(%s), lambda %s: NOT map_contains(%s, %s)))" % (
+            m1, m2, j, m1, j)
+        return _null_if_any([m1, m2], "map_from_entries(list_transform(%s, lambda %s: {'key': %s, 'value': %s}))"
+                            % (keys, kk, kk, f.body.duck()))
+    return _fn("map_zip_with", [args[0], args[1], f], T.MapType(kt, f.dataType, True), duck)
