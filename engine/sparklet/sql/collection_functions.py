@@ -654,8 +654,17 @@ def _map(args):
     ks = [_cast_to(k, kt) for k in ks]
     vs = [_cast_to(v, vt) for v in vs]
     kids = [x for kv in zip(ks, vs) for x in kv]
-    return Function("map", kids, T.MapType(kt, vt, any(v.nullable for v in vs)), nullable=False,
-                    duck=lambda *xs: "map([%s], [%s])" % (", ".join(xs[0::2]), ", ".join(xs[1::2])))
+
+    def duck(*xs):
+        if not xs:
+            return "MAP {}"
+        keys = "[%s]" % ", ".join(xs[0::2])
+        # one-entry maps concatenated: a repeated key keeps its first position and last value
+        singles = ["map([%s], [%s])" % kv for kv in zip(xs[0::2], xs[1::2])]
+        merged = "map_concat(%s)" % ", ".join(singles) if len(singles) > 1 else singles[0]
+        return ("CASE WHEN list_position(%s, NULL) IS NOT NULL THEN error('NULL_MAP_KEY|Cannot use null as map key.') "
+                "ELSE %s END" % (keys, _dedup_check(merged, keys)))
+    return Function("map", kids, T.MapType(kt, vt, any(v.nullable for v in vs)), nullable=False, duck=duck)
 
 
 @register("map_keys")
@@ -834,7 +843,7 @@ def _aggregate(name):
         t = _array_arg(name, args)
         zero = args[1]
         merge = _lambda_arg(name, args, 2).bind(name, [(zero.dataType, True), (t.elementType, t.containsNull)])
-        if merge.dataType != zero.dataType:
+        if merge.dataType._as_nullable() != zero.dataType._as_nullable():
             # Spark widens the start value to the merge's type when it can
             w = wider_type(zero.dataType, merge.dataType)
             if w == merge.dataType and not isinstance(zero.dataType, T.NullType) and False:
