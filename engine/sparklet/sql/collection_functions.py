@@ -21,7 +21,7 @@ import itertools
 
 from . import types as T
 from .expressions import (
-    Cast, Expression, Function, LeafExpression, Literal, UnresolvedExpression, _cast_to, analysis_exception,
+    Cast, Explode, Expression, Function, LeafExpression, Literal, PythonUDF, UnresolvedExpression, _cast_to, analysis_exception,
     duck_literal, duck_type, is_integral, is_string, new_id, quote_ident, wider_type,
 )
 from .function_registry import _args, _lit_value, _str, register
@@ -970,3 +970,575 @@ def _map_zip_with(args):
         return _null_if_any([m1, m2], "map_from_entries(list_transform(%s, lambda %s: {'key': %s, 'value': %s}))"
                             % (keys, kk, kk, f.body.duck()))
     return _fn("map_zip_with", [args[0], args[1], f], T.MapType(kt, f.dataType, True), duck)
+
+
+# ---------------------------------------------------------------------------------------------
+# generators of several columns: one output row per struct (inline) or per group of values (stack)
+
+
+class _StructsGenerator(Explode):
+    """A generator whose rows are the structs of an array (an Explode, so the analyzer plans it
+    as one: a Generate under the projection)."""
+
+    def __init__(self, child, outer=False, kind="inline"):
+        self.children = (child,)
+        self.outer = outer
+        self.position = False
+        self.kind = kind
+
+    def with_children(self, children):
+        return type(self)(children[0], self.outer, self.kind)
+
+    def struct_type(self):
+        return self.children[0].dataType.elementType
+
+    def output_fields(self):
+        contains_null = self.children[0].dataType.containsNull
+        return [(f.name, f.dataType, f.nullable or contains_null or self.outer) for f in self.struct_type().fields]
+
+    def array_sql(self):
+        return self.children[0].duck()
+
+    def generate_sql(self, keep, out, child_sql):
+        arr = self.array_sql()
+        if self.outer:
+            arr = "CASE WHEN len(%s) > 0 THEN %s ELSE [NULL] END" % (arr, arr)
+        g = _v()
+        fields = ["struct_extract(%s, %s) AS %s" % (g, duck_literal(f.name, T.StringType()), c)
+                  for f, c in zip(self.struct_type().fields, out)]
+        return "SELECT %s FROM (SELECT %s FROM (%s) AS t) AS t" % (
+            ", ".join(keep + fields), ", ".join(keep + ["unnest(%s) AS %s" % (arr, g)]), child_sql)
+
+
+class Inline(_StructsGenerator):
+    pass
+
+
+def _inline(kind, outer):
+    def build(args):
+        _args(kind, args, 1)
+        t = args[0].dataType
+        if not (isinstance(t, T.ArrayType) and isinstance(t.elementType, T.StructType)):
+            raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident(
+                "%s(%s)" % (kind, args[0].sql())), paramIndex="first", requiredType='"ARRAY<STRUCT>"',
+                inputSql=quote_ident(args[0].sql()), inputType=_type_name(t))
+        return Inline(args[0], outer, kind)
+    return build
+
+
+register("inline")(_inline("inline", False))
+register("inline_outer")(_inline("inline_outer", True))
+
+
+class Stack(_StructsGenerator):
+    """``stack(n, v1, v2, ...)``: the values in n rows of ceil(count / n) columns, NULL-padded."""
+
+    def __init__(self, children, outer=False, kind="stack"):
+        self.children = tuple(children)
+        self.outer = False
+        self.position = False
+        self.kind = "stack"
+
+    def with_children(self, children):
+        return Stack(children)
+
+    @property
+    def rows(self):
+        return int(_lit_value(self.children[0], "n"))
+
+    def _columns(self):
+        values = self.children[1:]
+        n = self.rows
+        width = -(-len(values) // n) if n > 0 else 0
+        return [[values[r * width + c] if r * width + c < len(values) else None for r in range(n)]
+                for c in range(width)]
+
+    def struct_type(self):
+        fields = []
+        for i, column in enumerate(self._columns()):
+            t = T.NullType()
+            for v in column:
+                if v is not None:
+                    w = wider_type(t, v.dataType)
+                    if w is None:
+                        raise analysis_exception(
+                            "DATATYPE_MISMATCH.STACK_COLUMN_DIFF_TYPES", sqlExpr=quote_ident(self.sql()),
+                            columnIndex=i, leftParamIndex=1, leftType=_type_name(t), rightParamIndex=1,
+                            rightType=_type_name(v.dataType))
+                    t = w
+            fields.append(T.StructField("col%d" % i, t, any(v is None or v.nullable for v in column)))
+        return T.StructType(fields)
+
+    def output_fields(self):
+        return [(f.name, f.dataType, f.nullable) for f in self.struct_type().fields]
+
+    def array_sql(self):
+        st = self.struct_type()
+        rows = []
+        for r in range(self.rows):
+            cells = []
+            for f, column in zip(st.fields, self._columns()):
+                v = column[r]
+                cells.append('"%s" := %s' % (f.name, "CAST(NULL AS %s)" % duck_type(f.dataType) if v is None
+                                             else "CAST(%s AS %s)" % (v.duck(), duck_type(f.dataType))))
+            rows.append("struct_pack(%s)" % ", ".join(cells))
+        return "[%s]" % ", ".join(rows)
+
+    def sql(self):
+        return "stack(%s)" % ", ".join(c.sql() for c in self.children)
+
+    def explain(self):
+        return "stack(%s)" % ", ".join(c.explain() for c in self.children)
+
+
+@register("stack")
+def _stack(args):
+    if len(args) < 2:
+        raise analysis_exception("WRONG_NUM_ARGS.WITHOUT_SUGGESTION", functionName=quote_ident("stack"),
+                                 expectedNum="> 1", actualNum=len(args), docroot="https://spark.apache.org/docs/latest")
+    return Stack(args)
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON and CSV: parsed and written in Python inside the stage's query (registered on the
+# executor's DuckDB connection like a Python UDF, but named and typed as Spark's own function)
+
+
+class PythonEvaluated(PythonUDF):
+    """A built-in function evaluated by a Python function over rows of its arguments."""
+
+    def __init__(self, fname, func, args, dataType, sql_name=None, udf_id=None, name_args=None):
+        from .udf import _ids
+        super().__init__(func, fname, args, dataType, next(_ids) if udf_id is None else udf_id)
+        self.sql_name = sql_name
+        self.name_args = name_args
+
+    def with_children(self, children):
+        return PythonEvaluated(self.fname, self.func, children, self.dataType, self.sql_name, self.udf_id,
+                               self.name_args)
+
+    # named and explained as the built-in function it is
+    explain_name = None
+    sql = Function.sql
+    explain = Function.explain
+
+
+def _options(e, name="options"):
+    """The options map given to a JSON/CSV function (a foldable ``map(...)`` or none)."""
+    if e is None:
+        return {}
+    from .evaluation import evaluate_constant
+    if not e.foldable:
+        raise analysis_exception("INVALID_OPTIONS.NON_MAP_FUNCTION", sqlExpr=quote_ident(e.sql()))
+    value = evaluate_constant(e)
+    return {str(k): str(v) for k, v in (value or {}).items()}
+
+
+def _schema_arg(e, fname):
+    """The type a schema argument names: a DDL string (or the string ``schema_of_json`` gives)."""
+    from .types import _parse_datatype_string
+    text = _lit_value(e, "schema")
+    try:
+        return _parse_datatype_string(str(text))
+    except Exception:
+        raise analysis_exception("INVALID_SCHEMA.PARSE_ERROR", inputSchema=quote_ident(str(text)),
+                                 reason="") from None
+
+
+class _JsonReader:
+    """A JSON text as a value of Spark type ``dataType`` (Spark's PERMISSIVE parsing: a malformed
+    record gives a struct of NULLs, a value of the wrong type a NULL)."""
+
+    def __init__(self, dataType, options):
+        self.dataType = dataType
+        self.unquoted = str(options.get("allowUnquotedFieldNames", "false")).lower() == "true"
+
+    def __call__(self, text):
+        if text is None:
+            return None
+        value = _json_loads(text, self.unquoted)
+        if value is _MALFORMED:
+            return _null_struct(self.dataType)
+        if isinstance(self.dataType, T.StructType) and isinstance(value, list):
+            # an array of objects against a struct schema: Spark reads its first record
+            value = value[0] if value else None
+        return _json_value(value, self.dataType)
+
+
+_MALFORMED = object()
+
+
+def _json_loads(text, unquoted=False):
+    import json
+    import re
+    try:
+        return json.loads(text)
+    except ValueError:
+        if unquoted:
+            try:
+                return json.loads(re.sub(r'([{,]\s*)([A-Za-z_$][\w$]*)(\s*:)', r'\1"\2"\3', text))
+            except ValueError:
+                pass
+        return _MALFORMED
+
+
+def _null_struct(t):
+    return {f.name: None for f in t.fields} if isinstance(t, T.StructType) else None
+
+
+def _json_value(v, t):
+    import datetime
+    import decimal
+    import json
+    if v is None:
+        return None
+    if isinstance(t, T.StructType):
+        if not isinstance(v, dict):
+            return None
+        return {f.name: _json_value(v.get(f.name), f.dataType) for f in t.fields}
+    if isinstance(t, T.MapType):
+        if not isinstance(v, dict):
+            return None
+        return {_json_value(k, t.keyType): _json_value(x, t.valueType) for k, x in v.items()}
+    if isinstance(t, T.ArrayType):
+        if not isinstance(v, list):
+            return None
+        return [_json_value(x, t.elementType) for x in v]
+    if is_string(t):
+        return v if isinstance(v, str) else json.dumps(v, separators=(",", ":"))
+    if isinstance(t, T.BooleanType):
+        return v if isinstance(v, bool) else None
+    if is_integral(t):
+        if isinstance(v, bool) or not isinstance(v, int):
+            return None
+        bits = {T.ByteType: 8, T.ShortType: 16, T.IntegerType: 32, T.LongType: 64}[type(t)]
+        return v if -2 ** (bits - 1) <= v < 2 ** (bits - 1) else None
+    if isinstance(t, (T.DoubleType, T.FloatType)):
+        if isinstance(v, str) and v in ("NaN", "Infinity", "-Infinity"):
+            return float(v)
+        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    if isinstance(t, T.DecimalType):
+        return decimal.Decimal(str(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    if isinstance(t, T.DateType):
+        try:
+            return datetime.date.fromisoformat(v) if isinstance(v, str) else None
+        except ValueError:
+            return None
+    if isinstance(t, (T.TimestampType, T.TimestampNTZType)):
+        try:
+            return datetime.datetime.fromisoformat(v.replace("Z", "+00:00")) if isinstance(v, str) else None
+        except ValueError:
+            return None
+    return None
+
+
+def _java_date_format(fmt):
+    out = fmt
+    for java, py in (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"), ("ss", "%S")):
+        out = out.replace(java, py)
+    return out
+
+
+class _JsonWriter:
+    """A struct, map or array value as Spark's JSON text (compact; NULL struct fields left out)."""
+
+    def __init__(self, dataType, options):
+        self.dataType = dataType
+        self.date_format = _java_date_format(options["dateFormat"]) if "dateFormat" in options else None
+        self.ignore_nulls = str(options.get("ignoreNullFields", "true")).lower() == "true"
+
+    def __call__(self, value):
+        if value is None:
+            return None
+        return self.write(value, self.dataType)
+
+    def write(self, v, t):
+        import datetime
+        import json
+        from .show import java_double_to_string, java_float_to_string
+        if v is None:
+            return "null"
+        if isinstance(t, T.StructType):
+            items = [(f, v.get(f.name)) for f in t.fields]
+            return "{%s}" % ",".join("%s:%s" % (json.dumps(f.name, ensure_ascii=False), self.write(x, f.dataType))
+                                     for f, x in items if x is not None or not self.ignore_nulls)
+        if isinstance(t, T.MapType):
+            return "{%s}" % ",".join("%s:%s" % (json.dumps(str(self._key(k, t.keyType)), ensure_ascii=False),
+                                                self.write(x, t.valueType)) for k, x in v.items())
+        if isinstance(t, T.ArrayType):
+            return "[%s]" % ",".join(self.write(x, t.elementType) for x in v)
+        if isinstance(t, T.BooleanType):
+            return "true" if v else "false"
+        if isinstance(t, T.DoubleType):
+            return java_double_to_string(v) if v == v and abs(v) != float("inf") else json.dumps(
+                java_double_to_string(v))
+        if isinstance(t, T.FloatType):
+            return java_float_to_string(v)
+        if isinstance(t, T.DateType):
+            return json.dumps(v.strftime(self.date_format) if self.date_format else v.isoformat())
+        if isinstance(t, (T.TimestampType, T.TimestampNTZType)):
+            if isinstance(t, T.TimestampType):
+                text = v.astimezone().isoformat(timespec="milliseconds") if v.tzinfo else \
+                    v.isoformat(timespec="milliseconds")
+                text = text.replace("+00:00", "Z")
+            else:
+                text = v.isoformat(timespec="milliseconds")
+            return json.dumps(text)
+        if isinstance(t, T.DecimalType):
+            return str(v)
+        if isinstance(v, (datetime.date, bytes)):
+            return json.dumps(str(v))
+        if is_string(t):
+            return json.dumps(v, ensure_ascii=False)
+        return str(v)
+
+    def _key(self, k, t):
+        if isinstance(t, T.StringType):
+            return k
+        return self.write(k, t).strip('"')
+
+
+@register("from_json")
+def _from_json(args):
+    _args("from_json", args, 2, 3)
+    t = _schema_arg(args[1], "from_json")
+    if not isinstance(t, (T.StructType, T.ArrayType, T.MapType)):
+        raise analysis_exception("DATATYPE_MISMATCH.INVALID_JSON_SCHEMA", sqlExpr=quote_ident(
+            "from_json(%s)" % args[0].sql()), schema=_type_name(t))
+    opts = _options(args[2] if len(args) == 3 else None)
+    return PythonEvaluated("from_json", _JsonReader(t, opts), [_str(args[0])], t,
+                           sql_name="from_json(%s)" % args[0].sql())
+
+
+@register("to_json")
+def _to_json(args):
+    _args("to_json", args, 1, 2)
+    t = args[0].dataType
+    if not isinstance(t, (T.StructType, T.ArrayType, T.MapType)):
+        _require("to_json", args, 0, (T.StructType, T.ArrayType, T.MapType), '"STRUCT" or "ARRAY" or "MAP"')
+    opts = _options(args[1] if len(args) == 2 else None)
+    return PythonEvaluated("to_json", _JsonWriter(t, opts), [args[0]], T.StringType(),
+                           sql_name="to_json(%s)" % args[0].sql())
+
+
+def _json_path(path):
+    """Spark's JSON path subset: ``$``, ``.name``, ``['name']``, ``[index]``, ``[*]``."""
+    import re
+    if not path or path[0] != "$":
+        return None
+    steps, rest = [], path[1:]
+    pattern = re.compile(r"\.([^.\[]+)|\['([^']*)'\]|\[(\d+)\]|\[\*\]|\.\*")
+    while rest:
+        m = pattern.match(rest)
+        if m is None:
+            return None
+        if m.group(1) is not None:
+            steps.append(("key", m.group(1)))
+        elif m.group(2) is not None:
+            steps.append(("key", m.group(2)))
+        elif m.group(3) is not None:
+            steps.append(("index", int(m.group(3))))
+        else:
+            steps.append(("all", None))
+        rest = rest[m.end():]
+    return steps
+
+
+def _json_select(value, steps):
+    """(the values the path reaches, whether a wildcard collected them)."""
+    current, spread = [value], False
+    for kind, arg in steps:
+        nxt = []
+        for v in current:
+            if kind == "key" and isinstance(v, dict) and arg in v:
+                nxt.append(v[arg])
+            elif kind == "index" and isinstance(v, list) and arg < len(v):
+                nxt.append(v[arg])
+            elif kind == "all" and isinstance(v, list):
+                nxt.extend(v)
+                spread = True
+            elif kind == "all" and isinstance(v, dict):
+                nxt.extend(v.values())
+                spread = True
+        current = nxt
+    return current, spread
+
+
+def _json_text(v):
+    import json
+    return v if isinstance(v, str) else json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+
+
+class _GetJsonObject:
+    def __init__(self, path):
+        self.steps = _json_path(path) if path is not None else None
+
+    def __call__(self, text):
+        if text is None or self.steps is None:
+            return None
+        value = _json_loads(text)
+        if value is _MALFORMED:
+            return None
+        found, spread = _json_select(value, self.steps)
+        found = [v for v in found if v is not None]
+        if not found:
+            return None
+        if spread:
+            import json
+            return json.dumps(found[0], separators=(",", ":"), ensure_ascii=False) if len(found) == 1 else \
+                json.dumps(found, separators=(",", ":"), ensure_ascii=False)
+        return _json_text(found[0])
+
+
+@register("get_json_object")
+def _get_json_object(args):
+    _args("get_json_object", args, 2)
+    path = _lit_value(args[1], "path")
+    return PythonEvaluated("get_json_object", _GetJsonObject(path), [_str(args[0])], T.StringType(),
+                           name_args=args)
+
+
+def _json_array_length(text):
+    if text is None:
+        return None
+    v = _json_loads(text)
+    return len(v) if isinstance(v, list) else None
+
+
+def _json_object_keys(text):
+    if text is None:
+        return None
+    v = _json_loads(text)
+    return list(v) if isinstance(v, dict) else None
+
+
+@register("json_array_length")
+def _json_array_length_builder(args):
+    _args("json_array_length", args, 1)
+    return PythonEvaluated("json_array_length", _json_array_length, [_str(args[0])], T.IntegerType(), name_args=args)
+
+
+@register("json_object_keys")
+def _json_object_keys_builder(args):
+    _args("json_object_keys", args, 1)
+    return PythonEvaluated("json_object_keys", _json_object_keys, [_str(args[0])], T.ArrayType(T.StringType(), True),
+                           name_args=args)
+
+
+class _JsonTupleRow:
+    def __init__(self, names):
+        self.names = names
+
+    def __call__(self, text):
+        value = _json_loads(text) if text is not None else None
+        if not isinstance(value, dict):
+            return [{"c%d" % i: None for i in range(len(self.names))}]
+        return [{"c%d" % i: (None if value.get(n) is None else _json_text(value.get(n)))
+                 for i, n in enumerate(self.names)}]
+
+
+class JsonTuple(_StructsGenerator):
+    """``json_tuple(json, 'f1', 'f2', ...)``: one row of the fields' values as strings (c0, c1, ...)."""
+
+    def __init__(self, children, outer=False, kind="json_tuple"):
+        self.outer = False
+        self.position = False
+        self.kind = "json_tuple"
+        first, fields = children[0], tuple(children[1:])
+        self.names = [None if f is None else str(f) for f in (_lit_value(c, "field") for c in fields)]
+        if not (isinstance(first, PythonEvaluated) and first.fname == "json_tuple"):
+            # the JSON text is read once per row, by a Python function in the stage's query
+            first = PythonEvaluated("json_tuple", _JsonTupleRow(self.names), [first],
+                                    T.ArrayType(self._struct(len(fields)), False))
+        self.children = (first,) + fields
+
+    def with_children(self, children):
+        return JsonTuple(children)
+
+    @staticmethod
+    def _struct(n):
+        return T.StructType([T.StructField("c%d" % i, T.StringType(), True) for i in range(n)])
+
+    def struct_type(self):
+        return self._struct(len(self.children) - 1)
+
+    def array_sql(self):
+        return self.children[0].duck()
+
+    def sql(self):
+        return "json_tuple(%s)" % ", ".join([self.children[0].children[0].sql()] + [c.sql() for c in self.children[1:]])
+
+    def explain(self):
+        return "json_tuple(%s)" % ", ".join([self.children[0].children[0].explain()] +
+                                            [c.explain() for c in self.children[1:]])
+
+
+@register("json_tuple")
+def _json_tuple(args):
+    if len(args) < 2:
+        raise analysis_exception("WRONG_NUM_ARGS.WITHOUT_SUGGESTION", functionName=quote_ident("json_tuple"),
+                                 expectedNum="> 1", actualNum=len(args), docroot="https://spark.apache.org/docs/latest")
+    return JsonTuple([_str(args[0])] + list(args[1:]))
+
+
+def _infer_json_type(v):
+    if isinstance(v, bool):
+        return T.BooleanType()
+    if isinstance(v, int):
+        return T.LongType() if -2 ** 63 <= v < 2 ** 63 else T.DecimalType(38, 0)
+    if isinstance(v, float):
+        return T.DoubleType()
+    if isinstance(v, str):
+        return T.StringType()
+    if isinstance(v, list):
+        et = T.NullType()
+        for x in v:
+            et = _merge_json_types(et, _infer_json_type(x))
+        return T.ArrayType(T.StringType() if isinstance(et, T.NullType) else et, True)
+    if isinstance(v, dict):
+        return T.StructType([T.StructField(k, _infer_json_type(v[k]), True) for k in sorted(v)])
+    return T.NullType()
+
+
+def _merge_json_types(a, b):
+    if isinstance(a, T.NullType):
+        return b
+    if isinstance(b, T.NullType) or a == b:
+        return a
+    if isinstance(a, T.StructType) and isinstance(b, T.StructType):
+        fields = {f.name: f.dataType for f in a.fields}
+        for f in b.fields:
+            fields[f.name] = _merge_json_types(fields[f.name], f.dataType) if f.name in fields else f.dataType
+        return T.StructType([T.StructField(n, fields[n], True) for n in sorted(fields)])
+    if isinstance(a, T.ArrayType) and isinstance(b, T.ArrayType):
+        return T.ArrayType(_merge_json_types(a.elementType, b.elementType), True)
+    w = wider_type(a, b)
+    return w if w is not None and not is_string(w) else T.StringType()
+
+
+def _ddl(t):
+    """A type as schema_of_json/schema_of_csv print it (``STRUCT<a: BIGINT>``)."""
+    if isinstance(t, T.StructType):
+        return "STRUCT<%s>" % ", ".join("%s: %s" % (_ddl_name(f.name), _ddl(f.dataType)) for f in t.fields)
+    if isinstance(t, T.ArrayType):
+        return "ARRAY<%s>" % _ddl(t.elementType)
+    if isinstance(t, T.NullType):
+        return "STRING"
+    return t.simpleString().upper()
+
+
+def _ddl_name(name):
+    return name if name.replace("_", "a").isalnum() and not name[:1].isdigit() else quote_ident(name)
+
+
+@register("schema_of_json")
+def _schema_of_json(args):
+    _args("schema_of_json", args, 1, 2)
+    text = _lit_value(args[0], "json")
+    opts = _options(args[1] if len(args) == 2 else None)
+    value = _json_loads(str(text), str(opts.get("allowUnquotedFieldNames", "false")).lower() == "true")
+    if value is _MALFORMED:
+        raise analysis_exception("INVALID_JSON_SCHEMA_MAP_TYPE", schema=quote_ident(str(text)))
+    lit = Literal(_ddl(_infer_json_type(value)))
+    return Function("schema_of_json", [args[0]], T.StringType(), nullable=False, duck=lambda *_: lit.duck(),
+                    sql_name="schema_of_json(%s)" % args[0].sql())

@@ -1083,3 +1083,120 @@ def map_zip_with(col1, col2, f):
     {'a': 11, 'b': 20}
     """
     return _hof("map_zip_with", [col1, col2], [f])
+
+
+def inline(col):
+    """One row per struct of an array of structs, one column per field.
+
+    >>> df = spark.sql("SELECT array(named_struct('a', 1, 'b', 2), named_struct('a', 3, 'b', 4)) AS s")
+    >>> df.select(inline("s")).collect()
+    [Row(a=1, b=2), Row(a=3, b=4)]
+    """
+    return _invoke("inline", col)
+
+
+def inline_outer(col):
+    """``inline`` that keeps a row of NULLs for a NULL or empty array.
+
+    >>> df = spark.sql("SELECT 1 AS i, CAST(array() AS array<struct<a:int>>) AS s")
+    >>> df.select("i", inline_outer("s")).collect()
+    [Row(i=1, a=None)]
+    """
+    return _invoke("inline_outer", col)
+
+
+def stack(*cols):
+    """The values after the first argument `n`, in `n` rows (columns col0, col1, ...).
+
+    >>> spark.range(1).select(stack(lit(2), lit(1), lit(2), lit(3))).collect()
+    [Row(col0=1, col1=2), Row(col0=3, col1=None)]
+    """
+    return _invoke("stack", *cols)
+
+
+def _options_map(options):
+    """A JSON/CSV options dict as the ``map(...)`` literal Spark passes (none: no argument)."""
+    if not options:
+        return []
+    return [create_map(*[lit(x) for kv in options.items() for x in (kv[0], str(kv[1]))])]
+
+
+def _schema_text(schema):
+    from .types import DataType
+    if isinstance(schema, DataType):
+        return lit(schema.simpleString())
+    return _value(schema)
+
+
+def from_json(col, schema, options=None):
+    """The JSON strings parsed as a struct, array or map of `schema` (a DataType, a DDL string or
+    ``schema_of_json``'s result); a malformed record gives a struct of NULLs.
+
+    >>> df = spark.createDataFrame([('{"a": 1}',)], ["j"])
+    >>> df.select(from_json("j", "a INT").alias("s")).first()
+    Row(s=Row(a=1))
+    """
+    c = _c(col)
+    s = _schema_text(schema)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("from_json", [c._expr, s._expr] + [e._expr for e in extra]),
+                  "from_json(%s)" % c._repr)
+
+
+def to_json(col, options=None):
+    """A struct, array or map as JSON text.
+
+    >>> spark.sql("SELECT named_struct('a', 1, 'b', 'x') AS s").select(to_json("s")).first()[0]
+    '{"a":1,"b":"x"}'
+    """
+    c = _c(col)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("to_json", [c._expr] + [e._expr for e in extra]), "to_json(%s)" % c._repr)
+
+
+def get_json_object(col, path):
+    """The value at a JSON path (``$.a``, ``$[0].b``, ``$[*].c``) as a string.
+
+    >>> spark.createDataFrame([('{"a": {"b": 1}}',)], ["j"]).select(get_json_object("j", "$.a.b")).first()[0]
+    '1'
+    """
+    return _invoke("get_json_object", col, lit(path))
+
+
+def json_tuple(col, *fields):
+    """One row of the named top-level fields' values (columns c0, c1, ...).
+
+    >>> spark.createDataFrame([('{"a": 1, "b": "x"}',)], ["j"]).select(json_tuple("j", "a", "b")).collect()
+    [Row(c0='1', c1='x')]
+    """
+    return _invoke("json_tuple", col, *[lit(f) for f in fields])
+
+
+def json_array_length(col):
+    """The number of elements of a JSON array (NULL for anything else).
+
+    >>> spark.createDataFrame([('[1, 2]',)], ["j"]).select(json_array_length("j")).first()[0]
+    2
+    """
+    return _invoke("json_array_length", col)
+
+
+def json_object_keys(col):
+    """The keys of a JSON object (NULL for anything else).
+
+    >>> spark.createDataFrame([('{"a": 1, "b": 2}',)], ["j"]).select(json_object_keys("j")).first()[0]
+    ['a', 'b']
+    """
+    return _invoke("json_object_keys", col)
+
+
+def schema_of_json(json, options=None):
+    """The DDL schema Spark infers for a JSON literal.
+
+    >>> spark.range(1).select(schema_of_json(lit('{"a": 0}'))).first()[0]
+    'STRUCT<a: BIGINT>'
+    """
+    c = _value(json)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("schema_of_json", [c._expr] + [e._expr for e in extra]),
+                  "schema_of_json(%s)" % c._repr)
