@@ -1137,7 +1137,12 @@ def _options(e, name="options"):
 def _schema_arg(e, fname):
     """The type a schema argument names: a DDL string (or the string ``schema_of_json`` gives)."""
     from .types import _parse_datatype_string
-    text = _lit_value(e, "schema")
+    if e.foldable and not isinstance(e, Literal):
+        # schema_of_json(...) / schema_of_csv(...): a constant known at analysis
+        from .evaluation import evaluate_constant
+        text = evaluate_constant(e)
+    else:
+        text = _lit_value(e, "schema")
     try:
         return _parse_datatype_string(str(text))
     except Exception:
@@ -1542,3 +1547,161 @@ def _schema_of_json(args):
     lit = Literal(_ddl(_infer_json_type(value)))
     return Function("schema_of_json", [args[0]], T.StringType(), nullable=False, duck=lambda *_: lit.duck(),
                     sql_name="schema_of_json(%s)" % args[0].sql())
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV and str_to_map
+
+
+def _csv_options(opts):
+    sep = opts.get("sep", opts.get("delimiter", ","))
+    return dict(sep=sep, quote=opts.get("quote", '"'), null=opts.get("nullValue", ""),
+                lstrip=str(opts.get("ignoreLeadingWhiteSpace", "false")).lower() == "true",
+                rstrip=str(opts.get("ignoreTrailingWhiteSpace", "false")).lower() == "true")
+
+
+def _csv_fields(text, o):
+    import csv
+    row = next(csv.reader([text], delimiter=o["sep"], quotechar=o["quote"]), [])
+    out = []
+    for v in row:
+        if o["lstrip"]:
+            v = v.lstrip()
+        if o["rstrip"]:
+            v = v.rstrip()
+        out.append(None if v == o["null"] else v)
+    return out
+
+
+def _csv_value(v, t):
+    import datetime
+    import decimal
+    if v is None:
+        return None
+    try:
+        if is_string(t):
+            return v
+        if is_integral(t):
+            n = int(v.strip())
+            bits = {T.ByteType: 8, T.ShortType: 16, T.IntegerType: 32, T.LongType: 64}[type(t)]
+            return n if -2 ** (bits - 1) <= n < 2 ** (bits - 1) else None
+        if isinstance(t, (T.DoubleType, T.FloatType)):
+            return float(v)
+        if isinstance(t, T.DecimalType):
+            return decimal.Decimal(v.strip())
+        if isinstance(t, T.BooleanType):
+            return {"true": True, "false": False}.get(v.strip().lower())
+        if isinstance(t, T.DateType):
+            return datetime.date.fromisoformat(v.strip())
+        if isinstance(t, (T.TimestampType, T.TimestampNTZType)):
+            return datetime.datetime.fromisoformat(v.strip())
+    except (ValueError, decimal.InvalidOperation):
+        return None
+    return None
+
+
+class _CsvReader:
+    def __init__(self, dataType, options):
+        self.dataType, self.options = dataType, _csv_options(options)
+
+    def __call__(self, text):
+        if text is None:
+            return None
+        fields = _csv_fields(text, self.options)
+        return {f.name: _csv_value(fields[i] if i < len(fields) else None, f.dataType)
+                for i, f in enumerate(self.dataType.fields)}
+
+
+class _CsvWriter:
+    def __init__(self, dataType, options):
+        self.dataType, self.options = dataType, _csv_options(options)
+
+    def __call__(self, value):
+        import csv
+        import io
+        from .show import format_value
+        if value is None:
+            return None
+        cells = [self.options["null"] if value.get(f.name) is None else format_value(value.get(f.name), f.dataType,
+                                                                                     pretty=False)
+                 for f in self.dataType.fields]
+        out = io.StringIO()
+        csv.writer(out, delimiter=self.options["sep"], quotechar=self.options["quote"], lineterminator="").writerow(cells)
+        return out.getvalue()
+
+
+@register("from_csv")
+def _from_csv(args):
+    _args("from_csv", args, 2, 3)
+    t = _schema_arg(args[1], "from_csv")
+    if not isinstance(t, T.StructType):
+        raise analysis_exception("DATATYPE_MISMATCH.INVALID_SCHEMA", sqlExpr=quote_ident("from_csv(%s)" % args[0].sql()),
+                                 schema=_type_name(t))
+    opts = _options(args[2] if len(args) == 3 else None)
+    return PythonEvaluated("from_csv", _CsvReader(t, opts), [_str(args[0])], t,
+                           sql_name="from_csv(%s)" % args[0].sql())
+
+
+@register("to_csv")
+def _to_csv(args):
+    _args("to_csv", args, 1, 2)
+    _require("to_csv", args, 0, T.StructType, '"STRUCT"')
+    opts = _options(args[1] if len(args) == 2 else None)
+    return PythonEvaluated("to_csv", _CsvWriter(args[0].dataType, opts), [args[0]], T.StringType(),
+                           sql_name="to_csv(%s)" % args[0].sql())
+
+
+def _infer_csv_type(v):
+    if v is None:
+        return T.NullType()
+    s = v.strip()
+    for parse, t in ((int, T.IntegerType()), (float, T.DoubleType())):
+        try:
+            n = parse(s)
+        except ValueError:
+            continue
+        if t == T.IntegerType() and not -2 ** 31 <= n < 2 ** 31:
+            t = T.LongType() if -2 ** 63 <= n < 2 ** 63 else T.DecimalType(min(38, len(s)), 0)
+        return t
+    if s.lower() in ("true", "false"):
+        return T.BooleanType()
+    return T.StringType()
+
+
+@register("schema_of_csv")
+def _schema_of_csv(args):
+    _args("schema_of_csv", args, 1, 2)
+    text = _lit_value(args[0], "csv")
+    opts = _csv_options(_options(args[1] if len(args) == 2 else None))
+    fields = _csv_fields(str(text), opts)
+    st = T.StructType([T.StructField("_c%d" % i, _infer_csv_type(v), True) for i, v in enumerate(fields)])
+    lit = Literal(_ddl(st))
+    return Function("schema_of_csv", [args[0]], T.StringType(), nullable=False, duck=lambda *_: lit.duck(),
+                    sql_name="schema_of_csv(%s)" % args[0].sql())
+
+
+def _str_to_map_entries(text, pair_delim, kv_delim):
+    import re
+    if text is None or pair_delim is None or kv_delim is None:
+        return None
+    entries = []
+    for pair in re.split(pair_delim, text):
+        kv = re.split(kv_delim, pair, maxsplit=1)
+        entries.append({"key": kv[0], "value": kv[1] if len(kv) > 1 else None})
+    return entries
+
+
+@register("str_to_map")
+def _str_to_map(args):
+    _args("str_to_map", args, 1, 3)
+    full = list(args) + [Literal(","), Literal(":")][len(args) - 1:]
+    kids = [_str(a) for a in full]
+    entry = T.StructType([T.StructField("key", T.StringType(), False), T.StructField("value", T.StringType(), True)])
+    entries = PythonEvaluated("str_to_map", _str_to_map_entries, kids, T.ArrayType(entry, False))
+
+    def duck(e):
+        k = _v()
+        keys = "list_transform(%s, lambda %s: %s.key)" % (e, k, k)
+        return "CASE WHEN %s IS NULL THEN NULL ELSE %s END" % (e, _dedup_check("map_from_entries(%s)" % e, keys))
+    return _fn("str_to_map", [entries], T.MapType(T.StringType(), T.StringType(), True), duck,
+               sql_name="str_to_map(%s)" % ", ".join(a.sql() for a in full))

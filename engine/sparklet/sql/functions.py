@@ -1200,3 +1200,50 @@ def schema_of_json(json, options=None):
     extra = _options_map(options)
     return Column(UnresolvedFunction("schema_of_json", [c._expr] + [e._expr for e in extra]),
                   "schema_of_json(%s)" % c._repr)
+
+
+def from_csv(col, schema, options=None):
+    """A CSV line parsed as a struct of `schema` (a DDL string or ``schema_of_csv``'s result).
+
+    >>> spark.createDataFrame([("1,a",)], ["v"]).select(from_csv("v", "n INT, s STRING").alias("r")).first()
+    Row(r=Row(n=1, s='a'))
+    """
+    c = _c(col)
+    s = _schema_text(schema)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("from_csv", [c._expr, s._expr] + [e._expr for e in extra]),
+                  "from_csv(%s)" % c._repr)
+
+
+def to_csv(col, options=None):
+    """A struct as one CSV line.
+
+    >>> spark.sql("SELECT named_struct('a', 1, 'b', 'x,y') AS s").select(to_csv("s")).first()[0]
+    '1,"x,y"'
+    """
+    c = _c(col)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("to_csv", [c._expr] + [e._expr for e in extra]), "to_csv(%s)" % c._repr)
+
+
+def schema_of_csv(csv, options=None):
+    """The DDL schema Spark infers for a CSV line literal.
+
+    >>> spark.range(1).select(schema_of_csv(lit("1,a"))).first()[0]
+    'STRUCT<_c0: INT, _c1: STRING>'
+    """
+    c = _value(csv)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("schema_of_csv", [c._expr] + [e._expr for e in extra]),
+                  "schema_of_csv(%s)" % c._repr)
+
+
+def str_to_map(text, pairDelim=None, keyValueDelim=None):
+    """A string split into a map: pairs by `pairDelim` (default ','), key from value by
+    `keyValueDelim` (default ':'); both are regular expressions.
+
+    >>> spark.createDataFrame([("a:1,b:2",)], ["e"]).select(str_to_map("e")).first()[0]
+    {'a': '1', 'b': '2'}
+    """
+    return _invoke("str_to_map", text, _value(pairDelim if pairDelim is not None else ","),
+                   _value(keyValueDelim if keyValueDelim is not None else ":"))
