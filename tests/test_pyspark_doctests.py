@@ -102,7 +102,6 @@ OUT_OF_SCOPE = {
     "function outside Sparklet's SQL function library (issue 17's list)": (
         'acosh', 'add_months', 'aes_decrypt', 'aes_encrypt', 'any_value',
         'approx_count_distinct', 'approx_percentile', 'array_agg',
-        'array_max', 'array_min', 'array_size',
         'arrow_udtf', 'asinh',
         'assert_true', 'atanh', 'bin', 'bit_and', 'bit_count', 'bit_get', 'bit_or', 'bit_xor',
         'bitmap_and_agg', 'bitmap_bit_position', 'bitmap_bucket_number', 'bitmap_construct_agg',
@@ -114,7 +113,7 @@ OUT_OF_SCOPE = {
         'date_diff', 'date_from_unix_date', 'date_part', 'date_sub', 'dateadd', 'datepart',
         'dayname', 'days', 'decode', 'degrees', 'e', 'elt', 'encode', 'endswith', 'equal_null',
         'every', 'exp', 'explode_outer', 'expm1', 'extract', 'factorial',
-        'find_in_set', 'first_value', 'flatten', 'floor', 'from_base32',
+        'find_in_set', 'first_value', 'floor', 'from_base32',
         'from_unixtime', 'from_utc_timestamp', 'from_xml',
         'getbit', 'grouping', 'grouping_id', 'hash', 'histogram_numeric',
         'hll_sketch_agg', 'hll_sketch_estimate', 'hll_union', 'hll_union_agg', 'hmac', 'hour',
