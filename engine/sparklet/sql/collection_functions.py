@@ -190,7 +190,10 @@ def python_lambda(f):
     if not isinstance(result, Column):
         raise PySparkValueError(errorClass="HIGHER_ORDER_FUNCTION_SHOULD_RETURN_COLUMN",
                                 messageParameters={"func_name": f.__name__, "return_type": type(result).__name__})
-    return UnresolvedLambda(result._expr, names)
+    lam = UnresolvedLambda(result._expr, names)
+    # PySpark's repr of a lambda argument: `x_1 -> *(x_1, 2)`, `(x_1, y_2) -> ...`
+    lam.repr_text = "%s -> %s" % (names[0] if len(names) == 1 else "(%s)" % ", ".join(names), result._repr)
+    return lam
 
 
 def _lambda_arg(name, args, i):
@@ -204,6 +207,11 @@ def _lambda_arg(name, args, i):
 # type checks
 
 
+def _q(sql):
+    """An expression as Spark's messages quote it (toSQLExpr: in double quotes)."""
+    return '"%s"' % sql
+
+
 def _type_name(t):
     return '"%s"' % t.simpleString().upper()
 
@@ -214,9 +222,9 @@ def _require(name, args, i, cls, required):
         return
     if not isinstance(t, cls):
         sql = "%s(%s)" % (name, ", ".join(a.sql() for a in args))
-        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident(sql),
+        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=_q(sql),
                                  paramIndex=["first", "second", "third", "fourth"][i], requiredType=required,
-                                 inputSql=quote_ident(args[i].sql()), inputType=_type_name(t))
+                                 inputSql=_q(args[i].sql()), inputType=_type_name(t))
 
 
 def _array_arg(name, args, i=0):
@@ -247,7 +255,7 @@ def _same_element(name, arr, value):
     if w is None:
         raise analysis_exception(
             "DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES",
-            sqlExpr=quote_ident("%s(%s, %s)" % (name, arr.sql(), value.sql())), functionName=quote_ident(name),
+            sqlExpr=_q("%s(%s, %s)" % (name, arr.sql(), value.sql())), functionName=quote_ident(name),
             dataType='"ARRAY"', leftType=_type_name(arr.dataType), rightType=_type_name(value.dataType))
     return _cast_to(arr, T.ArrayType(w, arr.dataType.containsNull)) if w != et else arr, _cast_to(value, w), w
 
@@ -259,7 +267,7 @@ def _same_arrays(name, a, b):
     w = wider_type(ta.elementType, tb.elementType)
     if w is None:
         raise analysis_exception(
-            "DATATYPE_MISMATCH.BINARY_ARRAY_DIFF_TYPES", sqlExpr=quote_ident("%s(%s, %s)" % (name, a.sql(), b.sql())),
+            "DATATYPE_MISMATCH.BINARY_ARRAY_DIFF_TYPES", sqlExpr=_q("%s(%s, %s)" % (name, a.sql(), b.sql())),
             functionName=quote_ident(name), arrayType='"ARRAY"', leftType=_type_name(ta), rightType=_type_name(tb))
     return (_cast_to(a, T.ArrayType(w, ta.containsNull)), _cast_to(b, T.ArrayType(w, tb.containsNull)), w)
 
@@ -286,7 +294,7 @@ def _array_union(args):
     _args("array_union", args, 2)
     a, b, w = _same_arrays("array_union", *args)
     t = T.ArrayType(w, a.dataType.containsNull or b.dataType.containsNull)
-    return _fn("array_union", [a, b], t, lambda x, y: _distinct_sql("list_concat(%s, %s)" % (x, y)))
+    return _fn("array_union", [a, b], t, lambda x, y: _null_if_any([x, y], _distinct_sql("list_concat(%s, %s)" % (x, y))))
 
 
 @register("array_intersect")
@@ -422,6 +430,8 @@ def _size(name):
         t = args[0].dataType
         if not isinstance(t, (T.ArrayType, T.MapType, T.NullType)):
             _require(name, args, 0, (T.ArrayType, T.MapType), '("ARRAY" or "MAP")')
+        if isinstance(t, T.NullType):
+            return _fn(name, args, T.IntegerType(), "CAST(NULL AS INTEGER)")
         return _fn(name, args, T.IntegerType(), "CAST(%s({0}) AS INTEGER)" % (
             "cardinality" if isinstance(t, T.MapType) else "len"))
     return build
@@ -606,9 +616,9 @@ def _array_contains(args):
     _args("array_contains", args, 2)
     arr, v = args
     if not isinstance(arr.dataType, T.ArrayType):
-        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident(
+        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=_q(
             "array_contains(%s, %s)" % (arr.sql(), v.sql())), paramIndex="first", requiredType='"ARRAY"',
-            inputSql=quote_ident(arr.sql()), inputType='"%s"' % arr.dataType.simpleString().upper())
+            inputSql=_q(arr.sql()), inputType='"%s"' % arr.dataType.simpleString().upper())
     v = _cast_to(v, arr.dataType.elementType)
     return Function("array_contains", [arr, v], T.BooleanType(),
                     duck="CASE WHEN {0} IS NULL OR {1} IS NULL THEN NULL WHEN list_contains({0}, {1}) THEN TRUE "
@@ -810,8 +820,8 @@ def _hof_filter(args):
 def _check_boolean(name, args, f):
     if not isinstance(f.dataType, (T.BooleanType, T.NullType)):
         sql = "%s(%s, %s)" % (name, args[0].sql(), f.sql())
-        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident(sql),
-                                 paramIndex="second", requiredType='"BOOLEAN"', inputSql=quote_ident(f.sql()),
+        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=_q(sql),
+                                 paramIndex="second", requiredType='"BOOLEAN"', inputSql=_q(f.sql()),
                                  inputType=_type_name(f.dataType))
 
 
@@ -850,8 +860,8 @@ def _aggregate(name):
                 zero = _cast_to(zero, w)
             else:
                 raise analysis_exception(
-                    "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident(_aggregate_sql(name, args, merge)),
-                    paramIndex="third", requiredType=_type_name(zero.dataType), inputSql=quote_ident(merge.sql()),
+                    "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=_q(_aggregate_sql(name, args, merge)),
+                    paramIndex="third", requiredType=_type_name(zero.dataType), inputSql=_q(merge.sql()),
                     inputType=_type_name(merge.dataType))
         kids = [args[0], zero, merge]
         if len(args) == 4:
@@ -1019,9 +1029,9 @@ def _inline(kind, outer):
         _args(kind, args, 1)
         t = args[0].dataType
         if not (isinstance(t, T.ArrayType) and isinstance(t.elementType, T.StructType)):
-            raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident(
+            raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=_q(
                 "%s(%s)" % (kind, args[0].sql())), paramIndex="first", requiredType='"ARRAY<STRUCT>"',
-                inputSql=quote_ident(args[0].sql()), inputType=_type_name(t))
+                inputSql=_q(args[0].sql()), inputType=_type_name(t))
         return Inline(args[0], outer, kind)
     return build
 
@@ -1062,7 +1072,7 @@ class Stack(_StructsGenerator):
                     w = wider_type(t, v.dataType)
                     if w is None:
                         raise analysis_exception(
-                            "DATATYPE_MISMATCH.STACK_COLUMN_DIFF_TYPES", sqlExpr=quote_ident(self.sql()),
+                            "DATATYPE_MISMATCH.STACK_COLUMN_DIFF_TYPES", sqlExpr=_q(self.sql()),
                             columnIndex=i, leftParamIndex=1, leftType=_type_name(t), rightParamIndex=1,
                             rightType=_type_name(v.dataType))
                     t = w
@@ -1129,7 +1139,7 @@ def _options(e, name="options"):
         return {}
     from .evaluation import evaluate_constant
     if not e.foldable:
-        raise analysis_exception("INVALID_OPTIONS.NON_MAP_FUNCTION", sqlExpr=quote_ident(e.sql()))
+        raise analysis_exception("INVALID_OPTIONS.NON_MAP_FUNCTION", sqlExpr=_q(e.sql()))
     value = evaluate_constant(e)
     return {str(k): str(v) for k, v in (value or {}).items()}
 
@@ -1308,7 +1318,7 @@ def _from_json(args):
     _args("from_json", args, 2, 3)
     t = _schema_arg(args[1], "from_json")
     if not isinstance(t, (T.StructType, T.ArrayType, T.MapType)):
-        raise analysis_exception("DATATYPE_MISMATCH.INVALID_JSON_SCHEMA", sqlExpr=quote_ident(
+        raise analysis_exception("DATATYPE_MISMATCH.INVALID_JSON_SCHEMA", sqlExpr=_q(
             "from_json(%s)" % args[0].sql()), schema=_type_name(t))
     opts = _options(args[2] if len(args) == 3 else None)
     return PythonEvaluated("from_json", _JsonReader(t, opts), [_str(args[0])], t,
@@ -1635,7 +1645,7 @@ def _from_csv(args):
     _args("from_csv", args, 2, 3)
     t = _schema_arg(args[1], "from_csv")
     if not isinstance(t, T.StructType):
-        raise analysis_exception("DATATYPE_MISMATCH.INVALID_SCHEMA", sqlExpr=quote_ident("from_csv(%s)" % args[0].sql()),
+        raise analysis_exception("DATATYPE_MISMATCH.INVALID_SCHEMA", sqlExpr=_q("from_csv(%s)" % args[0].sql()),
                                  schema=_type_name(t))
     opts = _options(args[2] if len(args) == 3 else None)
     return PythonEvaluated("from_csv", _CsvReader(t, opts), [_str(args[0])], t,

@@ -690,7 +690,7 @@ def _hof(name, cols, funcs):
     lambdas = [python_lambda(f) for f in funcs]
     exprs = [c._expr for c in cs] + lambdas
     return Column(UnresolvedFunction(name, exprs), "%s(%s)" % (name, ", ".join([c._repr for c in cs] + [
-        l.sql() for l in lambdas])))
+        l.repr_text for l in lambdas])))
 
 
 def array_append(col, value):
