@@ -207,6 +207,18 @@ _ERROR_CATALOG = {
         "The index <indexValue> is out of bounds. The array has <arraySize> elements. Use the SQL "
         "function `get()` to tolerate accessing element at invalid index and return NULL instead.",
         "22003"),
+    "INVALID_ARRAY_INDEX_IN_ELEMENT_AT": (
+        "The index <indexValue> is out of bounds. The array has <arraySize> elements. Use "
+        "`try_element_at` to tolerate accessing element at invalid index and return NULL instead.",
+        "22003"),
+    "INVALID_INDEX_OF_ZERO": (
+        "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).",
+        "22003"),
+    # PySpark 4.3 prints this one without its SQLSTATE
+    "DUPLICATED_MAP_KEY": ("Duplicate map key <key> was found, please check the input data.", None),
+    "NULL_MAP_KEY": ("Cannot use null as map key.", "2200E"),
+    "ILLEGAL_SEQUENCE_BOUNDARY": ("<message>", "42K0E"),
+    "MALFORMED_RECORD_IN_PARSING": ("Malformed records are detected in record parsing: <badRecord>.", "22023"),
     "INVALID_EXTRACT_BASE_FIELD_TYPE": (
         "Can't extract a value from <base>. Need a complex type [STRUCT, ARRAY, MAP] but got "
         "<other>.", "42000"),

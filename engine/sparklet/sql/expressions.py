@@ -387,6 +387,14 @@ class Literal(LeafExpression):
             return format_double(v)
         if isinstance(self.dataType, T.FloatType):
             return format_float(v)
+        if isinstance(self.dataType, T.StructType):
+            values = [v.get(f.name) for f in self.dataType.fields] if isinstance(v, dict) else list(v)
+            return "named_struct(%s)" % ", ".join("%s, %s" % (f.name, Literal(x, f.dataType).sql())
+                                                  for f, x in zip(self.dataType.fields, values))
+        if isinstance(self.dataType, T.MapType):
+            items = v.items() if isinstance(v, dict) else v
+            return "map(%s)" % ", ".join("%s, %s" % (Literal(k, self.dataType.keyType).sql(),
+                                                     Literal(x, self.dataType.valueType).sql()) for k, x in items)
         if isinstance(v, (list, tuple)):
             return "array(%s)" % ", ".join(Literal(x, self.dataType.elementType).sql() for x in v)
         if isinstance(self.dataType, T.DateType):
@@ -430,6 +438,17 @@ def duck_literal(v, t):
         return "CAST([%s] AS %s)" % (", ".join(duck_literal(x, t.elementType) for x in v), duck_type(t))
     if isinstance(t, T.BinaryType):
         return "'%s'::BLOB" % "".join("\\x%02x" % b for b in v)
+    if isinstance(t, T.MapType):
+        # a folded map constant (a dict, or the pairs Arrow gives back)
+        items = list(v.items()) if isinstance(v, dict) else list(v)
+        return "CAST(map([%s], [%s]) AS %s)" % (
+            ", ".join(duck_literal(k, t.keyType) for k, _ in items),
+            ", ".join(duck_literal(x, t.valueType) for _, x in items), duck_type(t))
+    if isinstance(t, T.StructType):
+        values = [v.get(f.name) for f in t.fields] if isinstance(v, dict) else list(v)
+        return "CAST(struct_pack(%s) AS %s)" % (", ".join(
+            '"%s" := %s' % (f.name.replace('"', '""'), duck_literal(x, f.dataType))
+            for f, x in zip(t.fields, values)) or "", duck_type(t))
     return "CAST(%s AS %s)" % (v, duck_type(t))
 
 

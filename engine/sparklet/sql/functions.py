@@ -524,20 +524,12 @@ def element_at(col, extraction):
     return _invoke("element_at", col, _lit_or_col(extraction))
 
 
-def array_join(col, delimiter, null_replacement=None):
-    return _invoke("array_join", col, lit(delimiter))
-
-
 def array_position(col, value):
     return _invoke("array_position", col, _lit_or_col(value))
 
 
 def array_remove(col, element):
     return _invoke("array_remove", col, _lit_or_col(element))
-
-
-def array_union(col1, col2):
-    return _invoke("array_union", col1, col2)
 
 
 def slice(x, start, length):
@@ -1591,3 +1583,583 @@ def current_timezone():
     >>> spark.conf.unset("spark.sql.session.timeZone")
     """
     return _invoke("current_timezone")
+
+
+# collection functions: arrays, maps, structs, higher-order functions, generators
+# (builders in collection_functions.py; a plain value argument becomes a literal, a string a
+# column name, as in PySpark)
+
+
+def _value(x):
+    """A literal for a plain value, the Column itself for a Column."""
+    return x if isinstance(x, Column) else lit(x)
+
+
+def _name_or_value(x):
+    """A column for a name or Column, a literal for a number (PySpark's ``ColumnOrName | int``)."""
+    return col(x) if isinstance(x, builtins.str) else _value(x)
+
+
+def _hof(name, cols, funcs):
+    from .collection_functions import python_lambda
+    cs = [_c(c) for c in cols]
+    lambdas = [python_lambda(f) for f in funcs]
+    exprs = [c._expr for c in cs] + lambdas
+    return Column(UnresolvedFunction(name, exprs), "%s(%s)" % (name, ", ".join([c._repr for c in cs] + [
+        l.repr_text for l in lambdas])))
+
+
+def array_append(col, value):
+    """The array with `value` added at its end (NULL for a NULL array).
+
+    >>> df = spark.createDataFrame([([1, 2],)], ["xs"])
+    >>> df.select(array_append("xs", 3)).show()
+    +-------------------+
+    |array_append(xs, 3)|
+    +-------------------+
+    |          [1, 2, 3]|
+    +-------------------+
+    <BLANKLINE>
+    """
+    return _invoke("array_append", col, _value(value))
+
+
+def array_prepend(col, value):
+    """The array with `value` added at its start.
+
+    >>> spark.createDataFrame([([1, 2],)], ["xs"]).select(array_prepend("xs", 0)).first()[0]
+    [0, 1, 2]
+    """
+    return _invoke("array_prepend", col, _value(value))
+
+
+def array_insert(arr, pos, value):
+    """The array with `value` inserted at 1-based `pos` (negative: counted from the end).
+
+    >>> spark.createDataFrame([(["a", "b"],)], ["xs"]).select(array_insert("xs", 2, "z")).first()[0]
+    ['a', 'z', 'b']
+    """
+    return _invoke("array_insert", arr, _name_or_value(pos), _value(value))
+
+
+def array_compact(col):
+    """The array without its NULL elements.
+
+    >>> spark.createDataFrame([([1, None, 2],)], ["xs"]).select(array_compact("xs")).first()[0]
+    [1, 2]
+    """
+    return _invoke("array_compact", col)
+
+
+def array_distinct(col):
+    """The array's distinct elements, in order of first appearance.
+
+    >>> spark.createDataFrame([([1, 2, 1, None, None],)], ["xs"]).select(array_distinct("xs")).first()[0]
+    [1, 2, None]
+    """
+    return _invoke("array_distinct", col)
+
+
+def array_union(col1, col2):
+    """The distinct elements of both arrays.
+
+    >>> spark.createDataFrame([([1, 2], [2, 3])], ["a", "b"]).select(array_union("a", "b")).first()[0]
+    [1, 2, 3]
+    """
+    return _invoke("array_union", col1, col2)
+
+
+def array_intersect(col1, col2):
+    """The distinct elements of the first array that the second one holds.
+
+    >>> spark.createDataFrame([([1, 2], [2, 3])], ["a", "b"]).select(array_intersect("a", "b")).first()[0]
+    [2]
+    """
+    return _invoke("array_intersect", col1, col2)
+
+
+def array_except(col1, col2):
+    """The distinct elements of the first array that the second one lacks.
+
+    >>> spark.createDataFrame([([1, 2], [2, 3])], ["a", "b"]).select(array_except("a", "b")).first()[0]
+    [1]
+    """
+    return _invoke("array_except", col1, col2)
+
+
+def arrays_overlap(a1, a2):
+    """True when the arrays share a non-null element (NULL when they might, through a NULL).
+
+    >>> spark.createDataFrame([([1, 2], [2, 3])], ["a", "b"]).select(arrays_overlap("a", "b")).first()[0]
+    True
+    """
+    return _invoke("arrays_overlap", a1, a2)
+
+
+def arrays_zip(*cols):
+    """An array of structs whose N-th struct holds the N-th element of each array.
+
+    >>> spark.createDataFrame([([1, 2], ["a"])], ["n", "s"]).select(arrays_zip("n", "s")).first()[0]
+    [Row(n=1, s='a'), Row(n=2, s=None)]
+    """
+    return _invoke("arrays_zip", *cols)
+
+
+def array_join(col, delimiter, null_replacement=None):
+    """The elements joined by `delimiter`; NULL elements are skipped unless `null_replacement`.
+
+    >>> df = spark.createDataFrame([(["a", None, "c"],)], ["xs"])
+    >>> df.select(array_join("xs", ","), array_join("xs", ",", "-")).first()
+    Row(array_join(xs, ,)='a,c', array_join(xs, ,, -)='a,-,c')
+    """
+    if null_replacement is None:
+        return _invoke("array_join", col, lit(delimiter))
+    return _invoke("array_join", col, lit(delimiter), lit(null_replacement))
+
+
+def array_max(col):
+    """The largest non-null element.
+
+    >>> spark.createDataFrame([([1, 3, None],)], ["xs"]).select(array_max("xs")).first()[0]
+    3
+    """
+    return _invoke("array_max", col)
+
+
+def array_min(col):
+    """The smallest non-null element.
+
+    >>> spark.createDataFrame([([1, 3, None],)], ["xs"]).select(array_min("xs")).first()[0]
+    1
+    """
+    return _invoke("array_min", col)
+
+
+def array_repeat(col, count):
+    """An array holding `col` `count` times.
+
+    >>> spark.range(1).select(array_repeat(lit("ab"), 2)).first()[0]
+    ['ab', 'ab']
+    """
+    return _invoke("array_repeat", col, _name_or_value(count))
+
+
+def array_size(col):
+    """The number of elements (NULL for a NULL array).
+
+    >>> spark.createDataFrame([([1, 2],)], ["xs"]).select(array_size("xs")).first()[0]
+    2
+    """
+    return _invoke("array_size", col)
+
+
+def cardinality(col):
+    """The number of elements of an array or map.
+
+    >>> spark.createDataFrame([([1, 2],)], ["xs"]).select(cardinality("xs")).columns
+    ['cardinality(xs)']
+    """
+    return _invoke("cardinality", col)
+
+
+def array_sort(col, comparator=None):
+    """The array sorted ascending with NULLs last, or by `comparator` (a function of two Columns
+    returning a negative, zero or positive integer).
+
+    >>> df = spark.createDataFrame([([2, None, 1],)], ["xs"])
+    >>> df.select(array_sort("xs")).first()[0]
+    [1, 2, None]
+    >>> df.select(array_sort("xs", lambda a, b: when(a.isNull() | b.isNull(), 0).otherwise(b - a))).first()[0]
+    [2, None, 1]
+    """
+    if comparator is None:
+        return _invoke("array_sort", col)
+    return _hof("array_sort", [col], [comparator])
+
+
+def flatten(col):
+    """An array of arrays as one array (NULL when any inner array is NULL).
+
+    >>> spark.createDataFrame([([[1], [2, 3]],)], ["xs"]).select(flatten("xs")).first()[0]
+    [1, 2, 3]
+    """
+    return _invoke("flatten", col)
+
+
+def get(col, index):
+    """The element at 0-based `index`, NULL outside the array.
+
+    >>> spark.createDataFrame([(["a", "b"],)], ["xs"]).select(get("xs", 1), get("xs", 5)).first()
+    Row(get(xs, 1)='b', get(xs, 5)=None)
+    """
+    return _invoke("get", col, _name_or_value(index))
+
+
+def try_element_at(col, extraction):
+    """``element_at`` that gives NULL for an index outside the array.
+
+    >>> spark.createDataFrame([(["a", "b"],)], ["xs"]).select(try_element_at("xs", lit(5))).first()[0]
+    """
+    return _invoke("try_element_at", col, extraction)
+
+
+def sequence(start, stop, step=None):
+    """The integers from `start` to `stop` inclusive, by `step` (default 1 or -1).
+
+    >>> spark.range(1).select(sequence(lit(1), lit(5), lit(2))).first()[0]
+    [1, 3, 5]
+    """
+    if step is None:
+        return _invoke("sequence", start, stop)
+    return _invoke("sequence", start, stop, step)
+
+
+def map_concat(*cols):
+    """The union of maps (a key given twice is an error unless spark.sql.mapKeyDedupPolicy is
+    LAST_WIN).
+
+    >>> spark.sql("SELECT map(1, 'a') AS m1, map(2, 'b') AS m2").select(map_concat("m1", "m2")).first()[0]
+    {1: 'a', 2: 'b'}
+    """
+    if len(cols) == 1 and isinstance(cols[0], (list, set, tuple)):
+        cols = cols[0]
+    return _invoke("map_concat", *cols)
+
+
+def map_contains_key(col, value):
+    """Whether the map has the key.
+
+    >>> spark.sql("SELECT map(1, 'a') AS m").select(map_contains_key("m", 1)).first()[0]
+    True
+    """
+    return _invoke("map_contains_key", col, _value(value))
+
+
+def map_entries(col):
+    """The map's entries as an array of (key, value) structs.
+
+    >>> spark.sql("SELECT map(1, 'a') AS m").select(map_entries("m")).first()[0]
+    [Row(key=1, value='a')]
+    """
+    return _invoke("map_entries", col)
+
+
+def map_from_arrays(col1, col2):
+    """A map from an array of keys and an array of values.
+
+    >>> spark.sql("SELECT array(1, 2) AS k, array('a', 'b') AS v").select(map_from_arrays("k", "v")).first()[0]
+    {1: 'a', 2: 'b'}
+    """
+    return _invoke("map_from_arrays", col1, col2)
+
+
+def map_from_entries(col):
+    """A map from an array of (key, value) structs.
+
+    >>> spark.sql("SELECT array(struct(1, 'a')) AS e").select(map_from_entries("e")).first()[0]
+    {1: 'a'}
+    """
+    return _invoke("map_from_entries", col)
+
+
+def map_keys(col):
+    """The map's keys.
+
+    >>> spark.sql("SELECT map(1, 'a') AS m").select(map_keys("m")).first()[0]
+    [1]
+    """
+    return _invoke("map_keys", col)
+
+
+def map_values(col):
+    """The map's values.
+
+    >>> spark.sql("SELECT map(1, 'a') AS m").select(map_values("m")).first()[0]
+    ['a']
+    """
+    return _invoke("map_values", col)
+
+
+def named_struct(*cols):
+    """A struct from alternating field names (literals) and values.
+
+    >>> spark.range(1).select(named_struct(lit("x"), lit(1))).first()[0]
+    Row(x=1)
+    """
+    return _invoke("named_struct", *cols)
+
+
+def transform(col, f):
+    """Each element through `f` (a function of the element, or of the element and its 0-based
+    index).
+
+    >>> df = spark.createDataFrame([([1, 2, 3],)], ["xs"])
+    >>> df.select(transform("xs", lambda x: x * 2)).show(truncate=False)
+    +---------------------------------------------------------------------------------+
+    |transform(xs, lambdafunction((namedlambdavariable() * 2), namedlambdavariable()))|
+    +---------------------------------------------------------------------------------+
+    |[2, 4, 6]                                                                        |
+    +---------------------------------------------------------------------------------+
+    <BLANKLINE>
+    """
+    return _hof("transform", [col], [f])
+
+
+def filter(col, f):
+    """The elements for which `f` (of the element, or element and index) is true.
+
+    >>> spark.createDataFrame([([1, 2, 3],)], ["xs"]).select(filter("xs", lambda x: x > 1)).first()[0]
+    [2, 3]
+    """
+    return _hof("filter", [col], [f])
+
+
+def exists(col, f):
+    """Whether `f` is true for some element (NULL when not, but some element gives NULL).
+
+    >>> spark.createDataFrame([([1, 2, 3],)], ["xs"]).select(exists("xs", lambda x: x > 2)).first()[0]
+    True
+    """
+    return _hof("exists", [col], [f])
+
+
+def forall(col, f):
+    """Whether `f` is true for every element.
+
+    >>> spark.createDataFrame([([1, 2, 3],)], ["xs"]).select(forall("xs", lambda x: x > 2)).first()[0]
+    False
+    """
+    return _hof("forall", [col], [f])
+
+
+def aggregate(col, initialValue, merge, finish=None):
+    """A fold of the array from `initialValue` with `merge(acc, x)`, then `finish(acc)`.
+
+    >>> df = spark.createDataFrame([([1.0, 2.0],)], ["xs"])
+    >>> df.select(aggregate("xs", lit(0.0), lambda acc, x: acc + x).alias("s")).first()
+    Row(s=3.0)
+    """
+    c = _value(initialValue)
+    return _hof("aggregate", [col, c], [merge] + ([finish] if finish is not None else []))
+
+
+def reduce(col, initialValue, merge, finish=None):
+    """The same fold as :func:`aggregate`, named ``reduce``.
+
+    >>> df = spark.createDataFrame([([1.0, 2.0],)], ["xs"])
+    >>> df.select(reduce("xs", lit(0.0), lambda acc, x: acc + x, lambda acc: acc * 10).alias("s")).first()
+    Row(s=30.0)
+    """
+    c = _value(initialValue)
+    return _hof("reduce", [col, c], [merge] + ([finish] if finish is not None else []))
+
+
+def zip_with(left, right, f):
+    """`f` over the arrays' elements pairwise (the shorter one padded with NULLs).
+
+    >>> df = spark.createDataFrame([([1, 2], [10, 20])], ["a", "b"])
+    >>> df.select(zip_with("a", "b", lambda x, y: x + y)).first()[0]
+    [11, 22]
+    """
+    return _hof("zip_with", [left, right], [f])
+
+
+def transform_keys(col, f):
+    """The map with each key replaced by `f(key, value)`.
+
+    >>> spark.sql("SELECT map('a', 1) AS m").select(transform_keys("m", lambda k, v: upper(k))).first()[0]
+    {'A': 1}
+    """
+    return _hof("transform_keys", [col], [f])
+
+
+def transform_values(col, f):
+    """The map with each value replaced by `f(key, value)`.
+
+    >>> spark.sql("SELECT map('a', 1) AS m").select(transform_values("m", lambda k, v: v + 1)).first()[0]
+    {'a': 2}
+    """
+    return _hof("transform_values", [col], [f])
+
+
+def map_filter(col, f):
+    """The entries for which `f(key, value)` is true.
+
+    >>> spark.sql("SELECT map('a', 1, 'b', 2) AS m").select(map_filter("m", lambda k, v: v > 1)).first()[0]
+    {'b': 2}
+    """
+    return _hof("map_filter", [col], [f])
+
+
+def map_zip_with(col1, col2, f):
+    """A map over both maps' keys with `f(key, value1, value2)` (a missing value is NULL).
+
+    >>> df = spark.sql("SELECT map('a', 1) AS m1, map('a', 10, 'b', 20) AS m2")
+    >>> df.select(map_zip_with("m1", "m2", lambda k, a, b: coalesce(a, lit(0)) + b)).first()[0]
+    {'a': 11, 'b': 20}
+    """
+    return _hof("map_zip_with", [col1, col2], [f])
+
+
+def inline(col):
+    """One row per struct of an array of structs, one column per field.
+
+    >>> df = spark.sql("SELECT array(named_struct('a', 1, 'b', 2), named_struct('a', 3, 'b', 4)) AS s")
+    >>> df.select(inline("s")).collect()
+    [Row(a=1, b=2), Row(a=3, b=4)]
+    """
+    return _invoke("inline", col)
+
+
+def inline_outer(col):
+    """``inline`` that keeps a row of NULLs for a NULL or empty array.
+
+    >>> df = spark.sql("SELECT 1 AS i, CAST(array() AS array<struct<a:int>>) AS s")
+    >>> df.select("i", inline_outer("s")).collect()
+    [Row(i=1, a=None)]
+    """
+    return _invoke("inline_outer", col)
+
+
+def stack(*cols):
+    """The values after the first argument `n`, in `n` rows (columns col0, col1, ...).
+
+    >>> spark.range(1).select(stack(lit(2), lit(1), lit(2), lit(3))).collect()
+    [Row(col0=1, col1=2), Row(col0=3, col1=None)]
+    """
+    return _invoke("stack", *cols)
+
+
+def _options_map(options):
+    """A JSON/CSV options dict as the ``map(...)`` literal Spark passes (none: no argument)."""
+    if not options:
+        return []
+    return [create_map(*[lit(x) for kv in options.items() for x in (kv[0], str(kv[1]))])]
+
+
+def _schema_text(schema):
+    from .types import DataType
+    if isinstance(schema, DataType):
+        return lit(schema.simpleString())
+    return _value(schema)
+
+
+def from_json(col, schema, options=None):
+    """The JSON strings parsed as a struct, array or map of `schema` (a DataType, a DDL string or
+    ``schema_of_json``'s result); a malformed record gives a struct of NULLs.
+
+    >>> df = spark.createDataFrame([('{"a": 1}',)], ["j"])
+    >>> df.select(from_json("j", "a INT").alias("s")).first()
+    Row(s=Row(a=1))
+    """
+    c = _c(col)
+    s = _schema_text(schema)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("from_json", [c._expr, s._expr] + [e._expr for e in extra]),
+                  "from_json(%s)" % c._repr)
+
+
+def to_json(col, options=None):
+    """A struct, array or map as JSON text.
+
+    >>> spark.sql("SELECT named_struct('a', 1, 'b', 'x') AS s").select(to_json("s")).first()[0]
+    '{"a":1,"b":"x"}'
+    """
+    c = _c(col)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("to_json", [c._expr] + [e._expr for e in extra]), "to_json(%s)" % c._repr)
+
+
+def get_json_object(col, path):
+    """The value at a JSON path (``$.a``, ``$[0].b``, ``$[*].c``) as a string.
+
+    >>> spark.createDataFrame([('{"a": {"b": 1}}',)], ["j"]).select(get_json_object("j", "$.a.b")).first()[0]
+    '1'
+    """
+    return _invoke("get_json_object", col, lit(path))
+
+
+def json_tuple(col, *fields):
+    """One row of the named top-level fields' values (columns c0, c1, ...).
+
+    >>> spark.createDataFrame([('{"a": 1, "b": "x"}',)], ["j"]).select(json_tuple("j", "a", "b")).collect()
+    [Row(c0='1', c1='x')]
+    """
+    return _invoke("json_tuple", col, *[lit(f) for f in fields])
+
+
+def json_array_length(col):
+    """The number of elements of a JSON array (NULL for anything else).
+
+    >>> spark.createDataFrame([('[1, 2]',)], ["j"]).select(json_array_length("j")).first()[0]
+    2
+    """
+    return _invoke("json_array_length", col)
+
+
+def json_object_keys(col):
+    """The keys of a JSON object (NULL for anything else).
+
+    >>> spark.createDataFrame([('{"a": 1, "b": 2}',)], ["j"]).select(json_object_keys("j")).first()[0]
+    ['a', 'b']
+    """
+    return _invoke("json_object_keys", col)
+
+
+def schema_of_json(json, options=None):
+    """The DDL schema Spark infers for a JSON literal.
+
+    >>> spark.range(1).select(schema_of_json(lit('{"a": 0}'))).first()[0]
+    'STRUCT<a: BIGINT>'
+    """
+    c = _value(json)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("schema_of_json", [c._expr] + [e._expr for e in extra]),
+                  "schema_of_json(%s)" % c._repr)
+
+
+def from_csv(col, schema, options=None):
+    """A CSV line parsed as a struct of `schema` (a DDL string or ``schema_of_csv``'s result).
+
+    >>> spark.createDataFrame([("1,a",)], ["v"]).select(from_csv("v", "n INT, s STRING").alias("r")).first()
+    Row(r=Row(n=1, s='a'))
+    """
+    c = _c(col)
+    s = _schema_text(schema)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("from_csv", [c._expr, s._expr] + [e._expr for e in extra]),
+                  "from_csv(%s)" % c._repr)
+
+
+def to_csv(col, options=None):
+    """A struct as one CSV line.
+
+    >>> spark.sql("SELECT named_struct('a', 1, 'b', 'x,y') AS s").select(to_csv("s")).first()[0]
+    '1,"x,y"'
+    """
+    c = _c(col)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("to_csv", [c._expr] + [e._expr for e in extra]), "to_csv(%s)" % c._repr)
+
+
+def schema_of_csv(csv, options=None):
+    """The DDL schema Spark infers for a CSV line literal.
+
+    >>> spark.range(1).select(schema_of_csv(lit("1,a"))).first()[0]
+    'STRUCT<_c0: INT, _c1: STRING>'
+    """
+    c = _value(csv)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("schema_of_csv", [c._expr] + [e._expr for e in extra]),
+                  "schema_of_csv(%s)" % c._repr)
+
+
+def str_to_map(text, pairDelim=None, keyValueDelim=None):
+    """A string split into a map: pairs by `pairDelim` (default ','), key from value by
+    `keyValueDelim` (default ':'); both are regular expressions.
+
+    >>> spark.createDataFrame([("a:1,b:2",)], ["e"]).select(str_to_map("e")).first()[0]
+    {'a': '1', 'b': '2'}
+    """
+    return _invoke("str_to_map", text, _value(pairDelim if pairDelim is not None else ","),
+                   _value(keyValueDelim if keyValueDelim is not None else ":"))

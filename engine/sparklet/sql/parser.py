@@ -288,6 +288,13 @@ def convert(node):
         if fname.lower() in ("lag", "lead") and len(conv) >= 1:
             pass
         return UnresolvedFunction(fname, conv, distinct=distinct, ignore_nulls=ignore_nulls)
+    if isinstance(node, exp.Tuple):
+        # `(a, b)` in an expression is a struct of its values (fields col1, col2, ...)
+        return UnresolvedFunction("struct", [convert(e) for e in node.expressions])
+    if isinstance(node, exp.Lambda):
+        # `x -> x * 2`, `(acc, x) -> acc + x`: the higher-order function binds the parameters
+        from .collection_functions import UnresolvedLambda
+        return UnresolvedLambda(convert(node.this), [e.name for e in node.expressions])
     if isinstance(node, exp.IgnoreNulls):
         f = convert(node.this)
         f.ignore_nulls = True

@@ -462,6 +462,9 @@ class GenerateExec(SparkPlan):
 
     def sql(self, child_sql):
         g = self.generator
+        if hasattr(g, "generate_sql"):
+            # generators of several columns (inline, stack) write their own query
+            return g.generate_sql([a.col for a in self.keep], [a.col for a in self.gen_output], child_sql)
         x = g.children[0].duck()
         keep = [a.col for a in self.keep]
         t = g.children[0].dataType
@@ -488,6 +491,9 @@ class GenerateExec(SparkPlan):
                      "unnest(%s) AS %s" % (vs, self.gen_output[-1].col)]
         return "SELECT %s FROM (%s) AS t" % (", ".join(keep + cols), child_sql)
 
+
+    def udfs(self):
+        return _udfs_of([self.generator])
 
 class CoalesceExec(SparkPlan):
     def __init__(self, n, child):
