@@ -274,6 +274,21 @@ _ERROR_CATALOG = {
                        "number is <actualNum>.", "42605"),
     "WRONG_NUM_ARGS.WITHOUT_SUGGESTION": (
         "Please, refer to '<docroot>/sql-ref-functions.html' for a fix.", None),
+    # Conditions of Spark's date/time functions and grouping analytics.
+    "CANNOT_PARSE_TIMESTAMP": (
+        "<message>. Use `try_to_timestamp` to tolerate invalid input string and return NULL "
+        "instead.", "22007"),
+    "CANNOT_PARSE_INTERVAL": (
+        "Unable to parse <intervalString>. Please ensure that the value provided is in a valid "
+        "format for defining an interval. You can reference the documentation for the correct "
+        "format. If the issue persists, please double check that the input value is not null or "
+        "empty and try again.", "22006"),
+    "DATETIME_FIELD_OUT_OF_BOUNDS": ("<rangeMessage>.", "22023"),
+    "DATETIME_FIELD_OUT_OF_BOUNDS.WITHOUT_SUGGESTION": ("", None),
+    "ILLEGAL_DAY_OF_WEEK": ("Illegal input for day of week: <string>.", "22009"),
+    "INVALID_EXTRACT_FIELD": ("Cannot extract <field> from <expr>.", "42601"),
+    "UNSUPPORTED_GROUPING_EXPRESSION": (
+        "grouping()/grouping_id() can only be used with GroupingSets/Cube/Rollup.", "42K0E"),
     # Conditions PySpark raises on the Python side.
     "ATTRIBUTE_NOT_SUPPORTED": ("Attribute `<attr_name>` is not supported.", "0A000"),
     "CANNOT_CONVERT_TYPE": ("Cannot convert <from_type> into <to_type>.", None),

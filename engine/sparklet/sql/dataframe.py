@@ -780,7 +780,8 @@ class DataFrame:
         if isinstance(truncate, bool):
             truncate = 20 if truncate else 0
         rows = self.limit(max(n, 0) + 1)._rows() if n >= 0 else self._rows()
-        return show_string(rows, self.schema, n, int(truncate), vertical)
+        return show_string(rows, self.schema, n, int(truncate), vertical,
+                           time_zone=self.sparkSession.conf.get("spark.sql.session.timeZone"))
 
     def toPandas(self):
         """Example:

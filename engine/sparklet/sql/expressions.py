@@ -400,7 +400,10 @@ class Literal(LeafExpression):
         if isinstance(self.dataType, T.DateType):
             return "DATE '%s'" % v.isoformat()
         if isinstance(self.dataType, T.TimestampType):
-            return "TIMESTAMP '%s'" % v.isoformat(sep=" ")
+            from .show import timestamp_to_string
+            return "TIMESTAMP '%s'" % timestamp_to_string(v)
+        if isinstance(v, (bytes, bytearray)):
+            return "X'%s'" % bytes(v).hex().upper()
         return str(v)
 
     def explain(self):
@@ -433,6 +436,11 @@ def duck_literal(v, t):
     if isinstance(t, T.DateType):
         return "DATE '%s'" % v.isoformat()
     if isinstance(t, T.TimestampType):
+        # an instant: a naive value is the process's local time (as collect() gives it), which
+        # must not be read in the session time zone the engine computes in
+        import datetime as _dt
+        return "TIMESTAMPTZ '%s'" % v.astimezone(_dt.timezone.utc).isoformat(sep=" ")
+    if isinstance(t, T.TimestampNTZType):
         return "TIMESTAMP '%s'" % v.isoformat(sep=" ")
     if isinstance(t, T.ArrayType):
         return "CAST([%s] AS %s)" % (", ".join(duck_literal(x, t.elementType) for x in v), duck_type(t))
