@@ -286,6 +286,12 @@ _ERROR_CATALOG = {
     "VALUE_OUT_OF_BOUNDS": (
         "Value for `<arg_name>` must be between <lower_bound> and <upper_bound> (inclusive), got "
         "<actual>", None),
+    "NOT_EXPECTED_TYPE": ("Argument `<arg_name>` should be <expected_type>, got <arg_type>.", "42K09"),
+    "VALUE_NOT_POSITIVE": ("Value for `<arg_name>` must be positive, got '<arg_value>'.", None),
+    "DISALLOWED_TYPE_FOR_CONTAINER": (
+        "Argument `<arg_name>`(type: <arg_type>) should only contain a type in [<allowed_types>], got "
+        "<item_type>", None),
+    "CANNOT_BE_EMPTY": ("At least one <item> must be specified.", None),
 }
 
 

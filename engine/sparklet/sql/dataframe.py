@@ -13,8 +13,8 @@ from .expressions import (
     analysis_exception, named, quote_ident, strip_alias, to_attribute,
 )
 from .plan import (
-    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, Offset, Project, Repartition, Scope,
-    SetOperation, Sort, SubqueryAlias, Union, Window, check_aggregate, collect_aggregates, conjoin,
+    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, Offset, Project, Repartition, Sample,
+    Scope, SetOperation, Sort, SubqueryAlias, Union, Window, check_aggregate, collect_aggregates, conjoin,
     expand_projection, optimize,
 )
 
@@ -868,13 +868,102 @@ class DataFrame:
         return self.rdd.getNumPartitions()
 
     def sample(self, withReplacement=None, fraction=None, seed=None):
-        if isinstance(withReplacement, float):
-            withReplacement, fraction, seed = False, withReplacement, fraction
-        rows = self.rdd.sample(bool(withReplacement), fraction, seed)
-        return self.sparkSession.createDataFrame(rows, self.schema)
+        """A random sample of the rows, drawn per partition by Spark's own samplers, so a seeded
+        sample keeps the same rows as under Spark.
+
+        >>> df = spark.range(0, 10, 1, 1)
+        >>> df.sample(fraction=0.5, seed=3).collect()
+        [Row(id=0), Row(id=4), Row(id=5), Row(id=8)]
+        >>> df.sample(True, 0.5, 3).count()
+        2
+        """
+        import random
+        import sys
+        if isinstance(withReplacement, bool) and isinstance(fraction, float):
+            replace, fraction = withReplacement, fraction
+        elif withReplacement is None and isinstance(fraction, float):
+            replace = False
+        elif isinstance(withReplacement, float):
+            replace, fraction, seed = False, withReplacement, fraction
+        else:
+            from ..errors import PySparkTypeError
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "expected_type": "bool, float or int",
+                "arg_name": "withReplacement (optional), fraction (required) and seed (optional)",
+                "arg_type": ", ".join(type(a).__name__ for a in (withReplacement, fraction, seed))})
+        seed = int(seed) if seed is not None else random.randint(0, sys.maxsize)
+        _check_sample_bounds(0.0, fraction, replace)
+        return self._new(Sample(0.0, fraction, replace, seed, self._plan))
+
+    def sampleBy(self, col, fractions, seed=None):
+        """A stratified sample without replacement: each row is kept with its stratum's fraction
+        (0 for a stratum not listed), drawing as Spark's ``rand(seed)`` does.
+
+        >>> from sparklet.sql import functions as sf
+        >>> ds = spark.range(0, 100, 1, 5).select((sf.col("id") % 3).alias("key"))
+        >>> ds.sampleBy("key", fractions={0: 0.1, 1: 0.2}, seed=0).groupBy("key").count().orderBy("key").collect()
+        [Row(key=0, count=4), Row(key=1, count=9)]
+        """
+        import random
+        import sys
+        from ..errors import PySparkTypeError
+        if not isinstance(col, (str, Column)):
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "expected_type": "Column or str", "arg_name": "col", "arg_type": type(col).__name__})
+        if not isinstance(fractions, dict):
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "expected_type": "dict", "arg_name": "fractions", "arg_type": type(fractions).__name__})
+        for k, v in fractions.items():
+            if not isinstance(k, (float, int, str)):
+                raise PySparkTypeError(errorClass="DISALLOWED_TYPE_FOR_CONTAINER", messageParameters={
+                    "arg_name": "fractions", "arg_type": type(fractions).__name__,
+                    "allowed_types": "float, int, str", "item_type": type(k).__name__})
+            fractions[k] = float(v)
+        if not all(0.0 <= v <= 1.0 for v in fractions.values()):
+            from ..errors import IllegalArgumentException
+            raise IllegalArgumentException(
+                "requirement failed: Fractions must be in [0, 1], but got %s." % _scala_map(fractions))
+        seed = int(seed) if seed is not None else random.randint(0, sys.maxsize)
+        key = Alias(self._resolve(col), "__stratum")
+        keyed = Project(list(self._plan.output) + [key], self._plan)
+        sampled = Sample(0.0, 1.0, False, seed, keyed, strata=(key.to_attribute(), dict(fractions)))
+        return self._new(Project(list(self._plan.output), sampled))
 
     def randomSplit(self, weights, seed=None):
-        return [self.sparkSession.createDataFrame(r, self.schema) for r in self.rdd.randomSplit(weights, seed)]
+        """Splits the rows by the given weights (normalised to sum to 1). As in Spark, each
+        partition is first sorted by every orderable column, so each split is deterministic,
+        and the splits sample one seeded draw per row over adjacent ranges of ``[0, 1)``.
+
+        >>> splits = spark.range(0, 10, 1, 1).randomSplit([1.0, 2.0], 24)
+        >>> [s.count() for s in splits]
+        [3, 7]
+        """
+        import random
+        import sys
+        for w in weights:
+            if w < 0.0:
+                from ..errors import PySparkValueError
+                raise PySparkValueError(errorClass="VALUE_NOT_POSITIVE",
+                                        messageParameters={"arg_name": "weights", "arg_value": str(w)})
+        seed = int(seed if seed is not None else random.randint(0, sys.maxsize))
+        orders = [SortOrder(a, True, True) for a in self._plan.output if _orderable(a.dataType)]
+        if orders:
+            plan = Sort(orders, False, self._plan)
+        else:
+            # nothing to sort by (maps only): materialise the rows once so every split sees the same
+            plan = self.persist()._plan
+        total = float(sum(weights))
+        if total <= 0:
+            from ..errors import IllegalArgumentException
+            from .show import java_double_to_string
+            raise IllegalArgumentException(
+                "requirement failed: Sum of weights must be positive, but got [%s]"
+                % ",".join(java_double_to_string(float(w)) for w in weights))
+        bounds, acc = [0.0], 0.0
+        for w in weights:
+            acc += w / total
+            bounds.append(acc)
+        return [self._new(Sample(lo, hi, False, seed, plan)) for lo, hi in zip(bounds, bounds[1:])]
 
     @property
     def stat(self):
@@ -971,6 +1060,37 @@ class DataFrameStatFunctions:
                 qs.append(float(values[idx]))
             out.append(qs)
         return out[0] if single else out
+
+
+def _check_sample_bounds(lower, upper, with_replacement):
+    """Spark's checks on a sample's fraction (raised when the DataFrame is built)."""
+    from ..errors import IllegalArgumentException
+    from .show import java_double_to_string
+    fraction = upper - lower
+    if with_replacement and fraction < 0.0:
+        raise IllegalArgumentException(
+            "requirement failed: Sampling fraction (%s) must be nonnegative with replacement"
+            % java_double_to_string(float(fraction)))
+    if not with_replacement and not -1e-6 <= fraction <= 1.0 + 1e-6:
+        raise IllegalArgumentException(
+            "requirement failed: Sampling fraction (%s) must be on interval [0, 1] without replacement"
+            % java_double_to_string(float(fraction)))
+
+
+def _scala_map(d):
+    from .show import java_double_to_string
+    return "Map(%s)" % ", ".join("%s -> %s" % (k, java_double_to_string(v)) for k, v in d.items())
+
+
+def _orderable(t):
+    """Whether rows can be sorted by a column of this type (Spark's RowOrdering.isOrderable)."""
+    if isinstance(t, T.MapType):
+        return False
+    if isinstance(t, T.ArrayType):
+        return _orderable(t.elementType)
+    if isinstance(t, T.StructType):
+        return all(_orderable(f.dataType) for f in t.fields)
+    return True
 
 
 def _jsonable(v):

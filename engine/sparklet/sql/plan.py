@@ -439,6 +439,31 @@ class SetOperation(LogicalPlan):
         return "%s %s" % (self.kind.capitalize(), "true" if self.is_all else "false")
 
 
+
+class Sample(UnaryNode):
+    """Rows kept by Spark's per-partition random sampler (``sample``, ``randomSplit``): those whose
+    draw falls in ``[lower, upper)``, or, with replacement, each row as many times as a Poisson
+    draw says. ``strata`` = (key attribute, {key: fraction}) is ``sampleBy``: one draw per row,
+    kept below its stratum's fraction."""
+
+    def __init__(self, lower, upper, with_replacement, seed, child, strata=None):
+        self.lower = lower
+        self.upper = upper
+        self.with_replacement = with_replacement
+        self.seed = seed
+        self.strata = strata
+        self.children = (child,)
+
+    def with_children(self, children):
+        return Sample(self.lower, self.upper, self.with_replacement, self.seed, children[0], self.strata)
+
+    def node_string(self):
+        from .show import java_double_to_string
+        return "Sample %s, %s, %s, %d" % (java_double_to_string(float(self.lower)),
+                                         java_double_to_string(float(self.upper)),
+                                         "true" if self.with_replacement else "false", self.seed)
+
+
 # --------------------------------------------------------------------------------------------
 # analysis helpers used by the API and the SQL front end
 
