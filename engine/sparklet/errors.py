@@ -230,6 +230,19 @@ _ERROR_CATALOG = {
     "TEMP_TABLE_OR_VIEW_ALREADY_EXISTS": (
         "Cannot create the temporary view <relationName> because it already exists.\nChoose a "
         "different name, drop or replace the existing view.", "42P07"),
+    "TRANSPOSE_EXCEED_ROW_LIMIT": (
+        "Number of rows exceeds the allowed limit of <maxValues> for TRANSPOSE. If this was "
+        "intended, set <config> to at least the current row count.", "54006"),
+    "TRANSPOSE_INVALID_INDEX_COLUMN": ("Invalid index column for TRANSPOSE because: <reason>", "42804"),
+    "TRANSPOSE_NO_LEAST_COMMON_TYPE": (
+        "Transpose requires non-index columns to share a least common type, but <dt1> and <dt2> do "
+        "not.", "42K09"),
+    "UNPIVOT_REQUIRES_VALUE_COLUMNS": (
+        "At least one value column needs to be specified for UNPIVOT, all columns specified as "
+        "ids.", "42K0A"),
+    "UNPIVOT_VALUE_DATA_TYPE_MISMATCH": (
+        "Unpivot value columns must share a least common type, some types do not: [<types>].",
+        "42K09"),
     "UNABLE_TO_INFER_SCHEMA": (
         "Unable to infer schema for <format>. It must be specified manually.", "42KD9"),
     "UNRESOLVED_COLUMN": (

@@ -965,6 +965,51 @@ class DataFrame:
             bounds.append(acc)
         return [self._new(Sample(lo, hi, False, seed, plan)) for lo, hi in zip(bounds, bounds[1:])]
 
+    def unpivot(self, ids, values, variableColumnName, valueColumnName):
+        """Turns value columns into rows: one row per input row and value column, holding the
+        id columns, the value column's name and its value (values cast to a common type).
+
+        >>> df = spark.createDataFrame([(1, 11, 1.1), (2, 12, 1.2)], ["id", "int", "double"])
+        >>> df.unpivot("id", ["int", "double"], "var", "val").show()
+        +---+------+----+
+        | id|   var| val|
+        +---+------+----+
+        |  1|   int|11.0|
+        |  1|double| 1.1|
+        |  2|   int|12.0|
+        |  2|double| 1.2|
+        +---+------+----+
+        <BLANKLINE>
+        """
+        from .reshape import unpivot
+        return unpivot(self, ids, values, variableColumnName, valueColumnName)
+
+    def melt(self, ids, values, variableColumnName, valueColumnName):
+        """An alias of :meth:`unpivot`.
+
+        >>> df = spark.createDataFrame([(1, 11, 12)], ["id", "a", "b"])
+        >>> df.melt("id", None, "var", "val").collect()
+        [Row(id=1, var='a', val=11), Row(id=1, var='b', val=12)]
+        """
+        return self.unpivot(ids, values, variableColumnName, valueColumnName)
+
+    def transpose(self, indexColumn=None):
+        """Swaps rows and columns: the index column's values (the first column by default) become
+        the column names, the other columns' names the values of ``key``.
+
+        >>> df = spark.createDataFrame([("A", 1, 2), ("B", 3, 4)], ["id", "val1", "val2"])
+        >>> df.transpose().show()
+        +----+---+---+
+        | key|  A|  B|
+        +----+---+---+
+        |val1|  1|  3|
+        |val2|  2|  4|
+        +----+---+---+
+        <BLANKLINE>
+        """
+        from .reshape import transpose
+        return transpose(self, indexColumn)
+
     @property
     def stat(self):
         return DataFrameStatFunctions(self)

@@ -1088,6 +1088,15 @@ class ExtractField(Expression):
     def with_children(self, children):
         return ExtractField(children[0], children[1], self.field_name)
 
+    @property
+    def nullable(self):
+        # a struct's field is null only where the struct or the field may be (GetStructField);
+        # an array element or map value may always be missing
+        t = self.children[0].dataType
+        if isinstance(t, T.StructType):
+            return self.children[0].nullable or t[self.field_name].nullable
+        return True
+
     def sql(self):
         if isinstance(self.children[0].dataType, T.StructType):
             return "%s.%s" % (self.children[0].sql(), self.field_name)
