@@ -1010,6 +1010,46 @@ class DataFrame:
         from .reshape import transpose
         return transpose(self, indexColumn)
 
+    def approxQuantile(self, col, probabilities, relativeError):
+        """Approximate quantiles of numeric columns by Spark's Greenwald-Khanna summaries
+        (nulls and NaN skipped; ``relativeError`` 0 gives exact quantiles).
+
+        >>> df = spark.createDataFrame([(1,), (2,), (3,), (4,), (5,)], ["values"])
+        >>> df.approxQuantile("values", [0.0, 0.5, 1.0], 0.05)
+        [1.0, 3.0, 5.0]
+        """
+        from .stat import approx_quantile
+        return approx_quantile(self, col, probabilities, relativeError)
+
+    def crosstab(self, col1, col2):
+        """The contingency table of two columns: a row per value of ``col1``, a column per value
+        of ``col2``, pair counts (0 where a pair never occurs).
+
+        >>> df = spark.createDataFrame([(1, 11), (1, 11), (3, 10), (4, 8), (4, 8)], ["c1", "c2"])
+        >>> df.crosstab("c1", "c2").sort("c1_c2").show()
+        +-----+---+---+---+
+        |c1_c2| 10| 11|  8|
+        +-----+---+---+---+
+        |    1|  0|  2|  0|
+        |    3|  1|  0|  0|
+        |    4|  0|  0|  2|
+        +-----+---+---+---+
+        <BLANKLINE>
+        """
+        from .stat import crosstab
+        return crosstab(self, col1, col2)
+
+    def freqItems(self, cols, support=None):
+        """Items that may be frequent (above ``support``, default 1%) in each column; may hold
+        false positives, as Spark's does.
+
+        >>> df = spark.createDataFrame([(1, 11), (1, 11), (3, 10)], ["c1", "c2"])
+        >>> df.freqItems(["c1", "c2"]).collect()
+        [Row(c1_freqItems=[1, 3], c2_freqItems=[10, 11])]
+        """
+        from .stat import freq_items
+        return freq_items(self, cols, support)
+
     @property
     def stat(self):
         return DataFrameStatFunctions(self)
@@ -1087,24 +1127,36 @@ class DataFrameStatFunctions:
         return self.df.cov(col1, col2)
 
     def approxQuantile(self, col, probabilities, relativeError):
-        """Quantiles of numeric columns (exact here: the data of one driver is small).
+        """Approximate quantiles of numeric columns, as :meth:`DataFrame.approxQuantile`.
 
         >>> spark.range(10).stat.approxQuantile("id", [0.5], 0.0)
         [4.0]
         """
-        single = isinstance(col, str)
-        cols = [col] if single else list(col)
-        out = []
-        for c in cols:
-            values = sorted(r[0] for r in self.df.select(c).collect() if r[0] is not None)
-            qs = []
-            for p in probabilities:
-                if not values:
-                    continue
-                idx = min(len(values) - 1, max(0, int(-(-p * len(values) // 1)) - 1))
-                qs.append(float(values[idx]))
-            out.append(qs)
-        return out[0] if single else out
+        return self.df.approxQuantile(col, probabilities, relativeError)
+
+    def crosstab(self, col1, col2):
+        """The contingency table of two columns, as :meth:`DataFrame.crosstab`.
+
+        >>> spark.createDataFrame([(1, "a")], ["k", "v"]).stat.crosstab("k", "v").collect()
+        [Row(k_v='1', a=1)]
+        """
+        return self.df.crosstab(col1, col2)
+
+    def freqItems(self, cols, support=None):
+        """Frequent items of columns, as :meth:`DataFrame.freqItems`.
+
+        >>> spark.createDataFrame([(1,), (1,)], ["k"]).stat.freqItems(["k"]).collect()
+        [Row(k_freqItems=[1])]
+        """
+        return self.df.freqItems(cols, support)
+
+    def sampleBy(self, col, fractions, seed=None):
+        """A stratified sample, as :meth:`DataFrame.sampleBy`.
+
+        >>> spark.range(0, 10, 1, 1).stat.sampleBy("id", {1: 1.0, 2: 1.0}, 0).collect()
+        [Row(id=1), Row(id=2)]
+        """
+        return self.df.sampleBy(col, fractions, seed)
 
 
 def _check_sample_bounds(lower, upper, with_replacement):
