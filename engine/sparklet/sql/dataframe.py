@@ -13,8 +13,8 @@ from .expressions import (
     analysis_exception, named, quote_ident, strip_alias, to_attribute,
 )
 from .plan import (
-    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, Offset, Project, Repartition, Sample,
-    Scope, SetOperation, Sort, SubqueryAlias, Union, Window, check_aggregate, collect_aggregates, conjoin,
+    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, MapInBatches, Offset, Project,
+    Repartition, Sample, Scope, SetOperation, Sort, SubqueryAlias, Union, Window, check_aggregate, collect_aggregates, conjoin,
     expand_projection, optimize,
 )
 
@@ -1049,6 +1049,61 @@ class DataFrame:
         """
         from .stat import freq_items
         return freq_items(self, cols, support)
+
+    def mapInPandas(self, func, schema, barrier=False, profile=None):
+        """Maps each partition's rows, as an iterator of pandas DataFrames, through ``func``,
+        which yields pandas DataFrames of ``schema``; runs as tasks on the executors.
+
+        >>> df = spark.createDataFrame([(1, 21), (2, 30)], ("id", "age"))
+        >>> def filter_func(iterator):
+        ...     for pdf in iterator:
+        ...         yield pdf[pdf.id == 1]
+        >>> df.mapInPandas(filter_func, df.schema).collect()
+        [Row(id=1, age=21)]
+        """
+        return self._map_in_batches(func, schema, "pandas", barrier)
+
+    def mapInArrow(self, func, schema, barrier=False, profile=None):
+        """Maps each partition's rows, as an iterator of ``pyarrow.RecordBatch``, through
+        ``func``, which yields record batches of ``schema``.
+
+        >>> import pyarrow as pa
+        >>> df = spark.createDataFrame([(1, 21), (2, 30)], ("id", "age"))
+        >>> def older(iterator):
+        ...     for batch in iterator:
+        ...         yield batch.filter(pa.compute.field("age") > 25)
+        >>> df.mapInArrow(older, "id long, age long").collect()
+        [Row(id=2, age=30)]
+        """
+        return self._map_in_batches(func, schema, "arrow", barrier)
+
+    def _map_in_batches(self, func, schema, kind, barrier):
+        from .expressions import AttributeReference
+        if isinstance(schema, str):
+            schema = T._parse_datatype_string(schema)
+        if not isinstance(schema, T.StructType):
+            from ..errors import PySparkTypeError
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "expected_type": "StructType or str", "arg_name": "schema", "arg_type": type(schema).__name__})
+        from .expressions import new_id
+        udf_id = new_id()
+        output = [AttributeReference(f.name, f.dataType, f.nullable) for f in schema.fields]
+        return self._new(MapInBatches(func, kind, output, self._plan, bool(barrier), udf_id))
+
+    def toArrow(self):
+        """The rows as a ``pyarrow.Table`` (collected to the driver).
+
+        >>> df = spark.createDataFrame([(2, "Alice"), (5, "Bob")], schema=["age", "name"])
+        >>> df.coalesce(1).toArrow()
+        pyarrow.Table
+        age: int64
+        name: string
+        ----
+        age: [[2,5]]
+        name: [["Alice","Bob"]]
+        """
+        from .batches import to_arrow
+        return to_arrow(self)
 
     @property
     def stat(self):

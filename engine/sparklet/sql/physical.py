@@ -29,8 +29,8 @@ from .expressions import (
     to_attribute,
 )
 from .plan import (
-    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, Offset, Project, Repartition, Sample,
-    SetOperation, Sort, SubqueryAlias, Union, Window, equi_join_keys, split_conjuncts,
+    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, MapInBatches, Offset, Project, Repartition,
+    Sample, SetOperation, Sort, SubqueryAlias, Union, Window, equi_join_keys, split_conjuncts,
 )
 
 SHUFFLE_PARTITIONS = 200
@@ -532,6 +532,20 @@ class SampleExec(SparkPlan):
         return self.logical.node_string()
 
 
+class MapInBatchesExec(SparkPlan):
+    """Spark's ``MapInPandasExec``/``MapInArrowExec``: the user's function once per partition."""
+
+    def __init__(self, logical, child):
+        self.logical = logical
+        self.children = (child,)
+
+    def output(self):
+        return self.logical.output
+
+    def node_string(self):
+        return self.logical.node_string()
+
+
 # --------------------------------------------------------------------------------------------
 # planning
 
@@ -640,6 +654,8 @@ def _plan(p, s, top=False):
                          ExchangeExec("hash", right, keys=keys_r))
     if isinstance(p, Sample):
         return SampleExec(p, _plan(p.child, s))
+    if isinstance(p, MapInBatches):
+        return MapInBatchesExec(p, _plan(p.child, s))
     raise NotImplementedError("no physical operator for %s" % type(p).__name__)
 
 
@@ -1244,6 +1260,19 @@ class Compiler:
             from .engine import concat
             yield sample_partition(concat(list(iterator)), index, lower, upper, replace, seed, key, fractions)
         return self.rdd(node.children[0]).mapPartitionsWithIndex(run, preservesPartitioning=True)
+
+    def exec_MapInBatchesExec(self, node):
+        import pyarrow as pa
+        from .batches import DEFAULT_BATCH_ROWS, map_partition
+        p, child = node.logical, node.children[0]
+        batch_rows = int(self.session.conf.get("spark.sql.execution.arrow.maxRecordsPerBatch",
+                                               str(DEFAULT_BATCH_ROWS)))
+        if batch_rows <= 0:
+            batch_rows = 1 << 62
+        fields = [pa.field(a.col, T.to_arrow_type(a.dataType)) for a in p.output]
+        run = map_partition(p.func, p.kind, [a.col for a in child.output()], [a.name for a in child.output()],
+                            [a.name for a in p.output], [a.col for a in p.output], fields, batch_rows)
+        return self.rdd(child).mapPartitions(run, preservesPartitioning=False)
 
     def exec_BroadcastExchangeExec(self, node):
         return self.rdd(node.children[0])

@@ -464,6 +464,35 @@ class Sample(UnaryNode):
                                          "true" if self.with_replacement else "false", self.seed)
 
 
+
+class MapInBatches(UnaryNode):
+    """``mapInPandas``/``mapInArrow``: a Python function over each partition's rows in batches,
+    producing new attributes of the given schema."""
+
+    def __init__(self, func, kind, output, child, barrier=False, udf_id=None):
+        from .expressions import new_id
+        self.func = func
+        self.kind = kind
+        self._output = list(output)
+        self.barrier = barrier
+        # the Python UDF expression Spark wraps the function in has an expression id of its own
+        self.udf_id = new_id() if udf_id is None else udf_id
+        self.children = (child,)
+
+    @property
+    def output(self):
+        return self._output
+
+    def with_children(self, children):
+        return MapInBatches(self.func, self.kind, self._output, children[0], self.barrier, self.udf_id)
+
+    def node_string(self):
+        name = getattr(self.func, "__name__", "func")
+        return "%s %s(%s)#%d, [%s], %s" % ("MapInPandas" if self.kind == "pandas" else "MapInArrow", name,
+                                         _attr_list(self.child.output), self.udf_id, _attr_list(self._output),
+                                         "true" if self.barrier else "false")
+
+
 # --------------------------------------------------------------------------------------------
 # analysis helpers used by the API and the SQL front end
 
