@@ -305,6 +305,9 @@ _ERROR_CATALOG = {
         "Argument `<arg_name>`(type: <arg_type>) should only contain a type in [<allowed_types>], got "
         "<item_type>", None),
     "CANNOT_BE_EMPTY": ("At least one <item> must be specified.", None),
+    "NEGATIVE_VALUE": ("Value for `<arg_name>` must be greater than or equal to 0, got '<arg_value>'.", None),
+    "ONLY_ALLOWED_FOR_SINGLE_COLUMN": ("Argument `<arg_name>` can only be provided for a single column.", None),
+    "UDF_RETURN_TYPE": ("Return type of the user-defined function should be <expected>, but is <actual>.", None),
 }
 
 

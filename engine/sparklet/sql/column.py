@@ -76,13 +76,17 @@ class UnresolvedAlias(UnresolvedExpression):
     def __init__(self, child, name, metadata=None):
         self.children = (child,)
         self.alias = name
+        self.metadata = metadata
 
     def with_children(self, children):
-        return UnresolvedAlias(children[0], self.alias)
+        return UnresolvedAlias(children[0], self.alias, self.metadata)
 
     def resolve(self, scope):
         c = self.children[0].resolve(scope)
-        return Alias(c.child if isinstance(c, Alias) else c, self.alias)
+        if isinstance(c, Alias):
+            # renaming an aliased column keeps the metadata given with the first alias
+            return Alias(c.child, self.alias, metadata=c.explicit_metadata if self.metadata is None else self.metadata)
+        return Alias(c, self.alias, metadata=self.metadata)
 
     def sql(self):
         return "%s AS %s" % (self.children[0].sql(), self.alias)
@@ -340,8 +344,14 @@ class Column:
         return self[name]
 
     def alias(self, *alias, **kwargs):
+        metadata = kwargs.pop("metadata", None)
+        assert not kwargs, "Unexpected kwargs where passed: %s" % kwargs
+        if metadata is not None and len(alias) != 1:
+            from ..errors import PySparkValueError
+            raise PySparkValueError(errorClass="ONLY_ALLOWED_FOR_SINGLE_COLUMN",
+                                    messageParameters={"arg_name": "metadata"})
         if len(alias) == 1:
-            return Column(UnresolvedAlias(self._expr, alias[0]), "%s AS %s" % (self._repr, alias[0]))
+            return Column(UnresolvedAlias(self._expr, alias[0], metadata), "%s AS %s" % (self._repr, alias[0]))
         return Column(_MultiAlias(self._expr, list(alias)), "multialias(%s)" % self._repr)
 
     name = alias

@@ -1105,6 +1105,19 @@ class DataFrame:
         from .batches import to_arrow
         return to_arrow(self)
 
+    def withMetadata(self, columnName, metadata):
+        """The DataFrame with ``metadata`` set on one column's field.
+
+        >>> df = spark.createDataFrame([(2, "Alice"), (5, "Bob")], schema=["age", "name"])
+        >>> df.withMetadata("age", {"foo": "bar"}).schema["age"].metadata
+        {'foo': 'bar'}
+        """
+        if not isinstance(metadata, dict):
+            from ..errors import PySparkTypeError
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "expected_type": "dict", "arg_name": "metadata", "arg_type": type(metadata).__name__})
+        return self.withColumn(columnName, col_of(quote_ident(columnName)).alias(columnName, metadata=metadata))
+
     @property
     def stat(self):
         return DataFrameStatFunctions(self)

@@ -123,7 +123,8 @@ class LogicalPlan:
         raise NotImplementedError(type(self).__name__)
 
     def schema(self):
-        return T.StructType([T.StructField(a.name, a.dataType, a.nullable) for a in self.output])
+        return T.StructType([T.StructField(a.name, a.dataType, a.nullable, getattr(a, "metadata", None))
+                             for a in self.output])
 
     def node_string(self):
         return type(self).__name__

@@ -303,21 +303,28 @@ def approx_quantile(df, col, probabilities, relative_error):
     """``DataFrame.approxQuantile``: one summary per column and partition (nulls and NaN
     skipped), merged in partition order, then queried."""
     from ..errors import IllegalArgumentException, PySparkTypeError, PySparkValueError
+    if not isinstance(col, (str, list, tuple)):
+        raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+            "arg_name": "col", "expected_type": "list, str or tuple", "arg_type": type(col).__name__})
     single = isinstance(col, str)
-    if not single and not (isinstance(col, (list, tuple)) and all(isinstance(c, str) for c in col)):
-        raise PySparkTypeError(errorClass="NOT_LIST_OR_STR_OR_TUPLE", messageParameters={
-            "arg_name": "col", "arg_type": type(col).__name__})
     cols = [col] if single else list(col)
+    for c in cols:
+        if not isinstance(c, str):
+            raise PySparkTypeError(errorClass="DISALLOWED_TYPE_FOR_CONTAINER", messageParameters={
+                "arg_name": "col", "arg_type": type(col).__name__, "allowed_types": "str",
+                "item_type": type(c).__name__})
     if not isinstance(probabilities, (list, tuple)):
-        raise PySparkTypeError(errorClass="NOT_LIST_OR_TUPLE", messageParameters={
-            "arg_name": "probabilities", "arg_type": type(probabilities).__name__})
+        raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+            "arg_name": "probabilities", "expected_type": "list or tuple",
+            "arg_type": type(probabilities).__name__})
     for p in probabilities:
         if not isinstance(p, (float, int)) or p < 0 or p > 1:
-            raise PySparkTypeError(errorClass="NOT_LIST_OF_FLOAT_OR_INT", messageParameters={
-                "arg_name": "probabilities", "arg_type": type(p).__name__})
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "arg_name": "probabilities", "expected_type": "list[float, int]", "arg_type": type(p).__name__})
     if not isinstance(relative_error, (float, int)):
-        raise PySparkTypeError(errorClass="NOT_FLOAT_OR_INT", messageParameters={
-            "arg_name": "relativeError", "arg_type": type(relative_error).__name__})
+        raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+            "expected_type": "float or int", "arg_name": "relativeError",
+            "arg_type": type(relative_error).__name__})
     if relative_error < 0:
         raise PySparkValueError(errorClass="NEGATIVE_VALUE", messageParameters={
             "arg_name": "relativeError", "arg_value": str(relative_error)})
@@ -360,8 +367,8 @@ def crosstab(df, col1, col2):
     from ..errors import PySparkTypeError
     for name, c in (("col1", col1), ("col2", col2)):
         if not isinstance(c, str):
-            raise PySparkTypeError(errorClass="NOT_STR", messageParameters={
-                "arg_name": name, "arg_type": type(c).__name__})
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "arg_name": name, "expected_type": "str", "arg_type": type(c).__name__})
     c1, c2 = col_of(_quote(col1)), col_of(_quote(col2))
     name = "%s_%s" % (col1, col2)
     keyed = df.select(F.when(c1.isNull(), F.lit("null")).otherwise(c1.cast("string")).alias(name),
@@ -387,9 +394,9 @@ def freq_items(df, cols, support=None):
     if isinstance(cols, tuple):
         cols = list(cols)
     if not isinstance(cols, list):
-        raise PySparkTypeError(errorClass="NOT_LIST_OR_TUPLE", messageParameters={
-            "arg_name": "cols", "arg_type": type(cols).__name__})
-    if support is None:
+        raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+            "arg_name": "cols", "expected_type": "list or tuple", "arg_type": type(cols).__name__})
+    if not support:
         support = 0.01
     if not 1e-4 <= support <= 1.0:
         from ..errors import IllegalArgumentException
