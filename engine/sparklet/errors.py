@@ -179,11 +179,13 @@ _ERROR_CATALOG = {
     "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE": (
         "The <paramIndex> parameter requires the <requiredType> type, however <inputSql> has the "
         "type <inputType>.", None),
+    "DATATYPE_MISMATCH.CANNOT_DROP_ALL_FIELDS": ("Cannot drop all fields in struct.", None),
     "DIVIDE_BY_ZERO": (
         "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. "
         'If necessary set <config> to "false" to bypass this error.', "22012"),
     "FAILED_READ_FILE": ("Encountered error while reading file <path>.", "KD001"),
     "FAILED_READ_FILE.NO_HINT": ("", None),
+    "FIELD_NOT_FOUND": ("No such struct field <fieldName> in <fields>.", "42704"),
     "GROUP_BY_POS_OUT_OF_RANGE": (
         "GROUP BY position <index> is not in select list (valid range is [1, <size>]).", "42805"),
     "INCOMPATIBLE_COLUMN_TYPE": (
