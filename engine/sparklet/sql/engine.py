@@ -66,6 +66,14 @@ def _register_builtins(con):
 
     con.create_function("spark_double_str", spark_double_str, [st.DOUBLE], st.VARCHAR,
                         null_handling="special", side_effects=False)
+    # Spark's CentralMomentAgg buffers (aggregation.py): rounding as Spark's, digit for digit
+    import duckdb
+    from .aggregation import MOMENT_FIELDS, arrow_moments_result, arrow_moments_update
+    buffer = duckdb.struct_type({name: st.DOUBLE for name in MOMENT_FIELDS})
+    con.create_function("spark_moments_update", arrow_moments_update, [duckdb.list_type(st.DOUBLE)], buffer,
+                        type="arrow", null_handling="special", side_effects=False)
+    con.create_function("spark_moments_result", arrow_moments_result, [duckdb.list_type(buffer), st.VARCHAR],
+                        st.DOUBLE, type="arrow", null_handling="special", side_effects=False)
 
     def spark_strptime(text, pattern):
         # a string parsed with a Java datetime pattern given per row (a format column); DuckDB's
@@ -86,6 +94,11 @@ def _register_builtins(con):
     register_functions(con)
 
 
+def keep_function_error(error):
+    """Called by a built-in evaluated in Python just before it fails its row with a Spark error."""
+    _local.function_error = error
+
+
 def register_udf(con, udf_id, func, arg_types, return_type):
     if udf_id in _local.udfs:
         return
@@ -102,6 +115,17 @@ def register_udf(con, udf_id, func, arg_types, return_type):
     con.create_function("udf_%d" % udf_id, call, [duckdb.sqltype(duck_type(t)) for t in arg_types],
                         duckdb.sqltype(duck_type(return_type)), null_handling="special", side_effects=True)
     _local.udfs.add(udf_id)
+
+
+# The partition a query runs over, for spark_partition_id() and monotonically_increasing_id():
+# ``getvariable('sparklet_partition')`` in the query, set from the running task.
+PARTITION_VARIABLE = "sparklet_partition"
+
+
+def _partition_id():
+    from ..taskcontext import TaskContext
+    ctx = TaskContext.get()
+    return ctx.partitionId() if ctx is not None else 0
 
 
 def session_time_zone():
@@ -133,13 +157,35 @@ def run_query(sql, tables, udfs=()):
         register_udf(con, *u)
     for name, table in tables.items():
         con.register(name, table)
+    if PARTITION_VARIABLE in sql:
+        con.execute("SET VARIABLE %s = %d" % (PARTITION_VARIABLE, _partition_id()))
     try:
         return con.sql(sql).to_arrow_table()
     except Exception as e:
+        # a built-in evaluated in Python raised Spark's own error (scalar_functions.ansi): DuckDB
+        # only carries its text, so the exception itself was kept aside
+        pending = getattr(_local, "function_error", None)
+        if pending is not None:
+            _local.function_error = None
+            raise pending from None
         raise spark_error(e) from None
     finally:
         for name in tables:
             con.unregister(name)
+
+
+#: runtime error conditions raised with ``error('CONDITION|message')`` -> their exception class
+_RUNTIME_ERRORS = {
+    "INVALID_ARRAY_INDEX_IN_ELEMENT_AT": lambda E: E.ArrayIndexOutOfBoundsException,
+    "INVALID_INDEX_OF_ZERO": lambda E: E.ArrayIndexOutOfBoundsException,
+    "DUPLICATED_MAP_KEY": lambda E: E.SparkRuntimeException,
+    "NULL_MAP_KEY": lambda E: E.SparkRuntimeException,
+    "ILLEGAL_SEQUENCE_BOUNDARY": lambda E: E.SparkRuntimeException,
+    "INVALID_PARAMETER_VALUE.START": lambda E: E.SparkRuntimeException,
+    "INVALID_PARAMETER_VALUE.LENGTH": lambda E: E.SparkRuntimeException,
+    "MAP_FROM_ARRAYS": lambda E: E.SparkRuntimeException,
+    "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION": lambda E: E.SparkRuntimeException,
+}
 
 
 def spark_error(e):
@@ -149,8 +195,8 @@ def spark_error(e):
     if "|" in text and "Error: " in text:
         body = text.split("Error: ", 1)[1]
         cond, _, rest = body.partition("|")
-        if cond == "DIVIDE_BY_ZERO":
-            return E.ArithmeticException(errorClass="DIVIDE_BY_ZERO",
+        if cond in ("DIVIDE_BY_ZERO", "REMAINDER_BY_ZERO"):
+            return E.ArithmeticException(errorClass=cond,
                                          messageParameters={"config": '"spark.sql.ansi.enabled"'})
         if cond == "CAST_INVALID_INPUT":
             value, _, target = rest.rpartition("|")
@@ -158,6 +204,8 @@ def spark_error(e):
                 errorClass="CAST_INVALID_INPUT",
                 messageParameters={"expression": "'%s'" % value, "sourceType": '"STRING"',
                                    "targetType": '"%s"' % target, "ansiConfig": '"spark.sql.ansi.enabled"'})
+        if cond == "INVALID_INDEX_OF_ZERO":
+            return E.SparkRuntimeException(errorClass=cond, messageParameters={})
         if cond == "DATETIME_FIELD_OUT_OF_BOUNDS":
             return E.DateTimeException(errorClass="DATETIME_FIELD_OUT_OF_BOUNDS.WITHOUT_SUGGESTION",
                                        messageParameters={"rangeMessage": rest})
@@ -170,6 +218,9 @@ def spark_error(e):
             return E.IllegalArgumentException(errorClass=cond, messageParameters={"string": rest})
         if cond in ("ARITHMETIC_OVERFLOW", "INVALID_ARRAY_INDEX"):
             return E.ArithmeticException(errorClass=cond, messageParameters={"message": rest})
+        if cond in _RUNTIME_ERRORS:
+            # a runtime error whose full message the query wrote after the condition
+            return _RUNTIME_ERRORS[cond](E)(message=rest, errorClass=cond)
     if "Overflow" in text or "out of range" in text:
         return E.ArithmeticException(
             errorClass="ARITHMETIC_OVERFLOW",
