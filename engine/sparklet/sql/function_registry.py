@@ -880,17 +880,11 @@ register("from_utc_timestamp")(_utc_shift("from_utc_timestamp", False))
 register("to_utc_timestamp")(_utc_shift("to_utc_timestamp", True))
 
 
-@register("current_timezone")
-def _current_timezone(args):
-    _args("current_timezone", args, 0)
-    return Function("current_timezone", [], T.StringType(), nullable=False, duck="current_setting('TimeZone')")
-
-
 @register("convert_timezone")
 def _convert_timezone(args):
     _args("convert_timezone", args, 2, 3)
     if len(args) == 2:
-        args = [_current_timezone([])] + list(args)
+        args = [lookup("current_timezone")([])] + list(args)
     src, dst, ts = _str(args[0]), _str(args[1]), _ntz_of(args[2])
     return Function("convert_timezone", [src, dst, ts], T.TimestampNTZType(),
                     duck=lambda s, d, t: "timezone(%s, timezone(%s, %s))" % (_zone_duck(d), _zone_duck(s), t))
