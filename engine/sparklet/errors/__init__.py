@@ -682,3 +682,9 @@ def unresolved_column(name, candidates, context=None):
             context=context)
     return AnalysisException(errorClass="UNRESOLVED_COLUMN.WITHOUT_SUGGESTION",
                              messageParameters={"objectName": object_name}, context=context)
+
+
+# The modules the classes name as theirs (``_place``) are imported with this one: a pickle of an
+# error (a task's failure sent to the driver) then refers to its class by name instead of copying
+# the class, and the driver re-raises it as the class itself.
+from .exceptions import base as _base, captured as _captured  # noqa: E402,F401
