@@ -107,6 +107,22 @@ def zone_conversions(spark, F, W):
 
 
 @case
+def timestamps_from_fields(spark, F, W):
+    spark.conf.set("spark.sql.session.timeZone", "America/Los_Angeles")
+    df = spark.createDataFrame([(2014, 12, 28, 6, 30, 45.887, "CET", 2), (2024, 2, 30, 1, 0, 0.0, "UTC", -1),
+                                (2024, 3, 10, 2, 30, 59.999999, "Asia/Seoul", 13)],
+                               ["y", "mo", "d", "h", "mi", "s", "tz", "q"])
+    out = df.select(F.make_timestamp_ltz("y", "mo", F.lit(1), "h", "mi", "s", "tz"),
+                    F.make_timestamp_ltz("y", "mo", F.lit(1), "h", "mi", "s"), F.try_make_timestamp_ntz("y", "mo", "d", "h", "mi", "s"),
+                    F.try_make_timestamp_ltz("y", "mo", "d", "h", "mi", "s", "tz"),
+                    F.timestamp_add("MONTH", "q", F.make_timestamp_ltz("y", "mo", F.lit(1), "h", "mi", "s")),
+                    F.timestamp_diff("DAY", F.make_timestamp_ltz(F.lit(2024), F.lit(1), F.lit(1), "h", "mi", "s"),
+                                     F.make_timestamp_ltz("y", "mo", F.lit(1), "h", "mi", "s")))
+    out.show(truncate=False)
+    out.printSchema()
+
+
+@case
 def make_date_out_of_range(spark, F, W):
     spark.range(1).select(F.make_date(F.lit(2019), F.lit(13), F.lit(1))).show()
 

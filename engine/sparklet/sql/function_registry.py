@@ -947,6 +947,93 @@ register("datepart")(_date_part_builder("datepart"))
 register("extract")(_date_part_builder("extract"))
 
 
+def _wall_micros_sql(y, mo, d, h, mi, s, try_):
+    """DuckDB SQL of the wall-clock time (microseconds from 1970-01-01 00:00) of its fields, NULL
+    (try_) or Spark's DATETIME_FIELD_OUT_OF_BOUNDS where a field is out of its range."""
+    checks = [("%s < 1 OR %s > 12" % (mo, mo), "'Invalid value for MonthOfYear (valid values 1 - 12): ' || %s" % mo),
+              ("%s < 1 OR %s > 31" % (d, d), "'Invalid value for DayOfMonth (valid values 1 - 28/31): ' || %s" % d),
+              ("%s < 0 OR %s > 23" % (h, h), "'Invalid value for HourOfDay (valid values 0 - 23): ' || %s" % h),
+              ("%s < 0 OR %s > 59" % (mi, mi), "'Invalid value for MinuteOfHour (valid values 0 - 59): ' || %s" % mi),
+              ("%s < 0 OR %s >= 60" % (s, s),
+               "'Invalid value for SecondOfMinute (valid values 0 - 59): ' || CAST(floor(%s) AS BIGINT)" % s)]
+    day = "TRY_CAST(printf('%%04d-%%02d-%%02d', %s, %s, %s) AS DATE)" % (y, mo, d)
+    fail = "NULL" if try_ else "error('DATETIME_FIELD_OUT_OF_BOUNDS|' || %s)"
+    cases = " ".join("WHEN %s THEN %s" % (c, fail if try_ else fail % m) for c, m in checks)
+    invalid_date = "NULL" if try_ else fail % ("'Invalid date ''' || upper(strftime(make_date(2000, %s, 1), '%%B')) "
+                                               "|| ' ' || %s || ''''" % (mo, d))
+    return ("CASE WHEN %s IS NULL OR %s IS NULL OR %s IS NULL OR %s IS NULL OR %s IS NULL OR %s IS NULL THEN NULL "
+            "%s WHEN %s IS NULL THEN %s ELSE (CAST(%s - DATE '1970-01-01' AS BIGINT) * 86400000000 + "
+            "CAST(%s AS BIGINT) * 3600000000 + CAST(%s AS BIGINT) * 60000000 + CAST(round(%s * 1000000) AS BIGINT)) END"
+            % (y, mo, d, h, mi, s, cases, day, invalid_date, day, h, mi, s))
+
+
+def _make_timestamp_builder(name, kind, try_=False):
+    """make_timestamp[_ltz|_ntz] and their try_ forms from year, month, day, hour, minute, second
+    (decimal) fields and, for an instant, an optional zone (else the session's)."""
+    def build(args):
+        _args(name, args, 6, 6 if kind == "ntz" else 7)
+        fields = [_cast_to(a, T.IntegerType()) for a in args[:5]] + [_cast_to(args[5], T.DecimalType(16, 6))]
+        zone = [_str(args[6])] if len(args) == 7 else []
+        ret = T.TimestampNTZType() if kind == "ntz" else T.TimestampType()
+
+        def duck(*xs):
+            wall = "make_timestamp(%s)" % _wall_micros_sql(*xs[:6], try_=try_)
+            if kind == "ntz":
+                return wall
+            if zone:
+                return "timezone(%s, %s)" % (_zone_duck(xs[6]), wall)
+            return "CAST(%s AS TIMESTAMPTZ)" % wall
+        # Spark names try_make_timestamp without its zone argument
+        shown = args[:6] if name == "try_make_timestamp" else args
+        return Function(name, fields + zone, ret, nullable=True if try_ else None, name_args=shown, duck=duck)
+    return build
+
+
+for _n, _k in (("make_timestamp", "ltz"), ("make_timestamp_ltz", "ltz"), ("make_timestamp_ntz", "ntz")):
+    register(_n)(_make_timestamp_builder(_n, _k))
+    register("try_" + _n)(_make_timestamp_builder("try_" + _n, _k, try_=True))
+
+
+_TIMESTAMP_UNITS = {"YEAR": ("to_years", 1), "QUARTER": ("to_months", 3), "MONTH": ("to_months", 1),
+                    "WEEK": ("to_days", 7), "DAY": ("to_days", 1), "DAYOFYEAR": ("to_days", 1),
+                    "HOUR": ("to_microseconds", 3600000000), "MINUTE": ("to_microseconds", 60000000),
+                    "SECOND": ("to_microseconds", 1000000), "MILLISECOND": ("to_microseconds", 1000),
+                    "MICROSECOND": ("to_microseconds", 1)}
+
+
+def _timestamp_unit(name, unit, expr_sql):
+    u = str(unit).upper()
+    if u not in _TIMESTAMP_UNITS:
+        raise analysis_exception("INVALID_PARAMETER_VALUE.DATETIME_UNIT", parameter=quote_ident("unit"),
+                                 functionName=quote_ident(name), invalidValue="'%s'" % unit)
+    return u
+
+
+@register("timestamp_add", "timestampadd", "date_add_interval")
+def _timestamp_add(args):
+    _args("timestampadd", args, 3)
+    unit = _timestamp_unit("timestampadd", _lit_value(args[0], "unit"), None)
+    fn, mult = _TIMESTAMP_UNITS[unit]
+    ts = args[2] if isinstance(args[2].dataType, (T.TimestampType, T.TimestampNTZType)) else _ts_of(args[2])
+    q = _cast_to(args[1], T.LongType())
+    return Function("timestampadd", [q, ts], ts.dataType,
+                    sql_name="timestampadd(%s, %s, %s)" % (_lit_value(args[0], "unit"), args[1].sql(), args[2].sql()),
+                    duck=lambda qd, td: "(%s + %s(CAST(%s * %d AS %s)))" % (
+                        td, fn, qd, mult, "BIGINT" if fn == "to_microseconds" else "INTEGER"))
+
+
+@register("timestamp_diff", "timestampdiff")
+def _timestamp_diff(args):
+    _args("timestampdiff", args, 3)
+    unit = _timestamp_unit("timestampdiff", _lit_value(args[0], "unit"), None)
+    part = {"DAYOFYEAR": "day"}.get(unit, unit.lower())
+    start, end = (a if isinstance(a.dataType, (T.TimestampType, T.TimestampNTZType)) else _ts_of(a) for a in args[1:])
+    # whole units from start to end, as Java's ChronoUnit.between in the session time zone
+    return Function("timestampdiff", [start, end], T.LongType(),
+                    sql_name="timestampdiff(%s, %s, %s)" % (_lit_value(args[0], "unit"), args[1].sql(), args[2].sql()),
+                    duck=lambda s, e: "CAST(date_sub('%s', %s, %s) AS BIGINT)" % (part, s, e))
+
+
 _INTERVAL_UNITS = {"microsecond": 1, "millisecond": 1000, "second": 1000000, "minute": 60000000,
                    "hour": 3600000000, "day": 86400000000, "week": 7 * 86400000000}
 

@@ -2896,3 +2896,79 @@ def window_time(windowColumn):
     <BLANKLINE>
     """
     return _invoke("window_time", windowColumn)
+
+
+def _fields_call(name, doc, zone=True):
+    def f(years, months, days, hours, mins, secs, timezone=None):
+        cols = [years, months, days, hours, mins, secs] + ([timezone] if zone and timezone is not None else [])
+        return _invoke(name, *cols)
+    f.__name__ = name
+    f.__doc__ = doc
+    return f
+
+
+_MAKE_TS_DOC = """A timestamp from year, month, day, hour, minute and (fractional) second columns, read as a
+    wall-clock time in ``timezone`` (else the session time zone)%s.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> df = spark.createDataFrame([[2014, 12, 28, 6, 30, 45.887, "CET"]], ["y", "mo", "d", "h", "mi", "s", "tz"])
+    >>> df.select(%s("y", "mo", "d", "h", "mi", "s", "tz").alias("t")).show(truncate=False)
+    +-----------------------+
+    |t                      |
+    +-----------------------+
+    |2014-12-28 05:30:45.887|
+    +-----------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """
+_MAKE_NTZ_DOC = """A timestamp without time zone from year, month, day, hour, minute and (fractional) second
+    columns%s.
+
+    >>> df = spark.createDataFrame([[2014, 12, 28, 6, 30, 45.887]], ["y", "mo", "d", "h", "mi", "s"])
+    >>> df.select(%s("y", "mo", "d", "h", "mi", "s").alias("t")).show(truncate=False)
+    +-----------------------+
+    |t                      |
+    +-----------------------+
+    |2014-12-28 06:30:45.887|
+    +-----------------------+
+    <BLANKLINE>
+    """
+for _name, _doc, _zone in (("make_timestamp", _MAKE_TS_DOC, True), ("make_timestamp_ltz", _MAKE_TS_DOC, True),
+                           ("make_timestamp_ntz", _MAKE_NTZ_DOC, False)):
+    globals()[_name] = _fields_call(_name, _doc % ("; a field out of range raises", _name), _zone)
+    globals()["try_" + _name] = _fields_call("try_" + _name, _doc % ("; NULL where a field is out of range",
+                                                                     "try_" + _name), _zone)
+
+
+def timestamp_add(unit, quantity, ts):
+    """``ts`` moved by ``quantity`` units (YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND,
+    MILLISECOND, MICROSECOND).
+
+    >>> import datetime
+    >>> df = spark.createDataFrame([(datetime.datetime(2016, 3, 11, 9, 0, 7), 2)], ["ts", "q"])
+    >>> df.select(timestamp_add("year", "q", "ts"), timestamp_add("WEEK", lit(5), "ts")).show()
+    +-------------------------+-------------------------+
+    |timestampadd(year, q, ts)|timestampadd(WEEK, 5, ts)|
+    +-------------------------+-------------------------+
+    |      2018-03-11 09:00:07|      2016-04-15 09:00:07|
+    +-------------------------+-------------------------+
+    <BLANKLINE>
+    """
+    return _invoke("timestamp_add", lit(unit), quantity, ts)
+
+
+def timestamp_diff(unit, start, end):
+    """The whole ``unit``s from ``start`` to ``end``.
+
+    >>> import datetime
+    >>> df = spark.createDataFrame([(datetime.datetime(2016, 3, 11, 9, 0, 7),
+    ...                              datetime.datetime(2024, 4, 2, 9, 0, 7))], ["a", "b"])
+    >>> df.select(timestamp_diff("year", "a", "b"), timestamp_diff("WEEK", "a", "b")).show()
+    +-------------------------+-------------------------+
+    |timestampdiff(year, a, b)|timestampdiff(WEEK, a, b)|
+    +-------------------------+-------------------------+
+    |                        8|                      420|
+    +-------------------------+-------------------------+
+    <BLANKLINE>
+    """
+    return _invoke("timestamp_diff", lit(unit), start, end)
