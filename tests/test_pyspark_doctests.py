@@ -105,7 +105,7 @@ OUT_OF_SCOPE = {
         'bitmap_count', 'bitmap_or_agg', 'bucket', 'call_function', 'call_udf', 'char', 'chr',
         'collation', 'collect_union', 'contains', 'cosh', 'cot', 'count_min_sketch', 'counter_diff',
         'csc', 'decode', 'degrees', 'encode', 'endswith', 'exp', 'explode_outer',
-        'from_base32', 'from_xml', 'histogram_numeric', 'hll_sketch_agg', 'hll_sketch_estimate',
+        'from_base32', 'from_xml', 'hll_sketch_agg', 'hll_sketch_estimate',
         'hll_union', 'hll_union_agg', 'hmac', 'inline_outer', 'input_file_block_length',
         'input_file_block_start', 'input_file_name', 'is_valid_utf8', 'is_valid_variant',
         'is_variant_null', 'jaro_winkler_similarity', 'java_method', 'kll_merge_agg_bigint',

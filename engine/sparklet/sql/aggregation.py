@@ -244,6 +244,13 @@ def _more_complete_sql(f, args):
                 qs = ["(%s)[%d]" % (args[1], i + 1) for i in range(len(ps.value or []))]
             return "CASE WHEN count(%s) = 0 THEN NULL ELSE [%s] END" % (a, ", ".join(pick(q) for q in qs))
         return "CASE WHEN count(%s) = 0 THEN NULL ELSE %s END" % (a, pick(args[1]))
+    if k == "histogram_numeric":
+        # bins over the rows in the order they came; x back in the column's type (truncated)
+        xt = f.children[0].dataType
+        bins = "spark_histogram_numeric(list(CAST(%s AS DOUBLE) ORDER BY __pos) FILTER (WHERE %s IS NOT NULL), %s)" % (
+            a, a, args[1])
+        x = "CAST(trunc(e.x) AS %s)" % duck_type(xt) if is_integral(xt) else "CAST(e.x AS %s)" % duck_type(xt)
+        return "list_transform(%s, lambda e: struct_pack(x := %s, y := e.y))" % (bins, x)
     if k in ("bit_and", "bit_or", "bit_xor"):
         return "CAST(%s(%s) AS %s)" % (k, a, duck_type(f.dataType))
     if k == "regr_count":

@@ -2043,6 +2043,22 @@ def _approx_count_distinct(args, distinct=False, ignore_nulls=False):
 _approx_count_distinct.is_aggregate = True
 
 
+
+@register("histogram_numeric")
+def _histogram_numeric(args, distinct=False, ignore_nulls=False):
+    """Spark's streaming histogram (``hyperloglog.numeric_histogram``): nb bins as
+    array<struct<x, y>>, x of the column's type, y the count."""
+    _args("histogram_numeric", args, 2)
+    x, nb = args
+    t = T.ArrayType(T.StructType([T.StructField("x", x.dataType, True), T.StructField("y", T.DoubleType(), True)]),
+                    True)
+    return AggregateFunction("histogram_numeric", [x, Literal(int(_lit_value(nb, "nb")))], t, True,
+                             sql_name="histogram_numeric(%s, %s)" % (x.sql(), nb.sql()))
+
+
+_histogram_numeric.is_aggregate = True
+
+
 def is_aggregate(name):
     return getattr(_REGISTRY.get(name.lower()), "is_aggregate", False)
 

@@ -2972,3 +2972,18 @@ def timestamp_diff(unit, start, end):
     <BLANKLINE>
     """
     return _invoke("timestamp_diff", lit(unit), start, end)
+
+
+def histogram_numeric(col, nBins):
+    """A histogram of ``nBins`` bins as Spark's streaming algorithm builds it: each bin is
+    ``{x, y}``, its centre (of the column's type) and its count.
+
+    >>> spark.range(100, numPartitions=1).select(histogram_numeric("id", lit(5))).show(truncate=False)
+    +-----------------------------------------------------------+
+    |histogram_numeric(id, 5)                                   |
+    +-----------------------------------------------------------+
+    |[{11, 25.0}, {36, 24.0}, {59, 23.0}, {84, 25.0}, {98, 3.0}]|
+    +-----------------------------------------------------------+
+    <BLANKLINE>
+    """
+    return _invoke("histogram_numeric", col, nBins)
