@@ -125,7 +125,7 @@ OUT_OF_SCOPE = {
         'st_srid', 'startswith', 'tan', 'theta_difference', 'theta_intersection',
         'theta_intersection_agg', 'theta_sketch_agg', 'theta_sketch_estimate', 'theta_union',
         'theta_union_agg', 'time_bucket',
-        'timestamp_nanos', 'to_base32', 'to_binary', 'to_char',
+        'to_base32', 'to_binary', 'to_char',
         'to_number', 'to_varchar', 'to_variant_object', 'to_xml', 'try_add',
         'try_aes_decrypt', 'try_divide', 'try_make_interval',
         'try_mod', 'try_multiply',
@@ -141,7 +141,7 @@ OUT_OF_SCOPE = {
         'tuple_sketch_summary_integer', 'tuple_sketch_theta_double', 'tuple_sketch_theta_integer',
         'tuple_union_agg_double', 'tuple_union_agg_integer', 'tuple_union_double',
         'tuple_union_integer', 'tuple_union_theta_double', 'tuple_union_theta_integer', 'udtf',
-        'unhex', 'uniform', 'unix_nanos', 'unwrap_udt', 'uuid', 'validate_utf8',
+        'unhex', 'uniform', 'unwrap_udt', 'uuid', 'validate_utf8',
         'variant_array_append', 'variant_delete', 'variant_get', 'variant_insert', 'variant_set',
         'variant_strip_nulls', 'vector_avg', 'vector_cosine_similarity', 'vector_inner_product',
         'vector_l2_distance', 'vector_norm', 'vector_normalize', 'vector_sum', 'xpath',
@@ -158,6 +158,10 @@ OUT_OF_SCOPE = {
         'make_time', 'make_timestamp', 'make_timestamp_ntz', 'time_diff', 'time_from_micros',
         'time_from_millis', 'time_from_seconds', 'time_to_micros', 'time_to_millis', 'time_to_seconds',
         'time_trunc', 'to_time', 'try_make_timestamp', 'try_to_time',
+    ),
+    "nanosecond timestamps (spark.sql.timestampNanosTypes.enabled, TIMESTAMP_NTZ(9)) are not part "
+    "of Sparklet, whose timestamps hold microseconds as Spark's default types do": (
+        'timestamp_nanos', 'unix_nanos',
     ),
     "session windows (session_window: rows merged into sessions by a gap, per key) are not part "
     "of Sparklet; window() time buckets are": (

@@ -189,6 +189,12 @@ def global_distinct_estimates(spark, F, W):
 
 
 @case
+def streaming_histogram(spark, F, W):
+    spark.range(0, 300, 3, 1).select(F.histogram_numeric("id", F.lit(7)),
+                                     F.histogram_numeric((F.col("id") / 7).alias("d"), F.lit(4))).show(truncate=False)
+
+
+@case
 def try_aggregates_overflow(spark, F, W):
     df = spark.createDataFrame([(9223372036854775807,), (1,)], "v long")
     df.select(F.try_sum("v"), F.try_avg("v")).show()
