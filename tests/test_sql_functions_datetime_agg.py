@@ -191,7 +191,7 @@ def global_distinct_estimates(spark, F, W):
 @case
 def streaming_histogram(spark, F, W):
     spark.range(0, 300, 3, 1).select(F.histogram_numeric("id", F.lit(7)),
-                                     F.histogram_numeric((F.col("id") / 7).alias("d"), F.lit(4))).show(truncate=False)
+                                     F.histogram_numeric(F.col("id") / 7, F.lit(4))).show(truncate=False)
 
 
 @case
