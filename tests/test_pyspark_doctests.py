@@ -214,8 +214,6 @@ OUT_OF_SCOPE = {
 # excludes the whole docstring, (reason, marker) the examples from the one whose source holds the
 # marker to the end (the later ones depend on it).
 IN_SCOPE_GAPS = {
-    "Column.alias": ("alias(metadata=...) is not kept: the field's metadata stays empty",
-                     "metadata="),
     "DataFrame.join": ("a right outer join's rows come out in key order where PySpark's broadcast "
                        "join keeps the right side's order", 'df.join(df2, "name", "right_outer")'),
     "DataFrameReader.json": ("json() of a DataFrame of JSON strings is not supported (paths only)",
