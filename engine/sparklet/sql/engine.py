@@ -145,7 +145,11 @@ def session_time_zone():
 
 def _use_time_zone(con, tz):
     if getattr(_local, "tz", None) != tz:
-        con.execute("SET TimeZone=%s" % _quote(tz))
+        try:
+            con.execute("SET TimeZone=%s" % _quote(tz))
+        except Exception:
+            # a zone the engine does not know (a POSIX TZ string): the previous one stays
+            return
         _local.tz = tz
 
 
