@@ -5,12 +5,20 @@ the exchange (Spark's ``partial_``/``merge_`` aggregate modes, ``AggUtils``).
 ``final_sql(f, buffers)`` merges them into the result. Aggregates that cannot merge buffers here
 (``count(DISTINCT)``, ``collect_list``, ``first``, ``stddev``...) run in *complete* mode: rows are
 exchanged by key and aggregated once, in arrival order.
+
+The second-moment aggregates (``stddev``, ``variance`` and their ``_pop``/``_samp`` forms) keep
+Spark's ``CentralMomentAgg`` buffer ``(n, avg, m2)``: each map partition updates it row by row in
+the partition's order, and the final aggregate merges the partitions' buffers in map order, with
+Spark's formulas, so the doubles come out to the last digit as Spark's do (DuckDB's own
+``stddev_samp`` rounds differently).
 """
 
 from . import types as T
 from .typeops import duck_type, is_integral
 
-PARTIAL_KINDS = {"count", "sum", "avg", "min", "max"}
+PARTIAL_KINDS = {"count", "sum", "avg", "min", "max", "stddev_samp", "stddev_pop", "var_samp", "var_pop"}
+MOMENT_KINDS = ("stddev_samp", "stddev_pop", "var_samp", "var_pop")
+MOMENT_FIELDS = ("n", "avg", "m2")
 
 
 def can_partial(f):
@@ -33,7 +41,20 @@ def partial_sql(f):
         return ["sum(CAST(%s AS DOUBLE))" % arg, "count(%s)" % arg]
     if f.kind in ("min", "max"):
         return ["%s(%s)" % (f.kind, arg)]
+    if f.kind in MOMENT_KINDS:
+        # one UDF call per group (DuckDB evaluates the repeated call once), three buffer columns
+        update = _moments_update_sql(arg)
+        return ["%s.%s" % (update, name) for name in MOMENT_FIELDS]
     raise ValueError(f.kind)
+
+
+def _moments_update_sql(arg, distinct=False):
+    values = ("DISTINCT CAST(%s AS DOUBLE)" if distinct else "CAST(%s AS DOUBLE) ORDER BY __pos") % arg
+    return "spark_moments_update(list(%s) FILTER (WHERE %s IS NOT NULL))" % (values, arg)
+
+
+def _moments_result_sql(buffers_sql, kind):
+    return "spark_moments_result(%s, '%s')" % (buffers_sql, kind)
 
 
 def buffer_fields(f):
@@ -46,6 +67,8 @@ def buffer_fields(f):
     if f.kind == "avg":
         t = f.children[0].dataType
         return [("sum", f.dataType if isinstance(t, T.DecimalType) else T.DoubleType()), ("count", T.LongType())]
+    if f.kind in MOMENT_KINDS:
+        return [(name, T.DoubleType()) for name in MOMENT_FIELDS]
     return [(f.kind, f.dataType)]
 
 
@@ -68,6 +91,9 @@ def final_sql(f, bufs):
         return "(sum(%s) / nullif(sum(%s), 0))" % (bufs[0], bufs[1])
     if f.kind in ("min", "max"):
         return "%s(%s)" % (f.kind, bufs[0])
+    if f.kind in MOMENT_KINDS:
+        buffers = "list({%s} ORDER BY __pos)" % ", ".join("'%s': %s" % (name, b) for name, b in zip(MOMENT_FIELDS, bufs))
+        return _moments_result_sql(buffers, f.kind)
     raise ValueError(f.kind)
 
 
@@ -114,12 +140,8 @@ def complete_sql(f):
     if k == "collect_set":
         return "coalesce(list(DISTINCT %s) FILTER (WHERE %s IS NOT NULL), CAST([] AS %s))" % (
             a, a, duck_type(f.dataType))
-    if k in ("stddev_samp", "stddev_pop", "var_samp", "var_pop"):
-        fn = {"var_samp": "var_samp", "var_pop": "var_pop", "stddev_samp": "stddev_samp", "stddev_pop": "stddev_pop"}[k]
-        if k.endswith("samp"):
-            # Spark returns NULL for one row (ANSI divide-by-zero is not raised here)
-            return "CASE WHEN count(%s) = 1 THEN NULL ELSE %s(CAST(%s AS DOUBLE)) END" % (a, fn, a)
-        return "%s(CAST(%s AS DOUBLE))" % (fn, a)
+    if k in MOMENT_KINDS:
+        return _moments_result_sql("[%s]" % _moments_update_sql(a, f.distinct), k)
     if k in ("skewness", "kurtosis"):
         return "%s(CAST(%s AS DOUBLE))" % ("skewness" if k == "skewness" else "kurtosis_pop", a)
     if k == "count_if":
@@ -190,3 +212,99 @@ def result_type_sum(t):
     if isinstance(t, T.DecimalType):
         return T.DecimalType(min(38, t.precision + 10), t.scale)
     return T.DoubleType()
+
+
+# --------------------------------------------------------------------------------------------
+# Spark's CentralMomentAgg, registered in each executor's DuckDB connection (engine.py)
+
+
+def moments_update(values, buffer=(0.0, 0.0, 0.0)):
+    """Spark's update of a ``(n, avg, m2)`` buffer by each value in turn (NULLs skipped).
+
+    >>> moments_update([40.3])
+    (1.0, 40.3, 0.0)
+    >>> moments_update([1.0, 2.0, None, 4.0])[0]
+    3.0
+    """
+    n, avg, m2 = buffer
+    for x in values:
+        if x is None:
+            continue
+        new_n = n + 1.0
+        delta = x - avg
+        delta_n = delta / new_n
+        avg = avg + delta_n
+        m2 = m2 + delta * (delta - delta_n)
+        n = new_n
+    return n, avg, m2
+
+
+def moments_merge(buffers):
+    """Spark's merge of partial ``(n, avg, m2)`` buffers, in the given (map partition) order,
+    into the final aggregate's initial buffer.
+
+    >>> import math; math.sqrt(moments_merge([moments_update([x]) for x in (40.3, 37.8, 44.1)])[2] / 2)
+    3.1722757341273704
+    """
+    n1, avg1, m2_1 = 0.0, 0.0, 0.0
+    for n2, avg2, m2_2 in buffers:
+        n = n1 + n2
+        delta = avg2 - avg1
+        delta_n = 0.0 if n == 0.0 else delta / n
+        avg1 = avg1 + delta_n * n2
+        m2_1 = m2_1 + m2_2 + delta * delta_n * n1 * n2
+        n1 = n
+    return n1, avg1, m2_1
+
+
+def moments_result(buffer, kind):
+    """The value of ``kind`` from a merged buffer: NULL without rows, and (Spark 4) NULL for a
+    sample statistic of one row.
+
+    >>> moments_result((3.0, 2.0, 2.0), "var_samp"), moments_result((1.0, 5.0, 0.0), "stddev_samp")
+    (1.0, None)
+    """
+    import math
+    n, _, m2 = buffer
+    if n == 0.0:
+        return None
+    if kind.endswith("_samp"):
+        if n == 1.0:
+            return None
+        value = m2 / (n - 1.0)
+    else:
+        value = m2 / n
+    return math.sqrt(value) if kind.startswith("stddev") else value
+
+
+def _list_values(lists):
+    """Each entry of an Arrow list array as a Python list (None for a NULL list)."""
+    if hasattr(lists, "combine_chunks"):
+        lists = lists.combine_chunks()
+    offsets = lists.offsets.to_pylist()
+    values = lists.values.to_pylist()
+    valid = lists.is_valid().to_pylist()
+    return [values[offsets[i]:offsets[i + 1]] if valid[i] else None for i in range(len(lists))]
+
+
+def arrow_moments_update(lists):
+    """DuckDB vectorized UDF: a buffer struct per list of doubles."""
+    import pyarrow as pa
+    out = [dict(zip(MOMENT_FIELDS, moments_update(xs or ()))) for xs in _list_values(lists)]
+    return pa.array(out, _moments_struct())
+
+
+def arrow_moments_result(lists, kinds):
+    """DuckDB vectorized UDF: the statistic of each list of partial buffers, merged in order."""
+    import pyarrow as pa
+    kinds = kinds.to_pylist()
+    out = []
+    for i, bufs in enumerate(_list_values(lists)):
+        merged = moments_merge((b["n"], b["avg"], b["m2"]) for b in bufs or () if b is not None)
+        out.append(moments_result(merged, kinds[i]))
+    return pa.array(out, pa.float64())
+
+
+def _moments_struct():
+    import pyarrow as pa
+    return pa.struct([(name, pa.float64()) for name in MOMENT_FIELDS])

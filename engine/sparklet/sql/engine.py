@@ -67,6 +67,19 @@ def _register_builtins(con):
 
     con.create_function("spark_double_str", spark_double_str, [st.DOUBLE], st.VARCHAR,
                         null_handling="special", side_effects=False)
+    # Spark's CentralMomentAgg buffers (aggregation.py): rounding as Spark's, digit for digit
+    import duckdb
+    from .aggregation import MOMENT_FIELDS, arrow_moments_result, arrow_moments_update
+    buffer = duckdb.struct_type({name: st.DOUBLE for name in MOMENT_FIELDS})
+    con.create_function("spark_moments_update", arrow_moments_update, [duckdb.list_type(st.DOUBLE)], buffer,
+                        type="arrow", null_handling="special", side_effects=False)
+    con.create_function("spark_moments_result", arrow_moments_result, [duckdb.list_type(buffer), st.VARCHAR],
+                        st.DOUBLE, type="arrow", null_handling="special", side_effects=False)
+
+
+def keep_function_error(error):
+    """Called by a built-in evaluated in Python just before it fails its row with a Spark error."""
+    _local.function_error = error
 
 
 def register_udf(con, udf_id, func, arg_types, return_type):
@@ -87,6 +100,17 @@ def register_udf(con, udf_id, func, arg_types, return_type):
     _local.udfs.add(udf_id)
 
 
+# The partition a query runs over, for spark_partition_id() and monotonically_increasing_id():
+# ``getvariable('sparklet_partition')`` in the query, set from the running task.
+PARTITION_VARIABLE = "sparklet_partition"
+
+
+def _partition_id():
+    from ..taskcontext import TaskContext
+    ctx = TaskContext.get()
+    return ctx.partitionId() if ctx is not None else 0
+
+
 def run_query(sql, tables, udfs=()):
     """Run ``sql`` with each name in ``tables`` bound to its Arrow table; an Arrow table back."""
     con = connection()
@@ -94,9 +118,17 @@ def run_query(sql, tables, udfs=()):
         register_udf(con, *u)
     for name, table in tables.items():
         con.register(name, table)
+    if PARTITION_VARIABLE in sql:
+        con.execute("SET VARIABLE %s = %d" % (PARTITION_VARIABLE, _partition_id()))
     try:
         return con.sql(sql).to_arrow_table()
     except Exception as e:
+        # a built-in evaluated in Python raised Spark's own error (scalar_functions.ansi): DuckDB
+        # only carries its text, so the exception itself was kept aside
+        pending = getattr(_local, "function_error", None)
+        if pending is not None:
+            _local.function_error = None
+            raise pending from None
         raise spark_error(e) from None
     finally:
         for name in tables:
@@ -124,8 +156,8 @@ def spark_error(e):
     if "|" in text and "Error: " in text:
         body = text.split("Error: ", 1)[1]
         cond, _, rest = body.partition("|")
-        if cond == "DIVIDE_BY_ZERO":
-            return E.ArithmeticException(errorClass="DIVIDE_BY_ZERO",
+        if cond in ("DIVIDE_BY_ZERO", "REMAINDER_BY_ZERO"):
+            return E.ArithmeticException(errorClass=cond,
                                          messageParameters={"config": '"spark.sql.ansi.enabled"'})
         if cond == "CAST_INVALID_INPUT":
             value, _, target = rest.rpartition("|")
@@ -133,6 +165,8 @@ def spark_error(e):
                 errorClass="CAST_INVALID_INPUT",
                 messageParameters={"expression": "'%s'" % value, "sourceType": '"STRING"',
                                    "targetType": '"%s"' % target, "ansiConfig": '"spark.sql.ansi.enabled"'})
+        if cond == "INVALID_INDEX_OF_ZERO":
+            return E.SparkRuntimeException(errorClass=cond, messageParameters={})
         if cond in ("ARITHMETIC_OVERFLOW", "INVALID_ARRAY_INDEX"):
             return E.ArithmeticException(errorClass=cond, messageParameters={"message": rest})
         if cond in _RUNTIME_ERRORS:

@@ -12,7 +12,7 @@ from . import types as T
 from .aggregation import result_type_sum
 from .expressions import (
     AggregateFunction, Cast, CaseWhen, DateAdd, Explode, Function, In, IsNotNull, IsNull, Literal, Not,
-    WindowFunction, _cast_to, analysis_exception, duck_literal, duck_type, is_fractional, is_integral, is_numeric,
+    WindowFunction, _cast_to, _raise_sql, analysis_exception, duck_literal, duck_type, is_fractional, is_integral, is_numeric,
     is_string, quote_ident, wider_type,
 )
 
@@ -133,8 +133,6 @@ for _n, _t in [("int", T.IntegerType()), ("bigint", T.LongType()), ("smallint", 
                ("string", T.StringType()), ("boolean", T.BooleanType()), ("date", T.DateType()),
                ("timestamp", T.TimestampType()), ("decimal", T.DecimalType(10, 0)), ("binary", T.BinaryType())]:
     register(_n)(_cast_function(_n, _t))
-register("ltrim")(simple("ltrim", T.StringType(), "ltrim({0}, ' ')", cast_args=_str))
-register("rtrim")(simple("rtrim", T.StringType(), "rtrim({0}, ' ')", cast_args=_str))
 register("initcap")(simple("initcap", T.StringType(),
                            lambda s: "array_to_string(list_transform(string_split(lower(%s), ' '), "
                                      "lambda w: upper(w[1:1]) || w[2:]), ' ')" % s, cast_args=_str))
@@ -150,36 +148,7 @@ register("octet_length")(simple("octet_length", T.IntegerType(), "CAST(octet_len
 register("base64")(simple("base64", T.StringType(), "to_base64(encode({0}))"))
 register("unbase64")(simple("unbase64", T.BinaryType(), "from_base64({0})", cast_args=_str))
 register("hex")(simple("hex", T.StringType(), "upper(hex({0}))"))
-register("soundex")(simple("soundex", T.StringType(), None, cast_args=_str))
-register("levenshtein")(simple("levenshtein", T.IntegerType(), "CAST(levenshtein({0}, {1}) AS INTEGER)", arity=2,
-                               cast_args=_str))
-register("repeat")(simple("repeat", T.StringType(), "repeat({0}, {1})", arity=2))
-register("instr")(simple("instr", T.IntegerType(), "CAST(instr({0}, {1}) AS INTEGER)", arity=2, cast_args=_str))
 register("translate")(simple("translate", T.StringType(), "translate({0}, {1}, {2})", arity=3, cast_args=_str))
-register("startswith")(simple("startswith", T.BooleanType(), "starts_with({0}, {1})", arity=2, cast_args=_str,
-                              explain_name="StartsWith"))
-register("endswith")(simple("endswith", T.BooleanType(), "ends_with({0}, {1})", arity=2, cast_args=_str,
-                            explain_name="EndsWith"))
-register("contains")(simple("contains", T.BooleanType(), "contains({0}, {1})", arity=2, cast_args=_str,
-                            explain_name="Contains"))
-
-
-@register("lpad", "rpad")
-def _pad(args, name=None):
-    raise NotImplementedError
-
-
-def _padder(name):
-    def build(args):
-        _args(name, args, 2, 3)
-        pad = args[2] if len(args) == 3 else Literal(" ")
-        s, n = _str(args[0]), args[1]
-        return Function(name, [s, n, pad], T.StringType(), duck="%s({0}, CAST({1} AS INTEGER), {2})" % name)
-    return build
-
-
-register("lpad")(_padder("lpad"))
-register("rpad")(_padder("rpad"))
 
 
 @register("concat")
@@ -223,19 +192,6 @@ def _substring_duck(s, p, n=None):
     # a negative start below the string's beginning eats into the length, as Spark's does
     return ("CASE WHEN %s <= 0 THEN '' ELSE substring(%s, greatest(%s, 1), greatest(0, %s - (greatest(%s, 1) - %s))) END"
             % (n, s, pos, n, pos, pos))
-
-
-def _substr_builder(name):
-    def build(args):
-        _args(name, args, 2, 3)
-        s = _str(args[0]) if not isinstance(args[0].dataType, T.BinaryType) else args[0]
-        rest = [_cast_to(a, T.IntegerType()) for a in args[1:]]
-        return Function(name, [s] + rest, s.dataType, duck=_substring_duck)
-    return build
-
-
-register("substring")(_substr_builder("substring"))
-register("substr")(_substr_builder("substr"))
 
 
 def _java_regex(p):
@@ -289,33 +245,6 @@ def _regexp_extract(args):
                     duck="coalesce(regexp_extract({0}, {1}, CAST({2} AS INTEGER)), '')")
 
 
-@register("rlike", "regexp", "regexp_like")
-def _rlike(args):
-    _args("rlike", args, 2)
-    return Function("rlike", [_str(args[0]), _str(args[1])], T.BooleanType(),
-                    sql_name="RLIKE(%s, %s)" % (args[0].sql(), args[1].sql()),
-                    duck="regexp_matches({0}, {1})", explain_name="RLIKE")
-
-
-def _like_pattern_duck(p):
-    return p
-
-
-@register("like")
-def _like(args):
-    _args("like", args, 2, 3)
-    s, p = _str(args[0]), _str(args[1])
-    return Function("like", [s, p], T.BooleanType(), sql_name="%s LIKE %s" % (args[0].sql(), args[1].sql()),
-                    duck="({0} LIKE {1} ESCAPE '\\')")
-
-
-@register("ilike")
-def _ilike(args):
-    s, p = _str(args[0]), _str(args[1])
-    return Function("ilike", [s, p], T.BooleanType(), sql_name="ilike(%s, %s)" % (args[0].sql(), args[1].sql()),
-                    duck="(lower({0}) LIKE lower({1}) ESCAPE '\\')")
-
-
 @register("split")
 def _split(args):
     _args("split", args, 2, 3)
@@ -334,15 +263,6 @@ def _split(args):
                     % (n, parts, n, parts, parts, n, sd, rest_at))
         return "CASE WHEN %s = '' THEN [''] ELSE regexp_split_to_array(%s, %s) END" % (sd, sd, pd)
     return Function("split", [s, p, limit], T.ArrayType(T.StringType(), False), duck=duck)
-
-
-@register("locate")
-def _locate(args):
-    _args("locate", args, 2, 3)
-    pos = args[2] if len(args) == 3 else Literal(1)
-    return Function("locate", [_str(args[0]), _str(args[1]), pos], T.IntegerType(),
-                    duck="CAST(CASE WHEN {2} < 1 THEN 0 WHEN instr(substring({1}, {2}), {0}) = 0 THEN 0 "
-                         "ELSE instr(substring({1}, {2}), {0}) + {2} - 1 END AS INTEGER)")
 
 
 @register("format_number")
@@ -372,7 +292,7 @@ def _math1(name, upper=True, ret=T.DoubleType(), duck=None):
 
 for _n, _d in [("sqrt", "CASE WHEN {0} < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt({0}) END"), ("exp", "exp({0})"),
                ("cbrt", "cbrt({0})"), ("log10", "CASE WHEN {0} <= 0 THEN NULL ELSE log10({0}) END"),
-               ("log2", "CASE WHEN {0} <= 0 THEN NULL ELSE log2({0}) END"),
+               ("log2", "CASE WHEN {0} <= 0 THEN NULL ELSE ln({0}) / ln(2.0) END"),
                ("log1p", "CASE WHEN {0} <= -1 THEN NULL ELSE ln(1 + {0}) END"), ("expm1", "(exp({0}) - 1)"),
                ("sin", "sin({0})"), ("cos", "cos({0})"), ("tan", "tan({0})"),
                ("asin", "CASE WHEN abs({0}) > 1 THEN CAST('NaN' AS DOUBLE) ELSE asin({0}) END"),
@@ -427,13 +347,15 @@ def _floor_ceil(name):
             r = T.LongType()
         else:
             r = T.LongType()
-        return Function(name, [a], r, sql_name="%s(%s)" % (name.upper(), a.sql()),
-                        duck="CAST(%s({0}) AS %s)" % (name, duck_type(r)), explain_name=name.upper())
+        duck = "CAST(%s({0}) AS %s)" % (name, duck_type(r))
+        if is_fractional(t):
+            # Java's double-to-long: NaN is 0, out-of-range values saturate
+            duck = ("CAST(CASE WHEN isnan({0}) THEN 0 WHEN {0} >= 9.223372036854775807e18 THEN 9223372036854775807 "
+                    "WHEN {0} <= -9.223372036854775808e18 THEN -9223372036854775808 ELSE %s({0}) END AS BIGINT)" % name)
+        return Function(name, [a], r, sql_name="%s(%s)" % (name.upper(), a.sql()), duck=duck, explain_name=name.upper())
     return build
 
 
-register("floor")(_floor_ceil("floor"))
-register("ceil", "ceiling")(_floor_ceil("ceil"))
 
 
 def _round_builder(name, half_even=False):
@@ -573,25 +495,14 @@ def _randn(args):
 @register("monotonically_increasing_id")
 def _mono(args):
     return Function("monotonically_increasing_id", [], T.LongType(), nullable=False,
-                    duck="(CAST(current_setting('sparklet_partition') AS BIGINT) * 8589934592 + row_number() OVER () - 1)",
+                    duck="(CAST(getvariable('sparklet_partition') AS BIGINT) * 8589934592 + row_number() OVER () - 1)",
                     deterministic=False)
 
 
 @register("spark_partition_id")
 def _spid(args):
     return Function("spark_partition_id", [], T.IntegerType(), nullable=False, sql_name="SPARK_PARTITION_ID()",
-                    duck="CAST(current_setting('sparklet_partition') AS INTEGER)", deterministic=False)
-
-
-@register("hash")
-def _hash(args):
-    return Function("hash", args, T.IntegerType(), nullable=False,
-                    duck=lambda *xs: "spark_hash(%s)" % ", ".join(xs))
-
-
-@register("crc32")
-def _crc32(args):
-    return Function("crc32", args, T.LongType(), duck="spark_crc32({0})")
+                    duck="CAST(getvariable('sparklet_partition') AS INTEGER)", deterministic=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -792,6 +703,649 @@ def _from_unixtime(args):
     f = _java_datetime_format(fmt.value)
     return Function("from_unixtime", [args[0], fmt], T.StringType(),
                     duck=lambda s, _f: "strftime(to_timestamp(CAST(%s AS DOUBLE)), %s)" % (s, duck_literal(f, T.StringType())))
+
+
+# ---------------------------------------------------------------------------------------------
+# string, math, hash, bitwise and misc scalars beyond issue 17's first list. A builder shared by
+# several names is registered per name so the generated column keeps the name it was called by
+# (``lcase(x)``, ``ceiling(x)``), as Spark's FunctionRegistry names it.
+
+def _called(name, builder, sql=None):
+    """`builder` under another name: the same expression, shown as ``name(args)`` (or by `sql`)."""
+    def build(args):
+        f = builder(args)
+        f.fname = name
+        f.sql_name = sql(args) if sql is not None else None
+        if getattr(f, "explain_name", None):
+            f.explain_name = name
+        return f
+    return build
+
+
+def _rowfn(name, func, args, ret, sql_name=None, nullable=None):
+    from .scalar_functions import RowFunction
+    return RowFunction(func, name, args, ret, sql_name=sql_name, nullable=nullable)
+
+
+def _int(e):
+    return _cast_to(e, T.IntegerType())
+
+
+def _is_binary(e):
+    return isinstance(e.dataType, T.BinaryType)
+
+
+register("lcase")(_called("lcase", lookup("lower")))
+register("ucase")(_called("ucase", lookup("upper")))
+register("char_length")(_called("char_length", lookup("length")))
+register("character_length")(_called("character_length", lookup("length")))
+
+
+def _side_trim(name, side):
+    def build(args):
+        _args(name, args, 1, 2)
+        s = _str(args[0])
+        if len(args) == 1:
+            return Function(name, [s], T.StringType(), duck="%s({0}, ' ')" % name)
+        return Function(name, [s, _str(args[1])], T.StringType(), duck="%s({0}, {1})" % name,
+                        sql_name="TRIM(%s %s FROM %s)" % (side, args[1].sql(), args[0].sql()))
+    return build
+
+
+register("ltrim")(_side_trim("ltrim", "LEADING"))
+register("rtrim")(_side_trim("rtrim", "TRAILING"))
+
+
+@register("btrim")
+def _btrim(args):
+    _args("btrim", args, 1, 2)
+    s = _str(args[0])
+    chars = _str(args[1]) if len(args) == 2 else Literal(" ")
+    return Function("btrim", [s, chars], T.StringType(), duck="trim({0}, {1})",
+                    name_args=args)
+
+
+def _binary_aware_predicate(name, duck, row, explain):
+    def build(args):
+        _args(name, args, 2)
+        if _is_binary(args[0]) and _is_binary(args[1]):
+            return _rowfn(name, row, args, T.BooleanType())
+        return Function(name, [_str(a) for a in args], T.BooleanType(), duck=duck, explain_name=explain)
+    return build
+
+
+def _scalar_row(name):
+    from . import scalar_functions
+    return getattr(scalar_functions, name)
+
+
+register("contains")(_binary_aware_predicate("contains", "contains({0}, {1})", _scalar_row("row_contains_binary"), "Contains"))
+register("startswith")(_binary_aware_predicate("startswith", "starts_with({0}, {1})",
+                                               _scalar_row("row_startswith_binary"), "StartsWith"))
+register("endswith")(_binary_aware_predicate("endswith", "ends_with({0}, {1})",
+                                             _scalar_row("row_endswith_binary"), "EndsWith"))
+
+
+def _like_builder(name, lower):
+    def build(args):
+        _args(name, args, 2, 3)
+        s, p = _str(args[0]), _str(args[1])
+        esc = _lit_value(args[2], "escape") if len(args) == 3 else "\\"
+        shown = "%s %s %s" % (args[0].sql(), name.upper(), args[1].sql()) if name == "like" else \
+            "%s(%s, %s)" % (name, args[0].sql(), args[1].sql())
+        if len(args) == 3 and esc != "\\":
+            shown += " ESCAPE '%s'" % esc if name == "like" else ""
+        esc_sql = duck_literal(esc, T.StringType())
+        if lower:
+            duck = "(lower({0}) LIKE lower({1}) ESCAPE %s)" % esc_sql.replace("{", "{{").replace("}", "}}")
+        else:
+            duck = "({0} LIKE {1} ESCAPE %s)" % esc_sql.replace("{", "{{").replace("}", "}}")
+        return Function(name, [s, p], T.BooleanType(), sql_name=shown, duck=duck)
+    return build
+
+
+register("like")(_like_builder("like", False))
+register("ilike")(_like_builder("ilike", True))
+
+
+def _rlike_named(name):
+    def build(args):
+        _args(name, args, 2)
+        return Function(name, [_str(args[0]), _str(args[1])], T.BooleanType(),
+                        sql_name="%s(%s, %s)" % (name.upper(), args[0].sql(), args[1].sql()),
+                        duck="regexp_matches({0}, {1})", explain_name=name.upper())
+    return build
+
+
+register("rlike")(_rlike_named("rlike"))
+register("regexp")(_rlike_named("regexp"))
+register("regexp_like")(_rlike_named("regexp_like"))
+
+
+@register("left")
+def _left(args):
+    _args("left", args, 2)
+    s, n = _str(args[0]), _int(args[1])
+    return Function("left", [s, n], T.StringType(), name_args=args,
+                    duck="CASE WHEN {1} <= 0 THEN '' ELSE left({0}, {1}) END")
+
+
+@register("right")
+def _right(args):
+    _args("right", args, 2)
+    s, n = _str(args[0]), _int(args[1])
+    return Function("right", [s, n], T.StringType(), name_args=args,
+                    duck="CASE WHEN {1} <= 0 THEN '' ELSE right({0}, {1}) END")
+
+
+def _position_builder(name):
+    def build(args):
+        _args(name, args, 2, 3)
+        pos = args[2] if len(args) == 3 else Literal(1)
+        return Function(name, [_str(args[0]), _str(args[1]), _int(pos)], T.IntegerType(),
+                        name_args=[args[0], args[1], pos],
+                        duck="CAST(CASE WHEN {2} < 1 THEN 0 WHEN instr(substring({1}, {2}), {0}) = 0 THEN 0 "
+                             "ELSE instr(substring({1}, {2}), {0}) + {2} - 1 END AS INTEGER)")
+    return build
+
+
+register("position")(_position_builder("position"))
+register("locate")(_position_builder("locate"))
+
+
+@register("instr")
+def _instr(args):
+    _args("instr", args, 2, 4)
+    if len(args) == 2:
+        return Function("instr", [_str(a) for a in args], T.IntegerType(), duck="CAST(instr({0}, {1}) AS INTEGER)")
+    full = list(args) + [Literal(1)] * (4 - len(args))
+    return _rowfn("instr", _scalar_row("row_instr"), [_str(full[0]), _str(full[1]), _int(full[2]), _int(full[3])],
+                  T.IntegerType(), sql_name="instr(%s)" % ", ".join(a.sql() for a in full))
+
+
+@register("substring_index")
+def _substring_index(args):
+    _args("substring_index", args, 3)
+    s, d, n = _str(args[0]), _str(args[1]), _int(args[2])
+    return Function("substring_index", [s, d, n], T.StringType(), name_args=args,
+                    duck="CASE WHEN {2} = 0 OR {1} = '' THEN '' WHEN {2} > 0 THEN "
+                         "array_to_string(string_split({0}, {1})[1:{2}], {1}) ELSE "
+                         "array_to_string(string_split({0}, {1})[greatest(len(string_split({0}, {1})) + {2} + 1, 1):], {1}) END")
+
+
+@register("split_part")
+def _split_part(args):
+    _args("split_part", args, 3)
+    s, d, n = _str(args[0]), _str(args[1]), _int(args[2])
+    return Function("split_part", [s, d, n], T.StringType(), name_args=args,
+                    duck=lambda sd, dd, nd: (
+                        "CASE WHEN %s IS NULL OR %s IS NULL OR %s IS NULL THEN NULL WHEN %s = 0 THEN %s ELSE "
+                        "coalesce((CASE WHEN %s = '' THEN [%s] ELSE string_split(%s, %s) END)[%s], '') END"
+                        % (sd, dd, nd, nd, _raise_sql("INVALID_INDEX_OF_ZERO", ""), dd, sd, sd, dd, nd)))
+
+
+@register("overlay")
+def _overlay(args):
+    _args("overlay", args, 3, 4)
+    length = args[3] if len(args) == 4 else Literal(-1)
+    binary = _is_binary(args[0])
+    kids = [args[0] if binary else _str(args[0]), args[1] if binary else _str(args[1]), _int(args[2]), _int(length)]
+    return _rowfn("overlay", _scalar_row("row_overlay"), kids, T.BinaryType() if binary else T.StringType(),
+                  sql_name="overlay(%s)" % ", ".join(a.sql() for a in [args[0], args[1], args[2], length]))
+
+
+@register("replace")
+def _replace(args):
+    _args("replace", args, 2, 3)
+    r = args[2] if len(args) == 3 else Literal("")
+    return Function("replace", [_str(args[0]), _str(args[1]), _str(r)], T.StringType(),
+                    name_args=[args[0], args[1], r],
+                    duck="CASE WHEN {1} = '' THEN {0} ELSE replace({0}, {1}, {2}) END")
+
+
+def _padder(name):
+    def build(args):
+        _args(name, args, 2, 3)
+        pad = args[2] if len(args) == 3 else Literal(" ")
+        s, n = _str(args[0]), _int(args[1])
+        return Function(name, [s, n, _str(pad)], T.StringType(), name_args=[args[0], args[1], pad],
+                        duck="CASE WHEN {1} <= 0 THEN '' WHEN {2} = '' THEN left({0}, {1}) ELSE %s({0}, {1}, {2}) END" % name)
+    return build
+
+
+register("lpad")(_padder("lpad"))
+register("rpad")(_padder("rpad"))
+
+
+@register("repeat")
+def _repeat(args):
+    _args("repeat", args, 2)
+    return Function("repeat", [_str(args[0]), _int(args[1])], T.StringType(), name_args=args,
+                    duck="repeat({0}, greatest({1}, 0))")
+
+
+def _substr_builder(name):
+    def build(args):
+        _args(name, args, 2, 3)
+        if len(args) == 2:
+            # Spark's Substring defaults its length to Int.MaxValue (and names it)
+            args = list(args) + [Literal(2147483647)]
+        s = _str(args[0]) if not _is_binary(args[0]) else args[0]
+        rest = [_int(a) for a in args[1:]]
+        return Function(name, [s] + rest, s.dataType, duck=_substring_duck, name_args=args)
+    return build
+
+
+register("substring")(_substr_builder("substring"))
+register("substr")(_substr_builder("substr"))
+
+
+@register("soundex")
+def _soundex(args):
+    _args("soundex", args, 1)
+    return _rowfn("soundex", _scalar_row("row_soundex"), [_str(args[0])], T.StringType())
+
+
+@register("levenshtein")
+def _levenshtein(args):
+    _args("levenshtein", args, 2, 3)
+    if len(args) == 2:
+        return Function("levenshtein", [_str(a) for a in args], T.IntegerType(),
+                        duck="CAST(levenshtein({0}, {1}) AS INTEGER)")
+    return _rowfn("levenshtein", _scalar_row("row_levenshtein_threshold"),
+                  [_str(args[0]), _str(args[1]), _int(args[2])], T.IntegerType())
+
+
+@register("mask")
+def _mask(args):
+    _args("mask", args, 1, 5)
+    defaults = [Literal("X"), Literal("x"), Literal("n"), Literal(None, T.StringType())]
+    full = list(args) + defaults[len(args) - 1:]
+    return _rowfn("mask", _scalar_row("row_mask"), [_str(a) for a in full], T.StringType(),
+                  nullable=args[0].nullable)
+
+
+@register("elt")
+def _elt(args):
+    if len(args) < 2:
+        _args("elt", args, 2, 999)
+    n = _int(args[0])
+    vals = args[1:]
+    w = T.NullType()
+    for a in vals:
+        w = wider_type(w, a.dataType) or w
+    if not (is_string(w) or isinstance(w, T.BinaryType)):
+        w = T.StringType()
+    vals = [_cast_to(a, w) for a in vals]
+
+    def duck(nd, *xs):
+        # ANSI: an index outside 1..n is an error, as Spark 4's elt raises it
+        return "CASE %s %s WHEN NULL THEN NULL ELSE %s END" % (
+            nd, " ".join("WHEN %d THEN %s" % (i + 1, x) for i, x in enumerate(xs)),
+            "CASE WHEN %s IS NULL THEN NULL ELSE %s END" % (
+                nd, _raise_sql("INVALID_ARRAY_INDEX", "The index ' || CAST(%s AS VARCHAR) || ' is out of bounds. "
+                                                      "The array has %d elements." % (nd, len(xs)))))
+    return Function("elt", [n] + vals, w, nullable=True, name_args=args, duck=duck)
+
+
+@register("find_in_set")
+def _find_in_set(args):
+    _args("find_in_set", args, 2)
+    return Function("find_in_set", [_str(a) for a in args], T.IntegerType(), name_args=args,
+                    duck="CAST(CASE WHEN contains({0}, ',') THEN 0 ELSE "
+                         "coalesce(list_position(string_split({1}, ','), {0}), 0) END AS INTEGER)")
+
+
+register("printf")(_called("printf", lookup("format_string")))
+
+
+@register("quote")
+def _quote(args):
+    _args("quote", args, 1)
+    return Function("quote", [_str(args[0])], T.StringType(), name_args=args,
+                    duck="('''' || replace(replace({0}, '\\', '\\\\'), '''', '\\''') || '''')")
+
+
+def _rowfn_builder(name, func_name, ret, arity=1, cast=_str):
+    def build(args):
+        lo, hi = (arity, arity) if isinstance(arity, int) else arity
+        _args(name, args, lo, hi)
+        return _rowfn(name, _scalar_row(func_name), [cast(a) for a in args], ret)
+    return build
+
+
+register("url_encode")(_rowfn_builder("url_encode", "row_url_encode", T.StringType()))
+register("url_decode")(_rowfn_builder("url_decode", "row_url_decode", T.StringType()))
+register("try_url_decode")(_rowfn_builder("try_url_decode", "row_try_url_decode", T.StringType()))
+
+
+@register("regexp_count")
+def _regexp_count(args):
+    _args("regexp_count", args, 2)
+    return Function("regexp_count", [_str(a) for a in args], T.IntegerType(), name_args=args,
+                    duck="CAST(len(regexp_extract_all({0}, {1})) AS INTEGER)")
+
+
+@register("regexp_extract_all")
+def _regexp_extract_all(args):
+    _args("regexp_extract_all", args, 2, 3)
+    idx = args[2] if len(args) == 3 else Literal(1)
+    return Function("regexp_extract_all", [_str(args[0]), _str(args[1]), _int(idx)],
+                    T.ArrayType(T.StringType(), True), name_args=[args[0], args[1], idx],
+                    duck="regexp_extract_all({0}, {1}, {2})")
+
+
+@register("regexp_substr")
+def _regexp_substr(args):
+    _args("regexp_substr", args, 2)
+    return Function("regexp_substr", [_str(a) for a in args], T.StringType(), nullable=True, name_args=args,
+                    duck="CASE WHEN regexp_matches({0}, {1}) THEN regexp_extract({0}, {1}, 0) END")
+
+
+@register("regexp_instr")
+def _regexp_instr(args):
+    _args("regexp_instr", args, 2, 3)
+    idx = args[2] if len(args) == 3 else Literal(0)
+    return _rowfn("regexp_instr", _scalar_row("row_regexp_instr"), [_str(args[0]), _str(args[1]), _int(idx)],
+                  T.IntegerType(), sql_name="regexp_instr(%s, %s, %s)" % (args[0].sql(), args[1].sql(), idx.sql()))
+
+
+@register("sentences")
+def _sentences(args):
+    _args("sentences", args, 1, 3)
+    full = list(args) + [Literal("")] * (3 - len(args))
+    return _rowfn("sentences", _scalar_row("row_sentences"), [_str(a) for a in full],
+                  T.ArrayType(T.ArrayType(T.StringType(), True), True),
+                  sql_name="sentences(%s)" % ", ".join(a.sql() for a in full))
+
+
+# --- math
+
+def _constant(name, value):
+    def build(args):
+        _args(name, args, 0)
+        return Function(name, [], T.DoubleType(), nullable=False, sql_name="%s()" % name.upper(),
+                        duck="CAST(%r AS DOUBLE)" % value, explain_name=name.upper())
+    return build
+
+
+import math as _math
+register("pi")(_constant("pi", _math.pi))
+register("e")(_constant("e", _math.e))
+
+
+@register("negative")
+def _negative(args):
+    _args("negative", args, 1)
+    from .expressions import UnaryMinus
+    u = UnaryMinus(args[0])
+    f = Function("negative", [args[0]], args[0].dataType, duck=lambda x: u.duck())
+    return f
+
+
+@register("positive")
+def _positive(args):
+    _args("positive", args, 1)
+    return Function("positive", [args[0]], args[0].dataType, sql_name="(+ %s)" % args[0].sql(), duck="{0}")
+
+
+def _sign(name, upper):
+    def build(args):
+        _args(name, args, 1)
+        return Function(name, [_dbl(args[0])], T.DoubleType(),
+                        sql_name="%s(%s)" % (name.upper() if upper else name, args[0].sql()),
+                        duck="CASE WHEN isnan({0}) THEN {0} ELSE CAST(sign({0}) AS DOUBLE) END",
+                        explain_name=name.upper() if upper else None)
+    return build
+
+
+register("sign")(_sign("sign", False))
+register("signum")(_sign("signum", True))
+register("rint")(_called("rint", lookup("rint")))
+
+
+def _floor_ceil_scaled(name, base):
+    def build(args):
+        _args(name, args, 1, 2)
+        if len(args) == 1:
+            return base(args)
+        a, scale = args
+        n = _lit_value(scale, "scale")
+        t = a.dataType
+        # Spark: a decimal result wide enough for the integral digits and the kept scale
+        if isinstance(t, T.DecimalType):
+            p, s = t.precision, t.scale
+        elif is_integral(t):
+            p, s = {T.ByteType: 3, T.ShortType: 5, T.IntegerType: 10, T.LongType: 20}[type(t)], 0
+        elif isinstance(t, T.FloatType):
+            p, s = 14, 7
+        else:
+            p, s = 30, 15
+        new_scale = max(0, min(n, s))
+        r = T.DecimalType(min(38, p - s + new_scale + 1), new_scale) if n >= 0 else T.DecimalType(min(38, p - s + 1), 0)
+        # a double goes through its shortest decimal text, as Spark's BigDecimal(double.toString) does;
+        # NaN and the infinities have no decimal value: NULL
+        src = "CAST(CAST((CASE WHEN isnan({0}) OR isinf({0}) THEN NULL ELSE {0} END) AS VARCHAR) AS DECIMAL(38, %d))" \
+            % min(18, max(s, 0)) if is_fractional(t) else "CAST({0} AS DECIMAL(38, %d))" % s
+        return Function(name, [a, scale], r, sql_name="%s(%s, %s)" % (name, a.sql(), scale.sql()),
+                        duck="CAST(%s(%s * pow(10, %d)::DECIMAL(38,0)) / pow(10, %d)::DECIMAL(38,0) AS %s)" % (
+                            name, src, n, n, duck_type(r)) if n >= 0 else
+                        "CAST(%s(%s / pow(10, %d)::DECIMAL(38,0)) * pow(10, %d)::DECIMAL(38,0) AS %s)" % (
+                            name, src, -n, -n, duck_type(r)))
+    return build
+
+
+register("floor")(_floor_ceil_scaled("floor", _floor_ceil("floor")))
+register("ceil")(_floor_ceil_scaled("ceil", _floor_ceil("ceil")))
+register("ceiling")(_called("ceiling", _floor_ceil_scaled("ceil", _floor_ceil("ceil")),
+                            sql=lambda args: "ceiling(%s)" % ", ".join(a.sql() for a in args)))
+
+
+def _math2(name, duck):
+    def build(args):
+        _args(name, args, 2)
+        return Function(name, [_dbl(a) for a in args], T.DoubleType(),
+                        sql_name="%s(%s)" % (name.upper(), ", ".join(a.sql() for a in args)),
+                        duck=duck, explain_name=name.upper())
+    return build
+
+
+register("hypot")(_math2("hypot", "sqrt({0} * {0} + {1} * {1})"))
+
+# Spark's formulas (their NaN for out-of-domain input included)
+for _n, _d in [("acosh", "ln({0} + sqrt({0} * {0} - 1.0))"),
+               ("asinh", "CASE WHEN {0} = CAST('-Infinity' AS DOUBLE) THEN {0} ELSE ln({0} + sqrt({0} * {0} + 1.0)) END"),
+               ("atanh", "0.5 * (ln(1 + {0}) - ln(1 - {0}))"),
+               ("cot", "1.0 / tan({0})"), ("csc", "1.0 / sin({0})"), ("sec", "1.0 / cos({0})")]:
+    register(_n)(_math1(_n, duck=_d))
+
+
+@register("factorial")
+def _factorial(args):
+    _args("factorial", args, 1)
+    return _rowfn("factorial", _scalar_row("row_factorial"), [_int(args[0])], T.LongType(), nullable=True)
+
+
+@register("bin")
+def _bin(args):
+    _args("bin", args, 1)
+    return _rowfn("bin", _scalar_row("row_bin"), [_cast_to(args[0], T.LongType())], T.StringType())
+
+
+@register("conv")
+def _conv(args):
+    _args("conv", args, 3)
+    return _rowfn("conv", _scalar_row("row_conv"), [_str(args[0]), _int(args[1]), _int(args[2])], T.StringType(),
+                  nullable=True)
+
+
+@register("width_bucket")
+def _width_bucket(args):
+    _args("width_bucket", args, 4)
+    return _rowfn("width_bucket", _scalar_row("row_width_bucket"),
+                  [_dbl(args[0]), _dbl(args[1]), _dbl(args[2]), _cast_to(args[3], T.LongType())], T.LongType(),
+                  nullable=True)
+
+
+def _int_or_long(e):
+    return e if isinstance(e.dataType, T.LongType) else _cast_to(e, T.IntegerType())
+
+
+def _shift(name):
+    def build(args):
+        _args(name, args, 2)
+        x = _int_or_long(args[0])
+        width = 64 if isinstance(x.dataType, T.LongType) else 32
+        return _rowfn(name, _scalar_row("row_%s%d" % (name, width)), [x, _int(args[1])], x.dataType,
+                      sql_name="%s(%s, %s)" % (name, args[0].sql(), args[1].sql()))
+    return build
+
+
+for _n in ("shiftleft", "shiftright", "shiftrightunsigned"):
+    register(_n)(_shift(_n))
+
+
+@register("bitwise_not")
+def _bitwise_not(args):
+    _args("bitwise_not", args, 1)
+    t = args[0].dataType
+    if not is_integral(t):
+        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident("~%s" % args[0].sql()),
+                                 paramIndex="first", requiredType='"INTEGRAL"', inputSql=quote_ident(args[0].sql()),
+                                 inputType='"%s"' % t.simpleString().upper())
+    return Function("bitwise_not", args, t, sql_name="~%s" % args[0].sql(), duck="(~{0})")
+
+
+_WIDTH = {T.ByteType: 8, T.ShortType: 16, T.IntegerType: 32, T.LongType: 64, T.BooleanType: 8}
+
+
+@register("bit_count")
+def _bit_count(args):
+    _args("bit_count", args, 1)
+    # Spark counts the bits of the value widened to a long (sign-extended: bit_count(-1) is 64)
+    x = _cast_to(args[0], T.LongType())
+    return _rowfn("bit_count", _scalar_row("row_bit_count64"), [x], T.IntegerType(),
+                  sql_name="bit_count(%s)" % args[0].sql())
+
+
+def _bit_get(name):
+    def build(args):
+        _args(name, args, 2)
+        x = args[0]
+        w = _WIDTH.get(type(x.dataType))
+        if w is None or isinstance(x.dataType, T.BooleanType):
+            x, w = _cast_to(x, T.LongType()), 64
+        return _rowfn(name, _scalar_row("row_bit_get%d" % w), [x, _int(args[1])], T.ByteType(),
+                      sql_name="%s(%s, %s)" % (name, args[0].sql(), args[1].sql()))
+    return build
+
+
+register("bit_get")(_bit_get("bit_get"))
+register("getbit")(_bit_get("getbit"))
+
+
+# --- hashes
+
+register("sha")(_called("sha", lookup("sha1")))
+
+
+@register("sha2")
+def _sha2(args):
+    _args("sha2", args, 2)
+    x = args[0] if _is_binary(args[0]) else _cast_to(args[0], T.BinaryType()) if not is_string(args[0].dataType) else args[0]
+    return _rowfn("sha2", _scalar_row("row_sha2"), [x, _int(args[1])], T.StringType(), nullable=True,
+                  sql_name="sha2(%s, %s)" % (args[0].sql(), args[1].sql()))
+
+
+@register("crc32")
+def _crc32(args):
+    _args("crc32", args, 1)
+    x = args[0] if _is_binary(args[0]) or is_string(args[0].dataType) else _cast_to(args[0], T.BinaryType())
+    return _rowfn("crc32", _scalar_row("row_crc32"), [x], T.LongType(), sql_name="crc32(%s)" % args[0].sql())
+
+
+@register("hash")
+def _hash(args):
+    from .scalar_functions import murmur3
+    types = [a.dataType for a in args]
+    return _rowfn("hash", murmur3(types), args, T.IntegerType(), nullable=False)
+
+
+@register("xxhash64")
+def _xxhash64(args):
+    from .scalar_functions import xxhash64
+    types = [a.dataType for a in args]
+    return _rowfn("xxhash64", xxhash64(types), args, T.LongType(), nullable=False)
+
+
+# --- conditional
+
+@register("nvl2")
+def _nvl2(args):
+    _args("nvl2", args, 3)
+    w = wider_type(args[1].dataType, args[2].dataType) or args[1].dataType
+    b, c = _cast_to(args[1], w), _cast_to(args[2], w)
+    return Function("nvl2", [args[0], b, c], w, name_args=args, nullable=b.nullable or c.nullable,
+                    duck="CASE WHEN {0} IS NOT NULL THEN {1} ELSE {2} END")
+
+
+@register("nullifzero")
+def _nullifzero(args):
+    _args("nullifzero", args, 1)
+    return Function("nullifzero", args, args[0].dataType, nullable=True,
+                    duck="CASE WHEN {0} = 0 THEN NULL ELSE {0} END")
+
+
+@register("zeroifnull")
+def _zeroifnull(args):
+    _args("zeroifnull", args, 1)
+    t = args[0].dataType
+    if isinstance(t, T.NullType):
+        t = T.IntegerType()
+    return Function("zeroifnull", [_cast_to(args[0], t)], t, nullable=False, name_args=args,
+                    duck="coalesce({0}, 0)")
+
+
+@register("equal_null")
+def _equal_null(args):
+    _args("equal_null", args, 2)
+    from .expressions import coerce_pair
+    l, r, _ = coerce_pair(args[0], args[1], "equal_null(%s, %s)" % (args[0].sql(), args[1].sql()))
+    return Function("equal_null", [l, r], T.BooleanType(), nullable=False, name_args=args,
+                    duck="({0} IS NOT DISTINCT FROM {1})")
+
+
+# --- misc
+
+def _session_value(name, value_of):
+    def build(args):
+        _args(name, args, 0)
+        v = value_of()
+        return Function(name, [], T.StringType(), nullable=False, sql_name="%s()" % name,
+                        duck=lambda: duck_literal(v, T.StringType()))
+    return build
+
+
+def _current_database():
+    from .session import SparkSession
+    s = SparkSession.getActiveSession()
+    return s.catalog.currentDatabase() if s is not None else "default"
+
+
+def _current_timezone():
+    from .session import SparkSession
+    s = SparkSession.getActiveSession()
+    tz = s.conf.get("spark.sql.session.timeZone", None) if s is not None else None
+    if tz:
+        return tz
+    from .engine import _local_tz_name
+    return _local_tz_name()
+
+
+register("current_catalog")(_session_value("current_catalog", lambda: "spark_catalog"))
+register("current_database")(_session_value("current_schema", _current_database))
+register("current_schema")(_session_value("current_schema", _current_database))
+register("current_timezone")(_session_value("current_timezone", _current_timezone))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -76,10 +76,10 @@ def _unary(name, repr_name=None):
     return f
 
 
-for _name in ["lower", "upper", "length", "ltrim", "rtrim", "initcap", "reverse", "ascii", "md5", "sha1",
+for _name in ["lower", "upper", "length", "initcap", "reverse", "ascii", "md5", "sha1",
               "bit_length", "octet_length", "char_length", "base64", "unbase64", "hex", "soundex", "sqrt", "exp",
               "cbrt", "log10", "log2", "log1p", "expm1", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
-              "tanh", "degrees", "radians", "rint", "signum", "sign", "ln", "abs", "floor", "ceil", "ceiling", "isnan",
+              "tanh", "degrees", "radians", "rint", "signum", "sign", "ln", "abs", "isnan",
               "year", "month", "dayofmonth", "dayofweek", "dayofyear", "quarter", "weekofyear", "hour", "minute",
               "second", "last_day", "size", "cardinality", "array_distinct", "array_max", "array_min", "flatten",
               "map_keys", "map_values", "explode", "explode_outer", "posexplode", "posexplode_outer", "crc32",
@@ -335,9 +335,19 @@ def substring(str, pos, len):
 
 
 def substr(str, pos, len=None):
+    """``substr``: `pos` and `len` are Columns or column names (Spark 4).
+
+    >>> df = spark.createDataFrame([("Spark SQL", 5, 1)], ["a", "b", "c"])
+    >>> df.select(substr("a", "b", "c"), substr(df.a, df.b)).show()
+    +---------------+------------------------+
+    |substr(a, b, c)|substr(a, b, 2147483647)|
+    +---------------+------------------------+
+    |              k|                   k SQL|
+    +---------------+------------------------+
+    """
     if len is None:
-        return _invoke("substr", str, _lit_or_col(pos))
-    return _invoke("substr", str, _lit_or_col(pos), _lit_or_col(len))
+        return _invoke("substr", str, _c(pos))
+    return _invoke("substr", str, _c(pos), _c(len))
 
 
 def regexp_replace(string, pattern, replacement, position=None):
@@ -387,19 +397,64 @@ def split(str, pattern, limit=-1):
 
 
 def lpad(col, len, pad):
-    return _invoke("lpad", col, lit(len), lit(pad))
+    """Left-pads to `len` characters with `pad` (cut to `len` when longer).
+
+    >>> df = spark.createDataFrame([("abcd",), ("12",)], ["s"])
+    >>> df.select("*", lpad(df.s, 6, "#")).show()
+    +----+-------------+
+    |   s|lpad(s, 6, #)|
+    +----+-------------+
+    |abcd|       ##abcd|
+    |  12|       ####12|
+    +----+-------------+
+    """
+    return _invoke("lpad", col, _lit_or_col(len), _lit_or_col(pad))
 
 
 def rpad(col, len, pad):
-    return _invoke("rpad", col, lit(len), lit(pad))
+    """Right-pads to `len` characters with `pad` (cut to `len` when longer).
+
+    >>> df = spark.createDataFrame([("abcd",), ("12",)], ["s"])
+    >>> df.select("*", rpad(df.s, 3, "#")).show()
+    +----+-------------+
+    |   s|rpad(s, 3, #)|
+    +----+-------------+
+    |abcd|          abc|
+    |  12|          12#|
+    +----+-------------+
+    """
+    return _invoke("rpad", col, _lit_or_col(len), _lit_or_col(pad))
 
 
 def repeat(col, n):
-    return _invoke("repeat", col, _lit_or_col(n))
+    """The string repeated `n` times; a string `n` names a column.
+
+    >>> df = spark.createDataFrame([("ab", 2)], ["s", "t"])
+    >>> df.select(repeat("s", 3), repeat("s", "t")).show()
+    +------------+------------+
+    |repeat(s, 3)|repeat(s, t)|
+    +------------+------------+
+    |      ababab|        abab|
+    +------------+------------+
+    """
+    return _invoke("repeat", col, _c(n) if isinstance(n, builtins.str) else _lit_or_col(n))
 
 
-def instr(str, substr):
-    return _invoke("instr", str, lit(substr))
+def instr(str, substr, start=None, occurrence=None):
+    """1-based position of `substr` in `str` (0 when absent), from `start`, its `occurrence`-th match.
+
+    >>> df = spark.createDataFrame([("aabcd",)], ["s"])
+    >>> df.select(instr("s", "b"), instr("s", "a", 2)).show()
+    +-----------+-----------------+
+    |instr(s, b)|instr(s, a, 2, 1)|
+    +-----------+-----------------+
+    |          3|                2|
+    +-----------+-----------------+
+    """
+    if start is None and occurrence is None:
+        return _invoke("instr", str, _lit_or_col(substr))
+    return _invoke("instr", str, _lit_or_col(substr), _lit_or_col(1 if start is None else start),
+                   _lit_or_col(1 if occurrence is None else occurrence))
 
 
 def locate(substr, str, pos=1):
@@ -411,7 +466,19 @@ def translate(srcCol, matching, replace):
 
 
 def levenshtein(left, right, threshold=None):
-    return _invoke("levenshtein", left, right)
+    """Edit distance; -1 when it is above `threshold`.
+
+    >>> df = spark.createDataFrame([("kitten", "sitting")], ["l", "r"])
+    >>> df.select(levenshtein("l", "r"), levenshtein("l", "r", 2)).show()
+    +-----------------+--------------------+
+    |levenshtein(l, r)|levenshtein(l, r, 2)|
+    +-----------------+--------------------+
+    |                3|                  -1|
+    +-----------------+--------------------+
+    """
+    if threshold is None:
+        return _invoke("levenshtein", left, right)
+    return _invoke("levenshtein", left, right, lit(threshold))
 
 
 def format_number(col, d):
@@ -457,20 +524,12 @@ def element_at(col, extraction):
     return _invoke("element_at", col, _lit_or_col(extraction))
 
 
-def array_join(col, delimiter, null_replacement=None):
-    return _invoke("array_join", col, lit(delimiter))
-
-
 def array_position(col, value):
     return _invoke("array_position", col, _lit_or_col(value))
 
 
 def array_remove(col, element):
     return _invoke("array_remove", col, _lit_or_col(element))
-
-
-def array_union(col1, col2):
-    return _invoke("array_union", col1, col2)
 
 
 def slice(x, start, length):
@@ -1247,3 +1306,860 @@ def str_to_map(text, pairDelim=None, keyValueDelim=None):
     """
     return _invoke("str_to_map", text, _value(pairDelim if pairDelim is not None else ","),
                    _value(keyValueDelim if keyValueDelim is not None else ":"))
+
+
+# string, math, hash, bitwise and misc scalars (the same registry as SQL text: one name each)
+
+def _col_or_lit(x):
+    """A Column stays, a string names a column, anything else is a literal (Spark 4's rule for
+    most functions that take Columns)."""
+    if isinstance(x, Column):
+        return x
+    if isinstance(x, builtins.str):
+        return col(x)
+    return lit(x)
+
+
+def lcase(str):
+    """Lower case, named ``lcase``.
+
+    >>> spark.range(1).select(lcase(lit("Spark"))).show()
+    +------------+
+    |lcase(Spark)|
+    +------------+
+    |       spark|
+    +------------+
+    """
+    return _invoke("lcase", str)
+
+
+def ucase(str):
+    """Upper case, named ``ucase``.
+
+    >>> spark.range(1).select(ucase(lit("Spark"))).show()
+    +------------+
+    |ucase(Spark)|
+    +------------+
+    |       SPARK|
+    +------------+
+    """
+    return _invoke("ucase", str)
+
+
+def char_length(str):
+    """Number of characters.
+
+    >>> spark.range(1).select(char_length(lit("한국어"))).show()
+    +-------------------+
+    |char_length(한국어)|
+    +-------------------+
+    |                  3|
+    +-------------------+
+    """
+    return _invoke("char_length", str)
+
+
+def character_length(str):
+    """Number of characters.
+
+    >>> spark.range(1).select(character_length(lit("Spark"))).collect()
+    [Row(character_length(Spark)=5)]
+    """
+    return _invoke("character_length", str)
+
+
+def _trim_call(name, col, trim):
+    if trim is None:
+        return _invoke(name, col)
+    return _invoke(name, col, _col_or_lit(trim))
+
+
+def ltrim(col, trim=None):
+    """Removes leading spaces (or the characters of `trim`, a Column or column name).
+
+    >>> df = spark.createDataFrame([("  Spark", "**Spark*")], ["a", "b"])
+    >>> df.select(ltrim("a"), ltrim("b", lit("*"))).show()
+    +--------+----------------------+
+    |ltrim(a)|TRIM(LEADING * FROM b)|
+    +--------+----------------------+
+    |   Spark|                Spark*|
+    +--------+----------------------+
+    """
+    return _trim_call("ltrim", col, trim)
+
+
+def rtrim(col, trim=None):
+    """Removes trailing spaces (or the characters of `trim`, a Column or column name).
+
+    >>> df = spark.createDataFrame([("Spark  ", "**Spark*")], ["a", "b"])
+    >>> df.select(rtrim("a"), rtrim("b", lit("*"))).show()
+    +--------+-----------------------+
+    |rtrim(a)|TRIM(TRAILING * FROM b)|
+    +--------+-----------------------+
+    |   Spark|                **Spark|
+    +--------+-----------------------+
+    """
+    return _trim_call("rtrim", col, trim)
+
+
+def btrim(str, trim=None):
+    """Removes spaces (or the characters of `trim`) from both ends.
+
+    >>> df = spark.createDataFrame([("SSparkSQLS", "SL")], ["a", "b"])
+    >>> df.select(btrim(df.a, df.b).alias("r")).collect()
+    [Row(r='parkSQ')]
+    """
+    return _trim_call("btrim", str, trim)
+
+
+def contains(left, right):
+    """Whether `left` contains `right` (strings or binaries; both Columns or column names).
+
+    >>> df = spark.createDataFrame([("Spark SQL", "Spark")], ["a", "b"])
+    >>> df.select(contains(df.a, df.b).alias("r")).collect()
+    [Row(r=True)]
+    """
+    return _invoke("contains", left, right)
+
+
+def startswith(str, prefix):
+    """Whether `str` starts with `prefix` (Columns or column names).
+
+    >>> df = spark.createDataFrame([("Spark SQL", "Spark")], ["a", "b"])
+    >>> df.select(startswith(df.a, df.b).alias("r")).collect()
+    [Row(r=True)]
+    """
+    return _invoke("startswith", str, prefix)
+
+
+def endswith(str, suffix):
+    """Whether `str` ends with `suffix` (Columns or column names).
+
+    >>> df = spark.createDataFrame([("Spark SQL", "Spark")], ["a", "b"])
+    >>> df.select(endswith(df.a, df.b).alias("r")).collect()
+    [Row(r=False)]
+    """
+    return _invoke("endswith", str, suffix)
+
+
+def like(str, pattern, escapeChar=None):
+    """SQL ``LIKE`` against a pattern Column (``_`` one character, ``%`` any run).
+
+    >>> df = spark.createDataFrame([("Spark", "_park")], ["a", "b"])
+    >>> df.select(like(df.a, df.b).alias("r")).collect()
+    [Row(r=True)]
+    """
+    if escapeChar is None:
+        return _invoke("like", str, pattern)
+    return _invoke("like", str, pattern, _lit_or_col(escapeChar))
+
+
+def ilike(str, pattern, escapeChar=None):
+    """Case-insensitive ``LIKE``.
+
+    >>> df = spark.createDataFrame([("Spark", "_PARK")], ["a", "b"])
+    >>> df.select(ilike(df.a, df.b).alias("r")).collect()
+    [Row(r=True)]
+    """
+    if escapeChar is None:
+        return _invoke("ilike", str, pattern)
+    return _invoke("ilike", str, pattern, _lit_or_col(escapeChar))
+
+
+def rlike(str, regexp):
+    """Whether a regular expression matches somewhere in `str`.
+
+    >>> df = spark.createDataFrame([("1a 2b 14m",)], ["s"])
+    >>> df.select(rlike("s", lit(r"\\d{2}m"))).show()
+    +----------------+
+    |RLIKE(s, \\d{2}m)|
+    +----------------+
+    |            true|
+    +----------------+
+    """
+    return _invoke("rlike", str, regexp)
+
+
+def regexp(str, regexp):
+    """``rlike`` under the name ``REGEXP``.
+
+    >>> df = spark.createDataFrame([("1a 2b 14m",)], ["s"])
+    >>> df.select(regexp("s", lit("z"))).collect()
+    [Row(REGEXP(s, z)=False)]
+    """
+    return _invoke("regexp", str, regexp)
+
+
+def regexp_like(str, regexp):
+    """``rlike`` under the name ``REGEXP_LIKE``.
+
+    >>> df = spark.createDataFrame([("1a 2b 14m",)], ["s"])
+    >>> df.select(regexp_like("s", lit("b"))).collect()
+    [Row(REGEXP_LIKE(s, b)=True)]
+    """
+    return _invoke("regexp_like", str, regexp)
+
+
+def left(str, len):
+    """The leftmost `len` characters.
+
+    >>> df = spark.createDataFrame([("Spark SQL", 3)], ["a", "b"])
+    >>> df.select(left(df.a, df.b).alias("r")).collect()
+    [Row(r='Spa')]
+    """
+    return _invoke("left", str, len)
+
+
+def right(str, len):
+    """The rightmost `len` characters.
+
+    >>> df = spark.createDataFrame([("Spark SQL", 3)], ["a", "b"])
+    >>> df.select(right(df.a, df.b).alias("r")).collect()
+    [Row(r='SQL')]
+    """
+    return _invoke("right", str, len)
+
+
+def position(substr, str, start=None):
+    """1-based position of `substr` in `str` from `start` (0 when absent).
+
+    >>> df = spark.createDataFrame([("bar", "foobarbar", 5)], ["a", "b", "c"])
+    >>> df.select(position("a", "b", "c"), position("a", "b")).show()
+    +-----------------+-----------------+
+    |position(a, b, c)|position(a, b, 1)|
+    +-----------------+-----------------+
+    |                7|                4|
+    +-----------------+-----------------+
+    """
+    if start is None:
+        return _invoke("position", substr, str)
+    return _invoke("position", substr, str, start)
+
+
+def substring_index(str, delim, count):
+    """The part before the `count`-th `delim` (after it, counting from the end, when negative).
+
+    >>> df = spark.createDataFrame([("a.b.c.d",)], ["s"])
+    >>> df.select(substring_index(df.s, ".", 2), substring_index("s", ".", -3)).show()
+    +------------------------+-------------------------+
+    |substring_index(s, ., 2)|substring_index(s, ., -3)|
+    +------------------------+-------------------------+
+    |                     a.b|                    b.c.d|
+    +------------------------+-------------------------+
+    """
+    return _invoke("substring_index", str, lit(delim), lit(count))
+
+
+def split_part(src, delimiter, partNum):
+    """The `partNum`-th part of `src` split by `delimiter` (from the end when negative).
+
+    >>> df = spark.createDataFrame([("11.12.13", ".", 3)], ["a", "b", "c"])
+    >>> df.select(split_part("a", "b", "c"), split_part(df.a, df.b, lit(-2))).show()
+    +-------------------+--------------------+
+    |split_part(a, b, c)|split_part(a, b, -2)|
+    +-------------------+--------------------+
+    |                 13|                  12|
+    +-------------------+--------------------+
+    """
+    return _invoke("split_part", src, delimiter, partNum)
+
+
+def overlay(src, replace, pos, len=-1):
+    """`src` with `len` characters from `pos` replaced by `replace` (all of its length by default).
+
+    >>> df = spark.createDataFrame([("SPARK_SQL", "CORE")], ("x", "y"))
+    >>> df.select(overlay("x", df.y, 7), overlay("x", "y", 7, 0)).show()
+    +--------------------+-------------------+
+    |overlay(x, y, 7, -1)|overlay(x, y, 7, 0)|
+    +--------------------+-------------------+
+    |          SPARK_CORE|      SPARK_CORESQL|
+    +--------------------+-------------------+
+    """
+    return _invoke("overlay", src, replace, _lit_or_col(pos), _lit_or_col(len))
+
+
+def replace(src, search, replace=None):
+    """Every `search` in `src` replaced by `replace` (removed when it is not given).
+
+    >>> df = spark.createDataFrame([("ABCabc", "abc", "DEF")], ["a", "b", "c"])
+    >>> df.select(replace(df.a, df.b, df.c).alias("r"), replace(df.a, df.b).alias("s")).collect()
+    [Row(r='ABCDEF', s='ABC')]
+    """
+    if replace is None:
+        return _invoke("replace", src, search)
+    return _invoke("replace", src, search, replace)
+
+
+def mask(col, upperChar=None, lowerChar=None, digitChar=None, otherChar=None):
+    """Masks upper-case letters (X), lower-case letters (x) and digits (n); others only if asked.
+
+    >>> df = spark.createDataFrame([("AbCD123-@$#",)], ["data"])
+    >>> df.select(mask(df.data).alias("r"), mask(df.data, lit("Y"), lit("y"), lit("d"), lit("*")).alias("s")).collect()
+    [Row(r='XxXXnnn-@$#', s='YyYYddd****')]
+    """
+    chars = [upperChar, lowerChar, digitChar, otherChar]
+    given = [c for c in chars if c is not None]
+    defaults = [lit("X"), lit("x"), lit("n"), lit(None)]
+    args = [c if c is not None else d for c, d in zip(chars, defaults)] if given else []
+    return _invoke("mask", col, *args)
+
+
+def elt(*inputs):
+    """The n-th of the inputs after the first (n given by the first).
+
+    >>> df = spark.createDataFrame([(1, "scala", "java")], ["a", "b", "c"])
+    >>> df.select(elt(df.a, df.b, df.c).alias("r")).collect()
+    [Row(r='scala')]
+    """
+    return _invoke("elt", *inputs)
+
+
+def find_in_set(str, str_array):
+    """1-based index of `str` in the comma-separated list `str_array` (0 when absent).
+
+    >>> df = spark.createDataFrame([("ab", "abc,b,ab,c,def")], ["a", "b"])
+    >>> df.select(find_in_set(df.a, df.b).alias("r")).collect()
+    [Row(r=3)]
+    """
+    return _invoke("find_in_set", str, str_array)
+
+
+def printf(format, *cols):
+    """printf-style formatting; `format` is a Column or column name.
+
+    >>> df = spark.createDataFrame([("aa%d%s", 123, "cc")], ["a", "b", "c"])
+    >>> df.select(printf("a", "b", "c")).show()
+    +---------------+
+    |printf(a, b, c)|
+    +---------------+
+    |        aa123cc|
+    +---------------+
+    """
+    return _invoke("printf", format, *cols)
+
+
+def quote(col):
+    """The string in single quotes, its quotes and backslashes escaped.
+
+    >>> df = spark.createDataFrame(["Don't"], "STRING")
+    >>> df.select("*", quote("value")).show()
+    +-----+------------+
+    |value|quote(value)|
+    +-----+------------+
+    |Don't|    'Don\\'t'|
+    +-----+------------+
+    """
+    return _invoke("quote", col)
+
+
+def url_encode(str):
+    """``application/x-www-form-urlencoded`` encoding (Java's URLEncoder).
+
+    >>> df = spark.createDataFrame([("Hello World!",)], ["url"])
+    >>> df.select(url_encode(df.url)).show()
+    +---------------+
+    |url_encode(url)|
+    +---------------+
+    | Hello+World%21|
+    +---------------+
+    """
+    return _invoke("url_encode", str)
+
+
+def url_decode(str):
+    """Decodes ``url_encode``'s form; a malformed escape is an error (``try_url_decode``: NULL).
+
+    >>> df = spark.createDataFrame([("Hello%20World%21",)], ["url"])
+    >>> df.select(url_decode(df.url)).show()
+    +---------------+
+    |url_decode(url)|
+    +---------------+
+    |   Hello World!|
+    +---------------+
+    """
+    return _invoke("url_decode", str)
+
+
+def try_url_decode(str):
+    """``url_decode`` that gives NULL for a malformed escape.
+
+    >>> df = spark.createDataFrame([("https%3A%2F%2Fspark.apache.org",), ("inva lid://%-x",)], ["url"])
+    >>> df.select(try_url_decode(df.url)).show(truncate=False)
+    +------------------------+
+    |try_url_decode(url)     |
+    +------------------------+
+    |https://spark.apache.org|
+    |NULL                    |
+    +------------------------+
+    """
+    return _invoke("try_url_decode", str)
+
+
+def regexp_count(str, regexp):
+    """How many times the regular expression matches.
+
+    >>> df = spark.createDataFrame([("1a 2b 14m",)], ["s"])
+    >>> df.select(regexp_count("s", lit(r"\\d+"))).show()
+    +--------------------+
+    |regexp_count(s, \\d+)|
+    +--------------------+
+    |                   3|
+    +--------------------+
+    """
+    return _invoke("regexp_count", str, regexp)
+
+
+def regexp_extract_all(str, regexp, idx=None):
+    """Group `idx` (1 by default) of every match.
+
+    >>> df = spark.createDataFrame([("100-200, 300-400",)], ["s"])
+    >>> df.select(regexp_extract_all("s", lit(r"(\\d+)-(\\d+)"), 2).alias("r")).collect()
+    [Row(r=['200', '400'])]
+    """
+    if idx is None:
+        return _invoke("regexp_extract_all", str, regexp)
+    return _invoke("regexp_extract_all", str, regexp, _lit_or_col(idx))
+
+
+def regexp_instr(str, regexp, idx=None):
+    """1-based position of the first match (0 when none).
+
+    >>> df = spark.createDataFrame([("1a 2b 14m",)], ["s"])
+    >>> df.select(regexp_instr("s", lit(r"\\d+m"))).collect()
+    [Row(regexp_instr(s, \\d+m, 0)=7)]
+    """
+    if idx is None:
+        return _invoke("regexp_instr", str, regexp)
+    return _invoke("regexp_instr", str, regexp, _lit_or_col(idx))
+
+
+def regexp_substr(str, regexp):
+    """The first match (NULL when none).
+
+    >>> df = spark.createDataFrame([("1a 2b 14m",)], ["s"])
+    >>> df.select(regexp_substr("s", lit(r"\\d+m")), regexp_substr("s", lit("z"))).collect()
+    [Row(regexp_substr(s, \\d+m)='14m', regexp_substr(s, z)=None)]
+    """
+    return _invoke("regexp_substr", str, regexp)
+
+
+def sentences(string, language=None, country=None):
+    """The text split into sentences of words.
+
+    >>> df = spark.createDataFrame([("Hi there! How are you?",)], ["s"])
+    >>> df.select(sentences(df.s).alias("r")).collect()
+    [Row(r=[['Hi', 'there'], ['How', 'are', 'you']])]
+    """
+    args = [string]
+    if language is not None or country is not None:
+        args.append(language if language is not None else lit(""))
+    if country is not None:
+        args.append(country)
+    return _invoke("sentences", *args)
+
+
+def soundex(col):
+    """The Soundex code of a string.
+
+    >>> df = spark.createDataFrame([("Peters",), ("Uhrbach",)], ["s"])
+    >>> df.select("*", soundex("s")).show()
+    +-------+----------+
+    |      s|soundex(s)|
+    +-------+----------+
+    | Peters|      P362|
+    |Uhrbach|      U612|
+    +-------+----------+
+    """
+    return _invoke("soundex", col)
+
+
+def pi():
+    """π.
+
+    >>> spark.range(1).select(pi()).show()
+    +-----------------+
+    |             PI()|
+    +-----------------+
+    |3.141592653589793|
+    +-----------------+
+    """
+    return _invoke("pi")
+
+
+def e():
+    """Euler's number.
+
+    >>> spark.range(1).select(e()).collect()
+    [Row(E()=2.718281828459045)]
+    """
+    return _invoke("e")
+
+
+def negative(col):
+    """The negated value.
+
+    >>> spark.createDataFrame([(-1,), (2,)], ["v"]).select(negative("v")).collect()
+    [Row(negative(v)=1), Row(negative(v)=-2)]
+    """
+    return _invoke("negative", col)
+
+
+def positive(col):
+    """The value itself (unary plus).
+
+    >>> spark.createDataFrame([(-1,)], ["v"]).select(positive("v")).collect()
+    [Row((+ v)=-1)]
+    """
+    return _invoke("positive", col)
+
+
+def sign(col):
+    """-1.0, 0.0 or 1.0 by the sign (NaN stays NaN).
+
+    >>> spark.range(1).select(sign(lit(-5)), sign(lit(float("nan")))).show()
+    +--------+---------+
+    |sign(-5)|sign(NaN)|
+    +--------+---------+
+    |    -1.0|      NaN|
+    +--------+---------+
+    """
+    return _invoke("sign", col)
+
+
+def signum(col):
+    """``sign`` named ``SIGNUM``.
+
+    >>> spark.range(1).select(signum(lit(6))).collect()
+    [Row(SIGNUM(6)=1.0)]
+    """
+    return _invoke("signum", col)
+
+
+def rint(col):
+    """The double nearest the value that is a whole number (ties to even).
+
+    >>> spark.range(1).select(rint(lit(10.5)), rint(lit(11.5))).collect()
+    [Row(rint(10.5)=10.0, rint(11.5)=12.0)]
+    """
+    return _invoke("rint", col)
+
+
+def _rounding(name, col, scale):
+    if scale is None:
+        return _invoke(name, col)
+    return _invoke(name, col, _lit_or_col(scale))
+
+
+def ceil(col, scale=None):
+    """The smallest whole number (or number of `scale` decimals) not below the value.
+
+    >>> spark.range(1).select(ceil(lit(-0.1)), ceil(lit(-0.15), 1)).show()
+    +----------+--------------+
+    |CEIL(-0.1)|ceil(-0.15, 1)|
+    +----------+--------------+
+    |         0|          -0.1|
+    +----------+--------------+
+    """
+    return _rounding("ceil", col, scale)
+
+
+def ceiling(col, scale=None):
+    """``ceil`` named ``ceiling``.
+
+    >>> spark.range(1).select(ceiling(lit(-0.1))).collect()
+    [Row(ceiling(-0.1)=0)]
+    """
+    return _rounding("ceiling", col, scale)
+
+
+def floor(col, scale=None):
+    """The largest whole number (or number of `scale` decimals) not above the value.
+
+    >>> spark.range(1).select(floor(lit(2.5)), floor(lit(2.1267), lit(2))).show()
+    +----------+----------------+
+    |FLOOR(2.5)|floor(2.1267, 2)|
+    +----------+----------------+
+    |         2|            2.12|
+    +----------+----------------+
+    """
+    return _rounding("floor", col, scale)
+
+
+def hypot(col1, col2):
+    """sqrt(a² + b²).
+
+    >>> spark.range(1).select(hypot(lit(3), lit(4))).collect()
+    [Row(HYPOT(3, 4)=5.0)]
+    """
+    return _invoke("hypot", _lit_or_col(col1) if not isinstance(col1, builtins.str) else col1,
+                   _lit_or_col(col2) if not isinstance(col2, builtins.str) else col2)
+
+
+def acosh(col):
+    """Inverse hyperbolic cosine.
+
+    >>> spark.range(1).select(acosh(lit(1))).collect()
+    [Row(ACOSH(1)=0.0)]
+    """
+    return _invoke("acosh", col)
+
+
+def asinh(col):
+    """Inverse hyperbolic sine.
+
+    >>> spark.range(1).select(asinh(lit(0))).collect()
+    [Row(ASINH(0)=0.0)]
+    """
+    return _invoke("asinh", col)
+
+
+def atanh(col):
+    """Inverse hyperbolic tangent.
+
+    >>> spark.range(1).select(atanh(lit(0))).collect()
+    [Row(ATANH(0)=0.0)]
+    """
+    return _invoke("atanh", col)
+
+
+def cot(col):
+    """Cotangent.
+
+    >>> spark.range(1).select(cot(lit(0.0))).collect()
+    [Row(COT(0.0)=inf)]
+    """
+    return _invoke("cot", col)
+
+
+def csc(col):
+    """Cosecant.
+
+    >>> spark.range(1).select(csc(pi() / 2)).collect()
+    [Row(CSC((PI() / 2))=1.0)]
+    """
+    return _invoke("csc", col)
+
+
+def sec(col):
+    """Secant.
+
+    >>> spark.range(1).select(sec(lit(0.0))).collect()
+    [Row(SEC(0.0)=1.0)]
+    """
+    return _invoke("sec", col)
+
+
+def factorial(col):
+    """n! for n in 0..20, else NULL.
+
+    >>> spark.range(4).select(factorial("id")).collect()
+    [Row(factorial(id)=1), Row(factorial(id)=1), Row(factorial(id)=2), Row(factorial(id)=6)]
+    """
+    return _invoke("factorial", col)
+
+
+def bin(col):
+    """The binary digits of a long.
+
+    >>> spark.range(3, 6).select(bin("id")).collect()
+    [Row(bin(id)='11'), Row(bin(id)='100'), Row(bin(id)='101')]
+    """
+    return _invoke("bin", col)
+
+
+def conv(col, fromBase, toBase):
+    """A number written in base `fromBase` rewritten in base `toBase`.
+
+    >>> df = spark.createDataFrame([("010101",), ("101",)], ["n"])
+    >>> df.select("*", conv(df.n, 2, 16)).show()
+    +------+--------------+
+    |     n|conv(n, 2, 16)|
+    +------+--------------+
+    |010101|            15|
+    |   101|             5|
+    +------+--------------+
+    """
+    return _invoke("conv", col, lit(fromBase), lit(toBase))
+
+
+def width_bucket(v, min, max, numBucket):
+    """The bucket (1..numBucket, 0 below, numBucket+1 above) of `v` in equal-width buckets.
+
+    >>> df = spark.createDataFrame([(5.3, 0.2, 10.6, 5)], ["v", "min", "max", "n"])
+    >>> df.select(width_bucket("v", "min", "max", "n")).collect()
+    [Row(width_bucket(v, min, max, n)=3)]
+    """
+    numBucket = numBucket if not isinstance(numBucket, int) else lit(numBucket)
+    return _invoke("width_bucket", v, min, max, numBucket)
+
+
+def shiftleft(col, numBits):
+    """Bitwise left shift.
+
+    >>> spark.range(4).select(shiftleft("id", 1)).collect()
+    [Row(shiftleft(id, 1)=0), Row(shiftleft(id, 1)=2), Row(shiftleft(id, 1)=4), Row(shiftleft(id, 1)=6)]
+    """
+    return _invoke("shiftleft", col, lit(numBits))
+
+
+def shiftright(col, numBits):
+    """Bitwise (signed) right shift.
+
+    >>> spark.createDataFrame([(-8,)], ["v"]).select(shiftright("v", 1)).collect()
+    [Row(shiftright(v, 1)=-4)]
+    """
+    return _invoke("shiftright", col, lit(numBits))
+
+
+def shiftrightunsigned(col, numBits):
+    """Bitwise unsigned right shift.
+
+    >>> spark.range(1).select(shiftrightunsigned(col("id") - 2, 1)).collect()
+    [Row(shiftrightunsigned((id - 2), 1)=9223372036854775807)]
+    """
+    return _invoke("shiftrightunsigned", col, lit(numBits))
+
+
+shiftLeft, shiftRight, shiftRightUnsigned = shiftleft, shiftright, shiftrightunsigned
+
+
+def bitwise_not(col):
+    """Bitwise NOT.
+
+    >>> spark.range(2).select(bitwise_not("id")).collect()
+    [Row(~id=-1), Row(~id=-2)]
+    """
+    return _invoke("bitwise_not", col)
+
+
+bitwiseNOT = bitwise_not
+
+
+def bit_count(col):
+    """Number of bits set (of the two's complement value).
+
+    >>> spark.createDataFrame([(3,), (-1,)], ["v"]).select(bit_count("v")).collect()
+    [Row(bit_count(v)=2), Row(bit_count(v)=64)]
+    """
+    return _invoke("bit_count", col)
+
+
+def bit_get(col, pos):
+    """The bit at `pos` (0 is the lowest).
+
+    >>> spark.createDataFrame([(2,)], ["v"]).select(bit_get("v", lit(1))).collect()
+    [Row(bit_get(v, 1)=1)]
+    """
+    return _invoke("bit_get", col, pos)
+
+
+def getbit(col, pos):
+    """``bit_get`` named ``getbit``.
+
+    >>> spark.createDataFrame([(2,)], ["v"]).select(getbit("v", lit(0))).collect()
+    [Row(getbit(v, 0)=0)]
+    """
+    return _invoke("getbit", col, pos)
+
+
+def sha(col):
+    """SHA-1 as hex, named ``sha``.
+
+    >>> spark.range(1).select(sha(lit("Spark"))).collect()
+    [Row(sha(Spark)='85f5955f4b27a9a4c2aab6ffe5d7189fc298b92c')]
+    """
+    return _invoke("sha", col)
+
+
+def sha2(col, numBits):
+    """SHA-2 (224, 256, 384 or 512 bits; 0 means 256) as hex.
+
+    >>> spark.createDataFrame([("Alice",)], ["name"]).select(sha2("name", 256).alias("h")).collect()
+    [Row(h='3bc51062973c458d5a6f2d8d64a023246354ad7e064b1e4e009ec8a0699a3043')]
+    """
+    return _invoke("sha2", col, lit(numBits))
+
+
+def xxhash64(*cols):
+    """Spark's 64-bit xxHash of the columns (seed 42).
+
+    >>> spark.createDataFrame([("ABC",)], ["c1"]).select(xxhash64("c1")).collect()
+    [Row(xxhash64(c1)=4105715581806190027)]
+    """
+    return _invoke("xxhash64", *cols)
+
+
+def nvl2(col1, col2, col3):
+    """`col2` when `col1` is not NULL, else `col3`.
+
+    >>> df = spark.createDataFrame([(None, 8, 6), (1, 8, 6)], ["a", "b", "c"])
+    >>> df.select(nvl2(df.a, df.b, df.c)).collect()
+    [Row(nvl2(a, b, c)=6), Row(nvl2(a, b, c)=8)]
+    """
+    return _invoke("nvl2", col1, col2, col3)
+
+
+def nullifzero(col):
+    """NULL when the value is 0.
+
+    >>> spark.createDataFrame([(0,), (1,)], ["a"]).select(nullifzero("a")).collect()
+    [Row(nullifzero(a)=None), Row(nullifzero(a)=1)]
+    """
+    return _invoke("nullifzero", col)
+
+
+def zeroifnull(col):
+    """0 when the value is NULL.
+
+    >>> spark.createDataFrame([(None,), (1,)], "a INT").select(zeroifnull("a")).collect()
+    [Row(zeroifnull(a)=0), Row(zeroifnull(a)=1)]
+    """
+    return _invoke("zeroifnull", col)
+
+
+def equal_null(col1, col2):
+    """``=`` that treats two NULLs as equal and never returns NULL.
+
+    >>> df = spark.createDataFrame([(None, None), (1, 9)], "a INT, b INT")
+    >>> df.select(equal_null(df.a, df.b)).collect()
+    [Row(equal_null(a, b)=True), Row(equal_null(a, b)=False)]
+    """
+    return _invoke("equal_null", col1, col2)
+
+
+def current_catalog():
+    """The current catalog's name.
+
+    >>> spark.range(1).select(current_catalog()).collect()
+    [Row(current_catalog()='spark_catalog')]
+    """
+    return _invoke("current_catalog")
+
+
+def current_database():
+    """The current database's name.
+
+    >>> spark.range(1).select(current_database()).collect()
+    [Row(current_schema()='default')]
+    """
+    return _invoke("current_database")
+
+
+def current_schema():
+    """The current database's name, named ``current_schema()``.
+
+    >>> spark.range(1).select(current_schema()).collect()
+    [Row(current_schema()='default')]
+    """
+    return _invoke("current_schema")
+
+
+def current_timezone():
+    """The session time zone (``spark.sql.session.timeZone``).
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "Asia/Seoul")
+    >>> spark.range(1).select(current_timezone()).collect()
+    [Row(current_timezone()='Asia/Seoul')]
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """
+    return _invoke("current_timezone")

@@ -34,6 +34,10 @@ def dialect():
         class SparkletSpark(Spark):
             class Parser(Spark.Parser):
                 FUNCTIONS = {}
+                # these take plain arguments in Spark: left to the function registry, by the
+                # name they were called with (ceiling(x) is not CEIL(x))
+                FUNCTION_PARSERS = {k: v for k, v in Spark.Parser.FUNCTION_PARSERS.items()
+                                    if k not in ("CEIL", "FLOOR", "CHAR", "CHR", "DECODE", "INITCAP", "SUBSTR")}
 
         _dialect = SparkletSpark
     return _dialect
@@ -176,6 +180,12 @@ def convert(node):
         if name == "NEQ":
             return UnresolvedBinary(Not, convert(node.this), convert(node.expression), "!=")
         return UnresolvedBinary(cls, convert(node.this), convert(node.expression), sym)
+    if isinstance(node, (exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor)):
+        from .column import _BITWISE
+        sym = {"BitwiseAnd": "&", "BitwiseOr": "|", "BitwiseXor": "^"}[name]
+        return UnresolvedBinary(_BITWISE[sym], convert(node.this), convert(node.expression), sym)
+    if isinstance(node, exp.BitwiseNot):
+        return UnresolvedFunction("bitwise_not", [convert(node.this)])
     if isinstance(node, exp.IntDiv):
         return UnresolvedFunction("div", [convert(node.this), convert(node.expression)])
     if isinstance(node, exp.Not):
@@ -242,7 +252,20 @@ def convert(node):
             args.append(convert(node.args["length"]))
         return UnresolvedFunction("substring", args)
     if isinstance(node, exp.Trim):
-        return UnresolvedFunction("trim", [convert(node.this)])
+        side = str(node.args.get("position") or "").upper()
+        chars = node.args.get("expression")
+        fname = {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(side, "trim")
+        return UnresolvedFunction(fname, [convert(node.this)] + ([convert(chars)] if chars is not None else []))
+    if isinstance(node, exp.StrPosition):
+        args = [convert(node.args["substr"]), convert(node.this)]
+        if node.args.get("position") is not None:
+            args.append(convert(node.args["position"]))
+        return UnresolvedFunction("position", args)
+    if isinstance(node, exp.Overlay):
+        args = [convert(node.this), convert(node.expression), convert(node.args["from_"])]
+        if node.args.get("for_") is not None:
+            args.append(convert(node.args["for_"]))
+        return UnresolvedFunction("overlay", args)
     if isinstance(node, exp.CurrentDate):
         return UnresolvedFunction("current_date", [])
     if isinstance(node, exp.CurrentTimestamp):

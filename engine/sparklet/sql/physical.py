@@ -1193,10 +1193,11 @@ class Compiler:
         child = node.children[0]
         rdd = self.rdd(child)
         out_cols = [a.col for a in child.output()]
+        fields = [(a.col, a.dataType) for a in child.output()]
         if node.kind == "single" or node.kind == "range":
-            return _shuffle(rdd, 1, None, None, node.n, out_cols)
+            return _shuffle(rdd, 1, None, None, node.n, out_cols, fields)
         if node.kind == "roundrobin":
-            return _shuffle(rdd, node.n, "roundrobin", None, node.n, out_cols)
+            return _shuffle(rdd, node.n, "roundrobin", None, node.n, out_cols, fields)
         n = reducers or (self._reducers([child]) if node.reason == "ENSURE_REQUIREMENTS" else node.n)
         # keys that are expressions are evaluated before hashing
         key_cols, pre = [], []
@@ -1212,7 +1213,8 @@ class Compiler:
         types = [k.dataType for k in node.keys]
         if getattr(node, "keep_bucket", False):
             out_cols = out_cols + ["__bucket"]
-        return _shuffle(rdd, n, "hash", (key_cols, types), node.n, out_cols)
+            fields.append(("__bucket", T.LongType()))
+        return _shuffle(rdd, n, "hash", (key_cols, types), node.n, out_cols, fields)
 
     def exec_UnionExec(self, node):
         rdds = [self.rdd(c) for c in node.children]
@@ -1391,9 +1393,11 @@ def _drop_broadcast(sc_ref, bid, path):
     sc.dagScheduler.post(RunOnLoop(drop, {}, threading.Event()))
 
 
-def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols):
+def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols, fields=None):
     """A shuffle dependency moving Arrow rows: map side buckets and orders rows, reduce side
-    concatenates its pieces in map order."""
+    concatenates its pieces in map order. A reducer that no map task sent rows to holds an
+    empty table of ``fields`` ((column, DataType) pairs), so the operators after the exchange
+    run over zero rows (and a global aggregate still emits its row)."""
 
     def map_side(index, iterator):
         import numpy as np
@@ -1435,7 +1439,11 @@ def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols):
         pieces = sorted(iterator, key=lambda kv: kv[1][0])
         tables = [t for _, (_, t) in pieces]
         if not tables:
-            yield None
+            if fields is None:
+                yield None
+                return
+            import pyarrow as pa
+            yield pa.schema([pa.field(c, T.to_arrow_type(t)) for c, t in fields]).empty_table()
             return
         yield concat(tables)
 

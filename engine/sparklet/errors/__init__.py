@@ -11,7 +11,7 @@ import os
 import sys
 import sysconfig
 
-from .callsite import is_internal_file
+from ..callsite import is_internal_file
 
 _STDLIB_DIRS = tuple(
     os.path.abspath(p) for p in {sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]}
@@ -147,6 +147,12 @@ def in_executor():
 # text with a pointer). Sparklet's SQL layer plays the JVM's part, so the classes of the second
 # family render the second way. The catalog below holds the conditions Sparklet raises; a
 # condition missing from it still renders, with its parameters, rather than failing.
+#
+# A traceback names an exception by its class's module: PySpark's re-raised classes live in
+# ``pyspark.errors.exceptions.captured`` (subclasses of the same names in ``.base``, which
+# ``pyspark.errors`` exports), its own in ``.base``. Sparklet has one class per name, defined
+# here and placed (``__module__``) where PySpark defines it, so tracebacks read as PySpark's and
+# ``except pyspark.errors.AnalysisException`` still catches it.
 # ---------------------------------------------------------------------------------------------
 
 _ERROR_CATALOG = {
@@ -183,6 +189,12 @@ _ERROR_CATALOG = {
         "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. "
         'If necessary set <config> to "false" to bypass this error.', "22012"),
     "FAILED_READ_FILE": ("Encountered error while reading file <path>.", "KD001"),
+    "INVALID_INDEX_OF_ZERO": (
+        "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).",
+        "22003"),
+    "REMAINDER_BY_ZERO": (
+        "Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. "
+        'If necessary set <config> to "false" to bypass this error.', "22012"),
     "FAILED_READ_FILE.NO_HINT": ("", None),
     "GROUP_BY_POS_OUT_OF_RANGE": (
         "GROUP BY position <index> is not in select list (valid range is [1, <size>]).", "42805"),
@@ -349,6 +361,10 @@ class PySparkException(Exception):
     # True for the classes PySpark re-raises from the JVM: they print their SQLSTATE and context.
     _engine_side = False
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _place(cls)
+
     def __init__(self, message=None, errorClass=None, messageParameters=None, contexts=None,
                  context=None):
         if message is None:
@@ -396,6 +412,15 @@ class PySparkException(Exception):
         return text
 
 
+def _place(cls):
+    """The module PySpark defines ``cls`` in (an exception of the SQL engine: the captured one)."""
+    if cls.__module__ == __name__:
+        cls.__module__ = __name__ + (".exceptions.captured" if cls._engine_side else ".exceptions.base")
+
+
+_place(PySparkException)
+
+
 class AnalysisException(PySparkException):
     """A query failed analysis (unresolved column, table, type mismatch ...)."""
 
@@ -416,6 +441,7 @@ class ParseException(AnalysisException):
     Printed as Spark prints it: the message with its SQLSTATE, the position, then the SQL text
     with a pointer under the offending token.
 
+    >>> from sparklet.errors import parse_error
     >>> e = parse_error("SELEC 1", 0, "'SELEC'")
     >>> print(str(e))
     <BLANKLINE>
