@@ -211,14 +211,10 @@ _ERROR_CATALOG = {
         "The index <indexValue> is out of bounds. The array has <arraySize> elements. Use "
         "`try_element_at` to tolerate accessing element at invalid index and return NULL instead.",
         "22003"),
-    "INVALID_INDEX_OF_ZERO": (
-        "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).",
-        "22003"),
     # PySpark 4.3 prints this one without its SQLSTATE
     "DUPLICATED_MAP_KEY": ("Duplicate map key <key> was found, please check the input data.", None),
     "NULL_MAP_KEY": ("Cannot use null as map key.", "2200E"),
     "ILLEGAL_SEQUENCE_BOUNDARY": ("<message>", "42K0E"),
-    "MALFORMED_RECORD_IN_PARSING": ("Malformed records are detected in record parsing: <badRecord>.", "22023"),
     "INVALID_EXTRACT_BASE_FIELD_TYPE": (
         "Can't extract a value from <base>. Need a complex type [STRUCT, ARRAY, MAP] but got "
         "<other>.", "42000"),
@@ -640,3 +636,8 @@ def unresolved_column(name, candidates, context=None):
             context=context)
     return AnalysisException(errorClass="UNRESOLVED_COLUMN.WITHOUT_SUGGESTION",
                              messageParameters={"objectName": object_name}, context=context)
+
+# The classes' __module__ names these submodules: they must be importable in every process (an
+# executor included), or cloudpickle ships an exception's class by value and the driver rebuilds
+# a class that is not the one it catches.
+from .exceptions import base as _base, captured as _captured  # noqa: E402,F401

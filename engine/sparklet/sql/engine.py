@@ -138,7 +138,6 @@ def run_query(sql, tables, udfs=()):
 #: runtime error conditions raised with ``error('CONDITION|message')`` -> their exception class
 _RUNTIME_ERRORS = {
     "INVALID_ARRAY_INDEX_IN_ELEMENT_AT": lambda E: E.ArrayIndexOutOfBoundsException,
-    "INVALID_INDEX_OF_ZERO": lambda E: E.ArrayIndexOutOfBoundsException,
     "DUPLICATED_MAP_KEY": lambda E: E.SparkRuntimeException,
     "NULL_MAP_KEY": lambda E: E.SparkRuntimeException,
     "ILLEGAL_SEQUENCE_BOUNDARY": lambda E: E.SparkRuntimeException,
