@@ -111,12 +111,12 @@ OUT_OF_SCOPE = {
         'cosh', 'cot', 'count_min_sketch', 'counter_diff', 'csc',
         'date_diff', 'date_from_unix_date', 'date_part', 'date_sub', 'dateadd', 'datepart',
         'dayname', 'days', 'decode', 'degrees', 'encode', 'endswith',
-        'every', 'exp', 'explode_outer', 'extract',
+        'every', 'exp', 'extract',
         'first_value', 'from_base32',
         'from_unixtime', 'from_utc_timestamp', 'from_xml',
         'grouping', 'grouping_id', 'histogram_numeric',
         'hll_sketch_agg', 'hll_sketch_estimate', 'hll_union', 'hll_union_agg', 'hmac', 'hour',
-        'hours', 'inline_outer', 'input_file_block_length',
+        'hours', 'input_file_block_length',
         'input_file_block_start', 'input_file_name', 'is_valid_utf8',
         'is_valid_variant', 'is_variant_null', 'jaro_winkler_similarity', 'java_method',
         'kll_merge_agg_bigint',
@@ -135,7 +135,7 @@ OUT_OF_SCOPE = {
         'min_by', 'minute', 'mode', 'monotonically_increasing_id', 'monthname', 'months',
         'months_between', 'next_day', 'nth_value',
         'parse_json', 'parse_url', 'percentile', 'percentile_approx',
-        'posexplode', 'posexplode_outer', 'product',
+        'product',
         'rand', 'randn', 'randstr', 'reflect',
         'regr_avgx',
         'regr_avgy', 'regr_count', 'regr_intercept', 'regr_r2', 'regr_slope', 'regr_sxx',
@@ -241,6 +241,14 @@ IN_SCOPE_GAPS = {
                           "prints the physical plan", 'mode="cost"'),
     "explode": ("SQL VALUES with a MAP holding NULL fails to build its schema (a NULL-typed "
                 "field marked non-nullable)", "MAP(1,2,3,4,5,NULL)"),
+    "explode_outer": ("SQL VALUES with a MAP holding NULL fails to build its schema (as explode)",
+                      "MAP(1,2,3,4,5,NULL)"),
+    "posexplode": ("SQL VALUES with a MAP holding NULL fails to build its schema (as explode)",
+                   "MAP(1,2,3,4,5,NULL)"),
+    "posexplode_outer": ("SQL VALUES with a MAP holding NULL fails to build its schema (as explode)",
+                         "MAP(1,2,3,4,5,NULL)"),
+    "inline_outer": ("SQL VALUES types its columns from the Python values (bigint, nullable) where Spark "
+                     "takes the expressions' types (int, not null)", "SELECT * FROM VALUES"),
 }
 
 # Docstrings of issue 17's list whose examples run up to the first one that uses something
