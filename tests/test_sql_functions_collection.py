@@ -163,6 +163,18 @@ def collection_errors(spark, F):
         print("ERROR", type(e).__name__, e.getCondition())
 
 
+@case
+def reverse_and_float_vectors(spark, F):
+    df = spark.createDataFrame([([1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [3.0, -4.0], "abc")],
+                               "a ARRAY<FLOAT>, b ARRAY<FLOAT>, v ARRAY<FLOAT>, s STRING")
+    df.select(F.vector_cosine_similarity("a", "b"), F.vector_inner_product("a", "b"),
+              F.vector_l2_distance("a", "b")).show()
+    df.select(F.vector_norm("v"), F.vector_norm("v", F.lit(1.0).cast("float")), F.vector_normalize("a")).show(
+        truncate=False)
+    df.select(F.reverse("s"), F.reverse("a")).show()
+    spark.sql("SELECT vector_inner_product(array(CAST(1 AS FLOAT)), array(CAST(1 AS FLOAT), CAST(2 AS FLOAT)))").show()
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_transcript(name, sparklet_spark, real_spark):
     mine = transcript(CASES[name], sparklet_spark, "sparklet")

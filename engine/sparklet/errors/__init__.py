@@ -214,6 +214,7 @@ _ERROR_CATALOG = {
     # PySpark 4.3 prints this one without its SQLSTATE
     "DUPLICATED_MAP_KEY": ("Duplicate map key <key> was found, please check the input data.", None),
     "NULL_MAP_KEY": ("Cannot use null as map key.", "2200E"),
+    "VECTOR_DIMENSION_MISMATCH": ("<message>", "22000"),
     "ILLEGAL_SEQUENCE_BOUNDARY": ("<message>", "42K0E"),
     "INVALID_EXTRACT_BASE_FIELD_TYPE": (
         "Can't extract a value from <base>. Need a complex type [STRUCT, ARRAY, MAP] but got "

@@ -1715,3 +1715,87 @@ def _str_to_map(args):
         return "CASE WHEN %s IS NULL THEN NULL ELSE %s END" % (e, _dedup_check("map_from_entries(%s)" % e, keys))
     return _fn("str_to_map", [entries], T.MapType(T.StringType(), T.StringType(), True), duck,
                sql_name="str_to_map(%s)" % ", ".join(a.sql() for a in full))
+
+
+# ---------------------------------------------------------------------------------------------
+# reverse of an array or binary (a string's reverse stays the string function's)
+
+from .function_registry import _REGISTRY  # noqa: E402
+
+_string_reverse = _REGISTRY["reverse"]
+
+
+@register("reverse")
+def _reverse(args):
+    _args("reverse", args, 1)
+    t = args[0].dataType
+    if isinstance(t, T.ArrayType):
+        return _fn("reverse", args, t, "list_reverse({0})")
+    if isinstance(t, T.BinaryType):
+        return _fn("reverse", args, t, "unhex(array_to_string(list_reverse(regexp_extract_all(hex({0}), '..')), ''))")
+    return _string_reverse(args)
+
+
+# ---------------------------------------------------------------------------------------------
+# float vectors (arrays of float): similarity, distance and norms as Spark 4.1 computes them
+
+
+def _float_vectors(name, args, n):
+    _args(name, args, n, n if n > 1 else 2)
+    for i in range(n):
+        t = args[i].dataType
+        if not (isinstance(t, T.ArrayType) and isinstance(t.elementType, T.FloatType)):
+            raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=_q(
+                "%s(%s)" % (name, ", ".join(a.sql() for a in args))), paramIndex=["first", "second"][i],
+                requiredType='"ARRAY<FLOAT>"', inputSql=_q(args[i].sql()), inputType=_type_name(t))
+
+
+def _same_dimension(name, a, b, body):
+    return _null_if_any([a, b], "CASE WHEN len(%s) <> len(%s) THEN error('VECTOR_DIMENSION_MISMATCH|Vectors passed "
+                        "to `%s` must have the same dimension, but got ' || len(%s) || ' and ' || len(%s) || '.') "
+                        "ELSE %s END" % (a, b, name, a, b, body))
+
+
+def _vector_pair(name, template):
+    def build(args):
+        _float_vectors(name, args, 2)
+        return _fn(name, args, T.FloatType(), lambda a, b: _same_dimension(
+            name, a, b, "CAST(%s AS FLOAT)" % template.format(a="CAST(%s AS DOUBLE[])" % a,
+                                                               b="CAST(%s AS DOUBLE[])" % b)))
+    return build
+
+
+register("vector_cosine_similarity")(_vector_pair("vector_cosine_similarity", "list_cosine_similarity({a}, {b})"))
+register("vector_inner_product")(_vector_pair("vector_inner_product", "list_inner_product({a}, {b})"))
+register("vector_l2_distance")(_vector_pair("vector_l2_distance", "list_distance({a}, {b})"))
+
+
+def _norm_sql(v, degree):
+    x = _v()
+    return ("CASE WHEN %(d)s = CAST('Infinity' AS DOUBLE) THEN list_max(list_transform(%(v)s, lambda %(x)s: abs(%(x)s))) "
+            "WHEN %(d)s = 1 THEN list_sum(list_transform(%(v)s, lambda %(x)s: abs(%(x)s))) "
+            "ELSE pow(list_sum(list_transform(%(v)s, lambda %(x)s: pow(abs(%(x)s), %(d)s))), 1.0 / %(d)s) END"
+            % dict(v=v, d=degree, x=x))
+
+
+def _vector_norm(name, normalize):
+    def build(args):
+        _float_vectors(name, args[:1], 1)
+        degree = args[1] if len(args) > 1 else Literal(2.0, T.FloatType())
+        if not isinstance(degree.dataType, T.FloatType):
+            _require(name, args, 1, T.FloatType, '"FLOAT"')
+
+        def duck(v, d):
+            vd, dd = "CAST(%s AS DOUBLE[])" % v, "CAST(%s AS DOUBLE)" % d
+            norm = _norm_sql(vd, dd)
+            if not normalize:
+                return _null_if_any([v, d], "CAST(%s AS FLOAT)" % norm)
+            x = _v()
+            return _null_if_any([v, d], "CASE WHEN %s = 0 THEN CAST(%s AS FLOAT[]) ELSE CAST(list_transform(%s, lambda %s: "
+                                        "%s / %s) AS FLOAT[]) END" % (norm, v, vd, x, x, norm))
+        return _fn(name, [args[0], degree], T.ArrayType(T.FloatType(), True) if normalize else T.FloatType(), duck)
+    return build
+
+
+register("vector_norm")(_vector_norm("vector_norm", False))
+register("vector_normalize")(_vector_norm("vector_normalize", True))

@@ -144,6 +144,7 @@ _RUNTIME_ERRORS = {
     "INVALID_PARAMETER_VALUE.START": lambda E: E.SparkRuntimeException,
     "INVALID_PARAMETER_VALUE.LENGTH": lambda E: E.SparkRuntimeException,
     "MAP_FROM_ARRAYS": lambda E: E.SparkRuntimeException,
+    "VECTOR_DIMENSION_MISMATCH": lambda E: E.SparkRuntimeException,
     "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION": lambda E: E.SparkRuntimeException,
 }
 
