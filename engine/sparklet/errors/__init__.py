@@ -182,6 +182,7 @@ _ERROR_CATALOG = {
     "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT": (
         "the input <inputName> should be a foldable <inputType> expression; however, got "
         "<inputExpr>.", None),
+    "DATATYPE_MISMATCH.NULL_TYPE": ("Null typed values cannot be used as arguments of <functionName>.", None),
     "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE": (
         "The <paramIndex> parameter requires the <requiredType> type, however <inputSql> has the "
         "type <inputType>.", None),

@@ -619,6 +619,9 @@ def _array_contains(args):
         raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=_q(
             "array_contains(%s, %s)" % (arr.sql(), v.sql())), paramIndex="first", requiredType='"ARRAY"',
             inputSql=_q(arr.sql()), inputType='"%s"' % arr.dataType.simpleString().upper())
+    if isinstance(v.dataType, T.NullType) or isinstance(arr.dataType.elementType, T.NullType):
+        raise analysis_exception("DATATYPE_MISMATCH.NULL_TYPE", sqlExpr=_q("array_contains(%s, %s)" % (arr.sql(), v.sql())),
+                                 functionName=quote_ident("array_contains"))
     v = _cast_to(v, arr.dataType.elementType)
     return Function("array_contains", [arr, v], T.BooleanType(),
                     duck="CASE WHEN {0} IS NULL OR {1} IS NULL THEN NULL WHEN list_contains({0}, {1}) THEN TRUE "
@@ -1241,10 +1244,24 @@ def _json_value(v, t):
             return None
     if isinstance(t, (T.TimestampType, T.TimestampNTZType)):
         try:
-            return datetime.datetime.fromisoformat(v.replace("Z", "+00:00")) if isinstance(v, str) else None
+            value = datetime.datetime.fromisoformat(v.replace("Z", "+00:00")) if isinstance(v, str) else None
         except ValueError:
             return None
+        return _engine_timestamp(value, t)
     return None
+
+
+def _engine_timestamp(value, t):
+    """A parsed timestamp as the engine holds it: TimestampType an instant in the session's zone
+    (a text without an offset is wall-clock time there), TimestampNTZType wall-clock time."""
+    import zoneinfo
+    from .engine import _local_tz_name
+    if value is None:
+        return None
+    if isinstance(t, T.TimestampNTZType):
+        return value.replace(tzinfo=None)
+    zone = zoneinfo.ZoneInfo(_local_tz_name())
+    return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
 
 
 def _java_date_format(fmt):
@@ -1604,7 +1621,7 @@ def _csv_value(v, t):
         if isinstance(t, T.DateType):
             return datetime.date.fromisoformat(v.strip())
         if isinstance(t, (T.TimestampType, T.TimestampNTZType)):
-            return datetime.datetime.fromisoformat(v.strip())
+            return _engine_timestamp(datetime.datetime.fromisoformat(v.strip()), t)
     except (ValueError, decimal.InvalidOperation):
         return None
     return None
