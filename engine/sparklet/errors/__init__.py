@@ -182,6 +182,21 @@ _ERROR_CATALOG = {
     "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT": (
         "the input <inputName> should be a foldable <inputType> expression; however, got "
         "<inputExpr>.", None),
+    "DATATYPE_MISMATCH.BINARY_ARRAY_DIFF_TYPES": (
+        "Input to function <functionName> should have been two <arrayType> with same element type, but "
+        "it's [<leftType>, <rightType>].", None),
+    "DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES": (
+        "Input to <functionName> should have been <dataType> followed by a value with same element type, "
+        "but it's [<leftType>, <rightType>].", None),
+    "DATATYPE_MISMATCH.STACK_COLUMN_DIFF_TYPES": (
+        "The data type of the column (<columnIndex>) do not have the same type: <leftType> "
+        "(<leftParamIndex>) <> <rightType> (<rightParamIndex>).", None),
+    "INVALID_LAMBDA_FUNCTION_CALL": ("Invalid lambda function call.", "42K0D"),
+    "INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH": (
+        "A higher order function expects <expectedNumArgs> arguments, but got <actualNumArgs>.", None),
+    "INVALID_LAMBDA_FUNCTION_CALL.NON_HIGHER_ORDER_FUNCTION": (
+        "A lambda function should only be used in a higher order function. However, its class is "
+        "<class>, which is not a higher order function.", None),
     "DATATYPE_MISMATCH.NULL_TYPE": ("Null typed values cannot be used as arguments of <functionName>.", None),
     "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE": (
         "The <paramIndex> parameter requires the <requiredType> type, however <inputSql> has the "

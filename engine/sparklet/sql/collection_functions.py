@@ -143,9 +143,10 @@ class _BoundLater:
         from .plan import Scope
         lo = len(params) if lo is None else lo
         if not lo <= len(self.names) <= len(params):
+            # Spark words it from the lambda's side: its parameters against what the function passes
             raise analysis_exception(
-                "INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH", expectedNumArgs=len(params),
-                actualNumArgs=len(self.names))
+                "INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH", expectedNumArgs=len(self.names),
+                actualNumArgs=lo)
         variables = [NamedLambdaVariable(n, t, nl) for n, (t, nl) in zip(self.names, params)]
         inner = Scope(variables, outer=self.scope, plan=getattr(self.scope, "plan", None))
         inner.aggregate_ok = getattr(self.scope, "aggregate_ok", False)
@@ -1068,16 +1069,20 @@ class Stack(_StructsGenerator):
 
     def struct_type(self):
         fields = []
+        width = len(self._columns())
         for i, column in enumerate(self._columns()):
-            t = T.NullType()
-            for v in column:
+            t, first = T.NullType(), None
+            for r, v in enumerate(column):
                 if v is not None:
                     w = wider_type(t, v.dataType)
                     if w is None:
+                        # parameter positions count from 0 at n, as Spark's message numbers them
                         raise analysis_exception(
                             "DATATYPE_MISMATCH.STACK_COLUMN_DIFF_TYPES", sqlExpr=_q(self.sql()),
-                            columnIndex=i, leftParamIndex=1, leftType=_type_name(t), rightParamIndex=1,
-                            rightType=_type_name(v.dataType))
+                            columnIndex=i, leftParamIndex=1 + first * width + i, leftType=_type_name(t),
+                            rightParamIndex=1 + r * width + i, rightType=_type_name(v.dataType))
+                    if first is None:
+                        first = r
                     t = w
             fields.append(T.StructField("col%d" % i, t, any(v is None or v.nullable for v in column)))
         return T.StructType(fields)
@@ -1156,11 +1161,7 @@ def _schema_arg(e, fname):
         text = evaluate_constant(e)
     else:
         text = _lit_value(e, "schema")
-    try:
-        return _parse_datatype_string(str(text))
-    except Exception:
-        raise analysis_exception("INVALID_SCHEMA.PARSE_ERROR", inputSchema=quote_ident(str(text)),
-                                 reason="") from None
+    return _parse_datatype_string(str(text))
 
 
 class _JsonReader:
