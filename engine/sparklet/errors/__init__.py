@@ -201,6 +201,7 @@ _ERROR_CATALOG = {
     "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE": (
         "The <paramIndex> parameter requires the <requiredType> type, however <inputSql> has the "
         "type <inputType>.", None),
+    "DATATYPE_MISMATCH.CANNOT_DROP_ALL_FIELDS": ("Cannot drop all fields in struct.", None),
     "DIVIDE_BY_ZERO": (
         "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. "
         'If necessary set <config> to "false" to bypass this error.', "22012"),
@@ -212,6 +213,7 @@ _ERROR_CATALOG = {
         "Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. "
         'If necessary set <config> to "false" to bypass this error.', "22012"),
     "FAILED_READ_FILE.NO_HINT": ("", None),
+    "FIELD_NOT_FOUND": ("No such struct field <fieldName> in <fields>.", "42704"),
     "GROUP_BY_POS_OUT_OF_RANGE": (
         "GROUP BY position <index> is not in select list (valid range is [1, <size>]).", "42805"),
     "INCOMPATIBLE_COLUMN_TYPE": (
@@ -267,6 +269,19 @@ _ERROR_CATALOG = {
     "TEMP_TABLE_OR_VIEW_ALREADY_EXISTS": (
         "Cannot create the temporary view <relationName> because it already exists.\nChoose a "
         "different name, drop or replace the existing view.", "42P07"),
+    "TRANSPOSE_EXCEED_ROW_LIMIT": (
+        "Number of rows exceeds the allowed limit of <maxValues> for TRANSPOSE. If this was "
+        "intended, set <config> to at least the current row count.", "54006"),
+    "TRANSPOSE_INVALID_INDEX_COLUMN": ("Invalid index column for TRANSPOSE because: <reason>", "42804"),
+    "TRANSPOSE_NO_LEAST_COMMON_TYPE": (
+        "Transpose requires non-index columns to share a least common type, but <dt1> and <dt2> do "
+        "not.", "42K09"),
+    "UNPIVOT_REQUIRES_VALUE_COLUMNS": (
+        "At least one value column needs to be specified for UNPIVOT, all columns specified as "
+        "ids.", "42K0A"),
+    "UNPIVOT_VALUE_DATA_TYPE_MISMATCH": (
+        "Unpivot value columns must share a least common type, some types do not: [<types>].",
+        "42K09"),
     "UNABLE_TO_INFER_SCHEMA": (
         "Unable to infer schema for <format>. It must be specified manually.", "42KD9"),
     "UNRESOLVED_COLUMN": (
@@ -287,6 +302,21 @@ _ERROR_CATALOG = {
                        "number is <actualNum>.", "42605"),
     "WRONG_NUM_ARGS.WITHOUT_SUGGESTION": (
         "Please, refer to '<docroot>/sql-ref-functions.html' for a fix.", None),
+    # Conditions of Spark's date/time functions and grouping analytics.
+    "CANNOT_PARSE_TIMESTAMP": (
+        "<message>. Use `try_to_timestamp` to tolerate invalid input string and return NULL "
+        "instead.", "22007"),
+    "CANNOT_PARSE_INTERVAL": (
+        "Unable to parse <intervalString>. Please ensure that the value provided is in a valid "
+        "format for defining an interval. You can reference the documentation for the correct "
+        "format. If the issue persists, please double check that the input value is not null or "
+        "empty and try again.", "22006"),
+    "DATETIME_FIELD_OUT_OF_BOUNDS": ("<rangeMessage>.", "22023"),
+    "DATETIME_FIELD_OUT_OF_BOUNDS.WITHOUT_SUGGESTION": ("", None),
+    "ILLEGAL_DAY_OF_WEEK": ("Illegal input for day of week: <string>.", "22009"),
+    "INVALID_EXTRACT_FIELD": ("Cannot extract <field> from <expr>.", "42601"),
+    "UNSUPPORTED_GROUPING_EXPRESSION": (
+        "grouping()/grouping_id() can only be used with GroupingSets/Cube/Rollup.", "42K0E"),
     # Conditions PySpark raises on the Python side.
     "ATTRIBUTE_NOT_SUPPORTED": ("Attribute `<attr_name>` is not supported.", "0A000"),
     "CANNOT_CONVERT_TYPE": ("Cannot convert <from_type> into <to_type>.", None),
@@ -323,6 +353,15 @@ _ERROR_CATALOG = {
     "VALUE_OUT_OF_BOUNDS": (
         "Value for `<arg_name>` must be between <lower_bound> and <upper_bound> (inclusive), got "
         "<actual>", None),
+    "NOT_EXPECTED_TYPE": ("Argument `<arg_name>` should be <expected_type>, got <arg_type>.", "42K09"),
+    "VALUE_NOT_POSITIVE": ("Value for `<arg_name>` must be positive, got '<arg_value>'.", None),
+    "DISALLOWED_TYPE_FOR_CONTAINER": (
+        "Argument `<arg_name>`(type: <arg_type>) should only contain a type in [<allowed_types>], got "
+        "<item_type>", None),
+    "CANNOT_BE_EMPTY": ("At least one <item> must be specified.", None),
+    "NEGATIVE_VALUE": ("Value for `<arg_name>` must be greater than or equal to 0, got '<arg_value>'.", None),
+    "ONLY_ALLOWED_FOR_SINGLE_COLUMN": ("Argument `<arg_name>` can only be provided for a single column.", None),
+    "UDF_RETURN_TYPE": ("Return type of the user-defined function should be <expected>, but is <actual>.", None),
 }
 
 

@@ -29,11 +29,10 @@ def connection():
         con.execute("SET threads=1")
         con.execute("SET preserve_insertion_order=true")
         try:
-            import time
-            tz = os.environ.get("TZ") or time.tzname[0]
             con.execute("SET TimeZone=%s" % _quote(_local_tz_name()))
+            _local.tz = _local_tz_name()
         except Exception:
-            pass
+            _local.tz = None
         _register_builtins(con)
         _local.con = con
         _local.pid = os.getpid()
@@ -76,6 +75,24 @@ def _register_builtins(con):
     con.create_function("spark_moments_result", arrow_moments_result, [duckdb.list_type(buffer), st.VARCHAR],
                         st.DOUBLE, type="arrow", null_handling="special", side_effects=False)
 
+    def spark_strptime(text, pattern):
+        # a string parsed with a Java datetime pattern given per row (a format column); DuckDB's
+        # strptime takes only a constant pattern
+        import datetime
+        from .function_registry import _java_datetime_format
+        if text is None or pattern is None:
+            return None
+        try:
+            return datetime.datetime.strptime(text, _java_datetime_format(pattern).replace("%-", "%"))
+        except ValueError:
+            return None
+
+    con.create_function("spark_strptime", spark_strptime, [st.VARCHAR, st.VARCHAR], st.TIMESTAMP,
+                        null_handling="special", side_effects=False)
+
+    from .hyperloglog import register_functions
+    register_functions(con)
+
 
 def keep_function_error(error):
     """Called by a built-in evaluated in Python just before it fails its row with a Spark error."""
@@ -111,9 +128,31 @@ def _partition_id():
     return ctx.partitionId() if ctx is not None else 0
 
 
+def session_time_zone():
+    """The time zone the running query computes in: the session's, which the SQL execution gives
+    its tasks as a local property (``execution.TIME_ZONE_KEY``); on the driver outside a task, the
+    active session's; else the process's own."""
+    from ..taskcontext import TaskContext
+    ctx = TaskContext.get()
+    tz = ctx.getLocalProperty("spark.sql.session.timeZone") if ctx is not None else None
+    if tz is None:
+        from .session import SparkSession
+        session = SparkSession.getActiveSession()
+        if session is not None:
+            tz = session.conf.get("spark.sql.session.timeZone")
+    return tz or _local_tz_name()
+
+
+def _use_time_zone(con, tz):
+    if getattr(_local, "tz", None) != tz:
+        con.execute("SET TimeZone=%s" % _quote(tz))
+        _local.tz = tz
+
+
 def run_query(sql, tables, udfs=()):
     """Run ``sql`` with each name in ``tables`` bound to its Arrow table; an Arrow table back."""
     con = connection()
+    _use_time_zone(con, session_time_zone())
     for u in udfs:
         register_udf(con, *u)
     for name, table in tables.items():
@@ -166,6 +205,16 @@ def spark_error(e):
                                    "targetType": '"%s"' % target, "ansiConfig": '"spark.sql.ansi.enabled"'})
         if cond == "INVALID_INDEX_OF_ZERO":
             return E.SparkRuntimeException(errorClass=cond, messageParameters={})
+        if cond == "DATETIME_FIELD_OUT_OF_BOUNDS":
+            return E.DateTimeException(errorClass="DATETIME_FIELD_OUT_OF_BOUNDS.WITHOUT_SUGGESTION",
+                                       messageParameters={"rangeMessage": rest})
+        if cond == "CANNOT_PARSE_TIMESTAMP":
+            value = rest.rpartition("|")[0]
+            return E.DateTimeException(errorClass=cond, messageParameters={
+                "message": "Text '%s' could not be parsed at index 0" % value,
+                "func": "`try_to_timestamp`"})
+        if cond == "ILLEGAL_DAY_OF_WEEK":
+            return E.IllegalArgumentException(errorClass=cond, messageParameters={"string": rest})
         if cond in ("ARITHMETIC_OVERFLOW", "INVALID_ARRAY_INDEX"):
             return E.ArithmeticException(errorClass=cond, messageParameters={"message": rest})
         if cond == "ILLEGAL_SEQUENCE_BOUNDARY":

@@ -163,12 +163,14 @@ class LeafExpression(Expression):
 class AttributeReference(LeafExpression):
     resolved = True
 
-    def __init__(self, name, dataType, nullable=True, expr_id=None, qualifier=()):
+    def __init__(self, name, dataType, nullable=True, expr_id=None, qualifier=(), metadata=None):
         self._name = name
         self.dataType = dataType
         self.nullable = nullable
         self.expr_id = new_id() if expr_id is None else expr_id
         self.qualifier = tuple(qualifier)
+        # the field's metadata (alias(metadata=...), withMetadata): a dict, or None for none
+        self.metadata = metadata
 
     @property
     def name(self):
@@ -178,16 +180,16 @@ class AttributeReference(LeafExpression):
         return self
 
     def with_name(self, name):
-        return AttributeReference(name, self.dataType, self.nullable, self.expr_id, self.qualifier)
+        return AttributeReference(name, self.dataType, self.nullable, self.expr_id, self.qualifier, self.metadata)
 
     def with_qualifier(self, q):
-        return AttributeReference(self._name, self.dataType, self.nullable, self.expr_id, q)
+        return AttributeReference(self._name, self.dataType, self.nullable, self.expr_id, q, self.metadata)
 
     def with_nullability(self, nullable):
-        return AttributeReference(self._name, self.dataType, nullable, self.expr_id, self.qualifier)
+        return AttributeReference(self._name, self.dataType, nullable, self.expr_id, self.qualifier, self.metadata)
 
     def new_instance(self):
-        return AttributeReference(self._name, self.dataType, self.nullable, None, self.qualifier)
+        return AttributeReference(self._name, self.dataType, self.nullable, None, self.qualifier, self.metadata)
 
     def sql(self):
         return self._name
@@ -287,16 +289,24 @@ class Alias(Expression):
         self.alias = alias
         self.expr_id = new_id() if expr_id is None else expr_id
         self.resolved = child.resolved
+        self.explicit_metadata = metadata
 
     @property
     def child(self):
         return self.children[0]
 
+    @property
+    def metadata(self):
+        """The explicit metadata, else a column's own (Spark's Alias keeps a named child's)."""
+        if self.explicit_metadata is not None:
+            return self.explicit_metadata
+        return getattr(self.child, "metadata", None) if isinstance(self.child, AttributeReference) else None
+
     def with_children(self, children):
-        return Alias(children[0], self.alias, self.expr_id)
+        return Alias(children[0], self.alias, self.expr_id, self.explicit_metadata)
 
     def resolve(self, scope):
-        return Alias(self.child.resolve(scope), self.alias, self.expr_id)
+        return Alias(self.child.resolve(scope), self.alias, self.expr_id, self.explicit_metadata)
 
     @property
     def dataType(self):
@@ -321,7 +331,7 @@ class Alias(Expression):
         return self.child.duck()
 
     def to_attribute(self):
-        return AttributeReference(self.alias, self.dataType, self.nullable, self.expr_id)
+        return AttributeReference(self.alias, self.dataType, self.nullable, self.expr_id, metadata=self.metadata)
 
 
 def to_attribute(e):
@@ -400,7 +410,10 @@ class Literal(LeafExpression):
         if isinstance(self.dataType, T.DateType):
             return "DATE '%s'" % v.isoformat()
         if isinstance(self.dataType, T.TimestampType):
-            return "TIMESTAMP '%s'" % v.isoformat(sep=" ")
+            from .show import timestamp_to_string
+            return "TIMESTAMP '%s'" % timestamp_to_string(v)
+        if isinstance(v, (bytes, bytearray)):
+            return "X'%s'" % bytes(v).hex().upper()
         return str(v)
 
     def explain(self):
@@ -433,6 +446,11 @@ def duck_literal(v, t):
     if isinstance(t, T.DateType):
         return "DATE '%s'" % v.isoformat()
     if isinstance(t, T.TimestampType):
+        # an instant: a naive value is the process's local time (as collect() gives it), which
+        # must not be read in the session time zone the engine computes in
+        import datetime as _dt
+        return "TIMESTAMPTZ '%s'" % v.astimezone(_dt.timezone.utc).isoformat(sep=" ")
+    if isinstance(t, T.TimestampNTZType):
         return "TIMESTAMP '%s'" % v.isoformat(sep=" ")
     if isinstance(t, T.ArrayType):
         return "CAST([%s] AS %s)" % (", ".join(duck_literal(x, t.elementType) for x in v), duck_type(t))
@@ -1125,6 +1143,15 @@ class ExtractField(Expression):
 
     def with_children(self, children):
         return ExtractField(children[0], children[1], self.field_name)
+
+    @property
+    def nullable(self):
+        # a struct's field is null only where the struct or the field may be (GetStructField);
+        # an array element or map value may always be missing
+        t = self.children[0].dataType
+        if isinstance(t, T.StructType):
+            return self.children[0].nullable or t[self.field_name].nullable
+        return True
 
     def sql(self):
         if isinstance(self.children[0].dataType, T.StructType):

@@ -29,8 +29,8 @@ from .expressions import (
     to_attribute,
 )
 from .plan import (
-    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, Offset, Project, Repartition,
-    SetOperation, Sort, SubqueryAlias, Union, Window, equi_join_keys, split_conjuncts,
+    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, MapInBatches, Offset, Project, Repartition,
+    Sample, SetOperation, Sort, SubqueryAlias, Union, Window, equi_join_keys, split_conjuncts,
 )
 
 SHUFFLE_PARTITIONS = 200
@@ -522,6 +522,36 @@ class SetOpExec(SparkPlan):
         return "SetOperation %s" % self.kind
 
 
+class SampleExec(SparkPlan):
+    """Spark's ``SampleExec``: a sampler per partition, seeded from the seed and the partition's
+    index, draws once per row in the partition's order (see ``sampling``)."""
+    codegen = True
+
+    def __init__(self, logical, child):
+        self.logical = logical
+        self.children = (child,)
+
+    def output(self):
+        return self.children[0].output()
+
+    def node_string(self):
+        return self.logical.node_string()
+
+
+class MapInBatchesExec(SparkPlan):
+    """Spark's ``MapInPandasExec``/``MapInArrowExec``: the user's function once per partition."""
+
+    def __init__(self, logical, child):
+        self.logical = logical
+        self.children = (child,)
+
+    def output(self):
+        return self.logical.output
+
+    def node_string(self):
+        return self.logical.node_string()
+
+
 # --------------------------------------------------------------------------------------------
 # planning
 
@@ -628,6 +658,10 @@ def _plan(p, s, top=False):
         keys_l, keys_r = p.children[0].output, p.children[1].output
         return SetOpExec(p.kind, p.is_all, ExchangeExec("hash", left, keys=keys_l),
                          ExchangeExec("hash", right, keys=keys_r))
+    if isinstance(p, Sample):
+        return SampleExec(p, _plan(p.child, s))
+    if isinstance(p, MapInBatches):
+        return MapInBatchesExec(p, _plan(p.child, s))
     raise NotImplementedError("no physical operator for %s" % type(p).__name__)
 
 
@@ -1222,6 +1256,31 @@ class Compiler:
 
     def exec_CoalesceExec(self, node):
         return self.rdd(node.children[0]).coalesce(node.n).mapPartitions(_concat_partition)
+
+    def exec_SampleExec(self, node):
+        from .sampling import sample_partition
+        p = node.logical
+        key = p.strata[0].col if p.strata else None
+        fractions = p.strata[1] if p.strata else None
+        lower, upper, replace, seed = p.lower, p.upper, p.with_replacement, p.seed
+
+        def run(index, iterator):
+            from .engine import concat
+            yield sample_partition(concat(list(iterator)), index, lower, upper, replace, seed, key, fractions)
+        return self.rdd(node.children[0]).mapPartitionsWithIndex(run, preservesPartitioning=True)
+
+    def exec_MapInBatchesExec(self, node):
+        import pyarrow as pa
+        from .batches import DEFAULT_BATCH_ROWS, map_partition
+        p, child = node.logical, node.children[0]
+        batch_rows = int(self.session.conf.get("spark.sql.execution.arrow.maxRecordsPerBatch",
+                                               str(DEFAULT_BATCH_ROWS)))
+        if batch_rows <= 0:
+            batch_rows = 1 << 62
+        fields = [pa.field(a.col, T.to_arrow_type(a.dataType)) for a in p.output]
+        run = map_partition(p.func, p.kind, [a.col for a in child.output()], [a.name for a in child.output()],
+                            [a.name for a in p.output], [a.col for a in p.output], fields, batch_rows)
+        return self.rdd(child).mapPartitions(run, preservesPartitioning=False)
 
     def exec_BroadcastExchangeExec(self, node):
         return self.rdd(node.children[0])
