@@ -679,3 +679,9 @@ def unresolved_column(name, candidates, context=None):
             context=context)
     return AnalysisException(errorClass="UNRESOLVED_COLUMN.WITHOUT_SUGGESTION",
                              messageParameters={"objectName": object_name}, context=context)
+
+
+# The modules the classes name as theirs must be loaded wherever one is pickled (an executor's
+# failed task): a class whose module is missing from sys.modules is pickled by value, and the copy
+# is no longer the class `except` clauses on the driver name.
+from .exceptions import base as _base, captured as _captured  # noqa: E402,F401
