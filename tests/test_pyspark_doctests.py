@@ -187,24 +187,20 @@ OUT_OF_SCOPE = {
         'xpath_string', 'xxhash64', 'years', 'zeroifnull', 'zip_with',
     ),
     "DataFrame, Column, GroupedData or SparkSession API outside issue 17's list": (
-        "Column.dropFields", "Column.outer", "Column.withField", "DataFrame.__dir__",
-        "DataFrame._ipython_key_completions_", "DataFrame._joinAsOf", "DataFrame.approxQuantile",
-        "DataFrame.asTable", "DataFrame.colRegex", "DataFrame.createTempView", "DataFrame.crosstab",
-        "DataFrame.exists", "DataFrame.freqItems", "DataFrame.groupingSets",
-        "DataFrame.hint", "DataFrame.inputFiles", "DataFrame.isLocal", "DataFrame.lateralJoin",
-        "DataFrame.nearestByJoin", "DataFrame.observe", "DataFrame.randomSplit",
-        "DataFrame.repartitionById", "DataFrame.repartitionByRange", 
-        "DataFrame.sameSemantics", "DataFrame.sample", "DataFrame.sampleBy", "DataFrame.scalar",
-        "DataFrame.stat", "DataFrame.storageLevel", "DataFrame.to", "DataFrame.transpose",
-        "DataFrame.unpivot", "DataFrame.withMetadata", "DataFrame.zip", "DataFrame.zipWithIndex",
-        "DataFrameStatFunctions.approxQuantile", "DataFrameStatFunctions.crosstab",
-        "DataFrameStatFunctions.freqItems", "DataFrameStatFunctions.sampleBy",
-        "DataFrameWriter.clusterBy", "SparkSession.emptyDataFrame",
+        "Column.outer", "DataFrame.__dir__",
+        "DataFrame._ipython_key_completions_", "DataFrame._joinAsOf",
+        "DataFrame.asTable",
+        "DataFrame.exists",
+        "DataFrame.lateralJoin",
+        "DataFrame.nearestByJoin", "DataFrame.observe",
+        "DataFrame.repartitionById", "DataFrame.repartitionByRange",
+        "DataFrame.sameSemantics", "DataFrame.scalar",
+        "DataFrame.zip", "DataFrame.zipWithIndex",
+        "DataFrameWriter.clusterBy",
         "SparkSession.tvf",
     ),
-    "pandas-on-Spark, plotting and Arrow/pandas batch APIs (outside issue 17's list)": (
-        "DataFrame.mapInArrow", "DataFrame.mapInPandas", "DataFrame.pandas_api", "DataFrame.plot",
-        "DataFrame.toArrow",
+    "pandas-on-Spark and plotting (outside issue 17's list)": (
+        "DataFrame.pandas_api", "DataFrame.plot",
     ),
     "Structured Streaming (readStream, writeStream, watermarks) is not part of Sparklet": (
         "DataFrame.dropDuplicatesWithinWatermark", "DataFrame.isStreaming", "DataFrame.withWatermark",
@@ -232,8 +228,6 @@ OUT_OF_SCOPE = {
 # excludes the whole docstring, (reason, marker) the examples from the one whose source holds the
 # marker to the end (the later ones depend on it).
 IN_SCOPE_GAPS = {
-    "Column.alias": ("alias(metadata=...) is not kept: the field's metadata stays empty",
-                     "metadata="),
     "DataFrame.describe": "the stddev row prints 3.1722757341273695 for weight where PySpark "
                           "prints 3.1722757341273704 (the last digits of the double differ)",
     "DataFrame.summary": "the stddev row prints 3.1722757341273695 for weight where PySpark "

@@ -103,13 +103,29 @@ def to_arrow(df):
             if isinstance(a.dataType, T.TimestampType):
                 # partitions hold wall-clock times of the session zone
                 column = pc.assume_timezone(column, tz)
-            arrays.append(column.cast(f.type))
+            arrays.append(_null_struct_children(column.cast(f.type)))
         part = pa.Table.from_arrays(arrays, schema=schema).combine_chunks()
         batches.extend(part.to_batches(max_chunksize=batch_rows if batch_rows > 0 else None))
     if not batches:
         # PySpark's empty result still holds one (empty) batch
         batches = [pa.RecordBatch.from_arrays([pa.array([], f.type) for f in schema], schema=schema)]
     return pa.Table.from_batches(batches, schema=schema)
+
+
+def _null_struct_children(column):
+    """A struct column whose null rows have null fields too, as PySpark's Arrow writer leaves
+    them (the engine may hold any value under a null struct)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if not pa.types.is_struct(column.type):
+        return column
+    chunks = []
+    for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
+        valid = pc.is_valid(chunk)
+        children = [_null_struct_children(pc.if_else(valid, chunk.field(i), pa.scalar(None, chunk.type.field(i).type)))
+                    for i in range(chunk.type.num_fields)]
+        chunks.append(pa.StructArray.from_arrays(children, fields=list(chunk.type), mask=pc.invert(valid)))
+    return pa.chunked_array(chunks, column.type)
 
 
 def _arrow_type(dt):
