@@ -16,8 +16,8 @@ from .expressions import (
 )
 from .plan import (
     Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, MapInBatches, Offset, Project,
-    Repartition, ResolvedHint, Sample, Scope, SetOperation, Sort, SubqueryAlias, Union, Window, check_aggregate, collect_aggregates, conjoin,
-    expand_projection, optimize,
+    Repartition, RepartitionByRange, ResolvedHint, Sample, Scope, SetOperation, Sort, SubqueryAlias, Union,
+    Window, check_aggregate, collect_aggregates, conjoin, expand_projection, optimize,
 )
 
 
@@ -1238,6 +1238,27 @@ class DataFrame:
                 c = c.cast(f.dataType)
             cols.append(c.alias(f.name, metadata=f.metadata or None))
         return self.select(*cols)
+
+    def repartitionByRange(self, numPartitions, *cols):
+        """Range partitioning: rows sorted by ``cols`` and cut into ``numPartitions`` ranges of
+        (nearly) equal size, sampled as Spark's RangePartitioner samples them.
+
+        >>> df = spark.createDataFrame([(14, "Tom"), (23, "Alice"), (16, "Bob")], ["age", "name"])
+        >>> df.repartitionByRange(2, "age").rdd.glom().map(len).collect()
+        [2, 1]
+        """
+        from ..errors import PySparkTypeError, PySparkValueError
+        if isinstance(numPartitions, (str, Column)):
+            cols = (numPartitions,) + cols
+            numPartitions = None
+        elif not isinstance(numPartitions, int):
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "expected_type": "Column, int or str", "arg_name": "numPartitions",
+                "arg_type": type(numPartitions).__name__})
+        if not cols:
+            raise PySparkValueError(errorClass="CANNOT_BE_EMPTY", messageParameters={"item": "partition-by expression"})
+        orders = self._sort_orders(_cols(cols), {})
+        return self._new(RepartitionByRange(orders, numPartitions, self._plan))
 
     def groupingSets(self, groupingSets, *cols):
         """Aggregates over each listed set of the grouping columns (the columns a set leaves

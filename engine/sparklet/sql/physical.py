@@ -30,7 +30,7 @@ from .expressions import (
 )
 from .plan import (
     Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, MapInBatches, Offset, Project, Repartition,
-    ResolvedHint, Sample, SetOperation, Sort, SubqueryAlias, Union, Window, equi_join_keys, split_conjuncts,
+    RepartitionByRange, ResolvedHint, Sample, SetOperation, Sort, SubqueryAlias, Union, Window, equi_join_keys, split_conjuncts,
 )
 
 SHUFFLE_PARTITIONS = 200
@@ -656,6 +656,11 @@ def _plan(p, s, top=False):
         return SampleExec(p, _plan(p.child, s))
     if isinstance(p, MapInBatches):
         return MapInBatchesExec(p, _plan(p.child, s))
+    if isinstance(p, RepartitionByRange):
+        ex = ExchangeExec("range", _plan(p.child, s), orders=p.orders, n=p.n or SHUFFLE_PARTITIONS,
+                          reason="REPARTITION_BY_NUM" if p.n else "REPARTITION_BY_COL")
+        ex.by_range = True
+        return ex
     raise NotImplementedError("no physical operator for %s" % type(p).__name__)
 
 
@@ -1221,6 +1226,11 @@ class Compiler:
         child = node.children[0]
         rdd = self.rdd(child)
         out_cols = [a.col for a in child.output()]
+        if getattr(node, "by_range", False):
+            from .rangepart import range_partition
+            n = node.n if node.reason == "REPARTITION_BY_NUM" else self._reducers([child])
+            return range_partition(rdd, node.orders, n, out_cols,
+                                   lambda keyed, m: _shuffle(keyed, m, "given", None, m, out_cols))
         if node.kind == "single" or node.kind == "range":
             return _shuffle(rdd, 1, None, None, node.n, out_cols)
         if node.kind == "roundrobin":
@@ -1464,6 +1474,12 @@ def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols):
             table = table.take(order).select(out_cols)
             buckets = buckets[order]
             reducers = (buckets * n_reducers) // n_buckets
+        elif kind == "given":
+            # the map side computed each row's reduce partition (range partitioning)
+            reducers = table.column("__reducer").to_numpy()
+            order = np.argsort(reducers, kind="stable")
+            table = table.take(order).select(out_cols)
+            reducers = reducers[order]
         elif kind == "roundrobin":
             # Spark starts each map partition's round robin at a position derived from its index
             start = index % n_reducers if n_reducers else 0

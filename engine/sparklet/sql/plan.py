@@ -520,6 +520,23 @@ class ResolvedHint(UnaryNode):
         return "ResolvedHint (strategy=%s)" % self.strategy
 
 
+
+class RepartitionByRange(UnaryNode):
+    """``repartitionByRange``: rows shuffled into ranges of their sort keys."""
+
+    def __init__(self, orders, n, child):
+        self.orders = list(orders)
+        self.n = n
+        self.children = (child,)
+
+    def with_children(self, children):
+        return RepartitionByRange(self.orders, self.n, children[0])
+
+    def node_string(self):
+        return "RepartitionByExpression [%s]%s" % (", ".join(o.explain() for o in self.orders),
+                                                   ", %d" % self.n if self.n else "")
+
+
 # --------------------------------------------------------------------------------------------
 # analysis helpers used by the API and the SQL front end
 
