@@ -41,7 +41,12 @@ class UnresolvedFunction(UnresolvedExpression):
                     continue
                 args.extend(c.expand(scope))
             else:
-                args.append(c.resolve(scope))
+                r = c.resolve(scope)
+                if isinstance(c, UnresolvedCast) and isinstance(r, Alias):
+                    # a cast keeps its column's name only as an output column, not as an argument:
+                    # upper(CAST(i AS STRING))
+                    r = r.child
+                args.append(r)
         if getattr(builder, "is_aggregate", False):
             return builder(args, distinct=self.distinct, ignore_nulls=self.ignore_nulls)
         return builder(args)
@@ -63,10 +68,8 @@ class UnresolvedCast(UnresolvedExpression):
     def resolve(self, scope):
         from .expressions import AttributeReference
         child = self.children[0].resolve(scope)
-        c = Cast(child, self.to, ansi=self.ansi).resolve(scope)
-        if self.name_from_child and isinstance(child, AttributeReference):
-            return Alias(c, child.name)
-        return c
+        name = child.name if self.name_from_child and isinstance(child, AttributeReference) else None
+        return Cast(child, self.to, ansi=self.ansi, column_name=name).resolve(scope)
 
     def sql(self):
         return "CAST(%s AS %s)" % (self.children[0].sql(), self.to.simpleString().upper())

@@ -6,6 +6,7 @@ Transformations build a new analysed logical plan at the call (so a wrong column
 run it as a job on the SparkContext's scheduler.
 """
 
+from ..rdd import PipelinedRDD
 from ..storagelevel import StorageLevel  # noqa: F401 - names pyspark.sql.dataframe offers too
 from . import types as T
 from .types import Row, StructType  # noqa: F401
@@ -50,6 +51,15 @@ class QueryExecution:
     def to_rdd(self):
         from .physical import Compiler
         return Compiler(self.session).rdd(self.physical())
+
+
+class _RowsRDD(PipelinedRDD):
+    """``df.rdd``: PySpark's is the JVM's RDD of the query's rows wrapped as class ``RDD``, so a
+    ``map`` on it starts a Python pipeline of its own instead of fusing into it."""
+    _kind = "MapPartitionsRDD"
+
+    def _is_pipelinable(self):
+        return False
 
 
 def _cols(cols):
@@ -808,7 +818,8 @@ class DataFrame:
         if isinstance(truncate, bool):
             truncate = 20 if truncate else 0
         rows = self.limit(max(n, 0) + 1)._rows() if n >= 0 else self._rows()
-        return show_string(rows, self.schema, n, int(truncate), vertical)
+        return show_string(rows, self.schema, n, int(truncate), vertical,
+                           time_zone=self.sparkSession.conf.get("spark.sql.session.timeZone"))
 
     def toPandas(self):
         """Example:
@@ -845,18 +856,22 @@ class DataFrame:
 
         >>> spark.range(2).rdd.map(lambda r: r.id * 10).collect()
         [0, 10]
+        >>> type(spark.range(2).rdd)
+        <class 'sparklet.rdd.RDD'>
         """
         out = self._plan.output
         schema = T.StructType([T.StructField(a.name, a.dataType, a.nullable) for a in out])
         cols = [a.col for a in out]
         base = QueryExecution(self.sparkSession, self._plan).to_rdd()
 
-        def to_rows(iterator):
+        def to_rows(_, iterator):
             for table in iterator:
                 if table is None:
                     continue
                 yield from T.arrow_to_rows(table.select(cols), schema)
-        return base.mapPartitions(to_rows)
+        rdd = _RowsRDD(base, to_rows)
+        rdd.scope = "javaToPython"  # the operation Spark's UI and the RDD's repr name
+        return rdd
 
     def foreach(self, f):
         self.rdd.foreach(f)

@@ -462,6 +462,9 @@ class GenerateExec(SparkPlan):
 
     def sql(self, child_sql):
         g = self.generator
+        if hasattr(g, "generate_sql"):
+            # generators of several columns (inline, stack) write their own query
+            return g.generate_sql([a.col for a in self.keep], [a.col for a in self.gen_output], child_sql)
         x = g.children[0].duck()
         keep = [a.col for a in self.keep]
         t = g.children[0].dataType
@@ -488,6 +491,9 @@ class GenerateExec(SparkPlan):
                      "unnest(%s) AS %s" % (vs, self.gen_output[-1].col)]
         return "SELECT %s FROM (%s) AS t" % (", ".join(keep + cols), child_sql)
 
+
+    def udfs(self):
+        return _udfs_of([self.generator])
 
 class CoalesceExec(SparkPlan):
     def __init__(self, n, child):
@@ -1226,15 +1232,16 @@ class Compiler:
         child = node.children[0]
         rdd = self.rdd(child)
         out_cols = [a.col for a in child.output()]
+        fields = [(a.col, a.dataType) for a in child.output()]
         if getattr(node, "by_range", False):
             from .rangepart import range_partition
             n = node.n if node.reason == "REPARTITION_BY_NUM" else self._reducers([child])
             return range_partition(rdd, node.orders, n, out_cols,
-                                   lambda keyed, m: _shuffle(keyed, m, "given", None, m, out_cols))
+                                   lambda keyed, m: _shuffle(keyed, m, "given", None, m, out_cols, fields))
         if node.kind == "single" or node.kind == "range":
-            return _shuffle(rdd, 1, None, None, node.n, out_cols)
+            return _shuffle(rdd, 1, None, None, node.n, out_cols, fields)
         if node.kind == "roundrobin":
-            return _shuffle(rdd, node.n, "roundrobin", None, node.n, out_cols)
+            return _shuffle(rdd, node.n, "roundrobin", None, node.n, out_cols, fields)
         n = reducers or (self._reducers([child]) if node.reason == "ENSURE_REQUIREMENTS" else node.n)
         # keys that are expressions are evaluated before hashing
         key_cols, pre = [], []
@@ -1250,7 +1257,8 @@ class Compiler:
         types = [k.dataType for k in node.keys]
         if getattr(node, "keep_bucket", False):
             out_cols = out_cols + ["__bucket"]
-        return _shuffle(rdd, n, "hash", (key_cols, types), node.n, out_cols)
+            fields.append(("__bucket", T.LongType()))
+        return _shuffle(rdd, n, "hash", (key_cols, types), node.n, out_cols, fields)
 
     def exec_UnionExec(self, node):
         rdds = [self.rdd(c) for c in node.children]
@@ -1454,9 +1462,11 @@ def _drop_broadcast(sc_ref, bid, path):
     sc.dagScheduler.post(RunOnLoop(drop, {}, threading.Event()))
 
 
-def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols):
+def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols, fields=None):
     """A shuffle dependency moving Arrow rows: map side buckets and orders rows, reduce side
-    concatenates its pieces in map order."""
+    concatenates its pieces in map order. A reducer that no map task sent rows to holds an
+    empty table of ``fields`` ((column, DataType) pairs), so the operators after the exchange
+    run over zero rows (and a global aggregate still emits its row)."""
 
     def map_side(index, iterator):
         import numpy as np
@@ -1504,7 +1514,11 @@ def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols):
         pieces = sorted(iterator, key=lambda kv: kv[1][0])
         tables = [t for _, (_, t) in pieces]
         if not tables:
-            yield None
+            if fields is None:
+                yield None
+                return
+            import pyarrow as pa
+            yield pa.schema([pa.field(c, T.to_arrow_type(t)) for c, t in fields]).empty_table()
             return
         yield concat(tables)
 
