@@ -161,7 +161,7 @@ OUT_OF_SCOPE = {
         "DataFrame.exists",
         "DataFrame.lateralJoin",
         "DataFrame.nearestByJoin", "DataFrame.observe",
-        "DataFrame.repartitionById", "DataFrame.repartitionByRange",
+        "DataFrame.repartitionById",
         "DataFrame.sameSemantics", "DataFrame.scalar",
         "DataFrame.zip", "DataFrame.zipWithIndex",
         "DataFrameWriter.clusterBy",

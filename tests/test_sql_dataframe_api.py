@@ -116,7 +116,7 @@ def transpose(spark, F, T):
 
 @case
 def approx_quantile(spark, F, T):
-    df = spark.range(0, 1000, 1, 3).select(((F.col("id") * 7919) % 1009).alias("x"),
+    df = spark.range(0, 600, 1, 3).select(((F.col("id") * 7919) % 1009).alias("x"),
                                             (F.col("id") / 7).alias("y"))
     for err in [0.0, 0.05, 0.25]:
         print(err, df.approxQuantile(["x", "y"], [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0], err))
@@ -188,6 +188,20 @@ def map_in_pandas_and_arrow(spark, F, T):
     df.mapInArrow(older, df.schema).show()
     df.mapInArrow(older, df.schema).explain()
     print(spark.range(0, 100, 1, 2).mapInPandas(lambda it: (p.head(1) for p in it), "id long").collect())
+
+
+@case
+def repartition_by_range(spark, F, T):
+    d = spark.range(0, 600, 1, 3).select(((F.col("id") * 7919) % 1009).alias("x"), (F.col("id") % 7).alias("k"))
+    print([(len(p), min(r.x for r in p), max(r.x for r in p)) for p in d.repartitionByRange(4, "x").rdd.glom().collect()])
+    print([sorted({r.k for r in p}) for p in d.repartitionByRange(3, F.desc("k")).rdd.glom().collect()])
+    nulls = spark.createDataFrame([(None,), (1,), (2,), (None,), (3,)], "v int")
+    print(nulls.repartitionByRange(2, "v").rdd.glom().collect())
+    d.repartitionByRange(3, "k").explain()
+    try:
+        d.repartitionByRange(2)
+    except Exception as e:
+        print(type(e).__name__, e)
 
 
 @case
