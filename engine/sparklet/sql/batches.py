@@ -77,22 +77,16 @@ def map_partition(func, kind, in_cols, in_names, out_names, out_cols, out_fields
     return run
 
 
-def to_arrow(df):
-    """The DataFrame's rows as one ``pyarrow.Table`` under its schema (field names and
-    nullability; timestamps as UTC instants, as PySpark gives them), one record batch per
-    non-empty partition (split at ``maxRecordsPerBatch`` rows), as PySpark collects them."""
+def to_arrow(tables, out, time_zone, batch_rows):
+    """A query's result partitions (Arrow tables with columns named by attribute) as one
+    ``pyarrow.Table`` under the query's schema (field names and nullability; timestamps as UTC
+    instants, as PySpark gives them), one record batch per non-empty partition (split at
+    ``batch_rows`` rows), as PySpark collects them."""
     import pyarrow as pa
     import pyarrow.compute as pc
     from . import types as T
-    from .dataframe import QueryExecution
-    out = df._plan.output
-    qe = QueryExecution(df.sparkSession, df._plan)
-    with df.sparkSession._action(df, qe):
-        tables = qe.collect_tables()
     schema = pa.schema([pa.field(a.name, _arrow_type(a.dataType), a.nullable) for a in out])
-    tz = df.sparkSession.conf.get("spark.sql.session.timeZone")
-    batch_rows = int(df.sparkSession.conf.get("spark.sql.execution.arrow.maxRecordsPerBatch",
-                                              str(DEFAULT_BATCH_ROWS)))
+    tz = time_zone
     batches = []
     for table in tables:
         if table is None or table.num_rows == 0 or table.num_columns == 0:

@@ -1155,8 +1155,13 @@ class DataFrame:
         age: [[2,5]]
         name: [["Alice","Bob"]]
         """
-        from .batches import to_arrow
-        return to_arrow(self)
+        from .batches import DEFAULT_BATCH_ROWS, to_arrow
+        qe = QueryExecution(self.sparkSession, self._plan)
+        with self.sparkSession._action(self, qe):
+            tables = qe.collect_tables()
+        conf = self.sparkSession.conf
+        return to_arrow(tables, self._plan.output, conf.get("spark.sql.session.timeZone"),
+                        int(conf.get("spark.sql.execution.arrow.maxRecordsPerBatch", str(DEFAULT_BATCH_ROWS))))
 
     def withMetadata(self, columnName, metadata):
         """The DataFrame with ``metadata`` set on one column's field.

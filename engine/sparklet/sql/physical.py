@@ -1236,8 +1236,11 @@ class Compiler:
         if getattr(node, "by_range", False):
             from .rangepart import range_partition
             n = node.n if node.reason == "REPARTITION_BY_NUM" else self._reducers([child])
-            return range_partition(rdd, node.orders, n, out_cols,
-                                   lambda keyed, m: _shuffle(keyed, m, "given", None, m, out_cols, fields))
+            keys = ["__rk%d" % i for i in range(len(node.orders))]
+            keyed = rdd.mapPartitions(_run_stage("SELECT *, %s FROM __input" % ", ".join(
+                "%s AS %s" % (o.child.duck(), k) for o, k in zip(node.orders, keys)), []), preservesPartitioning=True)
+            return range_partition(keyed, keys, node.orders, n,
+                                   lambda assigned, m: _shuffle(assigned, m, "given", None, m, out_cols, fields))
         if node.kind == "single" or node.kind == "range":
             return _shuffle(rdd, 1, None, None, node.n, out_cols, fields)
         if node.kind == "roundrobin":

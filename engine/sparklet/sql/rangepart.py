@@ -80,13 +80,10 @@ def determine_bounds(candidates, partitions, sort_key):
     return bounds
 
 
-def range_partition(rdd, orders, n, out_cols, shuffle):
-    """An RDD of Arrow partitions shuffled into ``n`` (or fewer) key ranges; ``shuffle(keyed,
-    m)`` moves rows by their ``__reducer`` column into ``m`` partitions."""
-    from .physical import _run_stage
-    keys = ["__rk%d" % i for i in range(len(orders))]
-    select = "SELECT *, %s FROM __input" % ", ".join("%s AS %s" % (o.child.duck(), k) for o, k in zip(orders, keys))
-    keyed = rdd.mapPartitions(_run_stage(select, []), preservesPartitioning=True)
+def range_partition(keyed, keys, orders, n, shuffle):
+    """An RDD of Arrow partitions (holding each row's sort key in the ``keys`` columns) shuffled
+    into ``n`` (or fewer) key ranges; ``shuffle(assigned, m)`` moves rows by their ``__reducer``
+    column into ``m`` partitions."""
     spec = [(o.ascending, o.nulls_first) for o in orders]
     sort_key = functools.cmp_to_key(comparator(spec))
     # spark.sql.execution.rangeExchange.sampleSizePerPartition (100) is the SQL exchange's hint
