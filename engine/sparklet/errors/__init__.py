@@ -681,7 +681,18 @@ def unresolved_column(name, candidates, context=None):
                              messageParameters={"objectName": object_name}, context=context)
 
 
-# The modules the classes name as theirs must be loaded wherever one is pickled (an executor's
-# failed task): a class whose module is missing from sys.modules is pickled by value, and the copy
-# is no longer the class `except` clauses on the driver name.
-from .exceptions import base as _base, captured as _captured  # noqa: E402,F401
+
+def _fill_pyspark_modules():
+    """Puts each exception class in the module PySpark defines it in (``_place`` names it):
+    tracebacks print that path, and a class pickled in an executor is found there by reference
+    (a class whose module is missing from sys.modules would be pickled by value, and the copy is
+    not the class `except` clauses on the driver name)."""
+    from .exceptions import base, captured
+    for name, value in list(globals().items()):
+        if isinstance(value, type) and issubclass(value, PySparkException):
+            vars(base)[name] = value
+            if value._engine_side:
+                vars(captured)[name] = value
+
+
+_fill_pyspark_modules()
