@@ -693,7 +693,19 @@ def unresolved_column(name, candidates, context=None):
     return AnalysisException(errorClass="UNRESOLVED_COLUMN.WITHOUT_SUGGESTION",
                              messageParameters={"objectName": object_name}, context=context)
 
-# The classes' __module__ names these submodules: they must be importable in every process (an
-# executor included), or cloudpickle ships an exception's class by value and the driver rebuilds
-# a class that is not the one it catches.
-from .exceptions import base as _base, captured as _captured  # noqa: E402,F401
+
+
+def _fill_pyspark_modules():
+    """Puts each exception class in the module PySpark defines it in (``_place`` names it):
+    tracebacks print that path, and a class pickled in an executor is found there by reference
+    (a class whose module is missing from sys.modules would be pickled by value, and the copy is
+    not the class `except` clauses on the driver name)."""
+    from .exceptions import base, captured
+    for name, value in list(globals().items()):
+        if isinstance(value, type) and issubclass(value, PySparkException):
+            vars(base)[name] = value
+            if value._engine_side:
+                vars(captured)[name] = value
+
+
+_fill_pyspark_modules()

@@ -722,9 +722,8 @@ def lead(col, offset=1, default=None):
 
 
 def broadcast(df):
-    """Marks a DataFrame as small enough to broadcast in a join."""
-    df._broadcast_hint = True
-    return df
+    """Marks a DataFrame as small enough to broadcast in a join (``df.hint("broadcast")``)."""
+    return df.hint("broadcast")
 
 
 def udf(f=None, returnType=None, useArrow=None):
