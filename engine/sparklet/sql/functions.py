@@ -722,9 +722,8 @@ def lead(col, offset=1, default=None):
 
 
 def broadcast(df):
-    """Marks a DataFrame as small enough to broadcast in a join."""
-    df._broadcast_hint = True
-    return df
+    """Marks a DataFrame as small enough to broadcast in a join (``df.hint("broadcast")``)."""
+    return df.hint("broadcast")
 
 
 def udf(f=None, returnType=None, useArrow=None):
@@ -1634,16 +1633,6 @@ def current_timezone():
 # column name, as in PySpark)
 
 
-def _value(x):
-    """A literal for a plain value, the Column itself for a Column."""
-    return x if isinstance(x, Column) else lit(x)
-
-
-def _name_or_value(x):
-    """A column for a name or Column, a literal for a number (PySpark's ``ColumnOrName | int``)."""
-    return col(x) if isinstance(x, builtins.str) else _value(x)
-
-
 def _hof(name, cols, funcs):
     from .collection_functions import python_lambda
     cs = [_c(c) for c in cols]
@@ -1665,7 +1654,7 @@ def array_append(col, value):
     +-------------------+
     <BLANKLINE>
     """
-    return _invoke("array_append", col, _value(value))
+    return _invoke("array_append", col, _lit_or_col(value))
 
 
 def array_prepend(col, value):
@@ -1674,7 +1663,7 @@ def array_prepend(col, value):
     >>> spark.createDataFrame([([1, 2],)], ["xs"]).select(array_prepend("xs", 0)).first()[0]
     [0, 1, 2]
     """
-    return _invoke("array_prepend", col, _value(value))
+    return _invoke("array_prepend", col, _lit_or_col(value))
 
 
 def array_insert(arr, pos, value):
@@ -1683,7 +1672,7 @@ def array_insert(arr, pos, value):
     >>> spark.createDataFrame([(["a", "b"],)], ["xs"]).select(array_insert("xs", 2, "z")).first()[0]
     ['a', 'z', 'b']
     """
-    return _invoke("array_insert", arr, _name_or_value(pos), _value(value))
+    return _invoke("array_insert", arr, _col_or_lit(pos), _lit_or_col(value))
 
 
 def array_compact(col):
@@ -1785,7 +1774,7 @@ def array_repeat(col, count):
     >>> spark.range(1).select(array_repeat(lit("ab"), 2)).first()[0]
     ['ab', 'ab']
     """
-    return _invoke("array_repeat", col, _name_or_value(count))
+    return _invoke("array_repeat", col, _col_or_lit(count))
 
 
 def array_size(col):
@@ -1836,7 +1825,7 @@ def get(col, index):
     >>> spark.createDataFrame([(["a", "b"],)], ["xs"]).select(get("xs", 1), get("xs", 5)).first()
     Row(get(xs, 1)='b', get(xs, 5)=None)
     """
-    return _invoke("get", col, _name_or_value(index))
+    return _invoke("get", col, _col_or_lit(index))
 
 
 def try_element_at(col, extraction):
@@ -1876,7 +1865,7 @@ def map_contains_key(col, value):
     >>> spark.sql("SELECT map(1, 'a') AS m").select(map_contains_key("m", 1)).first()[0]
     True
     """
-    return _invoke("map_contains_key", col, _value(value))
+    return _invoke("map_contains_key", col, _lit_or_col(value))
 
 
 def map_entries(col):
@@ -1983,7 +1972,7 @@ def aggregate(col, initialValue, merge, finish=None):
     >>> df.select(aggregate("xs", lit(0.0), lambda acc, x: acc + x).alias("s")).first()
     Row(s=3.0)
     """
-    c = _value(initialValue)
+    c = _lit_or_col(initialValue)
     return _hof("aggregate", [col, c], [merge] + ([finish] if finish is not None else []))
 
 
@@ -1994,7 +1983,7 @@ def reduce(col, initialValue, merge, finish=None):
     >>> df.select(reduce("xs", lit(0.0), lambda acc, x: acc + x, lambda acc: acc * 10).alias("s")).first()
     Row(s=30.0)
     """
-    c = _value(initialValue)
+    c = _lit_or_col(initialValue)
     return _hof("reduce", [col, c], [merge] + ([finish] if finish is not None else []))
 
 
@@ -2085,7 +2074,7 @@ def _schema_text(schema):
     from .types import DataType
     if isinstance(schema, DataType):
         return lit(schema.simpleString())
-    return _value(schema)
+    return _lit_or_col(schema)
 
 
 def from_json(col, schema, options=None):
@@ -2156,7 +2145,7 @@ def schema_of_json(json, options=None):
     >>> spark.range(1).select(schema_of_json(lit('{"a": 0}'))).first()[0]
     'STRUCT<a: BIGINT>'
     """
-    c = _value(json)
+    c = _lit_or_col(json)
     extra = _options_map(options)
     return Column(UnresolvedFunction("schema_of_json", [c._expr] + [e._expr for e in extra]),
                   "schema_of_json(%s)" % c._repr)
@@ -2192,7 +2181,7 @@ def schema_of_csv(csv, options=None):
     >>> spark.range(1).select(schema_of_csv(lit("1,a"))).first()[0]
     'STRUCT<_c0: INT, _c1: STRING>'
     """
-    c = _value(csv)
+    c = _lit_or_col(csv)
     extra = _options_map(options)
     return Column(UnresolvedFunction("schema_of_csv", [c._expr] + [e._expr for e in extra]),
                   "schema_of_csv(%s)" % c._repr)
@@ -2205,8 +2194,8 @@ def str_to_map(text, pairDelim=None, keyValueDelim=None):
     >>> spark.createDataFrame([("a:1,b:2",)], ["e"]).select(str_to_map("e")).first()[0]
     {'a': '1', 'b': '2'}
     """
-    return _invoke("str_to_map", text, _value(pairDelim if pairDelim is not None else ","),
-                   _value(keyValueDelim if keyValueDelim is not None else ":"))
+    return _invoke("str_to_map", text, _lit_or_col(pairDelim if pairDelim is not None else ","),
+                   _lit_or_col(keyValueDelim if keyValueDelim is not None else ":"))
 
 
 # date/time functions beyond the course list (Spark's DateTimeExpressions)
@@ -2987,3 +2976,61 @@ def histogram_numeric(col, nBins):
     <BLANKLINE>
     """
     return _invoke("histogram_numeric", col, nBins)
+
+def reverse(col):
+    """A string with its characters reversed, or an array with its elements reversed.
+
+    >>> spark.createDataFrame([("abc", [1, 2, 3])], ["s", "xs"]).select(reverse("s"), reverse("xs")).first()
+    Row(reverse(s)='cba', reverse(xs)=[3, 2, 1])
+    """
+    return _invoke("reverse", col)
+
+
+def vector_cosine_similarity(left, right):
+    """The cosine similarity of two float vectors of one dimension.
+
+    >>> df = spark.createDataFrame([([1.0, 0.0], [1.0, 0.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_cosine_similarity("a", "b")).first()[0]
+    1.0
+    """
+    return _invoke("vector_cosine_similarity", left, right)
+
+
+def vector_inner_product(left, right):
+    """The inner (dot) product of two float vectors.
+
+    >>> df = spark.createDataFrame([([1.0, 2.0], [3.0, 4.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_inner_product("a", "b")).first()[0]
+    11.0
+    """
+    return _invoke("vector_inner_product", left, right)
+
+
+def vector_l2_distance(left, right):
+    """The Euclidean distance of two float vectors.
+
+    >>> df = spark.createDataFrame([([0.0, 0.0], [3.0, 4.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_l2_distance("a", "b")).first()[0]
+    5.0
+    """
+    return _invoke("vector_l2_distance", left, right)
+
+
+def vector_norm(vector, degree=None):
+    """The Lp norm of a float vector (degree 2.0 unless given; float('inf') for the largest).
+
+    >>> df = spark.createDataFrame([([3.0, -4.0],)], "v ARRAY<FLOAT>")
+    >>> df.select(vector_norm("v"), vector_norm("v", lit(1.0).cast("float"))).first()
+    Row(vector_norm(v, 2.0)=5.0, vector_norm(v, CAST(1.0 AS FLOAT))=7.0)
+    """
+    return _invoke("vector_norm", vector) if degree is None else _invoke("vector_norm", vector, degree)
+
+
+def vector_normalize(vector, degree=None):
+    """The float vector divided by its Lp norm.
+
+    >>> df = spark.createDataFrame([([3.0, 4.0],)], "v ARRAY<FLOAT>")
+    >>> df.select(vector_normalize("v")).first()[0]
+    [0.6..., 0.8...]
+    """
+    return _invoke("vector_normalize", vector) if degree is None else _invoke("vector_normalize", vector, degree)
