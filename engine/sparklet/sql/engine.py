@@ -79,7 +79,7 @@ def _register_builtins(con):
         # a string parsed with a Java datetime pattern given per row (a format column); DuckDB's
         # strptime takes only a constant pattern
         import datetime
-        from .function_registry import _java_datetime_format
+        from .datetimeformat import _java_datetime_format
         if text is None or pattern is None:
             return None
         try:

@@ -10,6 +10,7 @@ semantics.
 
 from . import types as T
 from .aggregation import result_type_sum
+from .datetimeformat import _java_datetime_format
 from .expressions import (
     AggregateFunction, Cast, CaseWhen, DateAdd, Explode, Function, In, IsNotNull, IsNull, Literal, Not,
     WindowFunction, _cast_to, _raise_sql, analysis_exception, duck_literal, duck_type, is_fractional, is_integral, is_numeric,
@@ -524,31 +525,6 @@ class _Named:
 
 # ---------------------------------------------------------------------------------------------
 # dates
-
-def _java_datetime_format(fmt):
-    """A Java DateTimeFormatter pattern as a strftime pattern (the letters courses use)."""
-    out, i = "", 0
-    table = [("yyyy", "%Y"), ("yy", "%y"), ("y", "%Y"), ("MMMM", "%B"), ("MMM", "%b"), ("MM", "%m"), ("M", "%-m"),
-             ("dd", "%d"), ("d", "%-d"), ("HH", "%H"), ("H", "%-H"), ("hh", "%I"), ("h", "%-I"), ("mm", "%M"),
-             ("m", "%-M"), ("ss", "%S"), ("s", "%-S"), ("SSSSSS", "%f"), ("SSS", "%g"), ("a", "%p"), ("EEEE", "%A"),
-             ("EEE", "%a"), ("E", "%a"), ("DDD", "%j"), ("D", "%-j"), ("XXX", "%z"), ("Z", "%z"), ("z", "%Z")]
-    while i < len(fmt):
-        if fmt[i] == "'":
-            j = fmt.find("'", i + 1)
-            j = len(fmt) if j < 0 else j
-            out += fmt[i + 1:j].replace("%", "%%") or "'"
-            i = j + 1
-            continue
-        for k, v in table:
-            if fmt.startswith(k, i):
-                out += v
-                i += len(k)
-                break
-        else:
-            out += "%%" if fmt[i] == "%" else fmt[i]
-            i += 1
-    return out
-
 
 def _date_of(e):
     if isinstance(e.dataType, T.DateType):
