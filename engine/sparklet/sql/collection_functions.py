@@ -19,6 +19,7 @@ binds them once the argument types are known; each variable prints as
 
 import itertools
 
+from . import sqlconf
 from . import types as T
 from .expressions import (
     Cast, Explode, Expression, Function, LeafExpression, Literal, PythonUDF, UnresolvedExpression, _cast_to, analysis_exception,
@@ -34,12 +35,6 @@ def _v():
     """A fresh DuckDB lambda parameter: templates nest inside each other's lambdas, so none may
     shadow a parameter the text it wraps still reads."""
     return "__p%d" % next(_params)
-
-
-def _conf(key, default):
-    from .session import SparkSession
-    s = SparkSession.getActiveSession()
-    return default if s is None else s.conf.get(key, default)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -719,7 +714,7 @@ def _dedup_check(result, keys):
     """`result` (a map built from the list of `keys`), or Spark's DUPLICATED_MAP_KEY error naming
     the first repeated key under the default spark.sql.mapKeyDedupPolicy=EXCEPTION (LAST_WIN keeps
     the last value, at the key's first position, as DuckDB's map builders do)."""
-    if str(_conf("spark.sql.mapKeyDedupPolicy", "EXCEPTION")).upper() == "LAST_WIN":
+    if str(sqlconf.get("spark.sql.mapKeyDedupPolicy", "EXCEPTION")).upper() == "LAST_WIN":
         return result
     k, i = _v(), _v()
     dup = "CAST(list_filter(%s, lambda %s, %s: list_position(%s, %s) < %s)[1] AS VARCHAR)" % (keys, k, i, keys, k, i)

@@ -136,10 +136,8 @@ def session_time_zone():
     ctx = TaskContext.get()
     tz = ctx.getLocalProperty("spark.sql.session.timeZone") if ctx is not None else None
     if tz is None:
-        from .session import SparkSession
-        session = SparkSession.getActiveSession()
-        if session is not None:
-            tz = session.conf.get("spark.sql.session.timeZone")
+        from . import sqlconf
+        tz = sqlconf.get("spark.sql.session.timeZone", None)
     return tz or _local_tz_name()
 
 

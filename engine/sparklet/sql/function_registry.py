@@ -8,9 +8,11 @@ is not — one naming rule per function), and the DuckDB SQL that computes it wi
 semantics.
 """
 
+from . import sqlconf
 from . import types as T
 from .aggregation import result_type_sum
 from .datetimeformat import _java_datetime_format
+from .engine import session_time_zone
 from .expressions import (
     AggregateFunction, Cast, CaseWhen, DateAdd, Explode, Function, In, IsNotNull, IsNull, Literal, Not,
     WindowFunction, _cast_to, _raise_sql, analysis_exception, duck_literal, duck_type, is_fractional, is_integral, is_numeric,
@@ -1703,25 +1705,14 @@ def _session_value(name, value_of):
 
 
 def _current_database():
-    from .session import SparkSession
-    s = SparkSession.getActiveSession()
+    s = sqlconf.active_session()
     return s.catalog.currentDatabase() if s is not None else "default"
-
-
-def _current_timezone():
-    from .session import SparkSession
-    s = SparkSession.getActiveSession()
-    tz = s.conf.get("spark.sql.session.timeZone", None) if s is not None else None
-    if tz:
-        return tz
-    from .engine import _local_tz_name
-    return _local_tz_name()
 
 
 register("current_catalog")(_session_value("current_catalog", lambda: "spark_catalog"))
 register("current_database")(_session_value("current_schema", _current_database))
 register("current_schema")(_session_value("current_schema", _current_database))
-register("current_timezone")(_session_value("current_timezone", _current_timezone))
+register("current_timezone")(_session_value("current_timezone", session_time_zone))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ DataFrames.
 
 import threading
 
+from . import sqlconf
 from . import types as T
 from .dataframe import DataFrame
 from .expressions import AttributeReference, analysis_exception, quote_ident, table_not_found
@@ -273,6 +274,8 @@ class SparkSession:
     @classmethod
     def _set_active(cls, session):
         cls._activeSession = session
+        # the function builders and the engine read the session's conf through sqlconf
+        sqlconf.set_active(session)
         # the analyzer finds the functions registered with spark.udf.register through the registry
         use_session_functions(session._udfs if session is not None else {})
 
