@@ -23,11 +23,10 @@ from . import sqlconf
 from . import types as T
 from .expressions import (
     Cast, Explode, Expression, Function, LeafExpression, Literal, PythonUDF, UnresolvedExpression, _cast_to, analysis_exception,
-    duck_literal, duck_type, is_integral, is_string, new_id, quote_ident, wider_type,
+    duck_literal, duck_type, is_integral, is_string, new_id, quote_ident, udf_ids, wider_type,
 )
 from .function_registry import _args, _lit_value, _str, register
 
-_lambda_names = itertools.count()
 _params = itertools.count()
 
 
@@ -167,29 +166,6 @@ class UnresolvedLambda(UnresolvedExpression):
 
     def sql(self):
         return "lambdafunction(%s, %s)" % (self.children[0].sql(), ", ".join("namedlambdavariable()" for _ in self.names))
-
-
-def python_lambda(f):
-    """The unresolved lambda of a Python function over Columns, checked as PySpark checks it."""
-    import inspect
-    from ..errors import PySparkValueError
-    from .column import Column
-    params = list(inspect.signature(f).parameters.values())
-    if not 1 <= len(params) <= 3:
-        raise PySparkValueError(errorClass="WRONG_NUM_ARGS_FOR_HIGHER_ORDER_FUNCTION",
-                                messageParameters={"func_name": f.__name__, "num_args": str(len(params))})
-    if not all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params):
-        raise PySparkValueError(errorClass="UNSUPPORTED_PARAM_TYPE_FOR_HIGHER_ORDER_FUNCTION",
-                                messageParameters={"func_name": f.__name__})
-    names = ["%s_%d" % (n, next(_lambda_names)) for n in ["x", "y", "z"][:len(params)]]
-    result = f(*[Column(UnresolvedLambdaVariable(n), n) for n in names])
-    if not isinstance(result, Column):
-        raise PySparkValueError(errorClass="HIGHER_ORDER_FUNCTION_SHOULD_RETURN_COLUMN",
-                                messageParameters={"func_name": f.__name__, "return_type": type(result).__name__})
-    lam = UnresolvedLambda(result._expr, names)
-    # PySpark's repr of a lambda argument: `x_1 -> *(x_1, 2)`, `(x_1, y_2) -> ...`
-    lam.repr_text = "%s -> %s" % (names[0] if len(names) == 1 else "(%s)" % ", ".join(names), result._repr)
-    return lam
 
 
 def _lambda_arg(name, args, i):
@@ -1121,8 +1097,7 @@ class PythonEvaluated(PythonUDF):
     """A built-in function evaluated by a Python function over rows of its arguments."""
 
     def __init__(self, fname, func, args, dataType, sql_name=None, udf_id=None, name_args=None):
-        from .udf import _ids
-        super().__init__(func, fname, args, dataType, next(_ids) if udf_id is None else udf_id)
+        super().__init__(func, fname, args, dataType, next(udf_ids) if udf_id is None else udf_id)
         self.sql_name = sql_name
         self.name_args = name_args
 

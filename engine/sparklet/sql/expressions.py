@@ -1444,6 +1444,11 @@ class WindowFunction(Expression):
         return "%s()" % self.kind
 
 
+#: the ids Python functions are registered under on an executor's DuckDB connection (``udf_<id>``):
+#: one per user-defined function (and per call of one by name) and per built-in evaluated in Python
+udf_ids = itertools.count(1)
+
+
 class PythonUDF(Expression):
     """A Python function over rows of its arguments, evaluated by the operator that holds it."""
     resolved = True

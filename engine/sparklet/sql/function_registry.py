@@ -19,6 +19,9 @@ from .expressions import (
     is_string, quote_ident, wider_type,
 )
 
+#: the built-ins by lower-case name; collection_functions adds its builders (arrays, maps, structs,
+#: higher-order functions, generators, JSON/CSV) when imported, which column does for every caller
+#: that resolves a function
 _REGISTRY = {}
 
 
@@ -2070,7 +2073,3 @@ def _offset_fn(kind):
 
 register("lag")(_offset_fn("lag"))
 register("lead")(_offset_fn("lead"))
-
-
-# the collection functions (arrays, maps, structs, higher-order functions, generators, JSON/CSV)
-from . import collection_functions  # noqa: E402,F401  (registers its builders)

@@ -10,6 +10,7 @@ Column<'lower(name)'>
 """
 
 import builtins
+import itertools
 
 from .column import Column, UnresolvedCast, UnresolvedFunction, UnresolvedWhen, _invoke, _lit, _power, col_of
 from .expressions import Literal, UnresolvedStar
@@ -1633,10 +1634,36 @@ def current_timezone():
 # column name, as in PySpark)
 
 
+# a Python lambda's parameters: x_0, y_1, ... numbered across the process, as PySpark names them
+_lambda_names = itertools.count()
+
+
+def _python_lambda(f):
+    """The unresolved lambda of a Python function over Columns, checked as PySpark checks it."""
+    import inspect
+    from ..errors import PySparkValueError
+    from .collection_functions import UnresolvedLambda, UnresolvedLambdaVariable
+    params = list(inspect.signature(f).parameters.values())
+    if not 1 <= len(params) <= 3:
+        raise PySparkValueError(errorClass="WRONG_NUM_ARGS_FOR_HIGHER_ORDER_FUNCTION",
+                                messageParameters={"func_name": f.__name__, "num_args": str(len(params))})
+    if not all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params):
+        raise PySparkValueError(errorClass="UNSUPPORTED_PARAM_TYPE_FOR_HIGHER_ORDER_FUNCTION",
+                                messageParameters={"func_name": f.__name__})
+    names = ["%s_%d" % (n, next(_lambda_names)) for n in ["x", "y", "z"][:len(params)]]
+    result = f(*[Column(UnresolvedLambdaVariable(n), n) for n in names])
+    if not isinstance(result, Column):
+        raise PySparkValueError(errorClass="HIGHER_ORDER_FUNCTION_SHOULD_RETURN_COLUMN",
+                                messageParameters={"func_name": f.__name__, "return_type": type(result).__name__})
+    lam = UnresolvedLambda(result._expr, names)
+    # PySpark's repr of a lambda argument: `x_1 -> *(x_1, 2)`, `(x_1, y_2) -> ...`
+    lam.repr_text = "%s -> %s" % (names[0] if len(names) == 1 else "(%s)" % ", ".join(names), result._repr)
+    return lam
+
+
 def _hof(name, cols, funcs):
-    from .collection_functions import python_lambda
     cs = [_c(c) for c in cols]
-    lambdas = [python_lambda(f) for f in funcs]
+    lambdas = [_python_lambda(f) for f in funcs]
     exprs = [c._expr for c in cs] + lambdas
     return Column(UnresolvedFunction(name, exprs), "%s(%s)" % (name, ", ".join([c._repr for c in cs] + [
         l.repr_text for l in lambdas])))

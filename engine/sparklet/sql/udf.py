@@ -4,11 +4,8 @@ The function travels to executors with the stage (cloudpickle, by value for note
 registered on the executor's DuckDB connection; its return type is Spark's (default ``string``).
 """
 
-import itertools
-
 from . import types as T
-
-_ids = itertools.count(1)
+from .expressions import udf_ids
 
 
 class UserDefinedFunction:
@@ -28,7 +25,7 @@ class UserDefinedFunction:
         self.func = func
         self.returnType = returnType
         self._name = name or getattr(func, "__name__", "<lambda>")
-        self.udf_id = next(_ids)
+        self.udf_id = next(udf_ids)
         self._named_ids = {}
         self.evalType = 100
         self.deterministic = True
@@ -49,7 +46,7 @@ class UserDefinedFunction:
         names = list(kwcols)
         labels = [""] * len(cols) + ["%s => " % n for n in names]
         # executors register one function per id: a call passing names gets an id of its own
-        udf_id = self.udf_id if not names else self._named_ids.setdefault((len(cols), tuple(names)), next(_ids))
+        udf_id = self.udf_id if not names else self._named_ids.setdefault((len(cols), tuple(names)), next(udf_ids))
 
         def factory(*args):
             from .expressions import PythonUDF
