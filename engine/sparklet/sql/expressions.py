@@ -393,6 +393,8 @@ class Literal(LeafExpression):
             return "DATE '%s'" % v.isoformat()
         if isinstance(self.dataType, T.TimestampType):
             return "TIMESTAMP '%s'" % v.isoformat(sep=" ")
+        if isinstance(v, (bytes, bytearray)):
+            return "X'%s'" % bytes(v).hex().upper()
         return str(v)
 
     def explain(self):

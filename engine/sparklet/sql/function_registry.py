@@ -1348,6 +1348,152 @@ register("current_schema")(_session_value("current_schema", _current_database))
 register("current_timezone")(_session_value("current_timezone", _current_timezone))
 
 
+# --- try_ arithmetic: NULL where the operator would raise (overflow, division by zero)
+
+def _try_arith(name, op):
+    def build(args):
+        _args(name, args, 2)
+        from . import expressions as X
+        e = getattr(X, op).make(args[0], args[1])
+
+        def duck(*_):
+            d = e.duck()
+            for cond in ("DIVIDE_BY_ZERO", "REMAINDER_BY_ZERO"):
+                d = d.replace("error('%s|')" % cond, "NULL")
+            # DuckDB's TRY turns an overflow into NULL; it cannot wrap a query's own error() calls
+            return "TRY(%s)" % d if "error(" not in d else d
+        return Function(name, list(e.children), e.dataType, nullable=True, name_args=args, duck=duck)
+    return build
+
+
+for _n, _op in [("try_add", "Add"), ("try_subtract", "Subtract"), ("try_multiply", "Multiply"),
+                ("try_divide", "Divide"), ("try_mod", "Remainder")]:
+    register(_n)(_try_arith(_n, _op))
+
+
+# --- binary and character encodings
+
+def _charset(e):
+    return str(_lit_value(e, "charset"))
+
+
+@register("encode")
+def _encode(args):
+    _args("encode", args, 2)
+    return _rowfn("encode", _scalar_row("row_encode"), [_str(args[0]), _str(args[1])], T.BinaryType())
+
+
+@register("decode")
+def _decode(args):
+    if len(args) != 2:
+        # decode(expr, search, result, ...) is Spark's CASE-like form
+        _args("decode", args, 2)
+    x = args[0] if _is_binary(args[0]) else _cast_to(args[0], T.BinaryType())
+    return _rowfn("decode", _scalar_row("row_decode"), [x, _str(args[1])], T.StringType())
+
+
+def _to_binary(name, try_):
+    def build(args):
+        _args(name, args, 1, 2)
+        fmt = args[1] if len(args) == 2 else Literal("hex")
+        f = str(_lit_value(fmt, "format")).lower()
+        if f not in ("hex", "utf-8", "utf8", "base64"):
+            raise analysis_exception("INVALID_PARAMETER_VALUE.BINARY_FORMAT", parameter="`format`",
+                                     functionName=quote_ident(name), invalidFormat="'%s'" % f)
+        return _rowfn(name, _scalar_row("row_try_to_binary" if try_ else "row_to_binary"), [_str(args[0]), _str(fmt)],
+                      T.BinaryType(), nullable=True, sql_name="%s(%s)" % (name, ", ".join(a.sql() for a in args)))
+    return build
+
+
+register("to_binary")(_to_binary("to_binary", False))
+register("try_to_binary")(_to_binary("try_to_binary", True))
+
+
+def _chr(name):
+    def build(args):
+        _args(name, args, 1)
+        return Function(name, [_cast_to(args[0], T.LongType())], T.StringType(), name_args=args,
+                        duck="CASE WHEN {0} < 0 THEN '' ELSE chr(CAST(({0} % 256 + 256) % 256 AS INTEGER)) END")
+    return build
+
+
+register("chr")(_chr("chr"))
+register("char")(_chr("char"))
+
+
+@register("unhex")
+def _unhex(args):
+    _args("unhex", args, 1)
+    return _rowfn("unhex", _scalar_row("row_unhex"), [_str(args[0])], T.BinaryType(), nullable=True)
+
+
+@register("to_base32")
+def _to_base32(args):
+    _args("to_base32", args, 1)
+    x = args[0] if _is_binary(args[0]) else _cast_to(args[0], T.BinaryType())
+    return _rowfn("to_base32", _scalar_row("row_to_base32"), [x], T.StringType(), sql_name="to_base32(%s)" % args[0].sql())
+
+
+@register("from_base32")
+def _from_base32(args):
+    _args("from_base32", args, 1)
+    return _rowfn("from_base32", _scalar_row("row_from_base32"), [_str(args[0])], T.BinaryType(), nullable=True)
+
+
+# Sparklet's strings are always valid UTF-8 (Arrow's utf8 columns): nothing to repair or reject
+register("is_valid_utf8")(simple("is_valid_utf8", T.BooleanType(), "({0} IS NOT NULL OR NULL)", cast_args=_str))
+register("make_valid_utf8")(simple("make_valid_utf8", T.StringType(), "{0}", cast_args=_str))
+register("validate_utf8")(simple("validate_utf8", T.StringType(), "{0}", cast_args=_str))
+register("try_validate_utf8")(simple("try_validate_utf8", T.StringType(), "{0}", cast_args=_str))
+
+
+@register("assert_true")
+def _assert_true(args):
+    _args("assert_true", args, 1, 2)
+    cond = args[0]
+    msg = args[1] if len(args) == 2 else Literal("'%s' is not true!" % cond.sql())
+    m = _str(msg)
+    return Function("assert_true", [cond, m], T.NullType(), nullable=True, name_args=[cond, msg],
+                    duck=lambda c, md: "CASE WHEN %s IS NOT TRUE THEN error('USER_RAISED_EXCEPTION|' || coalesce(%s, 'null')) END"
+                    % (c, md), deterministic=False)
+
+
+@register("raise_error")
+def _raise_error(args):
+    _args("raise_error", args, 1)
+    m = _str(args[0])
+    return Function("raise_error", [m], T.NullType(), nullable=True, name_args=args, deterministic=False,
+                    duck=lambda md: "error('USER_RAISED_EXCEPTION|' || coalesce(%s, 'null'))" % md)
+
+
+@register("collation")
+def _collation(args):
+    _args("collation", args, 1)
+    if not is_string(args[0].dataType):
+        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident("collation(%s)" % args[0].sql()),
+                                 paramIndex="first", requiredType='"STRING"', inputSql=quote_ident(args[0].sql()),
+                                 inputType='"%s"' % args[0].dataType.simpleString().upper())
+    return Function("collation", args, T.StringType(), nullable=False, duck=lambda x: "'SYSTEM.BUILTIN.UTF8_BINARY'")
+
+
+@register("parse_url")
+def _parse_url(args):
+    _args("parse_url", args, 2, 3)
+    return _rowfn("parse_url", _scalar_row("row_parse_url"), [_str(a) for a in args], T.StringType(), nullable=True)
+
+
+@register("try_parse_url")
+def _try_parse_url(args):
+    _args("try_parse_url", args, 2, 3)
+    return _rowfn("try_parse_url", _scalar_row("row_try_parse_url"), [_str(a) for a in args], T.StringType(), nullable=True)
+
+
+@register("jaro_winkler_similarity")
+def _jaro_winkler(args):
+    _args("jaro_winkler_similarity", args, 2)
+    return _rowfn("jaro_winkler_similarity", _scalar_row("row_jaro_winkler"), [_str(a) for a in args], T.DoubleType())
+
+
 # ---------------------------------------------------------------------------------------------
 # collections
 

@@ -1591,3 +1591,261 @@ def current_timezone():
     >>> spark.conf.unset("spark.sql.session.timeZone")
     """
     return _invoke("current_timezone")
+
+
+def _try_op(name, left, right):
+    return _invoke(name, left, right)
+
+
+def try_add(left, right):
+    """``+`` that gives NULL on overflow.
+
+    >>> spark.range(1).select(try_add(lit(9223372036854775807), lit(1))).collect()
+    [Row(try_add(9223372036854775807, 1)=None)]
+    """
+    return _try_op("try_add", left, right)
+
+
+def try_subtract(left, right):
+    """``-`` that gives NULL on overflow.
+
+    >>> spark.createDataFrame([(6000, 15)], ["a", "b"]).select(try_subtract("a", "b")).collect()
+    [Row(try_subtract(a, b)=5985)]
+    """
+    return _try_op("try_subtract", left, right)
+
+
+def try_multiply(left, right):
+    """``*`` that gives NULL on overflow.
+
+    >>> spark.range(1).select(try_multiply(lit(2147483647), lit(2))).collect()
+    [Row(try_multiply(2147483647, 2)=None)]
+    """
+    return _try_op("try_multiply", left, right)
+
+
+def try_divide(left, right):
+    """``/`` that gives NULL for a zero divisor.
+
+    >>> spark.createDataFrame([(6000, 15), (1234, 0)], ["a", "b"]).select(try_divide("a", "b")).collect()
+    [Row(try_divide(a, b)=400.0), Row(try_divide(a, b)=None)]
+    """
+    return _try_op("try_divide", left, right)
+
+
+def try_mod(left, right):
+    """``%`` that gives NULL for a zero divisor.
+
+    >>> spark.createDataFrame([(3, 2), (1234, 0)], ["a", "b"]).select(try_mod("a", "b")).collect()
+    [Row(try_mod(a, b)=1), Row(try_mod(a, b)=None)]
+    """
+    return _try_op("try_mod", left, right)
+
+
+def encode(col, charset):
+    """The string's bytes in `charset`.
+
+    >>> spark.createDataFrame([("abcd",)], ["c"]).select(encode("c", "UTF-8")).collect()
+    [Row(encode(c, UTF-8)=bytearray(b'abcd'))]
+    """
+    return _invoke("encode", col, lit(charset))
+
+
+def decode(col, charset):
+    """The string the bytes encode in `charset`.
+
+    >>> spark.createDataFrame([(b"abcd",)], ["a"]).select(decode("a", "UTF-8")).collect()
+    [Row(decode(a, UTF-8)='abcd')]
+    """
+    return _invoke("decode", col, lit(charset))
+
+
+def to_binary(col, format=None):
+    """The bytes a string spells in `format` (hex by default, utf-8 or base64).
+
+    >>> spark.createDataFrame([("414243",)], ["e"]).select(to_binary("e").alias("r")).collect()
+    [Row(r=bytearray(b'ABC'))]
+    """
+    if format is None:
+        return _invoke("to_binary", col)
+    return _invoke("to_binary", col, format)
+
+
+def try_to_binary(col, format=None):
+    """``to_binary`` that gives NULL for malformed input.
+
+    >>> spark.createDataFrame([("4142x",)], ["e"]).select(try_to_binary("e").alias("r")).collect()
+    [Row(r=None)]
+    """
+    if format is None:
+        return _invoke("try_to_binary", col)
+    return _invoke("try_to_binary", col, format)
+
+
+def chr(col):
+    """The character of an ASCII code (taken mod 256).
+
+    >>> spark.range(65, 67).select(chr("id")).collect()
+    [Row(chr(id)='A'), Row(chr(id)='B')]
+    """
+    return _invoke("chr", col)
+
+
+def char(col):
+    """``chr`` named ``char``.
+
+    >>> spark.range(1).select(char(lit(65))).collect()
+    [Row(char(65)='A')]
+    """
+    return _invoke("char", col)
+
+
+def unhex(col):
+    """The bytes of a hexadecimal string (NULL when it is not one).
+
+    >>> spark.createDataFrame([("414243",)], ["a"]).select(unhex("a")).collect()
+    [Row(unhex(a)=bytearray(b'ABC'))]
+    """
+    return _invoke("unhex", col)
+
+
+def to_base32(col):
+    """Base32 of the bytes.
+
+    >>> spark.createDataFrame([(b"foobar",)], ["value"]).select(to_base32("value").alias("r")).collect()
+    [Row(r='MZXW6YTBOI======')]
+    """
+    return _invoke("to_base32", col)
+
+
+def from_base32(col):
+    """The bytes of a Base32 string.
+
+    >>> spark.createDataFrame([("MZXW6YTBOI======",)], ["value"]).select(from_base32("value").alias("r")).collect()
+    [Row(r=bytearray(b'foobar'))]
+    """
+    return _invoke("from_base32", col)
+
+
+def is_valid_utf8(str):
+    """Whether the string is valid UTF-8 (Sparklet's strings always are).
+
+    >>> spark.range(1).select(is_valid_utf8(lit("SparkSQL"))).collect()
+    [Row(is_valid_utf8(SparkSQL)=True)]
+    """
+    return _invoke("is_valid_utf8", str)
+
+
+def make_valid_utf8(str):
+    """The string with invalid UTF-8 replaced (Sparklet's strings are valid already).
+
+    >>> spark.range(1).select(make_valid_utf8(lit("SparkSQL"))).collect()
+    [Row(make_valid_utf8(SparkSQL)='SparkSQL')]
+    """
+    return _invoke("make_valid_utf8", str)
+
+
+def validate_utf8(str):
+    """The string, checked to be valid UTF-8.
+
+    >>> spark.range(1).select(validate_utf8(lit("SparkSQL"))).collect()
+    [Row(validate_utf8(SparkSQL)='SparkSQL')]
+    """
+    return _invoke("validate_utf8", str)
+
+
+def try_validate_utf8(str):
+    """The string, or NULL when it is not valid UTF-8.
+
+    >>> spark.range(1).select(try_validate_utf8(lit("SparkSQL"))).collect()
+    [Row(try_validate_utf8(SparkSQL)='SparkSQL')]
+    """
+    return _invoke("try_validate_utf8", str)
+
+
+def assert_true(col, errMsg=None):
+    """NULL when `col` is true; otherwise the query fails with `errMsg`.
+
+    >>> df = spark.createDataFrame([(0, 1)], ["a", "b"])
+    >>> df.select(assert_true(df.a < df.b)).collect()
+    [Row(assert_true((a < b), '(a < b)' is not true!)=None)]
+    """
+    if errMsg is None:
+        return _invoke("assert_true", col)
+    return _invoke("assert_true", col, _lit_or_col(errMsg))
+
+
+def raise_error(errMsg):
+    """Fails the query with `errMsg`.
+
+    >>> try:
+    ...     spark.range(1).select(raise_error("stop")).collect()
+    ... except Exception as e:
+    ...     print(e.getCondition(), e.getMessageParameters())
+    USER_RAISED_EXCEPTION {'errorMessage': 'stop'}
+    """
+    return _invoke("raise_error", _lit_or_col(errMsg))
+
+
+def collation(col):
+    """The collation of a string column (Sparklet compares strings by their UTF-8 bytes).
+
+    >>> spark.createDataFrame([("name",)], ["dt"]).select(collation("dt")).collect()
+    [Row(collation(dt)='SYSTEM.BUILTIN.UTF8_BINARY')]
+    """
+    return _invoke("collation", col)
+
+
+def parse_url(url, partToExtract, key=None):
+    """A part of a URL: HOST, PATH, QUERY (or one query parameter), REF, PROTOCOL, FILE, AUTHORITY,
+    USERINFO.
+
+    >>> df = spark.createDataFrame([("https://spark.apache.org/path?query=1",)], ["url"])
+    >>> df.select(parse_url("url", lit("HOST")), parse_url("url", lit("QUERY"), lit("query"))).collect()
+    [Row(parse_url(url, HOST)='spark.apache.org', parse_url(url, QUERY, query)='1')]
+    """
+    if key is None:
+        return _invoke("parse_url", url, partToExtract)
+    return _invoke("parse_url", url, partToExtract, key)
+
+
+def try_parse_url(url, partToExtract, key=None):
+    """``parse_url`` that gives NULL for an invalid URL.
+
+    >>> df = spark.createDataFrame([("inva lid://spark.apache.org",)], ["url"])
+    >>> df.select(try_parse_url("url", lit("HOST"))).collect()
+    [Row(try_parse_url(url, HOST)=None)]
+    """
+    if key is None:
+        return _invoke("try_parse_url", url, partToExtract)
+    return _invoke("try_parse_url", url, partToExtract, key)
+
+
+def jaro_winkler_similarity(left, right):
+    """Jaro-Winkler similarity of two strings (1.0: equal).
+
+    >>> df = spark.createDataFrame([("MARTHA", "MARHTA")], ["l", "r"])
+    >>> df.select(jaro_winkler_similarity("l", "r")).collect()
+    [Row(jaro_winkler_similarity(l, r)=0.9611111111111111)]
+    """
+    return _invoke("jaro_winkler_similarity", left, right)
+
+
+def call_function(funcName, *cols):
+    """Calls a built-in or a function registered with ``spark.udf.register`` by name.
+
+    >>> spark.createDataFrame([(1,), (3,)], ["id"]).select(call_function("avg", col("id"))).collect()
+    [Row(avg(id)=2.0)]
+    """
+    return _invoke(funcName, *cols)
+
+
+def call_udf(udfName, *cols):
+    """Calls a function registered with ``spark.udf.register``.
+
+    >>> from sparklet.sql.types import IntegerType
+    >>> _ = spark.udf.register("intX2", lambda i: i * 2, IntegerType())
+    >>> spark.createDataFrame([(1,)], ["id"]).select(call_udf("intX2", "id")).collect()
+    [Row(intX2(id)=2)]
+    """
+    return _invoke(udfName, *cols)

@@ -30,13 +30,13 @@ class RowFunction(PythonUDF):
         # one per (function, argument types) since DuckDB functions have fixed signatures.
         key = "%s|%s.%s|%s" % (fname, func.__module__, getattr(func, "__qualname__", ""),
                                "|".join(a.dataType.simpleString() for a in args))
-        super().__init__(func, fname, args, dataType, (1 << 40) + zlib.crc32(key.encode()))
+        super().__init__(ansi(func), fname, args, dataType, (1 << 40) + zlib.crc32(key.encode()))
         self.sql_name = sql_name
         self._nullable = nullable
         self.explain_name = explain_name
 
     def with_children(self, children):
-        return RowFunction(self.func, self.fname, children, self.dataType, self.sql_name, self._nullable,
+        return RowFunction(self.func.__wrapped__, self.fname, children, self.dataType, self.sql_name, self._nullable,
                            self.explain_name)
 
     @property
@@ -551,4 +551,192 @@ def ansi(fn):
                 from .engine import keep_function_error
                 keep_function_error(e)
             raise
+    call.__wrapped__ = fn
     return call
+
+
+# --------------------------------------------------------------------------------------------
+# binary and character encodings
+
+# the charsets Spark 4's encode/decode accept, as Python codecs; Java's UTF-16 writes a big-endian
+# byte order mark and reads big-endian when there is none
+_CHARSETS = {"us-ascii": "ascii", "iso-8859-1": "latin-1", "utf-8": "utf-8", "utf-16be": "utf-16-be",
+             "utf-16le": "utf-16-le", "utf-16": "utf-16", "utf-32": "utf-32-be"}
+
+
+def _codec(charset, function):
+    codec = _CHARSETS.get(charset.lower())
+    if codec is None:
+        from ..errors import IllegalArgumentException
+        raise IllegalArgumentException(
+            errorClass="INVALID_PARAMETER_VALUE.CHARSET",
+            messageParameters={"functionName": "`%s`" % function, "parameter": "`charset`",
+                               "charset": charset, "charsets": ", ".join(sorted(_CHARSETS))})
+    return codec
+
+
+def row_encode(s, charset):
+    if s is None or charset is None:
+        return None
+    codec = _codec(charset, "encode")
+    if codec == "utf-16":
+        return b"\xfe\xff" + s.encode("utf-16-be")
+    return s.encode(codec, "replace")
+
+
+def row_decode(b, charset):
+    if b is None or charset is None:
+        return None
+    codec = _codec(charset, "decode")
+    b = bytes(b)
+    if codec == "utf-16":
+        if b[:2] == b"\xff\xfe":
+            return b[2:].decode("utf-16-le", "replace")
+        return (b[2:] if b[:2] == b"\xfe\xff" else b).decode("utf-16-be", "replace")
+    return b.decode(codec, "replace")
+
+
+def _to_binary_value(s, fmt):
+    import base64
+    import binascii
+    fmt = fmt.lower()
+    if fmt == "hex":
+        return binascii.unhexlify(("0" + s) if len(s) % 2 else s)
+    if fmt in ("utf-8", "utf8"):
+        return s.encode("utf-8")
+    return base64.b64decode(s.replace("\n", "").replace("\r", "").replace(" ", ""), validate=True)
+
+
+def row_try_to_binary(s, fmt):
+    if s is None or fmt is None:
+        return None
+    try:
+        return _to_binary_value(s, fmt)
+    except ValueError:
+        return None
+
+
+def row_to_binary(s, fmt):
+    if s is None or fmt is None:
+        return None
+    try:
+        return _to_binary_value(s, fmt)
+    except ValueError:
+        from ..errors import IllegalArgumentException
+        error = IllegalArgumentException(
+            errorClass="CONVERSION_INVALID_INPUT",
+            messageParameters={"str": "'%s'" % s, "fmt": "'%s'" % fmt.upper(), "targetType": '"BINARY"',
+                               "suggestion": "`try_to_binary`"})
+        raise error
+
+
+def row_unhex(s):
+    if s is None:
+        return None
+    import binascii
+    try:
+        return binascii.unhexlify(("0" + s) if len(s) % 2 else s)
+    except ValueError:
+        return None
+
+
+def row_to_base32(b):
+    if b is None:
+        return None
+    import base64
+    return base64.b32encode(bytes(b)).decode("ascii")
+
+
+def row_from_base32(s):
+    if s is None:
+        return None
+    import base64
+    try:
+        return base64.b32decode(s)
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# URLs and similarity
+
+_URL_PARTS = ("HOST", "PATH", "QUERY", "REF", "PROTOCOL", "FILE", "AUTHORITY", "USERINFO")
+
+
+def _parse_url(url, part, key, try_):
+    if url is None or part is None:
+        return None
+    from urllib.parse import urlsplit
+    import re
+    try:
+        # java.net.URI rejects what it cannot parse (spaces, bad escapes); those give NULL
+        if re.search(r"\s|%(?![0-9A-Fa-f]{2})", url):
+            raise ValueError(url)
+        u = urlsplit(url)
+    except ValueError:
+        if try_:
+            return None
+        from ..errors import IllegalArgumentException
+        error = IllegalArgumentException(errorClass="INVALID_URL",
+                                              messageParameters={"url": url, "ansiConfig": '"spark.sql.ansi.enabled"'})
+        raise error
+    if key is not None:
+        if part != "QUERY" or not u.query:
+            return None
+        m = re.search(r"(&|^)%s=([^&]*)" % re.escape(key), u.query)
+        return m.group(2) if m else None
+    if part == "HOST":
+        return u.hostname if u.netloc else None
+    if part == "PATH":
+        return u.path
+    if part == "QUERY":
+        return u.query or None
+    if part == "REF":
+        return u.fragment or None
+    if part == "PROTOCOL":
+        return u.scheme or None
+    if part == "FILE":
+        return u.path + ("?" + u.query if u.query else "")
+    if part == "AUTHORITY":
+        return u.netloc or None
+    if part == "USERINFO":
+        return u.netloc.rpartition("@")[0] or None if "@" in u.netloc else None
+    return None
+
+
+def row_parse_url(url, part, key=None):
+    return _parse_url(url, part, key, False)
+
+
+def row_try_parse_url(url, part, key=None):
+    return _parse_url(url, part, key, True)
+
+
+@strict
+def row_jaro_winkler(a, b):
+    """Jaro-Winkler similarity (prefix scale 0.1, up to 4 common leading characters)."""
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    window = max(max(len(a), len(b)) // 2 - 1, 0)
+    used = [False] * len(b)
+    matched_a = []
+    for i, ch in enumerate(a):
+        for j in range(max(0, i - window), min(len(b), i + window + 1)):
+            if not used[j] and b[j] == ch:
+                used[j] = True
+                matched_a.append(ch)
+                break
+    m = len(matched_a)
+    if m == 0:
+        return 0.0
+    matched_b = [b[j] for j in range(len(b)) if used[j]]
+    transpositions = sum(x != y for x, y in zip(matched_a, matched_b)) / 2
+    jaro = (m / len(a) + m / len(b) + (m - transpositions) / m) / 3
+    prefix = 0
+    for x, y in zip(a[:4], b[:4]):
+        if x != y:
+            break
+        prefix += 1
+    return jaro + prefix * 0.1 * (1 - jaro)
