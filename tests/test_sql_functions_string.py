@@ -19,6 +19,10 @@ STRINGS = ("s STRING, t STRING, n INT", [("Spark SQL", "SQL", 3), ("  pad me  ",
 NUMBERS = ("i INT, l BIGINT, d DOUBLE, m DECIMAL(10,3)", [(7, -8, 2.5, Decimal("1.255")),
                                                          (-3, 4, -0.1, Decimal("-2.5")),
                                                          (0, 0, float("nan"), Decimal(0)), (None, None, None, None)])
+URLS = ("u STRING", [("https://user@spark.apache.org:8080/docs/latest?k=v&x=1#top",), ("file:///tmp/a",),
+                     ("http://h/p?k=",), (None,)])
+# spark.range(0, 6, 1, 3) on both sides: seeded random values depend on the partitioning
+RANGE = None
 
 # (name, table, DataFrame columns as a function of F, the same calls as SQL select list)
 CASES = [
@@ -89,6 +93,27 @@ CASES = [
      lambda F: [F.nvl2("i", "l", F.lit(99)), F.nullifzero("i"), F.zeroifnull("l"), F.equal_null("i", "l"),
                 F.equal_null("d", "d")],
      "nvl2(i, l, 99), nullifzero(i), zeroifnull(l), equal_null(i, l), equal_null(d, d)"),
+    ("seeded_random", RANGE,
+     lambda F: ["id", F.rand(42), F.randn(7), F.uniform(F.lit(5), F.lit(105), F.lit(3)), F.randstr(F.lit(8), F.lit(1)),
+                F.uuid(F.lit(123))],
+     "id, rand(42), randn(7), uniform(5, 105, 3), randstr(8, 1), uuid(123)"),
+    ("try_arithmetic", NUMBERS,
+     lambda F: [F.try_add("l", F.lit(9223372036854775807)), F.try_subtract("i", "l"), F.try_multiply("i", F.lit(2147483647)),
+                F.try_divide("i", "l"), F.try_mod("i", "l"), F.try_divide("m", F.lit(0))],
+     "try_add(l, 9223372036854775807), try_subtract(i, l), try_multiply(i, 2147483647), try_divide(i, l), "
+     "try_mod(i, l), try_divide(m, 0)"),
+    ("encodings", STRINGS,
+     lambda F: [F.encode("s", "UTF-16"), F.decode(F.encode("t", "ISO-8859-1"), "ISO-8859-1"), F.unhex(F.hex("t")),
+                F.to_binary("t", F.lit("utf-8")), F.try_to_binary("s", F.lit("hex")), F.chr("n"), F.reverse("s")],
+     "encode(s, 'UTF-16'), decode(encode(t, 'ISO-8859-1'), 'ISO-8859-1'), unhex(hex(t)), to_binary(t, 'utf-8'), "
+     "try_to_binary(s, 'hex'), chr(n), reverse(s)"),
+    ("urls", URLS,
+     lambda F: [F.parse_url("u", F.lit("HOST")), F.parse_url("u", F.lit("QUERY"), F.lit("k")),
+                F.parse_url("u", F.lit("PATH")), F.try_parse_url("u", F.lit("REF"))],
+     "parse_url(u, 'HOST'), parse_url(u, 'QUERY', 'k'), parse_url(u, 'PATH'), try_parse_url(u, 'REF')"),
+    ("error_invalid_url", URLS, lambda F: [F.parse_url(F.lit("file:///tmp/a b"), F.lit("HOST"))],
+     "parse_url('file:///tmp/a b', 'HOST')"),
+    ("error_unmappable_character", STRINGS, lambda F: [F.encode("s", "ISO-8859-1")], "encode(s, 'ISO-8859-1')"),
     ("session", NUMBERS,
      lambda F: [F.current_catalog(), F.current_database(), F.current_schema()],
      "current_catalog(), current_database(), current_schema()"),
@@ -96,10 +121,9 @@ CASES = [
 
 
 def _show(spark, F, table, dataframe_cols, sql_cols):
-    schema, rows = table
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        df = spark.createDataFrame(rows, schema)
+        df = spark.range(0, 6, 1, 3) if table is RANGE else spark.createDataFrame(table[1], table[0])
         df.createOrReplaceTempView("fn_t")
         for run in (lambda: df.select(*dataframe_cols(F)).show(truncate=False),
                     lambda: spark.sql("SELECT %s FROM fn_t" % sql_cols).show(truncate=False)):

@@ -201,6 +201,7 @@ _ERROR_CATALOG = {
     "INVALID_URL": (
         "The url is invalid: <url>. Use `try_parse_url` to tolerate invalid URL and return NULL "
         "instead.", "22P02"),
+    "MALFORMED_CHARACTER_CODING": ("Invalid value found when performing <function> with <charset>", "22000"),
     "USER_RAISED_EXCEPTION": ("<errorMessage>", "P0001"),
     "REMAINDER_BY_ZERO": (
         "Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. "

@@ -136,7 +136,15 @@ for _n, _t in [("int", T.IntegerType()), ("bigint", T.LongType()), ("smallint", 
 register("initcap")(simple("initcap", T.StringType(),
                            lambda s: "array_to_string(list_transform(string_split(lower(%s), ' '), "
                                      "lambda w: upper(w[1:1]) || w[2:]), ' ')" % s, cast_args=_str))
-register("reverse")(simple("reverse", T.StringType(), "reverse({0})", cast_args=_str))
+@register("reverse")
+def _reverse(args):
+    _args("reverse", args, 1)
+    a = args[0]
+    if isinstance(a.dataType, T.ArrayType):
+        return Function("reverse", [a], a.dataType, duck="list_reverse({0})")
+    if _is_binary(a):
+        return _rowfn("reverse", _scalar_row("row_reverse_binary"), [a], T.BinaryType())
+    return Function("reverse", [_str(a)], T.StringType(), duck="reverse({0})")
 register("ascii")(simple("ascii", T.IntegerType(), "CAST(CASE WHEN {0} = '' THEN 0 ELSE ascii({0}) END AS INTEGER)",
                          cast_args=_str))
 register("md5")(simple("md5", T.StringType(), "md5({0})"))
@@ -477,19 +485,6 @@ def _isnotnull(args):
 def _isnan(args):
     return Function("isnan", [_dbl(args[0])], T.BooleanType(), nullable=False,
                     duck="coalesce(isnan({0}), false)")
-
-
-@register("rand", "random")
-def _rand(args):
-    seed = args[0] if args else Literal(0, T.LongType())
-    return Function("rand", [seed], T.DoubleType(), nullable=False, duck="random()", deterministic=False)
-
-
-@register("randn")
-def _randn(args):
-    seed = args[0] if args else Literal(0, T.LongType())
-    return Function("randn", [seed], T.DoubleType(), nullable=False,
-                    duck="(sqrt(-2 * ln(random())) * cos(2 * pi() * random()))", deterministic=False)
 
 
 @register("monotonically_increasing_id")
@@ -1492,6 +1487,61 @@ def _try_parse_url(args):
 def _jaro_winkler(args):
     _args("jaro_winkler_similarity", args, 2)
     return _rowfn("jaro_winkler_similarity", _scalar_row("row_jaro_winkler"), [_str(a) for a in args], T.DoubleType())
+
+
+# --- seeded random values: each call site is its own generator (``instance``), as each Spark
+# expression holds its own; an absent seed is drawn once, at analysis, and shows in the name
+
+import itertools as _itertools
+_random_instances = _itertools.count(1)
+
+
+def _seed_of(args, i, name):
+    if len(args) > i:
+        v = _lit_value(args[i], "seed")
+        if v is None:
+            v = 0
+        return args[i], int(v)
+    import random
+    v = random.getrandbits(64) - (1 << 63)
+    return Literal(v, T.LongType()), v
+
+
+def _random_fn(name, func, ret, arity_lo, arity_hi, values=(), show_seed=True):
+    def build(args):
+        _args(name, args, arity_lo, arity_hi)
+        seed_expr, seed = _seed_of(args, len(values), name)
+        kids = [Literal(next(_random_instances), T.LongType()), Literal(seed, T.LongType())]
+        shown = list(args[:len(values)]) + ([seed_expr] if show_seed else [])
+        r = ret(args) if callable(ret) else ret
+        kids += [_cast_to(a, t(args) if callable(t) else t) for a, t in zip(args, values)]
+        return _rowfn(name, _scalar_row(func), kids, r, nullable=False,
+                      sql_name="%s(%s)" % (name, ", ".join(a.sql() for a in shown)))
+    return build
+
+
+def _uniform_type(args):
+    w = wider_type(args[0].dataType, args[1].dataType) or T.DoubleType()
+    return w if is_numeric(w) else T.DoubleType()
+
+
+register("rand")(_random_fn("rand", "row_rand", T.DoubleType(), 0, 1))
+register("random")(_random_fn("random", "row_rand", T.DoubleType(), 0, 1))
+register("randn")(_random_fn("randn", "row_randn", T.DoubleType(), 0, 1))
+register("uuid")(_random_fn("uuid", "row_uuid", T.StringType(), 0, 1, show_seed=False))
+register("randstr")(_random_fn("randstr", "row_randstr", T.StringType(), 1, 2, values=(T.IntegerType(),)))
+
+
+@register("uniform")
+def _uniform(args):
+    _args("uniform", args, 2, 3)
+    t = _uniform_type(args)
+    f = _random_fn("uniform", "row_uniform", T.DoubleType(), 2, 3, values=(T.DoubleType(), T.DoubleType()))(args)
+    if isinstance(t, T.DoubleType):
+        return f
+    # integral bounds: the drawn double truncated to the bounds' type, as Spark casts it
+    c = Cast(f, t)
+    return Function("uniform", [c], t, nullable=False, sql_name=f.sql_name, duck="{0}", deterministic=False)
 
 
 # ---------------------------------------------------------------------------------------------

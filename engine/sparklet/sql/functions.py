@@ -283,13 +283,54 @@ def nanvl(col1, col2):
 
 
 def rand(seed=None):
-    return Column(UnresolvedFunction("rand", [Literal(seed if seed is not None else 0)]),
-                  "rand(%sL)" % (seed if seed is not None else 0))
+    """Uniform doubles in [0, 1), drawn as Spark draws them (seed + partition index per partition).
+
+    >>> spark.range(0, 2, 1, 1).select(rand(seed=42)).collect()
+    [Row(rand(42)=0.619189370225...), Row(rand(42)=0.5096018842446...)]
+    """
+    if seed is None:
+        return _invoke("rand")
+    return _invoke("rand", lit(seed))
 
 
 def randn(seed=None):
-    return Column(UnresolvedFunction("randn", [Literal(seed if seed is not None else 0)]),
-                  "randn(%sL)" % (seed if seed is not None else 0))
+    """Standard normal doubles, drawn as Spark draws them.
+
+    >>> spark.range(0, 2, 1, 1).select(randn(seed=42)).collect()
+    [Row(randn(42)=2.384479054241...), Row(randn(42)=0.1920934041293...)]
+    """
+    if seed is None:
+        return _invoke("randn")
+    return _invoke("randn", lit(seed))
+
+
+def uniform(min, max, seed=None):
+    """Values drawn uniformly from [min, max) (integers when both bounds are).
+
+    >>> spark.range(0, 3, 1, 1).select(uniform(5, 105, 3)).collect()
+    [Row(uniform(5, 105, 3)=30), Row(uniform(5, 105, 3)=71), Row(uniform(5, 105, 3)=99)]
+    """
+    args = [_lit_or_col(min), _lit_or_col(max)] + ([_lit_or_col(seed)] if seed is not None else [])
+    return _invoke("uniform", *args)
+
+
+def randstr(length, seed=None):
+    """Random strings of letters and digits.
+
+    >>> spark.range(0, 2, 1, 1).select(randstr(16, 3)).collect()
+    [Row(randstr(16, 3)='nurJIpH4cmmMnsCG'), Row(randstr(16, 3)='fl9YtT5m01trZtIt')]
+    """
+    args = [_lit_or_col(length)] + ([_lit_or_col(seed)] if seed is not None else [])
+    return _invoke("randstr", *args)
+
+
+def uuid(seed=None):
+    """Random version 4 UUIDs (as Spark draws them for a given seed).
+
+    >>> spark.range(0, 2, 1, 1).select(uuid(seed=123)).collect()
+    [Row(uuid()='4c99192d-23d6-4d88-b814-a634398120f0'), Row(uuid()='af506873-3c53-41e3-8354-a24856b8de8a')]
+    """
+    return _invoke("uuid", *([lit(seed)] if seed is not None else []))
 
 
 def monotonically_increasing_id():
@@ -1646,7 +1687,7 @@ def encode(col, charset):
     """The string's bytes in `charset`.
 
     >>> spark.createDataFrame([("abcd",)], ["c"]).select(encode("c", "UTF-8")).collect()
-    [Row(encode(c, UTF-8)=bytearray(b'abcd'))]
+    [Row(encode(c, UTF-8)=b'abcd')]
     """
     return _invoke("encode", col, lit(charset))
 
@@ -1664,7 +1705,7 @@ def to_binary(col, format=None):
     """The bytes a string spells in `format` (hex by default, utf-8 or base64).
 
     >>> spark.createDataFrame([("414243",)], ["e"]).select(to_binary("e").alias("r")).collect()
-    [Row(r=bytearray(b'ABC'))]
+    [Row(r=b'ABC')]
     """
     if format is None:
         return _invoke("to_binary", col)
@@ -1704,7 +1745,7 @@ def unhex(col):
     """The bytes of a hexadecimal string (NULL when it is not one).
 
     >>> spark.createDataFrame([("414243",)], ["a"]).select(unhex("a")).collect()
-    [Row(unhex(a)=bytearray(b'ABC'))]
+    [Row(unhex(a)=b'ABC')]
     """
     return _invoke("unhex", col)
 
@@ -1722,7 +1763,7 @@ def from_base32(col):
     """The bytes of a Base32 string.
 
     >>> spark.createDataFrame([("MZXW6YTBOI======",)], ["value"]).select(from_base32("value").alias("r")).collect()
-    [Row(r=bytearray(b'foobar'))]
+    [Row(r=b'foobar')]
     """
     return _invoke("from_base32", col)
 

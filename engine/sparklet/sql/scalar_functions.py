@@ -223,6 +223,11 @@ def row_overlay(s, replace, pos, length):
 
 
 @strict
+def row_reverse_binary(b):
+    return bytes(b)[::-1]
+
+
+@strict
 def row_contains_binary(a, b):
     return bytes(b) in bytes(a)
 
@@ -575,13 +580,22 @@ def _codec(charset, function):
     return codec
 
 
+def _malformed(function, charset):
+    from ..errors import SparkRuntimeException
+    return SparkRuntimeException(errorClass="MALFORMED_CHARACTER_CODING",
+                                 messageParameters={"function": "`%s`" % function, "charset": charset})
+
+
 def row_encode(s, charset):
     if s is None or charset is None:
         return None
     codec = _codec(charset, "encode")
-    if codec == "utf-16":
-        return b"\xfe\xff" + s.encode("utf-16-be")
-    return s.encode(codec, "replace")
+    try:
+        if codec == "utf-16":
+            return b"\xfe\xff" + s.encode("utf-16-be")
+        return s.encode(codec)
+    except UnicodeError:
+        raise _malformed("encode", charset) from None
 
 
 def row_decode(b, charset):
@@ -589,11 +603,14 @@ def row_decode(b, charset):
         return None
     codec = _codec(charset, "decode")
     b = bytes(b)
-    if codec == "utf-16":
-        if b[:2] == b"\xff\xfe":
-            return b[2:].decode("utf-16-le", "replace")
-        return (b[2:] if b[:2] == b"\xfe\xff" else b).decode("utf-16-be", "replace")
-    return b.decode(codec, "replace")
+    try:
+        if codec == "utf-16":
+            if b[:2] == b"\xff\xfe":
+                return b[2:].decode("utf-16-le")
+            return (b[2:] if b[:2] == b"\xfe\xff" else b).decode("utf-16-be")
+        return b.decode(codec)
+    except UnicodeError:
+        raise _malformed("decode", charset) from None
 
 
 def _to_binary_value(s, fmt):
@@ -740,3 +757,143 @@ def row_jaro_winkler(a, b):
             break
         prefix += 1
     return jaro + prefix * 0.1 * (1 - jaro)
+
+
+# --------------------------------------------------------------------------------------------
+# seeded random values, as Spark draws them: one generator per expression and partition, seeded
+# with seed + partition index, drawing in row order (so rand(42) gives PySpark's numbers)
+
+def _scala_bytes_hash(data, seed):
+    """scala.util.hashing.MurmurHash3.bytesHash."""
+    def rotl(x, r):
+        return ((x << r) | (x >> (32 - r))) & 0xFFFFFFFF
+
+    def mix_last(h, k):
+        k = (k * 0xCC9E2D51) & 0xFFFFFFFF
+        k = rotl(k, 15)
+        k = (k * 0x1B873593) & 0xFFFFFFFF
+        return h ^ k
+    h = seed & 0xFFFFFFFF
+    n = len(data)
+    i = 0
+    while n - i >= 4:
+        k = data[i] | data[i + 1] << 8 | data[i + 2] << 16 | data[i + 3] << 24
+        h = mix_last(h, k)
+        h = rotl(h, 13)
+        h = (h * 5 + 0xE6546B64) & 0xFFFFFFFF
+        i += 4
+    rest = n - i
+    k = 0
+    if rest == 3:
+        k ^= data[i + 2] << 16
+    if rest >= 2:
+        k ^= data[i + 1] << 8
+    if rest >= 1:
+        k ^= data[i]
+        h = mix_last(h, k)
+    h ^= n
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & 0xFFFFFFFF
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & 0xFFFFFFFF
+    h ^= h >> 16
+    return h
+
+
+class XORShiftRandom:
+    """Spark's XORShiftRandom under java.util.Random's nextDouble and nextGaussian."""
+
+    def __init__(self, seed):
+        data = (seed & _M64).to_bytes(8, "big")
+        low = _scala_bytes_hash(data, 0x3C074A61)
+        high = _scala_bytes_hash(data, low - (1 << 32) if low >> 31 else low)
+        self.seed = (high << 32 | low) & _M64
+        self.next_gaussian = None
+
+    def next(self, bits):
+        s = self.seed
+        s ^= (s << 21) & _M64
+        s ^= s >> 35
+        s ^= (s << 4) & _M64
+        self.seed = s
+        r = s & ((1 << bits) - 1)
+        return r - (1 << 32) if r >> 31 and bits == 32 else r
+
+    def next_double(self):
+        return ((self.next(26) << 27) + self.next(27)) * (1.0 / (1 << 53))
+
+    def next_gaussian_value(self):
+        import math
+        if self.next_gaussian is not None:
+            g, self.next_gaussian = self.next_gaussian, None
+            return g
+        while True:
+            v1 = 2 * self.next_double() - 1
+            v2 = 2 * self.next_double() - 1
+            s = v1 * v1 + v2 * v2
+            if 0 < s < 1:
+                break
+        multiplier = math.sqrt(-2 * math.log(s) / s)
+        self.next_gaussian = v2 * multiplier
+        return v1 * multiplier
+
+
+_streams = {}
+
+
+def _generator(instance, seed, make):
+    """The generator of expression `instance` in the running task (made on its first row)."""
+    from ..taskcontext import TaskContext
+    tc = TaskContext.get()
+    task = (tc.stageId(), tc.partitionId(), tc.attemptNumber(), tc.taskAttemptId()) if tc is not None else None
+    if _streams.get("task") != task:
+        # a new task: the previous task's generators are done
+        _streams.clear()
+        _streams["task"] = task
+    g = _streams.get(instance)
+    if g is None:
+        g = _streams[instance] = make(seed + (task[1] if task is not None else 0))
+    return g
+
+
+def row_rand(instance, seed):
+    return _generator(instance, seed, XORShiftRandom).next_double()
+
+
+def row_randn(instance, seed):
+    return _generator(instance, seed, XORShiftRandom).next_gaussian_value()
+
+
+def row_uniform(instance, seed, lo, hi):
+    if lo is None or hi is None:
+        return None
+    return lo + (hi - lo) * _generator(instance, seed, XORShiftRandom).next_double()
+
+
+_ALNUM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def row_randstr(instance, seed, length):
+    g = _generator(instance, seed, XORShiftRandom)
+    # Spark picks each character as abs(nextInt() % 62): Java's remainder keeps the sign
+    return "".join(_ALNUM[abs(g.next(32)) % 62] for _ in range(length))
+
+
+def _mersenne_twister(seed):
+    """commons-math3's MersenneTwister(long): MT19937 seeded by the array [high word, low word],
+    which is Python's random.Random seeded with those words least significant first."""
+    import random
+    seed &= _M64
+    r = random.Random()
+    r.seed((seed >> 32) | ((seed & 0xFFFFFFFF) << 32))
+    return r
+
+
+def row_uuid(instance, seed):
+    g = _generator(instance, seed, _mersenne_twister)
+    most = (g.getrandbits(32) << 32 | g.getrandbits(32))
+    least = (g.getrandbits(32) << 32 | g.getrandbits(32))
+    most = (most & 0xFFFFFFFFFFFF0FFF) | 0x0000000000004000
+    least = (least | 0x8000000000000000) & 0xBFFFFFFFFFFFFFFF
+    h = "%016x%016x" % (most, least)
+    return "%s-%s-%s-%s-%s" % (h[:8], h[8:12], h[12:16], h[16:20], h[20:])
