@@ -114,6 +114,12 @@ CASES = [
     ("error_invalid_url", URLS, lambda F: [F.parse_url(F.lit("file:///tmp/a b"), F.lit("HOST"))],
      "parse_url('file:///tmp/a b', 'HOST')"),
     ("error_unmappable_character", STRINGS, lambda F: [F.encode("s", "ISO-8859-1")], "encode(s, 'ISO-8859-1')"),
+    ("number_formats", NUMBERS,
+     lambda F: [F.to_char("m", F.lit("$99,999.99")), F.to_char("i", F.lit("000S")), F.to_char("m", F.lit("99.9PR")),
+                F.to_varchar("l", F.lit("9,999MI")), F.try_to_number(F.col("m").cast("string"), F.lit("99.999")),
+                F.to_number(F.lit("-$1,234.5"), F.lit("S$9,999.99")), F.hmac(F.col("i").cast("string"), F.lit("m"))],
+     "to_char(m, '$99,999.99'), to_char(i, '000S'), to_char(m, '99.9PR'), to_varchar(l, '9,999MI'), "
+     "try_to_number(CAST(m AS STRING), '99.999'), to_number('-$1,234.5', 'S$9,999.99'), hmac(CAST(i AS STRING), 'm')"),
     ("session", NUMBERS,
      lambda F: [F.current_catalog(), F.current_database(), F.current_schema()],
      "current_catalog(), current_database(), current_schema()"),

@@ -1544,6 +1544,52 @@ def _uniform(args):
     return Function("uniform", [c], t, nullable=False, sql_name=f.sql_name, duck="{0}", deterministic=False)
 
 
+@register("hmac")
+def _hmac(args):
+    _args("hmac", args, 2, 3)
+    algo = args[2] if len(args) == 3 else Literal("SHA-256")
+    kids = [a if _is_binary(a) else _str(a) for a in args[:2]] + [_str(algo)]
+    return _rowfn("hmac", _scalar_row("row_hmac"), kids, T.BinaryType(), nullable=True,
+                  sql_name="hmac(%s)" % ", ".join(a.sql() for a in [args[0], args[1], algo]))
+
+
+def _to_number_builder(name, func):
+    def build(args):
+        _args(name, args, 2)
+        from .scalar_functions import number_format_type
+        t = number_format_type(str(_lit_value(args[1], "format")))
+        return _rowfn(name, _scalar_row(func), [_str(args[0]), _str(args[1])], t, nullable=True)
+    return build
+
+
+register("to_number")(_to_number_builder("to_number", "row_to_number"))
+register("try_to_number")(_to_number_builder("try_to_number", "row_try_to_number"))
+
+
+def _to_char_builder(name):
+    def build(args):
+        _args(name, args, 2)
+        x = args[0]
+        if is_numeric(x.dataType):
+            return _rowfn(name, _scalar_row("row_to_char"), [x, _str(args[1])], T.StringType())
+        # dates, timestamps and binaries format as date_format / base64 / hex do
+        if _is_binary(x):
+            f = str(_lit_value(args[1], "format")).lower()
+            inner = {"base64": lookup("base64"), "hex": lookup("hex")}.get(f)
+            if inner is not None:
+                return _called(name, inner, sql=lambda a: "%s(%s)" % (name, ", ".join(e.sql() for e in args)))([x])
+            return _called(name, lookup("decode"), sql=lambda a: "%s(%s)" % (name, ", ".join(e.sql() for e in args)))(
+                [x, Literal("UTF-8")])
+        return _called(name, lookup("date_format"), sql=lambda a: "%s(%s)" % (name, ", ".join(e.sql() for e in args)))(
+            list(args))
+    return build
+
+
+register("to_char")(_to_char_builder("to_char"))
+# Spark resolves to_varchar to the same expression, named to_char
+register("to_varchar")(_to_char_builder("to_char"))
+
+
 # ---------------------------------------------------------------------------------------------
 # collections
 

@@ -1890,3 +1890,53 @@ def call_udf(udfName, *cols):
     [Row(intX2(id)=2)]
     """
     return _invoke(udfName, *cols)
+
+
+def hmac(key, message, algorithm=None):
+    """HMAC of `message` under `key` (SHA-256 unless `algorithm` names another digest).
+
+    >>> df = spark.createDataFrame([("key", "message")], ["key", "message"])
+    >>> df.select(hex(hmac(df.key, df.message, lit("SHA-1"))).alias("h")).collect()
+    [Row(h='2088DF74D5F2146B48146CAF4965377E9D0BE3A4')]
+    """
+    if algorithm is None:
+        return _invoke("hmac", key, message)
+    return _invoke("hmac", key, message, algorithm)
+
+
+def to_char(col, format):
+    """A number written with a Spark number format ('9'/'0' digits, '.', ',', '$', 'S', 'MI', 'PR');
+    a date or timestamp with a datetime pattern.
+
+    >>> df = spark.createDataFrame([(78.12,), (-1234.5,)], ["e"])
+    >>> df.select(to_char(df.e, lit("$99,999.99MI")).alias("r")).collect()
+    [Row(r='$    78.12 '), Row(r='$ 1,234.50-')]
+    """
+    return _invoke("to_char", col, format)
+
+
+def to_varchar(col, format):
+    """``to_char`` named ``to_varchar``.
+
+    >>> spark.createDataFrame([(78.12,)], ["e"]).select(to_varchar("e", lit("$99.99")).alias("r")).collect()
+    [Row(r='$78.12')]
+    """
+    return _invoke("to_varchar", col, format)
+
+
+def to_number(col, format):
+    """The decimal a string spells in a Spark number format; a mismatch is an error.
+
+    >>> spark.createDataFrame([("$78.12",)], ["e"]).select(to_number("e", lit("$99.99")).alias("r")).collect()
+    [Row(r=Decimal('78.12'))]
+    """
+    return _invoke("to_number", col, format)
+
+
+def try_to_number(col, format):
+    """``to_number`` that gives NULL for a string the format does not match.
+
+    >>> spark.createDataFrame([("$78.12",), ("77",)], ["e"]).select(try_to_number("e", lit("$99.99")).alias("r")).collect()
+    [Row(r=Decimal('78.12')), Row(r=None)]
+    """
+    return _invoke("try_to_number", col, format)

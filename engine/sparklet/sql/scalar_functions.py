@@ -897,3 +897,131 @@ def row_uuid(instance, seed):
     least = (least | 0x8000000000000000) & 0xBFFFFFFFFFFFFFFF
     h = "%016x%016x" % (most, least)
     return "%s-%s-%s-%s-%s" % (h[:8], h[8:12], h[12:16], h[16:20], h[20:])
+
+
+@strict
+def row_hmac(key, message, algorithm):
+    import hashlib
+    import hmac
+    digest = {"SHA-224": hashlib.sha224, "SHA-256": hashlib.sha256, "SHA-384": hashlib.sha384,
+              "SHA-512": hashlib.sha512, "SHA-1": hashlib.sha1, "MD5": hashlib.md5}.get(algorithm.upper())
+    if digest is None:
+        return None
+    return hmac.new(_bytes_of(key), _bytes_of(message), digest).digest()
+
+
+# --------------------------------------------------------------------------------------------
+# number formats (to_char / to_number): digits '0'/'9', '.'/'D', ','/'G', '$', 'S'/'MI' signs and
+# 'PR' angle brackets, as Spark's ToNumberParser reads them
+
+def _number_format(fmt):
+    import re
+    f = fmt.upper()
+    m = re.fullmatch(r"(S)?(\$)?([09,G]*)(?:([.D])([09]*))?(\$)?(S|MI|PR)?", f)
+    if m is None or not re.search("[09]", f):
+        from ..errors import AnalysisException
+        raise AnalysisException(errorClass="INVALID_FORMAT.WRONG_NUM_DIGIT",
+                                messageParameters={"format": "'%s'" % fmt})
+    lead_sign, dollar1, int_part, point, frac, dollar2, tail = m.groups()
+    return {"lead_sign": bool(lead_sign), "dollar": bool(dollar1 or dollar2), "int": int_part.replace("G", ","),
+            "point": bool(point), "frac": frac or "", "tail": tail}
+
+
+def number_format_type(fmt):
+    """The DECIMAL(p, s) that to_number returns for `fmt`."""
+    from . import types as T
+    f = _number_format(fmt)
+    digits = sum(c in "09" for c in f["int"])
+    scale = len(f["frac"])
+    return T.DecimalType(max(1, digits + scale), scale)
+
+
+def _to_number(s, fmt, try_):
+    if s is None or fmt is None:
+        return None
+    import decimal
+    import re
+    f = _number_format(fmt)
+    t = s.strip()
+    neg = False
+    if f["tail"] == "PR" and t.startswith("<") and t.endswith(">"):
+        neg, t = True, t[1:-1]
+    elif f["tail"] in ("S", "MI") and t[-1:] in "+-":
+        neg, t = t[-1] == "-", t[:-1]
+    elif f["lead_sign"] and t[:1] in "+-":
+        neg, t = t[0] == "-", t[1:]
+    if f["dollar"]:
+        if "$" not in t:
+            t = None
+        else:
+            t = t.replace("$", "", 1)
+    int_digits = sum(c in "09" for c in f["int"])
+    ok = t is not None and re.fullmatch(r"[0-9,]*(\.[0-9]*)?", t) is not None
+    if ok:
+        whole, _, fraction = t.partition(".")
+        if ("," in whole and "," not in f["int"]) or len(whole.replace(",", "")) > int_digits \
+                or len(fraction) > len(f["frac"]) or (fraction and not f["point"]):
+            ok = False
+    if not ok:
+        if try_:
+            return None
+        from ..errors import NumberFormatException
+        raise NumberFormatException(errorClass="INVALID_FORMAT.MISMATCH_INPUT",
+                                    messageParameters={"inputType": '"STRING"', "input": s, "format": fmt})
+    value = decimal.Decimal((whole.replace(",", "") or "0") + ("." + fraction if fraction else ""))
+    value = value.quantize(decimal.Decimal(1).scaleb(-len(f["frac"])))
+    return -value if neg else value
+
+
+def row_to_number(s, fmt):
+    return _to_number(s, fmt, False)
+
+
+def row_try_to_number(s, fmt):
+    return _to_number(s, fmt, True)
+
+
+@strict
+def row_to_char(value, fmt):
+    """Spark's fixed-width number formatting: every format position is printed; digits are
+    right-aligned in the '9' positions (padded with spaces, or zeros when the format starts
+    with '0'), a value the format cannot hold exactly prints '#' in every digit position, and
+    without a sign token the sign is not printed."""
+    import decimal
+    f = _number_format(fmt)
+    scale = len(f["frac"])
+    d = decimal.Decimal(str(value))
+    neg = d < 0
+    q = abs(d).quantize(decimal.Decimal(1).scaleb(-scale), rounding=decimal.ROUND_DOWN)
+    whole, _, fraction = format(q, "f").partition(".")
+    slots = sum(c in "09" for c in f["int"])
+    if whole == "0" and not f["point"]:
+        whole = ""
+    if q != abs(d) or len(whole) > slots:
+        body = "".join("#" if c in "09" else " " for c in f["int"]) + ("." + "#" * scale if f["point"] else "")
+        stripped, pad = body, 0
+    else:
+        fill = "0" if f["int"][:1] == "0" else " "
+        digits = whole.rjust(slots, fill)
+        out, k = [], 0
+        for c in f["int"]:
+            if c in "09":
+                out.append(digits[k])
+                k += 1
+            else:
+                # a separator shows once a digit stands to its left
+                out.append(c if any(ch.isdigit() for ch in out) else " ")
+        body = "".join(out) + ("." + fraction.ljust(scale, "0") if f["point"] else "")
+        stripped = body.lstrip(" ")
+        pad = len(body) - len(stripped)
+    if f["dollar"]:
+        body = "$" + body
+    if f["tail"] == "PR":
+        return " " * pad + "<" + stripped + ">" if neg else body + "  "
+    if f["tail"] == "MI":
+        return body + ("-" if neg else " ")
+    if f["tail"] == "S":
+        return body + ("-" if neg else "+")
+    if f["lead_sign"]:
+        return " " * pad + ("-" if neg else "+") + stripped
+    return body
