@@ -1590,6 +1590,58 @@ register("to_char")(_to_char_builder("to_char"))
 register("to_varchar")(_to_char_builder("to_char"))
 
 
+# --- vectors (ARRAY<FLOAT>) and bitmap positions
+
+def _vector(e):
+    return _cast_to(e, T.ArrayType(T.FloatType(), True))
+
+
+def _vector_pair(name, func):
+    def build(args):
+        _args(name, args, 2)
+        return _rowfn(name, _scalar_row(func), [_vector(a) for a in args], T.FloatType(), nullable=True)
+    return build
+
+
+for _n in ("vector_inner_product", "vector_cosine_similarity", "vector_l2_distance"):
+    register(_n)(_vector_pair(_n, "row_" + _n))
+
+
+def _vector_p(name, func, ret):
+    def build(args):
+        _args(name, args, 1, 2)
+        p = args[1] if len(args) == 2 else Literal(2.0, T.FloatType())
+        return _rowfn(name, _scalar_row(func), [_vector(args[0]), _cast_to(p, T.FloatType())], ret, nullable=True,
+                      sql_name="%s(%s, %s)" % (name, args[0].sql(), p.sql()))
+    return build
+
+
+register("vector_norm")(_vector_p("vector_norm", "row_vector_norm", T.FloatType()))
+register("vector_normalize")(_vector_p("vector_normalize", "row_vector_normalize", T.ArrayType(T.FloatType(), True)))
+
+
+@register("bitmap_bit_position")
+def _bitmap_bit_position(args):
+    _args("bitmap_bit_position", args, 1)
+    x = _cast_to(args[0], T.LongType())
+    return Function("bitmap_bit_position", [x], T.LongType(), name_args=args,
+                    duck="CASE WHEN {0} > 0 THEN ({0} - 1) % 32768 ELSE (-{0}) % 32768 END")
+
+
+@register("bitmap_bucket_number")
+def _bitmap_bucket_number(args):
+    _args("bitmap_bucket_number", args, 1)
+    x = _cast_to(args[0], T.LongType())
+    return Function("bitmap_bucket_number", [x], T.LongType(), name_args=args,
+                    duck="CASE WHEN {0} > 0 THEN 1 + ({0} - 1) // 32768 ELSE -((-{0}) // 32768) END")
+
+
+@register("bitmap_count")
+def _bitmap_count(args):
+    _args("bitmap_count", args, 1)
+    return _rowfn("bitmap_count", _scalar_row("row_bitmap_count"), args, T.LongType())
+
+
 # ---------------------------------------------------------------------------------------------
 # collections
 

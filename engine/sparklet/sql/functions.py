@@ -1940,3 +1940,78 @@ def try_to_number(col, format):
     [Row(r=Decimal('78.12')), Row(r=None)]
     """
     return _invoke("try_to_number", col, format)
+
+
+def vector_inner_product(col1, col2):
+    """Dot product of two ARRAY<FLOAT> vectors.
+
+    >>> df = spark.createDataFrame([([1.0, 2.0, 3.0], [4.0, 5.0, 6.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_inner_product("a", "b")).first()[0]
+    32.0
+    """
+    return _invoke("vector_inner_product", col1, col2)
+
+
+def vector_cosine_similarity(col1, col2):
+    """Cosine similarity of two ARRAY<FLOAT> vectors.
+
+    >>> df = spark.createDataFrame([([1.0, 0.0], [0.0, 2.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_cosine_similarity("a", "b")).first()[0]
+    0.0
+    """
+    return _invoke("vector_cosine_similarity", col1, col2)
+
+
+def vector_l2_distance(col1, col2):
+    """Euclidean distance of two ARRAY<FLOAT> vectors.
+
+    >>> df = spark.createDataFrame([([0.0, 0.0], [3.0, 4.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_l2_distance("a", "b")).first()[0]
+    5.0
+    """
+    return _invoke("vector_l2_distance", col1, col2)
+
+
+def vector_norm(vector, degree=None):
+    """The p-norm of an ARRAY<FLOAT> vector (2 by default).
+
+    >>> spark.createDataFrame([([3.0, 4.0],)], "v ARRAY<FLOAT>").select(vector_norm("v")).first()[0]
+    5.0
+    """
+    return _invoke("vector_norm", vector, *([degree] if degree is not None else []))
+
+
+def vector_normalize(vector, degree=None):
+    """The vector divided by its p-norm (2 by default).
+
+    >>> spark.createDataFrame([([3.0, 4.0],)], "v ARRAY<FLOAT>").select(vector_normalize("v")).first()[0]
+    [0.6000000238418579, 0.800000011920929]
+    """
+    return _invoke("vector_normalize", vector, *([degree] if degree is not None else []))
+
+
+def bitmap_bit_position(col):
+    """The bit position of a number within its 32768-bit bitmap bucket.
+
+    >>> spark.createDataFrame([(123,)], ["a"]).select(bitmap_bit_position("a")).collect()
+    [Row(bitmap_bit_position(a)=122)]
+    """
+    return _invoke("bitmap_bit_position", col)
+
+
+def bitmap_bucket_number(col):
+    """The 32768-bit bitmap bucket a number falls in.
+
+    >>> spark.createDataFrame([(123,)], ["a"]).select(bitmap_bucket_number("a")).collect()
+    [Row(bitmap_bucket_number(a)=1)]
+    """
+    return _invoke("bitmap_bucket_number", col)
+
+
+def bitmap_count(col):
+    """Number of bits set in a bitmap (binary).
+
+    >>> spark.createDataFrame([("FFFF",)], ["a"]).select(bitmap_count(to_binary("a", lit("hex"))).alias("n")).collect()
+    [Row(n=16)]
+    """
+    return _invoke("bitmap_count", col)

@@ -1025,3 +1025,74 @@ def row_to_char(value, fmt):
     if f["lead_sign"]:
         return " " * pad + ("-" if neg else "+") + stripped
     return body
+
+
+# --------------------------------------------------------------------------------------------
+# vectors (ARRAY<FLOAT>) and bitmaps
+
+def _same_length(a, b, function):
+    if len(a) != len(b):
+        from ..errors import SparkRuntimeException
+        raise SparkRuntimeException(errorClass="VECTOR_DIMENSION_MISMATCH",
+                                    messageParameters={"functionName": "`%s`" % function,
+                                                       "leftDim": str(len(a)), "rightDim": str(len(b))})
+
+
+@strict
+def row_vector_inner_product(a, b):
+    _same_length(a, b, "vector_inner_product")
+    if any(x is None for x in a) or any(x is None for x in b):
+        return None
+    return sum(x * y for x, y in zip(a, b))
+
+
+@strict
+def row_vector_cosine_similarity(a, b):
+    _same_length(a, b, "vector_cosine_similarity")
+    if any(x is None for x in a) or any(x is None for x in b):
+        return None
+    import math
+    na, nb = math.sqrt(sum(x * x for x in a)), math.sqrt(sum(y * y for y in b))
+    if na == 0 or nb == 0:
+        return None
+    return sum(x * y for x, y in zip(a, b)) / (na * nb)
+
+
+@strict
+def row_vector_l2_distance(a, b):
+    _same_length(a, b, "vector_l2_distance")
+    if any(x is None for x in a) or any(x is None for x in b):
+        return None
+    import math
+    return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b)))
+
+
+def _p_norm(v, p):
+    import math
+    if p == math.inf:
+        return max((abs(x) for x in v), default=0.0)
+    if p == 0:
+        return float(sum(1 for x in v if x != 0))
+    return sum(abs(x) ** p for x in v) ** (1.0 / p)
+
+
+@strict
+def row_vector_norm(v, p):
+    if any(x is None for x in v):
+        return None
+    return _p_norm(v, p)
+
+
+@strict
+def row_vector_normalize(v, p):
+    if any(x is None for x in v):
+        return None
+    n = _p_norm(v, p)
+    if n == 0:
+        return None
+    return [x / n for x in v]
+
+
+@strict
+def row_bitmap_count(b):
+    return sum(bin(x).count("1") for x in bytes(b))
