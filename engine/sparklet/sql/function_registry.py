@@ -490,14 +490,14 @@ def _isnan(args):
 @register("monotonically_increasing_id")
 def _mono(args):
     return Function("monotonically_increasing_id", [], T.LongType(), nullable=False,
-                    duck="(CAST(current_setting('sparklet_partition') AS BIGINT) * 8589934592 + row_number() OVER () - 1)",
+                    duck="(CAST(getvariable('sparklet_partition') AS BIGINT) * 8589934592 + row_number() OVER () - 1)",
                     deterministic=False)
 
 
 @register("spark_partition_id")
 def _spid(args):
     return Function("spark_partition_id", [], T.IntegerType(), nullable=False, sql_name="SPARK_PARTITION_ID()",
-                    duck="CAST(current_setting('sparklet_partition') AS INTEGER)", deterministic=False)
+                    duck="CAST(getvariable('sparklet_partition') AS INTEGER)", deterministic=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -654,12 +654,21 @@ def _last_day(args):
 def _months_between(args):
     _args("months_between", args, 2, 3)
     rnd = args[2] if len(args) == 3 else Literal(True)
-    return Function("months_between", [_cast_to(args[0], T.TimestampType()), _cast_to(args[1], T.TimestampType()), rnd],
-                    T.DoubleType(), duck=lambda a, b, r: (
-                        "round((year(%s) - year(%s)) * 12 + month(%s) - month(%s) + "
-                        "CASE WHEN day(%s) = day(%s) OR (%s = last_day(%s) AND %s = last_day(%s)) THEN 0 ELSE "
-                        "((day(%s) - day(%s)) * 86400 + epoch(%s::TIME) - epoch(%s::TIME)) / (31.0 * 86400) END, 8)"
-                        % (a, b, a, b, a, b, "CAST(%s AS DATE)" % a, a, "CAST(%s AS DATE)" % b, b, a, b, a, b)))
+
+    def duck(a, b, r):
+        # Spark's DateTimeUtils.monthsBetween on the wall times in the session time zone: whole
+        # months when the days of month match or both are month ends, else the day and time
+        # difference over a 31-day month
+        wa, wb = "CAST(%s AS TIMESTAMP)" % a, "CAST(%s AS TIMESTAMP)" % b
+        da, db = "CAST(%s AS DATE)" % wa, "CAST(%s AS DATE)" % wb
+        sa = "(epoch(%s) - epoch(CAST(%s AS TIMESTAMP)))" % (wa, da)
+        sb = "(epoch(%s) - epoch(CAST(%s AS TIMESTAMP)))" % (wb, db)
+        months = "((year(%s) - year(%s)) * 12 + month(%s) - month(%s))" % (da, db, da, db)
+        raw = ("CASE WHEN day(%s) = day(%s) OR (%s = last_day(%s) AND %s = last_day(%s)) THEN CAST(%s AS DOUBLE) "
+               "ELSE %s + ((day(%s) - day(%s)) * 86400 + %s - %s) / 2678400.0 END"
+               % (da, db, da, da, db, db, months, months, da, db, sa, sb))
+        return "CASE WHEN %s THEN CAST(round(CAST(%s AS DECIMAL(38, 18)), 8) AS DOUBLE) ELSE %s END" % (r, raw, raw)
+    return Function("months_between", [_ts_of(args[0]), _ts_of(args[1]), rnd], T.DoubleType(), duck=duck)
 
 
 @register("trunc")
@@ -698,6 +707,316 @@ def _from_unixtime(args):
     f = _java_datetime_format(fmt.value)
     return Function("from_unixtime", [args[0], fmt], T.StringType(),
                     duck=lambda s, _f: "strftime(to_timestamp(CAST(%s AS DOUBLE)), %s)" % (s, duck_literal(f, T.StringType())))
+
+
+# date/time functions beyond the course list: Spark's DateTimeExpressions. A timestamp's fields
+# are read in the session time zone: the engine's TimeZone is the session's for each query
+# (``engine.session_time_zone``), as Spark resolves a TimeZoneAwareExpression's zone.
+
+#: Java's ZoneId.SHORT_IDS, which Spark accepts as zone names ('PST', 'JST')
+_SHORT_ZONE_IDS = {
+    "ACT": "Australia/Darwin", "AET": "Australia/Sydney", "AGT": "America/Argentina/Buenos_Aires",
+    "ART": "Africa/Cairo", "AST": "America/Anchorage", "BET": "America/Sao_Paulo", "BST": "Asia/Dhaka",
+    "CAT": "Africa/Harare", "CNT": "America/St_Johns", "CST": "America/Chicago", "CTT": "Asia/Shanghai",
+    "EAT": "Africa/Addis_Ababa", "ECT": "Europe/Paris", "IET": "America/Indiana/Indianapolis",
+    "IST": "Asia/Kolkata", "JST": "Asia/Tokyo", "MIT": "Pacific/Apia", "NET": "Asia/Yerevan",
+    "NST": "Pacific/Auckland", "PLT": "Asia/Karachi", "PNT": "America/Phoenix", "PRT": "America/Puerto_Rico",
+    "PST": "America/Los_Angeles", "SST": "Pacific/Guadalcanal", "VST": "Asia/Ho_Chi_Minh",
+    "EST": "-05:00", "HST": "-10:00", "MST": "-07:00",
+}
+
+
+def _zone_duck(z):
+    """DuckDB SQL of a zone name with Java's short ids resolved (a literal is resolved here)."""
+    return "coalesce(%s[%s], %s)" % (
+        "MAP {%s}" % ", ".join("'%s': '%s'" % kv for kv in _SHORT_ZONE_IDS.items()), z, z)
+
+
+def _ts_of(e):
+    return e if isinstance(e.dataType, T.TimestampType) else _cast_to(e, T.TimestampType())
+
+
+def _ntz_of(e):
+    return e if isinstance(e.dataType, T.TimestampNTZType) else _cast_to(e, T.TimestampNTZType())
+
+
+register("date_diff")(simple("date_diff", T.IntegerType(), "CAST(datediff('day', {1}, {0}) AS INTEGER)", arity=2,
+                             cast_args=_date_of))
+register("dayname")(simple("dayname", T.StringType(), "strftime({0}, '%a')", cast_args=_date_of))
+register("monthname")(simple("monthname", T.StringType(), "strftime({0}, '%b')", cast_args=_date_of))
+register("unix_date")(simple("unix_date", T.IntegerType(), "CAST({0} - DATE '1970-01-01' AS INTEGER)",
+                             cast_args=_date_of))
+register("date_from_unix_date")(simple("date_from_unix_date", T.DateType(),
+                                       "CAST(DATE '1970-01-01' + CAST({0} AS INTEGER) AS DATE)",
+                                       cast_args=lambda a: _cast_to(a, T.IntegerType())))
+
+
+def _floor_div(e, n):
+    return "((%s - ((%s %% %d) + %d) %% %d) // %d)" % (e, e, n, n, n, n)
+
+
+for _n, _d in [("unix_seconds", _floor_div("epoch_us({0})", 1000000)),
+               ("unix_millis", _floor_div("epoch_us({0})", 1000)), ("unix_micros", "epoch_us({0})")]:
+    register(_n)(simple(_n, T.LongType(), _d, cast_args=_ts_of))
+
+
+def _from_epoch(name, per_second):
+    def build(args):
+        _args(name, args, 1)
+        a = args[0]
+        scale = 1000000 // per_second
+        if is_integral(a.dataType):
+            micros = "CAST({0} AS BIGINT) * %d" % scale
+        else:
+            micros = "CAST(CAST({0} AS DECIMAL(38, 6)) * %d AS BIGINT)" % scale
+        # epoch micros are a UTC wall time as DuckDB's make_timestamp reads them
+        return Function(name, [a], T.TimestampType(), duck="timezone('UTC', make_timestamp(%s))" % micros)
+    return build
+
+
+register("timestamp_seconds")(_from_epoch("timestamp_seconds", 1))
+register("timestamp_millis")(_from_epoch("timestamp_millis", 1000))
+register("timestamp_micros")(_from_epoch("timestamp_micros", 1000000))
+
+
+@register("make_date")
+def _make_date(args):
+    _args("make_date", args, 3)
+    ints = [_cast_to(a, T.IntegerType()) for a in args]
+    return Function("make_date", ints, T.DateType(), duck=lambda y, m, d: (
+        "CASE WHEN %s IS NULL OR %s IS NULL OR %s IS NULL THEN NULL "
+        "ELSE coalesce(TRY_CAST(printf('%%04d-%%02d-%%02d', %s, %s, %s) AS DATE), "
+        "error('DATETIME_FIELD_OUT_OF_BOUNDS|' || CASE WHEN %s < 1 OR %s > 12 THEN "
+        "'Invalid value for MonthOfYear (valid values 1 - 12): ' || %s WHEN %s < 1 OR %s > 31 THEN "
+        "'Invalid value for DayOfMonth (valid values 1 - 28/31): ' || %s ELSE "
+        "'Invalid date ''' || upper(strftime(make_date(2000, %s, 1), '%%B')) || ' ' || %s || '''' END)) END"
+        % (y, m, d, y, m, d, m, m, m, d, d, d, m, d)))
+
+
+_DAYS_OF_WEEK = {"SU": 0, "SUN": 0, "SUNDAY": 0, "MO": 1, "MON": 1, "MONDAY": 1, "TU": 2, "TUE": 2, "TUESDAY": 2,
+                 "WE": 3, "WED": 3, "WEDNESDAY": 3, "TH": 4, "THU": 4, "THURSDAY": 4, "FR": 5, "FRI": 5,
+                 "FRIDAY": 5, "SA": 6, "SAT": 6, "SATURDAY": 6}
+
+
+@register("next_day")
+def _next_day(args):
+    _args("next_day", args, 2)
+    d, w = _date_of(args[0]), _str(args[1])
+    table = "MAP {%s}" % ", ".join("'%s': %d" % kv for kv in _DAYS_OF_WEEK.items())
+
+    def duck(dd, wd):
+        dow = "%s[upper(%s)]" % (table, wd)
+        return ("CASE WHEN %s IS NULL OR %s IS NULL THEN NULL WHEN %s IS NULL THEN "
+                "error('ILLEGAL_DAY_OF_WEEK|' || %s) ELSE CAST(%s + CAST((%s - dayofweek(%s) + 6) %% 7 + 1 AS INTEGER) "
+                "AS DATE) END" % (dd, wd, dow, wd, dd, dow, dd))
+    return Function("next_day", [d, w], T.DateType(), duck=duck)
+
+
+def _parse_fn(name, to, try_=False, default_format=None):
+    """to_timestamp_ltz / to_timestamp_ntz / try_to_timestamp / try_to_date / to_unix_timestamp: a
+    string parsed with a Java datetime pattern (a literal, or one per row from a column)."""
+    def build(args):
+        _args(name, args, 1, 2)
+        a = args[0]
+        if len(args) == 1 and default_format is None:
+            if is_string(a.dataType):
+                parsed = Cast(a, to, ansi=not try_)
+            else:
+                parsed = _cast_to(a, to)
+            return Function(name, [parsed], to if to != "epoch" else T.LongType(), nullable=True if try_ else None,
+                            duck="{0}", name_args=[a])
+        fmt = args[1] if len(args) == 2 else Literal(default_format)
+        if not is_string(a.dataType):
+            src = _ts_of(a) if not isinstance(a.dataType, (T.DateType, T.TimestampNTZType)) else a
+            target = T.LongType() if to == "epoch" else to
+            dk = "CAST(epoch(%s) AS BIGINT)" if to == "epoch" else "CAST(%%s AS %s)" % duck_type(to)
+            return Function(name, [src, fmt], target, duck=lambda x, f: dk % x)
+        if isinstance(fmt, Literal) and fmt.value is not None:
+            pattern = duck_literal(_java_datetime_format(fmt.value), T.StringType())
+        else:
+            pattern = None
+        out = T.LongType() if to == "epoch" else to
+
+        def duck(s, f):
+            ts = "try_strptime(%s, %s)" % (s, pattern) if pattern else "spark_strptime(%s, %s)" % (s, f)
+            if to == "epoch":
+                v = "CAST(epoch(CAST(%s AS TIMESTAMPTZ)) AS BIGINT)" % ts
+            else:
+                v = "CAST(%s AS %s)" % (ts, duck_type(to))
+            if try_:
+                return v
+            return ("CASE WHEN %s IS NULL OR %s IS NULL THEN NULL ELSE coalesce(%s, "
+                    "error('CANNOT_PARSE_TIMESTAMP|' || %s || '|' || %s)) END" % (s, f, v, s, f))
+        return Function(name, [a, fmt], out, nullable=True, duck=duck)
+    return build
+
+
+register("to_timestamp_ltz")(_parse_fn("to_timestamp_ltz", T.TimestampType()))
+register("to_timestamp_ntz")(_parse_fn("to_timestamp_ntz", T.TimestampNTZType()))
+register("try_to_timestamp")(_parse_fn("try_to_timestamp", T.TimestampType(), try_=True))
+register("try_to_date")(_parse_fn("try_to_date", T.DateType(), try_=True))
+register("to_unix_timestamp")(_parse_fn("to_unix_timestamp", "epoch", default_format="yyyy-MM-dd HH:mm:ss"))
+
+
+def _utc_shift(name, to_utc):
+    def build(args):
+        _args(name, args, 2)
+        ts, z = _ts_of(args[0]), _str(args[1])
+        if to_utc:
+            # the wall time read as UTC, taken as a wall time in the zone
+            duck = lambda t, zz: "timezone(%s, timezone('UTC', %s))" % (_zone_duck(zz), t)
+        else:
+            duck = lambda t, zz: "timezone('UTC', timezone(%s, %s))" % (_zone_duck(zz), t)
+        return Function(name, [ts, z], T.TimestampType(), duck=duck)
+    return build
+
+
+register("from_utc_timestamp")(_utc_shift("from_utc_timestamp", False))
+register("to_utc_timestamp")(_utc_shift("to_utc_timestamp", True))
+
+
+@register("current_timezone")
+def _current_timezone(args):
+    _args("current_timezone", args, 0)
+    return Function("current_timezone", [], T.StringType(), nullable=False, duck="current_setting('TimeZone')")
+
+
+@register("convert_timezone")
+def _convert_timezone(args):
+    _args("convert_timezone", args, 2, 3)
+    if len(args) == 2:
+        args = [_current_timezone([])] + list(args)
+    src, dst, ts = _str(args[0]), _str(args[1]), _ntz_of(args[2])
+    return Function("convert_timezone", [src, dst, ts], T.TimestampNTZType(),
+                    duck=lambda s, d, t: "timezone(%s, timezone(%s, %s))" % (_zone_duck(d), _zone_duck(s), t))
+
+
+_DATE_PART_FIELDS = {
+    "year": ("year", T.IntegerType()), "y": ("year", T.IntegerType()), "years": ("year", T.IntegerType()),
+    "yr": ("year", T.IntegerType()), "yrs": ("year", T.IntegerType()),
+    "yearofweek": ("isoyear", T.IntegerType()),
+    "quarter": ("quarter", T.IntegerType()), "qtr": ("quarter", T.IntegerType()),
+    "month": ("month", T.IntegerType()), "mon": ("month", T.IntegerType()), "mons": ("month", T.IntegerType()),
+    "months": ("month", T.IntegerType()),
+    "week": ("week", T.IntegerType()), "w": ("week", T.IntegerType()), "weeks": ("week", T.IntegerType()),
+    "day": ("day", T.IntegerType()), "d": ("day", T.IntegerType()), "days": ("day", T.IntegerType()),
+    "dayofweek": ("dow1", T.IntegerType()), "dow": ("dow1", T.IntegerType()),
+    "dayofweek_iso": ("isodow", T.IntegerType()), "dow_iso": ("isodow", T.IntegerType()),
+    "doy": ("doy", T.IntegerType()),
+    "hour": ("hour", T.IntegerType()), "h": ("hour", T.IntegerType()), "hours": ("hour", T.IntegerType()),
+    "hr": ("hour", T.IntegerType()), "hrs": ("hour", T.IntegerType()),
+    "minute": ("minute", T.IntegerType()), "m": ("minute", T.IntegerType()), "min": ("minute", T.IntegerType()),
+    "mins": ("minute", T.IntegerType()), "minutes": ("minute", T.IntegerType()),
+    "second": ("second", T.DecimalType(8, 6)), "s": ("second", T.DecimalType(8, 6)),
+    "sec": ("second", T.DecimalType(8, 6)), "seconds": ("second", T.DecimalType(8, 6)),
+    "secs": ("second", T.DecimalType(8, 6)),
+}
+
+
+def _date_part_builder(name):
+    def build(args):
+        _args(name, args, 2)
+        field = str(_lit_value(args[0], "field"))
+        part = _DATE_PART_FIELDS.get(field.lower())
+        if part is None:
+            raise analysis_exception("INVALID_EXTRACT_FIELD", field=quote_ident(field),
+                                     expr='"%s"' % args[1].sql())
+        kind, ret = part
+        src = args[1]
+        if kind in ("hour", "minute", "second"):
+            if not isinstance(src.dataType, (T.TimestampType, T.TimestampNTZType)):
+                src = _ts_of(src)
+        elif not isinstance(src.dataType, (T.DateType, T.TimestampType, T.TimestampNTZType)):
+            src = _date_of(src)
+        if kind == "second":
+            duck = "CAST(CAST(microsecond(%s) AS DECIMAL(18, 0)) / 1000000 AS DECIMAL(8, 6))"
+        elif kind == "dow1":
+            duck = "CAST(dayofweek(%s) + 1 AS INTEGER)"
+        else:
+            duck = "CAST(" + kind + "(%s) AS INTEGER)"
+        # Spark names them date_part(YEAR, d), extract(YEAR FROM d), datepart(YEAR FROM d)
+        if name == "date_part":
+            sql_name = "date_part(%s, %s)" % (field, args[1].sql())
+        else:
+            sql_name = "%s(%s FROM %s)" % (name, field, args[1].sql())
+        return Function(name, [src], ret, sql_name=sql_name, duck=lambda x: duck % x)
+    return build
+
+
+register("date_part")(_date_part_builder("date_part"))
+register("datepart")(_date_part_builder("datepart"))
+register("extract")(_date_part_builder("extract"))
+
+
+_INTERVAL_UNITS = {"microsecond": 1, "millisecond": 1000, "second": 1000000, "minute": 60000000,
+                   "hour": 3600000000, "day": 86400000000, "week": 7 * 86400000000}
+
+
+def _duration_micros(text, what):
+    """A window duration ('10 minutes', '1 hour 30 minutes', 'interval 5 seconds') in microseconds;
+    months and years have no fixed length, so Spark refuses them in a window."""
+    import re
+    words = str(text).strip().lower().split()
+    if words and words[0] == "interval":
+        words = words[1:]
+    total, ok = 0, bool(words) and len(words) % 2 == 0
+    for amount, unit in zip(words[0::2], words[1::2]):
+        unit = unit[:-1] if unit.endswith("s") else unit
+        if not re.fullmatch(r"[+-]?\d+", amount) or unit not in _INTERVAL_UNITS:
+            ok = False
+            break
+        total += int(amount) * _INTERVAL_UNITS[unit]
+    if not ok:
+        raise analysis_exception("CANNOT_PARSE_INTERVAL", intervalString="'%s'" % text)
+    if what != "startTime" and total <= 0:
+        raise analysis_exception("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE", sqlExpr=quote_ident("window"),
+                                 exprName=what, valueRange="(0, inf)", currentValue=str(total))
+    return total
+
+
+_WINDOW_TYPE = T.StructType([T.StructField("start", T.TimestampType(), True),
+                             T.StructField("end", T.TimestampType(), True)])
+
+
+@register("window")
+def _window_fn(args):
+    """Spark's TimeWindow (tumbling): the [start, end) bucket of ``windowDuration`` holding each
+    timestamp, buckets aligned to the epoch plus ``startTime``."""
+    _args("window", args, 2, 4)
+    ts = args[0]
+    if not isinstance(ts.dataType, (T.TimestampType, T.TimestampNTZType)):
+        ts = _ts_of(ts)
+    size = _duration_micros(_lit_value(args[1], "windowDuration"), "windowDuration")
+    slide = _duration_micros(_lit_value(args[2], "slideDuration"), "slideDuration") if len(args) > 2 and \
+        _lit_value(args[2], "slideDuration") is not None else size
+    offset = _duration_micros(_lit_value(args[3], "startTime"), "startTime") if len(args) > 3 else 0
+    if slide != size:
+        from ..errors import PySparkNotImplementedError
+        raise PySparkNotImplementedError(errorClass="NOT_IMPLEMENTED", messageParameters={
+            "feature": "window() with a slide shorter than the window (rows in several windows)"})
+    t = _WINDOW_TYPE if isinstance(ts.dataType, T.TimestampType) else T.StructType(
+        [T.StructField("start", ts.dataType, True), T.StructField("end", ts.dataType, True)])
+    as_ts = "timezone('UTC', make_timestamp(%s))" if isinstance(ts.dataType, T.TimestampType) else "make_timestamp(%s)"
+
+    def duck(x):
+        us = "epoch_us(%s)" % x
+        start = "(%s - (((%s - %d) %% %d) + %d) %% %d)" % (us, us, offset, size, size, size)
+        return 'CASE WHEN %s IS NULL THEN NULL ELSE struct_pack("start" := %s, "end" := %s) END' % (
+            x, as_ts % start, as_ts % ("(%s + %d)" % (start, size)))
+    return Function("window", [ts], t, nullable=False, sql_name="window", duck=duck)
+
+
+@register("window_time")
+def _window_time(args):
+    _args("window_time", args, 1)
+    w = args[0]
+    if not (isinstance(w.dataType, T.StructType) and [f.name for f in w.dataType.fields] == ["start", "end"]):
+        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident(
+            "window_time(%s)" % w.sql()), paramIndex="first", requiredType='"STRUCT<start, end>"',
+            inputSql=quote_ident(w.sql()), inputType='"%s"' % w.dataType.simpleString().upper())
+    end_type = w.dataType.fields[1].dataType
+    return Function("window_time", [w], end_type,
+                    duck="(struct_extract({0}, 'end') - INTERVAL 1 MICROSECOND)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1268,8 +1587,24 @@ def _hash(args):
 
 @register("xxhash64")
 def _xxhash64(args):
-    from .scalar_functions import xxhash64
     types = [a.dataType for a in args]
+
+    def flat(t):
+        if isinstance(t, T.StructType):
+            return all(flat(f.dataType) for f in t.fields)
+        return not isinstance(t, (T.ArrayType, T.MapType)) and not (
+            isinstance(t, T.DecimalType) and t.precision > 18)
+    if all(flat(t) for t in types):
+        # vectorized: the engine's XXH64 functions chained in the query (hyperloglog.py)
+        from .hyperloglog import xxhash64_sql
+
+        def duck(*xs):
+            h = "CAST(42 AS BIGINT)"
+            for x, t in zip(xs, types):
+                h = xxhash64_sql(x, t, h)
+            return h
+        return Function("xxhash64", args, T.LongType(), nullable=False, duck=duck)
+    from .scalar_functions import xxhash64
     return _rowfn("xxhash64", xxhash64(types), args, T.LongType(), nullable=False)
 
 
@@ -1327,20 +1662,9 @@ def _current_database():
     return s.catalog.currentDatabase() if s is not None else "default"
 
 
-def _current_timezone():
-    from .session import SparkSession
-    s = SparkSession.getActiveSession()
-    tz = s.conf.get("spark.sql.session.timeZone", None) if s is not None else None
-    if tz:
-        return tz
-    from .engine import _local_tz_name
-    return _local_tz_name()
-
-
 register("current_catalog")(_session_value("current_catalog", lambda: "spark_catalog"))
 register("current_database")(_session_value("current_schema", _current_database))
 register("current_schema")(_session_value("current_schema", _current_database))
-register("current_timezone")(_session_value("current_timezone", _current_timezone))
 
 
 # --- try_ arithmetic: NULL where the operator would raise (overflow, division by zero)
@@ -1645,153 +1969,6 @@ def _bitmap_count(args):
 # ---------------------------------------------------------------------------------------------
 # collections
 
-@register("size", "cardinality")
-def _size(args):
-    _args("size", args, 1)
-    t = args[0].dataType
-    return Function("size", args, T.IntegerType(), duck="CAST(%s({0}) AS INTEGER)" % (
-        "cardinality" if isinstance(t, T.MapType) else "len"))
-
-
-@register("array_contains")
-def _array_contains(args):
-    _args("array_contains", args, 2)
-    arr, v = args
-    if not isinstance(arr.dataType, T.ArrayType):
-        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident(
-            "array_contains(%s, %s)" % (arr.sql(), v.sql())), paramIndex="first", requiredType='"ARRAY"',
-            inputSql=quote_ident(arr.sql()), inputType='"%s"' % arr.dataType.simpleString().upper())
-    v = _cast_to(v, arr.dataType.elementType)
-    return Function("array_contains", [arr, v], T.BooleanType(),
-                    duck="CASE WHEN {0} IS NULL OR {1} IS NULL THEN NULL WHEN list_contains({0}, {1}) THEN TRUE "
-                         "WHEN list_contains(list_transform({0}, lambda x: x IS NULL), TRUE) THEN NULL ELSE FALSE END")
-
-
-@register("array")
-def _array(args):
-    w = T.NullType()
-    for a in args:
-        w = wider_type(w, a.dataType) or w
-    if isinstance(w, T.NullType) and not args:
-        w = T.StringType()
-    args = [_cast_to(a, w) for a in args]
-    return Function("array", args, T.ArrayType(w, any(a.nullable for a in args)), nullable=False,
-                    duck=lambda *xs: "[%s]" % ", ".join(xs) if xs else "CAST([] AS VARCHAR[])")
-
-
-@register("struct", "named_struct")
-def _struct(args):
-    from .expressions import Alias, AttributeReference
-    fields, kids = [], []
-    for i, a in enumerate(args):
-        name = a.name if isinstance(a, (Alias, AttributeReference)) else "col%d" % (i + 1)
-        fields.append(T.StructField(name, a.dataType, a.nullable))
-        kids.append(a)
-    t = T.StructType(fields)
-    names = [f.name for f in fields]
-    return Function("struct", kids, t, nullable=False,
-                    duck=lambda *xs: "struct_pack(%s)" % ", ".join('"%s" := %s' % (n.replace('"', '""'), x)
-                                                                  for n, x in zip(names, xs)))
-
-
-@register("map", "create_map")
-def _map(args):
-    ks, vs = args[0::2], args[1::2]
-    kt = T.NullType()
-    vt = T.NullType()
-    for k in ks:
-        kt = wider_type(kt, k.dataType) or kt
-    for v in vs:
-        vt = wider_type(vt, v.dataType) or vt
-    ks = [_cast_to(k, kt) for k in ks]
-    vs = [_cast_to(v, vt) for v in vs]
-    kids = [x for kv in zip(ks, vs) for x in kv]
-    return Function("map", kids, T.MapType(kt, vt, any(v.nullable for v in vs)), nullable=False,
-                    duck=lambda *xs: "map([%s], [%s])" % (", ".join(xs[0::2]), ", ".join(xs[1::2])))
-
-
-@register("sort_array")
-def _sort_array(args):
-    asc = args[1] if len(args) > 1 else Literal(True)
-    return Function("sort_array", [args[0], asc], args[0].dataType,
-                    duck=lambda a, o: "list_sort(%s, '%s', '%s')" % (a, "ASC" if asc.value else "DESC",
-                                                                     "NULLS FIRST" if asc.value else "NULLS LAST"))
-
-
-@register("array_distinct")
-def _array_distinct(args):
-    return Function("array_distinct", args, args[0].dataType,
-                    duck="list_filter(list_transform(generate_series(1, len({0})), lambda i: CASE WHEN "
-                         "list_position({0}[1:i-1], {0}[i]) IS NULL AND NOT ({0}[i] IS NULL AND i > 1 AND "
-                         "list_contains(list_transform({0}[1:i-1], lambda z: z IS NULL), TRUE)) THEN [{0}[i]] ELSE [] END), "
-                         "lambda x: true)")
-
-
-@register("element_at")
-def _element_at(args):
-    a, i = args
-    if isinstance(a.dataType, T.MapType):
-        return Function("element_at", args, a.dataType.valueType, duck="element_at({0}, {1})[1]")
-    return Function("element_at", args, a.dataType.elementType, nullable=True,
-                    duck="CASE WHEN {1} > 0 THEN {0}[{1}] ELSE {0}[len({0}) + {1} + 1] END")
-
-
-@register("array_join")
-def _array_join(args):
-    sep = args[1]
-    return Function("array_join", args, T.StringType(), duck="array_to_string({0}, {1})")
-
-
-@register("array_max")
-def _array_max(args):
-    return Function("array_max", args, args[0].dataType.elementType, nullable=True, duck="list_max({0})")
-
-
-@register("array_min")
-def _array_min(args):
-    return Function("array_min", args, args[0].dataType.elementType, nullable=True, duck="list_min({0})")
-
-
-@register("array_position")
-def _array_position(args):
-    return Function("array_position", [args[0], _cast_to(args[1], args[0].dataType.elementType)], T.LongType(),
-                    duck="CAST(coalesce(list_position({0}, {1}), 0) AS BIGINT)")
-
-
-@register("array_remove")
-def _array_remove(args):
-    return Function("array_remove", [args[0], _cast_to(args[1], args[0].dataType.elementType)], args[0].dataType,
-                    duck="list_filter({0}, lambda x: x IS NULL OR x <> {1})")
-
-
-@register("flatten")
-def _flatten(args):
-    return Function("flatten", args, args[0].dataType.elementType, duck="flatten({0})")
-
-
-@register("map_keys")
-def _map_keys(args):
-    t = args[0].dataType
-    return Function("map_keys", args, T.ArrayType(t.keyType, False), duck="map_keys({0})")
-
-
-@register("map_values")
-def _map_values(args):
-    t = args[0].dataType
-    return Function("map_values", args, T.ArrayType(t.valueType, t.valueContainsNull), duck="map_values({0})")
-
-
-@register("array_union")
-def _array_union(args):
-    return Function("array_union", args, args[0].dataType, duck="list_distinct(list_concat({0}, {1}))")
-
-
-@register("slice")
-def _slice(args):
-    return Function("slice", args, args[0].dataType,
-                    duck="CASE WHEN {1} > 0 THEN {0}[{1}:{1} + {2} - 1] ELSE {0}[len({0}) + {1} + 1:len({0}) + {1} + {2}] END")
-
-
 def _generator(kind, outer=False, position=False):
     def build(args):
         _args(kind, args, 1)
@@ -1896,6 +2073,191 @@ register("median")(_agg("median", T.DoubleType()))
 register("percentile_approx", "approx_percentile")(_agg("percentile_approx", _first_type))
 
 
+# aggregates beyond the course list (fndate): each has Spark's result type and generated name; the
+# ones without a mergeable buffer run in complete mode (aggregation.py)
+
+def _named_agg(kind, ret, shown, nullable=True, lo=1, hi=1, flag_arg=False):
+    """An aggregate Spark names ``shown(args)``; ``flag_arg``: an optional trailing boolean
+    literal that is the ignoreNulls flag (first_value(x, true)), not part of the name."""
+    def build(args, distinct=False, ignore_nulls=False):
+        if flag_arg and len(args) == hi + 1:
+            ignore_nulls = bool(_lit_value(args[-1], "ignoreNulls"))
+            args = args[:-1]
+        _args(shown, args, lo, hi)
+        r = ret(args) if callable(ret) else ret
+        sql_name = "%s(%s%s)" % (shown, "DISTINCT " if distinct else "", ", ".join(a.sql() for a in args))
+        return AggregateFunction(kind, args, r, nullable, distinct=distinct, sql_name=sql_name,
+                                 ignore_nulls=ignore_nulls)
+    build.is_aggregate = True
+    return build
+
+
+register("any_value")(_named_agg("any_value", _first_type, "any_value", flag_arg=True))
+register("first_value")(_named_agg("first", _first_type, "first_value", flag_arg=True))
+register("last_value")(_named_agg("last", _first_type, "last_value", flag_arg=True))
+register("std")(_numeric_arg(_named_agg("stddev_samp", T.DoubleType(), "std")))
+register("every")(_named_agg("bool_and", T.BooleanType(), "every"))
+register("some")(_named_agg("bool_or", T.BooleanType(), "some"))
+register("any")(_named_agg("bool_or", T.BooleanType(), "any"))
+for _k in ("bit_and", "bit_or", "bit_xor"):
+    register(_k)(_named_agg(_k, _first_type, _k))
+for _k in ("regr_avgx", "regr_avgy", "regr_intercept", "regr_r2", "regr_slope", "regr_sxx", "regr_sxy", "regr_syy"):
+    register(_k)(_named_agg(_k, T.DoubleType(), _k, lo=2, hi=2))
+register("regr_count")(_named_agg("regr_count", T.LongType(), "regr_count", False, lo=2, hi=2))
+register("corr")(_named_agg("corr", T.DoubleType(), "corr", lo=2, hi=2))
+register("try_sum")(_numeric_arg(_named_agg("try_sum", _sum_type, "try_sum")))
+register("try_avg")(_numeric_arg(_named_agg("try_avg", _avg_type, "try_avg")))
+
+
+def _by_type(args):
+    if len(args) == 3:
+        return T.ArrayType(args[0].dataType, args[0].nullable)
+    return args[0].dataType
+
+
+register("max_by")(_named_agg("max_by", _by_type, "max_by", lo=2, hi=3))
+register("min_by")(_named_agg("min_by", _by_type, "min_by", lo=2, hi=3))
+
+
+@register("mode")
+def _mode(args, distinct=False, ignore_nulls=False):
+    _args("mode", args, 1, 2)
+    deterministic = len(args) == 2 and bool(_lit_value(args[1], "deterministic"))
+    x = args[0]
+    name = ("mode() WITHIN GROUP (ORDER BY %s DESC)" % x.sql()) if deterministic else "mode(%s)" % x.sql()
+    return AggregateFunction("mode", [x], x.dataType, True, sql_name=name)
+
+
+_mode.is_aggregate = True
+
+
+def _listagg(shown, distinct_always=False):
+    def build(args, distinct=False, ignore_nulls=False):
+        _args(shown, args, 1, 2)
+        from .expressions import strip_alias
+        x = strip_alias(args[0])
+        if not isinstance(x.dataType, T.BinaryType):
+            x = _str(x)
+        sep = args[1] if len(args) == 2 else Literal(None, x.dataType)
+        distinct = distinct or distinct_always
+        name = "%s(%s%s, %s)" % ("listagg" if shown.startswith("listagg") else "string_agg",
+                                 "DISTINCT " if distinct else "", x.sql(), sep.sql())
+        return AggregateFunction("listagg", [x, sep], x.dataType, True, distinct=distinct, sql_name=name)
+    build.is_aggregate = True
+    return build
+
+
+register("listagg")(_listagg("listagg"))
+register("string_agg")(_listagg("string_agg"))
+register("listagg_distinct")(_listagg("listagg", True))
+register("string_agg_distinct")(_listagg("string_agg", True))
+
+
+@register("nth_value")
+def _nth_value(args, distinct=False, ignore_nulls=False):
+    _args("nth_value", args, 2, 3)
+    x = args[0]
+    n = _lit_value(args[1], "offset")
+    if len(args) == 3:
+        ignore_nulls = bool(_lit_value(args[2], "ignoreNulls"))
+    f = AggregateFunction("nth_value", [x, Literal(n)], x.dataType, True, ignore_nulls=ignore_nulls,
+                          sql_name="nth_value(%s, %d)%s" % (x.sql(), n, " ignore nulls" if ignore_nulls else ""))
+    return f
+
+
+_nth_value.is_aggregate = True
+
+
+class Grouping(Function):
+    """``grouping(k)`` / ``grouping_id(k...)``: which keys a cube/rollup grouping set leaves out;
+    ``GroupedData`` replaces it by its value for each set."""
+
+    def __init__(self, fname, args, dataType, sql_name=None):
+        super().__init__(fname, args, dataType, nullable=False, sql_name=sql_name)
+
+    def with_children(self, children):
+        return Grouping(self.fname, children, self.dataType, self.sql_name)
+
+    def value(self, keys, kept):
+        """The value in the grouping set keeping the key positions ``kept`` of ``keys``."""
+        ids = [k.expr_id for k in keys]
+        if self.fname == "grouping":
+            i = ids.index(self.children[0].expr_id)
+            return Literal(0 if i in kept else 1, T.ByteType())
+        cols = [ids.index(c.expr_id) for c in self.children] if self.children else list(range(len(keys)))
+        v = 0
+        for pos in cols:
+            v = (v << 1) | (0 if pos in kept else 1)
+        return Literal(v, T.LongType())
+
+    def duck(self):
+        raise analysis_exception("UNSUPPORTED_GROUPING_EXPRESSION")
+
+
+@register("grouping")
+def _grouping(args):
+    _args("grouping", args, 1)
+    return Grouping("grouping", args, T.ByteType())
+
+
+@register("grouping_id")
+def _grouping_id(args):
+    return Grouping("grouping_id", args, T.LongType())
+
+
+def _percentile_builder(shown, exact):
+    """percentile (exact, interpolated, double) and percentile_approx / approx_percentile (an
+    element of the column, of its type); a percentage array gives an array of results."""
+    def build(args, distinct=False, ignore_nulls=False):
+        _args(shown, args, 2, 3)
+        x, p = args[0], args[1]
+        third = args[2] if len(args) == 3 else Literal(1 if exact else 10000)
+        if exact and not is_numeric(x.dataType):
+            x = _dbl(x)
+        elem = T.DoubleType() if exact else x.dataType
+        ret = T.ArrayType(elem, False) if isinstance(p.dataType, T.ArrayType) else elem
+        name = "%s(%s%s, %s, %s)" % (shown, "DISTINCT " if distinct else "", x.sql(), p.sql(), third.sql())
+        return AggregateFunction("percentile" if exact else "percentile_approx", [x, p, third], ret, True,
+                                 distinct=distinct, sql_name=name)
+    build.is_aggregate = True
+    return build
+
+
+register("percentile")(_percentile_builder("percentile", True))
+register("percentile_approx")(_percentile_builder("percentile_approx", False))
+register("approx_percentile")(_percentile_builder("approx_percentile", False))
+
+
+@register("median")
+def _median(args, distinct=False, ignore_nulls=False):
+    _args("median", args, 1)
+    x = args[0] if is_numeric(args[0].dataType) else _dbl(args[0])
+    return AggregateFunction("percentile", [x, Literal(0.5), Literal(1)], T.DoubleType(), True,
+                             sql_name="median(%s)" % args[0].sql())
+
+
+_median.is_aggregate = True
+
+
+
+@register("approx_count_distinct")
+def _approx_count_distinct(args, distinct=False, ignore_nulls=False):
+    """HyperLogLog++ as Spark's (``hyperloglog.py``); the relative standard deviation (default
+    0.05) sets the number of registers."""
+    _args("approx_count_distinct", args, 1, 2)
+    rsd = float(_lit_value(args[1], "relativeSD")) if len(args) == 2 else 0.05
+    from .hyperloglog import precision
+    if precision(rsd) < 4:
+        raise analysis_exception("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE", sqlExpr=quote_ident(
+            "approx_count_distinct(%s)" % args[0].sql()), exprName="relativeSD", valueRange="[0, 0.39]",
+            currentValue=str(rsd))
+    return AggregateFunction("approx_count_distinct", [args[0], Literal(rsd)], T.LongType(), False,
+                             sql_name="approx_count_distinct(%s)" % args[0].sql())
+
+
+_approx_count_distinct.is_aggregate = True
+
+
 def is_aggregate(name):
     return getattr(_REGISTRY.get(name.lower()), "is_aggregate", False)
 
@@ -1940,3 +2302,7 @@ def _offset_fn(kind):
 
 register("lag")(_offset_fn("lag"))
 register("lead")(_offset_fn("lead"))
+
+
+# the collection functions (arrays, maps, structs, higher-order functions, generators, JSON/CSV)
+from . import collection_functions  # noqa: E402,F401  (registers its builders)

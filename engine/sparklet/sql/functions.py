@@ -184,15 +184,52 @@ def last(col, ignorenulls=False):
                   "last(%s, %s)" % (c._repr, "true" if ignorenulls else "false"))
 
 
-def max_by(col, ord):
+def max_by(col, ord, k=None):
+    """The value of ``col`` where ``ord`` is largest (``k``: the ``k`` values at the largest ``ord``).
+
+    >>> df = spark.createDataFrame([("a", 10), ("b", 50), ("c", 20), ("d", 40)], ("x", "y"))
+    >>> df.select(max_by("x", "y"), max_by("x", "y", 2)).show()
+    +------------+---------------+
+    |max_by(x, y)|max_by(x, y, 2)|
+    +------------+---------------+
+    |           b|         [b, d]|
+    +------------+---------------+
+    <BLANKLINE>
+    """
+    if k is not None:
+        return _invoke("max_by", col, ord, lit(k))
     return _invoke("max_by", col, ord)
 
 
-def min_by(col, ord):
+def min_by(col, ord, k=None):
+    """The value of ``col`` where ``ord`` is smallest (``k``: the ``k`` values at the smallest ``ord``).
+
+    >>> df = spark.createDataFrame([("a", 10), ("b", 50), ("c", 20), ("d", 40)], ("x", "y"))
+    >>> df.select(min_by("x", "y"), min_by("x", "y", 2)).show()
+    +------------+---------------+
+    |min_by(x, y)|min_by(x, y, 2)|
+    +------------+---------------+
+    |           a|         [a, c]|
+    +------------+---------------+
+    <BLANKLINE>
+    """
+    if k is not None:
+        return _invoke("min_by", col, ord, lit(k))
     return _invoke("min_by", col, ord)
 
 
 def corr(col1, col2):
+    """Pearson's correlation coefficient of two columns.
+
+    >>> df = spark.createDataFrame([(a, 2 * a) for a in range(20)], ["a", "b"])
+    >>> df.agg(corr("a", "b")).show()
+    +----------+
+    |corr(a, b)|
+    +----------+
+    |       1.0|
+    +----------+
+    <BLANKLINE>
+    """
     return _invoke("corr", col1, col2)
 
 
@@ -202,10 +239,6 @@ def covar_samp(col1, col2):
 
 def covar_pop(col1, col2):
     return _invoke("covar_pop", col1, col2)
-
-
-def percentile_approx(col, percentage, accuracy=10000):
-    return _invoke("percentile_approx", col, lit(percentage), lit(accuracy))
 
 
 def round(col, scale=0):
@@ -565,20 +598,12 @@ def element_at(col, extraction):
     return _invoke("element_at", col, _lit_or_col(extraction))
 
 
-def array_join(col, delimiter, null_replacement=None):
-    return _invoke("array_join", col, lit(delimiter))
-
-
 def array_position(col, value):
     return _invoke("array_position", col, _lit_or_col(value))
 
 
 def array_remove(col, element):
     return _invoke("array_remove", col, _lit_or_col(element))
-
-
-def array_union(col1, col2):
-    return _invoke("array_union", col1, col2)
 
 
 def slice(x, start, length):
@@ -652,7 +677,18 @@ def datediff(end, start):
 
 
 def add_months(start, months):
-    return _invoke("add_months", start, _lit_or_col(months))
+    """``months`` months after ``start`` (an int is a literal, a string names a column).
+
+    >>> df = spark.createDataFrame([("2015-04-08", 2)], "dt string, a int")
+    >>> df.select(add_months("dt", 1), add_months("dt", "a")).show()
+    +-----------------+-----------------+
+    |add_months(dt, 1)|add_months(dt, a)|
+    +-----------------+-----------------+
+    |       2015-05-08|       2015-06-08|
+    +-----------------+-----------------+
+    <BLANKLINE>
+    """
+    return _invoke("add_months", start, _days_arg(months))
 
 
 def months_between(date1, date2, roundOff=True):
@@ -1822,8 +1858,8 @@ def raise_error(errMsg):
     >>> try:
     ...     spark.range(1).select(raise_error("stop")).collect()
     ... except Exception as e:
-    ...     print(e.getCondition(), e.getMessageParameters())
-    USER_RAISED_EXCEPTION {'errorMessage': 'stop'}
+    ...     print("[USER_RAISED_EXCEPTION] stop SQLSTATE: P0001" in str(e))
+    True
     """
     return _invoke("raise_error", _lit_or_col(errMsg))
 
@@ -2015,3 +2051,1272 @@ def bitmap_count(col):
     [Row(n=16)]
     """
     return _invoke("bitmap_count", col)
+
+
+# collection functions: arrays, maps, structs, higher-order functions, generators
+# (builders in collection_functions.py; a plain value argument becomes a literal, a string a
+# column name, as in PySpark)
+
+
+def _value(x):
+    """A literal for a plain value, the Column itself for a Column."""
+    return x if isinstance(x, Column) else lit(x)
+
+
+def _name_or_value(x):
+    """A column for a name or Column, a literal for a number (PySpark's ``ColumnOrName | int``)."""
+    return col(x) if isinstance(x, builtins.str) else _value(x)
+
+
+def _hof(name, cols, funcs):
+    from .collection_functions import python_lambda
+    cs = [_c(c) for c in cols]
+    lambdas = [python_lambda(f) for f in funcs]
+    exprs = [c._expr for c in cs] + lambdas
+    return Column(UnresolvedFunction(name, exprs), "%s(%s)" % (name, ", ".join([c._repr for c in cs] + [
+        l.repr_text for l in lambdas])))
+
+
+def array_append(col, value):
+    """The array with `value` added at its end (NULL for a NULL array).
+
+    >>> df = spark.createDataFrame([([1, 2],)], ["xs"])
+    >>> df.select(array_append("xs", 3)).show()
+    +-------------------+
+    |array_append(xs, 3)|
+    +-------------------+
+    |          [1, 2, 3]|
+    +-------------------+
+    <BLANKLINE>
+    """
+    return _invoke("array_append", col, _value(value))
+
+
+def array_prepend(col, value):
+    """The array with `value` added at its start.
+
+    >>> spark.createDataFrame([([1, 2],)], ["xs"]).select(array_prepend("xs", 0)).first()[0]
+    [0, 1, 2]
+    """
+    return _invoke("array_prepend", col, _value(value))
+
+
+def array_insert(arr, pos, value):
+    """The array with `value` inserted at 1-based `pos` (negative: counted from the end).
+
+    >>> spark.createDataFrame([(["a", "b"],)], ["xs"]).select(array_insert("xs", 2, "z")).first()[0]
+    ['a', 'z', 'b']
+    """
+    return _invoke("array_insert", arr, _name_or_value(pos), _value(value))
+
+
+def array_compact(col):
+    """The array without its NULL elements.
+
+    >>> spark.createDataFrame([([1, None, 2],)], ["xs"]).select(array_compact("xs")).first()[0]
+    [1, 2]
+    """
+    return _invoke("array_compact", col)
+
+
+def array_distinct(col):
+    """The array's distinct elements, in order of first appearance.
+
+    >>> spark.createDataFrame([([1, 2, 1, None, None],)], ["xs"]).select(array_distinct("xs")).first()[0]
+    [1, 2, None]
+    """
+    return _invoke("array_distinct", col)
+
+
+def array_union(col1, col2):
+    """The distinct elements of both arrays.
+
+    >>> spark.createDataFrame([([1, 2], [2, 3])], ["a", "b"]).select(array_union("a", "b")).first()[0]
+    [1, 2, 3]
+    """
+    return _invoke("array_union", col1, col2)
+
+
+def array_intersect(col1, col2):
+    """The distinct elements of the first array that the second one holds.
+
+    >>> spark.createDataFrame([([1, 2], [2, 3])], ["a", "b"]).select(array_intersect("a", "b")).first()[0]
+    [2]
+    """
+    return _invoke("array_intersect", col1, col2)
+
+
+def array_except(col1, col2):
+    """The distinct elements of the first array that the second one lacks.
+
+    >>> spark.createDataFrame([([1, 2], [2, 3])], ["a", "b"]).select(array_except("a", "b")).first()[0]
+    [1]
+    """
+    return _invoke("array_except", col1, col2)
+
+
+def arrays_overlap(a1, a2):
+    """True when the arrays share a non-null element (NULL when they might, through a NULL).
+
+    >>> spark.createDataFrame([([1, 2], [2, 3])], ["a", "b"]).select(arrays_overlap("a", "b")).first()[0]
+    True
+    """
+    return _invoke("arrays_overlap", a1, a2)
+
+
+def arrays_zip(*cols):
+    """An array of structs whose N-th struct holds the N-th element of each array.
+
+    >>> spark.createDataFrame([([1, 2], ["a"])], ["n", "s"]).select(arrays_zip("n", "s")).first()[0]
+    [Row(n=1, s='a'), Row(n=2, s=None)]
+    """
+    return _invoke("arrays_zip", *cols)
+
+
+def array_join(col, delimiter, null_replacement=None):
+    """The elements joined by `delimiter`; NULL elements are skipped unless `null_replacement`.
+
+    >>> df = spark.createDataFrame([(["a", None, "c"],)], ["xs"])
+    >>> df.select(array_join("xs", ","), array_join("xs", ",", "-")).first()
+    Row(array_join(xs, ,)='a,c', array_join(xs, ,, -)='a,-,c')
+    """
+    if null_replacement is None:
+        return _invoke("array_join", col, lit(delimiter))
+    return _invoke("array_join", col, lit(delimiter), lit(null_replacement))
+
+
+def array_max(col):
+    """The largest non-null element.
+
+    >>> spark.createDataFrame([([1, 3, None],)], ["xs"]).select(array_max("xs")).first()[0]
+    3
+    """
+    return _invoke("array_max", col)
+
+
+def array_min(col):
+    """The smallest non-null element.
+
+    >>> spark.createDataFrame([([1, 3, None],)], ["xs"]).select(array_min("xs")).first()[0]
+    1
+    """
+    return _invoke("array_min", col)
+
+
+def array_repeat(col, count):
+    """An array holding `col` `count` times.
+
+    >>> spark.range(1).select(array_repeat(lit("ab"), 2)).first()[0]
+    ['ab', 'ab']
+    """
+    return _invoke("array_repeat", col, _name_or_value(count))
+
+
+def array_size(col):
+    """The number of elements (NULL for a NULL array).
+
+    >>> spark.createDataFrame([([1, 2],)], ["xs"]).select(array_size("xs")).first()[0]
+    2
+    """
+    return _invoke("array_size", col)
+
+
+def cardinality(col):
+    """The number of elements of an array or map.
+
+    >>> spark.createDataFrame([([1, 2],)], ["xs"]).select(cardinality("xs")).columns
+    ['cardinality(xs)']
+    """
+    return _invoke("cardinality", col)
+
+
+def array_sort(col, comparator=None):
+    """The array sorted ascending with NULLs last, or by `comparator` (a function of two Columns
+    returning a negative, zero or positive integer).
+
+    >>> df = spark.createDataFrame([([2, None, 1],)], ["xs"])
+    >>> df.select(array_sort("xs")).first()[0]
+    [1, 2, None]
+    >>> df.select(array_sort("xs", lambda a, b: when(a.isNull() | b.isNull(), 0).otherwise(b - a))).first()[0]
+    [2, None, 1]
+    """
+    if comparator is None:
+        return _invoke("array_sort", col)
+    return _hof("array_sort", [col], [comparator])
+
+
+def flatten(col):
+    """An array of arrays as one array (NULL when any inner array is NULL).
+
+    >>> spark.createDataFrame([([[1], [2, 3]],)], ["xs"]).select(flatten("xs")).first()[0]
+    [1, 2, 3]
+    """
+    return _invoke("flatten", col)
+
+
+def get(col, index):
+    """The element at 0-based `index`, NULL outside the array.
+
+    >>> spark.createDataFrame([(["a", "b"],)], ["xs"]).select(get("xs", 1), get("xs", 5)).first()
+    Row(get(xs, 1)='b', get(xs, 5)=None)
+    """
+    return _invoke("get", col, _name_or_value(index))
+
+
+def try_element_at(col, extraction):
+    """``element_at`` that gives NULL for an index outside the array.
+
+    >>> spark.createDataFrame([(["a", "b"],)], ["xs"]).select(try_element_at("xs", lit(5))).first()[0]
+    """
+    return _invoke("try_element_at", col, extraction)
+
+
+def sequence(start, stop, step=None):
+    """The integers from `start` to `stop` inclusive, by `step` (default 1 or -1).
+
+    >>> spark.range(1).select(sequence(lit(1), lit(5), lit(2))).first()[0]
+    [1, 3, 5]
+    """
+    if step is None:
+        return _invoke("sequence", start, stop)
+    return _invoke("sequence", start, stop, step)
+
+
+def map_concat(*cols):
+    """The union of maps (a key given twice is an error unless spark.sql.mapKeyDedupPolicy is
+    LAST_WIN).
+
+    >>> spark.sql("SELECT map(1, 'a') AS m1, map(2, 'b') AS m2").select(map_concat("m1", "m2")).first()[0]
+    {1: 'a', 2: 'b'}
+    """
+    if len(cols) == 1 and isinstance(cols[0], (list, set, tuple)):
+        cols = cols[0]
+    return _invoke("map_concat", *cols)
+
+
+def map_contains_key(col, value):
+    """Whether the map has the key.
+
+    >>> spark.sql("SELECT map(1, 'a') AS m").select(map_contains_key("m", 1)).first()[0]
+    True
+    """
+    return _invoke("map_contains_key", col, _value(value))
+
+
+def map_entries(col):
+    """The map's entries as an array of (key, value) structs.
+
+    >>> spark.sql("SELECT map(1, 'a') AS m").select(map_entries("m")).first()[0]
+    [Row(key=1, value='a')]
+    """
+    return _invoke("map_entries", col)
+
+
+def map_from_arrays(col1, col2):
+    """A map from an array of keys and an array of values.
+
+    >>> spark.sql("SELECT array(1, 2) AS k, array('a', 'b') AS v").select(map_from_arrays("k", "v")).first()[0]
+    {1: 'a', 2: 'b'}
+    """
+    return _invoke("map_from_arrays", col1, col2)
+
+
+def map_from_entries(col):
+    """A map from an array of (key, value) structs.
+
+    >>> spark.sql("SELECT array(struct(1, 'a')) AS e").select(map_from_entries("e")).first()[0]
+    {1: 'a'}
+    """
+    return _invoke("map_from_entries", col)
+
+
+def map_keys(col):
+    """The map's keys.
+
+    >>> spark.sql("SELECT map(1, 'a') AS m").select(map_keys("m")).first()[0]
+    [1]
+    """
+    return _invoke("map_keys", col)
+
+
+def map_values(col):
+    """The map's values.
+
+    >>> spark.sql("SELECT map(1, 'a') AS m").select(map_values("m")).first()[0]
+    ['a']
+    """
+    return _invoke("map_values", col)
+
+
+def named_struct(*cols):
+    """A struct from alternating field names (literals) and values.
+
+    >>> spark.range(1).select(named_struct(lit("x"), lit(1))).first()[0]
+    Row(x=1)
+    """
+    return _invoke("named_struct", *cols)
+
+
+def transform(col, f):
+    """Each element through `f` (a function of the element, or of the element and its 0-based
+    index).
+
+    >>> df = spark.createDataFrame([([1, 2, 3],)], ["xs"])
+    >>> df.select(transform("xs", lambda x: x * 2)).show(truncate=False)
+    +---------------------------------------------------------------------------------+
+    |transform(xs, lambdafunction((namedlambdavariable() * 2), namedlambdavariable()))|
+    +---------------------------------------------------------------------------------+
+    |[2, 4, 6]                                                                        |
+    +---------------------------------------------------------------------------------+
+    <BLANKLINE>
+    """
+    return _hof("transform", [col], [f])
+
+
+def filter(col, f):
+    """The elements for which `f` (of the element, or element and index) is true.
+
+    >>> spark.createDataFrame([([1, 2, 3],)], ["xs"]).select(filter("xs", lambda x: x > 1)).first()[0]
+    [2, 3]
+    """
+    return _hof("filter", [col], [f])
+
+
+def exists(col, f):
+    """Whether `f` is true for some element (NULL when not, but some element gives NULL).
+
+    >>> spark.createDataFrame([([1, 2, 3],)], ["xs"]).select(exists("xs", lambda x: x > 2)).first()[0]
+    True
+    """
+    return _hof("exists", [col], [f])
+
+
+def forall(col, f):
+    """Whether `f` is true for every element.
+
+    >>> spark.createDataFrame([([1, 2, 3],)], ["xs"]).select(forall("xs", lambda x: x > 2)).first()[0]
+    False
+    """
+    return _hof("forall", [col], [f])
+
+
+def aggregate(col, initialValue, merge, finish=None):
+    """A fold of the array from `initialValue` with `merge(acc, x)`, then `finish(acc)`.
+
+    >>> df = spark.createDataFrame([([1.0, 2.0],)], ["xs"])
+    >>> df.select(aggregate("xs", lit(0.0), lambda acc, x: acc + x).alias("s")).first()
+    Row(s=3.0)
+    """
+    c = _value(initialValue)
+    return _hof("aggregate", [col, c], [merge] + ([finish] if finish is not None else []))
+
+
+def reduce(col, initialValue, merge, finish=None):
+    """The same fold as :func:`aggregate`, named ``reduce``.
+
+    >>> df = spark.createDataFrame([([1.0, 2.0],)], ["xs"])
+    >>> df.select(reduce("xs", lit(0.0), lambda acc, x: acc + x, lambda acc: acc * 10).alias("s")).first()
+    Row(s=30.0)
+    """
+    c = _value(initialValue)
+    return _hof("reduce", [col, c], [merge] + ([finish] if finish is not None else []))
+
+
+def zip_with(left, right, f):
+    """`f` over the arrays' elements pairwise (the shorter one padded with NULLs).
+
+    >>> df = spark.createDataFrame([([1, 2], [10, 20])], ["a", "b"])
+    >>> df.select(zip_with("a", "b", lambda x, y: x + y)).first()[0]
+    [11, 22]
+    """
+    return _hof("zip_with", [left, right], [f])
+
+
+def transform_keys(col, f):
+    """The map with each key replaced by `f(key, value)`.
+
+    >>> spark.sql("SELECT map('a', 1) AS m").select(transform_keys("m", lambda k, v: upper(k))).first()[0]
+    {'A': 1}
+    """
+    return _hof("transform_keys", [col], [f])
+
+
+def transform_values(col, f):
+    """The map with each value replaced by `f(key, value)`.
+
+    >>> spark.sql("SELECT map('a', 1) AS m").select(transform_values("m", lambda k, v: v + 1)).first()[0]
+    {'a': 2}
+    """
+    return _hof("transform_values", [col], [f])
+
+
+def map_filter(col, f):
+    """The entries for which `f(key, value)` is true.
+
+    >>> spark.sql("SELECT map('a', 1, 'b', 2) AS m").select(map_filter("m", lambda k, v: v > 1)).first()[0]
+    {'b': 2}
+    """
+    return _hof("map_filter", [col], [f])
+
+
+def map_zip_with(col1, col2, f):
+    """A map over both maps' keys with `f(key, value1, value2)` (a missing value is NULL).
+
+    >>> df = spark.sql("SELECT map('a', 1) AS m1, map('a', 10, 'b', 20) AS m2")
+    >>> df.select(map_zip_with("m1", "m2", lambda k, a, b: coalesce(a, lit(0)) + b)).first()[0]
+    {'a': 11, 'b': 20}
+    """
+    return _hof("map_zip_with", [col1, col2], [f])
+
+
+def inline(col):
+    """One row per struct of an array of structs, one column per field.
+
+    >>> df = spark.sql("SELECT array(named_struct('a', 1, 'b', 2), named_struct('a', 3, 'b', 4)) AS s")
+    >>> df.select(inline("s")).collect()
+    [Row(a=1, b=2), Row(a=3, b=4)]
+    """
+    return _invoke("inline", col)
+
+
+def inline_outer(col):
+    """``inline`` that keeps a row of NULLs for a NULL or empty array.
+
+    >>> df = spark.sql("SELECT 1 AS i, CAST(array() AS array<struct<a:int>>) AS s")
+    >>> df.select("i", inline_outer("s")).collect()
+    [Row(i=1, a=None)]
+    """
+    return _invoke("inline_outer", col)
+
+
+def stack(*cols):
+    """The values after the first argument `n`, in `n` rows (columns col0, col1, ...).
+
+    >>> spark.range(1).select(stack(lit(2), lit(1), lit(2), lit(3))).collect()
+    [Row(col0=1, col1=2), Row(col0=3, col1=None)]
+    """
+    return _invoke("stack", *cols)
+
+
+def _options_map(options):
+    """A JSON/CSV options dict as the ``map(...)`` literal Spark passes (none: no argument)."""
+    if not options:
+        return []
+    return [create_map(*[lit(x) for kv in options.items() for x in (kv[0], str(kv[1]))])]
+
+
+def _schema_text(schema):
+    from .types import DataType
+    if isinstance(schema, DataType):
+        return lit(schema.simpleString())
+    return _value(schema)
+
+
+def from_json(col, schema, options=None):
+    """The JSON strings parsed as a struct, array or map of `schema` (a DataType, a DDL string or
+    ``schema_of_json``'s result); a malformed record gives a struct of NULLs.
+
+    >>> df = spark.createDataFrame([('{"a": 1}',)], ["j"])
+    >>> df.select(from_json("j", "a INT").alias("s")).first()
+    Row(s=Row(a=1))
+    """
+    c = _c(col)
+    s = _schema_text(schema)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("from_json", [c._expr, s._expr] + [e._expr for e in extra]),
+                  "from_json(%s)" % c._repr)
+
+
+def to_json(col, options=None):
+    """A struct, array or map as JSON text.
+
+    >>> spark.sql("SELECT named_struct('a', 1, 'b', 'x') AS s").select(to_json("s")).first()[0]
+    '{"a":1,"b":"x"}'
+    """
+    c = _c(col)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("to_json", [c._expr] + [e._expr for e in extra]), "to_json(%s)" % c._repr)
+
+
+def get_json_object(col, path):
+    """The value at a JSON path (``$.a``, ``$[0].b``, ``$[*].c``) as a string.
+
+    >>> spark.createDataFrame([('{"a": {"b": 1}}',)], ["j"]).select(get_json_object("j", "$.a.b")).first()[0]
+    '1'
+    """
+    return _invoke("get_json_object", col, lit(path))
+
+
+def json_tuple(col, *fields):
+    """One row of the named top-level fields' values (columns c0, c1, ...).
+
+    >>> spark.createDataFrame([('{"a": 1, "b": "x"}',)], ["j"]).select(json_tuple("j", "a", "b")).collect()
+    [Row(c0='1', c1='x')]
+    """
+    return _invoke("json_tuple", col, *[lit(f) for f in fields])
+
+
+def json_array_length(col):
+    """The number of elements of a JSON array (NULL for anything else).
+
+    >>> spark.createDataFrame([('[1, 2]',)], ["j"]).select(json_array_length("j")).first()[0]
+    2
+    """
+    return _invoke("json_array_length", col)
+
+
+def json_object_keys(col):
+    """The keys of a JSON object (NULL for anything else).
+
+    >>> spark.createDataFrame([('{"a": 1, "b": 2}',)], ["j"]).select(json_object_keys("j")).first()[0]
+    ['a', 'b']
+    """
+    return _invoke("json_object_keys", col)
+
+
+def schema_of_json(json, options=None):
+    """The DDL schema Spark infers for a JSON literal.
+
+    >>> spark.range(1).select(schema_of_json(lit('{"a": 0}'))).first()[0]
+    'STRUCT<a: BIGINT>'
+    """
+    c = _value(json)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("schema_of_json", [c._expr] + [e._expr for e in extra]),
+                  "schema_of_json(%s)" % c._repr)
+
+
+def from_csv(col, schema, options=None):
+    """A CSV line parsed as a struct of `schema` (a DDL string or ``schema_of_csv``'s result).
+
+    >>> spark.createDataFrame([("1,a",)], ["v"]).select(from_csv("v", "n INT, s STRING").alias("r")).first()
+    Row(r=Row(n=1, s='a'))
+    """
+    c = _c(col)
+    s = _schema_text(schema)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("from_csv", [c._expr, s._expr] + [e._expr for e in extra]),
+                  "from_csv(%s)" % c._repr)
+
+
+def to_csv(col, options=None):
+    """A struct as one CSV line.
+
+    >>> spark.sql("SELECT named_struct('a', 1, 'b', 'x,y') AS s").select(to_csv("s")).first()[0]
+    '1,"x,y"'
+    """
+    c = _c(col)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("to_csv", [c._expr] + [e._expr for e in extra]), "to_csv(%s)" % c._repr)
+
+
+def schema_of_csv(csv, options=None):
+    """The DDL schema Spark infers for a CSV line literal.
+
+    >>> spark.range(1).select(schema_of_csv(lit("1,a"))).first()[0]
+    'STRUCT<_c0: INT, _c1: STRING>'
+    """
+    c = _value(csv)
+    extra = _options_map(options)
+    return Column(UnresolvedFunction("schema_of_csv", [c._expr] + [e._expr for e in extra]),
+                  "schema_of_csv(%s)" % c._repr)
+
+
+def str_to_map(text, pairDelim=None, keyValueDelim=None):
+    """A string split into a map: pairs by `pairDelim` (default ','), key from value by
+    `keyValueDelim` (default ':'); both are regular expressions.
+
+    >>> spark.createDataFrame([("a:1,b:2",)], ["e"]).select(str_to_map("e")).first()[0]
+    {'a': '1', 'b': '2'}
+    """
+    return _invoke("str_to_map", text, _value(pairDelim if pairDelim is not None else ","),
+                   _value(keyValueDelim if keyValueDelim is not None else ":"))
+
+
+# date/time functions beyond the course list (Spark's DateTimeExpressions)
+
+def _days_arg(x):
+    # Spark 4: an int is a literal, a string names a column
+    return lit(x) if isinstance(x, int) and not isinstance(x, bool) else x
+
+
+def dateadd(start, days):
+    """``date_add`` under its SQL alias.
+
+    >>> df = spark.createDataFrame([("2015-04-08", 2)], "dt string, a int")
+    >>> df.select(dateadd("dt", 1), dateadd("dt", "a")).show()
+    +---------------+---------------+
+    |date_add(dt, 1)|date_add(dt, a)|
+    +---------------+---------------+
+    |     2015-04-09|     2015-04-10|
+    +---------------+---------------+
+    <BLANKLINE>
+    """
+    return _invoke("date_add", start, _days_arg(days))
+
+
+def date_diff(end, start):
+    """Days from ``start`` to ``end``.
+
+    >>> df = spark.createDataFrame([("2015-04-08", "2015-05-10")], ["d1", "d2"])
+    >>> df.select(date_diff("d2", "d1")).show()
+    +-----------------+
+    |date_diff(d2, d1)|
+    +-----------------+
+    |               32|
+    +-----------------+
+    <BLANKLINE>
+    """
+    return _invoke("date_diff", end, start)
+
+
+def _field_call(name):
+    def f(field, source):
+        return _invoke(name, field, source)
+    f.__name__ = name
+    f.__doc__ = """A field of a date or timestamp (``YEAR``, ``MONTH``, ``WEEK``, ``D``, ``H``, ``M``, ``S``...);
+    seconds come with their fraction as ``decimal(8,6)``.
+
+    >>> import datetime
+    >>> df = spark.createDataFrame([(datetime.datetime(2015, 4, 8, 13, 8, 15),)], ["ts"])
+    >>> df.select(%s(lit("YEAR"), "ts").alias("y"), %s(lit("S"), "ts").alias("s")).show()
+    +----+---------+
+    |   y|        s|
+    +----+---------+
+    |2015|15.000000|
+    +----+---------+
+    <BLANKLINE>
+    """ % (name, name)
+    return f
+
+
+date_part = _field_call("date_part")
+datepart = _field_call("datepart")
+extract = _field_call("extract")
+
+
+def dayname(col):
+    """The three-letter day of the week of a date.
+
+    >>> spark.createDataFrame([("2015-04-08",)], ["dt"]).select(dayname("dt")).show()
+    +-----------+
+    |dayname(dt)|
+    +-----------+
+    |        Wed|
+    +-----------+
+    <BLANKLINE>
+    """
+    return _invoke("dayname", col)
+
+
+def monthname(col):
+    """The three-letter month of a date.
+
+    >>> spark.createDataFrame([("2015-04-08",)], ["dt"]).select(monthname("dt")).show()
+    +-------------+
+    |monthname(dt)|
+    +-------------+
+    |          Apr|
+    +-------------+
+    <BLANKLINE>
+    """
+    return _invoke("monthname", col)
+
+
+def make_date(year, month, day):
+    """A date from year, month and day columns.
+
+    >>> df = spark.createDataFrame([(2020, 6, 26)], ["Y", "M", "D"])
+    >>> df.select(make_date("Y", "M", "D")).show()
+    +------------------+
+    |make_date(Y, M, D)|
+    +------------------+
+    |        2020-06-26|
+    +------------------+
+    <BLANKLINE>
+    """
+    return _invoke("make_date", year, month, day)
+
+
+def next_day(date, dayOfWeek):
+    """The first date after ``date`` falling on ``dayOfWeek`` ('Mon', 'Tue', ...).
+
+    >>> df = spark.createDataFrame([("2015-07-27",)], ["dt"])
+    >>> df.select(next_day("dt", "Sun")).show()
+    +-----------------+
+    |next_day(dt, Sun)|
+    +-----------------+
+    |       2015-08-02|
+    +-----------------+
+    <BLANKLINE>
+    """
+    return _invoke("next_day", date, lit(dayOfWeek))
+
+
+def _optional_format(name, doc):
+    def f(timestamp, format=None):
+        if format is None:
+            return _invoke(name, timestamp)
+        return _invoke(name, timestamp, format)
+    f.__name__ = name
+    f.__doc__ = doc
+    return f
+
+
+to_unix_timestamp = _optional_format("to_unix_timestamp", """Seconds since the epoch of a string parsed with
+    a Java datetime pattern (default ``yyyy-MM-dd HH:mm:ss``) in the session time zone.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> df = spark.createDataFrame([("2015-04-08",)], ["dt"])
+    >>> df.select(to_unix_timestamp("dt", lit("yyyy-MM-dd"))).show()
+    +---------------------------------+
+    |to_unix_timestamp(dt, yyyy-MM-dd)|
+    +---------------------------------+
+    |                       1428451200|
+    +---------------------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """)
+to_timestamp_ltz = _optional_format("to_timestamp_ltz", """A string parsed as a timestamp (with local time
+    zone), with an optional Java datetime pattern.
+
+    >>> df = spark.createDataFrame([("2016-12-31",)], ["dt"])
+    >>> df.select(to_timestamp_ltz("dt", lit("yyyy-MM-dd"))).show()
+    +--------------------------------+
+    |to_timestamp_ltz(dt, yyyy-MM-dd)|
+    +--------------------------------+
+    |             2016-12-31 00:00:00|
+    +--------------------------------+
+    <BLANKLINE>
+    """)
+to_timestamp_ntz = _optional_format("to_timestamp_ntz", """A string parsed as a timestamp without time zone,
+    with an optional Java datetime pattern.
+
+    >>> df = spark.createDataFrame([("2016-12-31",)], ["dt"])
+    >>> df.select(to_timestamp_ntz("dt", lit("yyyy-MM-dd"))).printSchema()
+    root
+     |-- to_timestamp_ntz(dt, yyyy-MM-dd): timestamp_ntz (nullable = true)
+    <BLANKLINE>
+    """)
+try_to_timestamp = _optional_format("try_to_timestamp", """``to_timestamp`` that gives NULL where the
+    string does not parse (even under ANSI mode).
+
+    >>> spark.createDataFrame([("malformed",)], ["t"]).select(try_to_timestamp("t")).show()
+    +-------------------+
+    |try_to_timestamp(t)|
+    +-------------------+
+    |               NULL|
+    +-------------------+
+    <BLANKLINE>
+    """)
+
+
+def try_to_date(col, format=None):
+    """``to_date`` that gives NULL where the string does not parse.
+
+    >>> spark.createDataFrame([("foo",)], ["ts"]).select(try_to_date("ts")).show()
+    +---------------+
+    |try_to_date(ts)|
+    +---------------+
+    |           NULL|
+    +---------------+
+    <BLANKLINE>
+    """
+    if format is None:
+        return _invoke("try_to_date", col)
+    return _invoke("try_to_date", col, lit(format))
+
+
+def _epoch_call(name, doc):
+    def f(col):
+        return _invoke(name, col)
+    f.__name__ = name
+    f.__doc__ = doc
+    return f
+
+
+timestamp_seconds = _epoch_call("timestamp_seconds", """The timestamp of seconds since the epoch.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> spark.createDataFrame([(1230219000,)], ["s"]).select(timestamp_seconds("s")).show()
+    +--------------------+
+    |timestamp_seconds(s)|
+    +--------------------+
+    | 2008-12-25 15:30:00|
+    +--------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """)
+timestamp_millis = _epoch_call("timestamp_millis", """The timestamp of milliseconds since the epoch.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> spark.createDataFrame([(1230219000123,)], ["ms"]).select(timestamp_millis("ms")).show(truncate=False)
+    +-----------------------+
+    |timestamp_millis(ms)   |
+    +-----------------------+
+    |2008-12-25 15:30:00.123|
+    +-----------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """)
+timestamp_micros = _epoch_call("timestamp_micros", """The timestamp of microseconds since the epoch.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> spark.createDataFrame([(1230219000,)], ["us"]).select(timestamp_micros("us")).show(truncate=False)
+    +-----------------------+
+    |timestamp_micros(us)   |
+    +-----------------------+
+    |1970-01-01 00:20:30.219|
+    +-----------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """)
+unix_date = _epoch_call("unix_date", """Days since 1970-01-01.
+
+    >>> spark.createDataFrame([("2022-01-02",)], ["dt"]).select(unix_date(to_date("dt"))).show()
+    +----------------------+
+    |unix_date(to_date(dt))|
+    +----------------------+
+    |                 18994|
+    +----------------------+
+    <BLANKLINE>
+    """)
+unix_seconds = _epoch_call("unix_seconds", """Seconds since the epoch of a timestamp.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> df = spark.createDataFrame([("2015-07-22 10:00:00",)], ["ts"])
+    >>> df.select(unix_seconds(to_timestamp("ts"))).show()
+    +------------------------------+
+    |unix_seconds(to_timestamp(ts))|
+    +------------------------------+
+    |                    1437559200|
+    +------------------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """)
+unix_millis = _epoch_call("unix_millis", """Milliseconds since the epoch of a timestamp.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> df = spark.createDataFrame([("2015-07-22 10:00:00",)], ["ts"])
+    >>> df.select(unix_millis(to_timestamp("ts"))).show()
+    +-----------------------------+
+    |unix_millis(to_timestamp(ts))|
+    +-----------------------------+
+    |                1437559200000|
+    +-----------------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """)
+unix_micros = _epoch_call("unix_micros", """Microseconds since the epoch of a timestamp.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> df = spark.createDataFrame([("2015-07-22 10:00:00",)], ["ts"])
+    >>> df.select(unix_micros(to_timestamp("ts"))).show()
+    +-----------------------------+
+    |unix_micros(to_timestamp(ts))|
+    +-----------------------------+
+    |             1437559200000000|
+    +-----------------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """)
+date_from_unix_date = _epoch_call("date_from_unix_date", """The date ``days`` after 1970-01-01.
+
+    >>> spark.range(2).select(date_from_unix_date("id")).show()
+    +-----------------------+
+    |date_from_unix_date(id)|
+    +-----------------------+
+    |             1970-01-01|
+    |             1970-01-02|
+    +-----------------------+
+    <BLANKLINE>
+    """)
+
+
+def from_utc_timestamp(timestamp, tz):
+    """Reads a timestamp as UTC and renders it in zone ``tz``.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> df = spark.createDataFrame([("1997-02-28 10:30:00",)], ["ts"])
+    >>> df.select(from_utc_timestamp("ts", "JST")).show()
+    +---------------------------+
+    |from_utc_timestamp(ts, JST)|
+    +---------------------------+
+    |        1997-02-28 19:30:00|
+    +---------------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """
+    return _invoke("from_utc_timestamp", timestamp, lit(tz))
+
+
+def to_utc_timestamp(timestamp, tz):
+    """Reads a timestamp as a wall time in zone ``tz`` and renders it in UTC.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> df = spark.createDataFrame([("1997-02-28 10:30:00",)], ["ts"])
+    >>> df.select(to_utc_timestamp("ts", "PST")).show()
+    +-------------------------+
+    |to_utc_timestamp(ts, PST)|
+    +-------------------------+
+    |      1997-02-28 18:30:00|
+    +-------------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """
+    return _invoke("to_utc_timestamp", timestamp, lit(tz))
+
+
+def convert_timezone(sourceTz, targetTz, sourceTs):
+    """A timestamp without time zone moved from one zone's wall time to another's (``sourceTz``
+    None: the session time zone).
+
+    >>> df = spark.createDataFrame([("2015-04-08 15:00:00",)], ["ts"])
+    >>> df.select(convert_timezone(lit("Asia/Hong_Kong"), lit("America/Los_Angeles"), "ts")).show()
+    +---------------------------------------------------------+
+    |convert_timezone(Asia/Hong_Kong, America/Los_Angeles, ts)|
+    +---------------------------------------------------------+
+    |                                      2015-04-08 00:00:00|
+    +---------------------------------------------------------+
+    <BLANKLINE>
+    """
+    if sourceTz is None:
+        return _invoke("convert_timezone", targetTz, sourceTs)
+    return _invoke("convert_timezone", sourceTz, targetTz, sourceTs)
+
+
+
+# ---------------------------------------------------------------------------------------------
+# aggregates beyond the course list
+
+def _flag_call(name, doc):
+    def f(col, ignoreNulls=None):
+        if ignoreNulls is None:
+            return _invoke(name, col)
+        return _invoke(name, col, lit(ignoreNulls) if isinstance(ignoreNulls, bool) else ignoreNulls)
+    f.__name__ = name
+    f.__doc__ = doc
+    return f
+
+
+any_value = _flag_call("any_value", """Some value of the group: the first one met, or with ``ignoreNulls``
+    the first one that is not NULL.
+
+    >>> df = spark.createDataFrame([(None, 1), ("a", 2)], ["c1", "c2"])
+    >>> df.select(any_value("c1"), any_value("c1", True)).show()
+    +-------------+-------------+
+    |any_value(c1)|any_value(c1)|
+    +-------------+-------------+
+    |         NULL|            a|
+    +-------------+-------------+
+    <BLANKLINE>
+    """)
+first_value = _flag_call("first_value", """The first value of the group (``ignoreNulls``: the first not NULL).
+
+    >>> df = spark.createDataFrame([(None, 1), ("a", 2)], ["a", "b"])
+    >>> df.select(first_value("a"), first_value("a", True)).show()
+    +--------------+--------------+
+    |first_value(a)|first_value(a)|
+    +--------------+--------------+
+    |          NULL|             a|
+    +--------------+--------------+
+    <BLANKLINE>
+    """)
+last_value = _flag_call("last_value", """The last value of the group (``ignoreNulls``: the last not NULL).
+
+    >>> df = spark.createDataFrame([("a", 1), (None, 2)], ["a", "b"])
+    >>> df.select(last_value("a"), last_value("a", True)).show()
+    +-------------+-------------+
+    |last_value(a)|last_value(a)|
+    +-------------+-------------+
+    |         NULL|            a|
+    +-------------+-------------+
+    <BLANKLINE>
+    """)
+
+
+def _agg_call(name, doc, arity=1):
+    if arity == 1:
+        def f(col):
+            return _invoke(name, col)
+    else:
+        def f(y, x):
+            return _invoke(name, y, x)
+    f.__name__ = name
+    f.__doc__ = doc
+    return f
+
+
+std = _agg_call("std", """The sample standard deviation (``stddev``).
+
+    >>> spark.range(6).select(std("id")).show()
+    +------------------+
+    |           std(id)|
+    +------------------+
+    |1.8708286933869707|
+    +------------------+
+    <BLANKLINE>
+    """)
+array_agg = _agg_call("array_agg", """The group's values that are not NULL, as an array (``collect_list``).
+
+    >>> df = spark.createDataFrame([[1], [None], [2]], ["c"])
+    >>> df.agg(sort_array(array_agg("c")).alias("l")).show()
+    +------+
+    |     l|
+    +------+
+    |[1, 2]|
+    +------+
+    <BLANKLINE>
+    """)
+try_sum = _agg_call("try_sum", """``sum`` that gives NULL on overflow.
+
+    >>> spark.range(10).select(try_sum("id")).show()
+    +-----------+
+    |try_sum(id)|
+    +-----------+
+    |         45|
+    +-----------+
+    <BLANKLINE>
+    """)
+try_avg = _agg_call("try_avg", """``avg`` that gives NULL on overflow.
+
+    >>> spark.createDataFrame([(15,), (2,)], ["age"]).select(try_avg("age")).show()
+    +------------+
+    |try_avg(age)|
+    +------------+
+    |         8.5|
+    +------------+
+    <BLANKLINE>
+    """)
+for _name, _op, _v in (("bit_and", "AND", 0), ("bit_or", "OR", 3), ("bit_xor", "XOR", 2)):
+    globals()[_name] = _agg_call(_name, """The bitwise %s of the group's values that are not NULL.
+
+    >>> spark.createDataFrame([[1], [None], [1], [2]], ["c"]).select(%s("c").alias("v")).collect()
+    [Row(v=%d)]
+    """ % (_op, _name, _v))
+
+_REGR_DOC = """``%s(y, x)`` over the pairs where neither is NULL.
+
+    >>> df = spark.sql("SELECT * FROM VALUES (1, 2), (2, 2), (2, 3), (2, 4) AS tab(y, x)")
+    >>> df.select(%s("y", "x").alias("v")).collect()
+    [Row(v=%s)]
+    """
+for _name, _v in (("regr_avgx", "2.75"), ("regr_avgy", "1.75"), ("regr_count", "4"),
+                  ("regr_intercept", "1.0"), ("regr_r2", "0.2727272727272727"),
+                  ("regr_slope", "0.2727272727272727"), ("regr_sxx", "2.75"), ("regr_sxy", "0.75"),
+                  ("regr_syy", "0.75")):
+    globals()[_name] = _agg_call(_name, _REGR_DOC % (_name, _name, _v), arity=2)
+
+
+def mode(col, deterministic=False):
+    """The most frequent value (``deterministic``: the smallest of equally frequent ones).
+
+    >>> df = spark.createDataFrame([(-10,), (0,), (10,)], ["col"])
+    >>> df.select(mode("col", True)).show()
+    +---------------------------------------+
+    |mode() WITHIN GROUP (ORDER BY col DESC)|
+    +---------------------------------------+
+    |                                    -10|
+    +---------------------------------------+
+    <BLANKLINE>
+    """
+    return _invoke("mode", col, lit(deterministic))
+
+
+def _listagg_call(name, doc):
+    def f(col, delimiter=None):
+        if delimiter is None:
+            return _invoke(name, col)
+        return _invoke(name, col, lit(delimiter))
+    f.__name__ = name
+    f.__doc__ = doc
+    return f
+
+
+listagg = _listagg_call("listagg", """The group's strings that are not NULL, concatenated in order with
+    ``delimiter`` between them.
+
+    >>> df = spark.createDataFrame([("a",), ("b",), (None,), ("c",)], ["s"])
+    >>> df.select(listagg("s", ", ")).show()
+    +--------------+
+    |listagg(s, , )|
+    +--------------+
+    |       a, b, c|
+    +--------------+
+    <BLANKLINE>
+    """)
+string_agg = _listagg_call("string_agg", """``listagg`` under its other name.
+
+    >>> df = spark.createDataFrame([("a",), ("b",)], ["s"])
+    >>> df.select(string_agg("s")).show()
+    +-------------------+
+    |string_agg(s, NULL)|
+    +-------------------+
+    |                 ab|
+    +-------------------+
+    <BLANKLINE>
+    """)
+listagg_distinct = _listagg_call("listagg_distinct", """``listagg`` of the distinct strings.
+
+    >>> df = spark.createDataFrame([("a",), ("a",)], ["s"])
+    >>> df.select(listagg_distinct("s").alias("v")).collect()
+    [Row(v='a')]
+    """)
+string_agg_distinct = _listagg_call("string_agg_distinct", """``string_agg`` of the distinct strings.
+
+    >>> df = spark.createDataFrame([("a",), ("a",)], ["s"])
+    >>> df.select(string_agg_distinct("s").alias("v")).collect()
+    [Row(v='a')]
+    """)
+
+
+def nth_value(col, offset, ignoreNulls=False):
+    """The ``offset``-th value (1-based) of the window frame, NULL while the frame is shorter.
+
+    >>> from sparklet.sql import Window
+    >>> df = spark.createDataFrame([("a", 1), ("a", 2), ("a", 3)], ["c1", "c2"])
+    >>> w = Window.partitionBy("c1").orderBy("c2")
+    >>> df.withColumn("n", nth_value("c2", 2).over(w)).select("n").collect()
+    [Row(n=None), Row(n=2), Row(n=2)]
+    """
+    return _invoke("nth_value", col, lit(offset), lit(ignoreNulls))
+
+
+def grouping(col):
+    """1 where a cube or rollup grouping set leaves ``col`` out, else 0.
+
+    >>> df = spark.createDataFrame([("Alice", 2), ("Bob", 5)], ("name", "age"))
+    >>> df.cube("name").agg(grouping("name"), sum("age")).orderBy("name").show()
+    +-----+--------------+--------+
+    | name|grouping(name)|sum(age)|
+    +-----+--------------+--------+
+    | NULL|             1|       7|
+    |Alice|             0|       2|
+    |  Bob|             0|       5|
+    +-----+--------------+--------+
+    <BLANKLINE>
+    """
+    return _invoke("grouping", col)
+
+
+def grouping_id(*cols):
+    """The bits of ``grouping`` of each key (all grouping keys when none are given), first key
+    highest.
+
+    >>> df = spark.createDataFrame([(1, "a", "a"), (4, "b", "c")], ["c1", "c2", "c3"])
+    >>> df.rollup("c2", "c3").agg(grouping_id()).orderBy("c2", "c3").show()
+    +----+----+-------------+
+    |  c2|  c3|grouping_id()|
+    +----+----+-------------+
+    |NULL|NULL|            3|
+    |   a|NULL|            1|
+    |   a|   a|            0|
+    |   b|NULL|            1|
+    |   b|   c|            0|
+    +----+----+-------------+
+    <BLANKLINE>
+    """
+    return _invoke("grouping_id", *cols)
+
+
+def _percentile_call(name, default, doc):
+    def f(col, percentage, third=default):
+        p = lit(list(percentage)) if isinstance(percentage, (list, tuple)) else lit(percentage)
+        return _invoke(name, col, p, lit(third))
+    f.__name__ = name
+    f.__doc__ = doc
+    return f
+
+
+percentile = _percentile_call("percentile", 1, """The exact percentile(s) of a numeric column, interpolated
+    between neighbouring values (``frequency``: how many times each row counts).
+
+    >>> df = spark.createDataFrame([(1,), (2,), (3,), (4,)], ["a"])
+    >>> df.select(percentile("a", [0.25, 0.5]), percentile("a", 0.5)).show()
+    +----------------------------------+---------------------+
+    |percentile(a, array(0.25, 0.5), 1)|percentile(a, 0.5, 1)|
+    +----------------------------------+---------------------+
+    |                       [1.75, 2.5]|                  2.5|
+    +----------------------------------+---------------------+
+    <BLANKLINE>
+    """)
+percentile_approx = _percentile_call("percentile_approx", 10000, """The value at the given percentile(s): the
+    smallest value with at least that fraction of the column at or below it.
+
+    >>> df = spark.createDataFrame([(1,), (2,), (3,), (4,)], ["a"])
+    >>> df.select(percentile_approx("a", [0.25, 0.5], 100), percentile_approx("a", 0.5)).show()
+    +-------------------------------------------+--------------------------------+
+    |percentile_approx(a, array(0.25, 0.5), 100)|percentile_approx(a, 0.5, 10000)|
+    +-------------------------------------------+--------------------------------+
+    |                                     [1, 2]|                               2|
+    +-------------------------------------------+--------------------------------+
+    <BLANKLINE>
+    """)
+approx_percentile = _percentile_call("approx_percentile", 10000, """``percentile_approx`` under its other name.
+
+    >>> df = spark.createDataFrame([(1,), (2,), (3,), (4,)], ["a"])
+    >>> df.select(approx_percentile("a", 0.5).alias("p")).collect()
+    [Row(p=2)]
+    """)
+
+
+def approx_count_distinct(col, rsd=None):
+    """The number of distinct values as Spark's HyperLogLog++ estimates it (``rsd``: the relative
+    standard deviation allowed, 0.05 by default); exact-looking for few values.
+
+    >>> spark.range(100000).agg(approx_count_distinct("id").alias("a"),
+    ...                         approx_count_distinct("id", 0.1).alias("b")).show()
+    +-----+------+
+    |    a|     b|
+    +-----+------+
+    |95546|102065|
+    +-----+------+
+    <BLANKLINE>
+    """
+    if rsd is None:
+        return _invoke("approx_count_distinct", col)
+    return _invoke("approx_count_distinct", col, lit(rsd), repr_args=[col_of(col)._repr])
+
+
+# ---------------------------------------------------------------------------------------------
+# time windows
+
+def window(timeColumn, windowDuration, slideDuration=None, startTime=None):
+    """The ``[start, end)`` time bucket of ``windowDuration`` ('10 minutes', '1 hour'...) holding each
+    timestamp, as a struct named ``window``, to group by (buckets start at the epoch plus
+    ``startTime``; a slide shorter than the window is not supported).
+
+    >>> import datetime
+    >>> df = spark.createDataFrame([(datetime.datetime(2016, 3, 11, 9, 0, 7), 1)], ["dt", "v"])
+    >>> df.groupBy(window("dt", "5 seconds")).agg(sum("v")).show(truncate=False)
+    +------------------------------------------+------+
+    |window                                    |sum(v)|
+    +------------------------------------------+------+
+    |{2016-03-11 09:00:05, 2016-03-11 09:00:10}|1     |
+    +------------------------------------------+------+
+    <BLANKLINE>
+    """
+    if slideDuration and startTime:
+        return _invoke("window", timeColumn, lit(windowDuration), lit(slideDuration), lit(startTime))
+    if slideDuration:
+        return _invoke("window", timeColumn, lit(windowDuration), lit(slideDuration))
+    if startTime:
+        return _invoke("window", timeColumn, lit(windowDuration), lit(windowDuration), lit(startTime))
+    return _invoke("window", timeColumn, lit(windowDuration))
+
+
+def window_time(windowColumn):
+    """The event time of a time window: its end less one microsecond.
+
+    >>> import datetime
+    >>> df = spark.createDataFrame([(datetime.datetime(2016, 3, 11, 9, 0, 7), 1)], ["dt", "v"])
+    >>> w = df.groupBy(window("dt", "5 seconds")).agg(sum("v"))
+    >>> w.select(window_time("window")).show(truncate=False)
+    +--------------------------+
+    |window_time(window)       |
+    +--------------------------+
+    |2016-03-11 09:00:09.999999|
+    +--------------------------+
+    <BLANKLINE>
+    """
+    return _invoke("window_time", windowColumn)

@@ -288,10 +288,36 @@ def convert(node):
         if fname.lower() in ("lag", "lead") and len(conv) >= 1:
             pass
         return UnresolvedFunction(fname, conv, distinct=distinct, ignore_nulls=ignore_nulls)
+    if isinstance(node, exp.Tuple):
+        # `(a, b)` in an expression is a struct of its values (fields col1, col2, ...)
+        return UnresolvedFunction("struct", [convert(e) for e in node.expressions])
+    if isinstance(node, exp.Lambda):
+        # `x -> x * 2`, `(acc, x) -> acc + x`: the higher-order function binds the parameters
+        from .collection_functions import UnresolvedLambda
+        return UnresolvedLambda(convert(node.this), [e.name for e in node.expressions])
     if isinstance(node, exp.IgnoreNulls):
         f = convert(node.this)
         f.ignore_nulls = True
         return f
+    if isinstance(node, exp.Extract):
+        # EXTRACT(field FROM source): Spark's extract(field, source)
+        return UnresolvedFunction("extract", [Literal(node.this.name), convert(node.expression)])
+    if isinstance(node, (exp.ArgMax, exp.ArgMin)):
+        args = [node.this, node.expression] + ([node.args["count"]] if node.args.get("count") is not None else [])
+        return UnresolvedFunction("max_by" if isinstance(node, exp.ArgMax) else "min_by", [convert(a) for a in args])
+    if isinstance(node, (exp.Quantile, exp.ApproxQuantile, exp.GroupConcat)):
+        # the date/time and aggregate functions sqlglot parses into classes of its own
+        fname, keys = {exp.Quantile: ("percentile", ("this", "quantile", "frequency")),
+                       exp.ApproxQuantile: ("percentile_approx", ("this", "quantile", "accuracy")),
+                       exp.GroupConcat: ("listagg", ("this", "separator"))}[type(node)]
+        args = [node.args.get(k) for k in keys]
+        while args and args[-1] is None:
+            args.pop()
+        this = args[0]
+        distinct = isinstance(this, exp.Distinct)
+        if distinct:
+            this = this.expressions[0]
+        return UnresolvedFunction(fname, [convert(this)] + [convert(a) for a in args[1:]], distinct=distinct)
     if isinstance(node, exp.Func):
         # a function sqlglot still parses into its own class: call it by its SQL name
         fname = node.sql_name().lower() if hasattr(node, "sql_name") else name.lower()

@@ -401,92 +401,26 @@ def murmur3(types):
     return call
 
 
-# xxHash64 as Spark's XXH64 (seed 42): the same value hashing rules as Murmur3 (ints as 4 bytes,
-# longs as 8, strings as their UTF-8 bytes), each non-null value chained as the next seed.
-_P1, _P2, _P3, _P4, _P5 = (0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
-                           0x27D4EB2F165667C5)
-_M64 = (1 << 64) - 1
-
-
-def _rotl64(x, r):
-    return ((x << r) | (x >> (64 - r))) & _M64
-
-
-def _xx_fmix(h):
-    h ^= h >> 33
-    h = (h * _P2) & _M64
-    h ^= h >> 29
-    h = (h * _P3) & _M64
-    h ^= h >> 32
-    return h
-
-
-def _xx_round(acc, v):
-    acc = (acc + v * _P2) & _M64
-    return (_rotl64(acc, 31) * _P1) & _M64
-
-
-def _xx_merge(acc, v):
-    acc ^= _xx_round(0, v)
-    return (acc * _P1 + _P4) & _M64
-
-
+# xxHash64 as Spark's XXH64 (seed 42) for the values hyperloglog's vectorized SQL does not cover
+# (arrays, maps, wide decimals): the same per-value rules, each non-null value chained as the seed.
 def _xx_int(v, seed):
-    h = (seed + _P5 + 4) & _M64
-    h ^= ((v & 0xFFFFFFFF) * _P1) & _M64
-    h = (_rotl64(h, 23) * _P2 + _P3) & _M64
-    return _xx_fmix(h)
+    from .hyperloglog import hash_int
+    return int(hash_int([v], seed)[0])
 
 
 def _xx_long(v, seed):
-    h = (seed + _P5 + 8) & _M64
-    h ^= _xx_round(0, v & _M64)
-    h = (_rotl64(h, 27) * _P1 + _P4) & _M64
-    return _xx_fmix(h)
+    from .hyperloglog import hash_long
+    v &= (1 << 64) - 1
+    return int(hash_long([v - (1 << 64) if v >> 63 else v], seed)[0])
 
 
 def _xx_bytes(data, seed):
-    import struct
-    n = len(data)
-    i = 0
-    if n >= 32:
-        v1 = (seed + _P1 + _P2) & _M64
-        v2 = (seed + _P2) & _M64
-        v3 = seed & _M64
-        v4 = (seed - _P1) & _M64
-        while i <= n - 32:
-            a, b, c, d = struct.unpack_from("<4Q", data, i)
-            v1, v2, v3, v4 = _xx_round(v1, a), _xx_round(v2, b), _xx_round(v3, c), _xx_round(v4, d)
-            i += 32
-        h = (_rotl64(v1, 1) + _rotl64(v2, 7) + _rotl64(v3, 12) + _rotl64(v4, 18)) & _M64
-        for v in (v1, v2, v3, v4):
-            h = _xx_merge(h, v)
-    else:
-        h = (seed + _P5) & _M64
-    h = (h + n) & _M64
-    while i <= n - 8:
-        (k,) = struct.unpack_from("<Q", data, i)
-        h ^= _xx_round(0, k)
-        h = (_rotl64(h, 27) * _P1 + _P4) & _M64
-        i += 8
-    if i <= n - 4:
-        (k,) = struct.unpack_from("<I", data, i)
-        h ^= (k * _P1) & _M64
-        h = (_rotl64(h, 23) * _P2 + _P3) & _M64
-        i += 4
-    while i < n:
-        h ^= (data[i] * _P5) & _M64
-        h = (_rotl64(h, 11) * _P1) & _M64
-        i += 1
-    return _xx_fmix(h)
-
-
-def _signed64(h):
-    return h - (1 << 64) if h >> 63 else h
+    from .hyperloglog import hash_bytes
+    return hash_bytes(data, seed)
 
 
 def xxhash_value(value, data_type, seed):
-    """One value hashed with the previous hash as seed (unsigned 64-bit in, unsigned out)."""
+    """One value hashed with the previous hash as seed (signed 64-bit in and out)."""
     from . import types as T
     from .murmur3 import _double_bits, _float_bits, _unscaled
     import datetime
@@ -541,7 +475,7 @@ def xxhash64(types):
         h = 42
         for v, t in zip(values, types):
             h = xxhash_value(v, t, h)
-        return _signed64(h)
+        return h
     return call
 
 
@@ -798,6 +732,9 @@ def _scala_bytes_hash(data, seed):
     h = (h * 0xC2B2AE35) & 0xFFFFFFFF
     h ^= h >> 16
     return h
+
+
+_M64 = (1 << 64) - 1
 
 
 class XORShiftRandom:

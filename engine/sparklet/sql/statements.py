@@ -142,13 +142,28 @@ def _values(session, q):
     if alias is not None and alias.columns:
         names = [c.name for c in alias.columns]
     schema = _values_schema(exprs, names)
-    if schema is None:
-        rows = [tuple(_eval_literal(e) for e in row) for row in exprs]
-        df = session.createDataFrame(rows, names)
-    else:
+    if schema is not None:
         # Spark's inline table: each column is the rows' wider type, every value cast to it
         rows = [tuple(_eval_literal(_cast_to(e, f.dataType)) for e, f in zip(row, schema.fields)) for row in exprs]
         df = session.createDataFrame(rows, schema)
+    else:
+        rows = [tuple(_eval_literal(e) for e in row) for row in exprs]
+        if rows and any(all(r[i] is None for r in rows) for i in range(n)):
+            # a column of NULLs only is of type void (NullType), which inference from the values
+            # cannot tell: the schema comes from the literals' types, widened across the rows
+            from . import types as T
+            from .typeops import wider_type
+            fields = []
+            for i, name in enumerate(names):
+                t = T.NullType()
+                for row in exprs:
+                    e = row[i]
+                    et = e.dataType if isinstance(e, Literal) else T.NullType() if rows[0][i] is None else None
+                    t = wider_type(t, et) or t if et is not None else t
+                fields.append(T.StructField(name, t, True))
+            df = session.createDataFrame(rows, T.StructType(fields))
+        else:
+            df = session.createDataFrame(rows, names)
     if alias is not None and alias.name:
         df = df.alias(alias.name)
     return df
