@@ -104,9 +104,11 @@ CASES = [
      "try_mod(i, l), try_divide(m, 0)"),
     ("encodings", STRINGS,
      lambda F: [F.encode("s", "UTF-16"), F.decode(F.encode("t", "ISO-8859-1"), "ISO-8859-1"), F.unhex(F.hex("t")),
-                F.to_binary("t", F.lit("utf-8")), F.try_to_binary("s", F.lit("hex")), F.chr("n"), F.reverse("s")],
+                F.to_binary("t", F.lit("utf-8")), F.try_to_binary("s", F.lit("hex")), F.chr("n"), F.reverse("s"),
+                F.length(F.encode("s", "UTF-8")), F.octet_length("s"), F.bit_length(F.encode("t", "UTF-8"))],
      "encode(s, 'UTF-16'), decode(encode(t, 'ISO-8859-1'), 'ISO-8859-1'), unhex(hex(t)), to_binary(t, 'utf-8'), "
-     "try_to_binary(s, 'hex'), chr(n), reverse(s)"),
+     "try_to_binary(s, 'hex'), chr(n), reverse(s), length(encode(s, 'UTF-8')), octet_length(s), "
+     "bit_length(encode(t, 'UTF-8'))"),
     ("urls", URLS,
      lambda F: [F.parse_url("u", F.lit("HOST")), F.parse_url("u", F.lit("QUERY"), F.lit("k")),
                 F.parse_url("u", F.lit("PATH")), F.try_parse_url("u", F.lit("REF"))],

@@ -1049,6 +1049,21 @@ def _is_binary(e):
     return isinstance(e.dataType, T.BinaryType)
 
 
+def _byte_aware_length(name, string_duck, binary_duck):
+    """length/octet_length/bit_length: a binary counts its bytes, anything else its string form."""
+    def build(args):
+        _args(name, args, 1)
+        if _is_binary(args[0]):
+            return Function(name, args, T.IntegerType(), duck="CAST(%s AS INTEGER)" % binary_duck)
+        return Function(name, [_str(args[0])], T.IntegerType(), duck="CAST(%s AS INTEGER)" % string_duck)
+    return build
+
+
+register("length")(_byte_aware_length("length", "length({0})", "octet_length({0})"))
+register("octet_length")(_byte_aware_length("octet_length", "octet_length(encode({0}))", "octet_length({0})"))
+register("bit_length")(_byte_aware_length("bit_length", "8 * octet_length(encode({0}))", "8 * octet_length({0})"))
+
+
 register("lcase")(_called("lcase", lookup("lower")))
 register("ucase")(_called("ucase", lookup("upper")))
 register("char_length")(_called("char_length", lookup("length")))

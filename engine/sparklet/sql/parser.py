@@ -178,6 +178,10 @@ def convert(node):
         return UnresolvedAttribute([node.name])
     if isinstance(node, exp.Literal):
         return _literal(node)
+    if isinstance(node, exp.HexString):
+        # X'..' is a binary literal in Spark SQL
+        digits = node.this
+        return Literal(bytes.fromhex(("0" + digits) if len(digits) % 2 else digits), T.BinaryType())
     if isinstance(node, exp.Boolean):
         return Literal(bool(node.this))
     if isinstance(node, exp.Null):
