@@ -182,6 +182,22 @@ _ERROR_CATALOG = {
     "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT": (
         "the input <inputName> should be a foldable <inputType> expression; however, got "
         "<inputExpr>.", None),
+    "DATATYPE_MISMATCH.BINARY_ARRAY_DIFF_TYPES": (
+        "Input to function <functionName> should have been two <arrayType> with same element type, but "
+        "it's [<leftType>, <rightType>].", None),
+    "DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES": (
+        "Input to <functionName> should have been <dataType> followed by a value with same element type, "
+        "but it's [<leftType>, <rightType>].", None),
+    "DATATYPE_MISMATCH.STACK_COLUMN_DIFF_TYPES": (
+        "The data type of the column (<columnIndex>) do not have the same type: <leftType> "
+        "(<leftParamIndex>) <> <rightType> (<rightParamIndex>).", None),
+    "INVALID_LAMBDA_FUNCTION_CALL": ("Invalid lambda function call.", "42K0D"),
+    "INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH": (
+        "A higher order function expects <expectedNumArgs> arguments, but got <actualNumArgs>.", None),
+    "INVALID_LAMBDA_FUNCTION_CALL.NON_HIGHER_ORDER_FUNCTION": (
+        "A lambda function should only be used in a higher order function. However, its class is "
+        "<class>, which is not a higher order function.", None),
+    "DATATYPE_MISMATCH.NULL_TYPE": ("Null typed values cannot be used as arguments of <functionName>.", None),
     "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE": (
         "The <paramIndex> parameter requires the <requiredType> type, however <inputSql> has the "
         "type <inputType>.", None),
@@ -230,14 +246,11 @@ _ERROR_CATALOG = {
         "The index <indexValue> is out of bounds. The array has <arraySize> elements. Use "
         "`try_element_at` to tolerate accessing element at invalid index and return NULL instead.",
         "22003"),
-    "INVALID_INDEX_OF_ZERO": (
-        "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).",
-        "22003"),
     # PySpark 4.3 prints this one without its SQLSTATE
     "DUPLICATED_MAP_KEY": ("Duplicate map key <key> was found, please check the input data.", None),
     "NULL_MAP_KEY": ("Cannot use null as map key.", "2200E"),
+    "VECTOR_DIMENSION_MISMATCH": ("<message>", "22000"),
     "ILLEGAL_SEQUENCE_BOUNDARY": ("<message>", "42K0E"),
-    "MALFORMED_RECORD_IN_PARSING": ("Malformed records are detected in record parsing: <badRecord>.", "22023"),
     "INVALID_EXTRACT_BASE_FIELD_TYPE": (
         "Can't extract a value from <base>. Need a complex type [STRUCT, ARRAY, MAP] but got "
         "<other>.", "42000"),
@@ -698,7 +711,18 @@ def unresolved_column(name, candidates, context=None):
                              messageParameters={"objectName": object_name}, context=context)
 
 
-# The modules the classes name as theirs must be imported wherever the classes are: a process
-# that pickles an exception (an executor failing a task) otherwise finds no module of that name
-# and pickles the class by value, and the driver rebuilds a class that is not the real one.
-from .exceptions import base as _base, captured as _captured  # noqa: E402,F401
+
+def _fill_pyspark_modules():
+    """Puts each exception class in the module PySpark defines it in (``_place`` names it):
+    tracebacks print that path, and a class pickled in an executor is found there by reference
+    (a class whose module is missing from sys.modules would be pickled by value, and the copy is
+    not the class `except` clauses on the driver name)."""
+    from .exceptions import base, captured
+    for name, value in list(globals().items()):
+        if isinstance(value, type) and issubclass(value, PySparkException):
+            vars(base)[name] = value
+            if value._engine_side:
+                vars(captured)[name] = value
+
+
+_fill_pyspark_modules()

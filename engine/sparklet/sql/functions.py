@@ -763,9 +763,8 @@ def lead(col, offset=1, default=None):
 
 
 def broadcast(df):
-    """Marks a DataFrame as small enough to broadcast in a join."""
-    df._broadcast_hint = True
-    return df
+    """Marks a DataFrame as small enough to broadcast in a join (``df.hint("broadcast")``)."""
+    return df.hint("broadcast")
 
 
 def udf(f=None, returnType=None, useArrow=None):
@@ -3320,3 +3319,63 @@ def window_time(windowColumn):
     <BLANKLINE>
     """
     return _invoke("window_time", windowColumn)
+
+
+
+def reverse(col):
+    """A string with its characters reversed, or an array with its elements reversed.
+
+    >>> spark.createDataFrame([("abc", [1, 2, 3])], ["s", "xs"]).select(reverse("s"), reverse("xs")).first()
+    Row(reverse(s)='cba', reverse(xs)=[3, 2, 1])
+    """
+    return _invoke("reverse", col)
+
+
+def vector_cosine_similarity(left, right):
+    """The cosine similarity of two float vectors of one dimension.
+
+    >>> df = spark.createDataFrame([([1.0, 0.0], [1.0, 0.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_cosine_similarity("a", "b")).first()[0]
+    1.0
+    """
+    return _invoke("vector_cosine_similarity", left, right)
+
+
+def vector_inner_product(left, right):
+    """The inner (dot) product of two float vectors.
+
+    >>> df = spark.createDataFrame([([1.0, 2.0], [3.0, 4.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_inner_product("a", "b")).first()[0]
+    11.0
+    """
+    return _invoke("vector_inner_product", left, right)
+
+
+def vector_l2_distance(left, right):
+    """The Euclidean distance of two float vectors.
+
+    >>> df = spark.createDataFrame([([0.0, 0.0], [3.0, 4.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_l2_distance("a", "b")).first()[0]
+    5.0
+    """
+    return _invoke("vector_l2_distance", left, right)
+
+
+def vector_norm(vector, degree=None):
+    """The Lp norm of a float vector (degree 2.0 unless given; float('inf') for the largest).
+
+    >>> df = spark.createDataFrame([([3.0, -4.0],)], "v ARRAY<FLOAT>")
+    >>> df.select(vector_norm("v"), vector_norm("v", lit(1.0).cast("float"))).first()
+    Row(vector_norm(v, 2.0)=5.0, vector_norm(v, CAST(1.0 AS FLOAT))=7.0)
+    """
+    return _invoke("vector_norm", vector) if degree is None else _invoke("vector_norm", vector, degree)
+
+
+def vector_normalize(vector, degree=None):
+    """The float vector divided by its Lp norm.
+
+    >>> df = spark.createDataFrame([([3.0, 4.0],)], "v ARRAY<FLOAT>")
+    >>> df.select(vector_normalize("v")).first()[0]
+    [0.6..., 0.8...]
+    """
+    return _invoke("vector_normalize", vector) if degree is None else _invoke("vector_normalize", vector, degree)

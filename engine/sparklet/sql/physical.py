@@ -30,7 +30,7 @@ from .expressions import (
 )
 from .plan import (
     Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, MapInBatches, Offset, Project, Repartition,
-    Sample, SetOperation, Sort, SubqueryAlias, Union, Window, equi_join_keys, split_conjuncts,
+    RepartitionByRange, ResolvedHint, Sample, SetOperation, Sort, SubqueryAlias, Union, Window, equi_join_keys, split_conjuncts,
 )
 
 SHUFFLE_PARTITIONS = 200
@@ -563,7 +563,7 @@ def plan_query(logical, session):
 
 
 def _plan(p, s, top=False):
-    if isinstance(p, SubqueryAlias):
+    if isinstance(p, (SubqueryAlias, ResolvedHint)):
         return _plan(p.child, s, top)
     if isinstance(p, LeafRelation):
         return _scan(p, None, [])
@@ -662,6 +662,11 @@ def _plan(p, s, top=False):
         return SampleExec(p, _plan(p.child, s))
     if isinstance(p, MapInBatches):
         return MapInBatchesExec(p, _plan(p.child, s))
+    if isinstance(p, RepartitionByRange):
+        ex = ExchangeExec("range", _plan(p.child, s), orders=p.orders, n=p.n or SHUFFLE_PARTITIONS,
+                          reason="REPARTITION_BY_NUM" if p.n else "REPARTITION_BY_COL")
+        ex.by_range = True
+        return ex
     raise NotImplementedError("no physical operator for %s" % type(p).__name__)
 
 
@@ -1228,6 +1233,14 @@ class Compiler:
         rdd = self.rdd(child)
         out_cols = [a.col for a in child.output()]
         fields = [(a.col, a.dataType) for a in child.output()]
+        if getattr(node, "by_range", False):
+            from .rangepart import range_partition
+            n = node.n if node.reason == "REPARTITION_BY_NUM" else self._reducers([child])
+            keys = ["__rk%d" % i for i in range(len(node.orders))]
+            keyed = rdd.mapPartitions(_run_stage("SELECT *, %s FROM __input" % ", ".join(
+                "%s AS %s" % (o.child.duck(), k) for o, k in zip(node.orders, keys)), []), preservesPartitioning=True)
+            return range_partition(keyed, keys, node.orders, n,
+                                   lambda assigned, m: _shuffle(assigned, m, "given", None, m, out_cols, fields))
         if node.kind == "single" or node.kind == "range":
             return _shuffle(rdd, 1, None, None, node.n, out_cols, fields)
         if node.kind == "roundrobin":
@@ -1474,6 +1487,12 @@ def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols, fields=None):
             table = table.take(order).select(out_cols)
             buckets = buckets[order]
             reducers = (buckets * n_reducers) // n_buckets
+        elif kind == "given":
+            # the map side computed each row's reduce partition (range partitioning)
+            reducers = table.column("__reducer").to_numpy()
+            order = np.argsort(reducers, kind="stable")
+            table = table.take(order).select(out_cols)
+            reducers = reducers[order]
         elif kind == "roundrobin":
             # Spark starts each map partition's round robin at a position derived from its index
             start = index % n_reducers if n_reducers else 0
