@@ -1758,7 +1758,13 @@ def _current_database():
     return s.catalog.currentDatabase() if s is not None else "default"
 
 
+def _current_timezone():
+    from .engine import session_time_zone
+    return session_time_zone()
+
+
 register("current_catalog")(_session_value("current_catalog", lambda: "spark_catalog"))
+register("current_timezone")(_session_value("current_timezone", _current_timezone))
 register("current_database")(_session_value("current_schema", _current_database))
 register("current_schema")(_session_value("current_schema", _current_database))
 
