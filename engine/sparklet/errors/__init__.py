@@ -209,6 +209,23 @@ _ERROR_CATALOG = {
     "INVALID_INDEX_OF_ZERO": (
         "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).",
         "22003"),
+    "CANNOT_DECODE_URL": (
+        "The provided URL cannot be decoded: <url>. Please ensure that the URL is properly "
+        "formatted and try again.", "22546"),
+    "CONVERSION_INVALID_INPUT": (
+        "The value <str> (<fmt>) cannot be converted to <targetType> because it is malformed. "
+        "Correct the value as per the syntax, or change its format. Use <suggestion> to tolerate "
+        "malformed input and return NULL instead.", "22018"),
+    "INVALID_PARAMETER_VALUE": (
+        "The value of parameter(s) <parameter> in <functionName> is invalid:", "22023"),
+    "INVALID_PARAMETER_VALUE.BINARY_FORMAT": (
+        "expects one of binary formats 'base64', 'hex', 'utf-8', but got <invalidFormat>.", None),
+    "INVALID_PARAMETER_VALUE.CHARSET": ("expects one of the <charsets>, but got <charset>.", None),
+    "INVALID_URL": (
+        "The url is invalid: <url>. Use `try_parse_url` to tolerate invalid URL and return NULL "
+        "instead.", "22P02"),
+    "MALFORMED_CHARACTER_CODING": ("Invalid value found when performing <function> with <charset>", "22000"),
+    "USER_RAISED_EXCEPTION": ("<errorMessage>", "P0001"),
     "REMAINDER_BY_ZERO": (
         "Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. "
         'If necessary set <config> to "false" to bypass this error.', "22012"),

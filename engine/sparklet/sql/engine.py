@@ -207,6 +207,10 @@ def spark_error(e):
                                    "targetType": '"%s"' % target, "ansiConfig": '"spark.sql.ansi.enabled"'})
         if cond == "INVALID_INDEX_OF_ZERO":
             return E.SparkRuntimeException(errorClass=cond, messageParameters={})
+        if cond == "USER_RAISED_EXCEPTION":
+            # assert_true / raise_error: the message is the rest of the error text, up to DuckDB's
+            # own context lines
+            return E.SparkRuntimeException(errorClass=cond, messageParameters={"errorMessage": rest.split("\n")[0]})
         if cond == "DATETIME_FIELD_OUT_OF_BOUNDS":
             return E.DateTimeException(errorClass="DATETIME_FIELD_OUT_OF_BOUNDS.WITHOUT_SUGGESTION",
                                        messageParameters={"rangeMessage": rest})

@@ -12,7 +12,7 @@ import re
 from . import types as T
 from .column import Column, UnresolvedAlias, UnresolvedFunction, UnresolvedSort
 from .expressions import (
-    Literal, UnresolvedAttribute, UnresolvedStar, analysis_exception, quote_ident, table_not_found,
+    Literal, UnresolvedAttribute, UnresolvedStar, _cast_to, analysis_exception, quote_ident, table_not_found,
 )
 from .parser import _parse, _parse_exception, convert
 
@@ -140,36 +140,54 @@ def _query(session, q, outer_ctes=None):
 
 
 def _values(session, q):
-    from sqlglot import exp
-    rows, exprs = [], []
-    for t in q.expressions:
-        row = [convert(e) for e in t.expressions]
-        exprs.append(row)
-        rows.append(tuple(_eval_literal(e) for e in row))
-    n = len(rows[0]) if rows else 0
+    from .plan import Scope
+    exprs = [[convert(e).resolve(Scope([])) for e in t.expressions] for t in q.expressions]
+    n = len(exprs[0]) if exprs else 0
     alias = q.args.get("alias")
     names = ["col%d" % (i + 1) for i in range(n)]
     if alias is not None and alias.columns:
         names = [c.name for c in alias.columns]
-    if rows and any(all(r[i] is None for r in rows) for i in range(n)):
-        # a column of NULLs only is of type void (NullType), which inference from the values
-        # cannot tell: the schema comes from the literals' types, widened across the rows
-        from . import types as T
-        from .typeops import wider_type
-        fields = []
-        for i, name in enumerate(names):
-            t = T.NullType()
-            for row in exprs:
-                e = row[i]
-                et = e.dataType if isinstance(e, Literal) else T.NullType() if rows[0][i] is None else None
-                t = wider_type(t, et) or t if et is not None else t
-            fields.append(T.StructField(name, t, True))
-        df = session.createDataFrame(rows, T.StructType(fields))
+    schema = _values_schema(exprs, names)
+    if schema is not None:
+        # Spark's inline table: each column is the rows' wider type, every value cast to it
+        rows = [tuple(_eval_literal(_cast_to(e, f.dataType)) for e, f in zip(row, schema.fields)) for row in exprs]
+        df = session.createDataFrame(rows, schema)
     else:
-        df = session.createDataFrame(rows, names)
+        rows = [tuple(_eval_literal(e) for e in row) for row in exprs]
+        if rows and any(all(r[i] is None for r in rows) for i in range(n)):
+            # a column of NULLs only is of type void (NullType), which inference from the values
+            # cannot tell: the schema comes from the literals' types, widened across the rows
+            from . import types as T
+            from .typeops import wider_type
+            fields = []
+            for i, name in enumerate(names):
+                t = T.NullType()
+                for row in exprs:
+                    e = row[i]
+                    et = e.dataType if isinstance(e, Literal) else T.NullType() if rows[0][i] is None else None
+                    t = wider_type(t, et) or t if et is not None else t
+                fields.append(T.StructField(name, t, True))
+            df = session.createDataFrame(rows, T.StructType(fields))
+        else:
+            df = session.createDataFrame(rows, names)
     if alias is not None and alias.name:
         df = df.alias(alias.name)
     return df
+
+
+def _values_schema(exprs, names):
+    """The inline table's schema when its columns are all of atomic types (None otherwise: the
+    values' own inference builds it)."""
+    from .typeops import wider_type
+    fields = []
+    for i, name in enumerate(names):
+        w = T.NullType()
+        for row in exprs:
+            w = wider_type(w, row[i].dataType) if w is not None else None
+        if w is None or isinstance(w, (T.NullType, T.ArrayType, T.MapType, T.StructType)):
+            return None
+        fields.append(T.StructField(name, w, any(row[i].nullable for row in exprs)))
+    return T.StructType(fields)
 
 
 def _eval_literal(e):
