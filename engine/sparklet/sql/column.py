@@ -237,12 +237,24 @@ def _operand(x):
     return Literal(x), lit_repr(x)
 
 
-def _bin(cls, symbol, swap=False, repr_name=None):
+def dataframe_origin(method):
+    """The origin Spark records for an expression the DataFrame API built: the Column method
+    and the user's line that called it (printed when the expression fails at run time)."""
+    from ..callsite import user_call_site
+    from ..errors import QueryOrigin
+    return QueryOrigin(method=method, call_site=user_call_site(2))
+
+
+def _bin(cls, symbol, swap=False, repr_name=None, method=None):
     def op(self, other):
         oe, orr = _operand(other)
         if swap:
-            return Column(UnresolvedBinary(cls, oe, self._expr, symbol), "%s(%s, %s)" % (repr_name or symbol, orr, self._repr))
-        return Column(UnresolvedBinary(cls, self._expr, oe, symbol), "%s(%s, %s)" % (repr_name or symbol, self._repr, orr))
+            c = Column(UnresolvedBinary(cls, oe, self._expr, symbol), "%s(%s, %s)" % (repr_name or symbol, orr, self._repr))
+        else:
+            c = Column(UnresolvedBinary(cls, self._expr, oe, symbol), "%s(%s, %s)" % (repr_name or symbol, self._repr, orr))
+        if method is not None:
+            c._expr.origin = dataframe_origin(method)
+        return c
     return op
 
 
@@ -267,11 +279,11 @@ class Column:
     __rsub__ = _bin(Subtract, "-", swap=True)
     __mul__ = _bin(Multiply, "*")
     __rmul__ = _bin(Multiply, "*", swap=True)
-    __truediv__ = _bin(Divide, "/")
-    __rtruediv__ = _bin(Divide, "/", swap=True)
+    __truediv__ = _bin(Divide, "/", method="__truediv__")
+    __rtruediv__ = _bin(Divide, "/", swap=True, method="__rtruediv__")
     __div__ = __truediv__
-    __mod__ = _bin(Remainder, "%")
-    __rmod__ = _bin(Remainder, "%", swap=True)
+    __mod__ = _bin(Remainder, "%", method="__mod__")
+    __rmod__ = _bin(Remainder, "%", swap=True, method="__rmod__")
     __lt__ = _bin(LessThan, "<")
     __le__ = _bin(LessThanOrEqual, "<=")
     __gt__ = _bin(GreaterThan, ">")
@@ -350,7 +362,9 @@ class Column:
     def cast(self, dataType):
         if isinstance(dataType, str):
             dataType = T._parse_datatype_string(dataType)
-        return Column(UnresolvedCast(self._expr, dataType), "CAST(%s AS %s)" % (self._repr, dataType.simpleString().upper()))
+        c = Column(UnresolvedCast(self._expr, dataType), "CAST(%s AS %s)" % (self._repr, dataType.simpleString().upper()))
+        c._expr.origin = dataframe_origin("cast")
+        return c
 
     astype = cast
 

@@ -15,8 +15,9 @@ from .expressions import (
 from .plan import (
     Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, Offset, Project, Repartition, Scope,
     SetOperation, Sort, SubqueryAlias, Union, Window, check_aggregate, collect_aggregates, conjoin,
-    expand_projection, optimize,
+    expand_projection, failed_plan, optimize, plan_checked, unresolved_string,
 )
+from ..errors import AnalysisException
 
 
 class QueryExecution:
@@ -175,6 +176,16 @@ class DataFrame:
         return self._project([c._expr for c in cols])
 
     def _project(self, exprs):
+        try:
+            return self._project_plan(exprs)
+        except AnalysisException as err:
+            if plan_checked(err):
+                scope = self._scope()
+                err.with_plan(failed_plan(
+                    "Project [%s]" % ", ".join(unresolved_string(e, scope, top=True) for e in exprs), self._plan))
+            raise
+
+    def _project_plan(self, exprs):
         scope = self._scope()
         resolved = expand_projection(exprs, scope)
         resolved = _apply_multi_alias(resolved)
@@ -211,7 +222,10 @@ class DataFrame:
         for e in resolved:
             collect_aggregates(e, aggs)
         if aggs:
-            check_aggregate([], resolved)
+            try:
+                check_aggregate([], resolved)
+            except AnalysisException as err:
+                raise err.with_plan(Aggregate([], resolved, plan).tree_string() + "\n")
             return self._new(Aggregate([], resolved, plan))
         return self._new(Project(resolved, plan))
 
@@ -238,7 +252,12 @@ class DataFrame:
             e = parse_expression(condition)
         else:
             e = col_of(condition)._expr
-        cond, plan, restore = self._resolve_with_missing(e)
+        try:
+            cond, plan, restore = self._resolve_with_missing(e)
+        except AnalysisException as err:
+            if plan_checked(err):
+                err.with_plan(failed_plan("Filter %s" % unresolved_string(e, self._scope()), self._plan))
+            raise
         if not isinstance(cond.dataType, (T.BooleanType, T.NullType)):
             raise analysis_exception("DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN", sqlExpr='"%s"' % cond.sql(),
                                      filter=quote_ident(cond.sql()), type='"%s"' % cond.dataType.simpleString().upper())
@@ -856,6 +875,10 @@ class DataFrame:
             from .physical import explain_formatted
             return "== Physical Plan ==\n%s" % explain_formatted(qe.physical())
         phys = explain_string(qe.physical())
+        if mode == "cost":
+            from .plan import cost_tree_string
+            return "== Optimized Logical Plan ==\n%s\n\n== Physical Plan ==\n%s\n\n" % (
+                cost_tree_string(qe.optimized), phys)
         if extended or mode == "extended":
             out = self._plan.output
             return ("== Parsed Logical Plan ==\n%s\n\n== Analyzed Logical Plan ==\n%s\n%s\n\n"

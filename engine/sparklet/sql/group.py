@@ -8,7 +8,8 @@
 from . import types as T
 from .column import Column, UnresolvedFunction, col_of
 from .expressions import AttributeReference, analysis_exception, is_numeric, named, quote_ident
-from .plan import Aggregate, check_aggregate, collect_aggregates
+from .plan import Aggregate, check_aggregate, collect_aggregates, failed_plan, plan_checked, unresolved_string
+from ..errors import AnalysisException
 
 
 class GroupedData:
@@ -40,14 +41,25 @@ class GroupedData:
             from ..errors import PySparkValueError
             raise PySparkValueError(errorClass="CANNOT_BE_EMPTY", messageParameters={"item": "exprs"})
         scope = self._df._scope()
-        resolved = [named(col_of(e)._expr.resolve(scope)) for e in exprs]
+        try:
+            resolved = [named(col_of(e)._expr.resolve(scope)) for e in exprs]
+        except AnalysisException as err:
+            if plan_checked(err):
+                err.with_plan(failed_plan("Aggregate [%s], [%s]" % (
+                    ", ".join(k.explain() for k in self._keys),
+                    ", ".join([k.explain() for k in self._keys] + [
+                        unresolved_string(col_of(e)._expr, scope, top=True) for e in exprs])), self._df._plan))
+            raise
         for r in resolved:
             found = []
             collect_aggregates(r, found)
         if self._pivot is not None:
             resolved = _pivoted(resolved, *self._pivot)
         out = list(self._keys) + resolved
-        check_aggregate(self._keys, out)
+        try:
+            check_aggregate(self._keys, out)
+        except AnalysisException as err:
+            raise err.with_plan(Aggregate(self._keys, out, self._df._plan).tree_string() + "\n")
         if self._sets is not None:
             return self._df._new(self._grouping_sets(resolved))
         return self._df._new(Aggregate(self._keys, out, self._df._plan))

@@ -48,10 +48,47 @@ def _parse(text, into=None):
             trees = [t for t in trees if t is not None]
             if len(trees) != 1:
                 raise _parse_exception(text, None)
-            return trees[0]
-        return sqlglot.parse_one(text, dialect=dialect(), into=into)
+            return _with_text(trees[0], text)
+        return _with_text(sqlglot.parse_one(text, dialect=dialect(), into=into), text)
     except (ParseError, TokenError) as e:
         raise _parse_exception(text, e) from None
+
+
+def _with_text(tree, text):
+    # every node knows the text it was parsed from, so the expressions converted from it carry
+    # their origin (the span of text Spark's errors point at)
+    for node in tree.walk():
+        node.meta["sql"] = text
+    return tree
+
+
+def _span(node):
+    """The [start, stop] character span of ``node`` in its SQL text: from its first token to its
+    last, a cast from its CAST keyword, a call to its closing parenthesis."""
+    import re
+    text = node.meta.get("sql")
+    starts, stops = [], []
+    for n in node.walk():
+        m = n.meta
+        if "start" in m:
+            starts.append(m["start"])
+            stops.append(m["end"])
+    if text is None or not starts:
+        return None
+    start, stop = min(starts), max(stops)
+    from sqlglot import exp
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        m = re.search(r"(?i)(try_)?cast\s*\(\s*$", text[:start])
+        if m:
+            start = m.start()
+    depth = text[start:stop + 1].count("(") - text[start:stop + 1].count(")")
+    while depth > 0:
+        nxt = text.find(")", stop + 1)
+        if nxt < 0:
+            break
+        depth -= 1 + text[stop + 1:nxt].count(")") - text[stop + 1:nxt].count("(")
+        stop = nxt
+    return text, start, stop
 
 
 def _parse_exception(text, e):
@@ -149,6 +186,18 @@ def _typed_literal(literal, to):
 
 
 def convert(node):
+    """The unresolved expression of a syntax-tree node, carrying its span of SQL text as its
+    origin (the position analysis errors report and the fragment runtime errors show)."""
+    out = _convert(node)
+    if out is not None and out.origin is None and not isinstance(out, Literal):
+        span = _span(node)
+        if span is not None:
+            from ..errors import QueryOrigin
+            out.origin = QueryOrigin(sql=span[0], start=span[1], stop=span[2])
+    return out
+
+
+def _convert(node):
     from sqlglot import exp
     name = type(node).__name__
     if isinstance(node, exp.Paren):

@@ -30,7 +30,7 @@ from .expressions import (
 )
 from .plan import (
     Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, Offset, Project, Repartition,
-    SetOperation, Sort, SubqueryAlias, Union, Window, equi_join_keys, split_conjuncts,
+    SetOperation, Sort, SubqueryAlias, Union, View, Window, equi_join_keys, split_conjuncts,
 )
 
 SHUFFLE_PARTITIONS = 200
@@ -527,7 +527,7 @@ def plan_query(logical, session):
 
 
 def _plan(p, s, top=False):
-    if isinstance(p, SubqueryAlias):
+    if isinstance(p, (SubqueryAlias, View)):
         return _plan(p.child, s, top)
     if isinstance(p, LeafRelation):
         return _scan(p, None, [])

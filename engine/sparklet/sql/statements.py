@@ -11,10 +11,11 @@ import re
 
 from . import types as T
 from .column import Column, UnresolvedAlias, UnresolvedFunction, UnresolvedSort
+from ..errors import AnalysisException
 from .expressions import (
     Literal, UnresolvedAttribute, UnresolvedStar, analysis_exception, quote_ident, table_not_found,
 )
-from .parser import _parse, _parse_exception, convert
+from .parser import _parse, _parse_exception, _span, convert
 
 
 def run_sql(session, text, args=None):
@@ -189,8 +190,16 @@ def _relation(session, node, ctes):
                 plan = session.read.format(db.name.lower()).load(name)._plan
                 alias = node.alias or full
         if plan is None:
-            raise table_not_found(full.split("."))
-        return DataFrame(SubqueryAlias(alias, plan), session)
+            err = table_not_found(full.split("."))
+            span = _span(node)
+            if span is not None:
+                from ..errors import QueryOrigin
+                err.at_position(*QueryOrigin(*span).line_pos())
+            raise err.with_plan("'UnresolvedRelation [%s], [], false\n" % ", ".join(full.split(".")))
+        plan = SubqueryAlias(full if db is None else full, plan)
+        if node.alias:
+            plan = SubqueryAlias(node.alias, plan)
+        return DataFrame(plan, session)
     if isinstance(node, exp.Subquery):
         df = _query(session, node.this, ctes)
         return df.alias(node.alias) if node.alias else df
@@ -214,6 +223,31 @@ def _join_type(j):
 
 
 def _select(session, q, ctes):
+    """A SELECT as DataFrame operations; an analysis error inside it shows the operators above
+    the failing one unresolved, as Spark's analyzer leaves them (``'Project [...]``)."""
+    from .plan import failed_plan, unresolved_string
+    try:
+        return _select_plan(session, q, ctes)
+    except AnalysisException as err:
+        if err._plan is None or getattr(err, "_select_done", False):
+            raise
+        node = _select_node_string(q, unresolved_string)
+        if node is not None:
+            err._plan = failed_plan(node, err._plan)
+        raise
+
+
+def _select_node_string(q, render):
+    """The unresolved operator a SELECT's list makes (``Project`` or ``Aggregate``), or None when
+    the failure was in that operator itself (it printed its own line)."""
+    items = ", ".join(render(convert(e), None, top=True) for e in q.expressions)
+    group = q.args.get("group")
+    if group is not None:
+        return "Aggregate [%s], [%s]" % (", ".join(render(convert(g)) for g in group.expressions), items)
+    return "Project [%s]" % items
+
+
+def _select_plan(session, q, ctes):
     from sqlglot import exp
     from .dataframe import DataFrame
     frm = q.args.get("from") or q.args.get("from_")
@@ -242,6 +276,39 @@ def _select(session, q, ctes):
     where = q.args.get("where")
     if where is not None:
         df = df.filter(Column(convert(where.this)))
+    try:
+        return _select_list(session, q, ctes, df)
+    except AnalysisException as err:
+        err._select_done = True
+        raise
+
+
+def _sql_aggregate_error(err, q, df, keys, select_exprs):
+    """MISSING_AGGREGATION / MISSING_GROUP_BY of a SQL aggregate show Spark's Aggregate: the GROUP
+    BY keys and exactly the select list (MISSING_GROUP_BY at the SELECT's position)."""
+    import re
+    from .expressions import named
+    from .plan import Aggregate
+    cond = err.getCondition()
+    if cond not in ("MISSING_AGGREGATION", "MISSING_GROUP_BY"):
+        return
+    scope = df._scope()
+    items = [named(e.resolve(scope)) for e in select_exprs]
+    err._plan = None
+    err.with_plan(Aggregate(keys, items, df._plan).tree_string() + "\n")
+    span = _span(q.expressions[0]) if q.expressions else None
+    if cond == "MISSING_GROUP_BY" and span is not None:
+        from ..errors import QueryOrigin
+        text, start = span[0], span[1]
+        m = None
+        for m in re.finditer(r"(?i)\bselect\b", text[:start]):
+            pass
+        err.at_position(*QueryOrigin(text, m.start() if m else start).line_pos())
+
+
+def _select_list(session, q, ctes, df):
+    from sqlglot import exp
+    from .dataframe import DataFrame
     select_exprs = [convert(e) for e in q.expressions]
     group = q.args.get("group")
     having = q.args.get("having")
@@ -263,7 +330,11 @@ def _select(session, q, ctes):
         gd = df.groupBy(*keys)
         extra = [Column(UnresolvedAlias(h, "__having%d" % i)) for i, h in enumerate(hidden)]
         from .plan import Aggregate
-        agg_df = gd.agg(*(aggs + extra)) if (aggs + extra) else df._new(Aggregate(gd._keys, gd._keys, df._plan))
+        try:
+            agg_df = gd.agg(*(aggs + extra)) if (aggs + extra) else df._new(Aggregate(gd._keys, gd._keys, df._plan))
+        except AnalysisException as err:
+            _sql_aggregate_error(err, q, df, gd._keys, select_exprs)
+            raise
         # groupBy().agg puts the keys first; SQL output is exactly the select list
         nkeys = len(gd._keys)
         plan = agg_df._plan
