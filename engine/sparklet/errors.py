@@ -182,6 +182,9 @@ _ERROR_CATALOG = {
     "DIVIDE_BY_ZERO": (
         "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. "
         'If necessary set <config> to "false" to bypass this error.', "22012"),
+    "REMAINDER_BY_ZERO": (
+        "Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. "
+        'If necessary set <config> to "false" to bypass this error.', "22012"),
     "FAILED_READ_FILE": ("Encountered error while reading file <path>.", "KD001"),
     "FAILED_READ_FILE.NO_HINT": ("", None),
     "GROUP_BY_POS_OUT_OF_RANGE": (

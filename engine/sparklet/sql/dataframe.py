@@ -874,7 +874,7 @@ class DataFrame:
         if mode == "formatted":
             from .physical import explain_formatted
             return "== Physical Plan ==\n%s" % explain_formatted(qe.physical())
-        phys = explain_string(qe.physical())
+        phys = explain_string(qe.physical(), verbose=bool(extended) or mode in ("cost", "extended"))
         if mode == "cost":
             from .plan import cost_tree_string
             return "== Optimized Logical Plan ==\n%s\n\n== Physical Plan ==\n%s\n\n" % (

@@ -116,8 +116,8 @@ def spark_error(e):
             # the failing expression's origin (expressions.origin_marker): Spark's query context
             import base64
             rest, context = head, base64.b64decode(marker.strip().split()[0]).decode("utf-8")
-        if cond == "DIVIDE_BY_ZERO":
-            return E.ArithmeticException(errorClass="DIVIDE_BY_ZERO",
+        if cond in ("DIVIDE_BY_ZERO", "REMAINDER_BY_ZERO"):
+            return E.ArithmeticException(errorClass=cond,
                                          messageParameters={"config": '"spark.sql.ansi.enabled"'}, context=context)
         if cond == "CAST_INVALID_INPUT":
             value, _, target = rest.rpartition("|")

@@ -839,7 +839,7 @@ class Remainder(Arithmetic):
         if is_fractional(self.dataType):
             return "(CASE WHEN %s = 0 THEN CAST('NaN' AS DOUBLE) ELSE fmod(%s, %s) END)" % (r, l, r)
         return "(CASE WHEN %s = 0 THEN %s ELSE %s %% %s END)" % (
-            r, _raise_sql("DIVIDE_BY_ZERO", origin_marker(self)), l, r)
+            r, _raise_sql("REMAINDER_BY_ZERO", origin_marker(self)), l, r)
 
 
 class Pmod(Remainder):

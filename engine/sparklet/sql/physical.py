@@ -105,7 +105,7 @@ class ProjectExec(SparkPlan):
         return [to_attribute(e) for e in self.exprs]
 
     def node_string(self):
-        return "Project [%s]" % ", ".join(e.explain() for e in self.exprs)
+        return "Project [%s]" % ", ".join(e.explain() for e in self.exprs) if self.exprs else "Project"
 
     def sql(self, child_sql):
         cols = ", ".join("%s AS %s" % (e.duck(), to_attribute(e).col) for e in self.exprs)
@@ -210,6 +210,9 @@ class HashAggregateExec(SparkPlan):
             fns = ", ".join(f.explain() for f in self.functions)
         return "%s(%s=[%s], functions=[%s])" % (self.name, "key" if self.name == "SortAggregate" else "keys",
                                                keys, fns)
+
+    def verbose_string(self):
+        return "%s, output=[%s])" % (self.node_string()[:-1], ", ".join(a.explain() for a in self.output()))
 
     def sql(self, child_sql):
         key_cols = []
@@ -860,14 +863,21 @@ def has_exchange(node):
     return isinstance(node, (ExchangeExec, BroadcastExchangeExec)) or any(has_exchange(c) for c in node.children)
 
 
-def explain_string(root):
+def explain_string(root, verbose=False):
+    """The physical plan as explain() prints it; ``verbose`` (explain's extended and cost modes)
+    writes each operator's verbose string (an aggregate's output)."""
     lines = []
+    label = None
+    if verbose:
+        def label(node, stage):
+            text = getattr(node, "verbose_string", node.node_string)()
+            return text if stage is None else "*(%d) %s" % (stage, text)
     if has_exchange(root):
         lines.append("AdaptiveSparkPlan isFinalPlan=false")
-        _tree(root, "+- ", "   ", lines, None)
+        _tree(root, "+- ", "   ", lines, None, label=label)
     else:
         counter = itertools.count(1)
-        _tree(root, "", "", lines, counter)
+        _tree(root, "", "", lines, counter, label=label)
     return "\n".join(lines)
 
 

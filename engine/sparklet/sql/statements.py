@@ -229,11 +229,26 @@ def _select(session, q, ctes):
     try:
         return _select_plan(session, q, ctes)
     except AnalysisException as err:
-        if err._plan is None or getattr(err, "_select_done", False):
+        if err._plan is None or getattr(err, "_order_done", False):
             raise
-        node = _select_node_string(q, unresolved_string)
-        if node is not None:
-            err._plan = failed_plan(node, err._plan)
+        if not getattr(err, "_select_done", False):
+            err._plan = failed_plan(_select_node_string(q, unresolved_string), err._plan)
+        order = q.args.get("order")
+        if order is not None:
+            from sqlglot import exp
+            items = []
+            for o in order.expressions:
+                target = ("unresolvedordinal(%s)" % o.this.this if isinstance(o.this, exp.Literal) and not o.this.is_string
+                          else unresolved_string(convert(o.this)))
+                desc = bool(o.args.get("desc"))
+                nf = o.args.get("nulls_first")
+                items.append("%s %s NULLS %s" % (target, "DESC" if desc else "ASC",
+                                                 "FIRST" if ((not desc) if nf is None else nf) else "LAST"))
+            err._plan = failed_plan("Sort [%s], true" % ", ".join(items), err._plan)
+        limit = q.args.get("limit")
+        if limit is not None:
+            e = limit.expression if limit.args.get("expression") is not None else limit.this
+            err._plan = failed_plan("GlobalLimit %s" % e.this, failed_plan("LocalLimit %s" % e.this, err._plan))
         raise
 
 
@@ -355,6 +370,14 @@ def _select_list(session, q, ctes, df):
 
 
 def _order_limit(session, df, q, ctes):
+    try:
+        return _order_limit_plan(session, df, q, ctes)
+    except AnalysisException as err:
+        err._order_done = True
+        raise
+
+
+def _order_limit_plan(session, df, q, ctes):
     order = q.args.get("order")
     if order is not None:
         cols = []
