@@ -82,7 +82,10 @@ class UnresolvedAlias(UnresolvedExpression):
 
     def resolve(self, scope):
         c = self.children[0].resolve(scope)
-        return Alias(c.child if isinstance(c, Alias) else c, self.alias)
+        out = Alias(c.child if isinstance(c, Alias) else c, self.alias)
+        # the parsed plan explain(True) prints names the alias by the id its resolution got
+        self.last_expr_id = out.expr_id
+        return out
 
     def sql(self):
         return "%s AS %s" % (self.children[0].sql(), self.alias)

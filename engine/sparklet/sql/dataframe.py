@@ -173,7 +173,9 @@ class DataFrame:
         [Row(v='a', x=2)]
         """
         cols = [col_of(c) for c in _cols(cols)]
-        return self._project([c._expr for c in cols])
+        exprs = [c._expr for c in cols]
+        return self._project(exprs)._parsed_as(
+            "Project [%s]" % ", ".join(unresolved_string(e, top=True) for e in exprs), self)
 
     def _project(self, exprs):
         try:
@@ -239,7 +241,8 @@ class DataFrame:
         exprs = []
         for e in _cols(expr):
             exprs.append(parse_expression(e))
-        return self._project(exprs)
+        return self._project(exprs)._parsed_as(
+            "Project [%s]" % ", ".join(unresolved_string(e, top=True) for e in exprs), self)
 
     def filter(self, condition):
         """Example:
@@ -261,9 +264,10 @@ class DataFrame:
         if not isinstance(cond.dataType, (T.BooleanType, T.NullType)):
             raise analysis_exception("DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN", sqlExpr='"%s"' % cond.sql(),
                                      filter=quote_ident(cond.sql()), type='"%s"' % cond.dataType.simpleString().upper())
+        parsed = "Filter %s" % unresolved_string(e)
         if restore is None:
-            return self._new(Filter(cond, plan))
-        return self._new(Project(restore, Filter(cond, plan)))
+            return self._new(Filter(cond, plan))._parsed_as(parsed, self)
+        return self._new(Project(restore, Filter(cond, plan)))._parsed_as(parsed, self)
 
     where = filter
 
@@ -456,19 +460,37 @@ class DataFrame:
         [Row(a=1), Row(a=2)]
         """
         from ..errors import AnalysisException
+        out = self._orderBy(cols, kwargs)
+        return out._parsed_as("Sort [%s], true" % ", ".join(
+            _sort_string(c, kwargs.get("ascending", True) if not isinstance(kwargs.get("ascending"), list)
+                         else kwargs["ascending"][i]) for i, c in enumerate(_cols(cols))), self)
+
+    def _orderBy(self, cols, kwargs):
         try:
             return self._new(Sort(self._sort_orders(cols, kwargs), True, self._plan))
         except AnalysisException as err:
             p = self._plan
             if not isinstance(p, Project):
                 raise
-            widened = self._new(Project(p.exprs + [a for a in p.child.output
-                                                   if a.expr_id not in {o.expr_id for o in p.output}], p.child))
+            missing = [a for a in p.child.output if a.expr_id not in {o.expr_id for o in p.output}]
+            widened = self._new(Project(p.exprs + missing, p.child))
             try:
                 orders = widened._sort_orders(cols, kwargs)
             except AnalysisException:
                 raise err from None
-            return self._new(Project(list(p.output), Sort(orders, True, widened._plan)))
+            # Spark's ResolveMissingReferences adds only the columns the ordering refers to
+            used = {r.expr_id for o in orders for r in o.references()}
+            widened = Project(p.exprs + [a for a in missing if a.expr_id in used], p.child)
+            return self._new(Project(list(p.output), Sort(orders, True, widened)))
+
+    def _parsed_as(self, node_string, parent):
+        """Record the operator this DataFrame's last call added as Spark's parser leaves it (over
+        the parent's analysed plan): what explain(True) prints as the parsed logical plan."""
+        self._parsed = failed_plan(node_string, parent._plan, resolved="'" not in node_string)
+        return self
+
+    def _parsed_string(self):
+        return getattr(self, "_parsed", None) or self._plan.tree_string() + "\n"
 
     sort = orderBy
 
@@ -488,7 +510,9 @@ class DataFrame:
             if isinstance(c, int) and not isinstance(c, bool):
                 c = self._plan.output[c - 1].name
             keys.append(named(col_of(c)._expr.resolve(self._scope())))
-        return GroupedData(self, keys)
+        grouped = GroupedData(self, keys)
+        grouped._raw_keys = [col_of(c)._expr for c in cols]
+        return grouped
 
     groupby = groupBy
 
@@ -881,9 +905,9 @@ class DataFrame:
                 cost_tree_string(qe.optimized), phys)
         if extended or mode == "extended":
             out = self._plan.output
-            return ("== Parsed Logical Plan ==\n%s\n\n== Analyzed Logical Plan ==\n%s\n%s\n\n"
+            return ("== Parsed Logical Plan ==\n%s\n== Analyzed Logical Plan ==\n%s\n%s\n\n"
                     "== Optimized Logical Plan ==\n%s\n\n== Physical Plan ==\n%s\n" % (
-                        self._plan.tree_string(), ", ".join("%s: %s" % (a.name, a.dataType.simpleString()) for a in out),
+                        self._parsed_string(), ", ".join("%s: %s" % (a.name, a.dataType.simpleString()) for a in out),
                         self._plan.tree_string(), qe.optimized.tree_string(), phys))
         return "== Physical Plan ==\n%s\n\n" % phys
 
@@ -916,6 +940,19 @@ class DataFrame:
 
     def __hash__(self):
         return id(self)
+
+
+def _sort_string(c, ascending=True):
+    """A sort key as Spark's parser leaves it: ``'age ASC NULLS FIRST``."""
+    e = col_of(c)._expr
+    if isinstance(e, UnresolvedSort):
+        asc, nulls_first = e.ascending, e.nulls_first
+        e = e.children[0]
+    else:
+        asc, nulls_first = bool(ascending), None
+    if nulls_first is None:
+        nulls_first = asc
+    return "%s %s NULLS %s" % (unresolved_string(e), "ASC" if asc else "DESC", "FIRST" if nulls_first else "LAST")
 
 
 class DataFrameNaFunctions:

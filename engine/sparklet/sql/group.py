@@ -62,7 +62,12 @@ class GroupedData:
             raise err.with_plan(Aggregate(self._keys, out, self._df._plan).tree_string() + "\n")
         if self._sets is not None:
             return self._df._new(self._grouping_sets(resolved))
-        return self._df._new(Aggregate(self._keys, out, self._df._plan))
+        raw = getattr(self, "_raw_keys", None) or []
+        keys = [unresolved_string(k) for k in raw]
+        items = ", ".join([unresolved_string(k, top=True) for k in raw] +
+                          [unresolved_string(col_of(e)._expr, top=True) for e in exprs])
+        parsed = "Aggregate [%s], [%s]" % (", ".join(keys), items) if keys else "Aggregate [%s]" % items
+        return self._df._new(Aggregate(self._keys, out, self._df._plan))._parsed_as(parsed, self._df)
 
     def _grouping_sets(self, resolved):
         """cube/rollup as the union of one aggregate per grouping set, the keys a set leaves out

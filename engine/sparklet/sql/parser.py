@@ -188,7 +188,14 @@ def _typed_literal(literal, to):
 def convert(node):
     """The unresolved expression of a syntax-tree node, carrying its span of SQL text as its
     origin (the position analysis errors report and the fragment runtime errors show)."""
+    # one expression per syntax node: a second conversion (the parsed plan explain prints, an
+    # error's plan) sees the expression the analysis resolved
+    cached = node.meta.get("sparklet_expr")
+    if cached is not None:
+        return cached
     out = _convert(node)
+    if out is not None:
+        node.meta["sparklet_expr"] = out
     if out is not None and out.origin is None and not isinstance(out, Literal):
         span = _span(node)
         if span is not None:

@@ -521,7 +521,9 @@ def unresolved_string(e, scope=None, top=False):
         return "*" if not e.target else "%s.*" % ".".join(e.target)
     if isinstance(e, UnresolvedAlias):
         from .expressions import new_id
-        return "%s AS %s#%d" % (unresolved_string(e.children[0], scope), e.alias, new_id())
+        expr_id = getattr(e, "last_expr_id", None)
+        return "%s AS %s#%d" % (unresolved_string(e.children[0], scope), e.alias,
+                                new_id() if expr_id is None else expr_id)
     text = None
     if isinstance(e, UnresolvedBinary):
         l, r = (unresolved_string(c, scope) for c in e.children)
@@ -532,12 +534,15 @@ def unresolved_string(e, scope=None, top=False):
         else:
             text = "'`%s`(%s, %s)" % (e.symbol, l, r)
     elif isinstance(e, UnresolvedFunction):
-        args = ["1" if isinstance(c, UnresolvedStar) and e.fname.lower() == "count" else unresolved_string(c, scope)
-                for c in e.children]
+        # the SQL parser reads count(*) as count(1); the DataFrame API keeps the star
+        sql_made = e.origin is not None and e.origin.sql is not None
+        args = ["1" if isinstance(c, UnresolvedStar) and e.fname.lower() == "count" and sql_made
+                else unresolved_string(c, scope) for c in e.children]
         text = "'%s(%s%s)" % (e.fname, "distinct " if e.distinct else "", ", ".join(args))
     if text is None:
         text = "'" + e.sql()
-    if top and not text.startswith("'"):
+    if top:
+        # a projection names what it outputs: anything but a column or an alias waits for a name
         return "unresolvedalias(%s)" % text
     return text
 
@@ -754,7 +759,8 @@ def optimize(plan):
 
 
 def _rules(p):
-    if isinstance(p, View):
+    # EliminateView, EliminateSubqueryAliases: names only the analyzer needs
+    if isinstance(p, (View, SubqueryAlias)):
         return p.child
     if isinstance(p, Project):
         exprs = [_fold_named(e) for e in p.exprs]
@@ -813,10 +819,10 @@ def _rules(p):
             if type(c).__name__ in ("EqualTo", "LessThan", "LessThanOrEqual", "GreaterThan", "GreaterThanOrEqual",
                                     "NotEqual") or getattr(c, "fname", None) in ("startswith", "endswith", "contains"):
                 for side in c.children:
-                    side = side.child if isinstance(side, Cast) and side.implicit else side
-                    if isinstance(side, AttributeReference) and side.nullable and side.explain() not in have:
-                        have.add(side.explain())
-                        extra.append(IsNotNull(side))
+                    for attr in _null_intolerant_refs(side):
+                        if attr.nullable and attr.explain() not in have:
+                            have.add(attr.explain())
+                            extra.append(IsNotNull(attr))
         if extra:
             return Filter(conjoin(extra + cs), child)
         return Filter(cond, child)
@@ -854,6 +860,16 @@ def _rules(p):
             j._nulls_inferred = True
             return j
     return p
+
+
+def _null_intolerant_refs(e):
+    """The attributes whose null makes ``e`` null: reached through arithmetic, casts and
+    negation (Spark's NullIntolerant expressions)."""
+    if isinstance(e, AttributeReference):
+        return [e]
+    if type(e).__name__ in ("Add", "Subtract", "Multiply", "Divide", "Remainder", "Cast", "UnaryMinus"):
+        return [a for c in e.children for a in _null_intolerant_refs(c)]
+    return []
 
 
 def _has_notnull(plan, keys):

@@ -49,7 +49,84 @@ def run_sql(session, text, args=None):
         return _empty(session)
     if not isinstance(tree, (exp.Query,)):
         raise _parse_exception(text, None)
-    return _query(session, tree)
+    df = _query(session, tree)
+    parsed = _parsed_query(tree)
+    if parsed is not None:
+        df._parsed = parsed
+    return df
+
+
+_JOIN_NAMES = {"inner": "Inner", "left": "LeftOuter", "right": "RightOuter", "full": "FullOuter",
+               "left_semi": "LeftSemi", "left_anti": "LeftAnti", "cross": "Cross"}
+
+
+def _parsed_query(q):
+    """The plan Spark's parser makes of a query, before analysis (explain(True)'s parsed logical
+    plan), or None for a shape this rendering does not cover (then the analysed plan is shown)."""
+    from sqlglot import exp
+    from .plan import failed_plan, unresolved_string
+
+    def expr(e, top=False):
+        return unresolved_string(convert(e), top=top)
+
+    def relation(node):
+        if isinstance(node, exp.Table) and isinstance(node.this, exp.Identifier):
+            parts = [p.name for p in node.parts]
+            text = "'UnresolvedRelation [%s], [], false\n" % ", ".join(parts)
+        elif isinstance(node, exp.Subquery) and node.alias:
+            text = select(node.this)
+        else:
+            return None
+        if text is not None and node.alias:
+            text = failed_plan("SubqueryAlias %s" % node.alias, text)
+        return text
+
+    def select(q):
+        if not isinstance(q, exp.Select) or q.args.get("laterals") or q.args.get("having") \
+                or q.args.get("with_") or q.args.get("with") or q.args.get("distinct"):
+            return None
+        frm = q.args.get("from") or q.args.get("from_")
+        if frm is None or getattr(frm, "expressions", None):
+            return None
+        plan = relation(frm.this)
+        for j in q.args.get("joins") or []:
+            right = relation(j.this)
+            on = j.args.get("on")
+            how = _JOIN_NAMES.get(_join_type(j))
+            if plan is None or right is None or j.args.get("using") or how is None:
+                return None
+            node = "Join %s%s" % (how, ", %s" % expr(on) if on is not None else "")
+            left_lines, right_lines = plan.rstrip("\n").split("\n"), right.rstrip("\n").split("\n")
+            plan = "\n".join(["'" + node] + [(":- " if i == 0 else ":  ") + l for i, l in enumerate(left_lines)]
+                              + [("+- " if i == 0 else "   ") + l for i, l in enumerate(right_lines)]) + "\n"
+        if plan is None:
+            return None
+        where = q.args.get("where")
+        if where is not None:
+            plan = failed_plan("Filter %s" % expr(where.this), plan)
+        plan = failed_plan(_select_node_string(q, unresolved_string), plan)
+        order = q.args.get("order")
+        if order is not None:
+            plan = failed_plan("Sort [%s], true" % ", ".join(_order_item(o) for o in order.expressions), plan)
+        limit = q.args.get("limit")
+        if limit is not None:
+            e = limit.expression if limit.args.get("expression") is not None else limit.this
+            plan = failed_plan("GlobalLimit %s" % e.this, failed_plan("LocalLimit %s" % e.this, plan))
+        return plan
+
+    return select(q)
+
+
+def _order_item(o):
+    """An ORDER BY item as Spark's parser leaves it: ``'name DESC NULLS LAST``."""
+    from sqlglot import exp
+    from .plan import unresolved_string
+    target = ("unresolvedordinal(%s)" % o.this.this if isinstance(o.this, exp.Literal) and not o.this.is_string
+              else unresolved_string(convert(o.this)))
+    desc = bool(o.args.get("desc"))
+    nf = o.args.get("nulls_first")
+    return "%s %s NULLS %s" % (target, "DESC" if desc else "ASC",
+                               "FIRST" if ((not desc) if nf is None else nf) else "LAST")
 
 
 _SET = re.compile(r"\s*SET\s+([^\s=]+)\s*=\s*(.*?)\s*;?\s*", re.I | re.S)
@@ -235,16 +312,8 @@ def _select(session, q, ctes):
             err._plan = failed_plan(_select_node_string(q, unresolved_string), err._plan)
         order = q.args.get("order")
         if order is not None:
-            from sqlglot import exp
-            items = []
-            for o in order.expressions:
-                target = ("unresolvedordinal(%s)" % o.this.this if isinstance(o.this, exp.Literal) and not o.this.is_string
-                          else unresolved_string(convert(o.this)))
-                desc = bool(o.args.get("desc"))
-                nf = o.args.get("nulls_first")
-                items.append("%s %s NULLS %s" % (target, "DESC" if desc else "ASC",
-                                                 "FIRST" if ((not desc) if nf is None else nf) else "LAST"))
-            err._plan = failed_plan("Sort [%s], true" % ", ".join(items), err._plan)
+            err._plan = failed_plan("Sort [%s], true" % ", ".join(_order_item(o) for o in order.expressions),
+                                    err._plan)
         limit = q.args.get("limit")
         if limit is not None:
             e = limit.expression if limit.args.get("expression") is not None else limit.this
