@@ -1142,12 +1142,14 @@ class Compiler:
 
     def rdd(self, node):
         """An RDD whose partitions each hold one Arrow table with ``node``'s output columns."""
+        from .execution import count_output_rows
         p = self.pipe(node)
         if p.sql is None:
             return p.rdd
+        # the stage's top operator counts its output rows for the SQL tab's plan graph
         return self._scoped(" | ".join(reversed(p.names)),
-                            lambda: p.rdd.mapPartitions(_run_stage(p.sql, p.udfs, p.broadcasts),
-                                                        preservesPartitioning=True))
+                            lambda: count_output_rows(self.sc, node, p.rdd.mapPartitions(
+                                _run_stage(p.sql, p.udfs, p.broadcasts), preservesPartitioning=True)))
 
     def _broadcast_pipe(self, node):
         """A broadcast join that streams one side is a narrow operator of that side's stage, as
@@ -1178,11 +1180,12 @@ class Compiler:
         return method(node)
 
     def exec_ScanExec(self, node):
+        from .execution import count_output_rows
         rdd = node.relation.source.rdd(self.session, node.relation.output)
         if node.pruned and len(node.pruned) < len(node.relation.output):
             cols = [a.col for a in node.pruned]
             rdd = rdd.map(lambda table: table.select(cols))
-        return rdd
+        return count_output_rows(self.sc, node, rdd)
 
     def _reducers(self, nodes):
         est = 0
