@@ -57,6 +57,15 @@ SQL_CASES = [
     "SELECT p.nme FROM err_people p",
     "SELECT name FROM err_people\nWHERE agee > 1",
     "SELECT name FROM err_people WHERE agee > 1 ORDER BY name",
+    # PARSE_SYNTAX_ERROR: where Spark's parser stops, and its hint
+    "SELEC name FROM err_people",
+    "SELECT name FORM err_people",
+    "SELECT name FROM err_people WHERE age >",
+    "SELECT name FROM err_people ORDER name",
+    "SELECT * FROM err_people WHERE age = 1)",
+    "SELECT 'abc FROM err_people",
+    "select sum(age FROM err_people",
+    "SELECT (age FROM err_people",
 ]
 
 API_CASES = {
@@ -73,6 +82,9 @@ API_CASES = {
     "divide_by_zero": lambda spark, F, df, one: df.select(F.col("age") / 0).collect(),
     "cast_invalid": lambda spark, F, df, one: one.select(F.col("s").cast("int")).collect(),
     "sql_fragment_in_expr": lambda spark, F, df, one: df.select(F.expr("age / 0")).collect(),
+    "expr_ends_early": lambda spark, F, df, one: df.select(F.expr("age +")),
+    "expr_unclosed": lambda spark, F, df, one: df.select(F.expr("(age")),
+    "expr_extra_input": lambda spark, F, df, one: df.select(F.expr("1 +* 2")),
 }
 
 

@@ -39,7 +39,7 @@ def dialect():
     return _dialect
 
 
-def _parse(text, into=None):
+def _parse(text, into=None, statement=False):
     import sqlglot
     from sqlglot.errors import ParseError, TokenError
     try:
@@ -51,7 +51,7 @@ def _parse(text, into=None):
             return _with_text(trees[0], text)
         return _with_text(sqlglot.parse_one(text, dialect=dialect(), into=into), text)
     except (ParseError, TokenError) as e:
-        raise _parse_exception(text, e) from None
+        raise _parse_exception(text, e, statement) from None
 
 
 def _with_text(tree, text):
@@ -91,24 +91,50 @@ def _span(node):
     return text, start, stop
 
 
-def _parse_exception(text, e):
+# The words a statement can start with: SQL text starting otherwise fails at its first word.
+_STATEMENT_WORDS = {
+    "select", "with", "from", "values", "create", "drop", "insert", "show", "describe", "desc", "set", "cache",
+    "uncache", "explain", "table", "use", "alter", "refresh", "clear", "reset", "analyze", "merge", "update",
+    "delete", "truncate", "replace", "msck", "load", "add", "list", "declare", "execute", "call", "map", "reduce"}
+
+
+def _parse_exception(text, e, statement=False):
+    """Spark's PARSE_SYNTAX_ERROR for text sqlglot could not parse: the token Spark's parser
+    stops at (the first word of a statement that starts with none, ``end of input`` for text
+    that ends mid-expression, an unterminated string's quote) and its hint (``: extra input
+    't'`` for tokens after a complete statement, ``: missing ')'`` in a call's arguments)."""
+    import re
     from ..errors import parse_error
-    pos, token = len(text), "end of input"
+    lines = text.split("\n")
+    first = re.match(r"\s*([A-Za-z_]\w*)", text)
+    if statement and first and first.group(1).lower() not in _STATEMENT_WORDS:
+        return parse_error(text, first.start(1), "'%s'" % first.group(1))
+    if e is not None and not getattr(e, "errors", None) and text.count("'") % 2 == 1:
+        # an unterminated string literal: Spark stops at its opening quote
+        at = text.rfind("'")
+        return parse_error(text, at - (text.rfind("\n", 0, at) + 1), "'" * 3, line=text[:at].count("\n") + 1)
     if e is not None and getattr(e, "errors", None):
         info = e.errors[0]
         hl = info.get("highlight")
         col = info.get("col")
         line = info.get("line") or 1
+        description = info.get("description") or ""
         if hl:
-            token = "'%s'" % hl
-            start = info.get("start_context", "")
-            lines = text.split("\n")
             offset = sum(len(l) + 1 for l in lines[:line - 1])
             idx = text.find(hl, max(0, offset + (col or 0) - len(hl) - 1))
+            at_end = idx >= 0 and not text[idx + len(hl):].strip()
+            if at_end and (description.startswith("Required keyword") or description.startswith("Expecting )")):
+                return parse_error(text, len(lines[-1]), "end of input", line=len(lines))
             if idx >= 0:
-                pos = idx - offset
-                return parse_error(text, pos, token, line=line)
-    return parse_error(text, pos, token)
+                hint = ""
+                if description.startswith("Invalid expression / Unexpected token"):
+                    hint = ": extra input '%s'" % hl
+                elif description.startswith("Expecting )"):
+                    opened = text.rfind("(", 0, idx)
+                    if opened > 0 and (text[opened - 1].isalnum() or text[opened - 1] == "_"):
+                        hint = ": missing ')'"
+                return parse_error(text, idx - offset, "'%s'" % hl, hint=hint, line=line)
+    return parse_error(text, len(text), "end of input")
 
 
 def parse_expression(text):

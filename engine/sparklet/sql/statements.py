@@ -26,7 +26,7 @@ def run_sql(session, text, args=None):
     setting = _SET.fullmatch(text)
     if setting:
         return _set(session, setting.group(1), setting.group(2))
-    tree = _parse(text)
+    tree = _parse(text, statement=True)
     if isinstance(tree, exp.Create):
         return _create(session, tree)
     if isinstance(tree, exp.Drop):
