@@ -425,9 +425,8 @@ def na_describe_and_conversions(spark, F, T):
     df.na.fill({"salary": 1.5, "age": 1}).show()
     df.na.drop().show()
     df.dropna(subset=["age"]).show()
-    # (stddev's last digit depends on the order partial moments merge in: compared elsewhere rounded)
     df.describe("name", "dept").show()
-    df.describe().filter("summary != 'stddev'").show()
+    df.describe().show()
     df.select("age", "salary").summary("count", "min", "max").show()
     print(df.toPandas().to_string())
     print(df.rdd.map(lambda r: r.name).collect())
@@ -444,6 +443,33 @@ def na_describe_and_conversions(spark, F, T):
 
 
 @case
+def central_moments(spark, F, T):
+    # stddev/variance digit for digit: each partition's (n, avg, m2) updated row by row, the
+    # partitions' buffers merged in map order, so the partitioning shows in the last digits
+    values = [(("a", "b", "c", None)[i % 4], None if i % 11 == 0 else (i * 7.3) % 97.1 - 40.0) for i in range(120)]
+    for parts in (1, 3, 4):
+        df = spark.createDataFrame(spark.sparkContext.parallelize(values, parts), "k string, x double")
+        print(df.agg(F.stddev("x"), F.variance("x"), F.stddev_pop("x"), F.var_pop("x")).collect())
+        print(sorted(df.groupBy("k").agg(F.stddev_samp("x"), F.var_samp("x"), F.stddev_pop("x")).collect(), key=str))
+        df.summary("count", "mean", "stddev").show()
+    ints = spark.createDataFrame([(i % 3, i * i - 50) for i in range(30)], "k int, x int")
+    print(sorted(ints.groupBy("k").agg(F.stddev("x"), F.var_pop("x")).collect(), key=str))
+    print(spark.createDataFrame([(1.0,), (None,)], "x double").agg(F.stddev("x"), F.stddev_pop("x")).collect())
+    print(spark.range(0).agg(F.stddev("id"), F.var_pop("id")).collect())
+
+
+@case
+def partition_ids(spark, F, T):
+    # spark_partition_id() is the partition of the task running the stage's query
+    df = spark.range(0, 10, 1, 3)
+    print(df.select("id", F.spark_partition_id().alias("p")).collect())
+    print(sorted(df.repartition(4, "id").select("id", F.spark_partition_id()).collect()))
+    df.coalesce(2).select(F.spark_partition_id().alias("p")).groupBy("p").count().orderBy("p").show()
+    df.createOrReplaceTempView("ids")
+    spark.sql("SELECT spark_partition_id() AS p, count(*) FROM ids GROUP BY 1 ORDER BY 1").show()
+
+
+@case
 def udfs_and_global_views(spark, F, T):
     df = people(spark)
     slen = F.udf(lambda s: len(s), T.IntegerType())
@@ -453,6 +479,21 @@ def udfs_and_global_views(spark, F, T):
     spark.sql("SELECT name, plus1(length(name)) FROM people").show()
     df.createOrReplaceGlobalTempView("gpeople")
     spark.sql("SELECT count(*) FROM global_temp.gpeople").show()
+
+
+@case
+def decimal_arithmetic_and_cast_names(spark, F, T):
+    # Spark sizes decimal results by the operands as written (an integer column is decimal(20,0),
+    # an integer literal has its own digits), and names a cast of a column after the column only
+    # where it is projected as is
+    df = spark.createDataFrame([(90000, 3), (81000, -7)], ["salary", "i"])
+    exprs = ["salary * 1.1", "i * 1.1", "salary + 1.1", "salary / 1.1", "1.1 * 2.25", "i % 1.5",
+             "cast(salary as decimal(10,2)) * 1.1", "salary * 1.1 + 1", "cast(salary as int) + 1",
+             "cast(i as string)", "-1.25 * i - 0.5"]
+    out = df.selectExpr(*exprs)
+    out.printSchema()
+    out.show()
+    df.select(df.salary.cast("int"), (df.salary.cast("int") * 2), F.expr("cast(i as double) / 4")).show()
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

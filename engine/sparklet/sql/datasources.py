@@ -102,7 +102,7 @@ def list_files(paths, options=None):
     >>> list_files(["/no/such/dir"])
     Traceback (most recent call last):
         ...
-    sparklet.errors.AnalysisException: [PATH_NOT_FOUND] Path does not exist: file:/no/such/dir. SQLSTATE: 42K03
+    sparklet.errors.exceptions.captured.AnalysisException: [PATH_NOT_FOUND] Path does not exist: file:/no/such/dir. SQLSTATE: 42K03
     """
     if isinstance(paths, str):
         paths = [paths]

@@ -62,6 +62,9 @@ class GroupedData:
             raise err.with_plan(Aggregate(self._keys, out, self._df._plan).tree_string() + "\n")
         if self._sets is not None:
             return self._df._new(self._grouping_sets(resolved))
+        from .function_registry import Grouping
+        if any(r.contains(Grouping) for r in resolved):
+            raise analysis_exception("UNSUPPORTED_GROUPING_EXPRESSION")
         raw = getattr(self, "_raw_keys", None) or []
         keys = [unresolved_string(k) for k in raw]
         items = ", ".join([unresolved_string(k, top=True) for k in raw] +
@@ -73,13 +76,17 @@ class GroupedData:
         """cube/rollup as the union of one aggregate per grouping set, the keys a set leaves out
         as NULL (Spark expands rows instead; the result is the same rows)."""
         from .expressions import Alias, Literal
+        from .function_registry import Grouping
         from .plan import Union
         parts = []
         for kept in self._sets:
             keys = [self._keys[i] for i in kept]
             cols = [k if i in kept else Alias(Literal(None, k.dataType), k.name)
                     for i, k in enumerate(self._keys)]
-            parts.append(Aggregate(keys, cols + resolved, self._df._plan))
+            # grouping()/grouping_id() are constants within one grouping set
+            values = [r.transform(lambda e: e.value(self._keys, kept) if isinstance(e, Grouping) else e)
+                      for r in resolved]
+            parts.append(Aggregate(keys, cols + values, self._df._plan))
         return Union(parts)
 
     def count(self):

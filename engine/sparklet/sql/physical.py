@@ -29,8 +29,8 @@ from .expressions import (
     to_attribute,
 )
 from .plan import (
-    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, Offset, Project, Repartition,
-    SetOperation, Sort, SubqueryAlias, Union, View, Window, equi_join_keys, split_conjuncts,
+    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, MapInBatches, Offset, Project, Repartition,
+    Sample, SetOperation, Sort, SubqueryAlias, Union, View, Window, equi_join_keys, split_conjuncts,
 )
 
 SHUFFLE_PARTITIONS = 200
@@ -465,6 +465,9 @@ class GenerateExec(SparkPlan):
 
     def sql(self, child_sql):
         g = self.generator
+        if hasattr(g, "generate_sql"):
+            # generators of several columns (inline, stack) write their own query
+            return g.generate_sql([a.col for a in self.keep], [a.col for a in self.gen_output], child_sql)
         x = g.children[0].duck()
         keep = [a.col for a in self.keep]
         t = g.children[0].dataType
@@ -492,6 +495,9 @@ class GenerateExec(SparkPlan):
         return "SELECT %s FROM (%s) AS t" % (", ".join(keep + cols), child_sql)
 
 
+    def udfs(self):
+        return _udfs_of([self.generator])
+
 class CoalesceExec(SparkPlan):
     def __init__(self, n, child):
         self.n = n
@@ -517,6 +523,36 @@ class SetOpExec(SparkPlan):
 
     def node_string(self):
         return "SetOperation %s" % self.kind
+
+
+class SampleExec(SparkPlan):
+    """Spark's ``SampleExec``: a sampler per partition, seeded from the seed and the partition's
+    index, draws once per row in the partition's order (see ``sampling``)."""
+    codegen = True
+
+    def __init__(self, logical, child):
+        self.logical = logical
+        self.children = (child,)
+
+    def output(self):
+        return self.children[0].output()
+
+    def node_string(self):
+        return self.logical.node_string()
+
+
+class MapInBatchesExec(SparkPlan):
+    """Spark's ``MapInPandasExec``/``MapInArrowExec``: the user's function once per partition."""
+
+    def __init__(self, logical, child):
+        self.logical = logical
+        self.children = (child,)
+
+    def output(self):
+        return self.logical.output
+
+    def node_string(self):
+        return self.logical.node_string()
 
 
 # --------------------------------------------------------------------------------------------
@@ -625,6 +661,10 @@ def _plan(p, s, top=False):
         keys_l, keys_r = p.children[0].output, p.children[1].output
         return SetOpExec(p.kind, p.is_all, ExchangeExec("hash", left, keys=keys_l),
                          ExchangeExec("hash", right, keys=keys_r))
+    if isinstance(p, Sample):
+        return SampleExec(p, _plan(p.child, s))
+    if isinstance(p, MapInBatches):
+        return MapInBatchesExec(p, _plan(p.child, s))
     raise NotImplementedError("no physical operator for %s" % type(p).__name__)
 
 
@@ -1200,10 +1240,11 @@ class Compiler:
         child = node.children[0]
         rdd = self.rdd(child)
         out_cols = [a.col for a in child.output()]
+        fields = [(a.col, a.dataType) for a in child.output()]
         if node.kind == "single" or node.kind == "range":
-            return _shuffle(rdd, 1, None, None, node.n, out_cols)
+            return _shuffle(rdd, 1, None, None, node.n, out_cols, fields)
         if node.kind == "roundrobin":
-            return _shuffle(rdd, node.n, "roundrobin", None, node.n, out_cols)
+            return _shuffle(rdd, node.n, "roundrobin", None, node.n, out_cols, fields)
         n = reducers or (self._reducers([child]) if node.reason == "ENSURE_REQUIREMENTS" else node.n)
         # keys that are expressions are evaluated before hashing
         key_cols, pre = [], []
@@ -1219,7 +1260,8 @@ class Compiler:
         types = [k.dataType for k in node.keys]
         if getattr(node, "keep_bucket", False):
             out_cols = out_cols + ["__bucket"]
-        return _shuffle(rdd, n, "hash", (key_cols, types), node.n, out_cols)
+            fields.append(("__bucket", T.LongType()))
+        return _shuffle(rdd, n, "hash", (key_cols, types), node.n, out_cols, fields)
 
     def exec_UnionExec(self, node):
         rdds = [self.rdd(c) for c in node.children]
@@ -1227,6 +1269,31 @@ class Compiler:
 
     def exec_CoalesceExec(self, node):
         return self.rdd(node.children[0]).coalesce(node.n).mapPartitions(_concat_partition)
+
+    def exec_SampleExec(self, node):
+        from .sampling import sample_partition
+        p = node.logical
+        key = p.strata[0].col if p.strata else None
+        fractions = p.strata[1] if p.strata else None
+        lower, upper, replace, seed = p.lower, p.upper, p.with_replacement, p.seed
+
+        def run(index, iterator):
+            from .engine import concat
+            yield sample_partition(concat(list(iterator)), index, lower, upper, replace, seed, key, fractions)
+        return self.rdd(node.children[0]).mapPartitionsWithIndex(run, preservesPartitioning=True)
+
+    def exec_MapInBatchesExec(self, node):
+        import pyarrow as pa
+        from .batches import DEFAULT_BATCH_ROWS, map_partition
+        p, child = node.logical, node.children[0]
+        batch_rows = int(self.session.conf.get("spark.sql.execution.arrow.maxRecordsPerBatch",
+                                               str(DEFAULT_BATCH_ROWS)))
+        if batch_rows <= 0:
+            batch_rows = 1 << 62
+        fields = [pa.field(a.col, T.to_arrow_type(a.dataType)) for a in p.output]
+        run = map_partition(p.func, p.kind, [a.col for a in child.output()], [a.name for a in child.output()],
+                            [a.name for a in p.output], [a.col for a in p.output], fields, batch_rows)
+        return self.rdd(child).mapPartitions(run, preservesPartitioning=False)
 
     def exec_BroadcastExchangeExec(self, node):
         return self.rdd(node.children[0])
@@ -1398,9 +1465,11 @@ def _drop_broadcast(sc_ref, bid, path):
     sc.dagScheduler.post(RunOnLoop(drop, {}, threading.Event()))
 
 
-def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols):
+def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols, fields=None):
     """A shuffle dependency moving Arrow rows: map side buckets and orders rows, reduce side
-    concatenates its pieces in map order."""
+    concatenates its pieces in map order. A reducer that no map task sent rows to holds an
+    empty table of ``fields`` ((column, DataType) pairs), so the operators after the exchange
+    run over zero rows (and a global aggregate still emits its row)."""
 
     def map_side(index, iterator):
         import numpy as np
@@ -1442,7 +1511,11 @@ def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols):
         pieces = sorted(iterator, key=lambda kv: kv[1][0])
         tables = [t for _, (_, t) in pieces]
         if not tables:
-            yield None
+            if fields is None:
+                yield None
+                return
+            import pyarrow as pa
+            yield pa.schema([pa.field(c, T.to_arrow_type(t)) for c, t in fields]).empty_table()
             return
         yield concat(tables)
 

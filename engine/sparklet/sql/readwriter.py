@@ -224,7 +224,7 @@ class DataFrameReader:
         >>> spark.read.jdbc("jdbc:postgresql:db", "t")
         Traceback (most recent call last):
             ...
-        sparklet.errors.AnalysisException: Data source 'jdbc' is not available in Sparklet: ...
+        sparklet.errors.exceptions.captured.AnalysisException: Data source 'jdbc' is not available in Sparklet: ...
         """
         _unsupported_source("jdbc")
 
@@ -234,7 +234,7 @@ class DataFrameReader:
         >>> spark.read.xml("people.xml", rowTag="person")
         Traceback (most recent call last):
             ...
-        sparklet.errors.AnalysisException: Data source 'xml' is not available in Sparklet: ...
+        sparklet.errors.exceptions.captured.AnalysisException: Data source 'xml' is not available in Sparklet: ...
         """
         _unsupported_source("xml")
 
@@ -315,7 +315,7 @@ class DataFrameWriter:
         >>> spark.range(3).write.sortBy("id").save("never_written")
         Traceback (most recent call last):
             ...
-        sparklet.errors.AnalysisException: 'save' does not support bucketBy and sortBy right now.
+        sparklet.errors.exceptions.captured.AnalysisException: 'save' does not support bucketBy and sortBy right now.
         """
         if isinstance(col, (list, tuple)):
             col, cols = col[0], tuple(col[1:]) + cols
@@ -401,7 +401,7 @@ class DataFrameWriter:
         >>> spark.range(1).write.jdbc("jdbc:postgresql:db", "t")
         Traceback (most recent call last):
             ...
-        sparklet.errors.AnalysisException: Data source 'jdbc' is not available in Sparklet: ...
+        sparklet.errors.exceptions.captured.AnalysisException: Data source 'jdbc' is not available in Sparklet: ...
         """
         _unsupported_source("jdbc")
 

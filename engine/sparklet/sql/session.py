@@ -26,6 +26,7 @@ _SQL_DEFAULTS = {
     "spark.sql.repl.eagerEval.truncate": "20",
     "spark.sql.execution.arrow.pyspark.enabled": "false",
     "spark.sql.legacy.timeParserPolicy": "CORRECTED",
+    "spark.sql.mapKeyDedupPolicy": "EXCEPTION",
 }
 
 

@@ -173,13 +173,13 @@ def timestamp_to_string(value, time_zone=None):
     >>> timestamp_to_string(datetime.datetime(2024, 1, 1, 9, 30, 0, 500000))
     '2024-01-01 09:30:00.5'
     """
-    if value.tzinfo is not None:
-        if time_zone is not None:
-            import zoneinfo
+    if time_zone is not None:
+        import zoneinfo
 
-            value = value.astimezone(zoneinfo.ZoneInfo(time_zone))
-        else:
-            value = value.astimezone()
+        # a naive value is the process's local time, as collect() gives a TimestampType
+        value = value.astimezone(zoneinfo.ZoneInfo(time_zone))
+    elif value.tzinfo is not None:
+        value = value.astimezone()
     text = "%04d-%02d-%02d %02d:%02d:%02d" % (value.year, value.month, value.day, value.hour,
                                               value.minute, value.second)
     if value.microsecond:

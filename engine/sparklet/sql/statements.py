@@ -213,15 +213,32 @@ def _query(session, q, outer_ctes=None):
 
 def _values(session, q):
     from sqlglot import exp
-    rows = []
+    rows, exprs = [], []
     for t in q.expressions:
-        rows.append(tuple(_eval_literal(convert(e)) for e in t.expressions))
+        row = [convert(e) for e in t.expressions]
+        exprs.append(row)
+        rows.append(tuple(_eval_literal(e) for e in row))
     n = len(rows[0]) if rows else 0
     alias = q.args.get("alias")
     names = ["col%d" % (i + 1) for i in range(n)]
     if alias is not None and alias.columns:
         names = [c.name for c in alias.columns]
-    df = session.createDataFrame(rows, names)
+    if rows and any(all(r[i] is None for r in rows) for i in range(n)):
+        # a column of NULLs only is of type void (NullType), which inference from the values
+        # cannot tell: the schema comes from the literals' types, widened across the rows
+        from . import types as T
+        from .typeops import wider_type
+        fields = []
+        for i, name in enumerate(names):
+            t = T.NullType()
+            for row in exprs:
+                e = row[i]
+                et = e.dataType if isinstance(e, Literal) else T.NullType() if rows[0][i] is None else None
+                t = wider_type(t, et) or t if et is not None else t
+            fields.append(T.StructField(name, t, True))
+        df = session.createDataFrame(rows, T.StructType(fields))
+    else:
+        df = session.createDataFrame(rows, names)
     if alias is not None and alias.name:
         df = df.alias(alias.name)
     return df

@@ -1492,7 +1492,7 @@ def _make_type_verifier(dataType, nullable=True, name=None):
     >>> _make_type_verifier(ByteType())(1234)
     Traceback (most recent call last):
         ...
-    sparklet.errors.PySparkValueError: [VALUE_OUT_OF_BOUNDS] Value for `obj` must be between -128 and 127 (inclusive), got 1234
+    sparklet.errors.exceptions.base.PySparkValueError: [VALUE_OUT_OF_BOUNDS] Value for `obj` must be between -128 and 127 (inclusive), got 1234
     """
 
     def with_name(condition, parameters):

@@ -11,7 +11,7 @@ import os
 import sys
 import sysconfig
 
-from .callsite import is_internal_file
+from ..callsite import is_internal_file
 
 _STDLIB_DIRS = tuple(
     os.path.abspath(p) for p in {sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]}
@@ -147,6 +147,12 @@ def in_executor():
 # text with a pointer). Sparklet's SQL layer plays the JVM's part, so the classes of the second
 # family render the second way. The catalog below holds the conditions Sparklet raises; a
 # condition missing from it still renders, with its parameters, rather than failing.
+#
+# A traceback names an exception by its class's module: PySpark's re-raised classes live in
+# ``pyspark.errors.exceptions.captured`` (subclasses of the same names in ``.base``, which
+# ``pyspark.errors`` exports), its own in ``.base``. Sparklet has one class per name, defined
+# here and placed (``__module__``) where PySpark defines it, so tracebacks read as PySpark's and
+# ``except pyspark.errors.AnalysisException`` still catches it.
 # ---------------------------------------------------------------------------------------------
 
 _ERROR_CATALOG = {
@@ -179,14 +185,19 @@ _ERROR_CATALOG = {
     "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE": (
         "The <paramIndex> parameter requires the <requiredType> type, however <inputSql> has the "
         "type <inputType>.", None),
+    "DATATYPE_MISMATCH.CANNOT_DROP_ALL_FIELDS": ("Cannot drop all fields in struct.", None),
     "DIVIDE_BY_ZERO": (
         "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. "
         'If necessary set <config> to "false" to bypass this error.', "22012"),
+    "FAILED_READ_FILE": ("Encountered error while reading file <path>.", "KD001"),
+    "INVALID_INDEX_OF_ZERO": (
+        "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).",
+        "22003"),
     "REMAINDER_BY_ZERO": (
         "Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. "
         'If necessary set <config> to "false" to bypass this error.', "22012"),
-    "FAILED_READ_FILE": ("Encountered error while reading file <path>.", "KD001"),
     "FAILED_READ_FILE.NO_HINT": ("", None),
+    "FIELD_NOT_FOUND": ("No such struct field <fieldName> in <fields>.", "42704"),
     "GROUP_BY_POS_OUT_OF_RANGE": (
         "GROUP BY position <index> is not in select list (valid range is [1, <size>]).", "42805"),
     "INCOMPATIBLE_COLUMN_TYPE": (
@@ -198,6 +209,18 @@ _ERROR_CATALOG = {
         "The index <indexValue> is out of bounds. The array has <arraySize> elements. Use the SQL "
         "function `get()` to tolerate accessing element at invalid index and return NULL instead.",
         "22003"),
+    "INVALID_ARRAY_INDEX_IN_ELEMENT_AT": (
+        "The index <indexValue> is out of bounds. The array has <arraySize> elements. Use "
+        "`try_element_at` to tolerate accessing element at invalid index and return NULL instead.",
+        "22003"),
+    "INVALID_INDEX_OF_ZERO": (
+        "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).",
+        "22003"),
+    # PySpark 4.3 prints this one without its SQLSTATE
+    "DUPLICATED_MAP_KEY": ("Duplicate map key <key> was found, please check the input data.", None),
+    "NULL_MAP_KEY": ("Cannot use null as map key.", "2200E"),
+    "ILLEGAL_SEQUENCE_BOUNDARY": ("<message>", "42K0E"),
+    "MALFORMED_RECORD_IN_PARSING": ("Malformed records are detected in record parsing: <badRecord>.", "22023"),
     "INVALID_EXTRACT_BASE_FIELD_TYPE": (
         "Can't extract a value from <base>. Need a complex type [STRUCT, ARRAY, MAP] but got "
         "<other>.", "42000"),
@@ -236,6 +259,19 @@ _ERROR_CATALOG = {
     "TEMP_TABLE_OR_VIEW_ALREADY_EXISTS": (
         "Cannot create the temporary view <relationName> because it already exists.\nChoose a "
         "different name, drop or replace the existing view.", "42P07"),
+    "TRANSPOSE_EXCEED_ROW_LIMIT": (
+        "Number of rows exceeds the allowed limit of <maxValues> for TRANSPOSE. If this was "
+        "intended, set <config> to at least the current row count.", "54006"),
+    "TRANSPOSE_INVALID_INDEX_COLUMN": ("Invalid index column for TRANSPOSE because: <reason>", "42804"),
+    "TRANSPOSE_NO_LEAST_COMMON_TYPE": (
+        "Transpose requires non-index columns to share a least common type, but <dt1> and <dt2> do "
+        "not.", "42K09"),
+    "UNPIVOT_REQUIRES_VALUE_COLUMNS": (
+        "At least one value column needs to be specified for UNPIVOT, all columns specified as "
+        "ids.", "42K0A"),
+    "UNPIVOT_VALUE_DATA_TYPE_MISMATCH": (
+        "Unpivot value columns must share a least common type, some types do not: [<types>].",
+        "42K09"),
     "UNABLE_TO_INFER_SCHEMA": (
         "Unable to infer schema for <format>. It must be specified manually.", "42KD9"),
     "UNRESOLVED_COLUMN": (
@@ -256,6 +292,21 @@ _ERROR_CATALOG = {
                        "number is <actualNum>.", "42605"),
     "WRONG_NUM_ARGS.WITHOUT_SUGGESTION": (
         "Please, refer to '<docroot>/sql-ref-functions.html' for a fix.", None),
+    # Conditions of Spark's date/time functions and grouping analytics.
+    "CANNOT_PARSE_TIMESTAMP": (
+        "<message>. Use `try_to_timestamp` to tolerate invalid input string and return NULL "
+        "instead.", "22007"),
+    "CANNOT_PARSE_INTERVAL": (
+        "Unable to parse <intervalString>. Please ensure that the value provided is in a valid "
+        "format for defining an interval. You can reference the documentation for the correct "
+        "format. If the issue persists, please double check that the input value is not null or "
+        "empty and try again.", "22006"),
+    "DATETIME_FIELD_OUT_OF_BOUNDS": ("<rangeMessage>.", "22023"),
+    "DATETIME_FIELD_OUT_OF_BOUNDS.WITHOUT_SUGGESTION": ("", None),
+    "ILLEGAL_DAY_OF_WEEK": ("Illegal input for day of week: <string>.", "22009"),
+    "INVALID_EXTRACT_FIELD": ("Cannot extract <field> from <expr>.", "42601"),
+    "UNSUPPORTED_GROUPING_EXPRESSION": (
+        "grouping()/grouping_id() can only be used with GroupingSets/Cube/Rollup.", "42K0E"),
     # Conditions PySpark raises on the Python side.
     "ATTRIBUTE_NOT_SUPPORTED": ("Attribute `<attr_name>` is not supported.", "0A000"),
     "CANNOT_CONVERT_TYPE": ("Cannot convert <from_type> into <to_type>.", None),
@@ -292,6 +343,15 @@ _ERROR_CATALOG = {
     "VALUE_OUT_OF_BOUNDS": (
         "Value for `<arg_name>` must be between <lower_bound> and <upper_bound> (inclusive), got "
         "<actual>", None),
+    "NOT_EXPECTED_TYPE": ("Argument `<arg_name>` should be <expected_type>, got <arg_type>.", "42K09"),
+    "VALUE_NOT_POSITIVE": ("Value for `<arg_name>` must be positive, got '<arg_value>'.", None),
+    "DISALLOWED_TYPE_FOR_CONTAINER": (
+        "Argument `<arg_name>`(type: <arg_type>) should only contain a type in [<allowed_types>], got "
+        "<item_type>", None),
+    "CANNOT_BE_EMPTY": ("At least one <item> must be specified.", None),
+    "NEGATIVE_VALUE": ("Value for `<arg_name>` must be greater than or equal to 0, got '<arg_value>'.", None),
+    "ONLY_ALLOWED_FOR_SINGLE_COLUMN": ("Argument `<arg_name>` can only be provided for a single column.", None),
+    "UDF_RETURN_TYPE": ("Return type of the user-defined function should be <expected>, but is <actual>.", None),
 }
 
 
@@ -343,6 +403,10 @@ class PySparkException(Exception):
     # True for the classes PySpark re-raises from the JVM: they print their SQLSTATE and context.
     _engine_side = False
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _place(cls)
+
     def __init__(self, message=None, errorClass=None, messageParameters=None, contexts=None,
                  context=None):
         if message is None:
@@ -388,6 +452,15 @@ class PySparkException(Exception):
         if self._engine_side and self._context_text:
             text += self._context_text
         return text
+
+
+def _place(cls):
+    """The module PySpark defines ``cls`` in (an exception of the SQL engine: the captured one)."""
+    if cls.__module__ == __name__:
+        cls.__module__ = __name__ + (".exceptions.captured" if cls._engine_side else ".exceptions.base")
+
+
+_place(PySparkException)
 
 
 class AnalysisException(PySparkException):
@@ -448,6 +521,7 @@ class ParseException(AnalysisException):
     Printed as Spark prints it: the message with its SQLSTATE, the position, then the SQL text
     with a pointer under the offending token.
 
+    >>> from sparklet.errors import parse_error
     >>> e = parse_error("SELEC 1", 0, "'SELEC'")
     >>> print(str(e))
     <BLANKLINE>
@@ -693,3 +767,9 @@ def unresolved_column(name, candidates, context=None):
             context=context)
     return AnalysisException(errorClass="UNRESOLVED_COLUMN.WITHOUT_SUGGESTION",
                              messageParameters={"objectName": object_name}, context=context)
+
+
+# The modules the classes above name as theirs (``_place``) are imported with them: an exception
+# pickled in an executor is then pickled by reference, and unpickles on the driver as the same
+# class (by value, its methods' ``super()`` would refuse the copy).
+from .exceptions import base as _base, captured as _captured  # noqa: E402,F401
