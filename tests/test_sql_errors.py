@@ -82,6 +82,8 @@ API_CASES = {
     "divide_by_zero": lambda spark, F, df, one: df.select(F.col("age") / 0).collect(),
     "cast_invalid": lambda spark, F, df, one: one.select(F.col("s").cast("int")).collect(),
     "sql_fragment_in_expr": lambda spark, F, df, one: df.select(F.expr("age / 0")).collect(),
+    "with_column_missing": lambda spark, F, df, one: df.withColumn("x", F.col("nme") + 1),
+    "order_missing": lambda spark, F, df, one: df.orderBy("nme"),
     "expr_ends_early": lambda spark, F, df, one: df.select(F.expr("age +")),
     "expr_unclosed": lambda spark, F, df, one: df.select(F.expr("(age")),
     "expr_extra_input": lambda spark, F, df, one: df.select(F.expr("1 +* 2")),

@@ -185,7 +185,7 @@ class DataFrame:
         cols = [col_of(c) for c in _cols(cols)]
         exprs = [c._expr for c in cols]
         return self._project(exprs)._parsed_as(
-            "Project [%s]" % ", ".join(unresolved_string(e, top=True) for e in exprs), self)
+            lambda: "Project [%s]" % ", ".join(unresolved_string(e, top=True) for e in exprs), self)
 
     def _project(self, exprs):
         try:
@@ -252,7 +252,7 @@ class DataFrame:
         for e in _cols(expr):
             exprs.append(parse_expression(e))
         return self._project(exprs)._parsed_as(
-            "Project [%s]" % ", ".join(unresolved_string(e, top=True) for e in exprs), self)
+            lambda: "Project [%s]" % ", ".join(unresolved_string(e, top=True) for e in exprs), self)
 
     def filter(self, condition):
         """Example:
@@ -274,7 +274,7 @@ class DataFrame:
         if not isinstance(cond.dataType, (T.BooleanType, T.NullType)):
             raise analysis_exception("DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN", sqlExpr='"%s"' % cond.sql(),
                                      filter=quote_ident(cond.sql()), type='"%s"' % cond.dataType.simpleString().upper())
-        parsed = "Filter %s" % unresolved_string(e)
+        parsed = lambda: "Filter %s" % unresolved_string(e)  # noqa: E731
         if restore is None:
             return self._new(Filter(cond, plan))._parsed_as(parsed, self)
         return self._new(Project(restore, Filter(cond, plan)))._parsed_as(parsed, self)
@@ -330,7 +330,11 @@ class DataFrame:
         for k, v in mapping.items():
             if k not in replaced:
                 exprs.append(UnresolvedAlias(v._expr, k))
-        return self._project(exprs)
+        # Spark's parser form: the new columns over the star of the existing ones
+        def parsed():
+            return "Project [unresolvedstarwithcolumns(%s, %s, None)]" % (
+                ", ".join(mapping), ", ".join(unresolved_string(v._expr) for v in mapping.values()))
+        return self._project(exprs)._parsed_as(parsed, self, resolved=False)
 
     def withColumnRenamed(self, existing, new):
         """Example:
@@ -352,7 +356,9 @@ class DataFrame:
                 exprs.append(a)
         if not changed:
             return self
-        return self._new(Project(exprs, self._plan))
+        return self._new(Project(exprs, self._plan))._parsed_as(
+            lambda: "Project [unresolvedstarwithcolumnsrenames(%s, %s)]" % (", ".join(colsMap), ", ".join(colsMap.values())),
+            self, resolved=False)
 
     def drop(self, *cols):
         """Example:
@@ -422,8 +428,9 @@ class DataFrame:
         >>> spark.createDataFrame([(1,), (1,)], ["a"]).distinct().count()
         1
         """
-        out = self._plan.output
-        return self._new(Aggregate(list(out), list(out), self._plan))
+        # analysed as Spark's Deduplicate of every column (the optimizer makes it an aggregate)
+        return self._new(Deduplicate(list(self._plan.output), self._plan))._parsed_as(
+            lambda: "UnresolvedDeduplicate DeduplicateAllColumnsAsKey, false, true", self, resolved=False)
 
     def dropDuplicates(self, subset=None):
         """Example:
@@ -469,11 +476,17 @@ class DataFrame:
         >>> spark.createDataFrame([(2,), (1,)], ["a"]).orderBy("a").collect()
         [Row(a=1), Row(a=2)]
         """
-        from ..errors import AnalysisException
-        out = self._orderBy(cols, kwargs)
-        return out._parsed_as("Sort [%s], true" % ", ".join(
-            _sort_string(c, kwargs.get("ascending", True) if not isinstance(kwargs.get("ascending"), list)
-                         else kwargs["ascending"][i]) for i, c in enumerate(_cols(cols))), self)
+        def parsed():
+            return "Sort [%s], true" % ", ".join(
+                _sort_string(c, kwargs.get("ascending", True) if not isinstance(kwargs.get("ascending"), list)
+                             else kwargs["ascending"][i]) for i, c in enumerate(_cols(cols)))
+        try:
+            out = self._orderBy(cols, kwargs)
+        except AnalysisException as err:
+            if plan_checked(err):
+                err.with_plan(failed_plan(parsed(), self._plan))
+            raise
+        return out._parsed_as(parsed, self)
 
     def _orderBy(self, cols, kwargs):
         try:
@@ -493,14 +506,28 @@ class DataFrame:
             widened = Project(p.exprs + [a for a in missing if a.expr_id in used], p.child)
             return self._new(Project(list(p.output), Sort(orders, True, widened)))
 
-    def _parsed_as(self, node_string, parent):
+    def _parsed_as(self, node_string, parent, resolved=None):
         """Record the operator this DataFrame's last call added as Spark's parser leaves it (over
-        the parent's analysed plan): what explain(True) prints as the parsed logical plan."""
-        self._parsed = failed_plan(node_string, parent._plan, resolved="'" not in node_string)
+        the parent's analysed plan): what explain(True) prints as the parsed logical plan
+        (unresolved, ``'``, when any of its expressions is, unless ``resolved`` says).
+        ``node_string`` is a function, called only when a plan is explained."""
+        parent_plan = parent._plan
+
+        def parsed():
+            text = node_string()
+            return failed_plan(text, parent_plan, resolved=("'" not in text) if resolved is None else resolved)
+        self._parsed = parsed
         return self
 
     def _parsed_string(self):
-        return getattr(self, "_parsed", None) or self._plan.tree_string() + "\n"
+        parsed = getattr(self, "_parsed", None)
+        if callable(parsed):
+            try:
+                parsed = parsed()
+            except Exception:
+                # an expression this rendering does not know: the analysed plan stands in
+                parsed = None
+        return parsed or self._plan.tree_string() + "\n"
 
     sort = orderBy
 

@@ -66,10 +66,12 @@ class GroupedData:
         if any(r.contains(Grouping) for r in resolved):
             raise analysis_exception("UNSUPPORTED_GROUPING_EXPRESSION")
         raw = getattr(self, "_raw_keys", None) or []
-        keys = [unresolved_string(k) for k in raw]
-        items = ", ".join([unresolved_string(k, top=True) for k in raw] +
-                          [unresolved_string(col_of(e)._expr, top=True) for e in exprs])
-        parsed = "Aggregate [%s], [%s]" % (", ".join(keys), items) if keys else "Aggregate [%s]" % items
+
+        def parsed():
+            keys = [unresolved_string(k) for k in raw]
+            items = ", ".join([unresolved_string(k, top=True) for k in raw] +
+                              [unresolved_string(col_of(e)._expr, top=True) for e in exprs])
+            return "Aggregate [%s], [%s]" % (", ".join(keys), items) if keys else "Aggregate [%s]" % items
         return self._df._new(Aggregate(self._keys, out, self._df._plan))._parsed_as(parsed, self._df)
 
     def _grouping_sets(self, resolved):

@@ -616,6 +616,19 @@ class Deduplicate(UnaryNode):
         return "Deduplicate [%s]" % _attr_list(self.keys)
 
 
+class Distinct(Deduplicate):
+    """SQL's SELECT DISTINCT (Spark's Distinct): a deduplication on every column."""
+
+    def __init__(self, child):
+        super().__init__(list(child.output), child)
+
+    def with_children(self, children):
+        return Distinct(children[0])
+
+    def node_string(self):
+        return "Distinct"
+
+
 class SetOperation(LogicalPlan):
     """INTERSECT / EXCEPT (``subtract``), with or without ALL."""
 
@@ -817,6 +830,9 @@ def _rules(p):
     # EliminateView, EliminateSubqueryAliases: names only the analyzer needs
     if isinstance(p, (View, SubqueryAlias)):
         return p.child
+    # ReplaceDistinctWithAggregate, ReplaceDeduplicateWithAggregate (a deduplication on every column)
+    if isinstance(p, Deduplicate) and [k.expr_id for k in p.keys] == [a.expr_id for a in p.child.output]:
+        return Aggregate(list(p.child.output), list(p.child.output), p.child)
     if isinstance(p, Project):
         exprs = [_fold_named(e) for e in p.exprs]
         child = p.child
@@ -899,13 +915,16 @@ def _rules(p):
             child = Project([a for a in child.output if a.expr_id in ids], child)
         grouping = [_fold_named(g) if isinstance(g, Alias) else fold_constants(g) for g in p.grouping]
         return Aggregate(grouping, [_fold_named(e) for e in p.aggregates], child)
-    if isinstance(p, Join) and p.how in ("inner", "leftsemi") and p.condition is not None \
-            and not getattr(p, "_nulls_inferred", False):
-        # InferFiltersFromConstraints on equi-join keys
+    if isinstance(p, Join) and p.how in ("inner", "leftsemi", "leftouter", "leftanti", "rightouter") \
+            and p.condition is not None and not getattr(p, "_nulls_inferred", False):
+        # InferFiltersFromConstraints on equi-join keys: both sides of an inner or semi join, the
+        # side an outer (anti) join only matches against
         keys = equi_join_keys(p)
         if keys:
-            lk = [k for k, _ in keys if isinstance(k, AttributeReference) and k.nullable]
-            rk = [k for _, k in keys if isinstance(k, AttributeReference) and k.nullable]
+            lk = [k for k, _ in keys if isinstance(k, AttributeReference) and k.nullable
+                  and p.how in ("inner", "leftsemi", "rightouter")]
+            rk = [k for _, k in keys if isinstance(k, AttributeReference) and k.nullable
+                  and p.how in ("inner", "leftsemi", "leftouter", "leftanti")]
             left, right = p.left, p.right
             if lk and not _has_notnull(left, lk):
                 left = Filter(conjoin([IsNotNull(k) for k in lk]), left)

@@ -50,9 +50,7 @@ def run_sql(session, text, args=None):
     if not isinstance(tree, (exp.Query,)):
         raise _parse_exception(text, None)
     df = _query(session, tree)
-    parsed = _parsed_query(tree)
-    if parsed is not None:
-        df._parsed = parsed
+    df._parsed = lambda: _parsed_query(tree)
     return df
 
 
@@ -81,9 +79,20 @@ def _parsed_query(q):
             text = failed_plan("SubqueryAlias %s" % node.alias, text)
         return text
 
+    def two_children(node, left, right):
+        left_lines, right_lines = left.rstrip("\n").split("\n"), right.rstrip("\n").split("\n")
+        return "\n".join(["'" + node] + [(":- " if i == 0 else ":  ") + l for i, l in enumerate(left_lines)]
+                         + [("+- " if i == 0 else "   ") + l for i, l in enumerate(right_lines)]) + "\n"
+
     def select(q):
+        if isinstance(q, exp.Union) and not q.args.get("order") and not q.args.get("limit"):
+            left, right = select(q.left), select(q.right)
+            if left is None or right is None:
+                return None
+            plan = two_children("Union false, false", left, right)
+            return failed_plan("Distinct", plan) if q.args.get("distinct") else plan
         if not isinstance(q, exp.Select) or q.args.get("laterals") or q.args.get("having") \
-                or q.args.get("with_") or q.args.get("with") or q.args.get("distinct"):
+                or q.args.get("with_") or q.args.get("with"):
             return None
         frm = q.args.get("from") or q.args.get("from_")
         if frm is None or getattr(frm, "expressions", None):
@@ -95,16 +104,15 @@ def _parsed_query(q):
             how = _JOIN_NAMES.get(_join_type(j))
             if plan is None or right is None or j.args.get("using") or how is None:
                 return None
-            node = "Join %s%s" % (how, ", %s" % expr(on) if on is not None else "")
-            left_lines, right_lines = plan.rstrip("\n").split("\n"), right.rstrip("\n").split("\n")
-            plan = "\n".join(["'" + node] + [(":- " if i == 0 else ":  ") + l for i, l in enumerate(left_lines)]
-                              + [("+- " if i == 0 else "   ") + l for i, l in enumerate(right_lines)]) + "\n"
+            plan = two_children("Join %s%s" % (how, ", %s" % expr(on) if on is not None else ""), plan, right)
         if plan is None:
             return None
         where = q.args.get("where")
         if where is not None:
             plan = failed_plan("Filter %s" % expr(where.this), plan)
         plan = failed_plan(_select_node_string(q, unresolved_string), plan)
+        if q.args.get("distinct"):
+            plan = failed_plan("Distinct", plan)
         order = q.args.get("order")
         if order is not None:
             plan = failed_plan("Sort [%s], true" % ", ".join(_order_item(o) for o in order.expressions), plan)
@@ -193,7 +201,8 @@ def _query(session, q, outer_ctes=None):
         right = _query(session, q.right, ctes)
         out = left.union(right)
         if q.args.get("distinct"):
-            out = out.distinct()
+            from .plan import Distinct
+            out = out._new(Distinct(out._plan))
         return _order_limit(session, out, q, ctes)
     if isinstance(q, exp.Intersect):
         l, r = _query(session, q.left, ctes), _query(session, q.right, ctes)
@@ -451,7 +460,8 @@ def _select_list(session, q, ctes, df):
     else:
         df = df._project(select_exprs)
     if q.args.get("distinct"):
-        df = df.distinct()
+        from .plan import Distinct
+        df = DataFrame(Distinct(df._plan), session)
     return _order_limit(session, df, q, ctes)
 
 
