@@ -542,13 +542,15 @@ class DataFrame:
         """
         from .group import GroupedData
         cols = _cols(cols)
-        keys = []
+        keys, raw = [], []
         for c in cols:
             if isinstance(c, int) and not isinstance(c, bool):
                 c = self._plan.output[c - 1].name
-            keys.append(named(col_of(c)._expr.resolve(self._scope())))
+            raw.append(col_of(c)._expr)
+            keys.append(named(raw[-1].resolve(self._scope())))
         grouped = GroupedData(self, keys)
-        grouped._raw_keys = [col_of(c)._expr for c in cols]
+        # the keys as given, for the parsed plan explain(True) prints
+        grouped._raw_keys = raw
         return grouped
 
     groupby = groupBy
