@@ -163,6 +163,32 @@ def collection_errors(spark, F):
         print("ERROR", type(e).__name__, e.getCondition())
 
 
+@case
+def reverse_and_float_vectors(spark, F):
+    df = spark.createDataFrame([([1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [3.0, -4.0], "abc")],
+                               "a ARRAY<FLOAT>, b ARRAY<FLOAT>, v ARRAY<FLOAT>, s STRING")
+    df.select(F.vector_cosine_similarity("a", "b"), F.vector_inner_product("a", "b"),
+              F.vector_l2_distance("a", "b")).show()
+    df.select(F.vector_norm("v"), F.vector_norm("v", F.lit(1.0).cast("float")), F.vector_normalize("a")).show(
+        truncate=False)
+    df.select(F.reverse("s"), F.reverse("a")).show()
+    spark.sql("SELECT vector_inner_product(array(CAST(1 AS FLOAT)), array(CAST(1 AS FLOAT), CAST(2 AS FLOAT)))").show()
+
+
+@case
+def lambdas_over_structs_and_json_dates(spark, F):
+    import datetime
+    df = spark.createDataFrame([(1, [{"a": 1, "b": "x"}, {"a": 2, "b": "y"}])],
+                               "id INT, ss ARRAY<STRUCT<a: INT, b: STRING>>")
+    df.select(F.transform("ss", lambda s: s.a * 10), F.filter("ss", lambda s: s["a"] > 1)).show(truncate=False)
+    df.selectExpr("transform(ss, s -> s.a + id) AS t", "aggregate(ss, 0, (acc, s) -> acc + s.a) AS total").show()
+    ts = spark.createDataFrame([(datetime.datetime(2024, 1, 2, 3, 4, 5), datetime.date(2024, 1, 2), 1.5)],
+                               "t TIMESTAMP, d DATE, x DOUBLE")
+    ts.select(F.to_json(F.struct("t", "d", "x"))).show(truncate=False)
+    js = spark.createDataFrame([('{"t": "2024-01-02T03:04:05", "d": "2024-01-02", "arr": [{"k": 1}]}',)], ["j"])
+    js.select(F.from_json("j", "t TIMESTAMP, d DATE, arr ARRAY<STRUCT<k: INT>>").alias("p")).show(truncate=False)
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_transcript(name, sparklet_spark, real_spark):
     mine = transcript(CASES[name], sparklet_spark, "sparklet")

@@ -182,6 +182,22 @@ _ERROR_CATALOG = {
     "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT": (
         "the input <inputName> should be a foldable <inputType> expression; however, got "
         "<inputExpr>.", None),
+    "DATATYPE_MISMATCH.BINARY_ARRAY_DIFF_TYPES": (
+        "Input to function <functionName> should have been two <arrayType> with same element type, but "
+        "it's [<leftType>, <rightType>].", None),
+    "DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES": (
+        "Input to <functionName> should have been <dataType> followed by a value with same element type, "
+        "but it's [<leftType>, <rightType>].", None),
+    "DATATYPE_MISMATCH.STACK_COLUMN_DIFF_TYPES": (
+        "The data type of the column (<columnIndex>) do not have the same type: <leftType> "
+        "(<leftParamIndex>) <> <rightType> (<rightParamIndex>).", None),
+    "INVALID_LAMBDA_FUNCTION_CALL": ("Invalid lambda function call.", "42K0D"),
+    "INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH": (
+        "A higher order function expects <expectedNumArgs> arguments, but got <actualNumArgs>.", None),
+    "INVALID_LAMBDA_FUNCTION_CALL.NON_HIGHER_ORDER_FUNCTION": (
+        "A lambda function should only be used in a higher order function. However, its class is "
+        "<class>, which is not a higher order function.", None),
+    "DATATYPE_MISMATCH.NULL_TYPE": ("Null typed values cannot be used as arguments of <functionName>.", None),
     "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE": (
         "The <paramIndex> parameter requires the <requiredType> type, however <inputSql> has the "
         "type <inputType>.", None),
@@ -193,6 +209,23 @@ _ERROR_CATALOG = {
     "INVALID_INDEX_OF_ZERO": (
         "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).",
         "22003"),
+    "CANNOT_DECODE_URL": (
+        "The provided URL cannot be decoded: <url>. Please ensure that the URL is properly "
+        "formatted and try again.", "22546"),
+    "CONVERSION_INVALID_INPUT": (
+        "The value <str> (<fmt>) cannot be converted to <targetType> because it is malformed. "
+        "Correct the value as per the syntax, or change its format. Use <suggestion> to tolerate "
+        "malformed input and return NULL instead.", "22018"),
+    "INVALID_PARAMETER_VALUE": (
+        "The value of parameter(s) <parameter> in <functionName> is invalid:", "22023"),
+    "INVALID_PARAMETER_VALUE.BINARY_FORMAT": (
+        "expects one of binary formats 'base64', 'hex', 'utf-8', but got <invalidFormat>.", None),
+    "INVALID_PARAMETER_VALUE.CHARSET": ("expects one of the <charsets>, but got <charset>.", None),
+    "INVALID_URL": (
+        "The url is invalid: <url>. Use `try_parse_url` to tolerate invalid URL and return NULL "
+        "instead.", "22P02"),
+    "MALFORMED_CHARACTER_CODING": ("Invalid value found when performing <function> with <charset>", "22000"),
+    "USER_RAISED_EXCEPTION": ("<errorMessage>", "P0001"),
     "REMAINDER_BY_ZERO": (
         "Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. "
         'If necessary set <config> to "false" to bypass this error.', "22012"),
@@ -213,14 +246,11 @@ _ERROR_CATALOG = {
         "The index <indexValue> is out of bounds. The array has <arraySize> elements. Use "
         "`try_element_at` to tolerate accessing element at invalid index and return NULL instead.",
         "22003"),
-    "INVALID_INDEX_OF_ZERO": (
-        "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).",
-        "22003"),
     # PySpark 4.3 prints this one without its SQLSTATE
     "DUPLICATED_MAP_KEY": ("Duplicate map key <key> was found, please check the input data.", None),
     "NULL_MAP_KEY": ("Cannot use null as map key.", "2200E"),
+    "VECTOR_DIMENSION_MISMATCH": ("<message>", "22000"),
     "ILLEGAL_SEQUENCE_BOUNDARY": ("<message>", "42K0E"),
-    "MALFORMED_RECORD_IN_PARSING": ("Malformed records are detected in record parsing: <badRecord>.", "22023"),
     "INVALID_EXTRACT_BASE_FIELD_TYPE": (
         "Can't extract a value from <base>. Need a complex type [STRUCT, ARRAY, MAP] but got "
         "<other>.", "42000"),
@@ -303,6 +333,9 @@ _ERROR_CATALOG = {
         "empty and try again.", "22006"),
     "DATETIME_FIELD_OUT_OF_BOUNDS": ("<rangeMessage>.", "22023"),
     "DATETIME_FIELD_OUT_OF_BOUNDS.WITHOUT_SUGGESTION": ("", None),
+    "GROUPING_ID_COLUMN_MISMATCH": (
+        "Columns of grouping_id (<groupingIdColumn>) does not match grouping columns "
+        "(<groupByColumns>).", "42803"),
     "ILLEGAL_DAY_OF_WEEK": ("Illegal input for day of week: <string>.", "22009"),
     "INVALID_EXTRACT_FIELD": ("Cannot extract <field> from <expr>.", "42601"),
     "UNSUPPORTED_GROUPING_EXPRESSION": (
@@ -769,7 +802,18 @@ def unresolved_column(name, candidates, context=None):
                              messageParameters={"objectName": object_name}, context=context)
 
 
-# The modules the classes above name as theirs (``_place``) are imported with them: an exception
-# pickled in an executor is then pickled by reference, and unpickles on the driver as the same
-# class (by value, its methods' ``super()`` would refuse the copy).
-from .exceptions import base as _base, captured as _captured  # noqa: E402,F401
+
+def _fill_pyspark_modules():
+    """Puts each exception class in the module PySpark defines it in (``_place`` names it):
+    tracebacks print that path, and a class pickled in an executor is found there by reference
+    (a class whose module is missing from sys.modules would be pickled by value, and the copy is
+    not the class `except` clauses on the driver name)."""
+    from .exceptions import base, captured
+    for name, value in list(globals().items()):
+        if isinstance(value, type) and issubclass(value, PySparkException):
+            vars(base)[name] = value
+            if value._engine_side:
+                vars(captured)[name] = value
+
+
+_fill_pyspark_modules()

@@ -186,7 +186,13 @@ def complete_sql(f):
     if k == "product":
         return "product(CAST(%s AS DOUBLE))" % a
     if k in ("max_by", "min_by"):
-        return "%s(%s)" % ("arg_max" if k == "max_by" else "arg_min", ", ".join(args))
+        # Spark's max_by keeps the first row of the greatest order value, even when its value is NULL
+        fn = "arg_max" if k == "max_by" else "arg_min"
+        if len(args) == 2:
+            return "%s_null(%s, %s)" % (fn, a, args[1])
+        # the k values in order of their order value, ties in the order the rows came
+        return "%s(%s, struct_pack(o := %s, p := %s__pos), %s) FILTER (WHERE %s IS NOT NULL)" % (
+            fn, a, args[1], "-" if k == "max_by" else "", args[2], args[1])
     if k == "corr":
         # Spark's co-moment over the product of the moments (Corr.evaluateExpression)
         return ("CASE WHEN regr_count(%s, %s) = 0 OR regr_sxx(%s, %s) = 0 OR regr_syy(%s, %s) = 0 "
@@ -238,6 +244,13 @@ def _more_complete_sql(f, args):
                 qs = ["(%s)[%d]" % (args[1], i + 1) for i in range(len(ps.value or []))]
             return "CASE WHEN count(%s) = 0 THEN NULL ELSE [%s] END" % (a, ", ".join(pick(q) for q in qs))
         return "CASE WHEN count(%s) = 0 THEN NULL ELSE %s END" % (a, pick(args[1]))
+    if k == "histogram_numeric":
+        # bins over the rows in the order they came; x back in the column's type (truncated)
+        xt = f.children[0].dataType
+        bins = "spark_histogram_numeric(list(CAST(%s AS DOUBLE) ORDER BY __pos) FILTER (WHERE %s IS NOT NULL), %s)" % (
+            a, a, args[1])
+        x = "CAST(trunc(e.x) AS %s)" % duck_type(xt) if is_integral(xt) else "CAST(e.x AS %s)" % duck_type(xt)
+        return "list_transform(%s, lambda e: struct_pack(x := %s, y := e.y))" % (bins, x)
     if k in ("bit_and", "bit_or", "bit_xor"):
         return "CAST(%s(%s) AS %s)" % (k, a, duck_type(f.dataType))
     if k == "regr_count":
@@ -257,6 +270,11 @@ def _more_complete_sql(f, args):
         return ("CASE WHEN count(*) FILTER (WHERE %s) = 0 THEN NULL ELSE sum(%s * %s) FILTER (WHERE %s) - "
                 "sum(%s) FILTER (WHERE %s) * sum(%s) FILTER (WHERE %s) / count(*) FILTER (WHERE %s) END"
                 % (both, u, v, both, u, both, v, both, both))
+    if k in ("regr_slope", "regr_intercept"):
+        # NULL without x variance (a single point), as Spark's RegrSlope / RegrIntercept
+        y, x = a, args[1]
+        return "CASE WHEN regr_sxx(%s, %s) = 0 THEN NULL ELSE %s(CAST(%s AS DOUBLE), CAST(%s AS DOUBLE)) END" % (
+            y, x, k, y, x)
     if k.startswith("regr_"):
         return "%s(CAST(%s AS DOUBLE), CAST(%s AS DOUBLE))" % (k, a, args[1])
     if k == "try_sum":
@@ -283,8 +301,11 @@ def _more_complete_sql(f, args):
                     % (whole, frac, min(38, it.precision + 10) - it.scale, mean, t.precision - t.scale,
                        whole, it.scale, frac, a, duck_type(t)))
         return "avg(CAST(%s AS DOUBLE))" % a
+    if k == "mode" and not f.children[1].value:
+        # the most frequent value; among equally frequent ones the first met
+        return "mode(%s ORDER BY __pos)" % a
     if k == "mode":
-        # the most frequent value; among equally frequent ones the smallest
+        # deterministic: among equally frequent values the smallest
         return ("list_min(list_transform(map_entries(histogram(%s) FILTER (WHERE %s IS NOT NULL)), "
                 "lambda e: struct_pack(n := -CAST(e.value AS BIGINT), v := e.key))).v" % (a, a))
     if k == "listagg":

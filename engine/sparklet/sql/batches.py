@@ -77,22 +77,16 @@ def map_partition(func, kind, in_cols, in_names, out_names, out_cols, out_fields
     return run
 
 
-def to_arrow(df):
-    """The DataFrame's rows as one ``pyarrow.Table`` under its schema (field names and
-    nullability; timestamps as UTC instants, as PySpark gives them), one record batch per
-    non-empty partition (split at ``maxRecordsPerBatch`` rows), as PySpark collects them."""
+def to_arrow(tables, out, time_zone, batch_rows):
+    """A query's result partitions (Arrow tables with columns named by attribute) as one
+    ``pyarrow.Table`` under the query's schema (field names and nullability; timestamps as UTC
+    instants, as PySpark gives them), one record batch per non-empty partition (split at
+    ``batch_rows`` rows), as PySpark collects them."""
     import pyarrow as pa
     import pyarrow.compute as pc
     from . import types as T
-    from .dataframe import QueryExecution
-    out = df._plan.output
-    qe = QueryExecution(df.sparkSession, df._plan)
-    with df.sparkSession._action(df, qe):
-        tables = qe.collect_tables()
     schema = pa.schema([pa.field(a.name, _arrow_type(a.dataType), a.nullable) for a in out])
-    tz = df.sparkSession.conf.get("spark.sql.session.timeZone")
-    batch_rows = int(df.sparkSession.conf.get("spark.sql.execution.arrow.maxRecordsPerBatch",
-                                              str(DEFAULT_BATCH_ROWS)))
+    tz = time_zone
     batches = []
     for table in tables:
         if table is None or table.num_rows == 0 or table.num_columns == 0:
@@ -103,13 +97,29 @@ def to_arrow(df):
             if isinstance(a.dataType, T.TimestampType):
                 # partitions hold wall-clock times of the session zone
                 column = pc.assume_timezone(column, tz)
-            arrays.append(column.cast(f.type))
+            arrays.append(_null_struct_children(column.cast(f.type)))
         part = pa.Table.from_arrays(arrays, schema=schema).combine_chunks()
         batches.extend(part.to_batches(max_chunksize=batch_rows if batch_rows > 0 else None))
     if not batches:
         # PySpark's empty result still holds one (empty) batch
         batches = [pa.RecordBatch.from_arrays([pa.array([], f.type) for f in schema], schema=schema)]
     return pa.Table.from_batches(batches, schema=schema)
+
+
+def _null_struct_children(column):
+    """A struct column whose null rows have null fields too, as PySpark's Arrow writer leaves
+    them (the engine may hold any value under a null struct)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if not pa.types.is_struct(column.type):
+        return column
+    chunks = []
+    for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column]):
+        valid = pc.is_valid(chunk)
+        children = [_null_struct_children(pc.if_else(valid, chunk.field(i), pa.scalar(None, chunk.type.field(i).type)))
+                    for i in range(chunk.type.num_fields)]
+        chunks.append(pa.StructArray.from_arrays(children, fields=list(chunk.type), mask=pc.invert(valid)))
+    return pa.chunked_array(chunks, column.type)
 
 
 def _arrow_type(dt):

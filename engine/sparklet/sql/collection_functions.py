@@ -143,9 +143,10 @@ class _BoundLater:
         from .plan import Scope
         lo = len(params) if lo is None else lo
         if not lo <= len(self.names) <= len(params):
+            # Spark words it from the lambda's side: its parameters against what the function passes
             raise analysis_exception(
-                "INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH", expectedNumArgs=len(params),
-                actualNumArgs=len(self.names))
+                "INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH", expectedNumArgs=len(self.names),
+                actualNumArgs=lo)
         variables = [NamedLambdaVariable(n, t, nl) for n, (t, nl) in zip(self.names, params)]
         inner = Scope(variables, outer=self.scope, plan=getattr(self.scope, "plan", None))
         inner.aggregate_ok = getattr(self.scope, "aggregate_ok", False)
@@ -619,6 +620,9 @@ def _array_contains(args):
         raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=_q(
             "array_contains(%s, %s)" % (arr.sql(), v.sql())), paramIndex="first", requiredType='"ARRAY"',
             inputSql=_q(arr.sql()), inputType='"%s"' % arr.dataType.simpleString().upper())
+    if isinstance(v.dataType, T.NullType) or isinstance(arr.dataType.elementType, T.NullType):
+        raise analysis_exception("DATATYPE_MISMATCH.NULL_TYPE", sqlExpr=_q("array_contains(%s, %s)" % (arr.sql(), v.sql())),
+                                 functionName=quote_ident("array_contains"))
     v = _cast_to(v, arr.dataType.elementType)
     return Function("array_contains", [arr, v], T.BooleanType(),
                     duck="CASE WHEN {0} IS NULL OR {1} IS NULL THEN NULL WHEN list_contains({0}, {1}) THEN TRUE "
@@ -1065,16 +1069,20 @@ class Stack(_StructsGenerator):
 
     def struct_type(self):
         fields = []
+        width = len(self._columns())
         for i, column in enumerate(self._columns()):
-            t = T.NullType()
-            for v in column:
+            t, first = T.NullType(), None
+            for r, v in enumerate(column):
                 if v is not None:
                     w = wider_type(t, v.dataType)
                     if w is None:
+                        # parameter positions count from 0 at n, as Spark's message numbers them
                         raise analysis_exception(
                             "DATATYPE_MISMATCH.STACK_COLUMN_DIFF_TYPES", sqlExpr=_q(self.sql()),
-                            columnIndex=i, leftParamIndex=1, leftType=_type_name(t), rightParamIndex=1,
-                            rightType=_type_name(v.dataType))
+                            columnIndex=i, leftParamIndex=1 + first * width + i, leftType=_type_name(t),
+                            rightParamIndex=1 + r * width + i, rightType=_type_name(v.dataType))
+                    if first is None:
+                        first = r
                     t = w
             fields.append(T.StructField("col%d" % i, t, any(v is None or v.nullable for v in column)))
         return T.StructType(fields)
@@ -1153,11 +1161,7 @@ def _schema_arg(e, fname):
         text = evaluate_constant(e)
     else:
         text = _lit_value(e, "schema")
-    try:
-        return _parse_datatype_string(str(text))
-    except Exception:
-        raise analysis_exception("INVALID_SCHEMA.PARSE_ERROR", inputSchema=quote_ident(str(text)),
-                                 reason="") from None
+    return _parse_datatype_string(str(text))
 
 
 class _JsonReader:
@@ -1241,10 +1245,24 @@ def _json_value(v, t):
             return None
     if isinstance(t, (T.TimestampType, T.TimestampNTZType)):
         try:
-            return datetime.datetime.fromisoformat(v.replace("Z", "+00:00")) if isinstance(v, str) else None
+            value = datetime.datetime.fromisoformat(v.replace("Z", "+00:00")) if isinstance(v, str) else None
         except ValueError:
             return None
+        return _engine_timestamp(value, t)
     return None
+
+
+def _engine_timestamp(value, t):
+    """A parsed timestamp as the engine holds it: TimestampType an instant in the session's zone
+    (a text without an offset is wall-clock time there), TimestampNTZType wall-clock time."""
+    import zoneinfo
+    from .engine import _local_tz_name
+    if value is None:
+        return None
+    if isinstance(t, T.TimestampNTZType):
+        return value.replace(tzinfo=None)
+    zone = zoneinfo.ZoneInfo(_local_tz_name())
+    return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
 
 
 def _java_date_format(fmt):
@@ -1604,7 +1622,7 @@ def _csv_value(v, t):
         if isinstance(t, T.DateType):
             return datetime.date.fromisoformat(v.strip())
         if isinstance(t, (T.TimestampType, T.TimestampNTZType)):
-            return datetime.datetime.fromisoformat(v.strip())
+            return _engine_timestamp(datetime.datetime.fromisoformat(v.strip()), t)
     except (ValueError, decimal.InvalidOperation):
         return None
     return None
@@ -1715,3 +1733,87 @@ def _str_to_map(args):
         return "CASE WHEN %s IS NULL THEN NULL ELSE %s END" % (e, _dedup_check("map_from_entries(%s)" % e, keys))
     return _fn("str_to_map", [entries], T.MapType(T.StringType(), T.StringType(), True), duck,
                sql_name="str_to_map(%s)" % ", ".join(a.sql() for a in full))
+
+
+# ---------------------------------------------------------------------------------------------
+# reverse of an array or binary (a string's reverse stays the string function's)
+
+from .function_registry import _REGISTRY  # noqa: E402
+
+_string_reverse = _REGISTRY["reverse"]
+
+
+@register("reverse")
+def _reverse(args):
+    _args("reverse", args, 1)
+    t = args[0].dataType
+    if isinstance(t, T.ArrayType):
+        return _fn("reverse", args, t, "list_reverse({0})")
+    if isinstance(t, T.BinaryType):
+        return _fn("reverse", args, t, "unhex(array_to_string(list_reverse(regexp_extract_all(hex({0}), '..')), ''))")
+    return _string_reverse(args)
+
+
+# ---------------------------------------------------------------------------------------------
+# float vectors (arrays of float): similarity, distance and norms as Spark 4.1 computes them
+
+
+def _float_vectors(name, args, n):
+    _args(name, args, n, n if n > 1 else 2)
+    for i in range(n):
+        t = args[i].dataType
+        if not (isinstance(t, T.ArrayType) and isinstance(t.elementType, T.FloatType)):
+            raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=_q(
+                "%s(%s)" % (name, ", ".join(a.sql() for a in args))), paramIndex=["first", "second"][i],
+                requiredType='"ARRAY<FLOAT>"', inputSql=_q(args[i].sql()), inputType=_type_name(t))
+
+
+def _same_dimension(name, a, b, body):
+    return _null_if_any([a, b], "CASE WHEN len(%s) <> len(%s) THEN error('VECTOR_DIMENSION_MISMATCH|Vectors passed "
+                        "to `%s` must have the same dimension, but got ' || len(%s) || ' and ' || len(%s) || '.') "
+                        "ELSE %s END" % (a, b, name, a, b, body))
+
+
+def _vector_pair(name, template):
+    def build(args):
+        _float_vectors(name, args, 2)
+        return _fn(name, args, T.FloatType(), lambda a, b: _same_dimension(
+            name, a, b, "CAST(%s AS FLOAT)" % template.format(a="CAST(%s AS DOUBLE[])" % a,
+                                                               b="CAST(%s AS DOUBLE[])" % b)))
+    return build
+
+
+register("vector_cosine_similarity")(_vector_pair("vector_cosine_similarity", "list_cosine_similarity({a}, {b})"))
+register("vector_inner_product")(_vector_pair("vector_inner_product", "list_inner_product({a}, {b})"))
+register("vector_l2_distance")(_vector_pair("vector_l2_distance", "list_distance({a}, {b})"))
+
+
+def _norm_sql(v, degree):
+    x = _v()
+    return ("CASE WHEN %(d)s = CAST('Infinity' AS DOUBLE) THEN list_max(list_transform(%(v)s, lambda %(x)s: abs(%(x)s))) "
+            "WHEN %(d)s = 1 THEN list_sum(list_transform(%(v)s, lambda %(x)s: abs(%(x)s))) "
+            "ELSE pow(list_sum(list_transform(%(v)s, lambda %(x)s: pow(abs(%(x)s), %(d)s))), 1.0 / %(d)s) END"
+            % dict(v=v, d=degree, x=x))
+
+
+def _vector_norm(name, normalize):
+    def build(args):
+        _float_vectors(name, args[:1], 1)
+        degree = args[1] if len(args) > 1 else Literal(2.0, T.FloatType())
+        if not isinstance(degree.dataType, T.FloatType):
+            _require(name, args, 1, T.FloatType, '"FLOAT"')
+
+        def duck(v, d):
+            vd, dd = "CAST(%s AS DOUBLE[])" % v, "CAST(%s AS DOUBLE)" % d
+            norm = _norm_sql(vd, dd)
+            if not normalize:
+                return _null_if_any([v, d], "CAST(%s AS FLOAT)" % norm)
+            x = _v()
+            return _null_if_any([v, d], "CASE WHEN %s = 0 THEN CAST(%s AS FLOAT[]) ELSE CAST(list_transform(%s, lambda %s: "
+                                        "%s / %s) AS FLOAT[]) END" % (norm, v, vd, x, x, norm))
+        return _fn(name, [args[0], degree], T.ArrayType(T.FloatType(), True) if normalize else T.FloatType(), duck)
+    return build
+
+
+register("vector_norm")(_vector_norm("vector_norm", False))
+register("vector_normalize")(_vector_norm("vector_normalize", True))

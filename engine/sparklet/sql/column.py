@@ -41,12 +41,7 @@ class UnresolvedFunction(UnresolvedExpression):
                     continue
                 args.extend(c.expand(scope))
             else:
-                r = c.resolve(scope)
-                if isinstance(c, UnresolvedCast) and isinstance(r, Alias):
-                    # a cast keeps its column's name only as an output column, not as an argument:
-                    # upper(CAST(i AS STRING))
-                    r = r.child
-                args.append(r)
+                args.append(c.resolve(scope))
         if getattr(builder, "is_aggregate", False):
             return builder(args, distinct=self.distinct, ignore_nulls=self.ignore_nulls)
         return builder(args)

@@ -7,7 +7,9 @@ run it as a job on the SparkContext's scheduler.
 """
 
 from ..rdd import PipelinedRDD
+from ..storagelevel import StorageLevel  # noqa: F401 - names pyspark.sql.dataframe offers too
 from . import types as T
+from .types import Row, StructType  # noqa: F401
 from .column import Column, UnresolvedAlias, UnresolvedSort, col_of
 from .expressions import (
     Alias, AggregateFunction, AttributeReference, Explode, Literal, SortOrder, UnresolvedStar, WindowExpression,
@@ -15,8 +17,9 @@ from .expressions import (
 )
 from .plan import (
     Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, MapInBatches, Offset, Project,
-    Repartition, Sample, Scope, SetOperation, Sort, SubqueryAlias, Union, Window, check_aggregate, collect_aggregates, conjoin,
-    expand_projection, failed_plan, optimize, plan_checked, unresolved_string,
+    Repartition, RepartitionByRange, ResolvedHint, Sample, Scope, SetOperation, Sort, SubqueryAlias, Union,
+    Window, check_aggregate, collect_aggregates, conjoin, expand_projection, failed_plan, optimize, plan_checked,
+    unresolved_string,
 )
 from ..errors import AnalysisException
 
@@ -721,13 +724,13 @@ class DataFrame:
         3
         """
         from ..storagelevel import StorageLevel
-        return self.persist(StorageLevel.MEMORY_AND_DISK)
+        return self.persist(StorageLevel.MEMORY_AND_DISK_DESER)
 
     def persist(self, storageLevel=None):
         from ..storagelevel import StorageLevel
         from .relations import CachedSource
         if self._cached is None:
-            level = storageLevel or StorageLevel.MEMORY_AND_DISK
+            level = storageLevel or StorageLevel.MEMORY_AND_DISK_DESER
             rdd = QueryExecution(self.sparkSession, self._plan).to_rdd()
             rdd.persist(level)
             self._cached = (rdd, level)
@@ -738,6 +741,14 @@ class DataFrame:
 
     @property
     def storageLevel(self):
+        """The level the DataFrame is persisted at (all flags off when it is not).
+
+        >>> df = spark.range(3)
+        >>> df.storageLevel
+        StorageLevel(False, False, False, False, 1)
+        >>> df.cache().storageLevel
+        StorageLevel(True, True, False, True, 1)
+        """
         from ..storagelevel import StorageLevel
         return self._cached[1] if self._cached else StorageLevel(False, False, False, False, 1)
 
@@ -757,8 +768,36 @@ class DataFrame:
         return self.persist()
 
     def hint(self, name, *parameters):
-        if name.lower() in ("broadcast", "broadcastjoin", "mapjoin"):
-            self._broadcast_hint = True
+        """A hint for the planner: ``broadcast`` (also ``broadcastjoin``, ``mapjoin``) makes a
+        join broadcast this side, ``merge``/``shuffle_hash`` keep it shuffled, ``coalesce`` and
+        ``repartition`` repartition; other names are ignored, as Spark ignores them.
+
+        >>> df = spark.createDataFrame([(2, "Alice"), (5, "Bob")], ["age", "name"])
+        >>> df2 = spark.createDataFrame([(80, "Tom"), (85, "Bob")], ["height", "name"])
+        >>> "BroadcastHashJoin" in df.join(df2.hint("broadcast"), "name")._explain_string()
+        True
+        """
+        from ..errors import PySparkTypeError
+        if len(parameters) == 1 and isinstance(parameters[0], list):
+            parameters = parameters[0]
+        if not isinstance(name, str):
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "arg_name": "name", "expected_type": "str", "arg_type": type(name).__name__})
+        for p in parameters:
+            if not isinstance(p, (str, float, int, Column, list)):
+                raise PySparkTypeError(errorClass="DISALLOWED_TYPE_FOR_CONTAINER", messageParameters={
+                    "arg_name": "parameters", "arg_type": type(parameters).__name__,
+                    "allowed_types": "str, float, int, Column, list[str], list[float], list[int]",
+                    "item_type": type(p).__name__})
+        strategy = name.lower()
+        if strategy in ResolvedHint.BROADCAST + ResolvedHint.SHUFFLED:
+            hinted = self._new(ResolvedHint(strategy, self._plan))
+            hinted._broadcast_hint = strategy in ResolvedHint.BROADCAST
+            return hinted
+        if strategy == "coalesce" and parameters:
+            return self.coalesce(int(parameters[0]))
+        if strategy == "repartition" and parameters:
+            return self.repartition(*parameters)
         return self
 
     # ------------------------------------------------------------------ actions
@@ -1193,8 +1232,13 @@ class DataFrame:
         age: [[2,5]]
         name: [["Alice","Bob"]]
         """
-        from .batches import to_arrow
-        return to_arrow(self)
+        from .batches import DEFAULT_BATCH_ROWS, to_arrow
+        qe = QueryExecution(self.sparkSession, self._plan)
+        with self.sparkSession._action(self, qe):
+            tables = qe.collect_tables()
+        conf = self.sparkSession.conf
+        return to_arrow(tables, self._plan.output, conf.get("spark.sql.session.timeZone"),
+                        int(conf.get("spark.sql.execution.arrow.maxRecordsPerBatch", str(DEFAULT_BATCH_ROWS))))
 
     def withMetadata(self, columnName, metadata):
         """The DataFrame with ``metadata`` set on one column's field.
@@ -1208,6 +1252,135 @@ class DataFrame:
             raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
                 "expected_type": "dict", "arg_name": "metadata", "arg_type": type(metadata).__name__})
         return self.withColumn(columnName, col_of(quote_ident(columnName)).alias(columnName, metadata=metadata))
+
+    def isLocal(self):
+        """Whether ``collect``/``take`` can answer from the driver alone: the result of a
+        command (``SHOW TABLES``, ``SET``) or of local ``VALUES``.
+
+        >>> spark.sql("SHOW TABLES").isLocal()
+        True
+        >>> spark.range(3).isLocal()
+        False
+        """
+        return bool(getattr(self._plan, "local_result", False))
+
+    def inputFiles(self):
+        """The files a scan of this DataFrame reads (as Spark names them, ``file:/...``).
+
+        >>> import os, tempfile
+        >>> d = tempfile.mkdtemp()
+        >>> spark.range(2).coalesce(1).write.mode("overwrite").json(d)
+        >>> [os.path.basename(f).split("-")[0] for f in spark.read.json(d).inputFiles()]
+        ['part']
+        """
+        from .datasources import qualified
+        files = set()
+
+        def walk(node):
+            source = getattr(node, "source", None)
+            for f in getattr(source, "files", None) or ():
+                files.add(qualified(f.path))
+            for c in node.children:
+                walk(c)
+        walk(self._plan)
+        return sorted(files)
+
+    def colRegex(self, colName):
+        """The columns whose names match a back-quoted regular expression (all of it), as one
+        Column to select; a name without back-quotes is an ordinary column.
+
+        >>> df = spark.createDataFrame([("a", 1), ("b", 2)], ["Col1", "Col2"])
+        >>> df.select(df.colRegex("`(Col1)?+.+`")).columns
+        ['Col2']
+        """
+        import re
+        if not isinstance(colName, str):
+            from ..errors import PySparkTypeError
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "arg_name": "colName", "expected_type": "str", "arg_type": type(colName).__name__})
+        whole = re.fullmatch(r"`(.+)`", colName, re.S)
+        qualified = re.fullmatch(r"(.+)\.`(.+)`", colName, re.S)
+        if whole and not qualified:
+            return Column(_UnresolvedRegex(whole.group(1), None), colName)
+        if qualified:
+            return Column(_UnresolvedRegex(qualified.group(2), qualified.group(1)), colName)
+        return self[colName]
+
+    def to(self, schema):
+        """The rows under ``schema``: columns matched by name (case-insensitively), reordered,
+        cast where the type differs; a column the schema lacks is dropped, one the DataFrame lacks
+        is an error.
+
+        >>> df = spark.createDataFrame([("a", 1)], ["i", "j"])
+        >>> df.to(T.StructType([T.StructField("j", T.StringType()), T.StructField("i", T.StringType())])).collect()
+        [Row(j='1', i='a')]
+        """
+        from ..errors import AnalysisException, PySparkTypeError
+        if not isinstance(schema, T.StructType):
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "arg_name": "schema", "expected_type": "StructType", "arg_type": type(schema).__name__})
+        cols = []
+        for f in schema.fields:
+            found = [a for a in self._plan.output if a.name.lower() == f.name.lower()]
+            if not found:
+                raise AnalysisException(errorClass="UNRESOLVED_COLUMN.WITH_SUGGESTION", messageParameters={
+                    "objectName": quote_ident(f.name),
+                    "proposal": ", ".join(quote_ident(a.name) for a in self._plan.output)})
+            a = found[0]
+            if a.nullable and not f.nullable:
+                raise AnalysisException(errorClass="NULLABLE_COLUMN_OR_FIELD", messageParameters={
+                    "name": quote_ident(f.name)})
+            c = Column(a, a.name)
+            if a.dataType != f.dataType:
+                c = c.cast(f.dataType)
+            cols.append(c.alias(f.name, metadata=f.metadata or None))
+        return self.select(*cols)
+
+    def repartitionByRange(self, numPartitions, *cols):
+        """Range partitioning: rows sorted by ``cols`` and cut into ``numPartitions`` ranges of
+        (nearly) equal size, sampled as Spark's RangePartitioner samples them.
+
+        >>> df = spark.createDataFrame([(14, "Tom"), (23, "Alice"), (16, "Bob")], ["age", "name"])
+        >>> df.repartitionByRange(2, "age").rdd.glom().map(len).collect()
+        [2, 1]
+        """
+        from ..errors import PySparkTypeError, PySparkValueError
+        if isinstance(numPartitions, (str, Column)):
+            cols = (numPartitions,) + cols
+            numPartitions = None
+        elif not isinstance(numPartitions, int):
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "expected_type": "Column, int or str", "arg_name": "numPartitions",
+                "arg_type": type(numPartitions).__name__})
+        if not cols:
+            raise PySparkValueError(errorClass="CANNOT_BE_EMPTY", messageParameters={"item": "partition-by expression"})
+        orders = self._sort_orders(_cols(cols), {})
+        return self._new(RepartitionByRange(orders, numPartitions, self._plan))
+
+    def groupingSets(self, groupingSets, *cols):
+        """Aggregates over each listed set of the grouping columns (the columns a set leaves
+        out are NULL in its rows).
+
+        >>> from sparklet.sql import functions as sf
+        >>> df = spark.createDataFrame([("a", "x", 1), ("a", "y", 2)], ["k", "m", "v"])
+        >>> df.groupingSets([("k", "m"), ()], "k", "m").agg(sf.sum("v")).sort("k", "m").collect()
+        [Row(k=None, m=None, sum(v)=3), Row(k='a', m='x', sum(v)=1), Row(k='a', m='y', sum(v)=2)]
+        """
+        grouped = self.groupBy(*cols)
+        scope = self._scope()
+        keys = [k.sql() for k in grouped._keys]
+        sets = []
+        for gs in groupingSets:
+            positions = []
+            for c in (gs if isinstance(gs, (list, tuple)) else [gs]):
+                e = named(col_of(c)._expr.resolve(scope)).sql()
+                if e not in keys:
+                    from ..errors import AnalysisException
+                    raise AnalysisException(errorClass="MISSING_GROUP_BY", messageParameters={})
+                positions.append(keys.index(e))
+            sets.append(sorted(set(positions)))
+        grouped._sets = sets
+        return grouped
 
     @property
     def stat(self):
@@ -1329,6 +1502,25 @@ class DataFrameStatFunctions:
         [Row(id=1), Row(id=2)]
         """
         return self.df.sampleBy(col, fractions, seed)
+
+
+class _UnresolvedRegex(UnresolvedStar):
+    """``colRegex``: the attributes (of the table alias, when qualified) whose whole name matches
+    a Java regular expression, case-insensitively as Spark's analysis is."""
+
+    def __init__(self, pattern, table):
+        super().__init__(None)
+        self.pattern = pattern
+        self.table = table
+
+    def sql(self):
+        return self.pattern
+
+    def expand(self, scope):
+        import re
+        regex = re.compile(self.pattern, re.I)
+        return [a for a in scope.attrs if regex.fullmatch(a.name)
+                and (self.table is None or (a.qualifier and a.qualifier[-1].lower() == self.table.lower()))]
 
 
 def _check_sample_bounds(lower, upper, with_replacement):

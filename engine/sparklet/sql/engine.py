@@ -145,7 +145,11 @@ def session_time_zone():
 
 def _use_time_zone(con, tz):
     if getattr(_local, "tz", None) != tz:
-        con.execute("SET TimeZone=%s" % _quote(tz))
+        try:
+            con.execute("SET TimeZone=%s" % _quote(tz))
+        except Exception:
+            # a zone the engine does not know (a POSIX TZ string): the previous one stays
+            return
         _local.tz = tz
 
 
@@ -177,13 +181,12 @@ def run_query(sql, tables, udfs=()):
 #: runtime error conditions raised with ``error('CONDITION|message')`` -> their exception class
 _RUNTIME_ERRORS = {
     "INVALID_ARRAY_INDEX_IN_ELEMENT_AT": lambda E: E.ArrayIndexOutOfBoundsException,
-    "INVALID_INDEX_OF_ZERO": lambda E: E.ArrayIndexOutOfBoundsException,
     "DUPLICATED_MAP_KEY": lambda E: E.SparkRuntimeException,
     "NULL_MAP_KEY": lambda E: E.SparkRuntimeException,
-    "ILLEGAL_SEQUENCE_BOUNDARY": lambda E: E.SparkRuntimeException,
     "INVALID_PARAMETER_VALUE.START": lambda E: E.SparkRuntimeException,
     "INVALID_PARAMETER_VALUE.LENGTH": lambda E: E.SparkRuntimeException,
     "MAP_FROM_ARRAYS": lambda E: E.SparkRuntimeException,
+    "VECTOR_DIMENSION_MISMATCH": lambda E: E.SparkRuntimeException,
     "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION": lambda E: E.SparkRuntimeException,
 }
 
@@ -213,6 +216,10 @@ def spark_error(e):
                 context=context)
         if cond == "INVALID_INDEX_OF_ZERO":
             return E.SparkRuntimeException(errorClass=cond, messageParameters={})
+        if cond == "USER_RAISED_EXCEPTION":
+            # assert_true / raise_error: the message is the rest of the error text, up to DuckDB's
+            # own context lines
+            return E.SparkRuntimeException(errorClass=cond, messageParameters={"errorMessage": rest.split("\n")[0]})
         if cond == "DATETIME_FIELD_OUT_OF_BOUNDS":
             return E.DateTimeException(errorClass="DATETIME_FIELD_OUT_OF_BOUNDS.WITHOUT_SUGGESTION",
                                        messageParameters={"rangeMessage": rest})
@@ -225,6 +232,9 @@ def spark_error(e):
             return E.IllegalArgumentException(errorClass=cond, messageParameters={"string": rest})
         if cond in ("ARITHMETIC_OVERFLOW", "INVALID_ARRAY_INDEX"):
             return E.ArithmeticException(errorClass=cond, messageParameters={"message": rest})
+        if cond == "ILLEGAL_SEQUENCE_BOUNDARY":
+            # Spark 4.3 still raises this one from a require(): no error condition
+            return E.IllegalArgumentException(message="requirement failed: " + rest)
         if cond in _RUNTIME_ERRORS:
             # a runtime error whose full message the query wrote after the condition
             return _RUNTIME_ERRORS[cond](E)(message=rest, errorClass=cond)

@@ -136,7 +136,15 @@ for _n, _t in [("int", T.IntegerType()), ("bigint", T.LongType()), ("smallint", 
 register("initcap")(simple("initcap", T.StringType(),
                            lambda s: "array_to_string(list_transform(string_split(lower(%s), ' '), "
                                      "lambda w: upper(w[1:1]) || w[2:]), ' ')" % s, cast_args=_str))
-register("reverse")(simple("reverse", T.StringType(), "reverse({0})", cast_args=_str))
+@register("reverse")
+def _reverse(args):
+    _args("reverse", args, 1)
+    a = args[0]
+    if isinstance(a.dataType, T.ArrayType):
+        return Function("reverse", [a], a.dataType, duck="list_reverse({0})")
+    if _is_binary(a):
+        return _rowfn("reverse", _scalar_row("row_reverse_binary"), [a], T.BinaryType())
+    return Function("reverse", [_str(a)], T.StringType(), duck="reverse({0})")
 register("ascii")(simple("ascii", T.IntegerType(), "CAST(CASE WHEN {0} = '' THEN 0 ELSE ascii({0}) END AS INTEGER)",
                          cast_args=_str))
 register("md5")(simple("md5", T.StringType(), "md5({0})"))
@@ -477,19 +485,6 @@ def _isnotnull(args):
 def _isnan(args):
     return Function("isnan", [_dbl(args[0])], T.BooleanType(), nullable=False,
                     duck="coalesce(isnan({0}), false)")
-
-
-@register("rand", "random")
-def _rand(args):
-    seed = args[0] if args else Literal(0, T.LongType())
-    return Function("rand", [seed], T.DoubleType(), nullable=False, duck="random()", deterministic=False)
-
-
-@register("randn")
-def _randn(args):
-    seed = args[0] if args else Literal(0, T.LongType())
-    return Function("randn", [seed], T.DoubleType(), nullable=False,
-                    duck="(sqrt(-2 * ln(random())) * cos(2 * pi() * random()))", deterministic=False)
 
 
 @register("monotonically_increasing_id")
@@ -880,17 +875,11 @@ register("from_utc_timestamp")(_utc_shift("from_utc_timestamp", False))
 register("to_utc_timestamp")(_utc_shift("to_utc_timestamp", True))
 
 
-@register("current_timezone")
-def _current_timezone(args):
-    _args("current_timezone", args, 0)
-    return Function("current_timezone", [], T.StringType(), nullable=False, duck="current_setting('TimeZone')")
-
-
 @register("convert_timezone")
 def _convert_timezone(args):
     _args("convert_timezone", args, 2, 3)
     if len(args) == 2:
-        args = [_current_timezone([])] + list(args)
+        args = [lookup("current_timezone")([])] + list(args)
     src, dst, ts = _str(args[0]), _str(args[1]), _ntz_of(args[2])
     return Function("convert_timezone", [src, dst, ts], T.TimestampNTZType(),
                     duck=lambda s, d, t: "timezone(%s, timezone(%s, %s))" % (_zone_duck(d), _zone_duck(s), t))
@@ -951,6 +940,93 @@ def _date_part_builder(name):
 register("date_part")(_date_part_builder("date_part"))
 register("datepart")(_date_part_builder("datepart"))
 register("extract")(_date_part_builder("extract"))
+
+
+def _wall_micros_sql(y, mo, d, h, mi, s, try_):
+    """DuckDB SQL of the wall-clock time (microseconds from 1970-01-01 00:00) of its fields, NULL
+    (try_) or Spark's DATETIME_FIELD_OUT_OF_BOUNDS where a field is out of its range."""
+    checks = [("%s < 1 OR %s > 12" % (mo, mo), "'Invalid value for MonthOfYear (valid values 1 - 12): ' || %s" % mo),
+              ("%s < 1 OR %s > 31" % (d, d), "'Invalid value for DayOfMonth (valid values 1 - 28/31): ' || %s" % d),
+              ("%s < 0 OR %s > 23" % (h, h), "'Invalid value for HourOfDay (valid values 0 - 23): ' || %s" % h),
+              ("%s < 0 OR %s > 59" % (mi, mi), "'Invalid value for MinuteOfHour (valid values 0 - 59): ' || %s" % mi),
+              ("%s < 0 OR %s >= 60" % (s, s),
+               "'Invalid value for SecondOfMinute (valid values 0 - 59): ' || CAST(floor(%s) AS BIGINT)" % s)]
+    day = "TRY_CAST(printf('%%04d-%%02d-%%02d', %s, %s, %s) AS DATE)" % (y, mo, d)
+    fail = "NULL" if try_ else "error('DATETIME_FIELD_OUT_OF_BOUNDS|' || %s)"
+    cases = " ".join("WHEN %s THEN %s" % (c, fail if try_ else fail % m) for c, m in checks)
+    invalid_date = "NULL" if try_ else fail % ("'Invalid date ''' || upper(strftime(make_date(2000, %s, 1), '%%B')) "
+                                               "|| ' ' || %s || ''''" % (mo, d))
+    return ("CASE WHEN %s IS NULL OR %s IS NULL OR %s IS NULL OR %s IS NULL OR %s IS NULL OR %s IS NULL THEN NULL "
+            "%s WHEN %s IS NULL THEN %s ELSE (CAST(%s - DATE '1970-01-01' AS BIGINT) * 86400000000 + "
+            "CAST(%s AS BIGINT) * 3600000000 + CAST(%s AS BIGINT) * 60000000 + CAST(round(%s * 1000000) AS BIGINT)) END"
+            % (y, mo, d, h, mi, s, cases, day, invalid_date, day, h, mi, s))
+
+
+def _make_timestamp_builder(name, kind, try_=False):
+    """make_timestamp[_ltz|_ntz] and their try_ forms from year, month, day, hour, minute, second
+    (decimal) fields and, for an instant, an optional zone (else the session's)."""
+    def build(args):
+        _args(name, args, 6, 6 if kind == "ntz" else 7)
+        fields = [_cast_to(a, T.IntegerType()) for a in args[:5]] + [_cast_to(args[5], T.DecimalType(16, 6))]
+        zone = [_str(args[6])] if len(args) == 7 else []
+        ret = T.TimestampNTZType() if kind == "ntz" else T.TimestampType()
+
+        def duck(*xs):
+            wall = "make_timestamp(%s)" % _wall_micros_sql(*xs[:6], try_=try_)
+            if kind == "ntz":
+                return wall
+            if zone:
+                return "timezone(%s, %s)" % (_zone_duck(xs[6]), wall)
+            return "CAST(%s AS TIMESTAMPTZ)" % wall
+        # Spark names try_make_timestamp without its zone argument
+        shown = args[:6] if name == "try_make_timestamp" else args
+        return Function(name, fields + zone, ret, nullable=True if try_ else None, name_args=shown, duck=duck)
+    return build
+
+
+for _n, _k in (("make_timestamp", "ltz"), ("make_timestamp_ltz", "ltz"), ("make_timestamp_ntz", "ntz")):
+    register(_n)(_make_timestamp_builder(_n, _k))
+    register("try_" + _n)(_make_timestamp_builder("try_" + _n, _k, try_=True))
+
+
+_TIMESTAMP_UNITS = {"YEAR": ("to_years", 1), "QUARTER": ("to_months", 3), "MONTH": ("to_months", 1),
+                    "WEEK": ("to_days", 7), "DAY": ("to_days", 1), "DAYOFYEAR": ("to_days", 1),
+                    "HOUR": ("to_microseconds", 3600000000), "MINUTE": ("to_microseconds", 60000000),
+                    "SECOND": ("to_microseconds", 1000000), "MILLISECOND": ("to_microseconds", 1000),
+                    "MICROSECOND": ("to_microseconds", 1)}
+
+
+def _timestamp_unit(name, unit, expr_sql):
+    u = str(unit).upper()
+    if u not in _TIMESTAMP_UNITS:
+        raise analysis_exception("INVALID_PARAMETER_VALUE.DATETIME_UNIT", parameter=quote_ident("unit"),
+                                 functionName=quote_ident(name), invalidValue="'%s'" % unit)
+    return u
+
+
+@register("timestamp_add", "timestampadd", "date_add_interval")
+def _timestamp_add(args):
+    _args("timestampadd", args, 3)
+    unit = _timestamp_unit("timestampadd", _lit_value(args[0], "unit"), None)
+    fn, mult = _TIMESTAMP_UNITS[unit]
+    ts = args[2] if isinstance(args[2].dataType, (T.TimestampType, T.TimestampNTZType)) else _ts_of(args[2])
+    q = _cast_to(args[1], T.LongType())
+    return Function("timestampadd", [q, ts], ts.dataType,
+                    sql_name="timestampadd(%s, %s, %s)" % (_lit_value(args[0], "unit"), args[1].sql(), args[2].sql()),
+                    duck=lambda qd, td: "(%s + %s(CAST(%s * %d AS %s)))" % (
+                        td, fn, qd, mult, "BIGINT" if fn == "to_microseconds" else "INTEGER"))
+
+
+@register("timestamp_diff", "timestampdiff")
+def _timestamp_diff(args):
+    _args("timestampdiff", args, 3)
+    unit = _timestamp_unit("timestampdiff", _lit_value(args[0], "unit"), None)
+    part = {"DAYOFYEAR": "day"}.get(unit, unit.lower())
+    start, end = (a if isinstance(a.dataType, (T.TimestampType, T.TimestampNTZType)) else _ts_of(a) for a in args[1:])
+    # whole units from start to end, as Java's ChronoUnit.between in the session time zone
+    return Function("timestampdiff", [start, end], T.LongType(),
+                    sql_name="timestampdiff(%s, %s, %s)" % (_lit_value(args[0], "unit"), args[1].sql(), args[2].sql()),
+                    duck=lambda s, e: "CAST(date_sub('%s', %s, %s) AS BIGINT)" % (part, s, e))
 
 
 _INTERVAL_UNITS = {"microsecond": 1, "millisecond": 1000, "second": 1000000, "minute": 60000000,
@@ -1052,6 +1128,21 @@ def _int(e):
 
 def _is_binary(e):
     return isinstance(e.dataType, T.BinaryType)
+
+
+def _byte_aware_length(name, string_duck, binary_duck):
+    """length/octet_length/bit_length: a binary counts its bytes, anything else its string form."""
+    def build(args):
+        _args(name, args, 1)
+        if _is_binary(args[0]):
+            return Function(name, args, T.IntegerType(), duck="CAST(%s AS INTEGER)" % binary_duck)
+        return Function(name, [_str(args[0])], T.IntegerType(), duck="CAST(%s AS INTEGER)" % string_duck)
+    return build
+
+
+register("length")(_byte_aware_length("length", "length({0})", "octet_length({0})"))
+register("octet_length")(_byte_aware_length("octet_length", "octet_length(encode({0}))", "octet_length({0})"))
+register("bit_length")(_byte_aware_length("bit_length", "8 * octet_length(encode({0}))", "8 * octet_length({0})"))
 
 
 register("lcase")(_called("lcase", lookup("lower")))
@@ -1592,8 +1683,24 @@ def _hash(args):
 
 @register("xxhash64")
 def _xxhash64(args):
-    from .scalar_functions import xxhash64
     types = [a.dataType for a in args]
+
+    def flat(t):
+        if isinstance(t, T.StructType):
+            return all(flat(f.dataType) for f in t.fields)
+        return not isinstance(t, (T.ArrayType, T.MapType)) and not (
+            isinstance(t, T.DecimalType) and t.precision > 18)
+    if all(flat(t) for t in types):
+        # vectorized: the engine's XXH64 functions chained in the query (hyperloglog.py)
+        from .hyperloglog import xxhash64_sql
+
+        def duck(*xs):
+            h = "CAST(42 AS BIGINT)"
+            for x, t in zip(xs, types):
+                h = xxhash64_sql(x, t, h)
+            return h
+        return Function("xxhash64", args, T.LongType(), nullable=False, duck=duck)
+    from .scalar_functions import xxhash64
     return _rowfn("xxhash64", xxhash64(types), args, T.LongType(), nullable=False)
 
 
@@ -1651,20 +1758,308 @@ def _current_database():
     return s.catalog.currentDatabase() if s is not None else "default"
 
 
-def _current_timezone():
-    from .session import SparkSession
-    s = SparkSession.getActiveSession()
-    tz = s.conf.get("spark.sql.session.timeZone", None) if s is not None else None
-    if tz:
-        return tz
-    from .engine import _local_tz_name
-    return _local_tz_name()
-
-
 register("current_catalog")(_session_value("current_catalog", lambda: "spark_catalog"))
 register("current_database")(_session_value("current_schema", _current_database))
 register("current_schema")(_session_value("current_schema", _current_database))
-register("current_timezone")(_session_value("current_timezone", _current_timezone))
+
+
+# --- try_ arithmetic: NULL where the operator would raise (overflow, division by zero)
+
+def _try_arith(name, op):
+    def build(args):
+        _args(name, args, 2)
+        from . import expressions as X
+        e = getattr(X, op).make(args[0], args[1])
+
+        def duck(*_):
+            d = e.duck()
+            for cond in ("DIVIDE_BY_ZERO", "REMAINDER_BY_ZERO"):
+                d = d.replace("error('%s|')" % cond, "NULL")
+            # DuckDB's TRY turns an overflow into NULL; it cannot wrap a query's own error() calls
+            return "TRY(%s)" % d if "error(" not in d else d
+        return Function(name, list(e.children), e.dataType, nullable=True, name_args=args, duck=duck)
+    return build
+
+
+for _n, _op in [("try_add", "Add"), ("try_subtract", "Subtract"), ("try_multiply", "Multiply"),
+                ("try_divide", "Divide"), ("try_mod", "Remainder")]:
+    register(_n)(_try_arith(_n, _op))
+
+
+# --- binary and character encodings
+
+def _charset(e):
+    return str(_lit_value(e, "charset"))
+
+
+@register("encode")
+def _encode(args):
+    _args("encode", args, 2)
+    return _rowfn("encode", _scalar_row("row_encode"), [_str(args[0]), _str(args[1])], T.BinaryType())
+
+
+@register("decode")
+def _decode(args):
+    if len(args) != 2:
+        # decode(expr, search, result, ...) is Spark's CASE-like form
+        _args("decode", args, 2)
+    x = args[0] if _is_binary(args[0]) else _cast_to(args[0], T.BinaryType())
+    return _rowfn("decode", _scalar_row("row_decode"), [x, _str(args[1])], T.StringType())
+
+
+def _to_binary(name, try_):
+    def build(args):
+        _args(name, args, 1, 2)
+        fmt = args[1] if len(args) == 2 else Literal("hex")
+        f = str(_lit_value(fmt, "format")).lower()
+        if f not in ("hex", "utf-8", "utf8", "base64"):
+            raise analysis_exception("INVALID_PARAMETER_VALUE.BINARY_FORMAT", parameter="`format`",
+                                     functionName=quote_ident(name), invalidFormat="'%s'" % f)
+        return _rowfn(name, _scalar_row("row_try_to_binary" if try_ else "row_to_binary"), [_str(args[0]), _str(fmt)],
+                      T.BinaryType(), nullable=True, sql_name="%s(%s)" % (name, ", ".join(a.sql() for a in args)))
+    return build
+
+
+register("to_binary")(_to_binary("to_binary", False))
+register("try_to_binary")(_to_binary("try_to_binary", True))
+
+
+def _chr(name):
+    def build(args):
+        _args(name, args, 1)
+        return Function(name, [_cast_to(args[0], T.LongType())], T.StringType(), name_args=args,
+                        duck="CASE WHEN {0} < 0 THEN '' ELSE chr(CAST(({0} % 256 + 256) % 256 AS INTEGER)) END")
+    return build
+
+
+register("chr")(_chr("chr"))
+register("char")(_chr("char"))
+
+
+@register("unhex")
+def _unhex(args):
+    _args("unhex", args, 1)
+    return _rowfn("unhex", _scalar_row("row_unhex"), [_str(args[0])], T.BinaryType(), nullable=True)
+
+
+@register("to_base32")
+def _to_base32(args):
+    _args("to_base32", args, 1)
+    x = args[0] if _is_binary(args[0]) else _cast_to(args[0], T.BinaryType())
+    return _rowfn("to_base32", _scalar_row("row_to_base32"), [x], T.StringType(), sql_name="to_base32(%s)" % args[0].sql())
+
+
+@register("from_base32")
+def _from_base32(args):
+    _args("from_base32", args, 1)
+    return _rowfn("from_base32", _scalar_row("row_from_base32"), [_str(args[0])], T.BinaryType(), nullable=True)
+
+
+# Sparklet's strings are always valid UTF-8 (Arrow's utf8 columns): nothing to repair or reject
+register("is_valid_utf8")(simple("is_valid_utf8", T.BooleanType(), "({0} IS NOT NULL OR NULL)", cast_args=_str))
+register("make_valid_utf8")(simple("make_valid_utf8", T.StringType(), "{0}", cast_args=_str))
+register("validate_utf8")(simple("validate_utf8", T.StringType(), "{0}", cast_args=_str))
+register("try_validate_utf8")(simple("try_validate_utf8", T.StringType(), "{0}", cast_args=_str))
+
+
+@register("assert_true")
+def _assert_true(args):
+    _args("assert_true", args, 1, 2)
+    cond = args[0]
+    msg = args[1] if len(args) == 2 else Literal("'%s' is not true!" % cond.sql())
+    m = _str(msg)
+    return Function("assert_true", [cond, m], T.NullType(), nullable=True, name_args=[cond, msg],
+                    duck=lambda c, md: "CASE WHEN %s IS NOT TRUE THEN error('USER_RAISED_EXCEPTION|' || coalesce(%s, 'null')) END"
+                    % (c, md), deterministic=False)
+
+
+@register("raise_error")
+def _raise_error(args):
+    _args("raise_error", args, 1)
+    m = _str(args[0])
+    return Function("raise_error", [m], T.NullType(), nullable=True, name_args=args, deterministic=False,
+                    duck=lambda md: "error('USER_RAISED_EXCEPTION|' || coalesce(%s, 'null'))" % md)
+
+
+@register("collation")
+def _collation(args):
+    _args("collation", args, 1)
+    if not is_string(args[0].dataType):
+        raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr=quote_ident("collation(%s)" % args[0].sql()),
+                                 paramIndex="first", requiredType='"STRING"', inputSql=quote_ident(args[0].sql()),
+                                 inputType='"%s"' % args[0].dataType.simpleString().upper())
+    return Function("collation", args, T.StringType(), nullable=False, duck=lambda x: "'SYSTEM.BUILTIN.UTF8_BINARY'")
+
+
+@register("parse_url")
+def _parse_url(args):
+    _args("parse_url", args, 2, 3)
+    return _rowfn("parse_url", _scalar_row("row_parse_url"), [_str(a) for a in args], T.StringType(), nullable=True)
+
+
+@register("try_parse_url")
+def _try_parse_url(args):
+    _args("try_parse_url", args, 2, 3)
+    return _rowfn("try_parse_url", _scalar_row("row_try_parse_url"), [_str(a) for a in args], T.StringType(), nullable=True)
+
+
+@register("jaro_winkler_similarity")
+def _jaro_winkler(args):
+    _args("jaro_winkler_similarity", args, 2)
+    return _rowfn("jaro_winkler_similarity", _scalar_row("row_jaro_winkler"), [_str(a) for a in args], T.DoubleType())
+
+
+# --- seeded random values: each call site is its own generator (``instance``), as each Spark
+# expression holds its own; an absent seed is drawn once, at analysis, and shows in the name
+
+import itertools as _itertools
+_random_instances = _itertools.count(1)
+
+
+def _seed_of(args, i, name):
+    if len(args) > i:
+        v = _lit_value(args[i], "seed")
+        if v is None:
+            v = 0
+        return args[i], int(v)
+    import random
+    v = random.getrandbits(64) - (1 << 63)
+    return Literal(v, T.LongType()), v
+
+
+def _random_fn(name, func, ret, arity_lo, arity_hi, values=(), show_seed=True):
+    def build(args):
+        _args(name, args, arity_lo, arity_hi)
+        seed_expr, seed = _seed_of(args, len(values), name)
+        kids = [Literal(next(_random_instances), T.LongType()), Literal(seed, T.LongType())]
+        shown = list(args[:len(values)]) + ([seed_expr] if show_seed else [])
+        r = ret(args) if callable(ret) else ret
+        kids += [_cast_to(a, t(args) if callable(t) else t) for a, t in zip(args, values)]
+        return _rowfn(name, _scalar_row(func), kids, r, nullable=False,
+                      sql_name="%s(%s)" % (name, ", ".join(a.sql() for a in shown)))
+    return build
+
+
+def _uniform_type(args):
+    w = wider_type(args[0].dataType, args[1].dataType) or T.DoubleType()
+    return w if is_numeric(w) else T.DoubleType()
+
+
+register("rand")(_random_fn("rand", "row_rand", T.DoubleType(), 0, 1))
+register("random")(_random_fn("random", "row_rand", T.DoubleType(), 0, 1))
+register("randn")(_random_fn("randn", "row_randn", T.DoubleType(), 0, 1))
+register("uuid")(_random_fn("uuid", "row_uuid", T.StringType(), 0, 1, show_seed=False))
+register("randstr")(_random_fn("randstr", "row_randstr", T.StringType(), 1, 2, values=(T.IntegerType(),)))
+
+
+@register("uniform")
+def _uniform(args):
+    _args("uniform", args, 2, 3)
+    t = _uniform_type(args)
+    f = _random_fn("uniform", "row_uniform", T.DoubleType(), 2, 3, values=(T.DoubleType(), T.DoubleType()))(args)
+    if isinstance(t, T.DoubleType):
+        return f
+    # integral bounds: the drawn double truncated to the bounds' type, as Spark casts it
+    c = Cast(f, t)
+    return Function("uniform", [c], t, nullable=False, sql_name=f.sql_name, duck="{0}", deterministic=False)
+
+
+@register("hmac")
+def _hmac(args):
+    _args("hmac", args, 2, 3)
+    algo = args[2] if len(args) == 3 else Literal("SHA-256")
+    kids = [a if _is_binary(a) else _str(a) for a in args[:2]] + [_str(algo)]
+    return _rowfn("hmac", _scalar_row("row_hmac"), kids, T.BinaryType(), nullable=True,
+                  sql_name="hmac(%s)" % ", ".join(a.sql() for a in [args[0], args[1], algo]))
+
+
+def _to_number_builder(name, func):
+    def build(args):
+        _args(name, args, 2)
+        from .scalar_functions import number_format_type
+        t = number_format_type(str(_lit_value(args[1], "format")))
+        return _rowfn(name, _scalar_row(func), [_str(args[0]), _str(args[1])], t, nullable=True)
+    return build
+
+
+register("to_number")(_to_number_builder("to_number", "row_to_number"))
+register("try_to_number")(_to_number_builder("try_to_number", "row_try_to_number"))
+
+
+def _to_char_builder(name):
+    def build(args):
+        _args(name, args, 2)
+        x = args[0]
+        if is_numeric(x.dataType):
+            return _rowfn(name, _scalar_row("row_to_char"), [x, _str(args[1])], T.StringType())
+        # dates, timestamps and binaries format as date_format / base64 / hex do
+        if _is_binary(x):
+            f = str(_lit_value(args[1], "format")).lower()
+            inner = {"base64": lookup("base64"), "hex": lookup("hex")}.get(f)
+            if inner is not None:
+                return _called(name, inner, sql=lambda a: "%s(%s)" % (name, ", ".join(e.sql() for e in args)))([x])
+            return _called(name, lookup("decode"), sql=lambda a: "%s(%s)" % (name, ", ".join(e.sql() for e in args)))(
+                [x, Literal("UTF-8")])
+        return _called(name, lookup("date_format"), sql=lambda a: "%s(%s)" % (name, ", ".join(e.sql() for e in args)))(
+            list(args))
+    return build
+
+
+register("to_char")(_to_char_builder("to_char"))
+# Spark resolves to_varchar to the same expression, named to_char
+register("to_varchar")(_to_char_builder("to_char"))
+
+
+# --- vectors (ARRAY<FLOAT>) and bitmap positions
+
+def _vector(e):
+    return _cast_to(e, T.ArrayType(T.FloatType(), True))
+
+
+def _vector_pair(name, func):
+    def build(args):
+        _args(name, args, 2)
+        return _rowfn(name, _scalar_row(func), [_vector(a) for a in args], T.FloatType(), nullable=True)
+    return build
+
+
+for _n in ("vector_inner_product", "vector_cosine_similarity", "vector_l2_distance"):
+    register(_n)(_vector_pair(_n, "row_" + _n))
+
+
+def _vector_p(name, func, ret):
+    def build(args):
+        _args(name, args, 1, 2)
+        p = args[1] if len(args) == 2 else Literal(2.0, T.FloatType())
+        return _rowfn(name, _scalar_row(func), [_vector(args[0]), _cast_to(p, T.FloatType())], ret, nullable=True,
+                      sql_name="%s(%s, %s)" % (name, args[0].sql(), p.sql()))
+    return build
+
+
+register("vector_norm")(_vector_p("vector_norm", "row_vector_norm", T.FloatType()))
+register("vector_normalize")(_vector_p("vector_normalize", "row_vector_normalize", T.ArrayType(T.FloatType(), True)))
+
+
+@register("bitmap_bit_position")
+def _bitmap_bit_position(args):
+    _args("bitmap_bit_position", args, 1)
+    x = _cast_to(args[0], T.LongType())
+    return Function("bitmap_bit_position", [x], T.LongType(), name_args=args,
+                    duck="CASE WHEN {0} > 0 THEN ({0} - 1) % 32768 ELSE (-{0}) % 32768 END")
+
+
+@register("bitmap_bucket_number")
+def _bitmap_bucket_number(args):
+    _args("bitmap_bucket_number", args, 1)
+    x = _cast_to(args[0], T.LongType())
+    return Function("bitmap_bucket_number", [x], T.LongType(), name_args=args,
+                    duck="CASE WHEN {0} > 0 THEN 1 + ({0} - 1) // 32768 ELSE -((-{0}) // 32768) END")
+
+
+@register("bitmap_count")
+def _bitmap_count(args):
+    _args("bitmap_count", args, 1)
+    return _rowfn("bitmap_count", _scalar_row("row_bitmap_count"), args, T.LongType())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1826,7 +2221,7 @@ def _mode(args, distinct=False, ignore_nulls=False):
     deterministic = len(args) == 2 and bool(_lit_value(args[1], "deterministic"))
     x = args[0]
     name = ("mode() WITHIN GROUP (ORDER BY %s DESC)" % x.sql()) if deterministic else "mode(%s)" % x.sql()
-    return AggregateFunction("mode", [x], x.dataType, True, sql_name=name)
+    return AggregateFunction("mode", [x, Literal(deterministic)], x.dataType, True, sql_name=name)
 
 
 _mode.is_aggregate = True
@@ -1885,9 +2280,12 @@ class Grouping(Function):
         if self.fname == "grouping":
             i = ids.index(self.children[0].expr_id)
             return Literal(0 if i in kept else 1, T.ByteType())
-        cols = [ids.index(c.expr_id) for c in self.children] if self.children else list(range(len(keys)))
+        if self.children and [getattr(c, "expr_id", None) for c in self.children] != ids:
+            raise analysis_exception("GROUPING_ID_COLUMN_MISMATCH",
+                                     groupingIdColumn=", ".join(c.sql() for c in self.children),
+                                     groupByColumns=", ".join(k.sql() for k in keys))
         v = 0
-        for pos in cols:
+        for pos in range(len(keys)):
             v = (v << 1) | (0 if pos in kept else 1)
         return Literal(v, T.LongType())
 
@@ -1957,6 +2355,22 @@ def _approx_count_distinct(args, distinct=False, ignore_nulls=False):
 
 
 _approx_count_distinct.is_aggregate = True
+
+
+
+@register("histogram_numeric")
+def _histogram_numeric(args, distinct=False, ignore_nulls=False):
+    """Spark's streaming histogram (``hyperloglog.numeric_histogram``): nb bins as
+    array<struct<x, y>>, x of the column's type, y the count."""
+    _args("histogram_numeric", args, 2)
+    x, nb = args
+    t = T.ArrayType(T.StructType([T.StructField("x", x.dataType, True), T.StructField("y", T.DoubleType(), True)]),
+                    True)
+    return AggregateFunction("histogram_numeric", [x, Literal(int(_lit_value(nb, "nb")))], t, True,
+                             sql_name="histogram_numeric(%s, %s)" % (x.sql(), nb.sql()))
+
+
+_histogram_numeric.is_aggregate = True
 
 
 def is_aggregate(name):

@@ -316,13 +316,54 @@ def nanvl(col1, col2):
 
 
 def rand(seed=None):
-    return Column(UnresolvedFunction("rand", [Literal(seed if seed is not None else 0)]),
-                  "rand(%sL)" % (seed if seed is not None else 0))
+    """Uniform doubles in [0, 1), drawn as Spark draws them (seed + partition index per partition).
+
+    >>> spark.range(0, 2, 1, 1).select(rand(seed=42)).collect()
+    [Row(rand(42)=0.619189370225...), Row(rand(42)=0.5096018842446...)]
+    """
+    if seed is None:
+        return _invoke("rand")
+    return _invoke("rand", lit(seed))
 
 
 def randn(seed=None):
-    return Column(UnresolvedFunction("randn", [Literal(seed if seed is not None else 0)]),
-                  "randn(%sL)" % (seed if seed is not None else 0))
+    """Standard normal doubles, drawn as Spark draws them.
+
+    >>> spark.range(0, 2, 1, 1).select(randn(seed=42)).collect()
+    [Row(randn(42)=2.384479054241...), Row(randn(42)=0.1920934041293...)]
+    """
+    if seed is None:
+        return _invoke("randn")
+    return _invoke("randn", lit(seed))
+
+
+def uniform(min, max, seed=None):
+    """Values drawn uniformly from [min, max) (integers when both bounds are).
+
+    >>> spark.range(0, 3, 1, 1).select(uniform(5, 105, 3)).collect()
+    [Row(uniform(5, 105, 3)=30), Row(uniform(5, 105, 3)=71), Row(uniform(5, 105, 3)=99)]
+    """
+    args = [_lit_or_col(min), _lit_or_col(max)] + ([_lit_or_col(seed)] if seed is not None else [])
+    return _invoke("uniform", *args)
+
+
+def randstr(length, seed=None):
+    """Random strings of letters and digits.
+
+    >>> spark.range(0, 2, 1, 1).select(randstr(16, 3)).collect()
+    [Row(randstr(16, 3)='nurJIpH4cmmMnsCG'), Row(randstr(16, 3)='fl9YtT5m01trZtIt')]
+    """
+    args = [_lit_or_col(length)] + ([_lit_or_col(seed)] if seed is not None else [])
+    return _invoke("randstr", *args)
+
+
+def uuid(seed=None):
+    """Random version 4 UUIDs (as Spark draws them for a given seed).
+
+    >>> spark.range(0, 2, 1, 1).select(uuid(seed=123)).collect()
+    [Row(uuid()='4c99192d-23d6-4d88-b814-a634398120f0'), Row(uuid()='af506873-3c53-41e3-8354-a24856b8de8a')]
+    """
+    return _invoke("uuid", *([lit(seed)] if seed is not None else []))
 
 
 def monotonically_increasing_id():
@@ -722,9 +763,8 @@ def lead(col, offset=1, default=None):
 
 
 def broadcast(df):
-    """Marks a DataFrame as small enough to broadcast in a join."""
-    df._broadcast_hint = True
-    return df
+    """Marks a DataFrame as small enough to broadcast in a join (``df.hint("broadcast")``)."""
+    return df.hint("broadcast")
 
 
 def udf(f=None, returnType=None, useArrow=None):
@@ -1629,19 +1669,392 @@ def current_timezone():
     return _invoke("current_timezone")
 
 
+def _try_op(name, left, right):
+    return _invoke(name, left, right)
+
+
+def try_add(left, right):
+    """``+`` that gives NULL on overflow.
+
+    >>> spark.range(1).select(try_add(lit(9223372036854775807), lit(1))).collect()
+    [Row(try_add(9223372036854775807, 1)=None)]
+    """
+    return _try_op("try_add", left, right)
+
+
+def try_subtract(left, right):
+    """``-`` that gives NULL on overflow.
+
+    >>> spark.createDataFrame([(6000, 15)], ["a", "b"]).select(try_subtract("a", "b")).collect()
+    [Row(try_subtract(a, b)=5985)]
+    """
+    return _try_op("try_subtract", left, right)
+
+
+def try_multiply(left, right):
+    """``*`` that gives NULL on overflow.
+
+    >>> spark.range(1).select(try_multiply(lit(2147483647), lit(2))).collect()
+    [Row(try_multiply(2147483647, 2)=None)]
+    """
+    return _try_op("try_multiply", left, right)
+
+
+def try_divide(left, right):
+    """``/`` that gives NULL for a zero divisor.
+
+    >>> spark.createDataFrame([(6000, 15), (1234, 0)], ["a", "b"]).select(try_divide("a", "b")).collect()
+    [Row(try_divide(a, b)=400.0), Row(try_divide(a, b)=None)]
+    """
+    return _try_op("try_divide", left, right)
+
+
+def try_mod(left, right):
+    """``%`` that gives NULL for a zero divisor.
+
+    >>> spark.createDataFrame([(3, 2), (1234, 0)], ["a", "b"]).select(try_mod("a", "b")).collect()
+    [Row(try_mod(a, b)=1), Row(try_mod(a, b)=None)]
+    """
+    return _try_op("try_mod", left, right)
+
+
+def encode(col, charset):
+    """The string's bytes in `charset`.
+
+    >>> spark.createDataFrame([("abcd",)], ["c"]).select(encode("c", "UTF-8")).collect()
+    [Row(encode(c, UTF-8)=b'abcd')]
+    """
+    return _invoke("encode", col, lit(charset))
+
+
+def decode(col, charset):
+    """The string the bytes encode in `charset`.
+
+    >>> spark.createDataFrame([(b"abcd",)], ["a"]).select(decode("a", "UTF-8")).collect()
+    [Row(decode(a, UTF-8)='abcd')]
+    """
+    return _invoke("decode", col, lit(charset))
+
+
+def to_binary(col, format=None):
+    """The bytes a string spells in `format` (hex by default, utf-8 or base64).
+
+    >>> spark.createDataFrame([("414243",)], ["e"]).select(to_binary("e").alias("r")).collect()
+    [Row(r=b'ABC')]
+    """
+    if format is None:
+        return _invoke("to_binary", col)
+    return _invoke("to_binary", col, format)
+
+
+def try_to_binary(col, format=None):
+    """``to_binary`` that gives NULL for malformed input.
+
+    >>> spark.createDataFrame([("4142x",)], ["e"]).select(try_to_binary("e").alias("r")).collect()
+    [Row(r=None)]
+    """
+    if format is None:
+        return _invoke("try_to_binary", col)
+    return _invoke("try_to_binary", col, format)
+
+
+def chr(col):
+    """The character of an ASCII code (taken mod 256).
+
+    >>> spark.range(65, 67).select(chr("id")).collect()
+    [Row(chr(id)='A'), Row(chr(id)='B')]
+    """
+    return _invoke("chr", col)
+
+
+def char(col):
+    """``chr`` named ``char``.
+
+    >>> spark.range(1).select(char(lit(65))).collect()
+    [Row(char(65)='A')]
+    """
+    return _invoke("char", col)
+
+
+def unhex(col):
+    """The bytes of a hexadecimal string (NULL when it is not one).
+
+    >>> spark.createDataFrame([("414243",)], ["a"]).select(unhex("a")).collect()
+    [Row(unhex(a)=b'ABC')]
+    """
+    return _invoke("unhex", col)
+
+
+def to_base32(col):
+    """Base32 of the bytes.
+
+    >>> spark.createDataFrame([(b"foobar",)], ["value"]).select(to_base32("value").alias("r")).collect()
+    [Row(r='MZXW6YTBOI======')]
+    """
+    return _invoke("to_base32", col)
+
+
+def from_base32(col):
+    """The bytes of a Base32 string.
+
+    >>> spark.createDataFrame([("MZXW6YTBOI======",)], ["value"]).select(from_base32("value").alias("r")).collect()
+    [Row(r=b'foobar')]
+    """
+    return _invoke("from_base32", col)
+
+
+def is_valid_utf8(str):
+    """Whether the string is valid UTF-8 (Sparklet's strings always are).
+
+    >>> spark.range(1).select(is_valid_utf8(lit("SparkSQL"))).collect()
+    [Row(is_valid_utf8(SparkSQL)=True)]
+    """
+    return _invoke("is_valid_utf8", str)
+
+
+def make_valid_utf8(str):
+    """The string with invalid UTF-8 replaced (Sparklet's strings are valid already).
+
+    >>> spark.range(1).select(make_valid_utf8(lit("SparkSQL"))).collect()
+    [Row(make_valid_utf8(SparkSQL)='SparkSQL')]
+    """
+    return _invoke("make_valid_utf8", str)
+
+
+def validate_utf8(str):
+    """The string, checked to be valid UTF-8.
+
+    >>> spark.range(1).select(validate_utf8(lit("SparkSQL"))).collect()
+    [Row(validate_utf8(SparkSQL)='SparkSQL')]
+    """
+    return _invoke("validate_utf8", str)
+
+
+def try_validate_utf8(str):
+    """The string, or NULL when it is not valid UTF-8.
+
+    >>> spark.range(1).select(try_validate_utf8(lit("SparkSQL"))).collect()
+    [Row(try_validate_utf8(SparkSQL)='SparkSQL')]
+    """
+    return _invoke("try_validate_utf8", str)
+
+
+def assert_true(col, errMsg=None):
+    """NULL when `col` is true; otherwise the query fails with `errMsg`.
+
+    >>> df = spark.createDataFrame([(0, 1)], ["a", "b"])
+    >>> df.select(assert_true(df.a < df.b)).collect()
+    [Row(assert_true((a < b), '(a < b)' is not true!)=None)]
+    """
+    if errMsg is None:
+        return _invoke("assert_true", col)
+    return _invoke("assert_true", col, _lit_or_col(errMsg))
+
+
+def raise_error(errMsg):
+    """Fails the query with `errMsg`.
+
+    >>> try:
+    ...     spark.range(1).select(raise_error("stop")).collect()
+    ... except Exception as e:
+    ...     print("[USER_RAISED_EXCEPTION] stop SQLSTATE: P0001" in str(e))
+    True
+    """
+    return _invoke("raise_error", _lit_or_col(errMsg))
+
+
+def collation(col):
+    """The collation of a string column (Sparklet compares strings by their UTF-8 bytes).
+
+    >>> spark.createDataFrame([("name",)], ["dt"]).select(collation("dt")).collect()
+    [Row(collation(dt)='SYSTEM.BUILTIN.UTF8_BINARY')]
+    """
+    return _invoke("collation", col)
+
+
+def parse_url(url, partToExtract, key=None):
+    """A part of a URL: HOST, PATH, QUERY (or one query parameter), REF, PROTOCOL, FILE, AUTHORITY,
+    USERINFO.
+
+    >>> df = spark.createDataFrame([("https://spark.apache.org/path?query=1",)], ["url"])
+    >>> df.select(parse_url("url", lit("HOST")), parse_url("url", lit("QUERY"), lit("query"))).collect()
+    [Row(parse_url(url, HOST)='spark.apache.org', parse_url(url, QUERY, query)='1')]
+    """
+    if key is None:
+        return _invoke("parse_url", url, partToExtract)
+    return _invoke("parse_url", url, partToExtract, key)
+
+
+def try_parse_url(url, partToExtract, key=None):
+    """``parse_url`` that gives NULL for an invalid URL.
+
+    >>> df = spark.createDataFrame([("inva lid://spark.apache.org",)], ["url"])
+    >>> df.select(try_parse_url("url", lit("HOST"))).collect()
+    [Row(try_parse_url(url, HOST)=None)]
+    """
+    if key is None:
+        return _invoke("try_parse_url", url, partToExtract)
+    return _invoke("try_parse_url", url, partToExtract, key)
+
+
+def jaro_winkler_similarity(left, right):
+    """Jaro-Winkler similarity of two strings (1.0: equal).
+
+    >>> df = spark.createDataFrame([("MARTHA", "MARHTA")], ["l", "r"])
+    >>> df.select(jaro_winkler_similarity("l", "r")).collect()
+    [Row(jaro_winkler_similarity(l, r)=0.9611111111111111)]
+    """
+    return _invoke("jaro_winkler_similarity", left, right)
+
+
+def call_function(funcName, *cols):
+    """Calls a built-in or a function registered with ``spark.udf.register`` by name.
+
+    >>> spark.createDataFrame([(1,), (3,)], ["id"]).select(call_function("avg", col("id"))).collect()
+    [Row(avg(id)=2.0)]
+    """
+    return _invoke(funcName, *cols)
+
+
+def call_udf(udfName, *cols):
+    """Calls a function registered with ``spark.udf.register``.
+
+    >>> from sparklet.sql.types import IntegerType
+    >>> _ = spark.udf.register("intX2", lambda i: i * 2, IntegerType())
+    >>> spark.createDataFrame([(1,)], ["id"]).select(call_udf("intX2", "id")).collect()
+    [Row(intX2(id)=2)]
+    """
+    return _invoke(udfName, *cols)
+
+
+def hmac(key, message, algorithm=None):
+    """HMAC of `message` under `key` (SHA-256 unless `algorithm` names another digest).
+
+    >>> df = spark.createDataFrame([("key", "message")], ["key", "message"])
+    >>> df.select(hex(hmac(df.key, df.message, lit("SHA-1"))).alias("h")).collect()
+    [Row(h='2088DF74D5F2146B48146CAF4965377E9D0BE3A4')]
+    """
+    if algorithm is None:
+        return _invoke("hmac", key, message)
+    return _invoke("hmac", key, message, algorithm)
+
+
+def to_char(col, format):
+    """A number written with a Spark number format ('9'/'0' digits, '.', ',', '$', 'S', 'MI', 'PR');
+    a date or timestamp with a datetime pattern.
+
+    >>> df = spark.createDataFrame([(78.12,), (-1234.5,)], ["e"])
+    >>> df.select(to_char(df.e, lit("$99,999.99MI")).alias("r")).collect()
+    [Row(r='$    78.12 '), Row(r='$ 1,234.50-')]
+    """
+    return _invoke("to_char", col, format)
+
+
+def to_varchar(col, format):
+    """``to_char`` named ``to_varchar``.
+
+    >>> spark.createDataFrame([(78.12,)], ["e"]).select(to_varchar("e", lit("$99.99")).alias("r")).collect()
+    [Row(r='$78.12')]
+    """
+    return _invoke("to_varchar", col, format)
+
+
+def to_number(col, format):
+    """The decimal a string spells in a Spark number format; a mismatch is an error.
+
+    >>> spark.createDataFrame([("$78.12",)], ["e"]).select(to_number("e", lit("$99.99")).alias("r")).collect()
+    [Row(r=Decimal('78.12'))]
+    """
+    return _invoke("to_number", col, format)
+
+
+def try_to_number(col, format):
+    """``to_number`` that gives NULL for a string the format does not match.
+
+    >>> spark.createDataFrame([("$78.12",), ("77",)], ["e"]).select(try_to_number("e", lit("$99.99")).alias("r")).collect()
+    [Row(r=Decimal('78.12')), Row(r=None)]
+    """
+    return _invoke("try_to_number", col, format)
+
+
+def vector_inner_product(col1, col2):
+    """Dot product of two ARRAY<FLOAT> vectors.
+
+    >>> df = spark.createDataFrame([([1.0, 2.0, 3.0], [4.0, 5.0, 6.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_inner_product("a", "b")).first()[0]
+    32.0
+    """
+    return _invoke("vector_inner_product", col1, col2)
+
+
+def vector_cosine_similarity(col1, col2):
+    """Cosine similarity of two ARRAY<FLOAT> vectors.
+
+    >>> df = spark.createDataFrame([([1.0, 0.0], [0.0, 2.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_cosine_similarity("a", "b")).first()[0]
+    0.0
+    """
+    return _invoke("vector_cosine_similarity", col1, col2)
+
+
+def vector_l2_distance(col1, col2):
+    """Euclidean distance of two ARRAY<FLOAT> vectors.
+
+    >>> df = spark.createDataFrame([([0.0, 0.0], [3.0, 4.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_l2_distance("a", "b")).first()[0]
+    5.0
+    """
+    return _invoke("vector_l2_distance", col1, col2)
+
+
+def vector_norm(vector, degree=None):
+    """The p-norm of an ARRAY<FLOAT> vector (2 by default).
+
+    >>> spark.createDataFrame([([3.0, 4.0],)], "v ARRAY<FLOAT>").select(vector_norm("v")).first()[0]
+    5.0
+    """
+    return _invoke("vector_norm", vector, *([degree] if degree is not None else []))
+
+
+def vector_normalize(vector, degree=None):
+    """The vector divided by its p-norm (2 by default).
+
+    >>> spark.createDataFrame([([3.0, 4.0],)], "v ARRAY<FLOAT>").select(vector_normalize("v")).first()[0]
+    [0.6000000238418579, 0.800000011920929]
+    """
+    return _invoke("vector_normalize", vector, *([degree] if degree is not None else []))
+
+
+def bitmap_bit_position(col):
+    """The bit position of a number within its 32768-bit bitmap bucket.
+
+    >>> spark.createDataFrame([(123,)], ["a"]).select(bitmap_bit_position("a")).collect()
+    [Row(bitmap_bit_position(a)=122)]
+    """
+    return _invoke("bitmap_bit_position", col)
+
+
+def bitmap_bucket_number(col):
+    """The 32768-bit bitmap bucket a number falls in.
+
+    >>> spark.createDataFrame([(123,)], ["a"]).select(bitmap_bucket_number("a")).collect()
+    [Row(bitmap_bucket_number(a)=1)]
+    """
+    return _invoke("bitmap_bucket_number", col)
+
+
+def bitmap_count(col):
+    """Number of bits set in a bitmap (binary).
+
+    >>> spark.createDataFrame([("FFFF",)], ["a"]).select(bitmap_count(to_binary("a", lit("hex"))).alias("n")).collect()
+    [Row(n=16)]
+    """
+    return _invoke("bitmap_count", col)
+
+
 # collection functions: arrays, maps, structs, higher-order functions, generators
 # (builders in collection_functions.py; a plain value argument becomes a literal, a string a
 # column name, as in PySpark)
-
-
-def _value(x):
-    """A literal for a plain value, the Column itself for a Column."""
-    return x if isinstance(x, Column) else lit(x)
-
-
-def _name_or_value(x):
-    """A column for a name or Column, a literal for a number (PySpark's ``ColumnOrName | int``)."""
-    return col(x) if isinstance(x, builtins.str) else _value(x)
 
 
 def _hof(name, cols, funcs):
@@ -1665,7 +2078,7 @@ def array_append(col, value):
     +-------------------+
     <BLANKLINE>
     """
-    return _invoke("array_append", col, _value(value))
+    return _invoke("array_append", col, _lit_or_col(value))
 
 
 def array_prepend(col, value):
@@ -1674,7 +2087,7 @@ def array_prepend(col, value):
     >>> spark.createDataFrame([([1, 2],)], ["xs"]).select(array_prepend("xs", 0)).first()[0]
     [0, 1, 2]
     """
-    return _invoke("array_prepend", col, _value(value))
+    return _invoke("array_prepend", col, _lit_or_col(value))
 
 
 def array_insert(arr, pos, value):
@@ -1683,7 +2096,7 @@ def array_insert(arr, pos, value):
     >>> spark.createDataFrame([(["a", "b"],)], ["xs"]).select(array_insert("xs", 2, "z")).first()[0]
     ['a', 'z', 'b']
     """
-    return _invoke("array_insert", arr, _name_or_value(pos), _value(value))
+    return _invoke("array_insert", arr, _col_or_lit(pos), _lit_or_col(value))
 
 
 def array_compact(col):
@@ -1785,7 +2198,7 @@ def array_repeat(col, count):
     >>> spark.range(1).select(array_repeat(lit("ab"), 2)).first()[0]
     ['ab', 'ab']
     """
-    return _invoke("array_repeat", col, _name_or_value(count))
+    return _invoke("array_repeat", col, _col_or_lit(count))
 
 
 def array_size(col):
@@ -1836,7 +2249,7 @@ def get(col, index):
     >>> spark.createDataFrame([(["a", "b"],)], ["xs"]).select(get("xs", 1), get("xs", 5)).first()
     Row(get(xs, 1)='b', get(xs, 5)=None)
     """
-    return _invoke("get", col, _name_or_value(index))
+    return _invoke("get", col, _col_or_lit(index))
 
 
 def try_element_at(col, extraction):
@@ -1876,7 +2289,7 @@ def map_contains_key(col, value):
     >>> spark.sql("SELECT map(1, 'a') AS m").select(map_contains_key("m", 1)).first()[0]
     True
     """
-    return _invoke("map_contains_key", col, _value(value))
+    return _invoke("map_contains_key", col, _lit_or_col(value))
 
 
 def map_entries(col):
@@ -1983,7 +2396,7 @@ def aggregate(col, initialValue, merge, finish=None):
     >>> df.select(aggregate("xs", lit(0.0), lambda acc, x: acc + x).alias("s")).first()
     Row(s=3.0)
     """
-    c = _value(initialValue)
+    c = _lit_or_col(initialValue)
     return _hof("aggregate", [col, c], [merge] + ([finish] if finish is not None else []))
 
 
@@ -1994,7 +2407,7 @@ def reduce(col, initialValue, merge, finish=None):
     >>> df.select(reduce("xs", lit(0.0), lambda acc, x: acc + x, lambda acc: acc * 10).alias("s")).first()
     Row(s=30.0)
     """
-    c = _value(initialValue)
+    c = _lit_or_col(initialValue)
     return _hof("reduce", [col, c], [merge] + ([finish] if finish is not None else []))
 
 
@@ -2085,7 +2498,7 @@ def _schema_text(schema):
     from .types import DataType
     if isinstance(schema, DataType):
         return lit(schema.simpleString())
-    return _value(schema)
+    return _lit_or_col(schema)
 
 
 def from_json(col, schema, options=None):
@@ -2156,7 +2569,7 @@ def schema_of_json(json, options=None):
     >>> spark.range(1).select(schema_of_json(lit('{"a": 0}'))).first()[0]
     'STRUCT<a: BIGINT>'
     """
-    c = _value(json)
+    c = _lit_or_col(json)
     extra = _options_map(options)
     return Column(UnresolvedFunction("schema_of_json", [c._expr] + [e._expr for e in extra]),
                   "schema_of_json(%s)" % c._repr)
@@ -2192,7 +2605,7 @@ def schema_of_csv(csv, options=None):
     >>> spark.range(1).select(schema_of_csv(lit("1,a"))).first()[0]
     'STRUCT<_c0: INT, _c1: STRING>'
     """
-    c = _value(csv)
+    c = _lit_or_col(csv)
     extra = _options_map(options)
     return Column(UnresolvedFunction("schema_of_csv", [c._expr] + [e._expr for e in extra]),
                   "schema_of_csv(%s)" % c._repr)
@@ -2205,8 +2618,8 @@ def str_to_map(text, pairDelim=None, keyValueDelim=None):
     >>> spark.createDataFrame([("a:1,b:2",)], ["e"]).select(str_to_map("e")).first()[0]
     {'a': '1', 'b': '2'}
     """
-    return _invoke("str_to_map", text, _value(pairDelim if pairDelim is not None else ","),
-                   _value(keyValueDelim if keyValueDelim is not None else ":"))
+    return _invoke("str_to_map", text, _lit_or_col(pairDelim if pairDelim is not None else ","),
+                   _lit_or_col(keyValueDelim if keyValueDelim is not None else ":"))
 
 
 # date/time functions beyond the course list (Spark's DateTimeExpressions)
@@ -2896,3 +3309,152 @@ def window_time(windowColumn):
     <BLANKLINE>
     """
     return _invoke("window_time", windowColumn)
+
+
+def _fields_call(name, doc, zone=True):
+    def f(years, months, days, hours, mins, secs, timezone=None):
+        cols = [years, months, days, hours, mins, secs] + ([timezone] if zone and timezone is not None else [])
+        return _invoke(name, *cols)
+    f.__name__ = name
+    f.__doc__ = doc
+    return f
+
+
+_MAKE_TS_DOC = """A timestamp from year, month, day, hour, minute and (fractional) second columns, read as a
+    wall-clock time in ``timezone`` (else the session time zone)%s.
+
+    >>> spark.conf.set("spark.sql.session.timeZone", "UTC")
+    >>> df = spark.createDataFrame([[2014, 12, 28, 6, 30, 45.887, "CET"]], ["y", "mo", "d", "h", "mi", "s", "tz"])
+    >>> df.select(%s("y", "mo", "d", "h", "mi", "s", "tz").alias("t")).show(truncate=False)
+    +-----------------------+
+    |t                      |
+    +-----------------------+
+    |2014-12-28 05:30:45.887|
+    +-----------------------+
+    <BLANKLINE>
+    >>> spark.conf.unset("spark.sql.session.timeZone")
+    """
+_MAKE_NTZ_DOC = """A timestamp without time zone from year, month, day, hour, minute and (fractional) second
+    columns%s.
+
+    >>> df = spark.createDataFrame([[2014, 12, 28, 6, 30, 45.887]], ["y", "mo", "d", "h", "mi", "s"])
+    >>> df.select(%s("y", "mo", "d", "h", "mi", "s").alias("t")).show(truncate=False)
+    +-----------------------+
+    |t                      |
+    +-----------------------+
+    |2014-12-28 06:30:45.887|
+    +-----------------------+
+    <BLANKLINE>
+    """
+for _name, _doc, _zone in (("make_timestamp", _MAKE_TS_DOC, True), ("make_timestamp_ltz", _MAKE_TS_DOC, True),
+                           ("make_timestamp_ntz", _MAKE_NTZ_DOC, False)):
+    globals()[_name] = _fields_call(_name, _doc % ("; a field out of range raises", _name), _zone)
+    globals()["try_" + _name] = _fields_call("try_" + _name, _doc % ("; NULL where a field is out of range",
+                                                                     "try_" + _name), _zone)
+
+
+def timestamp_add(unit, quantity, ts):
+    """``ts`` moved by ``quantity`` units (YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND,
+    MILLISECOND, MICROSECOND).
+
+    >>> import datetime
+    >>> df = spark.createDataFrame([(datetime.datetime(2016, 3, 11, 9, 0, 7), 2)], ["ts", "q"])
+    >>> df.select(timestamp_add("year", "q", "ts"), timestamp_add("WEEK", lit(5), "ts")).show()
+    +-------------------------+-------------------------+
+    |timestampadd(year, q, ts)|timestampadd(WEEK, 5, ts)|
+    +-------------------------+-------------------------+
+    |      2018-03-11 09:00:07|      2016-04-15 09:00:07|
+    +-------------------------+-------------------------+
+    <BLANKLINE>
+    """
+    return _invoke("timestamp_add", lit(unit), quantity, ts)
+
+
+def timestamp_diff(unit, start, end):
+    """The whole ``unit``s from ``start`` to ``end``.
+
+    >>> import datetime
+    >>> df = spark.createDataFrame([(datetime.datetime(2016, 3, 11, 9, 0, 7),
+    ...                              datetime.datetime(2024, 4, 2, 9, 0, 7))], ["a", "b"])
+    >>> df.select(timestamp_diff("year", "a", "b"), timestamp_diff("WEEK", "a", "b")).show()
+    +-------------------------+-------------------------+
+    |timestampdiff(year, a, b)|timestampdiff(WEEK, a, b)|
+    +-------------------------+-------------------------+
+    |                        8|                      420|
+    +-------------------------+-------------------------+
+    <BLANKLINE>
+    """
+    return _invoke("timestamp_diff", lit(unit), start, end)
+
+
+def histogram_numeric(col, nBins):
+    """A histogram of ``nBins`` bins as Spark's streaming algorithm builds it: each bin is
+    ``{x, y}``, its centre (of the column's type) and its count.
+
+    >>> spark.range(100, numPartitions=1).select(histogram_numeric("id", lit(5))).show(truncate=False)
+    +-----------------------------------------------------------+
+    |histogram_numeric(id, 5)                                   |
+    +-----------------------------------------------------------+
+    |[{11, 25.0}, {36, 24.0}, {59, 23.0}, {84, 25.0}, {98, 3.0}]|
+    +-----------------------------------------------------------+
+    <BLANKLINE>
+    """
+    return _invoke("histogram_numeric", col, nBins)
+
+def reverse(col):
+    """A string with its characters reversed, or an array with its elements reversed.
+
+    >>> spark.createDataFrame([("abc", [1, 2, 3])], ["s", "xs"]).select(reverse("s"), reverse("xs")).first()
+    Row(reverse(s)='cba', reverse(xs)=[3, 2, 1])
+    """
+    return _invoke("reverse", col)
+
+
+def vector_cosine_similarity(left, right):
+    """The cosine similarity of two float vectors of one dimension.
+
+    >>> df = spark.createDataFrame([([1.0, 0.0], [1.0, 0.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_cosine_similarity("a", "b")).first()[0]
+    1.0
+    """
+    return _invoke("vector_cosine_similarity", left, right)
+
+
+def vector_inner_product(left, right):
+    """The inner (dot) product of two float vectors.
+
+    >>> df = spark.createDataFrame([([1.0, 2.0], [3.0, 4.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_inner_product("a", "b")).first()[0]
+    11.0
+    """
+    return _invoke("vector_inner_product", left, right)
+
+
+def vector_l2_distance(left, right):
+    """The Euclidean distance of two float vectors.
+
+    >>> df = spark.createDataFrame([([0.0, 0.0], [3.0, 4.0])], "a ARRAY<FLOAT>, b ARRAY<FLOAT>")
+    >>> df.select(vector_l2_distance("a", "b")).first()[0]
+    5.0
+    """
+    return _invoke("vector_l2_distance", left, right)
+
+
+def vector_norm(vector, degree=None):
+    """The Lp norm of a float vector (degree 2.0 unless given; float('inf') for the largest).
+
+    >>> df = spark.createDataFrame([([3.0, -4.0],)], "v ARRAY<FLOAT>")
+    >>> df.select(vector_norm("v"), vector_norm("v", lit(1.0).cast("float"))).first()
+    Row(vector_norm(v, 2.0)=5.0, vector_norm(v, CAST(1.0 AS FLOAT))=7.0)
+    """
+    return _invoke("vector_norm", vector) if degree is None else _invoke("vector_norm", vector, degree)
+
+
+def vector_normalize(vector, degree=None):
+    """The float vector divided by its Lp norm.
+
+    >>> df = spark.createDataFrame([([3.0, 4.0],)], "v ARRAY<FLOAT>")
+    >>> df.select(vector_normalize("v")).first()[0]
+    [0.6..., 0.8...]
+    """
+    return _invoke("vector_normalize", vector) if degree is None else _invoke("vector_normalize", vector, degree)

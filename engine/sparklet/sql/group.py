@@ -60,6 +60,7 @@ class GroupedData:
             check_aggregate(self._keys, out)
         except AnalysisException as err:
             raise err.with_plan(Aggregate(self._keys, out, self._df._plan).tree_string() + "\n")
+        plan = _without_null_times(self._keys, self._df._plan)
         if self._sets is not None:
             return self._df._new(self._grouping_sets(resolved))
         from .function_registry import Grouping
@@ -72,7 +73,7 @@ class GroupedData:
             items = ", ".join([unresolved_string(k, top=True) for k in raw] +
                               [unresolved_string(col_of(e)._expr, top=True) for e in exprs])
             return "Aggregate [%s], [%s]" % (", ".join(keys), items) if keys else "Aggregate [%s]" % items
-        return self._df._new(Aggregate(self._keys, out, self._df._plan))._parsed_as(parsed, self._df)
+        return self._df._new(Aggregate(self._keys, out, plan))._parsed_as(parsed, self._df)
 
     def _grouping_sets(self, resolved):
         """cube/rollup as the union of one aggregate per grouping set, the keys a set leaves out
@@ -155,6 +156,18 @@ class GroupedData:
 
     def applyInPandas(self, func, schema):
         raise NotImplementedError("GroupedData.applyInPandas is not supported by Sparklet yet")
+
+
+def _without_null_times(keys, plan):
+    """Grouping by a time window drops the rows whose time is NULL, as Spark's TimeWindowing
+    filters them out."""
+    from .expressions import IsNotNull, strip_alias
+    from .plan import Filter
+    for k in keys:
+        e = strip_alias(k)
+        if getattr(e, "fname", None) == "window":
+            plan = Filter(IsNotNull(e.children[0]), plan)
+    return plan
 
 
 def _pivoted(aggregates, column, values):

@@ -239,6 +239,16 @@ def register_functions(con):
     def hll_estimate(seen, p):
         return None if p is None else estimate(seen or [], p)
 
+    def histogram(values, nbins):
+        if values is None or nbins is None or not values:
+            return None
+        return [{"x": x, "y": y} for x, y in numeric_histogram(values, nbins)]
+
+    import duckdb
+    con.create_function("spark_histogram_numeric", histogram, [duckdb_list(st.DOUBLE), st.INTEGER],
+                        duckdb.list_type(duckdb.struct_type({"x": st.DOUBLE, "y": st.DOUBLE})),
+                        null_handling="special", side_effects=False)
+
     con.create_function("spark_hll_estimate", hll_estimate, [duckdb_list(st.BIGINT), st.INTEGER], st.BIGINT,
                         null_handling="special", side_effects=False)
 
@@ -246,3 +256,57 @@ def register_functions(con):
 def duckdb_list(t):
     import duckdb
     return duckdb.list_type(t)
+
+
+class _JavaRandom:
+    """java.util.Random: Spark's numeric histogram breaks ties between equally close bins with one
+    seeded by 31183."""
+
+    def __init__(self, seed):
+        self.seed = (seed ^ 0x5DEECE66D) & ((1 << 48) - 1)
+
+    def _next(self, bits):
+        self.seed = (self.seed * 0x5DEECE66D + 0xB) & ((1 << 48) - 1)
+        return self.seed >> (48 - bits)
+
+    def next_double(self):
+        return ((self._next(26) << 27) + self._next(27)) * (1.0 / (1 << 53))
+
+
+def numeric_histogram(values, nbins):
+    """Spark's ``histogram_numeric`` (Hive's NumericHistogram, Ben-Haim and Tom-Tov): each value
+    joins its bin or becomes one, and while there are more than ``nbins`` bins the two closest
+    merge into their weighted mean. Returns [(x, y)] sorted by x.
+
+    >>> [(int(x), y) for x, y in numeric_histogram(range(100), 5)]  # Spark: [{11, 25.0}, {36, 24.0}, ...]
+    [(11, 25.0), (36, 24.0), (59, 23.0), (84, 25.0), (98, 3.0)]
+    """
+    import bisect
+    prng = _JavaRandom(31183)
+    xs, ys = [], []
+    for v in values:
+        if v is None:
+            continue
+        v = float(v)
+        i = bisect.bisect_left(xs, v)
+        if i < len(xs) and xs[i] == v:
+            ys[i] += 1.0
+            continue
+        xs.insert(i, v)
+        ys.insert(i, 1.0)
+        while len(xs) > nbins:
+            smallest, at, count = xs[1] - xs[0], 0, 1
+            for j in range(1, len(xs) - 1):
+                diff = xs[j + 1] - xs[j]
+                if diff < smallest:
+                    smallest, at, count = diff, j, 1
+                elif diff == smallest:
+                    count += 1
+                    if prng.next_double() <= 1.0 / count:
+                        at = j
+            d = ys[at] + ys[at + 1]
+            x = xs[at] * (ys[at] / d)
+            x += xs[at + 1] / d * ys[at + 1]
+            xs[at], ys[at] = x, d
+            del xs[at + 1], ys[at + 1]
+    return list(zip(xs, ys))

@@ -26,6 +26,11 @@ from .expressions import (
 _dialect = None
 
 
+def _called_substr(node):
+    node.meta["name"] = "substr"
+    return node
+
+
 def dialect():
     global _dialect
     if _dialect is None:
@@ -37,7 +42,9 @@ def dialect():
                 # these take plain arguments in Spark: left to the function registry, by the
                 # name they were called with (ceiling(x) is not CEIL(x))
                 FUNCTION_PARSERS = {k: v for k, v in Spark.Parser.FUNCTION_PARSERS.items()
-                                    if k not in ("CEIL", "FLOOR", "CHAR", "CHR", "DECODE", "INITCAP", "SUBSTR")}
+                                    if k not in ("CEIL", "FLOOR", "CHAR", "CHR", "DECODE", "INITCAP")}
+                # substr(s FROM p FOR n) parses as SUBSTRING does, but keeps its own name
+                FUNCTION_PARSERS["SUBSTR"] = lambda self: _called_substr(self._parse_substring())
 
         _dialect = SparkletSpark
     return _dialect
@@ -253,6 +260,10 @@ def _convert(node):
         return UnresolvedAttribute([node.name])
     if isinstance(node, exp.Literal):
         return _literal(node)
+    if isinstance(node, exp.HexString):
+        # X'..' is a binary literal in Spark SQL
+        digits = node.this
+        return Literal(bytes.fromhex(("0" + digits) if len(digits) % 2 else digits), T.BinaryType())
     if isinstance(node, exp.Boolean):
         return Literal(bool(node.this))
     if isinstance(node, exp.Null):
@@ -332,7 +343,7 @@ def _convert(node):
         args = [convert(node.this), convert(node.args["start"])]
         if node.args.get("length") is not None:
             args.append(convert(node.args["length"]))
-        return UnresolvedFunction("substring", args)
+        return UnresolvedFunction(node.meta.get("name", "substring"), args)
     if isinstance(node, exp.Trim):
         side = str(node.args.get("position") or "").upper()
         chars = node.args.get("expression")

@@ -30,7 +30,8 @@ from .expressions import (
 )
 from .plan import (
     Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, MapInBatches, Offset, Project, Repartition,
-    Sample, SetOperation, Sort, SubqueryAlias, Union, View, Window, equi_join_keys, split_conjuncts,
+    RepartitionByRange, ResolvedHint, Sample, SetOperation, Sort, SubqueryAlias, Union, View, Window, equi_join_keys,
+    split_conjuncts,
 )
 
 SHUFFLE_PARTITIONS = 200
@@ -566,7 +567,7 @@ def plan_query(logical, session):
 
 
 def _plan(p, s, top=False):
-    if isinstance(p, (SubqueryAlias, View)):
+    if isinstance(p, (SubqueryAlias, View, ResolvedHint)):
         return _plan(p.child, s, top)
     if isinstance(p, LeafRelation):
         return _scan(p, None, [])
@@ -665,6 +666,11 @@ def _plan(p, s, top=False):
         return SampleExec(p, _plan(p.child, s))
     if isinstance(p, MapInBatches):
         return MapInBatchesExec(p, _plan(p.child, s))
+    if isinstance(p, RepartitionByRange):
+        ex = ExchangeExec("range", _plan(p.child, s), orders=p.orders, n=p.n or SHUFFLE_PARTITIONS,
+                          reason="REPARTITION_BY_NUM" if p.n else "REPARTITION_BY_COL")
+        ex.by_range = True
+        return ex
     raise NotImplementedError("no physical operator for %s" % type(p).__name__)
 
 
@@ -1087,6 +1093,10 @@ def _run_stage(sql, udfs, broadcasts=None):
         from .engine import concat, run_query
         tables = {name: bc.value.table for name, bc in broadcasts.items()}
         tables["__input"] = concat(list(iterator))
+        if tables["__input"].num_columns == 0:
+            # a reduce partition no map output reached (an exchange after a repartition that
+            # left it empty): no rows, and no schema to run the stage's query over
+            return
         yield run_query(sql, tables, udfs)
     return run
 
@@ -1221,10 +1231,15 @@ class Compiler:
 
     def exec_ScanExec(self, node):
         from .execution import count_output_rows
+        from .relations import ArrowSource, LocalRows
         rdd = node.relation.source.rdd(self.session, node.relation.output)
         if node.pruned and len(node.pruned) < len(node.relation.output):
             cols = [a.col for a in node.pruned]
             rdd = rdd.map(lambda table: table.select(cols))
+        scanned = node.pruned or node.relation.output
+        instants = [a.col for a in scanned if isinstance(a.dataType, T.TimestampType)]
+        if instants and isinstance(node.relation.source, (LocalRows, ArrowSource)):
+            rdd = rdd.map(_local_instants(instants))
         return count_output_rows(self.sc, node, rdd)
 
     def _reducers(self, nodes):
@@ -1241,6 +1256,14 @@ class Compiler:
         rdd = self.rdd(child)
         out_cols = [a.col for a in child.output()]
         fields = [(a.col, a.dataType) for a in child.output()]
+        if getattr(node, "by_range", False):
+            from .rangepart import range_partition
+            n = node.n if node.reason == "REPARTITION_BY_NUM" else self._reducers([child])
+            keys = ["__rk%d" % i for i in range(len(node.orders))]
+            keyed = rdd.mapPartitions(_run_stage("SELECT *, %s FROM __input" % ", ".join(
+                "%s AS %s" % (o.child.duck(), k) for o, k in zip(node.orders, keys)), []), preservesPartitioning=True)
+            return range_partition(keyed, keys, node.orders, n,
+                                   lambda assigned, m: _shuffle(assigned, m, "given", None, m, out_cols, fields))
         if node.kind == "single" or node.kind == "range":
             return _shuffle(rdd, 1, None, None, node.n, out_cols, fields)
         if node.kind == "roundrobin":
@@ -1407,6 +1430,27 @@ class Compiler:
         return [table.slice(offset, max(0, end - offset))]
 
 
+def _local_instants(cols):
+    """Python datetimes reach a partition as naive local wall times (as PySpark reads them); where
+    the session time zone is another, the engine would read them in that zone, so the scan marks
+    them as the local instants they are."""
+    def mark(table):
+        from .engine import _local_tz_name, session_time_zone
+        local = _local_tz_name()
+        if session_time_zone() == local:
+            return table
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        for name in cols:
+            i = table.schema.get_field_index(name)
+            column = table.column(i)
+            if pa.types.is_timestamp(column.type) and column.type.tz is None:
+                table = table.set_column(i, name, pc.assume_timezone(column, local, ambiguous="earliest",
+                                                                     nonexistent="earliest"))
+        return table
+    return mark
+
+
 def _bytes_estimate(node):
     if isinstance(node, ScanExec):
         return node.relation.source.bytes_estimate()
@@ -1487,6 +1531,12 @@ def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols, fields=None):
             table = table.take(order).select(out_cols)
             buckets = buckets[order]
             reducers = (buckets * n_reducers) // n_buckets
+        elif kind == "given":
+            # the map side computed each row's reduce partition (range partitioning)
+            reducers = table.column("__reducer").to_numpy()
+            order = np.argsort(reducers, kind="stable")
+            table = table.take(order).select(out_cols)
+            reducers = reducers[order]
         elif kind == "roundrobin":
             # Spark starts each map partition's round robin at a position derived from its index
             start = index % n_reducers if n_reducers else 0

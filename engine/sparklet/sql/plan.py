@@ -702,6 +702,49 @@ class MapInBatches(UnaryNode):
                                          "true" if self.barrier else "false")
 
 
+
+class ResolvedHint(UnaryNode):
+    """A join strategy hint on a relation (``hint("broadcast")``): the planner broadcasts a side
+    hinted ``broadcast`` whatever its size, and never broadcasts one hinted for a shuffled join."""
+
+    BROADCAST = ("broadcast", "broadcastjoin", "mapjoin")
+    SHUFFLED = ("merge", "shuffle_merge", "mergejoin", "shuffle_hash", "shuffle_replicate_nl")
+
+    def __init__(self, strategy, child):
+        self.strategy = strategy
+        self.children = (child,)
+
+    def with_children(self, children):
+        return ResolvedHint(self.strategy, children[0])
+
+    def estimated_size(self):
+        if self.strategy in self.BROADCAST:
+            return 0
+        if self.strategy in self.SHUFFLED:
+            return None
+        return self.child.estimated_size()
+
+    def node_string(self):
+        return "ResolvedHint (strategy=%s)" % self.strategy
+
+
+
+class RepartitionByRange(UnaryNode):
+    """``repartitionByRange``: rows shuffled into ranges of their sort keys."""
+
+    def __init__(self, orders, n, child):
+        self.orders = list(orders)
+        self.n = n
+        self.children = (child,)
+
+    def with_children(self, children):
+        return RepartitionByRange(self.orders, self.n, children[0])
+
+    def node_string(self):
+        return "RepartitionByExpression [%s]%s" % (", ".join(o.explain() for o in self.orders),
+                                                   ", %d" % self.n if self.n else "")
+
+
 # --------------------------------------------------------------------------------------------
 # analysis helpers used by the API and the SQL front end
 

@@ -30,13 +30,13 @@ class RowFunction(PythonUDF):
         # one per (function, argument types) since DuckDB functions have fixed signatures.
         key = "%s|%s.%s|%s" % (fname, func.__module__, getattr(func, "__qualname__", ""),
                                "|".join(a.dataType.simpleString() for a in args))
-        super().__init__(func, fname, args, dataType, (1 << 40) + zlib.crc32(key.encode()))
+        super().__init__(ansi(func), fname, args, dataType, (1 << 40) + zlib.crc32(key.encode()))
         self.sql_name = sql_name
         self._nullable = nullable
         self.explain_name = explain_name
 
     def with_children(self, children):
-        return RowFunction(self.func, self.fname, children, self.dataType, self.sql_name, self._nullable,
+        return RowFunction(self.func.__wrapped__, self.fname, children, self.dataType, self.sql_name, self._nullable,
                            self.explain_name)
 
     @property
@@ -223,6 +223,11 @@ def row_overlay(s, replace, pos, length):
 
 
 @strict
+def row_reverse_binary(b):
+    return bytes(b)[::-1]
+
+
+@strict
 def row_contains_binary(a, b):
     return bytes(b) in bytes(a)
 
@@ -396,92 +401,26 @@ def murmur3(types):
     return call
 
 
-# xxHash64 as Spark's XXH64 (seed 42): the same value hashing rules as Murmur3 (ints as 4 bytes,
-# longs as 8, strings as their UTF-8 bytes), each non-null value chained as the next seed.
-_P1, _P2, _P3, _P4, _P5 = (0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
-                           0x27D4EB2F165667C5)
-_M64 = (1 << 64) - 1
-
-
-def _rotl64(x, r):
-    return ((x << r) | (x >> (64 - r))) & _M64
-
-
-def _xx_fmix(h):
-    h ^= h >> 33
-    h = (h * _P2) & _M64
-    h ^= h >> 29
-    h = (h * _P3) & _M64
-    h ^= h >> 32
-    return h
-
-
-def _xx_round(acc, v):
-    acc = (acc + v * _P2) & _M64
-    return (_rotl64(acc, 31) * _P1) & _M64
-
-
-def _xx_merge(acc, v):
-    acc ^= _xx_round(0, v)
-    return (acc * _P1 + _P4) & _M64
-
-
+# xxHash64 as Spark's XXH64 (seed 42) for the values hyperloglog's vectorized SQL does not cover
+# (arrays, maps, wide decimals): the same per-value rules, each non-null value chained as the seed.
 def _xx_int(v, seed):
-    h = (seed + _P5 + 4) & _M64
-    h ^= ((v & 0xFFFFFFFF) * _P1) & _M64
-    h = (_rotl64(h, 23) * _P2 + _P3) & _M64
-    return _xx_fmix(h)
+    from .hyperloglog import hash_int
+    return int(hash_int([v], seed)[0])
 
 
 def _xx_long(v, seed):
-    h = (seed + _P5 + 8) & _M64
-    h ^= _xx_round(0, v & _M64)
-    h = (_rotl64(h, 27) * _P1 + _P4) & _M64
-    return _xx_fmix(h)
+    from .hyperloglog import hash_long
+    v &= (1 << 64) - 1
+    return int(hash_long([v - (1 << 64) if v >> 63 else v], seed)[0])
 
 
 def _xx_bytes(data, seed):
-    import struct
-    n = len(data)
-    i = 0
-    if n >= 32:
-        v1 = (seed + _P1 + _P2) & _M64
-        v2 = (seed + _P2) & _M64
-        v3 = seed & _M64
-        v4 = (seed - _P1) & _M64
-        while i <= n - 32:
-            a, b, c, d = struct.unpack_from("<4Q", data, i)
-            v1, v2, v3, v4 = _xx_round(v1, a), _xx_round(v2, b), _xx_round(v3, c), _xx_round(v4, d)
-            i += 32
-        h = (_rotl64(v1, 1) + _rotl64(v2, 7) + _rotl64(v3, 12) + _rotl64(v4, 18)) & _M64
-        for v in (v1, v2, v3, v4):
-            h = _xx_merge(h, v)
-    else:
-        h = (seed + _P5) & _M64
-    h = (h + n) & _M64
-    while i <= n - 8:
-        (k,) = struct.unpack_from("<Q", data, i)
-        h ^= _xx_round(0, k)
-        h = (_rotl64(h, 27) * _P1 + _P4) & _M64
-        i += 8
-    if i <= n - 4:
-        (k,) = struct.unpack_from("<I", data, i)
-        h ^= (k * _P1) & _M64
-        h = (_rotl64(h, 23) * _P2 + _P3) & _M64
-        i += 4
-    while i < n:
-        h ^= (data[i] * _P5) & _M64
-        h = (_rotl64(h, 11) * _P1) & _M64
-        i += 1
-    return _xx_fmix(h)
-
-
-def _signed64(h):
-    return h - (1 << 64) if h >> 63 else h
+    from .hyperloglog import hash_bytes
+    return hash_bytes(data, seed)
 
 
 def xxhash_value(value, data_type, seed):
-    """One value hashed with the previous hash as seed (unsigned 64-bit in, unsigned out)."""
+    """One value hashed with the previous hash as seed (signed 64-bit in and out)."""
     from . import types as T
     from .murmur3 import _double_bits, _float_bits, _unscaled
     import datetime
@@ -536,7 +475,7 @@ def xxhash64(types):
         h = 42
         for v, t in zip(values, types):
             h = xxhash_value(v, t, h)
-        return _signed64(h)
+        return h
     return call
 
 
@@ -551,4 +490,546 @@ def ansi(fn):
                 from .engine import keep_function_error
                 keep_function_error(e)
             raise
+    call.__wrapped__ = fn
     return call
+
+
+# --------------------------------------------------------------------------------------------
+# binary and character encodings
+
+# the charsets Spark 4's encode/decode accept, as Python codecs; Java's UTF-16 writes a big-endian
+# byte order mark and reads big-endian when there is none
+_CHARSETS = {"us-ascii": "ascii", "iso-8859-1": "latin-1", "utf-8": "utf-8", "utf-16be": "utf-16-be",
+             "utf-16le": "utf-16-le", "utf-16": "utf-16", "utf-32": "utf-32-be"}
+
+
+def _codec(charset, function):
+    codec = _CHARSETS.get(charset.lower())
+    if codec is None:
+        from ..errors import IllegalArgumentException
+        raise IllegalArgumentException(
+            errorClass="INVALID_PARAMETER_VALUE.CHARSET",
+            messageParameters={"functionName": "`%s`" % function, "parameter": "`charset`",
+                               "charset": charset, "charsets": ", ".join(sorted(_CHARSETS))})
+    return codec
+
+
+def _malformed(function, charset):
+    from ..errors import SparkRuntimeException
+    return SparkRuntimeException(errorClass="MALFORMED_CHARACTER_CODING",
+                                 messageParameters={"function": "`%s`" % function, "charset": charset})
+
+
+def row_encode(s, charset):
+    if s is None or charset is None:
+        return None
+    codec = _codec(charset, "encode")
+    try:
+        if codec == "utf-16":
+            return b"\xfe\xff" + s.encode("utf-16-be")
+        return s.encode(codec)
+    except UnicodeError:
+        raise _malformed("encode", charset) from None
+
+
+def row_decode(b, charset):
+    if b is None or charset is None:
+        return None
+    codec = _codec(charset, "decode")
+    b = bytes(b)
+    try:
+        if codec == "utf-16":
+            if b[:2] == b"\xff\xfe":
+                return b[2:].decode("utf-16-le")
+            return (b[2:] if b[:2] == b"\xfe\xff" else b).decode("utf-16-be")
+        return b.decode(codec)
+    except UnicodeError:
+        raise _malformed("decode", charset) from None
+
+
+def _to_binary_value(s, fmt):
+    import base64
+    import binascii
+    fmt = fmt.lower()
+    if fmt == "hex":
+        return binascii.unhexlify(("0" + s) if len(s) % 2 else s)
+    if fmt in ("utf-8", "utf8"):
+        return s.encode("utf-8")
+    return base64.b64decode(s.replace("\n", "").replace("\r", "").replace(" ", ""), validate=True)
+
+
+def row_try_to_binary(s, fmt):
+    if s is None or fmt is None:
+        return None
+    try:
+        return _to_binary_value(s, fmt)
+    except ValueError:
+        return None
+
+
+def row_to_binary(s, fmt):
+    if s is None or fmt is None:
+        return None
+    try:
+        return _to_binary_value(s, fmt)
+    except ValueError:
+        from ..errors import IllegalArgumentException
+        error = IllegalArgumentException(
+            errorClass="CONVERSION_INVALID_INPUT",
+            messageParameters={"str": "'%s'" % s, "fmt": "'%s'" % fmt.upper(), "targetType": '"BINARY"',
+                               "suggestion": "`try_to_binary`"})
+        raise error
+
+
+def row_unhex(s):
+    if s is None:
+        return None
+    import binascii
+    try:
+        return binascii.unhexlify(("0" + s) if len(s) % 2 else s)
+    except ValueError:
+        return None
+
+
+def row_to_base32(b):
+    if b is None:
+        return None
+    import base64
+    return base64.b32encode(bytes(b)).decode("ascii")
+
+
+def row_from_base32(s):
+    if s is None:
+        return None
+    import base64
+    try:
+        return base64.b32decode(s)
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# URLs and similarity
+
+_URL_PARTS = ("HOST", "PATH", "QUERY", "REF", "PROTOCOL", "FILE", "AUTHORITY", "USERINFO")
+
+
+def _parse_url(url, part, key, try_):
+    if url is None or part is None:
+        return None
+    from urllib.parse import urlsplit
+    import re
+    try:
+        # java.net.URI rejects what it cannot parse (spaces, bad escapes); those give NULL
+        if re.search(r"\s|%(?![0-9A-Fa-f]{2})", url):
+            raise ValueError(url)
+        u = urlsplit(url)
+    except ValueError:
+        if try_:
+            return None
+        from ..errors import IllegalArgumentException
+        error = IllegalArgumentException(errorClass="INVALID_URL",
+                                              messageParameters={"url": url, "ansiConfig": '"spark.sql.ansi.enabled"'})
+        raise error
+    if key is not None:
+        if part != "QUERY" or not u.query:
+            return None
+        m = re.search(r"(&|^)%s=([^&]*)" % re.escape(key), u.query)
+        return m.group(2) if m else None
+    if part == "HOST":
+        return u.hostname if u.netloc else None
+    if part == "PATH":
+        return u.path
+    if part == "QUERY":
+        return u.query or None
+    if part == "REF":
+        return u.fragment or None
+    if part == "PROTOCOL":
+        return u.scheme or None
+    if part == "FILE":
+        return u.path + ("?" + u.query if u.query else "")
+    if part == "AUTHORITY":
+        return u.netloc or None
+    if part == "USERINFO":
+        return u.netloc.rpartition("@")[0] or None if "@" in u.netloc else None
+    return None
+
+
+def row_parse_url(url, part, key=None):
+    return _parse_url(url, part, key, False)
+
+
+def row_try_parse_url(url, part, key=None):
+    return _parse_url(url, part, key, True)
+
+
+@strict
+def row_jaro_winkler(a, b):
+    """Jaro-Winkler similarity (prefix scale 0.1, up to 4 common leading characters)."""
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    window = max(max(len(a), len(b)) // 2 - 1, 0)
+    used = [False] * len(b)
+    matched_a = []
+    for i, ch in enumerate(a):
+        for j in range(max(0, i - window), min(len(b), i + window + 1)):
+            if not used[j] and b[j] == ch:
+                used[j] = True
+                matched_a.append(ch)
+                break
+    m = len(matched_a)
+    if m == 0:
+        return 0.0
+    matched_b = [b[j] for j in range(len(b)) if used[j]]
+    transpositions = sum(x != y for x, y in zip(matched_a, matched_b)) / 2
+    jaro = (m / len(a) + m / len(b) + (m - transpositions) / m) / 3
+    prefix = 0
+    for x, y in zip(a[:4], b[:4]):
+        if x != y:
+            break
+        prefix += 1
+    return jaro + prefix * 0.1 * (1 - jaro)
+
+
+# --------------------------------------------------------------------------------------------
+# seeded random values, as Spark draws them: one generator per expression and partition, seeded
+# with seed + partition index, drawing in row order (so rand(42) gives PySpark's numbers)
+
+def _scala_bytes_hash(data, seed):
+    """scala.util.hashing.MurmurHash3.bytesHash."""
+    def rotl(x, r):
+        return ((x << r) | (x >> (32 - r))) & 0xFFFFFFFF
+
+    def mix_last(h, k):
+        k = (k * 0xCC9E2D51) & 0xFFFFFFFF
+        k = rotl(k, 15)
+        k = (k * 0x1B873593) & 0xFFFFFFFF
+        return h ^ k
+    h = seed & 0xFFFFFFFF
+    n = len(data)
+    i = 0
+    while n - i >= 4:
+        k = data[i] | data[i + 1] << 8 | data[i + 2] << 16 | data[i + 3] << 24
+        h = mix_last(h, k)
+        h = rotl(h, 13)
+        h = (h * 5 + 0xE6546B64) & 0xFFFFFFFF
+        i += 4
+    rest = n - i
+    k = 0
+    if rest == 3:
+        k ^= data[i + 2] << 16
+    if rest >= 2:
+        k ^= data[i + 1] << 8
+    if rest >= 1:
+        k ^= data[i]
+        h = mix_last(h, k)
+    h ^= n
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & 0xFFFFFFFF
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & 0xFFFFFFFF
+    h ^= h >> 16
+    return h
+
+
+_M64 = (1 << 64) - 1
+
+
+class XORShiftRandom:
+    """Spark's XORShiftRandom under java.util.Random's nextDouble and nextGaussian."""
+
+    def __init__(self, seed):
+        data = (seed & _M64).to_bytes(8, "big")
+        low = _scala_bytes_hash(data, 0x3C074A61)
+        high = _scala_bytes_hash(data, low - (1 << 32) if low >> 31 else low)
+        self.seed = (high << 32 | low) & _M64
+        self.next_gaussian = None
+
+    def next(self, bits):
+        s = self.seed
+        s ^= (s << 21) & _M64
+        s ^= s >> 35
+        s ^= (s << 4) & _M64
+        self.seed = s
+        r = s & ((1 << bits) - 1)
+        return r - (1 << 32) if r >> 31 and bits == 32 else r
+
+    def next_double(self):
+        return ((self.next(26) << 27) + self.next(27)) * (1.0 / (1 << 53))
+
+    def next_gaussian_value(self):
+        import math
+        if self.next_gaussian is not None:
+            g, self.next_gaussian = self.next_gaussian, None
+            return g
+        while True:
+            v1 = 2 * self.next_double() - 1
+            v2 = 2 * self.next_double() - 1
+            s = v1 * v1 + v2 * v2
+            if 0 < s < 1:
+                break
+        multiplier = math.sqrt(-2 * math.log(s) / s)
+        self.next_gaussian = v2 * multiplier
+        return v1 * multiplier
+
+
+_streams = {}
+
+
+def _generator(instance, seed, make):
+    """The generator of expression `instance` in the running task (made on its first row)."""
+    from ..taskcontext import TaskContext
+    tc = TaskContext.get()
+    task = (tc.stageId(), tc.partitionId(), tc.attemptNumber(), tc.taskAttemptId()) if tc is not None else None
+    if _streams.get("task") != task:
+        # a new task: the previous task's generators are done
+        _streams.clear()
+        _streams["task"] = task
+    g = _streams.get(instance)
+    if g is None:
+        g = _streams[instance] = make(seed + (task[1] if task is not None else 0))
+    return g
+
+
+def row_rand(instance, seed):
+    return _generator(instance, seed, XORShiftRandom).next_double()
+
+
+def row_randn(instance, seed):
+    return _generator(instance, seed, XORShiftRandom).next_gaussian_value()
+
+
+def row_uniform(instance, seed, lo, hi):
+    if lo is None or hi is None:
+        return None
+    return lo + (hi - lo) * _generator(instance, seed, XORShiftRandom).next_double()
+
+
+_ALNUM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def row_randstr(instance, seed, length):
+    g = _generator(instance, seed, XORShiftRandom)
+    # Spark picks each character as abs(nextInt() % 62): Java's remainder keeps the sign
+    return "".join(_ALNUM[abs(g.next(32)) % 62] for _ in range(length))
+
+
+def _mersenne_twister(seed):
+    """commons-math3's MersenneTwister(long): MT19937 seeded by the array [high word, low word],
+    which is Python's random.Random seeded with those words least significant first."""
+    import random
+    seed &= _M64
+    r = random.Random()
+    r.seed((seed >> 32) | ((seed & 0xFFFFFFFF) << 32))
+    return r
+
+
+def row_uuid(instance, seed):
+    g = _generator(instance, seed, _mersenne_twister)
+    most = (g.getrandbits(32) << 32 | g.getrandbits(32))
+    least = (g.getrandbits(32) << 32 | g.getrandbits(32))
+    most = (most & 0xFFFFFFFFFFFF0FFF) | 0x0000000000004000
+    least = (least | 0x8000000000000000) & 0xBFFFFFFFFFFFFFFF
+    h = "%016x%016x" % (most, least)
+    return "%s-%s-%s-%s-%s" % (h[:8], h[8:12], h[12:16], h[16:20], h[20:])
+
+
+@strict
+def row_hmac(key, message, algorithm):
+    import hashlib
+    import hmac
+    digest = {"SHA-224": hashlib.sha224, "SHA-256": hashlib.sha256, "SHA-384": hashlib.sha384,
+              "SHA-512": hashlib.sha512, "SHA-1": hashlib.sha1, "MD5": hashlib.md5}.get(algorithm.upper())
+    if digest is None:
+        return None
+    return hmac.new(_bytes_of(key), _bytes_of(message), digest).digest()
+
+
+# --------------------------------------------------------------------------------------------
+# number formats (to_char / to_number): digits '0'/'9', '.'/'D', ','/'G', '$', 'S'/'MI' signs and
+# 'PR' angle brackets, as Spark's ToNumberParser reads them
+
+def _number_format(fmt):
+    import re
+    f = fmt.upper()
+    m = re.fullmatch(r"(S)?(\$)?([09,G]*)(?:([.D])([09]*))?(\$)?(S|MI|PR)?", f)
+    if m is None or not re.search("[09]", f):
+        from ..errors import AnalysisException
+        raise AnalysisException(errorClass="INVALID_FORMAT.WRONG_NUM_DIGIT",
+                                messageParameters={"format": "'%s'" % fmt})
+    lead_sign, dollar1, int_part, point, frac, dollar2, tail = m.groups()
+    return {"lead_sign": bool(lead_sign), "dollar": bool(dollar1 or dollar2), "int": int_part.replace("G", ","),
+            "point": bool(point), "frac": frac or "", "tail": tail}
+
+
+def number_format_type(fmt):
+    """The DECIMAL(p, s) that to_number returns for `fmt`."""
+    from . import types as T
+    f = _number_format(fmt)
+    digits = sum(c in "09" for c in f["int"])
+    scale = len(f["frac"])
+    return T.DecimalType(max(1, digits + scale), scale)
+
+
+def _to_number(s, fmt, try_):
+    if s is None or fmt is None:
+        return None
+    import decimal
+    import re
+    f = _number_format(fmt)
+    t = s.strip()
+    neg = False
+    if f["tail"] == "PR" and t.startswith("<") and t.endswith(">"):
+        neg, t = True, t[1:-1]
+    elif f["tail"] in ("S", "MI") and t[-1:] in "+-":
+        neg, t = t[-1] == "-", t[:-1]
+    elif f["lead_sign"] and t[:1] in "+-":
+        neg, t = t[0] == "-", t[1:]
+    if f["dollar"]:
+        if "$" not in t:
+            t = None
+        else:
+            t = t.replace("$", "", 1)
+    int_digits = sum(c in "09" for c in f["int"])
+    ok = t is not None and re.fullmatch(r"[0-9,]*(\.[0-9]*)?", t) is not None
+    if ok:
+        whole, _, fraction = t.partition(".")
+        if ("," in whole and "," not in f["int"]) or len(whole.replace(",", "")) > int_digits \
+                or len(fraction) > len(f["frac"]) or (fraction and not f["point"]):
+            ok = False
+    if not ok:
+        if try_:
+            return None
+        from ..errors import NumberFormatException
+        raise NumberFormatException(errorClass="INVALID_FORMAT.MISMATCH_INPUT",
+                                    messageParameters={"inputType": '"STRING"', "input": s, "format": fmt})
+    value = decimal.Decimal((whole.replace(",", "") or "0") + ("." + fraction if fraction else ""))
+    value = value.quantize(decimal.Decimal(1).scaleb(-len(f["frac"])))
+    return -value if neg else value
+
+
+def row_to_number(s, fmt):
+    return _to_number(s, fmt, False)
+
+
+def row_try_to_number(s, fmt):
+    return _to_number(s, fmt, True)
+
+
+@strict
+def row_to_char(value, fmt):
+    """Spark's fixed-width number formatting: every format position is printed; digits are
+    right-aligned in the '9' positions (padded with spaces, or zeros when the format starts
+    with '0'), a value the format cannot hold exactly prints '#' in every digit position, and
+    without a sign token the sign is not printed."""
+    import decimal
+    f = _number_format(fmt)
+    scale = len(f["frac"])
+    d = decimal.Decimal(str(value))
+    neg = d < 0
+    q = abs(d).quantize(decimal.Decimal(1).scaleb(-scale), rounding=decimal.ROUND_DOWN)
+    whole, _, fraction = format(q, "f").partition(".")
+    slots = sum(c in "09" for c in f["int"])
+    if whole == "0" and not f["point"]:
+        whole = ""
+    if q != abs(d) or len(whole) > slots:
+        body = "".join("#" if c in "09" else " " for c in f["int"]) + ("." + "#" * scale if f["point"] else "")
+        stripped, pad = body, 0
+    else:
+        fill = "0" if f["int"][:1] == "0" else " "
+        digits = whole.rjust(slots, fill)
+        out, k = [], 0
+        for c in f["int"]:
+            if c in "09":
+                out.append(digits[k])
+                k += 1
+            else:
+                # a separator shows once a digit stands to its left
+                out.append(c if any(ch.isdigit() for ch in out) else " ")
+        body = "".join(out) + ("." + fraction.ljust(scale, "0") if f["point"] else "")
+        stripped = body.lstrip(" ")
+        pad = len(body) - len(stripped)
+    if f["dollar"]:
+        body = "$" + body
+    if f["tail"] == "PR":
+        return " " * pad + "<" + stripped + ">" if neg else body + "  "
+    if f["tail"] == "MI":
+        return body + ("-" if neg else " ")
+    if f["tail"] == "S":
+        return body + ("-" if neg else "+")
+    if f["lead_sign"]:
+        return " " * pad + ("-" if neg else "+") + stripped
+    return body
+
+
+# --------------------------------------------------------------------------------------------
+# vectors (ARRAY<FLOAT>) and bitmaps
+
+def _same_length(a, b, function):
+    if len(a) != len(b):
+        from ..errors import SparkRuntimeException
+        raise SparkRuntimeException(errorClass="VECTOR_DIMENSION_MISMATCH",
+                                    messageParameters={"functionName": "`%s`" % function,
+                                                       "leftDim": str(len(a)), "rightDim": str(len(b))})
+
+
+@strict
+def row_vector_inner_product(a, b):
+    _same_length(a, b, "vector_inner_product")
+    if any(x is None for x in a) or any(x is None for x in b):
+        return None
+    return sum(x * y for x, y in zip(a, b))
+
+
+@strict
+def row_vector_cosine_similarity(a, b):
+    _same_length(a, b, "vector_cosine_similarity")
+    if any(x is None for x in a) or any(x is None for x in b):
+        return None
+    import math
+    na, nb = math.sqrt(sum(x * x for x in a)), math.sqrt(sum(y * y for y in b))
+    if na == 0 or nb == 0:
+        return None
+    return sum(x * y for x, y in zip(a, b)) / (na * nb)
+
+
+@strict
+def row_vector_l2_distance(a, b):
+    _same_length(a, b, "vector_l2_distance")
+    if any(x is None for x in a) or any(x is None for x in b):
+        return None
+    import math
+    return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b)))
+
+
+def _p_norm(v, p):
+    import math
+    if p == math.inf:
+        return max((abs(x) for x in v), default=0.0)
+    if p == 0:
+        return float(sum(1 for x in v if x != 0))
+    return sum(abs(x) ** p for x in v) ** (1.0 / p)
+
+
+@strict
+def row_vector_norm(v, p):
+    if any(x is None for x in v):
+        return None
+    return _p_norm(v, p)
+
+
+@strict
+def row_vector_normalize(v, p):
+    if any(x is None for x in v):
+        return None
+    n = _p_norm(v, p)
+    if n == 0:
+        return None
+    return [x / n for x in v]
+
+
+@strict
+def row_bitmap_count(b):
+    return sum(bin(x).count("1") for x in bytes(b))

@@ -354,6 +354,14 @@ class SparkSession:
         out = [AttributeReference("id", T.LongType(), False)]
         return DataFrame(LeafRelation(out, RangeSource(int(start), int(end), int(step), int(numPartitions))), self)
 
+    def emptyDataFrame(self, schema):
+        """A DataFrame of no rows under ``schema`` (a StructType or a DDL string).
+
+        >>> spark.emptyDataFrame("name STRING, age INT").count()
+        0
+        """
+        return self.createDataFrame([], schema)
+
     def createDataFrame(self, data, schema=None, samplingRatio=None, verifySchema=True):
         """A DataFrame from a list of tuples/dicts/Rows, an RDD or a pandas DataFrame.
 

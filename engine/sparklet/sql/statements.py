@@ -13,7 +13,7 @@ from . import types as T
 from .column import Column, UnresolvedAlias, UnresolvedFunction, UnresolvedSort
 from ..errors import AnalysisException
 from .expressions import (
-    Literal, UnresolvedAttribute, UnresolvedStar, analysis_exception, quote_ident, table_not_found,
+    Literal, UnresolvedAttribute, UnresolvedStar, _cast_to, analysis_exception, quote_ident, table_not_found,
 )
 from .parser import _parse, _parse_exception, _span, convert
 
@@ -39,12 +39,12 @@ def run_sql(session, text, args=None):
                 raise table_not_found(full.split("."))
         return _empty(session)
     if isinstance(tree, exp.Command) and tree.this.upper() == "SHOW":
-        return session.createDataFrame([("", n.name, True) for n in session.catalog.listTables()],
-                                       "namespace string, tableName string, isTemporary boolean")
+        return _local(session.createDataFrame([("", n.name, True) for n in session.catalog.listTables()],
+                                              "namespace string, tableName string, isTemporary boolean"))
     if isinstance(tree, (exp.Describe,)):
         df = _query(session, exp.select("*").from_(tree.this))
-        return session.createDataFrame([(a.name, a.dataType.simpleString(), None) for a in df._plan.output],
-                                       "col_name string, data_type string, comment string")
+        return _local(session.createDataFrame([(a.name, a.dataType.simpleString(), None) for a in df._plan.output],
+                                              "col_name string, data_type string, comment string"))
     if isinstance(tree, exp.Cache):
         return _empty(session)
     if not isinstance(tree, (exp.Query,)):
@@ -143,7 +143,13 @@ _SET = re.compile(r"\s*SET\s+([^\s=]+)\s*=\s*(.*?)\s*;?\s*", re.I | re.S)
 def _set(session, key, value):
     """``SET key=value``: a session configuration, answered as Spark answers it (key, value)."""
     session.conf.set(key, value)
-    return session.createDataFrame([(key, value)], "key string, value string")
+    return _local(session.createDataFrame([(key, value)], "key string, value string"))
+
+
+def _local(df):
+    """A command's result: rows the driver holds (``DataFrame.isLocal``)."""
+    df._plan.local_result = True
+    return df
 
 
 def _bind_args(text, args):
@@ -167,7 +173,7 @@ def _sql_literal(v):
 
 
 def _empty(session):
-    return session.createDataFrame([], T.StructType([]))
+    return _local(session.createDataFrame([], T.StructType([])))
 
 
 def _create(session, tree):
@@ -221,36 +227,54 @@ def _query(session, q, outer_ctes=None):
 
 
 def _values(session, q):
-    from sqlglot import exp
-    rows, exprs = [], []
-    for t in q.expressions:
-        row = [convert(e) for e in t.expressions]
-        exprs.append(row)
-        rows.append(tuple(_eval_literal(e) for e in row))
-    n = len(rows[0]) if rows else 0
+    from .plan import Scope
+    exprs = [[convert(e).resolve(Scope([])) for e in t.expressions] for t in q.expressions]
+    n = len(exprs[0]) if exprs else 0
     alias = q.args.get("alias")
     names = ["col%d" % (i + 1) for i in range(n)]
     if alias is not None and alias.columns:
         names = [c.name for c in alias.columns]
-    if rows and any(all(r[i] is None for r in rows) for i in range(n)):
-        # a column of NULLs only is of type void (NullType), which inference from the values
-        # cannot tell: the schema comes from the literals' types, widened across the rows
-        from . import types as T
-        from .typeops import wider_type
-        fields = []
-        for i, name in enumerate(names):
-            t = T.NullType()
-            for row in exprs:
-                e = row[i]
-                et = e.dataType if isinstance(e, Literal) else T.NullType() if rows[0][i] is None else None
-                t = wider_type(t, et) or t if et is not None else t
-            fields.append(T.StructField(name, t, True))
-        df = session.createDataFrame(rows, T.StructType(fields))
+    schema = _values_schema(exprs, names)
+    if schema is not None:
+        # Spark's inline table: each column is the rows' wider type, every value cast to it
+        rows = [tuple(_eval_literal(_cast_to(e, f.dataType)) for e, f in zip(row, schema.fields)) for row in exprs]
+        df = session.createDataFrame(rows, schema)
     else:
-        df = session.createDataFrame(rows, names)
+        rows = [tuple(_eval_literal(e) for e in row) for row in exprs]
+        if rows and any(all(r[i] is None for r in rows) for i in range(n)):
+            # a column of NULLs only is of type void (NullType), which inference from the values
+            # cannot tell: the schema comes from the literals' types, widened across the rows
+            from . import types as T
+            from .typeops import wider_type
+            fields = []
+            for i, name in enumerate(names):
+                t = T.NullType()
+                for row in exprs:
+                    e = row[i]
+                    et = e.dataType if isinstance(e, Literal) else T.NullType() if rows[0][i] is None else None
+                    t = wider_type(t, et) or t if et is not None else t
+                fields.append(T.StructField(name, t, True))
+            df = session.createDataFrame(rows, T.StructType(fields))
+        else:
+            df = session.createDataFrame(rows, names)
     if alias is not None and alias.name:
         df = df.alias(alias.name)
     return df
+
+
+def _values_schema(exprs, names):
+    """The inline table's schema when its columns are all of atomic types (None otherwise: the
+    values' own inference builds it)."""
+    from .typeops import wider_type
+    fields = []
+    for i, name in enumerate(names):
+        w = T.NullType()
+        for row in exprs:
+            w = wider_type(w, row[i].dataType) if w is not None else None
+        if w is None or isinstance(w, (T.NullType, T.ArrayType, T.MapType, T.StructType)):
+            return None
+        fields.append(T.StructField(name, w, any(row[i].nullable for row in exprs)))
+    return T.StructType(fields)
 
 
 def _eval_literal(e):
