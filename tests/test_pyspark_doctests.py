@@ -220,8 +220,6 @@ IN_SCOPE_GAPS = {
     "SparkSession.sql": ("sql() parameters given as Columns (create_map(...), array(...)) are "
                          "pasted into the text as Column<...> reprs instead of bound as expressions",
                          "create_map(lit('a'), lit(1))"),
-    "DataFrame.explain": ("explain(mode='cost') needs plan statistics Sparklet does not keep; it "
-                          "prints the physical plan", 'mode="cost"'),
     "explode": ("SQL VALUES with a MAP holding NULL fails to build its schema (a NULL-typed "
                 "field marked non-nullable)", "MAP(1,2,3,4,5,NULL)"),
     "explode_outer": ("SQL VALUES with a MAP holding NULL fails to build its schema (as explode)",

@@ -238,6 +238,33 @@ def order_and_distinct(spark, F, T):
 
 
 @case
+def explain_extended_and_cost(spark, F, T):
+    # explain(True): the parsed plan (the last call's operator unresolved over the analysed
+    # child; SQL text wholly unresolved), the analysed plan with its schema and temp views as
+    # View nodes, the optimized plan (inferred isnotnull filters, no aliases) and the verbose
+    # physical plan; explain("cost"): Spark's size-only statistics
+    df = people(spark)
+    df.createOrReplaceTempView("people_explained")
+    df.select("name", (df.age + 1).alias("a")).filter("a > 3").explain(True)
+    spark.sql("SELECT dept, count(*) AS n FROM people_explained WHERE age > 1 GROUP BY dept").explain(True)
+    df.select("name").orderBy("age").explain(True)
+    df.select(df.name, df["age"]).explain("extended")
+    df.groupBy("dept").agg(F.max("age").alias("m")).explain(True)
+    df.limit(1).explain(True)
+    spark.sql("SELECT name FROM people_explained p WHERE p.age > 1 ORDER BY name DESC LIMIT 2").explain(True)
+    spark.range(3).agg(F.count("*")).explain(True)
+    df.withColumn("x", F.col("age") * 2).explain(True)
+    df.withColumns({"x": F.lit(1), "y": F.col("age")}).explain(True)
+    df.withColumnRenamed("age", "a").explain(True)
+    df.join(spark.createDataFrame([("Bob", 1)], ["name", "n"]), "name", "left").explain(True)
+    df.filter(df.age * 2 > 3).explain()
+    spark.range(100).filter("id > 5").select("id").explain(mode="cost")
+    df.groupBy("dept").count().explain(mode="cost")
+    spark.range(100).join(spark.range(10), "id").explain(mode="cost")
+    spark.range(10).limit(3).explain(mode="cost")
+
+
+@case
 def explain_aggregate(spark, F, T):
     df = people(spark)
     df.groupBy("age").count().explain()

@@ -101,12 +101,72 @@ def literal_type(value):
 # base classes
 
 
+# The error conditions whose message Spark annotates with the failing expression's position.
+_POSITIONED = ("UNRESOLVED_COLUMN", "UNRESOLVED_ROUTINE", "UNRESOLVED_FIELD", "DATATYPE_MISMATCH",
+               "AMBIGUOUS_REFERENCE", "WRONG_NUM_ARGS")
+
+
+def _keep_origin(with_children):
+    def wrapped(self, children):
+        new = with_children(self, children)
+        if self.origin is not None and new is not self and new.origin is None:
+            new.origin = self.origin
+        return new
+    wrapped.keeps_origin = True
+    return wrapped
+
+
+def _resolve_with_origin(resolve):
+    def wrapped(self, scope):
+        origin = self.origin
+        if origin is None:
+            return resolve(self, scope)
+        from ..errors import AnalysisException
+        try:
+            out = resolve(self, scope)
+        except AnalysisException as e:
+            if origin.sql is not None and (e.getCondition() or "").startswith(_POSITIONED):
+                e.at_position(*origin.line_pos())
+            raise
+        carry_origin(out, origin)
+        return out
+    wrapped.keeps_origin = True
+    return wrapped
+
+
+def carry_origin(e, origin):
+    """Give the expression that may fail at run time (a division, an ANSI cast) the origin of the
+    unresolved expression it was resolved from, looking through the alias a cast is named by."""
+    while isinstance(e, Alias):
+        e = e.child
+    if getattr(e, "runtime_errors", False) and e.origin is None:
+        e.origin = origin
+
+
+def origin_marker(e):
+    """The origin of ``e`` encoded for an ``error()`` message of the engine's SQL (no quotes or
+    bars), decoded by ``engine.spark_error`` into the context Spark prints."""
+    if e.origin is None:
+        return ""
+    import base64
+    return "ctx:" + base64.b64encode(e.origin.runtime_context().encode("utf-8")).decode("ascii")
+
+
 class Expression:
     children = ()
     resolved = False
     foldable = False
     nullable = True
     dataType = None
+    # where the expression came from (errors.QueryOrigin), for the context errors print
+    origin = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name, wrap in (("with_children", _keep_origin), ("resolve", _resolve_with_origin)):
+            fn = cls.__dict__.get(name)
+            if fn is not None and not getattr(fn, "keeps_origin", False):
+                setattr(cls, name, wrap(fn))
 
     def resolve(self, scope):
         if self.resolved:
@@ -475,6 +535,8 @@ def duck_literal(v, t):
 
 
 class Cast(Expression):
+    runtime_errors = True
+
     def __init__(self, child, to, implicit=False, ansi=True, column_name=None):
         self.children = (child,)
         self.to = to
@@ -520,7 +582,13 @@ class Cast(Expression):
     def duck(self):
         if not self.ansi:
             return "TRY_CAST(%s AS %s)" % (self.child.duck(), duck_type(self.to))
-        return duck_cast(self.child.duck(), self.child.dataType, self.to)
+        out = duck_cast(self.child.duck(), self.child.dataType, self.to)
+        marker = origin_marker(self)
+        if marker:
+            # the origin rides after the target type in the CAST_INVALID_INPUT message
+            end = "|%s')" % self.to.simpleString().upper()
+            out = out.replace(end, end[:-2] + "|" + marker + "')")
+        return out
 
 
 def check_cast(frm, to, child):
@@ -698,6 +766,10 @@ class Arithmetic(BinaryOperator):
             t = side.dataType
             if not (is_numeric(t) or is_string(t) or isinstance(t, T.NullType)
                     or (cls in (Add, Subtract) and isinstance(t, (T.DateType, T.TimestampType)))):
+                if left.dataType != right.dataType:
+                    raise analysis_exception(
+                        "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES", left='"%s"' % left.dataType.simpleString().upper(),
+                        right='"%s"' % right.dataType.simpleString().upper(), sqlExpr='"%s"' % sql)
                 raise analysis_exception(
                     "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE", sqlExpr=quote_ident(sql),
                     inputType='"%s"' % t.simpleString().upper(), actualDataType='"%s"' % t.simpleString().upper())
@@ -779,6 +851,7 @@ class Multiply(Arithmetic):
 class Divide(Arithmetic):
     symbol = "/"
     nullable = True
+    runtime_errors = True
 
     @classmethod
     def _typed(cls, l, r, w):
@@ -798,12 +871,14 @@ class Divide(Arithmetic):
         l, r = self.left.duck(), self.right.duck()
         if isinstance(self.dataType, T.DecimalType):
             return "CAST(CASE WHEN %s = 0 THEN %s ELSE %s / %s END AS %s)" % (
-                r, _raise_sql("DIVIDE_BY_ZERO", ""), l, r, duck_type(self.dataType))
-        return "(CASE WHEN %s = 0 THEN %s ELSE %s / %s END)" % (r, _raise_sql("DIVIDE_BY_ZERO", ""), l, r)
+                r, _raise_sql("DIVIDE_BY_ZERO", origin_marker(self)), l, r, duck_type(self.dataType))
+        return "(CASE WHEN %s = 0 THEN %s ELSE %s / %s END)" % (
+            r, _raise_sql("DIVIDE_BY_ZERO", origin_marker(self)), l, r)
 
 
 class Remainder(Arithmetic):
     symbol = "%"
+    runtime_errors = True
 
     @staticmethod
     def decimal_result(a, b):
@@ -819,7 +894,8 @@ class Remainder(Arithmetic):
         if is_fractional(self.dataType):
             # DuckDB's % on doubles keeps the dividend's sign as Java's does (its fmod does not)
             return "(CASE WHEN %s = 0 THEN CAST('NaN' AS DOUBLE) ELSE %s %% %s END)" % (r, l, r)
-        return "(CASE WHEN %s = 0 THEN %s ELSE %s %% %s END)" % (r, _raise_sql("REMAINDER_BY_ZERO", ""), l, r)
+        return "(CASE WHEN %s = 0 THEN %s ELSE %s %% %s END)" % (
+            r, _raise_sql("REMAINDER_BY_ZERO", origin_marker(self)), l, r)
 
 
 class Pmod(Remainder):

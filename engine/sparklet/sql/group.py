@@ -8,7 +8,8 @@
 from . import types as T
 from .column import Column, UnresolvedFunction, col_of
 from .expressions import AttributeReference, analysis_exception, is_numeric, named, quote_ident
-from .plan import Aggregate, check_aggregate, collect_aggregates
+from .plan import Aggregate, check_aggregate, collect_aggregates, failed_plan, plan_checked, unresolved_string
+from ..errors import AnalysisException
 
 
 class GroupedData:
@@ -40,21 +41,39 @@ class GroupedData:
             from ..errors import PySparkValueError
             raise PySparkValueError(errorClass="CANNOT_BE_EMPTY", messageParameters={"item": "exprs"})
         scope = self._df._scope()
-        resolved = [named(col_of(e)._expr.resolve(scope)) for e in exprs]
+        try:
+            resolved = [named(col_of(e)._expr.resolve(scope)) for e in exprs]
+        except AnalysisException as err:
+            if plan_checked(err):
+                err.with_plan(failed_plan("Aggregate [%s], [%s]" % (
+                    ", ".join(k.explain() for k in self._keys),
+                    ", ".join([k.explain() for k in self._keys] + [
+                        unresolved_string(col_of(e)._expr, scope, top=True) for e in exprs])), self._df._plan))
+            raise
         for r in resolved:
             found = []
             collect_aggregates(r, found)
         if self._pivot is not None:
             resolved = _pivoted(resolved, *self._pivot)
         out = list(self._keys) + resolved
-        check_aggregate(self._keys, out)
+        try:
+            check_aggregate(self._keys, out)
+        except AnalysisException as err:
+            raise err.with_plan(Aggregate(self._keys, out, self._df._plan).tree_string() + "\n")
         plan = _without_null_times(self._keys, self._df._plan)
         if self._sets is not None:
             return self._df._new(self._grouping_sets(resolved))
         from .function_registry import Grouping
         if any(r.contains(Grouping) for r in resolved):
             raise analysis_exception("UNSUPPORTED_GROUPING_EXPRESSION")
-        return self._df._new(Aggregate(self._keys, out, plan))
+        raw = getattr(self, "_raw_keys", None) or []
+
+        def parsed():
+            keys = [unresolved_string(k) for k in raw]
+            items = ", ".join([unresolved_string(k, top=True) for k in raw] +
+                              [unresolved_string(col_of(e)._expr, top=True) for e in exprs])
+            return "Aggregate [%s], [%s]" % (", ".join(keys), items) if keys else "Aggregate [%s]" % items
+        return self._df._new(Aggregate(self._keys, out, plan))._parsed_as(parsed, self._df)
 
     def _grouping_sets(self, resolved):
         """cube/rollup as the union of one aggregate per grouping set, the keys a set leaves out

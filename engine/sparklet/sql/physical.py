@@ -30,7 +30,8 @@ from .expressions import (
 )
 from .plan import (
     Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, MapInBatches, Offset, Project, Repartition,
-    RepartitionByRange, ResolvedHint, Sample, SetOperation, Sort, SubqueryAlias, Union, Window, equi_join_keys, split_conjuncts,
+    RepartitionByRange, ResolvedHint, Sample, SetOperation, Sort, SubqueryAlias, Union, View, Window, equi_join_keys,
+    split_conjuncts,
 )
 
 SHUFFLE_PARTITIONS = 200
@@ -105,7 +106,7 @@ class ProjectExec(SparkPlan):
         return [to_attribute(e) for e in self.exprs]
 
     def node_string(self):
-        return "Project [%s]" % ", ".join(e.explain() for e in self.exprs)
+        return "Project [%s]" % ", ".join(e.explain() for e in self.exprs) if self.exprs else "Project"
 
     def sql(self, child_sql):
         cols = ", ".join("%s AS %s" % (e.duck(), to_attribute(e).col) for e in self.exprs)
@@ -210,6 +211,9 @@ class HashAggregateExec(SparkPlan):
             fns = ", ".join(f.explain() for f in self.functions)
         return "%s(%s=[%s], functions=[%s])" % (self.name, "key" if self.name == "SortAggregate" else "keys",
                                                keys, fns)
+
+    def verbose_string(self):
+        return "%s, output=[%s])" % (self.node_string()[:-1], ", ".join(a.explain() for a in self.output()))
 
     def sql(self, child_sql):
         key_cols = []
@@ -563,7 +567,7 @@ def plan_query(logical, session):
 
 
 def _plan(p, s, top=False):
-    if isinstance(p, (SubqueryAlias, ResolvedHint)):
+    if isinstance(p, (SubqueryAlias, View, ResolvedHint)):
         return _plan(p.child, s, top)
     if isinstance(p, LeafRelation):
         return _scan(p, None, [])
@@ -905,14 +909,21 @@ def has_exchange(node):
     return isinstance(node, (ExchangeExec, BroadcastExchangeExec)) or any(has_exchange(c) for c in node.children)
 
 
-def explain_string(root):
+def explain_string(root, verbose=False):
+    """The physical plan as explain() prints it; ``verbose`` (explain's extended and cost modes)
+    writes each operator's verbose string (an aggregate's output)."""
     lines = []
+    label = None
+    if verbose:
+        def label(node, stage):
+            text = getattr(node, "verbose_string", node.node_string)()
+            return text if stage is None else "*(%d) %s" % (stage, text)
     if has_exchange(root):
         lines.append("AdaptiveSparkPlan isFinalPlan=false")
-        _tree(root, "+- ", "   ", lines, None)
+        _tree(root, "+- ", "   ", lines, None, label=label)
     else:
         counter = itertools.count(1)
-        _tree(root, "", "", lines, counter)
+        _tree(root, "", "", lines, counter, label=label)
     return "\n".join(lines)
 
 
@@ -1181,12 +1192,14 @@ class Compiler:
 
     def rdd(self, node):
         """An RDD whose partitions each hold one Arrow table with ``node``'s output columns."""
+        from .execution import count_output_rows
         p = self.pipe(node)
         if p.sql is None:
             return p.rdd
+        # the stage's top operator counts its output rows for the SQL tab's plan graph
         return self._scoped(" | ".join(reversed(p.names)),
-                            lambda: p.rdd.mapPartitions(_run_stage(p.sql, p.udfs, p.broadcasts),
-                                                        preservesPartitioning=True))
+                            lambda: count_output_rows(self.sc, node, p.rdd.mapPartitions(
+                                _run_stage(p.sql, p.udfs, p.broadcasts), preservesPartitioning=True)))
 
     def _broadcast_pipe(self, node):
         """A broadcast join that streams one side is a narrow operator of that side's stage, as
@@ -1217,6 +1230,7 @@ class Compiler:
         return method(node)
 
     def exec_ScanExec(self, node):
+        from .execution import count_output_rows
         from .relations import ArrowSource, LocalRows
         rdd = node.relation.source.rdd(self.session, node.relation.output)
         if node.pruned and len(node.pruned) < len(node.relation.output):
@@ -1226,7 +1240,7 @@ class Compiler:
         instants = [a.col for a in scanned if isinstance(a.dataType, T.TimestampType)]
         if instants and isinstance(node.relation.source, (LocalRows, ArrowSource)):
             rdd = rdd.map(_local_instants(instants))
-        return rdd
+        return count_output_rows(self.sc, node, rdd)
 
     def _reducers(self, nodes):
         est = 0
