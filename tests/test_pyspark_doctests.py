@@ -243,8 +243,6 @@ IN_SCOPE_GAPS = {
                          "create_map(lit('a'), lit(1))"),
     "DataFrame.explain": ("explain(mode='cost') needs plan statistics Sparklet does not keep; it "
                           "prints the physical plan", 'mode="cost"'),
-    "explode": ("SQL VALUES with a MAP holding NULL fails to build its schema (a NULL-typed "
-                "field marked non-nullable)", "MAP(1,2,3,4,5,NULL)"),
 }
 
 # Docstrings of issue 17's list whose examples run up to the first one that uses something

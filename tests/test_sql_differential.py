@@ -447,6 +447,22 @@ def partition_ids(spark, F, T):
 
 
 @case
+def inline_tables_and_nested_literals(spark, F, T):
+    # VALUES columns take their expressions' wider type and nullability; folded arrays of
+    # structs and maps with NULL values run in the per-partition query
+    df = spark.sql("SELECT * FROM VALUES (1, MAP(1, 2, 3, 4, 5, NULL)), (2, MAP()), (3, NULL) AS t(i, m)")
+    df.printSchema()
+    df.select("*", F.explode("m")).show(truncate=False)
+    v = spark.sql("SELECT * FROM VALUES (1, 'a', 2.5), (2, NULL, 3) AS t(i, s, d)")
+    v.printSchema()
+    v.show()
+    s = spark.sql('SELECT ARRAY(NAMED_STRUCT("a", 1, "b", 2), NAMED_STRUCT("a", 3, "b", 4)) AS a')
+    s.printSchema()
+    s.select(F.explode("a").alias("s")).select("s.*").show()
+    print(spark.sql("SELECT named_struct('k', id) FROM range(2)").collect())
+
+
+@case
 def udfs_and_global_views(spark, F, T):
     df = people(spark)
     slen = F.udf(lambda s: len(s), T.IntegerType())

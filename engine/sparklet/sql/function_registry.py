@@ -831,7 +831,7 @@ def _array(args):
                     duck=lambda *xs: "[%s]" % ", ".join(xs) if xs else "CAST([] AS VARCHAR[])")
 
 
-@register("struct", "named_struct")
+@register("struct")
 def _struct(args):
     from .expressions import Alias, AttributeReference
     fields, kids = [], []
@@ -844,6 +844,21 @@ def _struct(args):
     return Function("struct", kids, t, nullable=False,
                     duck=lambda *xs: "struct_pack(%s)" % ", ".join('"%s" := %s' % (n.replace('"', '""'), x)
                                                                   for n, x in zip(names, xs)))
+
+
+@register("named_struct")
+def _named_struct(args):
+    """``named_struct(name1, value1, ...)``: the names are string literals."""
+    from .expressions import Alias
+    if len(args) % 2:
+        raise analysis_exception("WRONG_NUM_ARGS.WITHOUT_SUGGESTION", functionName="`named_struct`",
+                                 expectedNum="2n (n > 0)", actualNum=str(len(args)),
+                                 docroot="https://spark.apache.org/docs/latest")
+    names = [_lit_value(n) for n in args[0::2]]
+    values = [Alias(v, str(n)) for n, v in zip(names, args[1::2])]
+    f = _struct(values)
+    f.sql_name = "named_struct(%s)" % ", ".join(a.sql() for a in args)
+    return f
 
 
 @register("map", "create_map")

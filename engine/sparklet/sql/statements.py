@@ -134,16 +134,27 @@ def _query(session, q, outer_ctes=None):
 
 
 def _values(session, q):
-    from sqlglot import exp
-    rows = []
-    for t in q.expressions:
-        rows.append(tuple(_eval_literal(convert(e)) for e in t.expressions))
-    n = len(rows[0]) if rows else 0
+    """An inline table (Spark's ResolveInlineTables): each column takes the wider type of its
+    expressions, is nullable when one of them is, and every value is cast to that type."""
+    from .expressions import _cast_to
+    from .plan import Scope
+    from .typeops import wider_type
+    exprs = [[convert(e).resolve(Scope([])) for e in t.expressions] for t in q.expressions]
+    n = len(exprs[0]) if exprs else 0
+    types, nullable = [], []
+    for i in range(n):
+        w = T.NullType()
+        for row in exprs:
+            w = wider_type(w, row[i].dataType) or w
+        types.append(w)
+        nullable.append(any(row[i].nullable for row in exprs))
+    rows = [tuple(_eval_literal(_cast_to(e, t)) for e, t in zip(row, types)) for row in exprs]
     alias = q.args.get("alias")
     names = ["col%d" % (i + 1) for i in range(n)]
     if alias is not None and alias.columns:
         names = [c.name for c in alias.columns]
-    df = session.createDataFrame(rows, names)
+    schema = T.StructType([T.StructField(c, t, nl) for c, t, nl in zip(names, types, nullable)])
+    df = session.createDataFrame(rows, schema)
     if alias is not None and alias.name:
         df = df.alias(alias.name)
     return df

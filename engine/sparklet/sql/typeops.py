@@ -70,6 +70,9 @@ def wider_type(a, b):
     if isinstance(a, T.ArrayType) and isinstance(b, T.ArrayType):
         e = wider_type(a.elementType, b.elementType)
         return None if e is None else T.ArrayType(e, a.containsNull or b.containsNull)
+    if isinstance(a, T.MapType) and isinstance(b, T.MapType):
+        k, v = wider_type(a.keyType, b.keyType), wider_type(a.valueType, b.valueType)
+        return None if k is None or v is None else T.MapType(k, v, a.valueContainsNull or b.valueContainsNull)
     return None
 
 
