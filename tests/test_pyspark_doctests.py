@@ -238,9 +238,6 @@ IN_SCOPE_GAPS = {
                        "join keeps the right side's order", 'df.join(df2, "name", "right_outer")'),
     "DataFrameReader.json": ("json() of a DataFrame of JSON strings is not supported (paths only)",
                              "spark.read.json(json_df)"),
-    "SparkSession.sql": ("sql() parameters given as Columns (create_map(...), array(...)) are "
-                         "pasted into the text as Column<...> reprs instead of bound as expressions",
-                         "create_map(lit('a'), lit(1))"),
     "DataFrame.explain": ("explain(mode='cost') needs plan statistics Sparklet does not keep; it "
                           "prints the physical plan", 'mode="cost"'),
 }

@@ -463,6 +463,20 @@ def inline_tables_and_nested_literals(spark, F, T):
 
 
 @case
+def sql_parameters(spark, F, T):
+    # named and positional markers bound as expressions: literals of any type, and Columns
+    mydf = spark.createDataFrame([(1, 4), (2, 4), (3, 6)], ["A", "B"])
+    spark.sql("SELECT *, element_at(:m, 'a') AS C FROM {df} WHERE {df[B]} > :minB",
+              {"minB": 5, "m": F.create_map(F.lit("a"), F.lit(1))}, df=mydf).show()
+    spark.sql("SELECT *, element_at(?, 1) AS C FROM {df} WHERE {df[B]} > ? and ? < {df[A]}",
+              args=[F.array(F.lit(1), F.lit(2), F.lit(3)), 5, 2], df=mydf).show()
+    spark.sql("SELECT :x AS a, ':x' AS b, :y, :m", {"x": "it's", "y": 2.5, "m": F.create_map(F.lit("a"), F.lit(1))}).show()
+    print(spark.sql("SELECT ?, ?", args=[1, "s"]).columns)
+    spark.sql("SELECT :d AS d", {"d": datetime.date(2024, 1, 2)}).printSchema()
+    spark.sql("SELECT :nope", {"x": 1})
+
+
+@case
 def udfs_and_global_views(spark, F, T):
     df = people(spark)
     slen = F.udf(lambda s: len(s), T.IntegerType())

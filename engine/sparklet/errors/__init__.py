@@ -292,6 +292,10 @@ _ERROR_CATALOG = {
     "VALUE_OUT_OF_BOUNDS": (
         "Value for `<arg_name>` must be between <lower_bound> and <upper_bound> (inclusive), got "
         "<actual>", None),
+    "UNBOUND_SQL_PARAMETER": (
+        "Found the unbound parameter: <name>. Please, fix `args` and provide a mapping of the parameter "
+        "to either a SQL literal or collection constructor functions such as `map()`, `array()`, "
+        "`struct()`.", "42P02"),
 }
 
 

@@ -20,12 +20,12 @@ from .parser import _parse, _parse_exception, convert
 def run_sql(session, text, args=None):
     from sqlglot import exp
     from .dataframe import DataFrame
-    if args:
-        text = _bind_args(text, args)
-    setting = _SET.fullmatch(text)
+    setting = _SET.fullmatch(text) if not args else None
     if setting:
         return _set(session, setting.group(1), setting.group(2))
     tree = _parse(text)
+    if args:
+        bind_parameters(tree, args)
     if isinstance(tree, exp.Create):
         return _create(session, tree)
     if isinstance(tree, exp.Drop):
@@ -60,24 +60,30 @@ def _set(session, key, value):
     return session.createDataFrame([(key, value)], "key string, value string")
 
 
-def _bind_args(text, args):
+def bind_parameters(tree, args):
+    """Bind the parameter markers of a parsed statement, as Spark binds ``spark.sql(text, args)``:
+    ``:name`` markers from a dict, ``?`` markers in order from a list; a value is a literal, a
+    Column (``create_map(...)``, ``array(...)``) is bound as its expression.
+
+    >>> from .parser import _parse
+    >>> tree = _parse("SELECT :a + 1, ':a'")
+    >>> bind_parameters(tree, {"a": 2})
+    >>> [type(p.meta["sparklet_value"]).__name__ for p in tree.find_all(__import__("sqlglot").exp.Placeholder)]
+    ['Literal']
+    """
+    from sqlglot import exp
+    from . import functions as F
+
+    def expression(value):
+        return value._expr if isinstance(value, Column) else F.lit(value)._expr
+    markers = list(tree.find_all(exp.Placeholder, bfs=False))
     if isinstance(args, dict):
-        for k, v in args.items():
-            text = text.replace(":" + k, _sql_literal(v))
-        return text
-    parts = text.split("?")
-    out = parts[0]
-    for p, v in zip(parts[1:], args):
-        out += _sql_literal(v) + p
-    return out
-
-
-def _sql_literal(v):
-    if isinstance(v, str):
-        return "'%s'" % v.replace("'", "\\'")
-    if v is None:
-        return "NULL"
-    return str(v)
+        for m in markers:
+            if m.this is not None and m.this in args:
+                m.meta["sparklet_value"] = expression(args[m.this])
+        return
+    for m, value in zip([m for m in markers if m.this is None], args):
+        m.meta["sparklet_value"] = expression(value)
 
 
 def _empty(session):
