@@ -236,8 +236,6 @@ IN_SCOPE_GAPS = {
                      "metadata="),
     "DataFrame.join": ("a right outer join's rows come out in key order where PySpark's broadcast "
                        "join keeps the right side's order", 'df.join(df2, "name", "right_outer")'),
-    "DataFrameReader.json": ("json() of a DataFrame of JSON strings is not supported (paths only)",
-                             "spark.read.json(json_df)"),
     "DataFrame.explain": ("explain(mode='cost') needs plan statistics Sparklet does not keep; it "
                           "prints the physical plan", 'mode="cost"'),
 }

@@ -477,6 +477,18 @@ def sql_parameters(spark, F, T):
 
 
 @case
+def json_of_strings(spark, F, T):
+    # spark.read.json of a DataFrame of JSON strings (a NULL record is a corrupt one) and of an RDD
+    json_df = spark.createDataFrame([('{"name": "Alice", "age": 25}',), ('{"name": "Bob", "age": 30}',), (None,),
+                                     ('{"x": [1, 2]}',)], schema="value STRING")
+    d = spark.read.json(json_df)
+    d.printSchema()
+    d.sort("name", F.col("x").asc_nulls_last()).show()
+    spark.read.json(json_df, schema="name string").sort("name").show()
+    print(spark.read.json(spark.sparkContext.parallelize(['{"a": 1}', '{"a": 2.5}'])).collect())
+
+
+@case
 def udfs_and_global_views(spark, F, T):
     df = people(spark)
     slen = F.udf(lambda s: len(s), T.IntegerType())
