@@ -234,8 +234,6 @@ OUT_OF_SCOPE = {
 IN_SCOPE_GAPS = {
     "Column.alias": ("alias(metadata=...) is not kept: the field's metadata stays empty",
                      "metadata="),
-    "DataFrame.join": ("a right outer join's rows come out in key order where PySpark's broadcast "
-                       "join keeps the right side's order", 'df.join(df2, "name", "right_outer")'),
     "DataFrame.explain": ("explain(mode='cost') needs plan statistics Sparklet does not keep; it "
                           "prints the physical plan", 'mode="cost"'),
 }

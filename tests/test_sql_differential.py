@@ -489,6 +489,24 @@ def json_of_strings(spark, F, T):
 
 
 @case
+def join_row_order(spark, F, T):
+    # unsorted join results in PySpark's order: small outer and anti joins become broadcast hash
+    # joins at run time (stream side in shuffle-map order, build rows last-inserted first), small
+    # inner and semi joins stay sort merge joins, a statically broadcast side streams the other
+    a = spark.createDataFrame([(3, "a0"), (1, "a1"), (2, "a2"), (1, "a3"), (5, "a4"), (3, "a5")], "k int, v string")
+    b = spark.createDataFrame([(1, "b0"), (3, "b1"), (1, "b2"), (4, "b3"), (1, "b4"), (3, "b5")], "k int, w string")
+    for how in ["inner", "left", "right", "semi", "anti", "full"]:
+        print(how, [tuple(r) for r in a.join(b, "k", how).withColumn("p", F.spark_partition_id()).collect()])
+    small = spark.range(0, 30).select((F.col("id") % 4).cast("int").alias("k"), F.col("id").alias("v"))
+    print([tuple(r) for r in small.join(b, "k").collect()])
+    print([tuple(r) for r in b.join(small, "k", "left").collect()])
+    df = spark.createDataFrame([T.Row(name="Alice", age=2), T.Row(name="Bob", age=5)])
+    df2 = spark.createDataFrame([T.Row(name="Tom", height=80), T.Row(name="Bob", height=85)])
+    df.join(df2, "name", "right_outer").show()
+    df.join(df2, "name", "left_outer").show()
+
+
+@case
 def udfs_and_global_views(spark, F, T):
     df = people(spark)
     slen = F.udf(lambda s: len(s), T.IntegerType())
