@@ -507,6 +507,18 @@ def join_row_order(spark, F, T):
 
 
 @case
+def cube_and_rollup_row_order(spark, F, T):
+    # unsorted: the groups of every grouping set come out in the order Spark's Expand and
+    # aggregate emit them
+    df = spark.createDataFrame([("Alice", 2, 1.5), ("Bob", 5, None), ("Alice", 7, 2.0), ("Cid", 5, 3.0)],
+                               ["name", "age", "x"])
+    df.cube("name", df.age).count().show()
+    df.rollup("name", "age").agg(F.sum("x"), F.max("age")).show()
+    df.rollup("name").count().show()
+    df.cube("age").agg(F.sum("x")).printSchema()
+
+
+@case
 def udfs_and_global_views(spark, F, T):
     df = people(spark)
     slen = F.udf(lambda s: len(s), T.IntegerType())
