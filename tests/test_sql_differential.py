@@ -519,6 +519,25 @@ def cube_and_rollup_row_order(spark, F, T):
 
 
 @case
+def order_by_a_name_the_output_repeats(spark, F, T):
+    # a sort key ambiguous in the output resolves below it (an aggregate's grouping key) or is
+    # reported unresolved, as Spark's analyzer does
+    df = spark.createDataFrame([("a", 1, 1.5), ("b", 5, None), ("a", 7, 2.0)], ["k", "g", "x"])
+    df.createOrReplaceTempView("t")
+    for run in [lambda: df.groupBy("k").agg(F.sum("g").alias("k")).orderBy("k"),
+                lambda: df.groupBy("k").agg(F.max("k").alias("k")).orderBy(F.desc("k")),
+                lambda: spark.sql("SELECT k, sum(g) AS k FROM t GROUP BY k ORDER BY k"),
+                lambda: df.groupBy("k").agg(F.sum("g").alias("s"), F.max("g").alias("s")).orderBy("s"),
+                lambda: df.groupBy("k").agg(F.count(F.lit(1)), F.count(F.lit(1))).orderBy("count(1)"),
+                lambda: spark.sql("SELECT k, sum(g) AS s, sum(g) AS s FROM t GROUP BY k ORDER BY s"),
+                lambda: df.select(F.col("k").alias("a"), F.col("g").alias("a")).orderBy("a")]:
+        try:
+            run().show()
+        except Exception as e:
+            print(type(e).__name__, e.getCondition())
+
+
+@case
 def udfs_and_global_views(spark, F, T):
     df = people(spark)
     slen = F.udf(lambda s: len(s), T.IntegerType())

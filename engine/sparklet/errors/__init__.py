@@ -626,3 +626,8 @@ def unresolved_column(name, candidates, context=None):
             context=context)
     return AnalysisException(errorClass="UNRESOLVED_COLUMN.WITHOUT_SUGGESTION",
                              messageParameters={"objectName": object_name}, context=context)
+
+
+# The modules the classes name as theirs are imported with this one: pickle (and cloudpickle,
+# which would otherwise copy a class whose module is not loaded) finds the classes there.
+from .exceptions import base as _base, captured as _captured  # noqa: E402,F401
