@@ -5,6 +5,7 @@ directory (so the tests do not depend on what is installed in the machine's Jupy
 """
 
 import os
+import queue
 import shutil
 import sys
 import time
@@ -69,6 +70,28 @@ def execute(kc, code, timeout=60, on_message=None):
         reply = kc.get_shell_msg(timeout=max(1, deadline - time.monotonic()))
         if reply["parent_header"].get("msg_id") == msg_id:
             return reply["content"], msgs
+
+
+def comm_data(kc, comm_id, seconds, until=None):
+    """The data of `comm_id`'s comm_msgs, those already set aside by `execute` first, collected
+    until `until(data)` holds for one of them or `seconds` pass."""
+    seen = [m["content"]["data"] for m in getattr(kc, "stray", [])
+            if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id]
+    if hasattr(kc, "stray"):
+        kc.stray.clear()
+    if until is not None and any(until(d) for d in seen):
+        return seen
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            m = kc.get_iopub_msg(timeout=0.2)
+        except queue.Empty:
+            continue
+        if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id:
+            seen.append(m["content"]["data"])
+            if until is not None and until(seen[-1]):
+                break
+    return seen
 
 
 def job_displays(msgs):

@@ -8,7 +8,7 @@ import time
 import pytest
 
 import main_classes
-from kernel_harness import (JOBS_MIME, execute, job_displays, result_text, running_kernel, stream_text)
+from kernel_harness import (JOBS_MIME, comm_data, execute, job_displays, result_text, running_kernel, stream_text)
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -286,30 +286,18 @@ def test_control_request_snapshot_and_cancel_while_a_cell_runs(kernel):
     assert bad["status"] == "error" and "integer jobId" in bad["evalue"]
 
 
-def comm_messages(kc, comm_id, seconds):
-    out = list(m for m in kc.stray if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id)
-    kc.stray.clear()
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            m = kc.get_iopub_msg(timeout=0.2)
-        except Exception:
-            continue
-        if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id:
-            out.append(m)
-    return [m["content"]["data"] for m in out]
-
-
 def test_comm_sends_snapshot_then_updates(kernel):
     km, kc = kernel
     kc.shell_channel.send(kc.session.msg("comm_open", {"comm_id": "panel-1", "target_name": "sparklet.session",
                                                        "data": {}}))
-    first = comm_messages(kc, "panel-1", 2)
+    first = comm_data(kc, "panel-1", 10, until=lambda d: d["type"] == "snapshot")
     assert first and first[0]["type"] == "snapshot"
     assert first[0]["snapshot"]["session"]["contextActive"] is True
     assert first[0]["snapshot"]["executors"]
     reply, msgs = execute(kc, "sc.parallelize(range(100), 4).count()")
-    updates = [m for m in comm_messages(kc, "panel-1", 1.5) if m["type"] == "update"]
+    updates = [m for m in comm_data(kc, "panel-1", 10, until=lambda d: d["type"] == "update" and d["snapshot"]["jobs"]
+                                     and d["snapshot"]["jobs"][-1]["status"] == "succeeded")
+               if m["type"] == "update"]
     assert updates
     last_job = updates[-1]["snapshot"]["jobs"][-1]
     assert last_job["status"] == "succeeded" and last_job["numCompletedTasks"] == 4
@@ -320,7 +308,7 @@ def test_comm_sends_snapshot_then_updates(kernel):
     pushed = [m["content"]["data"] for m in msgs
               if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == "panel-1"]
     assert_grows_each_second([m["snapshot"]["jobs"][-1]["durationMs"]
-                              for m in pushed + comm_messages(kc, "panel-1", 0.5)
+                              for m in pushed + comm_data(kc, "panel-1", 0.5)
                               if m["type"] == "update" and m["snapshot"]["jobs"][-1]["status"] == "running"])
 
 

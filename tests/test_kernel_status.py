@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from kernel_harness import JOBS_MIME, execute, job_displays, result_text, running_kernel, stream_text
+from kernel_harness import JOBS_MIME, comm_data, execute, job_displays, result_text, running_kernel, stream_text
 
 pytestmark = pytest.mark.timeout(400)
 
@@ -191,27 +191,11 @@ def test_stopped_context_says_so_and_a_new_one_becomes_current(kernel):
     assert snap["jobs"][-1]["status"] == "succeeded" and snap["jobs"][-1]["jobId"] == 0
 
 
-def comm_updates(kc, comm_id, until, seconds):
-    """comm_msg data of `comm_id` until `until(data)` holds or `seconds` pass."""
-    deadline = time.monotonic() + seconds
-    seen = []
-    while time.monotonic() < deadline:
-        try:
-            m = kc.get_iopub_msg(timeout=0.2)
-        except Exception:
-            continue
-        if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id:
-            seen.append(m["content"]["data"])
-            if until(m["content"]["data"]):
-                return seen
-    return seen
-
-
 def test_panel_keeps_updating_across_twenty_forced_configures(kernel):
     km, kc = kernel
     kc.shell_channel.send(kc.session.msg("comm_open", {"comm_id": "panel-cfg", "target_name": "sparklet.session",
                                                        "data": {}}))
-    assert comm_updates(kc, "panel-cfg", lambda d: d["type"] == "snapshot", 5)
+    assert comm_data(kc, "panel-cfg", 5, until=lambda d: d["type"] == "snapshot")
     for round_ in range(20):
         # back to back, as a user retrying settings does: the replaced stores are freed at once
         reply, msgs = execute(kc, "%%configure -f\n" + '{"master": "local[1]", "name": "cfg-%d"}' % round_)
@@ -225,9 +209,8 @@ def test_panel_keeps_updating_across_twenty_forced_configures(kernel):
         # store's own change notifications can bring its final state to the panel
         reply, msgs = execute(kc, "print(sc.applicationId)\nsc.parallelize([1, 2]).count()")
         app_id = stream_text(msgs).split()[0]
-        pushed = [m["content"]["data"] for m in msgs + kc.stray
+        pushed = [m["content"]["data"] for m in msgs
                   if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == "panel-cfg"]
-        kc.stray.clear()
 
         def shows_job(d):
             snap = d["snapshot"]
@@ -235,7 +218,7 @@ def test_panel_keeps_updating_across_twenty_forced_configures(kernel):
                     and snap["jobs"] and snap["jobs"][-1]["status"] == "succeeded")
 
         if not any(shows_job(d) for d in pushed):
-            pushed += comm_updates(kc, "panel-cfg", shows_job, 5)
+            pushed += comm_data(kc, "panel-cfg", 5, until=shows_job)
         assert any(shows_job(d) for d in pushed), "after %d configures the panel stopped updating" % (round_ + 1)
 
 

@@ -549,6 +549,21 @@ def udfs_and_global_views(spark, F, T):
     spark.sql("SELECT count(*) FROM global_temp.gpeople").show()
 
 
+@case
+def decimal_arithmetic_and_cast_names(spark, F, T):
+    # Spark sizes decimal results by the operands as written (an integer column is decimal(20,0),
+    # an integer literal has its own digits), and names a cast of a column after the column only
+    # where it is projected as is
+    df = spark.createDataFrame([(90000, 3), (81000, -7)], ["salary", "i"])
+    exprs = ["salary * 1.1", "i * 1.1", "salary + 1.1", "salary / 1.1", "1.1 * 2.25", "i % 1.5",
+             "cast(salary as decimal(10,2)) * 1.1", "salary * 1.1 + 1", "cast(salary as int) + 1",
+             "cast(i as string)", "-1.25 * i - 0.5"]
+    out = df.selectExpr(*exprs)
+    out.printSchema()
+    out.show()
+    df.select(df.salary.cast("int"), (df.salary.cast("int") * 2), F.expr("cast(i as double) / 4")).show()
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_transcript(name, sparklet_spark, real_spark):
     fn = CASES[name]

@@ -95,30 +95,35 @@ CELLS = [
     md(
         """
         The difference is what crosses the shuffle. `reduceByKey` first combines the values of each
-        key **within each partition** (a map-side combine), so each map task writes one record per
-        distinct key. `groupByKey` ships every single `(word, 1)` pair. We can compute both numbers:
+        key **within each partition** (a map-side combine), so each map task writes one small record
+        per distinct key: a single number. `groupByKey` groups per partition too, but into a list that
+        holds every value, so every single `1` still crosses the shuffle. We can count the values
+        each one ships:
         """,
         ko="""
         차이는 셔플을 건너가는 데이터의 양입니다. `reduceByKey`는 먼저 **파티션 안에서** 키별로 값을 합치므로
-        (맵 쪽 결합, map-side combine) 각 맵 태스크가 서로 다른 키마다 레코드 하나만 씁니다. `groupByKey`는
-        `(word, 1)` 쌍을 하나도 빠짐없이 보냅니다. 두 숫자를 직접 계산해 볼 수 있습니다.
+        (맵 쪽 결합, map-side combine) 각 맵 태스크가 서로 다른 키마다 숫자 하나짜리 작은 레코드만 씁니다.
+        `groupByKey`도 파티션 안에서 묶기는 하지만 모든 값을 담은 리스트로 묶으므로, `1` 하나하나가 빠짐없이
+        셔플을 건너갑니다. 각각이 보내는 값의 개수를 직접 세어 볼 수 있습니다.
         """,
     ),
     code(
         """
-        shipped_by_group = pairs.count()
-        shipped_by_reduce = pairs.mapPartitions(lambda it: [len({word for word, _ in it})]).sum()
-        print("groupByKey shuffles", shipped_by_group, "records; reduceByKey", shipped_by_reduce)
+        values_by_group = pairs.count()
+        values_by_reduce = pairs.mapPartitions(lambda it: [len({word for word, _ in it})]).sum()
+        print("groupByKey shuffles", values_by_group, "values; reduceByKey", values_by_reduce)
         """
     ),
     md(
         """
-        Sparklet's job display shows the same thing as *shuffle write* on each job's first stage.
-        Run both and compare the two jobs below the cell:
+        Sparklet's job display shows the same thing as *shuffle write* on each job's first stage:
+        both write one record per key and partition, but `groupByKey`'s records carry all the values,
+        so its bytes are many times larger. Run both and compare the two jobs below the cell:
         """,
         ko="""
         Sparklet의 잡 표시에서는 각 잡의 첫 스테이지에 나오는 *셔플 쓰기(shuffle write)* 값으로 같은 내용을
-        볼 수 있습니다. 둘 다 실행해 셀 아래 두 잡을 비교해 보세요.
+        볼 수 있습니다. 둘 다 키와 파티션마다 레코드 하나를 쓰지만 `groupByKey`의 레코드에는 값이 모두 들어 있어
+        바이트 수가 몇 배나 큽니다. 둘 다 실행해 셀 아래 두 잡을 비교해 보세요.
         """,
     ),
     sparklet(

@@ -182,14 +182,55 @@ _ERROR_CATALOG = {
     "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT": (
         "the input <inputName> should be a foldable <inputType> expression; however, got "
         "<inputExpr>.", None),
+    "DATATYPE_MISMATCH.BINARY_ARRAY_DIFF_TYPES": (
+        "Input to function <functionName> should have been two <arrayType> with same element type, but "
+        "it's [<leftType>, <rightType>].", None),
+    "DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES": (
+        "Input to <functionName> should have been <dataType> followed by a value with same element type, "
+        "but it's [<leftType>, <rightType>].", None),
+    "DATATYPE_MISMATCH.STACK_COLUMN_DIFF_TYPES": (
+        "The data type of the column (<columnIndex>) do not have the same type: <leftType> "
+        "(<leftParamIndex>) <> <rightType> (<rightParamIndex>).", None),
+    "INVALID_LAMBDA_FUNCTION_CALL": ("Invalid lambda function call.", "42K0D"),
+    "INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH": (
+        "A higher order function expects <expectedNumArgs> arguments, but got <actualNumArgs>.", None),
+    "INVALID_LAMBDA_FUNCTION_CALL.NON_HIGHER_ORDER_FUNCTION": (
+        "A lambda function should only be used in a higher order function. However, its class is "
+        "<class>, which is not a higher order function.", None),
+    "DATATYPE_MISMATCH.NULL_TYPE": ("Null typed values cannot be used as arguments of <functionName>.", None),
     "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE": (
         "The <paramIndex> parameter requires the <requiredType> type, however <inputSql> has the "
         "type <inputType>.", None),
+    "DATATYPE_MISMATCH.CANNOT_DROP_ALL_FIELDS": ("Cannot drop all fields in struct.", None),
     "DIVIDE_BY_ZERO": (
         "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. "
         'If necessary set <config> to "false" to bypass this error.', "22012"),
     "FAILED_READ_FILE": ("Encountered error while reading file <path>.", "KD001"),
+    "INVALID_INDEX_OF_ZERO": (
+        "The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).",
+        "22003"),
+    "CANNOT_DECODE_URL": (
+        "The provided URL cannot be decoded: <url>. Please ensure that the URL is properly "
+        "formatted and try again.", "22546"),
+    "CONVERSION_INVALID_INPUT": (
+        "The value <str> (<fmt>) cannot be converted to <targetType> because it is malformed. "
+        "Correct the value as per the syntax, or change its format. Use <suggestion> to tolerate "
+        "malformed input and return NULL instead.", "22018"),
+    "INVALID_PARAMETER_VALUE": (
+        "The value of parameter(s) <parameter> in <functionName> is invalid:", "22023"),
+    "INVALID_PARAMETER_VALUE.BINARY_FORMAT": (
+        "expects one of binary formats 'base64', 'hex', 'utf-8', but got <invalidFormat>.", None),
+    "INVALID_PARAMETER_VALUE.CHARSET": ("expects one of the <charsets>, but got <charset>.", None),
+    "INVALID_URL": (
+        "The url is invalid: <url>. Use `try_parse_url` to tolerate invalid URL and return NULL "
+        "instead.", "22P02"),
+    "MALFORMED_CHARACTER_CODING": ("Invalid value found when performing <function> with <charset>", "22000"),
+    "USER_RAISED_EXCEPTION": ("<errorMessage>", "P0001"),
+    "REMAINDER_BY_ZERO": (
+        "Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. "
+        'If necessary set <config> to "false" to bypass this error.', "22012"),
     "FAILED_READ_FILE.NO_HINT": ("", None),
+    "FIELD_NOT_FOUND": ("No such struct field <fieldName> in <fields>.", "42704"),
     "GROUP_BY_POS_OUT_OF_RANGE": (
         "GROUP BY position <index> is not in select list (valid range is [1, <size>]).", "42805"),
     "INCOMPATIBLE_COLUMN_TYPE": (
@@ -201,6 +242,15 @@ _ERROR_CATALOG = {
         "The index <indexValue> is out of bounds. The array has <arraySize> elements. Use the SQL "
         "function `get()` to tolerate accessing element at invalid index and return NULL instead.",
         "22003"),
+    "INVALID_ARRAY_INDEX_IN_ELEMENT_AT": (
+        "The index <indexValue> is out of bounds. The array has <arraySize> elements. Use "
+        "`try_element_at` to tolerate accessing element at invalid index and return NULL instead.",
+        "22003"),
+    # PySpark 4.3 prints this one without its SQLSTATE
+    "DUPLICATED_MAP_KEY": ("Duplicate map key <key> was found, please check the input data.", None),
+    "NULL_MAP_KEY": ("Cannot use null as map key.", "2200E"),
+    "VECTOR_DIMENSION_MISMATCH": ("<message>", "22000"),
+    "ILLEGAL_SEQUENCE_BOUNDARY": ("<message>", "42K0E"),
     "INVALID_EXTRACT_BASE_FIELD_TYPE": (
         "Can't extract a value from <base>. Need a complex type [STRUCT, ARRAY, MAP] but got "
         "<other>.", "42000"),
@@ -236,6 +286,19 @@ _ERROR_CATALOG = {
     "TEMP_TABLE_OR_VIEW_ALREADY_EXISTS": (
         "Cannot create the temporary view <relationName> because it already exists.\nChoose a "
         "different name, drop or replace the existing view.", "42P07"),
+    "TRANSPOSE_EXCEED_ROW_LIMIT": (
+        "Number of rows exceeds the allowed limit of <maxValues> for TRANSPOSE. If this was "
+        "intended, set <config> to at least the current row count.", "54006"),
+    "TRANSPOSE_INVALID_INDEX_COLUMN": ("Invalid index column for TRANSPOSE because: <reason>", "42804"),
+    "TRANSPOSE_NO_LEAST_COMMON_TYPE": (
+        "Transpose requires non-index columns to share a least common type, but <dt1> and <dt2> do "
+        "not.", "42K09"),
+    "UNPIVOT_REQUIRES_VALUE_COLUMNS": (
+        "At least one value column needs to be specified for UNPIVOT, all columns specified as "
+        "ids.", "42K0A"),
+    "UNPIVOT_VALUE_DATA_TYPE_MISMATCH": (
+        "Unpivot value columns must share a least common type, some types do not: [<types>].",
+        "42K09"),
     "UNABLE_TO_INFER_SCHEMA": (
         "Unable to infer schema for <format>. It must be specified manually.", "42KD9"),
     "UNRESOLVED_COLUMN": (
@@ -256,6 +319,24 @@ _ERROR_CATALOG = {
                        "number is <actualNum>.", "42605"),
     "WRONG_NUM_ARGS.WITHOUT_SUGGESTION": (
         "Please, refer to '<docroot>/sql-ref-functions.html' for a fix.", None),
+    # Conditions of Spark's date/time functions and grouping analytics.
+    "CANNOT_PARSE_TIMESTAMP": (
+        "<message>. Use `try_to_timestamp` to tolerate invalid input string and return NULL "
+        "instead.", "22007"),
+    "CANNOT_PARSE_INTERVAL": (
+        "Unable to parse <intervalString>. Please ensure that the value provided is in a valid "
+        "format for defining an interval. You can reference the documentation for the correct "
+        "format. If the issue persists, please double check that the input value is not null or "
+        "empty and try again.", "22006"),
+    "DATETIME_FIELD_OUT_OF_BOUNDS": ("<rangeMessage>.", "22023"),
+    "DATETIME_FIELD_OUT_OF_BOUNDS.WITHOUT_SUGGESTION": ("", None),
+    "GROUPING_ID_COLUMN_MISMATCH": (
+        "Columns of grouping_id (<groupingIdColumn>) does not match grouping columns "
+        "(<groupByColumns>).", "42803"),
+    "ILLEGAL_DAY_OF_WEEK": ("Illegal input for day of week: <string>.", "22009"),
+    "INVALID_EXTRACT_FIELD": ("Cannot extract <field> from <expr>.", "42601"),
+    "UNSUPPORTED_GROUPING_EXPRESSION": (
+        "grouping()/grouping_id() can only be used with GroupingSets/Cube/Rollup.", "42K0E"),
     # Conditions PySpark raises on the Python side.
     "ATTRIBUTE_NOT_SUPPORTED": ("Attribute `<attr_name>` is not supported.", "0A000"),
     "CANNOT_CONVERT_TYPE": ("Cannot convert <from_type> into <to_type>.", None),
@@ -292,6 +373,15 @@ _ERROR_CATALOG = {
     "VALUE_OUT_OF_BOUNDS": (
         "Value for `<arg_name>` must be between <lower_bound> and <upper_bound> (inclusive), got "
         "<actual>", None),
+    "NOT_EXPECTED_TYPE": ("Argument `<arg_name>` should be <expected_type>, got <arg_type>.", "42K09"),
+    "VALUE_NOT_POSITIVE": ("Value for `<arg_name>` must be positive, got '<arg_value>'.", None),
+    "DISALLOWED_TYPE_FOR_CONTAINER": (
+        "Argument `<arg_name>`(type: <arg_type>) should only contain a type in [<allowed_types>], got "
+        "<item_type>", None),
+    "CANNOT_BE_EMPTY": ("At least one <item> must be specified.", None),
+    "NEGATIVE_VALUE": ("Value for `<arg_name>` must be greater than or equal to 0, got '<arg_value>'.", None),
+    "ONLY_ALLOWED_FOR_SINGLE_COLUMN": ("Argument `<arg_name>` can only be provided for a single column.", None),
+    "UDF_RETURN_TYPE": ("Return type of the user-defined function should be <expected>, but is <actual>.", None),
     "UNBOUND_SQL_PARAMETER": (
         "Found the unbound parameter: <name>. Please, fix `args` and provide a mapping of the parameter "
         "to either a SQL literal or collection constructor functions such as `map()`, `array()`, "
@@ -628,6 +718,18 @@ def unresolved_column(name, candidates, context=None):
                              messageParameters={"objectName": object_name}, context=context)
 
 
-# The modules the classes name as theirs are imported with this one: pickle (and cloudpickle,
-# which would otherwise copy a class whose module is not loaded) finds the classes there.
-from .exceptions import base as _base, captured as _captured  # noqa: E402,F401
+
+def _fill_pyspark_modules():
+    """Puts each exception class in the module PySpark defines it in (``_place`` names it):
+    tracebacks print that path, and a class pickled in an executor is found there by reference
+    (a class whose module is missing from sys.modules would be pickled by value, and the copy is
+    not the class `except` clauses on the driver name)."""
+    from .exceptions import base, captured
+    for name, value in list(globals().items()):
+        if isinstance(value, type) and issubclass(value, PySparkException):
+            vars(base)[name] = value
+            if value._engine_side:
+                vars(captured)[name] = value
+
+
+_fill_pyspark_modules()

@@ -16,7 +16,8 @@ Spark's formulas, so the doubles come out to the last digit as Spark's do (DuckD
 from . import types as T
 from .typeops import duck_type, is_integral
 
-PARTIAL_KINDS = {"count", "sum", "avg", "min", "max", "stddev_samp", "stddev_pop", "var_samp", "var_pop"}
+PARTIAL_KINDS = {"count", "sum", "avg", "min", "max", "stddev_samp", "stddev_pop", "var_samp", "var_pop",
+                 "approx_count_distinct"}
 MOMENT_KINDS = ("stddev_samp", "stddev_pop", "var_samp", "var_pop")
 MOMENT_FIELDS = ("n", "avg", "m2")
 
@@ -45,6 +46,9 @@ def partial_sql(f):
         # one UDF call per group (DuckDB evaluates the repeated call once), three buffer columns
         update = _moments_update_sql(arg)
         return ["%s.%s" % (update, name) for name in MOMENT_FIELDS]
+    if f.kind == "approx_count_distinct":
+        # a map partition's HLL++ registers as the distinct (register, rank) codes it saw
+        return ["coalesce(list(DISTINCT %s) FILTER (WHERE %s IS NOT NULL), [])" % (_hll_code(f), arg)]
     raise ValueError(f.kind)
 
 
@@ -55,6 +59,18 @@ def _moments_update_sql(arg, distinct=False):
 
 def _moments_result_sql(buffers_sql, kind):
     return "spark_moments_result(%s, '%s')" % (buffers_sql, kind)
+
+
+def _hll_code(f):
+    from .hyperloglog import precision, xxhash64_sql
+    x = f.children[0]
+    return "spark_hll_code(%s, %d)" % (xxhash64_sql(x.duck(), x.dataType, "42"),
+                                       precision(f.children[1].value))
+
+
+def _hll_estimate(f, codes):
+    from .hyperloglog import precision
+    return "spark_hll_estimate(%s, %d)" % (codes, precision(f.children[1].value))
 
 
 def buffer_fields(f):
@@ -69,6 +85,8 @@ def buffer_fields(f):
         return [("sum", f.dataType if isinstance(t, T.DecimalType) else T.DoubleType()), ("count", T.LongType())]
     if f.kind in MOMENT_KINDS:
         return [(name, T.DoubleType()) for name in MOMENT_FIELDS]
+    if f.kind == "approx_count_distinct":
+        return [("MS[0]", T.LongType())]
     return [(f.kind, f.dataType)]
 
 
@@ -94,6 +112,8 @@ def final_sql(f, bufs):
     if f.kind in MOMENT_KINDS:
         buffers = "list({%s} ORDER BY __pos)" % ", ".join("'%s': %s" % (name, b) for name, b in zip(MOMENT_FIELDS, bufs))
         return _moments_result_sql(buffers, f.kind)
+    if f.kind == "approx_count_distinct":
+        return _hll_estimate(f, "coalesce(flatten(list(%s)), [])" % bufs[0])
     raise ValueError(f.kind)
 
 
@@ -133,7 +153,9 @@ def complete_sql(f):
             return "last(%s ORDER BY __pos) FILTER (WHERE %s IS NOT NULL)" % (a, a)
         return "last(%s ORDER BY __pos)" % a
     if k == "any_value":
-        return "first(%s ORDER BY __pos) FILTER (WHERE %s IS NOT NULL)" % (a, a)
+        if f.ignore_nulls:
+            return "first(%s ORDER BY __pos) FILTER (WHERE %s IS NOT NULL)" % (a, a)
+        return "first(%s ORDER BY __pos)" % a
     if k == "collect_list":
         return "coalesce(list(%s ORDER BY __pos) FILTER (WHERE %s IS NOT NULL), CAST([] AS %s))" % (
             a, a, duck_type(f.dataType))
@@ -142,8 +164,17 @@ def complete_sql(f):
             a, a, duck_type(f.dataType))
     if k in MOMENT_KINDS:
         return _moments_result_sql("[%s]" % _moments_update_sql(a, f.distinct), k)
-    if k in ("skewness", "kurtosis"):
-        return "%s(CAST(%s AS DOUBLE))" % ("skewness" if k == "skewness" else "kurtosis_pop", a)
+    if k == "skewness":
+        # Spark's is the population skewness; DuckDB's the sample one, G1 = g1 * sqrt(n(n-1)) / (n-2)
+        x = "CAST(%s AS DOUBLE)" % a
+        # (a zero variance is a division by zero, NULL as Spark 4 gives it)
+        return ("CASE WHEN count(%s) = 0 OR var_pop(%s) = 0 THEN NULL "
+                "WHEN count(%s) < 3 THEN (avg(%s * %s * %s) - 3 * avg(%s) * var_pop(%s) - "
+                "power(avg(%s), 3)) / power(var_pop(%s), 1.5) "
+                "ELSE skewness(%s) * (count(%s) - 2) / sqrt(count(%s) * (count(%s) - 1.0)) END"
+                % (x, x, x, x, x, x, x, x, x, x, x, x, x, x))
+    if k == "kurtosis":
+        return "kurtosis_pop(CAST(%s AS DOUBLE))" % a
     if k == "count_if":
         return "count(CASE WHEN %s THEN 1 END)" % a
     if k == "bool_and":
@@ -151,22 +182,142 @@ def complete_sql(f):
     if k == "bool_or":
         return "bool_or(%s)" % a
     if k == "approx_count_distinct":
-        return "count(DISTINCT %s)" % a
-    if k == "percentile_approx" or k == "median":
-        return "quantile_disc(%s, %s)" % (a, args[1] if len(args) > 1 else "0.5")
+        return _hll_estimate(f, "coalesce(list(%s) FILTER (WHERE %s IS NOT NULL), [])" % (_hll_code(f), a))
     if k == "product":
         return "product(CAST(%s AS DOUBLE))" % a
-    if k == "max_by":
-        return "arg_max(%s, %s)" % (a, args[1])
-    if k == "min_by":
-        return "arg_min(%s, %s)" % (a, args[1])
+    if k in ("max_by", "min_by"):
+        # Spark's max_by keeps the first row of the greatest order value, even when its value is NULL
+        fn = "arg_max" if k == "max_by" else "arg_min"
+        if len(args) == 2:
+            return "%s_null(%s, %s)" % (fn, a, args[1])
+        # the k values in order of their order value, ties in the order the rows came
+        return "%s(%s, struct_pack(o := %s, p := %s__pos), %s) FILTER (WHERE %s IS NOT NULL)" % (
+            fn, a, args[1], "-" if k == "max_by" else "", args[2], args[1])
     if k == "corr":
-        return "corr(%s, %s)" % (a, args[1])
+        # Spark's co-moment over the product of the moments (Corr.evaluateExpression)
+        return ("CASE WHEN regr_count(%s, %s) = 0 OR regr_sxx(%s, %s) = 0 OR regr_syy(%s, %s) = 0 "
+                "THEN NULL ELSE regr_sxy(%s, %s) / sqrt(regr_sxx(%s, %s) * regr_syy(%s, %s)) END"
+                % ((a, args[1]) * 6))
     if k == "covar_samp":
         return "covar_samp(%s, %s)" % (a, args[1])
     if k == "covar_pop":
         return "covar_pop(%s, %s)" % (a, args[1])
+    extra = _more_complete_sql(f, args)
+    if extra is not None:
+        return extra
     raise ValueError("aggregate %s is not supported" % k)
+
+
+def _decimal_sum_parts(a):
+    """A decimal column's sum as (whole part summed as a 128-bit integer, fraction summed as a
+    decimal): neither overflows where the decimal sum itself would, so try_sum can see it."""
+    return "sum(CAST(trunc(%s) AS HUGEINT))" % a, "sum(%s - trunc(%s))" % (a, a)
+
+
+def _more_complete_sql(f, args):
+    """The aggregates beyond the course list, over raw rows (complete mode)."""
+    k = f.kind
+    a = args[0] if args else None
+    if k == "percentile":
+        freq = f.children[2]
+        x = "CAST(%s AS DOUBLE)" % a
+        if getattr(freq, "value", None) == 1:
+            return "quantile_cont(%s, %s)" % (x, args[1])
+        # each value counted `frequency` times
+        expanded = ("flatten(list(list_transform(range(CAST(%s AS BIGINT)), lambda i: %s)) FILTER (WHERE %s IS NOT NULL))"
+                    % (args[2], x, a))
+        return "CASE WHEN len(%s) = 0 THEN NULL ELSE list_aggregate(%s, 'quantile_cont', %s) END" % (
+            expanded, expanded, args[1])
+    if k == "percentile_approx":
+        # Spark's GK summary answers with the sample at rank ceil(p * n) (its first sample for
+        # p <= 1/accuracy, its last for p >= 1 - 1/accuracy); kept exact here
+        ordered = "list_sort(list(%s) FILTER (WHERE %s IS NOT NULL))" % (a, a)
+
+        def pick(q):
+            return ("%s[CASE WHEN %s <= 1.0 / %s THEN 1 WHEN %s >= 1 - 1.0 / %s THEN count(%s) "
+                    "ELSE greatest(CAST(ceil(%s * count(%s)) AS BIGINT), 1) END]"
+                    % (ordered, q, args[2], q, args[2], a, q, a))
+        if isinstance(f.dataType, T.ArrayType):
+            ps = f.children[1]
+            qs = [c.duck() for c in ps.children] if getattr(ps, "fname", None) == "array" else None
+            if qs is None:
+                qs = ["(%s)[%d]" % (args[1], i + 1) for i in range(len(ps.value or []))]
+            return "CASE WHEN count(%s) = 0 THEN NULL ELSE [%s] END" % (a, ", ".join(pick(q) for q in qs))
+        return "CASE WHEN count(%s) = 0 THEN NULL ELSE %s END" % (a, pick(args[1]))
+    if k == "histogram_numeric":
+        # bins over the rows in the order they came; x back in the column's type (truncated)
+        xt = f.children[0].dataType
+        bins = "spark_histogram_numeric(list(CAST(%s AS DOUBLE) ORDER BY __pos) FILTER (WHERE %s IS NOT NULL), %s)" % (
+            a, a, args[1])
+        x = "CAST(trunc(e.x) AS %s)" % duck_type(xt) if is_integral(xt) else "CAST(e.x AS %s)" % duck_type(xt)
+        return "list_transform(%s, lambda e: struct_pack(x := %s, y := e.y))" % (bins, x)
+    if k in ("bit_and", "bit_or", "bit_xor"):
+        return "CAST(%s(%s) AS %s)" % (k, a, duck_type(f.dataType))
+    if k == "regr_count":
+        return "regr_count(%s, %s)" % (a, args[1])
+    if k == "regr_r2":
+        # Spark's RegrR2: NULL without x variance, 1 without y variance, else ck^2 / (xMk * yMk)
+        y, x = a, args[1]
+        return ("CASE WHEN regr_count(%s, %s) = 0 OR regr_sxx(%s, %s) = 0 THEN NULL WHEN regr_syy(%s, %s) = 0 "
+                "THEN 1.0 ELSE regr_sxy(%s, %s) * regr_sxy(%s, %s) / (regr_sxx(%s, %s) * regr_syy(%s, %s)) END"
+                % ((y, x) * 7))
+    if k in ("regr_sxx", "regr_syy", "regr_sxy"):
+        # the sums of squares and products over the complete pairs: exact on integral data, as
+        # Spark's moment updates are
+        y, x = "CAST(%s AS DOUBLE)" % a, "CAST(%s AS DOUBLE)" % args[1]
+        u, v = {"regr_sxx": (x, x), "regr_syy": (y, y), "regr_sxy": (y, x)}[k]
+        both = "%s IS NOT NULL AND %s IS NOT NULL" % (a, args[1])
+        return ("CASE WHEN count(*) FILTER (WHERE %s) = 0 THEN NULL ELSE sum(%s * %s) FILTER (WHERE %s) - "
+                "sum(%s) FILTER (WHERE %s) * sum(%s) FILTER (WHERE %s) / count(*) FILTER (WHERE %s) END"
+                % (both, u, v, both, u, both, v, both, both))
+    if k in ("regr_slope", "regr_intercept"):
+        # NULL without x variance (a single point), as Spark's RegrSlope / RegrIntercept
+        y, x = a, args[1]
+        return "CASE WHEN regr_sxx(%s, %s) = 0 THEN NULL ELSE %s(CAST(%s AS DOUBLE), CAST(%s AS DOUBLE)) END" % (
+            y, x, k, y, x)
+    if k.startswith("regr_"):
+        return "%s(CAST(%s AS DOUBLE), CAST(%s AS DOUBLE))" % (k, a, args[1])
+    if k == "try_sum":
+        t = f.dataType
+        if isinstance(t, T.DecimalType):
+            whole, frac = _decimal_sum_parts(a)
+            # past the result type's precision is an overflow: NULL
+            return "CASE WHEN abs(%s + CAST(%s AS DOUBLE)) < 1e%d THEN CAST(CAST(%s AS DECIMAL(38,%d)) + %s AS %s) END" % (
+                whole, frac, t.precision - t.scale, whole, t.scale, frac, duck_type(t))
+        if isinstance(t, T.LongType):
+            total = "sum(CAST(%s AS HUGEINT))" % a
+            return "CAST(CASE WHEN %s BETWEEN -9223372036854775808 AND 9223372036854775807 THEN %s END AS BIGINT)" % (
+                total, total)
+        return "sum(CAST(%s AS DOUBLE))" % a
+    if k == "try_avg":
+        t = f.dataType
+        if isinstance(t, T.DecimalType):
+            it = f.children[0].dataType
+            whole, frac = _decimal_sum_parts(a)
+            mean = "((CAST(%s AS DOUBLE) + CAST(%s AS DOUBLE)) / count(%s))" % (whole, frac, a)
+            # NULL when the sum overflows its buffer or the mean its result type
+            return ("CASE WHEN abs(%s + CAST(%s AS DOUBLE)) < 1e%d AND abs(%s) < 1e%d THEN "
+                    "CAST(CAST(CAST(%s AS DECIMAL(38,%d)) + %s AS DOUBLE) / count(%s) AS %s) END"
+                    % (whole, frac, min(38, it.precision + 10) - it.scale, mean, t.precision - t.scale,
+                       whole, it.scale, frac, a, duck_type(t)))
+        return "avg(CAST(%s AS DOUBLE))" % a
+    if k == "mode" and not f.children[1].value:
+        # the most frequent value; among equally frequent ones the first met
+        return "mode(%s ORDER BY __pos)" % a
+    if k == "mode":
+        # deterministic: among equally frequent values the smallest
+        return ("list_min(list_transform(map_entries(histogram(%s) FILTER (WHERE %s IS NOT NULL)), "
+                "lambda e: struct_pack(n := -CAST(e.value AS BIGINT), v := e.key))).v" % (a, a))
+    if k == "listagg":
+        sep = args[1]
+        if isinstance(f.dataType, T.BinaryType):
+            # bytes joined as their hex digits (DuckDB's string_agg takes text only)
+            return "unhex(string_agg(%shex(%s), coalesce(hex(%s), '')%s))" % (
+                "DISTINCT " if f.distinct else "", a, sep, "" if f.distinct else " ORDER BY __pos")
+        if f.distinct:
+            return "string_agg(DISTINCT %s, coalesce(%s, ''))" % (a, sep)
+        return "string_agg(%s, coalesce(%s, '') ORDER BY __pos)" % (a, sep)
+    return None
 
 
 def needs_sort_aggregate(f):
@@ -203,6 +354,8 @@ def window_agg_sql(f):
         return "list(DISTINCT %s) FILTER (WHERE %s IS NOT NULL)" % (a, a)
     if k in ("stddev_samp", "stddev_pop", "var_samp", "var_pop"):
         return "%s(CAST(%s AS DOUBLE))" % (k, a)
+    if k == "nth_value":
+        return "nth_value(%s, %s%s)" % (a, args[1], " IGNORE NULLS" if f.ignore_nulls else "")
     return complete_sql(f)
 
 

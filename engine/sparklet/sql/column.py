@@ -8,7 +8,7 @@ column name it gets in a result is the analyzer's (``(age + 1)``).
 
 from . import types as T
 from .expressions import (
-    Add, Alias, And, Cast, CaseWhen, Divide, EqualNullSafe, EqualTo, ExtractField, GreaterThan,
+    Add, Alias, And, Cast, CaseWhen, Divide, EqualNullSafe, EqualTo, Expression, ExtractField, GreaterThan,
     GreaterThanOrEqual, In, IsNotNull, IsNull, LessThan, LessThanOrEqual, Literal, Multiply, Not, NotEqual, Or,
     Remainder, SortOrder, Subtract, UnaryMinus, UnresolvedAttribute, UnresolvedExpression, UnresolvedStar,
     WindowExpression, analysis_exception, format_double, literal_type, parse_name_parts,
@@ -63,10 +63,8 @@ class UnresolvedCast(UnresolvedExpression):
     def resolve(self, scope):
         from .expressions import AttributeReference
         child = self.children[0].resolve(scope)
-        c = Cast(child, self.to, ansi=self.ansi).resolve(scope)
-        if self.name_from_child and isinstance(child, AttributeReference):
-            return Alias(c, child.name)
-        return c
+        name = child.name if self.name_from_child and isinstance(child, AttributeReference) else None
+        return Cast(child, self.to, ansi=self.ansi, column_name=name).resolve(scope)
 
     def sql(self):
         return "CAST(%s AS %s)" % (self.children[0].sql(), self.to.simpleString().upper())
@@ -76,13 +74,17 @@ class UnresolvedAlias(UnresolvedExpression):
     def __init__(self, child, name, metadata=None):
         self.children = (child,)
         self.alias = name
+        self.metadata = metadata
 
     def with_children(self, children):
-        return UnresolvedAlias(children[0], self.alias)
+        return UnresolvedAlias(children[0], self.alias, self.metadata)
 
     def resolve(self, scope):
         c = self.children[0].resolve(scope)
-        return Alias(c.child if isinstance(c, Alias) else c, self.alias)
+        if isinstance(c, Alias):
+            # renaming an aliased column keeps the metadata given with the first alias
+            return Alias(c.child, self.alias, metadata=c.explicit_metadata if self.metadata is None else self.metadata)
+        return Alias(c, self.alias, metadata=self.metadata)
 
     def sql(self):
         return "%s AS %s" % (self.children[0].sql(), self.alias)
@@ -149,6 +151,100 @@ class UnresolvedExtract(UnresolvedExpression):
             field.named_by_path = getattr(self, "named_by_path", False)
             return field
         return ExtractField(base, key)
+
+
+class _UpdateFields(UnresolvedExpression):
+    """``withField``/``dropFields``: Spark's ``UpdateFields``, resolved into a struct built from
+    the base struct's fields (null where the base struct is null)."""
+
+    def __init__(self, child, ops):
+        self.children = (child,) + tuple(v for _, _, v in ops if v is not None)
+        self.ops = ops
+
+    def with_children(self, children):
+        values = iter(children[1:])
+        return _UpdateFields(children[0], [(k, p, next(values) if v is not None else None)
+                                           for k, p, v in self.ops])
+
+    def resolve(self, scope):
+        base = self.children[0].resolve(scope)
+        if not isinstance(base.dataType, T.StructType):
+            pretty = "update_fields(%s, %s)" % (base.sql(), ", ".join(
+                "dropfield()" if kind == "drop" else "WithField(%s)" % v.resolve(scope).sql()
+                for kind, _, v in self.ops))
+            raise analysis_exception("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", sqlExpr='"%s"' % pretty,
+                                     paramIndex="first", requiredType='"STRUCT"', inputSql='"%s"' % base.sql(),
+                                     inputType='"%s"' % base.dataType.simpleString().upper())
+        fields = [(f.name, ExtractField(base, Literal(f.name), f.name)) for f in base.dataType.fields]
+        values = [None if v is None else v.resolve(scope) for _, _, v in self.ops]
+        pretty = "update_fields(%s, %s)" % (base.sql(), ", ".join(
+            "dropfield()" if kind == "drop" else "WithField(%s)" % v.sql()
+            for (kind, _, _), v in zip(self.ops, values)))
+        for (kind, path, _), value in zip(self.ops, values):
+            fields = _update_fields(fields, kind, path, value, base, pretty)
+        return _Named(_struct_of(fields, base), pretty)
+
+
+class _Named(Expression):
+    """A resolved expression shown under Spark's name for it (``update_fields(a, WithField(1))``)."""
+    resolved = True
+
+    def __init__(self, child, pretty):
+        self.children = (child,)
+        self.pretty = pretty
+
+    def with_children(self, children):
+        return _Named(children[0], self.pretty)
+
+    @property
+    def dataType(self):
+        return self.children[0].dataType
+
+    @property
+    def nullable(self):
+        return self.children[0].nullable
+
+    def sql(self):
+        return self.pretty
+
+    def duck(self):
+        return self.children[0].duck()
+
+
+def _update_fields(fields, kind, path, value, base, pretty):
+    head, rest = path[0], path[1:]
+    matching = [i for i, (n, _) in enumerate(fields) if n.lower() == head.lower()]
+    if rest:
+        if not matching:
+            if kind == "drop":
+                return fields
+            raise analysis_exception("FIELD_NOT_FOUND", fieldName="`%s`" % head,
+                                     fields=", ".join("`%s`" % n for n, _ in fields))
+        out = list(fields)
+        for i in matching:
+            name, expr = fields[i]
+            if not isinstance(expr.dataType, T.StructType):
+                raise analysis_exception("INVALID_EXTRACT_BASE_FIELD_TYPE", base="`%s`" % name,
+                                         other='"%s"' % expr.dataType.simpleString().upper())
+            inner = [(f.name, ExtractField(expr, Literal(f.name), f.name)) for f in expr.dataType.fields]
+            out[i] = (name, _struct_of(_update_fields(inner, kind, rest, value, expr, pretty), expr))
+        return out
+    if kind == "drop":
+        out = [f for i, f in enumerate(fields) if i not in matching]
+        if not out:
+            raise analysis_exception("DATATYPE_MISMATCH.CANNOT_DROP_ALL_FIELDS", sqlExpr='"%s"' % pretty)
+        return out
+    if matching:
+        return [(n, value) if i in matching else (n, e) for i, (n, e) in enumerate(fields)]
+    return fields + [(head, value)]
+
+
+def _struct_of(fields, base):
+    from .function_registry import lookup
+    struct = lookup("struct")([Alias(e, n) for n, e in fields])
+    if not base.nullable:
+        return struct
+    return CaseWhen.make([(IsNull(base), Literal(None))], struct)
 
 
 class UnresolvedWindow(UnresolvedExpression):
@@ -340,8 +436,14 @@ class Column:
         return self[name]
 
     def alias(self, *alias, **kwargs):
+        metadata = kwargs.pop("metadata", None)
+        assert not kwargs, "Unexpected kwargs where passed: %s" % kwargs
+        if metadata is not None and len(alias) != 1:
+            from ..errors import PySparkValueError
+            raise PySparkValueError(errorClass="ONLY_ALLOWED_FOR_SINGLE_COLUMN",
+                                    messageParameters={"arg_name": "metadata"})
         if len(alias) == 1:
-            return Column(UnresolvedAlias(self._expr, alias[0]), "%s AS %s" % (self._repr, alias[0]))
+            return Column(UnresolvedAlias(self._expr, alias[0], metadata), "%s AS %s" % (self._repr, alias[0]))
         return Column(_MultiAlias(self._expr, list(alias)), "multialias(%s)" % self._repr)
 
     name = alias
@@ -461,11 +563,36 @@ class Column:
     def bitwiseXOR(self, other):
         return self._bitwise("^", other)
 
-    def dropFields(self, *names):
-        raise NotImplementedError("dropFields")
+    def dropFields(self, *fieldNames):
+        """The struct without the named fields (``"e.g"`` reaches into a nested struct).
 
-    def withField(self, name, col):
-        raise NotImplementedError("withField")
+        >>> df = spark.createDataFrame([((1, 2, (4, 5)),)], "a struct<b:int,c:int,e:struct<f:int,g:int>>")
+        >>> df.select(df.a.dropFields("b", "e.g").alias("a")).collect()
+        [Row(a=Row(c=2, e=Row(f=4)))]
+        """
+        if not fieldNames:
+            from ..errors import PySparkValueError
+            raise PySparkValueError(errorClass="CANNOT_BE_EMPTY", messageParameters={"item": "field name"})
+        ops = [("drop", parse_name_parts(n), None) for n in fieldNames]
+        return Column(_UpdateFields(self._expr, ops), "dropFields(%s)" % self._repr)
+
+    def withField(self, fieldName, col):
+        """The struct with a field added or replaced (``"e.f"`` reaches into a nested struct).
+
+        >>> from sparklet.sql.functions import lit
+        >>> df = spark.createDataFrame([((1, 2),)], "a struct<b:int,c:int>")
+        >>> df.select(df.a.withField("b", lit(3)).withField("d", lit(4)).alias("a")).collect()
+        [Row(a=Row(b=3, c=2, d=4))]
+        """
+        from ..errors import PySparkTypeError
+        if not isinstance(fieldName, str):
+            raise PySparkTypeError(errorClass="NOT_STR", messageParameters={
+                "arg_name": "fieldName", "arg_type": type(fieldName).__name__})
+        if not isinstance(col, Column):
+            raise PySparkTypeError(errorClass="NOT_COLUMN", messageParameters={
+                "arg_name": "col", "arg_type": type(col).__name__})
+        return Column(_UpdateFields(self._expr, [("with", parse_name_parts(fieldName), col._expr)]),
+                      "withField(%s, %s)" % (self._repr, col._repr))
 
 
 def _not(e):

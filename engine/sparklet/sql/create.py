@@ -65,6 +65,30 @@ def _to_tuple(row, schema):
     return (row,)
 
 
+def _java_strings(value, dataType):
+    """`value` with every non-string value at a string type as Java's toString writes it."""
+    if value is None:
+        return None
+    if isinstance(dataType, T.StringType):
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, float):
+            from .show import java_double_to_string
+            return java_double_to_string(value)
+        return str(value)
+    if isinstance(dataType, T.ArrayType) and isinstance(value, (list, tuple)):
+        return [_java_strings(v, dataType.elementType) for v in value]
+    if isinstance(dataType, T.MapType) and isinstance(value, dict):
+        return {_java_strings(k, dataType.keyType): _java_strings(v, dataType.valueType) for k, v in value.items()}
+    if isinstance(dataType, T.StructType) and isinstance(value, (list, tuple)):
+        return type(value)(_java_strings(v, f.dataType) for v, f in zip(value, dataType.fields)) \
+            if not isinstance(value, T.Row) or not hasattr(value, "__fields__") else \
+            T.Row(**{f.name: _java_strings(v, f.dataType) for v, f in zip(value, dataType.fields)})
+    return value
+
+
 def create_dataframe(session, data, schema, samplingRatio, verifySchema):
     from ..rdd import RDD
     names = None
@@ -88,6 +112,7 @@ def create_dataframe(session, data, schema, samplingRatio, verifySchema):
     if atomic:
         schema = T.StructType([T.StructField("value", schema, True)])
         rows = [(r,) for r in rows]
+    inferred = schema is None
     if schema is None:
         if rows and not isinstance(rows[0], (tuple, list, dict, T.Row)) and not hasattr(rows[0], "__dict__"):
             from ..errors import PySparkTypeError
@@ -99,8 +124,16 @@ def create_dataframe(session, data, schema, samplingRatio, verifySchema):
     tuples = [_to_tuple(r, schema) for r in rows]
     if verifySchema:
         verify = T._make_type_verifier(schema)
-        for t in tuples:
-            verify(t)
+        for i, t in enumerate(tuples):
+            try:
+                verify(t)
+            except TypeError:
+                if not inferred:
+                    raise
+                # PySpark does not verify an inferred schema: the JVM turns a value merged into a
+                # string type (['a', 1] is array<string>) into its Java string
+                tuples[i] = _java_strings(t, schema)
+                verify(tuples[i])
     from .relations import LocalRows
     out = [AttributeReference(f.name, f.dataType, f.nullable) for f in schema.fields]
     source = LocalRows(tuples, schema, session.sparkContext.defaultParallelism)

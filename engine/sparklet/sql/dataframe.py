@@ -7,16 +7,18 @@ run it as a job on the SparkContext's scheduler.
 """
 
 from ..rdd import PipelinedRDD
+from ..storagelevel import StorageLevel  # noqa: F401 - names pyspark.sql.dataframe offers too
 from . import types as T
+from .types import Row, StructType  # noqa: F401
 from .column import Column, UnresolvedAlias, UnresolvedSort, col_of
 from .expressions import (
     Alias, AggregateFunction, AttributeReference, Explode, Literal, SortOrder, UnresolvedStar, WindowExpression,
     analysis_exception, named, quote_ident, strip_alias, to_attribute,
 )
 from .plan import (
-    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, Offset, Project, Repartition, Scope,
-    SetOperation, Sort, SubqueryAlias, Union, Window, check_aggregate, collect_aggregates, conjoin,
-    expand_projection, optimize,
+    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, MapInBatches, Offset, Project,
+    Repartition, RepartitionByRange, ResolvedHint, Sample, Scope, SetOperation, Sort, SubqueryAlias, Union,
+    Window, check_aggregate, collect_aggregates, conjoin, expand_projection, optimize,
 )
 
 
@@ -673,13 +675,13 @@ class DataFrame:
         3
         """
         from ..storagelevel import StorageLevel
-        return self.persist(StorageLevel.MEMORY_AND_DISK)
+        return self.persist(StorageLevel.MEMORY_AND_DISK_DESER)
 
     def persist(self, storageLevel=None):
         from ..storagelevel import StorageLevel
         from .relations import CachedSource
         if self._cached is None:
-            level = storageLevel or StorageLevel.MEMORY_AND_DISK
+            level = storageLevel or StorageLevel.MEMORY_AND_DISK_DESER
             rdd = QueryExecution(self.sparkSession, self._plan).to_rdd()
             rdd.persist(level)
             self._cached = (rdd, level)
@@ -690,6 +692,14 @@ class DataFrame:
 
     @property
     def storageLevel(self):
+        """The level the DataFrame is persisted at (all flags off when it is not).
+
+        >>> df = spark.range(3)
+        >>> df.storageLevel
+        StorageLevel(False, False, False, False, 1)
+        >>> df.cache().storageLevel
+        StorageLevel(True, True, False, True, 1)
+        """
         from ..storagelevel import StorageLevel
         return self._cached[1] if self._cached else StorageLevel(False, False, False, False, 1)
 
@@ -709,8 +719,36 @@ class DataFrame:
         return self.persist()
 
     def hint(self, name, *parameters):
-        if name.lower() in ("broadcast", "broadcastjoin", "mapjoin"):
-            self._broadcast_hint = True
+        """A hint for the planner: ``broadcast`` (also ``broadcastjoin``, ``mapjoin``) makes a
+        join broadcast this side, ``merge``/``shuffle_hash`` keep it shuffled, ``coalesce`` and
+        ``repartition`` repartition; other names are ignored, as Spark ignores them.
+
+        >>> df = spark.createDataFrame([(2, "Alice"), (5, "Bob")], ["age", "name"])
+        >>> df2 = spark.createDataFrame([(80, "Tom"), (85, "Bob")], ["height", "name"])
+        >>> "BroadcastHashJoin" in df.join(df2.hint("broadcast"), "name")._explain_string()
+        True
+        """
+        from ..errors import PySparkTypeError
+        if len(parameters) == 1 and isinstance(parameters[0], list):
+            parameters = parameters[0]
+        if not isinstance(name, str):
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "arg_name": "name", "expected_type": "str", "arg_type": type(name).__name__})
+        for p in parameters:
+            if not isinstance(p, (str, float, int, Column, list)):
+                raise PySparkTypeError(errorClass="DISALLOWED_TYPE_FOR_CONTAINER", messageParameters={
+                    "arg_name": "parameters", "arg_type": type(parameters).__name__,
+                    "allowed_types": "str, float, int, Column, list[str], list[float], list[int]",
+                    "item_type": type(p).__name__})
+        strategy = name.lower()
+        if strategy in ResolvedHint.BROADCAST + ResolvedHint.SHUFFLED:
+            hinted = self._new(ResolvedHint(strategy, self._plan))
+            hinted._broadcast_hint = strategy in ResolvedHint.BROADCAST
+            return hinted
+        if strategy == "coalesce" and parameters:
+            return self.coalesce(int(parameters[0]))
+        if strategy == "repartition" and parameters:
+            return self.repartition(*parameters)
         return self
 
     # ------------------------------------------------------------------ actions
@@ -804,7 +842,8 @@ class DataFrame:
         if isinstance(truncate, bool):
             truncate = 20 if truncate else 0
         rows = self.limit(max(n, 0) + 1)._rows() if n >= 0 else self._rows()
-        return show_string(rows, self.schema, n, int(truncate), vertical)
+        return show_string(rows, self.schema, n, int(truncate), vertical,
+                           time_zone=self.sparkSession.conf.get("spark.sql.session.timeZone"))
 
     def toPandas(self):
         """Example:
@@ -906,13 +945,389 @@ class DataFrame:
         return self.rdd.getNumPartitions()
 
     def sample(self, withReplacement=None, fraction=None, seed=None):
-        if isinstance(withReplacement, float):
-            withReplacement, fraction, seed = False, withReplacement, fraction
-        rows = self.rdd.sample(bool(withReplacement), fraction, seed)
-        return self.sparkSession.createDataFrame(rows, self.schema)
+        """A random sample of the rows, drawn per partition by Spark's own samplers, so a seeded
+        sample keeps the same rows as under Spark.
+
+        >>> df = spark.range(0, 10, 1, 1)
+        >>> df.sample(fraction=0.5, seed=3).collect()
+        [Row(id=0), Row(id=4), Row(id=5), Row(id=8)]
+        >>> df.sample(True, 0.5, 3).count()
+        2
+        """
+        import random
+        import sys
+        if isinstance(withReplacement, bool) and isinstance(fraction, float):
+            replace, fraction = withReplacement, fraction
+        elif withReplacement is None and isinstance(fraction, float):
+            replace = False
+        elif isinstance(withReplacement, float):
+            replace, fraction, seed = False, withReplacement, fraction
+        else:
+            from ..errors import PySparkTypeError
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "expected_type": "bool, float or int",
+                "arg_name": "withReplacement (optional), fraction (required) and seed (optional)",
+                "arg_type": ", ".join(type(a).__name__ for a in (withReplacement, fraction, seed))})
+        seed = int(seed) if seed is not None else random.randint(0, sys.maxsize)
+        _check_sample_bounds(0.0, fraction, replace)
+        return self._new(Sample(0.0, fraction, replace, seed, self._plan))
+
+    def sampleBy(self, col, fractions, seed=None):
+        """A stratified sample without replacement: each row is kept with its stratum's fraction
+        (0 for a stratum not listed), drawing as Spark's ``rand(seed)`` does.
+
+        >>> from sparklet.sql import functions as sf
+        >>> ds = spark.range(0, 100, 1, 5).select((sf.col("id") % 3).alias("key"))
+        >>> ds.sampleBy("key", fractions={0: 0.1, 1: 0.2}, seed=0).groupBy("key").count().orderBy("key").collect()
+        [Row(key=0, count=4), Row(key=1, count=9)]
+        """
+        import random
+        import sys
+        from ..errors import PySparkTypeError
+        if not isinstance(col, (str, Column)):
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "expected_type": "Column or str", "arg_name": "col", "arg_type": type(col).__name__})
+        if not isinstance(fractions, dict):
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "expected_type": "dict", "arg_name": "fractions", "arg_type": type(fractions).__name__})
+        for k, v in fractions.items():
+            if not isinstance(k, (float, int, str)):
+                raise PySparkTypeError(errorClass="DISALLOWED_TYPE_FOR_CONTAINER", messageParameters={
+                    "arg_name": "fractions", "arg_type": type(fractions).__name__,
+                    "allowed_types": "float, int, str", "item_type": type(k).__name__})
+            fractions[k] = float(v)
+        if not all(0.0 <= v <= 1.0 for v in fractions.values()):
+            from ..errors import IllegalArgumentException
+            raise IllegalArgumentException(
+                "requirement failed: Fractions must be in [0, 1], but got %s." % _scala_map(fractions))
+        seed = int(seed) if seed is not None else random.randint(0, sys.maxsize)
+        key = Alias(self._resolve(col), "__stratum")
+        keyed = Project(list(self._plan.output) + [key], self._plan)
+        sampled = Sample(0.0, 1.0, False, seed, keyed, strata=(key.to_attribute(), dict(fractions)))
+        return self._new(Project(list(self._plan.output), sampled))
 
     def randomSplit(self, weights, seed=None):
-        return [self.sparkSession.createDataFrame(r, self.schema) for r in self.rdd.randomSplit(weights, seed)]
+        """Splits the rows by the given weights (normalised to sum to 1). As in Spark, each
+        partition is first sorted by every orderable column, so each split is deterministic,
+        and the splits sample one seeded draw per row over adjacent ranges of ``[0, 1)``.
+
+        >>> splits = spark.range(0, 10, 1, 1).randomSplit([1.0, 2.0], 24)
+        >>> [s.count() for s in splits]
+        [3, 7]
+        """
+        import random
+        import sys
+        for w in weights:
+            if w < 0.0:
+                from ..errors import PySparkValueError
+                raise PySparkValueError(errorClass="VALUE_NOT_POSITIVE",
+                                        messageParameters={"arg_name": "weights", "arg_value": str(w)})
+        seed = int(seed if seed is not None else random.randint(0, sys.maxsize))
+        orders = [SortOrder(a, True, True) for a in self._plan.output if _orderable(a.dataType)]
+        if orders:
+            plan = Sort(orders, False, self._plan)
+        else:
+            # nothing to sort by (maps only): materialise the rows once so every split sees the same
+            plan = self.persist()._plan
+        total = float(sum(weights))
+        if total <= 0:
+            from ..errors import IllegalArgumentException
+            from .show import java_double_to_string
+            raise IllegalArgumentException(
+                "requirement failed: Sum of weights must be positive, but got [%s]"
+                % ",".join(java_double_to_string(float(w)) for w in weights))
+        bounds, acc = [0.0], 0.0
+        for w in weights:
+            acc += w / total
+            bounds.append(acc)
+        return [self._new(Sample(lo, hi, False, seed, plan)) for lo, hi in zip(bounds, bounds[1:])]
+
+    def unpivot(self, ids, values, variableColumnName, valueColumnName):
+        """Turns value columns into rows: one row per input row and value column, holding the
+        id columns, the value column's name and its value (values cast to a common type).
+
+        >>> df = spark.createDataFrame([(1, 11, 1.1), (2, 12, 1.2)], ["id", "int", "double"])
+        >>> df.unpivot("id", ["int", "double"], "var", "val").show()
+        +---+------+----+
+        | id|   var| val|
+        +---+------+----+
+        |  1|   int|11.0|
+        |  1|double| 1.1|
+        |  2|   int|12.0|
+        |  2|double| 1.2|
+        +---+------+----+
+        <BLANKLINE>
+        """
+        from .reshape import unpivot
+        return unpivot(self, ids, values, variableColumnName, valueColumnName)
+
+    def melt(self, ids, values, variableColumnName, valueColumnName):
+        """An alias of :meth:`unpivot`.
+
+        >>> df = spark.createDataFrame([(1, 11, 12)], ["id", "a", "b"])
+        >>> df.melt("id", None, "var", "val").collect()
+        [Row(id=1, var='a', val=11), Row(id=1, var='b', val=12)]
+        """
+        return self.unpivot(ids, values, variableColumnName, valueColumnName)
+
+    def transpose(self, indexColumn=None):
+        """Swaps rows and columns: the index column's values (the first column by default) become
+        the column names, the other columns' names the values of ``key``.
+
+        >>> df = spark.createDataFrame([("A", 1, 2), ("B", 3, 4)], ["id", "val1", "val2"])
+        >>> df.transpose().show()
+        +----+---+---+
+        | key|  A|  B|
+        +----+---+---+
+        |val1|  1|  3|
+        |val2|  2|  4|
+        +----+---+---+
+        <BLANKLINE>
+        """
+        from .reshape import transpose
+        return transpose(self, indexColumn)
+
+    def approxQuantile(self, col, probabilities, relativeError):
+        """Approximate quantiles of numeric columns by Spark's Greenwald-Khanna summaries
+        (nulls and NaN skipped; ``relativeError`` 0 gives exact quantiles).
+
+        >>> df = spark.createDataFrame([(1,), (2,), (3,), (4,), (5,)], ["values"])
+        >>> df.approxQuantile("values", [0.0, 0.5, 1.0], 0.05)
+        [1.0, 3.0, 5.0]
+        """
+        from .stat import approx_quantile
+        return approx_quantile(self, col, probabilities, relativeError)
+
+    def crosstab(self, col1, col2):
+        """The contingency table of two columns: a row per value of ``col1``, a column per value
+        of ``col2``, pair counts (0 where a pair never occurs).
+
+        >>> df = spark.createDataFrame([(1, 11), (1, 11), (3, 10), (4, 8), (4, 8)], ["c1", "c2"])
+        >>> df.crosstab("c1", "c2").sort("c1_c2").show()
+        +-----+---+---+---+
+        |c1_c2| 10| 11|  8|
+        +-----+---+---+---+
+        |    1|  0|  2|  0|
+        |    3|  1|  0|  0|
+        |    4|  0|  0|  2|
+        +-----+---+---+---+
+        <BLANKLINE>
+        """
+        from .stat import crosstab
+        return crosstab(self, col1, col2)
+
+    def freqItems(self, cols, support=None):
+        """Items that may be frequent (above ``support``, default 1%) in each column; may hold
+        false positives, as Spark's does.
+
+        >>> df = spark.createDataFrame([(1, 11), (1, 11), (3, 10)], ["c1", "c2"])
+        >>> df.freqItems(["c1", "c2"]).collect()
+        [Row(c1_freqItems=[1, 3], c2_freqItems=[10, 11])]
+        """
+        from .stat import freq_items
+        return freq_items(self, cols, support)
+
+    def mapInPandas(self, func, schema, barrier=False, profile=None):
+        """Maps each partition's rows, as an iterator of pandas DataFrames, through ``func``,
+        which yields pandas DataFrames of ``schema``; runs as tasks on the executors.
+
+        >>> df = spark.createDataFrame([(1, 21), (2, 30)], ("id", "age"))
+        >>> def filter_func(iterator):
+        ...     for pdf in iterator:
+        ...         yield pdf[pdf.id == 1]
+        >>> df.mapInPandas(filter_func, df.schema).collect()
+        [Row(id=1, age=21)]
+        """
+        return self._map_in_batches(func, schema, "pandas", barrier)
+
+    def mapInArrow(self, func, schema, barrier=False, profile=None):
+        """Maps each partition's rows, as an iterator of ``pyarrow.RecordBatch``, through
+        ``func``, which yields record batches of ``schema``.
+
+        >>> import pyarrow as pa
+        >>> df = spark.createDataFrame([(1, 21), (2, 30)], ("id", "age"))
+        >>> def older(iterator):
+        ...     for batch in iterator:
+        ...         yield batch.filter(pa.compute.field("age") > 25)
+        >>> df.mapInArrow(older, "id long, age long").collect()
+        [Row(id=2, age=30)]
+        """
+        return self._map_in_batches(func, schema, "arrow", barrier)
+
+    def _map_in_batches(self, func, schema, kind, barrier):
+        from .expressions import AttributeReference
+        if isinstance(schema, str):
+            schema = T._parse_datatype_string(schema)
+        if not isinstance(schema, T.StructType):
+            from ..errors import PySparkTypeError
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "expected_type": "StructType or str", "arg_name": "schema", "arg_type": type(schema).__name__})
+        from .expressions import new_id
+        udf_id = new_id()
+        output = [AttributeReference(f.name, f.dataType, f.nullable) for f in schema.fields]
+        return self._new(MapInBatches(func, kind, output, self._plan, bool(barrier), udf_id))
+
+    def toArrow(self):
+        """The rows as a ``pyarrow.Table`` (collected to the driver).
+
+        >>> df = spark.createDataFrame([(2, "Alice"), (5, "Bob")], schema=["age", "name"])
+        >>> df.coalesce(1).toArrow()
+        pyarrow.Table
+        age: int64
+        name: string
+        ----
+        age: [[2,5]]
+        name: [["Alice","Bob"]]
+        """
+        from .batches import DEFAULT_BATCH_ROWS, to_arrow
+        qe = QueryExecution(self.sparkSession, self._plan)
+        with self.sparkSession._action(self, qe):
+            tables = qe.collect_tables()
+        conf = self.sparkSession.conf
+        return to_arrow(tables, self._plan.output, conf.get("spark.sql.session.timeZone"),
+                        int(conf.get("spark.sql.execution.arrow.maxRecordsPerBatch", str(DEFAULT_BATCH_ROWS))))
+
+    def withMetadata(self, columnName, metadata):
+        """The DataFrame with ``metadata`` set on one column's field.
+
+        >>> df = spark.createDataFrame([(2, "Alice"), (5, "Bob")], schema=["age", "name"])
+        >>> df.withMetadata("age", {"foo": "bar"}).schema["age"].metadata
+        {'foo': 'bar'}
+        """
+        if not isinstance(metadata, dict):
+            from ..errors import PySparkTypeError
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "expected_type": "dict", "arg_name": "metadata", "arg_type": type(metadata).__name__})
+        return self.withColumn(columnName, col_of(quote_ident(columnName)).alias(columnName, metadata=metadata))
+
+    def isLocal(self):
+        """Whether ``collect``/``take`` can answer from the driver alone: the result of a
+        command (``SHOW TABLES``, ``SET``) or of local ``VALUES``.
+
+        >>> spark.sql("SHOW TABLES").isLocal()
+        True
+        >>> spark.range(3).isLocal()
+        False
+        """
+        return bool(getattr(self._plan, "local_result", False))
+
+    def inputFiles(self):
+        """The files a scan of this DataFrame reads (as Spark names them, ``file:/...``).
+
+        >>> import os, tempfile
+        >>> d = tempfile.mkdtemp()
+        >>> spark.range(2).coalesce(1).write.mode("overwrite").json(d)
+        >>> [os.path.basename(f).split("-")[0] for f in spark.read.json(d).inputFiles()]
+        ['part']
+        """
+        from .datasources import qualified
+        files = set()
+
+        def walk(node):
+            source = getattr(node, "source", None)
+            for f in getattr(source, "files", None) or ():
+                files.add(qualified(f.path))
+            for c in node.children:
+                walk(c)
+        walk(self._plan)
+        return sorted(files)
+
+    def colRegex(self, colName):
+        """The columns whose names match a back-quoted regular expression (all of it), as one
+        Column to select; a name without back-quotes is an ordinary column.
+
+        >>> df = spark.createDataFrame([("a", 1), ("b", 2)], ["Col1", "Col2"])
+        >>> df.select(df.colRegex("`(Col1)?+.+`")).columns
+        ['Col2']
+        """
+        import re
+        if not isinstance(colName, str):
+            from ..errors import PySparkTypeError
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "arg_name": "colName", "expected_type": "str", "arg_type": type(colName).__name__})
+        whole = re.fullmatch(r"`(.+)`", colName, re.S)
+        qualified = re.fullmatch(r"(.+)\.`(.+)`", colName, re.S)
+        if whole and not qualified:
+            return Column(_UnresolvedRegex(whole.group(1), None), colName)
+        if qualified:
+            return Column(_UnresolvedRegex(qualified.group(2), qualified.group(1)), colName)
+        return self[colName]
+
+    def to(self, schema):
+        """The rows under ``schema``: columns matched by name (case-insensitively), reordered,
+        cast where the type differs; a column the schema lacks is dropped, one the DataFrame lacks
+        is an error.
+
+        >>> df = spark.createDataFrame([("a", 1)], ["i", "j"])
+        >>> df.to(T.StructType([T.StructField("j", T.StringType()), T.StructField("i", T.StringType())])).collect()
+        [Row(j='1', i='a')]
+        """
+        from ..errors import AnalysisException, PySparkTypeError
+        if not isinstance(schema, T.StructType):
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "arg_name": "schema", "expected_type": "StructType", "arg_type": type(schema).__name__})
+        cols = []
+        for f in schema.fields:
+            found = [a for a in self._plan.output if a.name.lower() == f.name.lower()]
+            if not found:
+                raise AnalysisException(errorClass="UNRESOLVED_COLUMN.WITH_SUGGESTION", messageParameters={
+                    "objectName": quote_ident(f.name),
+                    "proposal": ", ".join(quote_ident(a.name) for a in self._plan.output)})
+            a = found[0]
+            if a.nullable and not f.nullable:
+                raise AnalysisException(errorClass="NULLABLE_COLUMN_OR_FIELD", messageParameters={
+                    "name": quote_ident(f.name)})
+            c = Column(a, a.name)
+            if a.dataType != f.dataType:
+                c = c.cast(f.dataType)
+            cols.append(c.alias(f.name, metadata=f.metadata or None))
+        return self.select(*cols)
+
+    def repartitionByRange(self, numPartitions, *cols):
+        """Range partitioning: rows sorted by ``cols`` and cut into ``numPartitions`` ranges of
+        (nearly) equal size, sampled as Spark's RangePartitioner samples them.
+
+        >>> df = spark.createDataFrame([(14, "Tom"), (23, "Alice"), (16, "Bob")], ["age", "name"])
+        >>> df.repartitionByRange(2, "age").rdd.glom().map(len).collect()
+        [2, 1]
+        """
+        from ..errors import PySparkTypeError, PySparkValueError
+        if isinstance(numPartitions, (str, Column)):
+            cols = (numPartitions,) + cols
+            numPartitions = None
+        elif not isinstance(numPartitions, int):
+            raise PySparkTypeError(errorClass="NOT_EXPECTED_TYPE", messageParameters={
+                "expected_type": "Column, int or str", "arg_name": "numPartitions",
+                "arg_type": type(numPartitions).__name__})
+        if not cols:
+            raise PySparkValueError(errorClass="CANNOT_BE_EMPTY", messageParameters={"item": "partition-by expression"})
+        orders = self._sort_orders(_cols(cols), {})
+        return self._new(RepartitionByRange(orders, numPartitions, self._plan))
+
+    def groupingSets(self, groupingSets, *cols):
+        """Aggregates over each listed set of the grouping columns (the columns a set leaves
+        out are NULL in its rows).
+
+        >>> from sparklet.sql import functions as sf
+        >>> df = spark.createDataFrame([("a", "x", 1), ("a", "y", 2)], ["k", "m", "v"])
+        >>> df.groupingSets([("k", "m"), ()], "k", "m").agg(sf.sum("v")).sort("k", "m").collect()
+        [Row(k=None, m=None, sum(v)=3), Row(k='a', m='x', sum(v)=1), Row(k='a', m='y', sum(v)=2)]
+        """
+        grouped = self.groupBy(*cols)
+        scope = self._scope()
+        keys = [k.sql() for k in grouped._keys]
+        sets = []
+        for gs in groupingSets:
+            positions = []
+            for c in (gs if isinstance(gs, (list, tuple)) else [gs]):
+                e = named(col_of(c)._expr.resolve(scope)).sql()
+                if e not in keys:
+                    from ..errors import AnalysisException
+                    raise AnalysisException(errorClass="MISSING_GROUP_BY", messageParameters={})
+                positions.append(keys.index(e))
+            sets.append(sorted(set(positions)))
+        grouped._sets = sets
+        return grouped
 
     @property
     def stat(self):
@@ -991,24 +1406,86 @@ class DataFrameStatFunctions:
         return self.df.cov(col1, col2)
 
     def approxQuantile(self, col, probabilities, relativeError):
-        """Quantiles of numeric columns (exact here: the data of one driver is small).
+        """Approximate quantiles of numeric columns, as :meth:`DataFrame.approxQuantile`.
 
         >>> spark.range(10).stat.approxQuantile("id", [0.5], 0.0)
         [4.0]
         """
-        single = isinstance(col, str)
-        cols = [col] if single else list(col)
-        out = []
-        for c in cols:
-            values = sorted(r[0] for r in self.df.select(c).collect() if r[0] is not None)
-            qs = []
-            for p in probabilities:
-                if not values:
-                    continue
-                idx = min(len(values) - 1, max(0, int(-(-p * len(values) // 1)) - 1))
-                qs.append(float(values[idx]))
-            out.append(qs)
-        return out[0] if single else out
+        return self.df.approxQuantile(col, probabilities, relativeError)
+
+    def crosstab(self, col1, col2):
+        """The contingency table of two columns, as :meth:`DataFrame.crosstab`.
+
+        >>> spark.createDataFrame([(1, "a")], ["k", "v"]).stat.crosstab("k", "v").collect()
+        [Row(k_v='1', a=1)]
+        """
+        return self.df.crosstab(col1, col2)
+
+    def freqItems(self, cols, support=None):
+        """Frequent items of columns, as :meth:`DataFrame.freqItems`.
+
+        >>> spark.createDataFrame([(1,), (1,)], ["k"]).stat.freqItems(["k"]).collect()
+        [Row(k_freqItems=[1])]
+        """
+        return self.df.freqItems(cols, support)
+
+    def sampleBy(self, col, fractions, seed=None):
+        """A stratified sample, as :meth:`DataFrame.sampleBy`.
+
+        >>> spark.range(0, 10, 1, 1).stat.sampleBy("id", {1: 1.0, 2: 1.0}, 0).collect()
+        [Row(id=1), Row(id=2)]
+        """
+        return self.df.sampleBy(col, fractions, seed)
+
+
+class _UnresolvedRegex(UnresolvedStar):
+    """``colRegex``: the attributes (of the table alias, when qualified) whose whole name matches
+    a Java regular expression, case-insensitively as Spark's analysis is."""
+
+    def __init__(self, pattern, table):
+        super().__init__(None)
+        self.pattern = pattern
+        self.table = table
+
+    def sql(self):
+        return self.pattern
+
+    def expand(self, scope):
+        import re
+        regex = re.compile(self.pattern, re.I)
+        return [a for a in scope.attrs if regex.fullmatch(a.name)
+                and (self.table is None or (a.qualifier and a.qualifier[-1].lower() == self.table.lower()))]
+
+
+def _check_sample_bounds(lower, upper, with_replacement):
+    """Spark's checks on a sample's fraction (raised when the DataFrame is built)."""
+    from ..errors import IllegalArgumentException
+    from .show import java_double_to_string
+    fraction = upper - lower
+    if with_replacement and fraction < 0.0:
+        raise IllegalArgumentException(
+            "requirement failed: Sampling fraction (%s) must be nonnegative with replacement"
+            % java_double_to_string(float(fraction)))
+    if not with_replacement and not -1e-6 <= fraction <= 1.0 + 1e-6:
+        raise IllegalArgumentException(
+            "requirement failed: Sampling fraction (%s) must be on interval [0, 1] without replacement"
+            % java_double_to_string(float(fraction)))
+
+
+def _scala_map(d):
+    from .show import java_double_to_string
+    return "Map(%s)" % ", ".join("%s -> %s" % (k, java_double_to_string(v)) for k, v in d.items())
+
+
+def _orderable(t):
+    """Whether rows can be sorted by a column of this type (Spark's RowOrdering.isOrderable)."""
+    if isinstance(t, T.MapType):
+        return False
+    if isinstance(t, T.ArrayType):
+        return _orderable(t.elementType)
+    if isinstance(t, T.StructType):
+        return all(_orderable(f.dataType) for f in t.fields)
+    return True
 
 
 def _jsonable(v):

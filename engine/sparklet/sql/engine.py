@@ -29,11 +29,10 @@ def connection():
         con.execute("SET threads=1")
         con.execute("SET preserve_insertion_order=true")
         try:
-            import time
-            tz = os.environ.get("TZ") or time.tzname[0]
             con.execute("SET TimeZone=%s" % _quote(_local_tz_name()))
+            _local.tz = _local_tz_name()
         except Exception:
-            pass
+            _local.tz = None
         _register_builtins(con)
         _local.con = con
         _local.pid = os.getpid()
@@ -76,6 +75,29 @@ def _register_builtins(con):
     con.create_function("spark_moments_result", arrow_moments_result, [duckdb.list_type(buffer), st.VARCHAR],
                         st.DOUBLE, type="arrow", null_handling="special", side_effects=False)
 
+    def spark_strptime(text, pattern):
+        # a string parsed with a Java datetime pattern given per row (a format column); DuckDB's
+        # strptime takes only a constant pattern
+        import datetime
+        from .function_registry import _java_datetime_format
+        if text is None or pattern is None:
+            return None
+        try:
+            return datetime.datetime.strptime(text, _java_datetime_format(pattern).replace("%-", "%"))
+        except ValueError:
+            return None
+
+    con.create_function("spark_strptime", spark_strptime, [st.VARCHAR, st.VARCHAR], st.TIMESTAMP,
+                        null_handling="special", side_effects=False)
+
+    from .hyperloglog import register_functions
+    register_functions(con)
+
+
+def keep_function_error(error):
+    """Called by a built-in evaluated in Python just before it fails its row with a Spark error."""
+    _local.function_error = error
+
 
 def register_udf(con, udf_id, func, arg_types, return_type):
     if udf_id in _local.udfs:
@@ -106,9 +128,35 @@ def _partition_id():
     return ctx.partitionId() if ctx is not None else 0
 
 
+def session_time_zone():
+    """The time zone the running query computes in: the session's, which the SQL execution gives
+    its tasks as a local property (``execution.TIME_ZONE_KEY``); on the driver outside a task, the
+    active session's; else the process's own."""
+    from ..taskcontext import TaskContext
+    ctx = TaskContext.get()
+    tz = ctx.getLocalProperty("spark.sql.session.timeZone") if ctx is not None else None
+    if tz is None:
+        from .session import SparkSession
+        session = SparkSession.getActiveSession()
+        if session is not None:
+            tz = session.conf.get("spark.sql.session.timeZone")
+    return tz or _local_tz_name()
+
+
+def _use_time_zone(con, tz):
+    if getattr(_local, "tz", None) != tz:
+        try:
+            con.execute("SET TimeZone=%s" % _quote(tz))
+        except Exception:
+            # a zone the engine does not know (a POSIX TZ string): the previous one stays
+            return
+        _local.tz = tz
+
+
 def run_query(sql, tables, udfs=()):
     """Run ``sql`` with each name in ``tables`` bound to its Arrow table; an Arrow table back."""
     con = connection()
+    _use_time_zone(con, session_time_zone())
     for u in udfs:
         register_udf(con, *u)
     for name, table in tables.items():
@@ -118,10 +166,29 @@ def run_query(sql, tables, udfs=()):
     try:
         return con.sql(sql).to_arrow_table()
     except Exception as e:
+        # a built-in evaluated in Python raised Spark's own error (scalar_functions.ansi): DuckDB
+        # only carries its text, so the exception itself was kept aside
+        pending = getattr(_local, "function_error", None)
+        if pending is not None:
+            _local.function_error = None
+            raise pending from None
         raise spark_error(e) from None
     finally:
         for name in tables:
             con.unregister(name)
+
+
+#: runtime error conditions raised with ``error('CONDITION|message')`` -> their exception class
+_RUNTIME_ERRORS = {
+    "INVALID_ARRAY_INDEX_IN_ELEMENT_AT": lambda E: E.ArrayIndexOutOfBoundsException,
+    "DUPLICATED_MAP_KEY": lambda E: E.SparkRuntimeException,
+    "NULL_MAP_KEY": lambda E: E.SparkRuntimeException,
+    "INVALID_PARAMETER_VALUE.START": lambda E: E.SparkRuntimeException,
+    "INVALID_PARAMETER_VALUE.LENGTH": lambda E: E.SparkRuntimeException,
+    "MAP_FROM_ARRAYS": lambda E: E.SparkRuntimeException,
+    "VECTOR_DIMENSION_MISMATCH": lambda E: E.SparkRuntimeException,
+    "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION": lambda E: E.SparkRuntimeException,
+}
 
 
 def spark_error(e):
@@ -131,8 +198,8 @@ def spark_error(e):
     if "|" in text and "Error: " in text:
         body = text.split("Error: ", 1)[1]
         cond, _, rest = body.partition("|")
-        if cond == "DIVIDE_BY_ZERO":
-            return E.ArithmeticException(errorClass="DIVIDE_BY_ZERO",
+        if cond in ("DIVIDE_BY_ZERO", "REMAINDER_BY_ZERO"):
+            return E.ArithmeticException(errorClass=cond,
                                          messageParameters={"config": '"spark.sql.ansi.enabled"'})
         if cond == "CAST_INVALID_INPUT":
             value, _, target = rest.rpartition("|")
@@ -140,8 +207,30 @@ def spark_error(e):
                 errorClass="CAST_INVALID_INPUT",
                 messageParameters={"expression": "'%s'" % value, "sourceType": '"STRING"',
                                    "targetType": '"%s"' % target, "ansiConfig": '"spark.sql.ansi.enabled"'})
+        if cond == "INVALID_INDEX_OF_ZERO":
+            return E.SparkRuntimeException(errorClass=cond, messageParameters={})
+        if cond == "USER_RAISED_EXCEPTION":
+            # assert_true / raise_error: the message is the rest of the error text, up to DuckDB's
+            # own context lines
+            return E.SparkRuntimeException(errorClass=cond, messageParameters={"errorMessage": rest.split("\n")[0]})
+        if cond == "DATETIME_FIELD_OUT_OF_BOUNDS":
+            return E.DateTimeException(errorClass="DATETIME_FIELD_OUT_OF_BOUNDS.WITHOUT_SUGGESTION",
+                                       messageParameters={"rangeMessage": rest})
+        if cond == "CANNOT_PARSE_TIMESTAMP":
+            value = rest.rpartition("|")[0]
+            return E.DateTimeException(errorClass=cond, messageParameters={
+                "message": "Text '%s' could not be parsed at index 0" % value,
+                "func": "`try_to_timestamp`"})
+        if cond == "ILLEGAL_DAY_OF_WEEK":
+            return E.IllegalArgumentException(errorClass=cond, messageParameters={"string": rest})
         if cond in ("ARITHMETIC_OVERFLOW", "INVALID_ARRAY_INDEX"):
             return E.ArithmeticException(errorClass=cond, messageParameters={"message": rest})
+        if cond == "ILLEGAL_SEQUENCE_BOUNDARY":
+            # Spark 4.3 still raises this one from a require(): no error condition
+            return E.IllegalArgumentException(message="requirement failed: " + rest)
+        if cond in _RUNTIME_ERRORS:
+            # a runtime error whose full message the query wrote after the condition
+            return _RUNTIME_ERRORS[cond](E)(message=rest, errorClass=cond)
     if "Overflow" in text or "out of range" in text:
         return E.ArithmeticException(
             errorClass="ARITHMETIC_OVERFLOW",

@@ -20,6 +20,10 @@ from typing import Any, Dict, Optional
 from ..listener import SparkListenerEvent
 
 EXECUTION_ID_KEY = "spark.sql.execution.id"
+#: the session time zone travels with the execution's jobs as a local property, as Spark's
+#: ``withSQLConfPropagated`` ships SQL confs to tasks: executors read it (``engine.run_query``) so
+#: casts, date parts and formatting follow ``spark.sql.session.timeZone``
+TIME_ZONE_KEY = "spark.sql.session.timeZone"
 _execution_ids = itertools.count()
 _START = "org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart"
 _END = "org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd"
@@ -114,6 +118,7 @@ def new_execution(session, query_execution, action, call_site):
         "== Physical Plan ==\n" + explain_formatted(physical), spark_plan_info(physical), _now_ms(), query_id,
         jobGroupId=sc.getLocalProperty("spark.jobGroup.id")))
     sc.setLocalProperty(EXECUTION_ID_KEY, str(execution_id))
+    sc.setLocalProperty(TIME_ZONE_KEY, session.conf.get(TIME_ZONE_KEY))
     error = ""
     try:
         yield
@@ -122,4 +127,5 @@ def new_execution(session, query_execution, action, call_site):
         raise
     finally:
         sc.setLocalProperty(EXECUTION_ID_KEY, None)
+        sc.setLocalProperty(TIME_ZONE_KEY, None)
         sc.listenerBus.post(SparkListenerSQLExecutionEnd(execution_id, _now_ms(), error, query_id))

@@ -163,12 +163,14 @@ class LeafExpression(Expression):
 class AttributeReference(LeafExpression):
     resolved = True
 
-    def __init__(self, name, dataType, nullable=True, expr_id=None, qualifier=()):
+    def __init__(self, name, dataType, nullable=True, expr_id=None, qualifier=(), metadata=None):
         self._name = name
         self.dataType = dataType
         self.nullable = nullable
         self.expr_id = new_id() if expr_id is None else expr_id
         self.qualifier = tuple(qualifier)
+        # the field's metadata (alias(metadata=...), withMetadata): a dict, or None for none
+        self.metadata = metadata
 
     @property
     def name(self):
@@ -178,16 +180,16 @@ class AttributeReference(LeafExpression):
         return self
 
     def with_name(self, name):
-        return AttributeReference(name, self.dataType, self.nullable, self.expr_id, self.qualifier)
+        return AttributeReference(name, self.dataType, self.nullable, self.expr_id, self.qualifier, self.metadata)
 
     def with_qualifier(self, q):
-        return AttributeReference(self._name, self.dataType, self.nullable, self.expr_id, q)
+        return AttributeReference(self._name, self.dataType, self.nullable, self.expr_id, q, self.metadata)
 
     def with_nullability(self, nullable):
-        return AttributeReference(self._name, self.dataType, nullable, self.expr_id, self.qualifier)
+        return AttributeReference(self._name, self.dataType, nullable, self.expr_id, self.qualifier, self.metadata)
 
     def new_instance(self):
-        return AttributeReference(self._name, self.dataType, self.nullable, None, self.qualifier)
+        return AttributeReference(self._name, self.dataType, self.nullable, None, self.qualifier, self.metadata)
 
     def sql(self):
         return self._name
@@ -287,16 +289,24 @@ class Alias(Expression):
         self.alias = alias
         self.expr_id = new_id() if expr_id is None else expr_id
         self.resolved = child.resolved
+        self.explicit_metadata = metadata
 
     @property
     def child(self):
         return self.children[0]
 
+    @property
+    def metadata(self):
+        """The explicit metadata, else a column's own (Spark's Alias keeps a named child's)."""
+        if self.explicit_metadata is not None:
+            return self.explicit_metadata
+        return getattr(self.child, "metadata", None) if isinstance(self.child, AttributeReference) else None
+
     def with_children(self, children):
-        return Alias(children[0], self.alias, self.expr_id)
+        return Alias(children[0], self.alias, self.expr_id, self.explicit_metadata)
 
     def resolve(self, scope):
-        return Alias(self.child.resolve(scope), self.alias, self.expr_id)
+        return Alias(self.child.resolve(scope), self.alias, self.expr_id, self.explicit_metadata)
 
     @property
     def dataType(self):
@@ -321,7 +331,7 @@ class Alias(Expression):
         return self.child.duck()
 
     def to_attribute(self):
-        return AttributeReference(self.alias, self.dataType, self.nullable, self.expr_id)
+        return AttributeReference(self.alias, self.dataType, self.nullable, self.expr_id, metadata=self.metadata)
 
 
 def to_attribute(e):
@@ -387,8 +397,15 @@ class Literal(LeafExpression):
             return format_double(v)
         if isinstance(self.dataType, T.FloatType):
             return format_float(v)
-        # folded nested values: by the literal's type (a struct's value is a Row, itself a tuple)
-        if isinstance(self.dataType, T.ArrayType):
+        if isinstance(self.dataType, T.StructType):
+            values = [v.get(f.name) for f in self.dataType.fields] if isinstance(v, dict) else list(v)
+            return "named_struct(%s)" % ", ".join("%s, %s" % (f.name, Literal(x, f.dataType).sql())
+                                                  for f, x in zip(self.dataType.fields, values))
+        if isinstance(self.dataType, T.MapType):
+            items = v.items() if isinstance(v, dict) else v
+            return "map(%s)" % ", ".join("%s, %s" % (Literal(k, self.dataType.keyType).sql(),
+                                                     Literal(x, self.dataType.valueType).sql()) for k, x in items)
+        if isinstance(v, (list, tuple)):
             return "array(%s)" % ", ".join(Literal(x, self.dataType.elementType).sql() for x in v)
         if isinstance(self.dataType, T.StructType):
             return "named_struct(%s)" % ", ".join("'%s', %s" % (f.name, Literal(x, f.dataType).sql())
@@ -399,7 +416,10 @@ class Literal(LeafExpression):
         if isinstance(self.dataType, T.DateType):
             return "DATE '%s'" % v.isoformat()
         if isinstance(self.dataType, T.TimestampType):
-            return "TIMESTAMP '%s'" % v.isoformat(sep=" ")
+            from .show import timestamp_to_string
+            return "TIMESTAMP '%s'" % timestamp_to_string(v)
+        if isinstance(v, (bytes, bytearray)):
+            return "X'%s'" % bytes(v).hex().upper()
         return str(v)
 
     def explain(self):
@@ -432,6 +452,11 @@ def duck_literal(v, t):
     if isinstance(t, T.DateType):
         return "DATE '%s'" % v.isoformat()
     if isinstance(t, T.TimestampType):
+        # an instant: a naive value is the process's local time (as collect() gives it), which
+        # must not be read in the session time zone the engine computes in
+        import datetime as _dt
+        return "TIMESTAMPTZ '%s'" % v.astimezone(_dt.timezone.utc).isoformat(sep=" ")
+    if isinstance(t, T.TimestampNTZType):
         return "TIMESTAMP '%s'" % v.isoformat(sep=" ")
     if isinstance(t, T.ArrayType):
         return "CAST([%s] AS %s)" % (", ".join(duck_literal(x, t.elementType) for x in v), duck_type(t))
@@ -444,6 +469,17 @@ def duck_literal(v, t):
                                                 duck_type(t))
     if isinstance(t, T.BinaryType):
         return "'%s'::BLOB" % "".join("\\x%02x" % b for b in v)
+    if isinstance(t, T.MapType):
+        # a folded map constant (a dict, or the pairs Arrow gives back)
+        items = list(v.items()) if isinstance(v, dict) else list(v)
+        return "CAST(map([%s], [%s]) AS %s)" % (
+            ", ".join(duck_literal(k, t.keyType) for k, _ in items),
+            ", ".join(duck_literal(x, t.valueType) for _, x in items), duck_type(t))
+    if isinstance(t, T.StructType):
+        values = [v.get(f.name) for f in t.fields] if isinstance(v, dict) else list(v)
+        return "CAST(struct_pack(%s) AS %s)" % (", ".join(
+            '"%s" := %s' % (f.name.replace('"', '""'), duck_literal(x, f.dataType))
+            for f, x in zip(t.fields, values)) or "", duck_type(t))
     return "CAST(%s AS %s)" % (v, duck_type(t))
 
 
@@ -452,11 +488,14 @@ def duck_literal(v, t):
 
 
 class Cast(Expression):
-    def __init__(self, child, to, implicit=False, ansi=True):
+    def __init__(self, child, to, implicit=False, ansi=True, column_name=None):
         self.children = (child,)
         self.to = to
         self.ansi = ansi
         self.implicit = implicit
+        # a user's cast of a column is named after that column where it is projected as is
+        # (`df.select(df.age.cast("string"))` has a column `age`); nested, it keeps its SQL text
+        self.column_name = column_name
         self.resolved = child.resolved
         self.dataType = to
         self.nullable = child.nullable if child.resolved else True
@@ -469,13 +508,17 @@ class Cast(Expression):
     def foldable(self):
         return self.child.foldable
 
+    @property
+    def name(self):
+        return self.column_name or self.sql()
+
     def with_children(self, children):
-        return Cast(children[0], self.to, self.implicit, self.ansi)
+        return Cast(children[0], self.to, self.implicit, self.ansi, self.column_name)
 
     def resolve(self, scope):
         child = self.child.resolve(scope)
         check_cast(child.dataType, self.to, child)
-        c = Cast(child, self.to, self.implicit, self.ansi)
+        c = Cast(child, self.to, self.implicit, self.ansi, self.column_name)
         c.nullable = child.nullable or (is_string(child.dataType) and not is_string(self.to)) or not self.ansi
         return c
 
@@ -693,6 +736,13 @@ class Arithmetic(BinaryOperator):
     def decimal_result(a, b):
         return a
 
+    def duck(self):
+        # DuckDB sizes a decimal result by its own rules (a product keeps both scales): cast it to
+        # the type Spark gives the operation
+        if isinstance(self.dataType, T.DecimalType):
+            return "CAST(%s AS %s)" % (super().duck(), duck_type(self.dataType))
+        return super().duck()
+
 
 def _bounded_decimal(precision, scale):
     # Spark's DecimalType.adjustPrecisionScale (allowPrecisionLoss=true)
@@ -707,12 +757,16 @@ def _bounded_decimal(precision, scale):
 def _decimal_operand_type(e):
     """An integer literal takes part in decimal arithmetic with its own digits (Spark's
     ``DecimalType.fromLiteral``); other integers with their type's full precision."""
+    # the operand as written: the implicit cast to the pair's wider type is not what Spark sizes
+    # the result by (`bigint * 1.1` is decimal(20,0) * decimal(2,1), not two decimal(21,1)s)
     inner = e.child if isinstance(e, Cast) and e.implicit else e
     if isinstance(inner, Literal) and is_integral(inner.dataType) and inner.value is not None:
         return T.DecimalType(max(1, len(str(abs(inner.value)))), 0)
-    if isinstance(e.dataType, T.DecimalType) and isinstance(inner, Cast):
-        return e.dataType
-    return e.dataType if isinstance(e.dataType, T.DecimalType) else decimal_for_integral(e.dataType)
+    if isinstance(inner.dataType, T.DecimalType):
+        return inner.dataType
+    if is_integral(inner.dataType):
+        return decimal_for_integral(inner.dataType)
+    return e.dataType
 
 
 class Add(Arithmetic):
@@ -777,8 +831,9 @@ class Remainder(Arithmetic):
     def duck(self):
         l, r = self.left.duck(), self.right.duck()
         if is_fractional(self.dataType):
-            return "(CASE WHEN %s = 0 THEN CAST('NaN' AS DOUBLE) ELSE fmod(%s, %s) END)" % (r, l, r)
-        return "(CASE WHEN %s = 0 THEN %s ELSE %s %% %s END)" % (r, _raise_sql("DIVIDE_BY_ZERO", ""), l, r)
+            # DuckDB's % on doubles keeps the dividend's sign as Java's does (its fmod does not)
+            return "(CASE WHEN %s = 0 THEN CAST('NaN' AS DOUBLE) ELSE %s %% %s END)" % (r, l, r)
+        return "(CASE WHEN %s = 0 THEN %s ELSE %s %% %s END)" % (r, _raise_sql("REMAINDER_BY_ZERO", ""), l, r)
 
 
 class Pmod(Remainder):
@@ -1102,6 +1157,15 @@ class ExtractField(Expression):
 
     def with_children(self, children):
         return ExtractField(children[0], children[1], self.field_name)
+
+    @property
+    def nullable(self):
+        # a struct's field is null only where the struct or the field may be (GetStructField);
+        # an array element or map value may always be missing
+        t = self.children[0].dataType
+        if isinstance(t, T.StructType):
+            return self.children[0].nullable or t[self.field_name].nullable
+        return True
 
     def sql(self):
         if isinstance(self.children[0].dataType, T.StructType):

@@ -48,9 +48,13 @@ class GroupedData:
             resolved = _pivoted(resolved, *self._pivot)
         out = list(self._keys) + resolved
         check_aggregate(self._keys, out)
+        plan = _without_null_times(self._keys, self._df._plan)
         if self._sets is not None:
             return self._df._new(self._grouping_sets(resolved))
-        return self._df._new(Aggregate(self._keys, out, self._df._plan))
+        from .function_registry import Grouping
+        if any(r.contains(Grouping) for r in resolved):
+            raise analysis_exception("UNSUPPORTED_GROUPING_EXPRESSION")
+        return self._df._new(Aggregate(self._keys, out, plan))
 
     def _grouping_sets(self, resolved):
         """cube/rollup as Spark's Expand: every input row repeated once per grouping set, in
@@ -78,7 +82,22 @@ class GroupedData:
                                              grouping_id.alias("spark_grouping_id"))
         attrs = expanded._plan.output
         key_attrs = attrs[len(df._plan.output):len(df._plan.output) + n]
-        return Aggregate(key_attrs + [attrs[-1]], key_attrs + list(resolved), expanded._plan)
+        gid_attr = attrs[-1]
+        from .function_registry import Grouping
+        gid_column = Column(gid_attr, gid_attr.name)
+
+        def grouping_value(e):
+            # grouping()/grouping_id(): a constant per grouping set, told apart by the set's id
+            if not isinstance(e, Grouping):
+                return e
+            value = None
+            for kept in self._sets:
+                gid = sum(1 << (n - 1 - i) for i in range(n) if i not in kept)
+                this = Column(e.value(self._keys, kept), "")
+                value = this if value is None else F.when(gid_column == gid, this).otherwise(value)
+            return value._expr.resolve(expanded._scope())
+        values = [r.transform(grouping_value) for r in resolved]
+        return Aggregate(key_attrs + [gid_attr], key_attrs + values, expanded._plan)
 
     def count(self):
         """Example:
@@ -144,6 +163,18 @@ class GroupedData:
 
     def applyInPandas(self, func, schema):
         raise NotImplementedError("GroupedData.applyInPandas is not supported by Sparklet yet")
+
+
+def _without_null_times(keys, plan):
+    """Grouping by a time window drops the rows whose time is NULL, as Spark's TimeWindowing
+    filters them out."""
+    from .expressions import IsNotNull, strip_alias
+    from .plan import Filter
+    for k in keys:
+        e = strip_alias(k)
+        if getattr(e, "fname", None) == "window":
+            plan = Filter(IsNotNull(e.children[0]), plan)
+    return plan
 
 
 def _pivoted(aggregates, column, values):

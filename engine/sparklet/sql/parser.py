@@ -26,6 +26,11 @@ from .expressions import (
 _dialect = None
 
 
+def _called_substr(node):
+    node.meta["name"] = "substr"
+    return node
+
+
 def dialect():
     global _dialect
     if _dialect is None:
@@ -34,6 +39,12 @@ def dialect():
         class SparkletSpark(Spark):
             class Parser(Spark.Parser):
                 FUNCTIONS = {}
+                # these take plain arguments in Spark: left to the function registry, by the
+                # name they were called with (ceiling(x) is not CEIL(x))
+                FUNCTION_PARSERS = {k: v for k, v in Spark.Parser.FUNCTION_PARSERS.items()
+                                    if k not in ("CEIL", "FLOOR", "CHAR", "CHR", "DECODE", "INITCAP")}
+                # substr(s FROM p FOR n) parses as SUBSTRING does, but keeps its own name
+                FUNCTION_PARSERS["SUBSTR"] = lambda self: _called_substr(self._parse_substring())
 
         _dialect = SparkletSpark
     return _dialect
@@ -174,6 +185,10 @@ def convert(node):
         return UnresolvedAttribute([node.name])
     if isinstance(node, exp.Literal):
         return _literal(node)
+    if isinstance(node, exp.HexString):
+        # X'..' is a binary literal in Spark SQL
+        digits = node.this
+        return Literal(bytes.fromhex(("0" + digits) if len(digits) % 2 else digits), T.BinaryType())
     if isinstance(node, exp.Boolean):
         return Literal(bool(node.this))
     if isinstance(node, exp.Null):
@@ -183,6 +198,12 @@ def convert(node):
         if name == "NEQ":
             return UnresolvedBinary(Not, convert(node.this), convert(node.expression), "!=")
         return UnresolvedBinary(cls, convert(node.this), convert(node.expression), sym)
+    if isinstance(node, (exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor)):
+        from .column import _BITWISE
+        sym = {"BitwiseAnd": "&", "BitwiseOr": "|", "BitwiseXor": "^"}[name]
+        return UnresolvedBinary(_BITWISE[sym], convert(node.this), convert(node.expression), sym)
+    if isinstance(node, exp.BitwiseNot):
+        return UnresolvedFunction("bitwise_not", [convert(node.this)])
     if isinstance(node, exp.IntDiv):
         return UnresolvedFunction("div", [convert(node.this), convert(node.expression)])
     if isinstance(node, exp.Not):
@@ -247,9 +268,22 @@ def convert(node):
         args = [convert(node.this), convert(node.args["start"])]
         if node.args.get("length") is not None:
             args.append(convert(node.args["length"]))
-        return UnresolvedFunction("substring", args)
+        return UnresolvedFunction(node.meta.get("name", "substring"), args)
     if isinstance(node, exp.Trim):
-        return UnresolvedFunction("trim", [convert(node.this)])
+        side = str(node.args.get("position") or "").upper()
+        chars = node.args.get("expression")
+        fname = {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(side, "trim")
+        return UnresolvedFunction(fname, [convert(node.this)] + ([convert(chars)] if chars is not None else []))
+    if isinstance(node, exp.StrPosition):
+        args = [convert(node.args["substr"]), convert(node.this)]
+        if node.args.get("position") is not None:
+            args.append(convert(node.args["position"]))
+        return UnresolvedFunction("position", args)
+    if isinstance(node, exp.Overlay):
+        args = [convert(node.this), convert(node.expression), convert(node.args["from_"])]
+        if node.args.get("for_") is not None:
+            args.append(convert(node.args["for_"]))
+        return UnresolvedFunction("overlay", args)
     if isinstance(node, exp.CurrentDate):
         return UnresolvedFunction("current_date", [])
     if isinstance(node, exp.CurrentTimestamp):
@@ -272,10 +306,36 @@ def convert(node):
         if fname.lower() in ("lag", "lead") and len(conv) >= 1:
             pass
         return UnresolvedFunction(fname, conv, distinct=distinct, ignore_nulls=ignore_nulls)
+    if isinstance(node, exp.Tuple):
+        # `(a, b)` in an expression is a struct of its values (fields col1, col2, ...)
+        return UnresolvedFunction("struct", [convert(e) for e in node.expressions])
+    if isinstance(node, exp.Lambda):
+        # `x -> x * 2`, `(acc, x) -> acc + x`: the higher-order function binds the parameters
+        from .collection_functions import UnresolvedLambda
+        return UnresolvedLambda(convert(node.this), [e.name for e in node.expressions])
     if isinstance(node, exp.IgnoreNulls):
         f = convert(node.this)
         f.ignore_nulls = True
         return f
+    if isinstance(node, exp.Extract):
+        # EXTRACT(field FROM source): Spark's extract(field, source)
+        return UnresolvedFunction("extract", [Literal(node.this.name), convert(node.expression)])
+    if isinstance(node, (exp.ArgMax, exp.ArgMin)):
+        args = [node.this, node.expression] + ([node.args["count"]] if node.args.get("count") is not None else [])
+        return UnresolvedFunction("max_by" if isinstance(node, exp.ArgMax) else "min_by", [convert(a) for a in args])
+    if isinstance(node, (exp.Quantile, exp.ApproxQuantile, exp.GroupConcat)):
+        # the date/time and aggregate functions sqlglot parses into classes of its own
+        fname, keys = {exp.Quantile: ("percentile", ("this", "quantile", "frequency")),
+                       exp.ApproxQuantile: ("percentile_approx", ("this", "quantile", "accuracy")),
+                       exp.GroupConcat: ("listagg", ("this", "separator"))}[type(node)]
+        args = [node.args.get(k) for k in keys]
+        while args and args[-1] is None:
+            args.pop()
+        this = args[0]
+        distinct = isinstance(this, exp.Distinct)
+        if distinct:
+            this = this.expressions[0]
+        return UnresolvedFunction(fname, [convert(this)] + [convert(a) for a in args[1:]], distinct=distinct)
     if isinstance(node, exp.Func):
         # a function sqlglot still parses into its own class: call it by its SQL name
         fname = node.sql_name().lower() if hasattr(node, "sql_name") else name.lower()

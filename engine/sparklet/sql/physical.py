@@ -29,8 +29,8 @@ from .expressions import (
     to_attribute,
 )
 from .plan import (
-    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, Offset, Project, Repartition,
-    SetOperation, Sort, SubqueryAlias, Union, Window, equi_join_keys, split_conjuncts,
+    Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, MapInBatches, Offset, Project, Repartition,
+    RepartitionByRange, ResolvedHint, Sample, SetOperation, Sort, SubqueryAlias, Union, Window, equi_join_keys, split_conjuncts,
 )
 
 SHUFFLE_PARTITIONS = 200
@@ -475,6 +475,9 @@ class GenerateExec(SparkPlan):
 
     def sql(self, child_sql):
         g = self.generator
+        if hasattr(g, "generate_sql"):
+            # generators of several columns (inline, stack) write their own query
+            return g.generate_sql([a.col for a in self.keep], [a.col for a in self.gen_output], child_sql)
         x = g.children[0].duck()
         keep = [a.col for a in self.keep]
         t = g.children[0].dataType
@@ -501,6 +504,9 @@ class GenerateExec(SparkPlan):
                      "unnest(%s) AS %s" % (vs, self.gen_output[-1].col)]
         return "SELECT %s FROM (%s) AS t" % (", ".join(keep + cols), child_sql)
 
+
+    def udfs(self):
+        return _udfs_of([self.generator])
 
 class CoalesceExec(SparkPlan):
     def __init__(self, n, child):
@@ -529,6 +535,36 @@ class SetOpExec(SparkPlan):
         return "SetOperation %s" % self.kind
 
 
+class SampleExec(SparkPlan):
+    """Spark's ``SampleExec``: a sampler per partition, seeded from the seed and the partition's
+    index, draws once per row in the partition's order (see ``sampling``)."""
+    codegen = True
+
+    def __init__(self, logical, child):
+        self.logical = logical
+        self.children = (child,)
+
+    def output(self):
+        return self.children[0].output()
+
+    def node_string(self):
+        return self.logical.node_string()
+
+
+class MapInBatchesExec(SparkPlan):
+    """Spark's ``MapInPandasExec``/``MapInArrowExec``: the user's function once per partition."""
+
+    def __init__(self, logical, child):
+        self.logical = logical
+        self.children = (child,)
+
+    def output(self):
+        return self.logical.output
+
+    def node_string(self):
+        return self.logical.node_string()
+
+
 # --------------------------------------------------------------------------------------------
 # planning
 
@@ -540,7 +576,7 @@ def plan_query(logical, session):
 
 
 def _plan(p, s, top=False):
-    if isinstance(p, SubqueryAlias):
+    if isinstance(p, (SubqueryAlias, ResolvedHint)):
         return _plan(p.child, s, top)
     if isinstance(p, LeafRelation):
         return _scan(p, None, [])
@@ -635,6 +671,15 @@ def _plan(p, s, top=False):
         keys_l, keys_r = p.children[0].output, p.children[1].output
         return SetOpExec(p.kind, p.is_all, ExchangeExec("hash", left, keys=keys_l),
                          ExchangeExec("hash", right, keys=keys_r))
+    if isinstance(p, Sample):
+        return SampleExec(p, _plan(p.child, s))
+    if isinstance(p, MapInBatches):
+        return MapInBatchesExec(p, _plan(p.child, s))
+    if isinstance(p, RepartitionByRange):
+        ex = ExchangeExec("range", _plan(p.child, s), orders=p.orders, n=p.n or SHUFFLE_PARTITIONS,
+                          reason="REPARTITION_BY_NUM" if p.n else "REPARTITION_BY_COL")
+        ex.by_range = True
+        return ex
     raise NotImplementedError("no physical operator for %s" % type(p).__name__)
 
 
@@ -1050,6 +1095,10 @@ def _run_stage(sql, udfs, broadcasts=None):
         from .engine import concat, run_query
         tables = {name: bc.value.table for name, bc in broadcasts.items()}
         tables["__input"] = concat(list(iterator))
+        if tables["__input"].num_columns == 0:
+            # a reduce partition no map output reached (an exchange after a repartition that
+            # left it empty): no rows, and no schema to run the stage's query over
+            return
         yield run_query(sql, tables, udfs)
     return run
 
@@ -1181,10 +1230,15 @@ class Compiler:
         return method(node)
 
     def exec_ScanExec(self, node):
+        from .relations import ArrowSource, LocalRows
         rdd = node.relation.source.rdd(self.session, node.relation.output)
         if node.pruned and len(node.pruned) < len(node.relation.output):
             cols = [a.col for a in node.pruned]
             rdd = rdd.map(lambda table: table.select(cols))
+        scanned = node.pruned or node.relation.output
+        instants = [a.col for a in scanned if isinstance(a.dataType, T.TimestampType)]
+        if instants and isinstance(node.relation.source, (LocalRows, ArrowSource)):
+            rdd = rdd.map(_local_instants(instants))
         return rdd
 
     def _reducers(self, nodes):
@@ -1201,6 +1255,14 @@ class Compiler:
         rdd = self.rdd(child)
         out_cols = [a.col for a in child.output()]
         fields = [(a.col, a.dataType) for a in child.output()]
+        if getattr(node, "by_range", False):
+            from .rangepart import range_partition
+            n = node.n if node.reason == "REPARTITION_BY_NUM" else self._reducers([child])
+            keys = ["__rk%d" % i for i in range(len(node.orders))]
+            keyed = rdd.mapPartitions(_run_stage("SELECT *, %s FROM __input" % ", ".join(
+                "%s AS %s" % (o.child.duck(), k) for o, k in zip(node.orders, keys)), []), preservesPartitioning=True)
+            return range_partition(keyed, keys, node.orders, n,
+                                   lambda assigned, m: _shuffle(assigned, m, "given", None, m, out_cols, fields))
         if node.kind == "single" or node.kind == "range":
             return _shuffle(rdd, 1, None, None, node.n, out_cols, fields)
         if node.kind == "roundrobin":
@@ -1229,6 +1291,31 @@ class Compiler:
 
     def exec_CoalesceExec(self, node):
         return self.rdd(node.children[0]).coalesce(node.n).mapPartitions(_concat_partition)
+
+    def exec_SampleExec(self, node):
+        from .sampling import sample_partition
+        p = node.logical
+        key = p.strata[0].col if p.strata else None
+        fractions = p.strata[1] if p.strata else None
+        lower, upper, replace, seed = p.lower, p.upper, p.with_replacement, p.seed
+
+        def run(index, iterator):
+            from .engine import concat
+            yield sample_partition(concat(list(iterator)), index, lower, upper, replace, seed, key, fractions)
+        return self.rdd(node.children[0]).mapPartitionsWithIndex(run, preservesPartitioning=True)
+
+    def exec_MapInBatchesExec(self, node):
+        import pyarrow as pa
+        from .batches import DEFAULT_BATCH_ROWS, map_partition
+        p, child = node.logical, node.children[0]
+        batch_rows = int(self.session.conf.get("spark.sql.execution.arrow.maxRecordsPerBatch",
+                                               str(DEFAULT_BATCH_ROWS)))
+        if batch_rows <= 0:
+            batch_rows = 1 << 62
+        fields = [pa.field(a.col, T.to_arrow_type(a.dataType)) for a in p.output]
+        run = map_partition(p.func, p.kind, [a.col for a in child.output()], [a.name for a in child.output()],
+                            [a.name for a in p.output], [a.col for a in p.output], fields, batch_rows)
+        return self.rdd(child).mapPartitions(run, preservesPartitioning=False)
 
     def exec_BroadcastExchangeExec(self, node):
         return self.rdd(node.children[0])
@@ -1376,6 +1463,27 @@ class Compiler:
         return [table.slice(offset, max(0, end - offset))]
 
 
+def _local_instants(cols):
+    """Python datetimes reach a partition as naive local wall times (as PySpark reads them); where
+    the session time zone is another, the engine would read them in that zone, so the scan marks
+    them as the local instants they are."""
+    def mark(table):
+        from .engine import _local_tz_name, session_time_zone
+        local = _local_tz_name()
+        if session_time_zone() == local:
+            return table
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        for name in cols:
+            i = table.schema.get_field_index(name)
+            column = table.column(i)
+            if pa.types.is_timestamp(column.type) and column.type.tz is None:
+                table = table.set_column(i, name, pc.assume_timezone(column, local, ambiguous="earliest",
+                                                                     nonexistent="earliest"))
+        return table
+    return mark
+
+
 def _bytes_estimate(node):
     if isinstance(node, ScanExec):
         return node.relation.source.bytes_estimate()
@@ -1456,6 +1564,12 @@ def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols, fields=None):
             table = table.take(order).select(out_cols)
             buckets = buckets[order]
             reducers = (buckets * n_reducers) // n_buckets
+        elif kind == "given":
+            # the map side computed each row's reduce partition (range partitioning)
+            reducers = table.column("__reducer").to_numpy()
+            order = np.argsort(reducers, kind="stable")
+            table = table.take(order).select(out_cols)
+            reducers = reducers[order]
         elif kind == "roundrobin":
             # Spark starts each map partition's round robin at a position derived from its index
             start = index % n_reducers if n_reducers else 0

@@ -123,7 +123,8 @@ class LogicalPlan:
         raise NotImplementedError(type(self).__name__)
 
     def schema(self):
-        return T.StructType([T.StructField(a.name, a.dataType, a.nullable) for a in self.output])
+        return T.StructType([T.StructField(a.name, a.dataType, a.nullable, getattr(a, "metadata", None))
+                             for a in self.output])
 
     def node_string(self):
         return type(self).__name__
@@ -437,6 +438,103 @@ class SetOperation(LogicalPlan):
 
     def node_string(self):
         return "%s %s" % (self.kind.capitalize(), "true" if self.is_all else "false")
+
+
+
+class Sample(UnaryNode):
+    """Rows kept by Spark's per-partition random sampler (``sample``, ``randomSplit``): those whose
+    draw falls in ``[lower, upper)``, or, with replacement, each row as many times as a Poisson
+    draw says. ``strata`` = (key attribute, {key: fraction}) is ``sampleBy``: one draw per row,
+    kept below its stratum's fraction."""
+
+    def __init__(self, lower, upper, with_replacement, seed, child, strata=None):
+        self.lower = lower
+        self.upper = upper
+        self.with_replacement = with_replacement
+        self.seed = seed
+        self.strata = strata
+        self.children = (child,)
+
+    def with_children(self, children):
+        return Sample(self.lower, self.upper, self.with_replacement, self.seed, children[0], self.strata)
+
+    def node_string(self):
+        from .show import java_double_to_string
+        return "Sample %s, %s, %s, %d" % (java_double_to_string(float(self.lower)),
+                                         java_double_to_string(float(self.upper)),
+                                         "true" if self.with_replacement else "false", self.seed)
+
+
+
+class MapInBatches(UnaryNode):
+    """``mapInPandas``/``mapInArrow``: a Python function over each partition's rows in batches,
+    producing new attributes of the given schema."""
+
+    def __init__(self, func, kind, output, child, barrier=False, udf_id=None):
+        from .expressions import new_id
+        self.func = func
+        self.kind = kind
+        self._output = list(output)
+        self.barrier = barrier
+        # the Python UDF expression Spark wraps the function in has an expression id of its own
+        self.udf_id = new_id() if udf_id is None else udf_id
+        self.children = (child,)
+
+    @property
+    def output(self):
+        return self._output
+
+    def with_children(self, children):
+        return MapInBatches(self.func, self.kind, self._output, children[0], self.barrier, self.udf_id)
+
+    def node_string(self):
+        name = getattr(self.func, "__name__", "func")
+        return "%s %s(%s)#%d, [%s], %s" % ("MapInPandas" if self.kind == "pandas" else "MapInArrow", name,
+                                         _attr_list(self.child.output), self.udf_id, _attr_list(self._output),
+                                         "true" if self.barrier else "false")
+
+
+
+class ResolvedHint(UnaryNode):
+    """A join strategy hint on a relation (``hint("broadcast")``): the planner broadcasts a side
+    hinted ``broadcast`` whatever its size, and never broadcasts one hinted for a shuffled join."""
+
+    BROADCAST = ("broadcast", "broadcastjoin", "mapjoin")
+    SHUFFLED = ("merge", "shuffle_merge", "mergejoin", "shuffle_hash", "shuffle_replicate_nl")
+
+    def __init__(self, strategy, child):
+        self.strategy = strategy
+        self.children = (child,)
+
+    def with_children(self, children):
+        return ResolvedHint(self.strategy, children[0])
+
+    def estimated_size(self):
+        if self.strategy in self.BROADCAST:
+            return 0
+        if self.strategy in self.SHUFFLED:
+            return None
+        return self.child.estimated_size()
+
+    def node_string(self):
+        return "ResolvedHint (strategy=%s)" % self.strategy
+
+
+
+class RepartitionByRange(UnaryNode):
+    """``repartitionByRange``: rows shuffled into ranges of their sort keys."""
+
+    def __init__(self, orders, n, child):
+        self.orders = list(orders)
+        self.n = n
+        self.children = (child,)
+
+    def with_children(self, children):
+        return RepartitionByRange(self.orders, self.n, children[0])
+
+    def node_string(self):
+        return "RepartitionByExpression [%s]%s" % (", ".join(o.explain() for o in self.orders),
+                                                   ", %d" % self.n if self.n else "")
 
 
 # --------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ _SQL_DEFAULTS = {
     "spark.sql.repl.eagerEval.truncate": "20",
     "spark.sql.execution.arrow.pyspark.enabled": "false",
     "spark.sql.legacy.timeParserPolicy": "CORRECTED",
+    "spark.sql.mapKeyDedupPolicy": "EXCEPTION",
 }
 
 
@@ -349,6 +350,14 @@ class SparkSession:
                                            messageParameters={"funcName": "range", "reason": "step must not be 0"})
         out = [AttributeReference("id", T.LongType(), False)]
         return DataFrame(LeafRelation(out, RangeSource(int(start), int(end), int(step), int(numPartitions))), self)
+
+    def emptyDataFrame(self, schema):
+        """A DataFrame of no rows under ``schema`` (a StructType or a DDL string).
+
+        >>> spark.emptyDataFrame("name STRING, age INT").count()
+        0
+        """
+        return self.createDataFrame([], schema)
 
     def createDataFrame(self, data, schema=None, samplingRatio=None, verifySchema=True):
         """A DataFrame from a list of tuples/dicts/Rows, an RDD or a pandas DataFrame.

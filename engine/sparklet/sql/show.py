@@ -173,13 +173,19 @@ def timestamp_to_string(value, time_zone=None):
     >>> timestamp_to_string(datetime.datetime(2024, 1, 1, 9, 30, 0, 500000))
     '2024-01-01 09:30:00.5'
     """
-    if value.tzinfo is not None:
-        if time_zone is not None:
-            import zoneinfo
+    zone = None
+    if time_zone is not None:
+        import zoneinfo
 
-            value = value.astimezone(zoneinfo.ZoneInfo(time_zone))
-        else:
-            value = value.astimezone()
+        try:
+            zone = zoneinfo.ZoneInfo(time_zone)
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            zone = None  # a POSIX TZ string: the process's own zone
+    if zone is not None:
+        # a naive value is the process's local time, as collect() gives a TimestampType
+        value = value.astimezone(zone)
+    elif value.tzinfo is not None:
+        value = value.astimezone()
     text = "%04d-%02d-%02d %02d:%02d:%02d" % (value.year, value.month, value.day, value.hour,
                                               value.minute, value.second)
     if value.microsecond:

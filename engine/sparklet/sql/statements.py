@@ -12,7 +12,7 @@ import re
 from . import types as T
 from .column import Column, UnresolvedAlias, UnresolvedFunction, UnresolvedSort
 from .expressions import (
-    Literal, UnresolvedAttribute, UnresolvedStar, analysis_exception, quote_ident, table_not_found,
+    Literal, UnresolvedAttribute, UnresolvedStar, _cast_to, analysis_exception, quote_ident, table_not_found,
 )
 from .parser import _parse, _parse_exception, convert
 
@@ -38,12 +38,12 @@ def run_sql(session, text, args=None):
                 raise table_not_found(full.split("."))
         return _empty(session)
     if isinstance(tree, exp.Command) and tree.this.upper() == "SHOW":
-        return session.createDataFrame([("", n.name, True) for n in session.catalog.listTables()],
-                                       "namespace string, tableName string, isTemporary boolean")
+        return _local(session.createDataFrame([("", n.name, True) for n in session.catalog.listTables()],
+                                              "namespace string, tableName string, isTemporary boolean"))
     if isinstance(tree, (exp.Describe,)):
         df = _query(session, exp.select("*").from_(tree.this))
-        return session.createDataFrame([(a.name, a.dataType.simpleString(), None) for a in df._plan.output],
-                                       "col_name string, data_type string, comment string")
+        return _local(session.createDataFrame([(a.name, a.dataType.simpleString(), None) for a in df._plan.output],
+                                              "col_name string, data_type string, comment string"))
     if isinstance(tree, exp.Cache):
         return _empty(session)
     if not isinstance(tree, (exp.Query,)):
@@ -57,7 +57,13 @@ _SET = re.compile(r"\s*SET\s+([^\s=]+)\s*=\s*(.*?)\s*;?\s*", re.I | re.S)
 def _set(session, key, value):
     """``SET key=value``: a session configuration, answered as Spark answers it (key, value)."""
     session.conf.set(key, value)
-    return session.createDataFrame([(key, value)], "key string, value string")
+    return _local(session.createDataFrame([(key, value)], "key string, value string"))
+
+
+def _local(df):
+    """A command's result: rows the driver holds (``DataFrame.isLocal``)."""
+    df._plan.local_result = True
+    return df
 
 
 def bind_parameters(tree, args):
@@ -87,7 +93,7 @@ def bind_parameters(tree, args):
 
 
 def _empty(session):
-    return session.createDataFrame([], T.StructType([]))
+    return _local(session.createDataFrame([], T.StructType([])))
 
 
 def _create(session, tree):

@@ -73,6 +73,13 @@ def wider_type(a, b):
     if isinstance(a, T.MapType) and isinstance(b, T.MapType):
         k, v = wider_type(a.keyType, b.keyType), wider_type(a.valueType, b.valueType)
         return None if k is None or v is None else T.MapType(k, v, a.valueContainsNull or b.valueContainsNull)
+    if isinstance(a, T.StructType) and isinstance(b, T.StructType) and len(a.fields) == len(b.fields) and \
+            all(x.name.lower() == y.name.lower() for x, y in zip(a.fields, b.fields)):
+        types = [wider_type(x.dataType, y.dataType) for x, y in zip(a.fields, b.fields)]
+        if any(t is None for t in types):
+            return None
+        return T.StructType([T.StructField(x.name, t, x.nullable or y.nullable)
+                             for x, y, t in zip(a.fields, b.fields, types)])
     return None
 
 

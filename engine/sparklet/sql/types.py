@@ -1914,7 +1914,8 @@ def _from_arrow_value_converter(dt):
         # Parquet files may hold zone-aware instants: show them in local time as PySpark does
         return lambda v: v.astimezone(tz).replace(tzinfo=None) if v is not None and v.tzinfo else v
     if isinstance(dt, BinaryType):
-        return lambda v: None if v is None else bytearray(v)
+        # PySpark 4.1+ collects binary values as bytes (spark.sql.execution.pyspark.binaryAsBytes)
+        return lambda v: None if v is None else bytes(v)
     if isinstance(dt, ArrayType):
         inner = _from_arrow_value_converter(dt.elementType)
         if inner is None:

@@ -6,7 +6,4 @@ a condition, as ``pyspark.errors`` exports them.
 <class 'sparklet.errors.exceptions.base.PySparkValueError'>
 """
 
-from ... import errors as _errors
-
-globals().update({name: value for name, value in vars(_errors).items()
-                  if isinstance(value, type) and issubclass(value, _errors.PySparkException)})
+# Filled in by sparklet.errors, which Python imports first as this module's parent package.

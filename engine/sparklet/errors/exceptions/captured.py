@@ -13,8 +13,4 @@ True
 <class 'sparklet.errors.exceptions.captured.AnalysisException'>
 """
 
-from ... import errors as _errors
-
-globals().update({name: value for name, value in vars(_errors).items()
-                  if isinstance(value, type) and issubclass(value, _errors.PySparkException)
-                  and value._engine_side})
+# Filled in by sparklet.errors, which Python imports first as this module's parent package.
