@@ -385,6 +385,10 @@ _ERROR_CATALOG = {
     "NEGATIVE_VALUE": ("Value for `<arg_name>` must be greater than or equal to 0, got '<arg_value>'.", None),
     "ONLY_ALLOWED_FOR_SINGLE_COLUMN": ("Argument `<arg_name>` can only be provided for a single column.", None),
     "UDF_RETURN_TYPE": ("Return type of the user-defined function should be <expected>, but is <actual>.", None),
+    "UNBOUND_SQL_PARAMETER": (
+        "Found the unbound parameter: <name>. Please, fix `args` and provide a mapping of the parameter "
+        "to either a SQL literal or collection constructor functions such as `map()`, `array()`, "
+        "`struct()`.", "42P02"),
 }
 
 

@@ -64,6 +64,17 @@ class _RowsRDD(PipelinedRDD):
         return False
 
 
+def _unresolved_if_ambiguous(err, output):
+    """A sort key ambiguous in the output and not found below it: Spark reports it unresolved,
+    suggesting the output's names."""
+    if err.getCondition() != "AMBIGUOUS_REFERENCE":
+        return err
+    from ..errors import unresolved_column
+    name = err.getMessageParameters()["name"]
+    parts = [part.replace("``", "`") for part in name[1:-1].split("`.`")]
+    return unresolved_column(parts if len(parts) > 1 else parts[0], [a.name for a in output])
+
+
 def _cols(cols):
     if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
         return list(cols[0])
@@ -453,7 +464,8 @@ class DataFrame:
 
     drop_duplicates = dropDuplicates
 
-    def _sort_orders(self, cols, kwargs):
+    def _sort_orders(self, cols, kwargs, scope=None):
+        scope = scope or self._scope()
         cols = _cols(cols)
         ascending = kwargs.get("ascending", True)
         orders = []
@@ -466,7 +478,7 @@ class DataFrame:
             if descending_index:
                 cc = cc.desc()
             e = cc._expr
-            o = e.resolve(self._scope()) if isinstance(e, UnresolvedSort) else SortOrder(e.resolve(self._scope()))
+            o = e.resolve(scope) if isinstance(e, UnresolvedSort) else SortOrder(e.resolve(scope))
             if not isinstance(e, UnresolvedSort):
                 asc = ascending[i] if isinstance(ascending, (list, tuple)) else ascending
                 o = SortOrder(o.child, bool(asc))
@@ -495,15 +507,27 @@ class DataFrame:
         try:
             return self._new(Sort(self._sort_orders(cols, kwargs), True, self._plan))
         except AnalysisException as err:
+            # Spark's analyzer resolves a sort key the output lacks (or names ambiguously) in the
+            # operator's input: a grouping key under an aggregate, any input column under a
+            # projection (carried up to the sort, then projected away)
             p = self._plan
+            if isinstance(p, Aggregate):
+                try:
+                    orders = self._sort_orders(cols, kwargs, Scope(p.child.output))
+                except AnalysisException:
+                    orders = None
+                output = {a.expr_id for a in p.output}
+                if orders is not None and all(r.expr_id in output for o in orders for r in o.references()):
+                    return self._new(Sort(orders, True, p))
+                raise _unresolved_if_ambiguous(err, p.output) from None
             if not isinstance(p, Project):
-                raise
+                raise _unresolved_if_ambiguous(err, p.output) from None
             missing = [a for a in p.child.output if a.expr_id not in {o.expr_id for o in p.output}]
             widened = self._new(Project(p.exprs + missing, p.child))
             try:
                 orders = widened._sort_orders(cols, kwargs)
             except AnalysisException:
-                raise err from None
+                raise _unresolved_if_ambiguous(err, p.output) from None
             # Spark's ResolveMissingReferences adds only the columns the ordering refers to
             used = {r.expr_id for o in orders for r in o.references()}
             widened = Project(p.exprs + [a for a in missing if a.expr_id in used], p.child)

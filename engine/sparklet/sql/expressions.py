@@ -467,6 +467,12 @@ class Literal(LeafExpression):
                                                      Literal(x, self.dataType.valueType).sql()) for k, x in items)
         if isinstance(v, (list, tuple)):
             return "array(%s)" % ", ".join(Literal(x, self.dataType.elementType).sql() for x in v)
+        if isinstance(self.dataType, T.StructType):
+            return "named_struct(%s)" % ", ".join("'%s', %s" % (f.name, Literal(x, f.dataType).sql())
+                                                  for f, x in zip(self.dataType.fields, v))
+        if isinstance(self.dataType, T.MapType):
+            return "map(%s)" % ", ".join("%s, %s" % (Literal(k, self.dataType.keyType).sql(),
+                                                     Literal(x, self.dataType.valueType).sql()) for k, x in v.items())
         if isinstance(self.dataType, T.DateType):
             return "DATE '%s'" % v.isoformat()
         if isinstance(self.dataType, T.TimestampType):
@@ -514,6 +520,13 @@ def duck_literal(v, t):
         return "TIMESTAMP '%s'" % v.isoformat(sep=" ")
     if isinstance(t, T.ArrayType):
         return "CAST([%s] AS %s)" % (", ".join(duck_literal(x, t.elementType) for x in v), duck_type(t))
+    if isinstance(t, T.StructType):
+        return "struct_pack(%s)" % ", ".join('"%s" := %s' % (f.name.replace('"', '""'), duck_literal(x, f.dataType))
+                                             for f, x in zip(t.fields, v))
+    if isinstance(t, T.MapType):
+        return "CAST(map([%s], [%s]) AS %s)" % (", ".join(duck_literal(k, t.keyType) for k in v),
+                                                ", ".join(duck_literal(x, t.valueType) for x in v.values()),
+                                                duck_type(t))
     if isinstance(t, T.BinaryType):
         return "'%s'::BLOB" % "".join("\\x%02x" % b for b in v)
     if isinstance(t, T.MapType):
@@ -595,7 +608,8 @@ def check_cast(frm, to, child):
     ok = True
     if isinstance(to, (T.ArrayType, T.MapType, T.StructType)) or isinstance(frm, (T.ArrayType, T.MapType, T.StructType)):
         ok = frm == to or isinstance(frm, T.NullType) or is_string(to) or (
-            isinstance(frm, T.ArrayType) and isinstance(to, T.ArrayType))
+            isinstance(frm, T.ArrayType) and isinstance(to, T.ArrayType)) or (
+            isinstance(frm, T.MapType) and isinstance(to, T.MapType))
     elif isinstance(frm, T.DateType) and (is_numeric(to) or isinstance(to, T.BooleanType)):
         ok = False
     elif isinstance(to, T.DateType) and (is_numeric(frm) or isinstance(frm, T.BooleanType)):

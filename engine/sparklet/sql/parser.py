@@ -246,6 +246,13 @@ def _convert(node):
     name = type(node).__name__
     if isinstance(node, exp.Paren):
         return convert(node.this)
+    if isinstance(node, exp.Placeholder):
+        # a parameter marker of spark.sql(text, args), bound by statements.bind_parameters
+        if "sparklet_value" not in node.meta:
+            from ..errors import AnalysisException
+            raise AnalysisException(errorClass="UNBOUND_SQL_PARAMETER",
+                                    messageParameters={"name": node.this or "?"})
+        return node.meta["sparklet_value"]
     if isinstance(node, exp.Column):
         parts = [p.name for p in reversed(node.parts)] if False else [p.name for p in node.parts]
         if isinstance(node.this, exp.Star):

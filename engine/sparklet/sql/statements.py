@@ -21,12 +21,12 @@ from .parser import _parse, _parse_exception, _span, convert
 def run_sql(session, text, args=None):
     from sqlglot import exp
     from .dataframe import DataFrame
-    if args:
-        text = _bind_args(text, args)
-    setting = _SET.fullmatch(text)
+    setting = _SET.fullmatch(text) if not args else None
     if setting:
         return _set(session, setting.group(1), setting.group(2))
     tree = _parse(text, statement=True)
+    if args:
+        bind_parameters(tree, args)
     if isinstance(tree, exp.Create):
         return _create(session, tree)
     if isinstance(tree, exp.Drop):
@@ -152,24 +152,30 @@ def _local(df):
     return df
 
 
-def _bind_args(text, args):
+def bind_parameters(tree, args):
+    """Bind the parameter markers of a parsed statement, as Spark binds ``spark.sql(text, args)``:
+    ``:name`` markers from a dict, ``?`` markers in order from a list; a value is a literal, a
+    Column (``create_map(...)``, ``array(...)``) is bound as its expression.
+
+    >>> from .parser import _parse
+    >>> tree = _parse("SELECT :a + 1, ':a'")
+    >>> bind_parameters(tree, {"a": 2})
+    >>> [type(p.meta["sparklet_value"]).__name__ for p in tree.find_all(__import__("sqlglot").exp.Placeholder)]
+    ['Literal']
+    """
+    from sqlglot import exp
+    from . import functions as F
+
+    def expression(value):
+        return value._expr if isinstance(value, Column) else F.lit(value)._expr
+    markers = list(tree.find_all(exp.Placeholder, bfs=False))
     if isinstance(args, dict):
-        for k, v in args.items():
-            text = text.replace(":" + k, _sql_literal(v))
-        return text
-    parts = text.split("?")
-    out = parts[0]
-    for p, v in zip(parts[1:], args):
-        out += _sql_literal(v) + p
-    return out
-
-
-def _sql_literal(v):
-    if isinstance(v, str):
-        return "'%s'" % v.replace("'", "\\'")
-    if v is None:
-        return "NULL"
-    return str(v)
+        for m in markers:
+            if m.this is not None and m.this in args:
+                m.meta["sparklet_value"] = expression(args[m.this])
+        return
+    for m, value in zip([m for m in markers if m.this is None], args):
+        m.meta["sparklet_value"] = expression(value)
 
 
 def _empty(session):
@@ -227,54 +233,30 @@ def _query(session, q, outer_ctes=None):
 
 
 def _values(session, q):
+    """An inline table (Spark's ResolveInlineTables): each column takes the wider type of its
+    expressions, is nullable when one of them is, and every value is cast to that type."""
+    from .expressions import _cast_to
     from .plan import Scope
+    from .typeops import wider_type
     exprs = [[convert(e).resolve(Scope([])) for e in t.expressions] for t in q.expressions]
     n = len(exprs[0]) if exprs else 0
+    types, nullable = [], []
+    for i in range(n):
+        w = T.NullType()
+        for row in exprs:
+            w = wider_type(w, row[i].dataType) or w
+        types.append(w)
+        nullable.append(any(row[i].nullable for row in exprs))
+    rows = [tuple(_eval_literal(_cast_to(e, t)) for e, t in zip(row, types)) for row in exprs]
     alias = q.args.get("alias")
     names = ["col%d" % (i + 1) for i in range(n)]
     if alias is not None and alias.columns:
         names = [c.name for c in alias.columns]
-    schema = _values_schema(exprs, names)
-    if schema is not None:
-        # Spark's inline table: each column is the rows' wider type, every value cast to it
-        rows = [tuple(_eval_literal(_cast_to(e, f.dataType)) for e, f in zip(row, schema.fields)) for row in exprs]
-        df = session.createDataFrame(rows, schema)
-    else:
-        rows = [tuple(_eval_literal(e) for e in row) for row in exprs]
-        if rows and any(all(r[i] is None for r in rows) for i in range(n)):
-            # a column of NULLs only is of type void (NullType), which inference from the values
-            # cannot tell: the schema comes from the literals' types, widened across the rows
-            from . import types as T
-            from .typeops import wider_type
-            fields = []
-            for i, name in enumerate(names):
-                t = T.NullType()
-                for row in exprs:
-                    e = row[i]
-                    et = e.dataType if isinstance(e, Literal) else T.NullType() if rows[0][i] is None else None
-                    t = wider_type(t, et) or t if et is not None else t
-                fields.append(T.StructField(name, t, True))
-            df = session.createDataFrame(rows, T.StructType(fields))
-        else:
-            df = session.createDataFrame(rows, names)
+    schema = T.StructType([T.StructField(c, t, nl) for c, t, nl in zip(names, types, nullable)])
+    df = session.createDataFrame(rows, schema)
     if alias is not None and alias.name:
         df = df.alias(alias.name)
     return df
-
-
-def _values_schema(exprs, names):
-    """The inline table's schema when its columns are all of atomic types (None otherwise: the
-    values' own inference builds it)."""
-    from .typeops import wider_type
-    fields = []
-    for i, name in enumerate(names):
-        w = T.NullType()
-        for row in exprs:
-            w = wider_type(w, row[i].dataType) if w is not None else None
-        if w is None or isinstance(w, (T.NullType, T.ArrayType, T.MapType, T.StructType)):
-            return None
-        fields.append(T.StructField(name, w, any(row[i].nullable for row in exprs)))
-    return T.StructType(fields)
 
 
 def _eval_literal(e):
