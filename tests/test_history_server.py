@@ -180,6 +180,25 @@ def test_sql_executions_listed_with_description_plan_and_status(server):
     assert first["edges"]
 
 
+def test_sql_plan_graph_shows_codegen_stages_and_row_counts(server):
+    """The SQL tab's plan graph: operators carry Spark's SQL metrics, the row counts the tasks
+    measured reach the History Server (posted as the driver's accumulator updates), and a plan
+    without exchanges groups its operators in a whole-stage-codegen cluster."""
+    hs, apps, done, single, killed = server
+    executions = sorted(hs.get("applications/%s/sql?details=true" % hs.sql), key=lambda e: e["id"])
+
+    def metrics(node):
+        return {m["name"]: m["value"] for m in node["metrics"]}
+    first = {n["nodeName"]: n for n in executions[0]["nodes"]}
+    assert metrics(first["Range"])["number of output rows"] == "100"
+    # (the REST API lists a metric once it has a value: the aggregates' counted rows)
+    aggregates = [metrics(n) for n in executions[0]["nodes"] if n["nodeName"] == "HashAggregate"]
+    assert aggregates and all("number of output rows" in m for m in aggregates[:1])
+    last = {n["nodeName"]: n for n in executions[2]["nodes"]}
+    assert metrics(last["Range"])["number of output rows"] == "200,000"
+    assert last["Range"]["wholeStageCodegenId"] == 1 and last["Project"]["wholeStageCodegenId"] == 1
+
+
 def test_large_task_results_are_fetched_apart(server):
     hs, apps, done, single, killed = server
     stages = hs.get("applications/%s/stages" % hs.sql)

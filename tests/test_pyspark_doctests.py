@@ -213,25 +213,8 @@ OUT_OF_SCOPE = {
 # excludes the whole docstring, (reason, marker) the examples from the one whose source holds the
 # marker to the end (the later ones depend on it).
 IN_SCOPE_GAPS = {
-    "DataFrame.join": ("a right outer join's rows come out in key order where PySpark's broadcast "
-                       "join keeps the right side's order", 'df.join(df2, "name", "right_outer")'),
-    "DataFrameReader.json": ("json() of a DataFrame of JSON strings is not supported (paths only)",
-                             "spark.read.json(json_df)"),
-    "SparkSession.sql": ("sql() parameters given as Columns (create_map(...), array(...)) are "
-                         "pasted into the text as Column<...> reprs instead of bound as expressions",
-                         "create_map(lit('a'), lit(1))"),
-    "DataFrame.explain": ("explain(mode='cost') needs plan statistics Sparklet does not keep; it "
-                          "prints the physical plan", 'mode="cost"'),
-    "explode": ("SQL VALUES with a MAP holding NULL fails to build its schema (a NULL-typed "
-                "field marked non-nullable)", "MAP(1,2,3,4,5,NULL)"),
-    "explode_outer": ("SQL VALUES with a MAP holding NULL fails to build its schema (as explode)",
-                      "MAP(1,2,3,4,5,NULL)"),
-    "posexplode": ("SQL VALUES with a MAP holding NULL fails to build its schema (as explode)",
-                   "MAP(1,2,3,4,5,NULL)"),
-    "posexplode_outer": ("SQL VALUES with a MAP holding NULL fails to build its schema (as explode)",
-                         "MAP(1,2,3,4,5,NULL)"),
-    "inline_outer": ("SQL VALUES types its columns from the Python values (bigint, nullable) where Spark "
-                     "takes the expressions' types (int, not null)", "SELECT * FROM VALUES"),
+    "posexplode_outer": ("posexplode_outer of an empty map or a NULL map drops the row where Spark "
+                         "keeps it with NULL pos, key and value", "MAP(1,2,3,4,5,NULL)"),
 }
 
 # Docstrings of issue 17's list whose examples run up to the first one that uses something

@@ -238,6 +238,33 @@ def order_and_distinct(spark, F, T):
 
 
 @case
+def explain_extended_and_cost(spark, F, T):
+    # explain(True): the parsed plan (the last call's operator unresolved over the analysed
+    # child; SQL text wholly unresolved), the analysed plan with its schema and temp views as
+    # View nodes, the optimized plan (inferred isnotnull filters, no aliases) and the verbose
+    # physical plan; explain("cost"): Spark's size-only statistics
+    df = people(spark)
+    df.createOrReplaceTempView("people_explained")
+    df.select("name", (df.age + 1).alias("a")).filter("a > 3").explain(True)
+    spark.sql("SELECT dept, count(*) AS n FROM people_explained WHERE age > 1 GROUP BY dept").explain(True)
+    df.select("name").orderBy("age").explain(True)
+    df.select(df.name, df["age"]).explain("extended")
+    df.groupBy("dept").agg(F.max("age").alias("m")).explain(True)
+    df.limit(1).explain(True)
+    spark.sql("SELECT name FROM people_explained p WHERE p.age > 1 ORDER BY name DESC LIMIT 2").explain(True)
+    spark.range(3).agg(F.count("*")).explain(True)
+    df.withColumn("x", F.col("age") * 2).explain(True)
+    df.withColumns({"x": F.lit(1), "y": F.col("age")}).explain(True)
+    df.withColumnRenamed("age", "a").explain(True)
+    df.join(spark.createDataFrame([("Bob", 1)], ["name", "n"]), "name", "left").explain(True)
+    df.filter(df.age * 2 > 3).explain()
+    spark.range(100).filter("id > 5").select("id").explain(mode="cost")
+    df.groupBy("dept").count().explain(mode="cost")
+    spark.range(100).join(spark.range(10), "id").explain(mode="cost")
+    spark.range(10).limit(3).explain(mode="cost")
+
+
+@case
 def explain_aggregate(spark, F, T):
     df = people(spark)
     df.groupBy("age").count().explain()
@@ -444,6 +471,97 @@ def partition_ids(spark, F, T):
     df.coalesce(2).select(F.spark_partition_id().alias("p")).groupBy("p").count().orderBy("p").show()
     df.createOrReplaceTempView("ids")
     spark.sql("SELECT spark_partition_id() AS p, count(*) FROM ids GROUP BY 1 ORDER BY 1").show()
+
+
+@case
+def inline_tables_and_nested_literals(spark, F, T):
+    # VALUES columns take their expressions' wider type and nullability; folded arrays of
+    # structs and maps with NULL values run in the per-partition query
+    df = spark.sql("SELECT * FROM VALUES (1, MAP(1, 2, 3, 4, 5, NULL)), (2, MAP()), (3, NULL) AS t(i, m)")
+    df.printSchema()
+    df.select("*", F.explode("m")).show(truncate=False)
+    v = spark.sql("SELECT * FROM VALUES (1, 'a', 2.5), (2, NULL, 3) AS t(i, s, d)")
+    v.printSchema()
+    v.show()
+    s = spark.sql('SELECT ARRAY(NAMED_STRUCT("a", 1, "b", 2), NAMED_STRUCT("a", 3, "b", 4)) AS a')
+    s.printSchema()
+    s.select(F.explode("a").alias("s")).select("s.*").show()
+    print(spark.sql("SELECT named_struct('k', id) FROM range(2)").collect())
+
+
+@case
+def sql_parameters(spark, F, T):
+    # named and positional markers bound as expressions: literals of any type, and Columns
+    mydf = spark.createDataFrame([(1, 4), (2, 4), (3, 6)], ["A", "B"])
+    spark.sql("SELECT *, element_at(:m, 'a') AS C FROM {df} WHERE {df[B]} > :minB",
+              {"minB": 5, "m": F.create_map(F.lit("a"), F.lit(1))}, df=mydf).show()
+    spark.sql("SELECT *, element_at(?, 1) AS C FROM {df} WHERE {df[B]} > ? and ? < {df[A]}",
+              args=[F.array(F.lit(1), F.lit(2), F.lit(3)), 5, 2], df=mydf).show()
+    spark.sql("SELECT :x AS a, ':x' AS b, :y, :m", {"x": "it's", "y": 2.5, "m": F.create_map(F.lit("a"), F.lit(1))}).show()
+    print(spark.sql("SELECT ?, ?", args=[1, "s"]).columns)
+    spark.sql("SELECT :d AS d", {"d": datetime.date(2024, 1, 2)}).printSchema()
+    spark.sql("SELECT :nope", {"x": 1})
+
+
+@case
+def json_of_strings(spark, F, T):
+    # spark.read.json of a DataFrame of JSON strings (a NULL record is a corrupt one) and of an RDD
+    json_df = spark.createDataFrame([('{"name": "Alice", "age": 25}',), ('{"name": "Bob", "age": 30}',), (None,),
+                                     ('{"x": [1, 2]}',)], schema="value STRING")
+    d = spark.read.json(json_df)
+    d.printSchema()
+    d.sort("name", F.col("x").asc_nulls_last()).show()
+    spark.read.json(json_df, schema="name string").sort("name").show()
+    print(spark.read.json(spark.sparkContext.parallelize(['{"a": 1}', '{"a": 2.5}'])).collect())
+
+
+@case
+def join_row_order(spark, F, T):
+    # unsorted join results in PySpark's order: small outer and anti joins become broadcast hash
+    # joins at run time (stream side in shuffle-map order, build rows last-inserted first), small
+    # inner and semi joins stay sort merge joins, a statically broadcast side streams the other
+    a = spark.createDataFrame([(3, "a0"), (1, "a1"), (2, "a2"), (1, "a3"), (5, "a4"), (3, "a5")], "k int, v string")
+    b = spark.createDataFrame([(1, "b0"), (3, "b1"), (1, "b2"), (4, "b3"), (1, "b4"), (3, "b5")], "k int, w string")
+    for how in ["inner", "left", "right", "semi", "anti", "full"]:
+        print(how, [tuple(r) for r in a.join(b, "k", how).withColumn("p", F.spark_partition_id()).collect()])
+    small = spark.range(0, 30).select((F.col("id") % 4).cast("int").alias("k"), F.col("id").alias("v"))
+    print([tuple(r) for r in small.join(b, "k").collect()])
+    print([tuple(r) for r in b.join(small, "k", "left").collect()])
+    df = spark.createDataFrame([T.Row(name="Alice", age=2), T.Row(name="Bob", age=5)])
+    df2 = spark.createDataFrame([T.Row(name="Tom", height=80), T.Row(name="Bob", height=85)])
+    df.join(df2, "name", "right_outer").show()
+    df.join(df2, "name", "left_outer").show()
+
+
+@case
+def cube_and_rollup_row_order(spark, F, T):
+    # unsorted: the groups of every grouping set come out in the order Spark's Expand and
+    # aggregate emit them
+    df = spark.createDataFrame([("Alice", 2, 1.5), ("Bob", 5, None), ("Alice", 7, 2.0), ("Cid", 5, 3.0)],
+                               ["name", "age", "x"])
+    df.cube("name", df.age).count().show()
+    df.rollup("name", "age").agg(F.sum("x"), F.max("age")).show()
+    df.rollup("name").count().show()
+    df.cube("age").agg(F.sum("x")).printSchema()
+
+
+@case
+def order_by_a_name_the_output_repeats(spark, F, T):
+    # a sort key ambiguous in the output resolves below it (an aggregate's grouping key) or is
+    # reported unresolved, as Spark's analyzer does
+    df = spark.createDataFrame([("a", 1, 1.5), ("b", 5, None), ("a", 7, 2.0)], ["k", "g", "x"])
+    df.createOrReplaceTempView("t")
+    for run in [lambda: df.groupBy("k").agg(F.sum("g").alias("k")).orderBy("k"),
+                lambda: df.groupBy("k").agg(F.max("k").alias("k")).orderBy(F.desc("k")),
+                lambda: spark.sql("SELECT k, sum(g) AS k FROM t GROUP BY k ORDER BY k"),
+                lambda: df.groupBy("k").agg(F.sum("g").alias("s"), F.max("g").alias("s")).orderBy("s"),
+                lambda: df.groupBy("k").agg(F.count(F.lit(1)), F.count(F.lit(1))).orderBy("count(1)"),
+                lambda: spark.sql("SELECT k, sum(g) AS s, sum(g) AS s FROM t GROUP BY k ORDER BY s"),
+                lambda: df.select(F.col("k").alias("a"), F.col("g").alias("a")).orderBy("a")]:
+        try:
+            run().show()
+        except Exception as e:
+            print(type(e).__name__, e.getCondition())
 
 
 @case

@@ -259,6 +259,9 @@ _ERROR_CATALOG = {
         "<failFastMode>. To process malformed records as null result, try setting the option "
         "'mode' as 'PERMISSIVE'.", "22023"),
     "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION": ("", None),
+    "MISSING_GROUP_BY": (
+        "The query does not include a GROUP BY clause. Add GROUP BY or turn it into the window "
+        "functions using OVER clauses.", "42803"),
     "MISSING_AGGREGATION": (
         "The non-aggregating expression <expression> is based on columns which are not "
         "participating in the GROUP BY clause.\nAdd the columns or the expression to the GROUP BY, "
@@ -382,6 +385,10 @@ _ERROR_CATALOG = {
     "NEGATIVE_VALUE": ("Value for `<arg_name>` must be greater than or equal to 0, got '<arg_value>'.", None),
     "ONLY_ALLOWED_FOR_SINGLE_COLUMN": ("Argument `<arg_name>` can only be provided for a single column.", None),
     "UDF_RETURN_TYPE": ("Return type of the user-defined function should be <expected>, but is <actual>.", None),
+    "UNBOUND_SQL_PARAMETER": (
+        "Found the unbound parameter: <name>. Please, fix `args` and provide a mapping of the parameter "
+        "to either a SQL literal or collection constructor functions such as `map()`, `array()`, "
+        "`struct()`.", "42P02"),
 }
 
 
@@ -494,9 +501,47 @@ _place(PySparkException)
 
 
 class AnalysisException(PySparkException):
-    """A query failed analysis (unresolved column, table, type mismatch ...)."""
+    """A query failed analysis (unresolved column, table, type mismatch ...).
+
+    Printed as Spark's ``AnalysisException.getMessage``: after the message, ``; line L pos P``
+    when the failing expression came from SQL text, then ``;`` and the plan as the analyzer left
+    it when the error came from the plan check (the unresolved operator over its resolved child).
+    ``getMessage()`` stays the bare message, as in PySpark.
+
+    >>> e = AnalysisException(errorClass="UNRESOLVED_ROUTINE",
+    ...                       messageParameters={"routineName": "`f`", "searchPath": "[]"})
+    >>> e = e.at_position(1, 7).with_plan("'Project ['x]\\n")
+    >>> print(str(e))
+    [UNRESOLVED_ROUTINE] Cannot resolve routine `f` on search path []. SQLSTATE: 42883; line 1 pos 7;
+    'Project ['x]
+    <BLANKLINE>
+    """
 
     _engine_side = True
+    _line = _pos = _plan = None
+
+    def at_position(self, line, pos):
+        """Record where the failing expression starts in the SQL text (the first position
+        recorded wins: it is the innermost expression's)."""
+        if self._line is None:
+            self._line, self._pos = line, pos
+        return self
+
+    def with_plan(self, plan_text):
+        """Record the plan the analyzer failed on (the first recorded wins)."""
+        if self._plan is None:
+            self._plan = plan_text
+        return self
+
+    def __str__(self):
+        text = super().__str__()
+        if self.getCondition() is None or self._context_text:
+            return text
+        if self._line is not None:
+            text += "; line %d pos %d" % (self._line, self._pos)
+        if self._plan is not None:
+            text += ";\n" + self._plan
+        return text
 
 
 class SessionNotSameException(PySparkException):
@@ -628,6 +673,53 @@ class PySparkKeyError(PySparkException, KeyError):
 
 class PySparkImportError(PySparkException, ImportError):
     """ImportError with an error condition."""
+
+
+class QueryOrigin:
+    """Where an expression came from, for the context Spark prints with its errors: a span of
+    SQL text (``spark.sql``, ``expr``, ``selectExpr``, string filters), or the DataFrame API
+    method that built it and the user's line that called it.
+
+    >>> o = QueryOrigin(sql="SELECT age / 0 FROM t", start=7, stop=13)
+    >>> o.line_pos()
+    (1, 7)
+    >>> print(o.runtime_context(), end="")
+    <BLANKLINE>
+    == SQL (line 1, position 8) ==
+    SELECT age / 0 FROM t
+           ^^^^^^^
+    >>> print(QueryOrigin(method="__truediv__", call_site="app.py:3").runtime_context(), end="")
+    <BLANKLINE>
+    == DataFrame ==
+    "__truediv__" was called from
+    app.py:3
+    """
+
+    def __init__(self, sql=None, start=0, stop=0, method=None, call_site=None):
+        self.sql, self.start, self.stop = sql, start, stop
+        self.method, self.call_site = method, call_site
+
+    def line_pos(self):
+        """1-based line and 0-based position in that line of the span's start (SQL text only)."""
+        if self.sql is None:
+            return None
+        before = self.sql[:self.start]
+        return before.count("\n") + 1, self.start - (before.rfind("\n") + 1)
+
+    def runtime_context(self):
+        """The text Spark appends to an error raised while the expression ran."""
+        if self.sql is None:
+            return '\n== DataFrame ==\n"%s" was called from\n%s\n' % (self.method, self.call_site)
+        line, pos = self.line_pos()
+        out = ["", "== SQL (line %d, position %d) ==" % (line, pos + 1)]
+        offset = 0
+        for text in self.sql.split("\n"):
+            end = offset + len(text)
+            if offset <= self.stop and self.start <= end:
+                a, b = max(self.start, offset) - offset, min(self.stop, end - 1) - offset
+                out += [text, " " * a + "^" * max(b - a + 1, 1)]
+            offset = end + 1
+        return "\n".join(out) + "\n"
 
 
 def parse_error(sql, position, error, hint="", line=1, condition="PARSE_SYNTAX_ERROR",

@@ -84,8 +84,12 @@ class UnresolvedAlias(UnresolvedExpression):
         c = self.children[0].resolve(scope)
         if isinstance(c, Alias):
             # renaming an aliased column keeps the metadata given with the first alias
-            return Alias(c.child, self.alias, metadata=c.explicit_metadata if self.metadata is None else self.metadata)
-        return Alias(c, self.alias, metadata=self.metadata)
+            out = Alias(c.child, self.alias, metadata=c.explicit_metadata if self.metadata is None else self.metadata)
+        else:
+            out = Alias(c, self.alias, metadata=self.metadata)
+        # the parsed plan explain(True) prints names the alias by the id its resolution got
+        self.last_expr_id = out.expr_id
+        return out
 
     def sql(self):
         return "%s AS %s" % (self.children[0].sql(), self.alias)
@@ -334,12 +338,24 @@ def _operand(x):
     return Literal(x), lit_repr(x)
 
 
-def _bin(cls, symbol, swap=False, repr_name=None):
+def dataframe_origin(method):
+    """The origin Spark records for an expression the DataFrame API built: the Column method
+    and the user's line that called it (printed when the expression fails at run time)."""
+    from ..callsite import user_call_site
+    from ..errors import QueryOrigin
+    return QueryOrigin(method=method, call_site=user_call_site(2))
+
+
+def _bin(cls, symbol, swap=False, repr_name=None, method=None):
     def op(self, other):
         oe, orr = _operand(other)
         if swap:
-            return Column(UnresolvedBinary(cls, oe, self._expr, symbol), "%s(%s, %s)" % (repr_name or symbol, orr, self._repr))
-        return Column(UnresolvedBinary(cls, self._expr, oe, symbol), "%s(%s, %s)" % (repr_name or symbol, self._repr, orr))
+            c = Column(UnresolvedBinary(cls, oe, self._expr, symbol), "%s(%s, %s)" % (repr_name or symbol, orr, self._repr))
+        else:
+            c = Column(UnresolvedBinary(cls, self._expr, oe, symbol), "%s(%s, %s)" % (repr_name or symbol, self._repr, orr))
+        if method is not None:
+            c._expr.origin = dataframe_origin(method)
+        return c
     return op
 
 
@@ -364,11 +380,11 @@ class Column:
     __rsub__ = _bin(Subtract, "-", swap=True)
     __mul__ = _bin(Multiply, "*")
     __rmul__ = _bin(Multiply, "*", swap=True)
-    __truediv__ = _bin(Divide, "/")
-    __rtruediv__ = _bin(Divide, "/", swap=True)
+    __truediv__ = _bin(Divide, "/", method="__truediv__")
+    __rtruediv__ = _bin(Divide, "/", swap=True, method="__rtruediv__")
     __div__ = __truediv__
-    __mod__ = _bin(Remainder, "%")
-    __rmod__ = _bin(Remainder, "%", swap=True)
+    __mod__ = _bin(Remainder, "%", method="__mod__")
+    __rmod__ = _bin(Remainder, "%", swap=True, method="__rmod__")
     __lt__ = _bin(LessThan, "<")
     __le__ = _bin(LessThanOrEqual, "<=")
     __gt__ = _bin(GreaterThan, ">")
@@ -453,7 +469,9 @@ class Column:
     def cast(self, dataType):
         if isinstance(dataType, str):
             dataType = T._parse_datatype_string(dataType)
-        return Column(UnresolvedCast(self._expr, dataType), "CAST(%s AS %s)" % (self._repr, dataType.simpleString().upper()))
+        c = Column(UnresolvedCast(self._expr, dataType), "CAST(%s AS %s)" % (self._repr, dataType.simpleString().upper()))
+        c._expr.origin = dataframe_origin("cast")
+        return c
 
     astype = cast
 

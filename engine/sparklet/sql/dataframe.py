@@ -18,8 +18,10 @@ from .expressions import (
 from .plan import (
     Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, MapInBatches, Offset, Project,
     Repartition, RepartitionByRange, ResolvedHint, Sample, Scope, SetOperation, Sort, SubqueryAlias, Union,
-    Window, check_aggregate, collect_aggregates, conjoin, expand_projection, optimize,
+    Window, check_aggregate, collect_aggregates, conjoin, expand_projection, failed_plan, optimize, plan_checked,
+    unresolved_string,
 )
+from ..errors import AnalysisException
 
 
 class QueryExecution:
@@ -60,6 +62,17 @@ class _RowsRDD(PipelinedRDD):
 
     def _is_pipelinable(self):
         return False
+
+
+def _unresolved_if_ambiguous(err, output):
+    """A sort key ambiguous in the output and not found below it: Spark reports it unresolved,
+    suggesting the output's names."""
+    if err.getCondition() != "AMBIGUOUS_REFERENCE":
+        return err
+    from ..errors import unresolved_column
+    name = err.getMessageParameters()["name"]
+    parts = [part.replace("``", "`") for part in name[1:-1].split("`.`")]
+    return unresolved_column(parts if len(parts) > 1 else parts[0], [a.name for a in output])
 
 
 def _cols(cols):
@@ -184,9 +197,21 @@ class DataFrame:
         [Row(v='a', x=2)]
         """
         cols = [col_of(c) for c in _cols(cols)]
-        return self._project([c._expr for c in cols])
+        exprs = [c._expr for c in cols]
+        return self._project(exprs)._parsed_as(
+            lambda: "Project [%s]" % ", ".join(unresolved_string(e, top=True) for e in exprs), self)
 
     def _project(self, exprs):
+        try:
+            return self._project_plan(exprs)
+        except AnalysisException as err:
+            if plan_checked(err):
+                scope = self._scope()
+                err.with_plan(failed_plan(
+                    "Project [%s]" % ", ".join(unresolved_string(e, scope, top=True) for e in exprs), self._plan))
+            raise
+
+    def _project_plan(self, exprs):
         scope = self._scope()
         resolved = expand_projection(exprs, scope)
         resolved = _apply_multi_alias(resolved)
@@ -223,7 +248,10 @@ class DataFrame:
         for e in resolved:
             collect_aggregates(e, aggs)
         if aggs:
-            check_aggregate([], resolved)
+            try:
+                check_aggregate([], resolved)
+            except AnalysisException as err:
+                raise err.with_plan(Aggregate([], resolved, plan).tree_string() + "\n")
             return self._new(Aggregate([], resolved, plan))
         return self._new(Project(resolved, plan))
 
@@ -237,7 +265,8 @@ class DataFrame:
         exprs = []
         for e in _cols(expr):
             exprs.append(parse_expression(e))
-        return self._project(exprs)
+        return self._project(exprs)._parsed_as(
+            lambda: "Project [%s]" % ", ".join(unresolved_string(e, top=True) for e in exprs), self)
 
     def filter(self, condition):
         """Example:
@@ -250,13 +279,19 @@ class DataFrame:
             e = parse_expression(condition)
         else:
             e = col_of(condition)._expr
-        cond, plan, restore = self._resolve_with_missing(e)
+        try:
+            cond, plan, restore = self._resolve_with_missing(e)
+        except AnalysisException as err:
+            if plan_checked(err):
+                err.with_plan(failed_plan("Filter %s" % unresolved_string(e, self._scope()), self._plan))
+            raise
         if not isinstance(cond.dataType, (T.BooleanType, T.NullType)):
             raise analysis_exception("DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN", sqlExpr='"%s"' % cond.sql(),
                                      filter=quote_ident(cond.sql()), type='"%s"' % cond.dataType.simpleString().upper())
+        parsed = lambda: "Filter %s" % unresolved_string(e)  # noqa: E731
         if restore is None:
-            return self._new(Filter(cond, plan))
-        return self._new(Project(restore, Filter(cond, plan)))
+            return self._new(Filter(cond, plan))._parsed_as(parsed, self)
+        return self._new(Project(restore, Filter(cond, plan)))._parsed_as(parsed, self)
 
     where = filter
 
@@ -309,7 +344,11 @@ class DataFrame:
         for k, v in mapping.items():
             if k not in replaced:
                 exprs.append(UnresolvedAlias(v._expr, k))
-        return self._project(exprs)
+        # Spark's parser form: the new columns over the star of the existing ones
+        def parsed():
+            return "Project [unresolvedstarwithcolumns(%s, %s, None)]" % (
+                ", ".join(mapping), ", ".join(unresolved_string(v._expr) for v in mapping.values()))
+        return self._project(exprs)._parsed_as(parsed, self, resolved=False)
 
     def withColumnRenamed(self, existing, new):
         """Example:
@@ -331,7 +370,9 @@ class DataFrame:
                 exprs.append(a)
         if not changed:
             return self
-        return self._new(Project(exprs, self._plan))
+        return self._new(Project(exprs, self._plan))._parsed_as(
+            lambda: "Project [unresolvedstarwithcolumnsrenames(%s, %s)]" % (", ".join(colsMap), ", ".join(colsMap.values())),
+            self, resolved=False)
 
     def drop(self, *cols):
         """Example:
@@ -401,8 +442,9 @@ class DataFrame:
         >>> spark.createDataFrame([(1,), (1,)], ["a"]).distinct().count()
         1
         """
-        out = self._plan.output
-        return self._new(Aggregate(list(out), list(out), self._plan))
+        # analysed as Spark's Deduplicate of every column (the optimizer makes it an aggregate)
+        return self._new(Deduplicate(list(self._plan.output), self._plan))._parsed_as(
+            lambda: "UnresolvedDeduplicate DeduplicateAllColumnsAsKey, false, true", self, resolved=False)
 
     def dropDuplicates(self, subset=None):
         """Example:
@@ -422,7 +464,8 @@ class DataFrame:
 
     drop_duplicates = dropDuplicates
 
-    def _sort_orders(self, cols, kwargs):
+    def _sort_orders(self, cols, kwargs, scope=None):
+        scope = scope or self._scope()
         cols = _cols(cols)
         ascending = kwargs.get("ascending", True)
         orders = []
@@ -435,7 +478,7 @@ class DataFrame:
             if descending_index:
                 cc = cc.desc()
             e = cc._expr
-            o = e.resolve(self._scope()) if isinstance(e, UnresolvedSort) else SortOrder(e.resolve(self._scope()))
+            o = e.resolve(scope) if isinstance(e, UnresolvedSort) else SortOrder(e.resolve(scope))
             if not isinstance(e, UnresolvedSort):
                 asc = ascending[i] if isinstance(ascending, (list, tuple)) else ascending
                 o = SortOrder(o.child, bool(asc))
@@ -448,20 +491,70 @@ class DataFrame:
         >>> spark.createDataFrame([(2,), (1,)], ["a"]).orderBy("a").collect()
         [Row(a=1), Row(a=2)]
         """
-        from ..errors import AnalysisException
+        def parsed():
+            return "Sort [%s], true" % ", ".join(
+                _sort_string(c, kwargs.get("ascending", True) if not isinstance(kwargs.get("ascending"), list)
+                             else kwargs["ascending"][i]) for i, c in enumerate(_cols(cols)))
+        try:
+            out = self._orderBy(cols, kwargs)
+        except AnalysisException as err:
+            if plan_checked(err):
+                err.with_plan(failed_plan(parsed(), self._plan))
+            raise
+        return out._parsed_as(parsed, self)
+
+    def _orderBy(self, cols, kwargs):
         try:
             return self._new(Sort(self._sort_orders(cols, kwargs), True, self._plan))
         except AnalysisException as err:
+            # Spark's analyzer resolves a sort key the output lacks (or names ambiguously) in the
+            # operator's input: a grouping key under an aggregate, any input column under a
+            # projection (carried up to the sort, then projected away)
             p = self._plan
+            if isinstance(p, Aggregate):
+                try:
+                    orders = self._sort_orders(cols, kwargs, Scope(p.child.output))
+                except AnalysisException:
+                    orders = None
+                output = {a.expr_id for a in p.output}
+                if orders is not None and all(r.expr_id in output for o in orders for r in o.references()):
+                    return self._new(Sort(orders, True, p))
+                raise _unresolved_if_ambiguous(err, p.output) from None
             if not isinstance(p, Project):
-                raise
-            widened = self._new(Project(p.exprs + [a for a in p.child.output
-                                                   if a.expr_id not in {o.expr_id for o in p.output}], p.child))
+                raise _unresolved_if_ambiguous(err, p.output) from None
+            missing = [a for a in p.child.output if a.expr_id not in {o.expr_id for o in p.output}]
+            widened = self._new(Project(p.exprs + missing, p.child))
             try:
                 orders = widened._sort_orders(cols, kwargs)
             except AnalysisException:
-                raise err from None
-            return self._new(Project(list(p.output), Sort(orders, True, widened._plan)))
+                raise _unresolved_if_ambiguous(err, p.output) from None
+            # Spark's ResolveMissingReferences adds only the columns the ordering refers to
+            used = {r.expr_id for o in orders for r in o.references()}
+            widened = Project(p.exprs + [a for a in missing if a.expr_id in used], p.child)
+            return self._new(Project(list(p.output), Sort(orders, True, widened)))
+
+    def _parsed_as(self, node_string, parent, resolved=None):
+        """Record the operator this DataFrame's last call added as Spark's parser leaves it (over
+        the parent's analysed plan): what explain(True) prints as the parsed logical plan
+        (unresolved, ``'``, when any of its expressions is, unless ``resolved`` says).
+        ``node_string`` is a function, called only when a plan is explained."""
+        parent_plan = parent._plan
+
+        def parsed():
+            text = node_string()
+            return failed_plan(text, parent_plan, resolved=("'" not in text) if resolved is None else resolved)
+        self._parsed = parsed
+        return self
+
+    def _parsed_string(self):
+        parsed = getattr(self, "_parsed", None)
+        if callable(parsed):
+            try:
+                parsed = parsed()
+            except Exception:
+                # an expression this rendering does not know: the analysed plan stands in
+                parsed = None
+        return parsed or self._plan.tree_string() + "\n"
 
     sort = orderBy
 
@@ -476,12 +569,16 @@ class DataFrame:
         """
         from .group import GroupedData
         cols = _cols(cols)
-        keys = []
+        keys, raw = [], []
         for c in cols:
             if isinstance(c, int) and not isinstance(c, bool):
                 c = self._plan.output[c - 1].name
-            keys.append(named(col_of(c)._expr.resolve(self._scope())))
-        return GroupedData(self, keys)
+            raw.append(col_of(c)._expr)
+            keys.append(named(raw[-1].resolve(self._scope())))
+        grouped = GroupedData(self, keys)
+        # the keys as given, for the parsed plan explain(True) prints
+        grouped._raw_keys = raw
+        return grouped
 
     groupby = groupBy
 
@@ -908,12 +1005,16 @@ class DataFrame:
         if mode == "formatted":
             from .physical import explain_formatted
             return "== Physical Plan ==\n%s" % explain_formatted(qe.physical())
-        phys = explain_string(qe.physical())
+        phys = explain_string(qe.physical(), verbose=bool(extended) or mode in ("cost", "extended"))
+        if mode == "cost":
+            from .plan import cost_tree_string
+            return "== Optimized Logical Plan ==\n%s\n\n== Physical Plan ==\n%s\n\n" % (
+                cost_tree_string(qe.optimized), phys)
         if extended or mode == "extended":
             out = self._plan.output
-            return ("== Parsed Logical Plan ==\n%s\n\n== Analyzed Logical Plan ==\n%s\n%s\n\n"
+            return ("== Parsed Logical Plan ==\n%s\n== Analyzed Logical Plan ==\n%s\n%s\n\n"
                     "== Optimized Logical Plan ==\n%s\n\n== Physical Plan ==\n%s\n" % (
-                        self._plan.tree_string(), ", ".join("%s: %s" % (a.name, a.dataType.simpleString()) for a in out),
+                        self._parsed_string(), ", ".join("%s: %s" % (a.name, a.dataType.simpleString()) for a in out),
                         self._plan.tree_string(), qe.optimized.tree_string(), phys))
         return "== Physical Plan ==\n%s\n\n" % phys
 
@@ -1322,6 +1423,19 @@ class DataFrame:
 
     def __hash__(self):
         return id(self)
+
+
+def _sort_string(c, ascending=True):
+    """A sort key as Spark's parser leaves it: ``'age ASC NULLS FIRST``."""
+    e = col_of(c)._expr
+    if isinstance(e, UnresolvedSort):
+        asc, nulls_first = e.ascending, e.nulls_first
+        e = e.children[0]
+    else:
+        asc, nulls_first = bool(ascending), None
+    if nulls_first is None:
+        nulls_first = asc
+    return "%s %s NULLS %s" % (unresolved_string(e), "ASC" if asc else "DESC", "FIRST" if nulls_first else "LAST")
 
 
 class DataFrameNaFunctions:

@@ -442,8 +442,12 @@ def _json_records(lines, multiline_text=None):
     if multiline_text is not None:
         chunks = [multiline_text]
     else:
-        chunks = [line.decode("utf-8", "replace") for line in lines]
+        chunks = [None if line is None else line.decode("utf-8", "replace") for line in lines]
     for text in chunks:
+        if text is None:
+            # a NULL record (json() of a DataFrame's string column): Spark's parser fails it
+            yield None, None
+            continue
         if not text.strip():
             continue
         try:

@@ -196,15 +196,22 @@ def spark_error(e):
     if "|" in text and "Error: " in text:
         body = text.split("Error: ", 1)[1]
         cond, _, rest = body.partition("|")
+        context = None
+        head, sep, marker = rest.rpartition("|ctx:") if "|ctx:" in rest else rest.rpartition("ctx:")
+        if sep:
+            # the failing expression's origin (expressions.origin_marker): Spark's query context
+            import base64
+            rest, context = head, base64.b64decode(marker.strip().split()[0]).decode("utf-8")
         if cond in ("DIVIDE_BY_ZERO", "REMAINDER_BY_ZERO"):
             return E.ArithmeticException(errorClass=cond,
-                                         messageParameters={"config": '"spark.sql.ansi.enabled"'})
+                                         messageParameters={"config": '"spark.sql.ansi.enabled"'}, context=context)
         if cond == "CAST_INVALID_INPUT":
             value, _, target = rest.rpartition("|")
             return E.NumberFormatException(
                 errorClass="CAST_INVALID_INPUT",
                 messageParameters={"expression": "'%s'" % value, "sourceType": '"STRING"',
-                                   "targetType": '"%s"' % target, "ansiConfig": '"spark.sql.ansi.enabled"'})
+                                   "targetType": '"%s"' % target, "ansiConfig": '"spark.sql.ansi.enabled"'},
+                context=context)
         if cond == "INVALID_INDEX_OF_ZERO":
             return E.SparkRuntimeException(errorClass=cond, messageParameters={})
         if cond == "USER_RAISED_EXCEPTION":

@@ -101,12 +101,72 @@ def literal_type(value):
 # base classes
 
 
+# The error conditions whose message Spark annotates with the failing expression's position.
+_POSITIONED = ("UNRESOLVED_COLUMN", "UNRESOLVED_ROUTINE", "UNRESOLVED_FIELD", "DATATYPE_MISMATCH",
+               "AMBIGUOUS_REFERENCE", "WRONG_NUM_ARGS")
+
+
+def _keep_origin(with_children):
+    def wrapped(self, children):
+        new = with_children(self, children)
+        if self.origin is not None and new is not self and new.origin is None:
+            new.origin = self.origin
+        return new
+    wrapped.keeps_origin = True
+    return wrapped
+
+
+def _resolve_with_origin(resolve):
+    def wrapped(self, scope):
+        origin = self.origin
+        if origin is None:
+            return resolve(self, scope)
+        from ..errors import AnalysisException
+        try:
+            out = resolve(self, scope)
+        except AnalysisException as e:
+            if origin.sql is not None and (e.getCondition() or "").startswith(_POSITIONED):
+                e.at_position(*origin.line_pos())
+            raise
+        carry_origin(out, origin)
+        return out
+    wrapped.keeps_origin = True
+    return wrapped
+
+
+def carry_origin(e, origin):
+    """Give the expression that may fail at run time (a division, an ANSI cast) the origin of the
+    unresolved expression it was resolved from, looking through the alias a cast is named by."""
+    while isinstance(e, Alias):
+        e = e.child
+    if getattr(e, "runtime_errors", False) and e.origin is None:
+        e.origin = origin
+
+
+def origin_marker(e):
+    """The origin of ``e`` encoded for an ``error()`` message of the engine's SQL (no quotes or
+    bars), decoded by ``engine.spark_error`` into the context Spark prints."""
+    if e.origin is None:
+        return ""
+    import base64
+    return "ctx:" + base64.b64encode(e.origin.runtime_context().encode("utf-8")).decode("ascii")
+
+
 class Expression:
     children = ()
     resolved = False
     foldable = False
     nullable = True
     dataType = None
+    # where the expression came from (errors.QueryOrigin), for the context errors print
+    origin = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name, wrap in (("with_children", _keep_origin), ("resolve", _resolve_with_origin)):
+            fn = cls.__dict__.get(name)
+            if fn is not None and not getattr(fn, "keeps_origin", False):
+                setattr(cls, name, wrap(fn))
 
     def resolve(self, scope):
         if self.resolved:
@@ -407,6 +467,12 @@ class Literal(LeafExpression):
                                                      Literal(x, self.dataType.valueType).sql()) for k, x in items)
         if isinstance(v, (list, tuple)):
             return "array(%s)" % ", ".join(Literal(x, self.dataType.elementType).sql() for x in v)
+        if isinstance(self.dataType, T.StructType):
+            return "named_struct(%s)" % ", ".join("'%s', %s" % (f.name, Literal(x, f.dataType).sql())
+                                                  for f, x in zip(self.dataType.fields, v))
+        if isinstance(self.dataType, T.MapType):
+            return "map(%s)" % ", ".join("%s, %s" % (Literal(k, self.dataType.keyType).sql(),
+                                                     Literal(x, self.dataType.valueType).sql()) for k, x in v.items())
         if isinstance(self.dataType, T.DateType):
             return "DATE '%s'" % v.isoformat()
         if isinstance(self.dataType, T.TimestampType):
@@ -454,6 +520,13 @@ def duck_literal(v, t):
         return "TIMESTAMP '%s'" % v.isoformat(sep=" ")
     if isinstance(t, T.ArrayType):
         return "CAST([%s] AS %s)" % (", ".join(duck_literal(x, t.elementType) for x in v), duck_type(t))
+    if isinstance(t, T.StructType):
+        return "struct_pack(%s)" % ", ".join('"%s" := %s' % (f.name.replace('"', '""'), duck_literal(x, f.dataType))
+                                             for f, x in zip(t.fields, v))
+    if isinstance(t, T.MapType):
+        return "CAST(map([%s], [%s]) AS %s)" % (", ".join(duck_literal(k, t.keyType) for k in v),
+                                                ", ".join(duck_literal(x, t.valueType) for x in v.values()),
+                                                duck_type(t))
     if isinstance(t, T.BinaryType):
         return "'%s'::BLOB" % "".join("\\x%02x" % b for b in v)
     if isinstance(t, T.MapType):
@@ -475,6 +548,8 @@ def duck_literal(v, t):
 
 
 class Cast(Expression):
+    runtime_errors = True
+
     def __init__(self, child, to, implicit=False, ansi=True, column_name=None):
         self.children = (child,)
         self.to = to
@@ -520,14 +595,21 @@ class Cast(Expression):
     def duck(self):
         if not self.ansi:
             return "TRY_CAST(%s AS %s)" % (self.child.duck(), duck_type(self.to))
-        return duck_cast(self.child.duck(), self.child.dataType, self.to)
+        out = duck_cast(self.child.duck(), self.child.dataType, self.to)
+        marker = origin_marker(self)
+        if marker:
+            # the origin rides after the target type in the CAST_INVALID_INPUT message
+            end = "|%s')" % self.to.simpleString().upper()
+            out = out.replace(end, end[:-2] + "|" + marker + "')")
+        return out
 
 
 def check_cast(frm, to, child):
     ok = True
     if isinstance(to, (T.ArrayType, T.MapType, T.StructType)) or isinstance(frm, (T.ArrayType, T.MapType, T.StructType)):
         ok = frm == to or isinstance(frm, T.NullType) or is_string(to) or (
-            isinstance(frm, T.ArrayType) and isinstance(to, T.ArrayType))
+            isinstance(frm, T.ArrayType) and isinstance(to, T.ArrayType)) or (
+            isinstance(frm, T.MapType) and isinstance(to, T.MapType))
     elif isinstance(frm, T.DateType) and (is_numeric(to) or isinstance(to, T.BooleanType)):
         ok = False
     elif isinstance(to, T.DateType) and (is_numeric(frm) or isinstance(frm, T.BooleanType)):
@@ -698,6 +780,10 @@ class Arithmetic(BinaryOperator):
             t = side.dataType
             if not (is_numeric(t) or is_string(t) or isinstance(t, T.NullType)
                     or (cls in (Add, Subtract) and isinstance(t, (T.DateType, T.TimestampType)))):
+                if left.dataType != right.dataType:
+                    raise analysis_exception(
+                        "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES", left='"%s"' % left.dataType.simpleString().upper(),
+                        right='"%s"' % right.dataType.simpleString().upper(), sqlExpr='"%s"' % sql)
                 raise analysis_exception(
                     "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE", sqlExpr=quote_ident(sql),
                     inputType='"%s"' % t.simpleString().upper(), actualDataType='"%s"' % t.simpleString().upper())
@@ -779,6 +865,7 @@ class Multiply(Arithmetic):
 class Divide(Arithmetic):
     symbol = "/"
     nullable = True
+    runtime_errors = True
 
     @classmethod
     def _typed(cls, l, r, w):
@@ -798,12 +885,14 @@ class Divide(Arithmetic):
         l, r = self.left.duck(), self.right.duck()
         if isinstance(self.dataType, T.DecimalType):
             return "CAST(CASE WHEN %s = 0 THEN %s ELSE %s / %s END AS %s)" % (
-                r, _raise_sql("DIVIDE_BY_ZERO", ""), l, r, duck_type(self.dataType))
-        return "(CASE WHEN %s = 0 THEN %s ELSE %s / %s END)" % (r, _raise_sql("DIVIDE_BY_ZERO", ""), l, r)
+                r, _raise_sql("DIVIDE_BY_ZERO", origin_marker(self)), l, r, duck_type(self.dataType))
+        return "(CASE WHEN %s = 0 THEN %s ELSE %s / %s END)" % (
+            r, _raise_sql("DIVIDE_BY_ZERO", origin_marker(self)), l, r)
 
 
 class Remainder(Arithmetic):
     symbol = "%"
+    runtime_errors = True
 
     @staticmethod
     def decimal_result(a, b):
@@ -819,7 +908,8 @@ class Remainder(Arithmetic):
         if is_fractional(self.dataType):
             # DuckDB's % on doubles keeps the dividend's sign as Java's does (its fmod does not)
             return "(CASE WHEN %s = 0 THEN CAST('NaN' AS DOUBLE) ELSE %s %% %s END)" % (r, l, r)
-        return "(CASE WHEN %s = 0 THEN %s ELSE %s %% %s END)" % (r, _raise_sql("REMAINDER_BY_ZERO", ""), l, r)
+        return "(CASE WHEN %s = 0 THEN %s ELSE %s %% %s END)" % (
+            r, _raise_sql("REMAINDER_BY_ZERO", origin_marker(self)), l, r)
 
 
 class Pmod(Remainder):

@@ -8,7 +8,8 @@
 from . import types as T
 from .column import Column, UnresolvedFunction, col_of
 from .expressions import AttributeReference, analysis_exception, is_numeric, named, quote_ident
-from .plan import Aggregate, check_aggregate, collect_aggregates
+from .plan import Aggregate, check_aggregate, collect_aggregates, failed_plan, plan_checked, unresolved_string
+from ..errors import AnalysisException
 
 
 class GroupedData:
@@ -40,38 +41,82 @@ class GroupedData:
             from ..errors import PySparkValueError
             raise PySparkValueError(errorClass="CANNOT_BE_EMPTY", messageParameters={"item": "exprs"})
         scope = self._df._scope()
-        resolved = [named(col_of(e)._expr.resolve(scope)) for e in exprs]
+        try:
+            resolved = [named(col_of(e)._expr.resolve(scope)) for e in exprs]
+        except AnalysisException as err:
+            if plan_checked(err):
+                err.with_plan(failed_plan("Aggregate [%s], [%s]" % (
+                    ", ".join(k.explain() for k in self._keys),
+                    ", ".join([k.explain() for k in self._keys] + [
+                        unresolved_string(col_of(e)._expr, scope, top=True) for e in exprs])), self._df._plan))
+            raise
         for r in resolved:
             found = []
             collect_aggregates(r, found)
         if self._pivot is not None:
             resolved = _pivoted(resolved, *self._pivot)
         out = list(self._keys) + resolved
-        check_aggregate(self._keys, out)
+        try:
+            check_aggregate(self._keys, out)
+        except AnalysisException as err:
+            raise err.with_plan(Aggregate(self._keys, out, self._df._plan).tree_string() + "\n")
         plan = _without_null_times(self._keys, self._df._plan)
         if self._sets is not None:
             return self._df._new(self._grouping_sets(resolved))
         from .function_registry import Grouping
         if any(r.contains(Grouping) for r in resolved):
             raise analysis_exception("UNSUPPORTED_GROUPING_EXPRESSION")
-        return self._df._new(Aggregate(self._keys, out, plan))
+        raw = getattr(self, "_raw_keys", None) or []
+
+        def parsed():
+            keys = [unresolved_string(k) for k in raw]
+            items = ", ".join([unresolved_string(k, top=True) for k in raw] +
+                              [unresolved_string(col_of(e)._expr, top=True) for e in exprs])
+            return "Aggregate [%s], [%s]" % (", ".join(keys), items) if keys else "Aggregate [%s]" % items
+        return self._df._new(Aggregate(self._keys, out, plan))._parsed_as(parsed, self._df)
 
     def _grouping_sets(self, resolved):
-        """cube/rollup as the union of one aggregate per grouping set, the keys a set leaves out
-        as NULL (Spark expands rows instead; the result is the same rows)."""
-        from .expressions import Alias, Literal
+        """cube/rollup as Spark's Expand: every input row repeated once per grouping set, in
+        set order (a nested loop join with the sets' numbers), the keys a set leaves out as NULL
+        and ``spark_grouping_id`` telling the sets apart; then one aggregate over the keys and
+        that id, so the groups come out in the order Spark's aggregate emits them."""
+        from . import functions as F
+        from .expressions import strip_alias
+        n = len(self._keys)
+        df = self._df
+        sets = df.sparkSession.range(len(self._sets), numPartitions=1).select(F.col("id").alias("__grouping_set"))
+        number = F.col("__grouping_set")
+        keys = []
+        for i, k in enumerate(self._keys):
+            left_out = [j for j, kept in enumerate(self._sets) if i not in kept]
+            value = Column(strip_alias(k), k.name)
+            if left_out:
+                value = F.when(number.isin(left_out), F.lit(None)).otherwise(value)
+            keys.append(value.alias(k.name))
+        grouping_id = F.lit(0).cast("bigint")
+        for j, kept in enumerate(self._sets):
+            gid = sum(1 << (n - 1 - i) for i in range(n) if i not in kept)
+            grouping_id = F.when(number == j, F.lit(gid).cast("bigint")).otherwise(grouping_id)
+        expanded = df.crossJoin(sets).select(*[Column(a, a.name) for a in df._plan.output], *keys,
+                                             grouping_id.alias("spark_grouping_id"))
+        attrs = expanded._plan.output
+        key_attrs = attrs[len(df._plan.output):len(df._plan.output) + n]
+        gid_attr = attrs[-1]
         from .function_registry import Grouping
-        from .plan import Union
-        parts = []
-        for kept in self._sets:
-            keys = [self._keys[i] for i in kept]
-            cols = [k if i in kept else Alias(Literal(None, k.dataType), k.name)
-                    for i, k in enumerate(self._keys)]
-            # grouping()/grouping_id() are constants within one grouping set
-            values = [r.transform(lambda e: e.value(self._keys, kept) if isinstance(e, Grouping) else e)
-                      for r in resolved]
-            parts.append(Aggregate(keys, cols + values, self._df._plan))
-        return Union(parts)
+        gid_column = Column(gid_attr, gid_attr.name)
+
+        def grouping_value(e):
+            # grouping()/grouping_id(): a constant per grouping set, told apart by the set's id
+            if not isinstance(e, Grouping):
+                return e
+            value = None
+            for kept in self._sets:
+                gid = sum(1 << (n - 1 - i) for i in range(n) if i not in kept)
+                this = Column(e.value(self._keys, kept), "")
+                value = this if value is None else F.when(gid_column == gid, this).otherwise(value)
+            return value._expr.resolve(expanded._scope())
+        values = [r.transform(grouping_value) for r in resolved]
+        return Aggregate(key_attrs + [gid_attr], key_attrs + values, expanded._plan)
 
     def count(self):
         """Example:

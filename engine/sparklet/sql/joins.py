@@ -18,6 +18,11 @@ _HOW = {
 }
 
 
+# Spark's JoinType names, as plans print them
+_JOIN_TYPE_NAMES = {"inner": "Inner", "cross": "Cross", "fullouter": "FullOuter", "leftouter": "LeftOuter",
+                    "rightouter": "RightOuter", "leftsemi": "LeftSemi", "leftanti": "LeftAnti"}
+
+
 def _dedup_right(left, right_plan):
     """A self-join's right side gets fresh attribute ids (Spark's dedupRight)."""
     ids = {a.expr_id for a in left._plan.output}
@@ -58,7 +63,15 @@ def join(df, other, on=None, how=None):
         j.size_hint = other._broadcast_hint
         return df._new(j)
     if isinstance(on, list) and all(isinstance(x, str) for x in on):
-        return _using_join(df, other, on, jt)
+        out = _using_join(df, other, on, jt)
+        # the parser's form: a USING join over both sides as they were given
+        def parsed(lp=df._plan, rp=other._plan):
+            node = "'Join UsingJoin(%s, [%s])" % (_JOIN_TYPE_NAMES.get(jt, jt), ", ".join(on))
+            left, right = lp.tree_string().split("\n"), rp.tree_string().split("\n")
+            return "\n".join([node] + [(":- " if i == 0 else ":  ") + l for i, l in enumerate(left)]
+                              + [("+- " if i == 0 else "   ") + l for i, l in enumerate(right)]) + "\n"
+        out._parsed = parsed
+        return out
     if isinstance(on, list):
         cond_cols = on
         cond = cond_cols[0]

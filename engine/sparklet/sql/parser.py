@@ -50,7 +50,7 @@ def dialect():
     return _dialect
 
 
-def _parse(text, into=None):
+def _parse(text, into=None, statement=False):
     import sqlglot
     from sqlglot.errors import ParseError, TokenError
     try:
@@ -59,30 +59,93 @@ def _parse(text, into=None):
             trees = [t for t in trees if t is not None]
             if len(trees) != 1:
                 raise _parse_exception(text, None)
-            return trees[0]
-        return sqlglot.parse_one(text, dialect=dialect(), into=into)
+            return _with_text(trees[0], text)
+        return _with_text(sqlglot.parse_one(text, dialect=dialect(), into=into), text)
     except (ParseError, TokenError) as e:
-        raise _parse_exception(text, e) from None
+        raise _parse_exception(text, e, statement) from None
 
 
-def _parse_exception(text, e):
+def _with_text(tree, text):
+    # every node knows the text it was parsed from, so the expressions converted from it carry
+    # their origin (the span of text Spark's errors point at)
+    for node in tree.walk():
+        node.meta["sql"] = text
+    return tree
+
+
+def _span(node):
+    """The [start, stop] character span of ``node`` in its SQL text: from its first token to its
+    last, a cast from its CAST keyword, a call to its closing parenthesis."""
+    import re
+    text = node.meta.get("sql")
+    starts, stops = [], []
+    for n in node.walk():
+        m = n.meta
+        if "start" in m:
+            starts.append(m["start"])
+            stops.append(m["end"])
+    if text is None or not starts:
+        return None
+    start, stop = min(starts), max(stops)
+    from sqlglot import exp
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        m = re.search(r"(?i)(try_)?cast\s*\(\s*$", text[:start])
+        if m:
+            start = m.start()
+    depth = text[start:stop + 1].count("(") - text[start:stop + 1].count(")")
+    while depth > 0:
+        nxt = text.find(")", stop + 1)
+        if nxt < 0:
+            break
+        depth -= 1 + text[stop + 1:nxt].count(")") - text[stop + 1:nxt].count("(")
+        stop = nxt
+    return text, start, stop
+
+
+# The words a statement can start with: SQL text starting otherwise fails at its first word.
+_STATEMENT_WORDS = {
+    "select", "with", "from", "values", "create", "drop", "insert", "show", "describe", "desc", "set", "cache",
+    "uncache", "explain", "table", "use", "alter", "refresh", "clear", "reset", "analyze", "merge", "update",
+    "delete", "truncate", "replace", "msck", "load", "add", "list", "declare", "execute", "call", "map", "reduce"}
+
+
+def _parse_exception(text, e, statement=False):
+    """Spark's PARSE_SYNTAX_ERROR for text sqlglot could not parse: the token Spark's parser
+    stops at (the first word of a statement that starts with none, ``end of input`` for text
+    that ends mid-expression, an unterminated string's quote) and its hint (``: extra input
+    't'`` for tokens after a complete statement, ``: missing ')'`` in a call's arguments)."""
+    import re
     from ..errors import parse_error
-    pos, token = len(text), "end of input"
+    lines = text.split("\n")
+    first = re.match(r"\s*([A-Za-z_]\w*)", text)
+    if statement and first and first.group(1).lower() not in _STATEMENT_WORDS:
+        return parse_error(text, first.start(1), "'%s'" % first.group(1))
+    if e is not None and not getattr(e, "errors", None) and text.count("'") % 2 == 1:
+        # an unterminated string literal: Spark stops at its opening quote
+        at = text.rfind("'")
+        return parse_error(text, at - (text.rfind("\n", 0, at) + 1), "'" * 3, line=text[:at].count("\n") + 1)
     if e is not None and getattr(e, "errors", None):
         info = e.errors[0]
         hl = info.get("highlight")
         col = info.get("col")
         line = info.get("line") or 1
+        description = info.get("description") or ""
         if hl:
-            token = "'%s'" % hl
-            start = info.get("start_context", "")
-            lines = text.split("\n")
             offset = sum(len(l) + 1 for l in lines[:line - 1])
             idx = text.find(hl, max(0, offset + (col or 0) - len(hl) - 1))
+            at_end = idx >= 0 and not text[idx + len(hl):].strip()
+            if at_end and (description.startswith("Required keyword") or description.startswith("Expecting )")):
+                return parse_error(text, len(lines[-1]), "end of input", line=len(lines))
             if idx >= 0:
-                pos = idx - offset
-                return parse_error(text, pos, token, line=line)
-    return parse_error(text, pos, token)
+                hint = ""
+                if description.startswith("Invalid expression / Unexpected token"):
+                    hint = ": extra input '%s'" % hl
+                elif description.startswith("Expecting )"):
+                    opened = text.rfind("(", 0, idx)
+                    if opened > 0 and (text[opened - 1].isalnum() or text[opened - 1] == "_"):
+                        hint = ": missing ')'"
+                return parse_error(text, idx - offset, "'%s'" % hl, hint=hint, line=line)
+    return parse_error(text, len(text), "end of input")
 
 
 def parse_expression(text):
@@ -160,10 +223,36 @@ def _typed_literal(literal, to):
 
 
 def convert(node):
+    """The unresolved expression of a syntax-tree node, carrying its span of SQL text as its
+    origin (the position analysis errors report and the fragment runtime errors show)."""
+    # one expression per syntax node: a second conversion (the parsed plan explain prints, an
+    # error's plan) sees the expression the analysis resolved
+    cached = node.meta.get("sparklet_expr")
+    if cached is not None:
+        return cached
+    out = _convert(node)
+    if out is not None:
+        node.meta["sparklet_expr"] = out
+    if out is not None and out.origin is None and not isinstance(out, Literal):
+        span = _span(node)
+        if span is not None:
+            from ..errors import QueryOrigin
+            out.origin = QueryOrigin(sql=span[0], start=span[1], stop=span[2])
+    return out
+
+
+def _convert(node):
     from sqlglot import exp
     name = type(node).__name__
     if isinstance(node, exp.Paren):
         return convert(node.this)
+    if isinstance(node, exp.Placeholder):
+        # a parameter marker of spark.sql(text, args), bound by statements.bind_parameters
+        if "sparklet_value" not in node.meta:
+            from ..errors import AnalysisException
+            raise AnalysisException(errorClass="UNBOUND_SQL_PARAMETER",
+                                    messageParameters={"name": node.this or "?"})
+        return node.meta["sparklet_value"]
     if isinstance(node, exp.Column):
         parts = [p.name for p in reversed(node.parts)] if False else [p.name for p in node.parts]
         if isinstance(node.this, exp.Star):

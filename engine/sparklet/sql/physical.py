@@ -30,7 +30,8 @@ from .expressions import (
 )
 from .plan import (
     Aggregate, Deduplicate, Filter, Generate, Join, LeafRelation, Limit, MapInBatches, Offset, Project, Repartition,
-    RepartitionByRange, ResolvedHint, Sample, SetOperation, Sort, SubqueryAlias, Union, Window, equi_join_keys, split_conjuncts,
+    RepartitionByRange, ResolvedHint, Sample, SetOperation, Sort, SubqueryAlias, Union, View, Window, equi_join_keys,
+    split_conjuncts,
 )
 
 SHUFFLE_PARTITIONS = 200
@@ -105,7 +106,7 @@ class ProjectExec(SparkPlan):
         return [to_attribute(e) for e in self.exprs]
 
     def node_string(self):
-        return "Project [%s]" % ", ".join(e.explain() for e in self.exprs)
+        return "Project [%s]" % ", ".join(e.explain() for e in self.exprs) if self.exprs else "Project"
 
     def sql(self, child_sql):
         cols = ", ".join("%s AS %s" % (e.duck(), to_attribute(e).col) for e in self.exprs)
@@ -210,6 +211,9 @@ class HashAggregateExec(SparkPlan):
             fns = ", ".join(f.explain() for f in self.functions)
         return "%s(%s=[%s], functions=[%s])" % (self.name, "key" if self.name == "SortAggregate" else "keys",
                                                keys, fns)
+
+    def verbose_string(self):
+        return "%s, output=[%s])" % (self.node_string()[:-1], ", ".join(a.explain() for a in self.output()))
 
     def sql(self, child_sql):
         key_cols = []
@@ -366,7 +370,13 @@ class JoinExec(SparkPlan):
             keys += ", false, false"
         return "%s %s" % (self.kind, keys)
 
-    def join_sql(self, left_sql, right_sql):
+    def join_sql(self, left_sql, right_sql, stream=None):
+        """The join as one query. ``stream`` (left/right): the side a broadcast join streams,
+        whose order the output keeps; each stream row meets its build rows in the order Spark's
+        hashed relation returns them (the last inserted first) or, in a nested loop join, in
+        build order."""
+        if stream is None and self.kind in ("BroadcastHashJoin", "BroadcastNestedLoopJoin"):
+            stream = "left" if self.build == "right" else "right"
         l_out = self.children[0].output()
         r_out = self.children[1].output()
         conds = ["%s IS NOT DISTINCT FROM %s" % (a.duck(), b.duck()) if False else "%s = %s" % (a.duck(), b.duck())
@@ -379,9 +389,17 @@ class JoinExec(SparkPlan):
         lsrc = "(SELECT *, row_number() OVER () AS __lpos FROM (%s) AS l0)" % left_sql
         rsrc = "(SELECT *, row_number() OVER () AS __rpos FROM (%s) AS r0)" % right_sql
         # the two sides' columns carry distinct ids; qualify nothing
-        if self.how in ("leftsemi", "leftanti"):
+        if stream is not None:
+            cols = ", ".join(a.col for a in l_out) if self.how in ("leftsemi", "leftanti") else \
+                ", ".join([a.col for a in l_out] + [a.col for a in r_out])
+            spos, bpos = ("__lpos", "__rpos") if stream == "left" else ("__rpos", "__lpos")
+            order = spos if self.how in ("leftsemi", "leftanti") else "%s, %s %s" % (
+                spos, bpos, "ASC" if self.kind == "BroadcastNestedLoopJoin" else "DESC")
+        elif self.how in ("leftsemi", "leftanti"):
             cols = ", ".join(a.col for a in l_out)
-            order = "__lpos" if self.kind == "SortMergeJoin" else None
+            # a sort merge join emits the left rows by key
+            lk = ", ".join("%s NULLS FIRST" % k.duck() for k in self.left_keys)
+            order = ("%s, " % lk if lk else "") + "__lpos"
         else:
             cols = ", ".join([a.col for a in l_out] + [a.col for a in r_out])
             if self.kind == "SortMergeJoin":
@@ -393,7 +411,6 @@ class JoinExec(SparkPlan):
                     order = "".join("coalesce(%s, %s), " % (lk.duck(), rk.duck())
                                     for lk, rk in zip(self.left_keys, self.right_keys)) + "__lpos NULLS LAST, __rpos"
             else:
-                # a broadcast join streams its other side: DuckDB's probe keeps that side's order
                 order = None
         if order is None:
             return "SELECT %s FROM (%s) AS l %s (%s) AS r ON %s" % (cols, left_sql, kw, right_sql, on)
@@ -563,7 +580,7 @@ def plan_query(logical, session):
 
 
 def _plan(p, s, top=False):
-    if isinstance(p, (SubqueryAlias, ResolvedHint)):
+    if isinstance(p, (SubqueryAlias, View, ResolvedHint)):
         return _plan(p.child, s, top)
     if isinstance(p, LeafRelation):
         return _scan(p, None, [])
@@ -905,14 +922,21 @@ def has_exchange(node):
     return isinstance(node, (ExchangeExec, BroadcastExchangeExec)) or any(has_exchange(c) for c in node.children)
 
 
-def explain_string(root):
+def explain_string(root, verbose=False):
+    """The physical plan as explain() prints it; ``verbose`` (explain's extended and cost modes)
+    writes each operator's verbose string (an aggregate's output)."""
     lines = []
+    label = None
+    if verbose:
+        def label(node, stage):
+            text = getattr(node, "verbose_string", node.node_string)()
+            return text if stage is None else "*(%d) %s" % (stage, text)
     if has_exchange(root):
         lines.append("AdaptiveSparkPlan isFinalPlan=false")
-        _tree(root, "+- ", "   ", lines, None)
+        _tree(root, "+- ", "   ", lines, None, label=label)
     else:
         counter = itertools.count(1)
-        _tree(root, "", "", lines, counter)
+        _tree(root, "", "", lines, counter, label=label)
     return "\n".join(lines)
 
 
@@ -1181,12 +1205,14 @@ class Compiler:
 
     def rdd(self, node):
         """An RDD whose partitions each hold one Arrow table with ``node``'s output columns."""
+        from .execution import count_output_rows
         p = self.pipe(node)
         if p.sql is None:
             return p.rdd
+        # the stage's top operator counts its output rows for the SQL tab's plan graph
         return self._scoped(" | ".join(reversed(p.names)),
-                            lambda: p.rdd.mapPartitions(_run_stage(p.sql, p.udfs, p.broadcasts),
-                                                        preservesPartitioning=True))
+                            lambda: count_output_rows(self.sc, node, p.rdd.mapPartitions(
+                                _run_stage(p.sql, p.udfs, p.broadcasts), preservesPartitioning=True)))
 
     def _broadcast_pipe(self, node):
         """A broadcast join that streams one side is a narrow operator of that side's stage, as
@@ -1217,6 +1243,7 @@ class Compiler:
         return method(node)
 
     def exec_ScanExec(self, node):
+        from .execution import count_output_rows
         from .relations import ArrowSource, LocalRows
         rdd = node.relation.source.rdd(self.session, node.relation.output)
         if node.pruned and len(node.pruned) < len(node.relation.output):
@@ -1226,7 +1253,7 @@ class Compiler:
         instants = [a.col for a in scanned if isinstance(a.dataType, T.TimestampType)]
         if instants and isinstance(node.relation.source, (LocalRows, ArrowSource)):
             rdd = rdd.map(_local_instants(instants))
-        return rdd
+        return count_output_rows(self.sc, node, rdd)
 
     def _reducers(self, nodes):
         est = 0
@@ -1314,6 +1341,8 @@ class Compiler:
 
     def exec_JoinExec(self, node):
         left, right = node.children
+        if node.kind == "SortMergeJoin" and self._adaptive_build_side(node) is not None:
+            return self._adaptive_broadcast_join(node, self._adaptive_build_side(node))
         if node.kind == "SortMergeJoin":
             n = self._reducers([left.children[0].children[0], right.children[0].children[0]])
             lrdd = self._sorted_side(left, n)
@@ -1345,6 +1374,38 @@ class Compiler:
         stream_rdd = self.rdd(stream).coalesce(1).mapPartitions(_concat_partition)
         sql = node.join_sql(BASE, "SELECT * FROM %s" % name) if node.build == "right" else \
             node.join_sql("SELECT * FROM %s" % name, BASE)
+        return stream_rdd.mapPartitions(_run_stage(sql, node.udfs(), {name: bc}))
+
+    def _adaptive_build_side(self, node):
+        """The side adaptive execution would broadcast instead of the planned sort merge join,
+        or None. Spark re-plans a join once its shuffles have run: an outer join (or anti join)
+        whose only buildable side turned out under the broadcast threshold becomes a broadcast
+        hash join (DynamicJoinSelection never demotes those; inner and semi joins over mostly
+        empty shuffle partitions it does demote, so small ones stay sort merge joins). Here the
+        estimate stands in for the shuffle's size, and only where the exchange would coalesce to
+        one partition, as small data does."""
+        build = {"leftouter": "right", "rightouter": "left", "leftanti": "right"}.get(node.how)
+        if build is None:
+            return None
+        left_in, right_in = (side.children[0].children[0] for side in node.children)
+        threshold = self.session._broadcast_threshold()
+        size = _bytes_estimate(left_in if build == "left" else right_in)
+        if threshold < 0 or size is None or size > threshold or self._reducers([left_in, right_in]) != 1:
+            return None
+        return build
+
+    def _adaptive_broadcast_join(self, node, build):
+        """The broadcast hash join adaptive execution turns a sort merge join into: the stream
+        side's shuffle read locally (each map output in map order, its rows in bucket order, one
+        partition), the build side collected and broadcast."""
+        left_ex, right_ex = (side.children[0] for side in node.children)
+        stream_ex, build_ex = (left_ex, right_ex) if build == "right" else (right_ex, left_ex)
+        stream_rdd = self.exec_ExchangeExec(stream_ex, reducers=1)
+        bc = self._broadcast(build_ex)
+        name = "__build%d" % build_ex.plan_id
+        stream = "left" if build == "right" else "right"
+        build_sql = "SELECT * FROM %s" % name
+        sql = node.join_sql(BASE, build_sql, stream) if stream == "left" else node.join_sql(build_sql, BASE, stream)
         return stream_rdd.mapPartitions(_run_stage(sql, node.udfs(), {name: bc}))
 
     def _sorted_side(self, sort_node, n):

@@ -58,7 +58,7 @@ class Scope:
             if self.outer is not None:
                 return self.outer.resolve_name(parts)
             from ..errors import unresolved_column
-            raise unresolved_column(".".join(parts), [list(a.qualifier or ()) + [a.name] for a in self.attrs])
+            raise unresolved_column(list(parts), [list(a.qualifier or ()) + [a.name] for a in self.attrs])
         e = found[0]
         for field in rest:
             t = e.dataType
@@ -129,11 +129,19 @@ class LogicalPlan:
     def node_string(self):
         return type(self).__name__
 
-    def tree_string(self):
+    def tree_string(self, annotate=None):
+        """The plan as Spark prints it, one operator a line; ``annotate(node)`` (explain("cost")'s
+        statistics) is appended to each line."""
         lines = []
+        note = annotate or (lambda node: "")
 
         def walk(node, prefix, child_prefix):
-            lines.append(prefix + node.node_string())
+            lines.append(prefix + node.node_string() + note(node))
+            if type(node) is Limit:
+                # Spark's limit is two operators: the global limit over each partition's local one
+                # (which passes its child's statistics on)
+                prefix, child_prefix = child_prefix + "+- ", child_prefix + "   "
+                lines.append(prefix + "LocalLimit %d" % node.n + note(node.child))
             kids = node.children
             for i, c in enumerate(kids):
                 last = i == len(kids) - 1
@@ -153,6 +161,94 @@ class LogicalPlan:
         if not sizes or any(s is None for s in sizes):
             return None
         return sum(sizes)
+
+
+# --------------------------------------------------------------------------------------------
+# statistics: Spark's size-only estimation (SizeInBytesOnlyStatsPlanVisitor), for explain("cost")
+
+# spark.sql.defaultSizeInBytes: the size of a relation Spark knows nothing about (Long.MaxValue)
+_DEFAULT_SIZE = (1 << 63) - 1
+
+
+def default_size(t):
+    """``DataType.defaultSize``: the bytes Spark assumes one value of a type takes."""
+    if isinstance(t, (T.LongType, T.DoubleType, T.TimestampType)) or type(t).__name__ == "TimestampNTZType":
+        return 8
+    if isinstance(t, (T.IntegerType, T.FloatType, T.DateType)):
+        return 4
+    if isinstance(t, T.ShortType):
+        return 2
+    if isinstance(t, (T.ByteType, T.BooleanType, T.NullType)):
+        return 1
+    if isinstance(t, T.StringType):
+        return 20
+    if isinstance(t, T.BinaryType):
+        return 100
+    if isinstance(t, T.DecimalType):
+        return 8 if t.precision <= 18 else 16
+    if isinstance(t, T.ArrayType):
+        return default_size(t.elementType)
+    if isinstance(t, T.MapType):
+        return default_size(t.keyType) + default_size(t.valueType)
+    if isinstance(t, T.StructType):
+        return sum(default_size(f.dataType) for f in t.fields)
+    return 8
+
+
+def _row_size(attrs):
+    # EstimationUtils.getSizePerRow: the row's header plus each column's default size
+    return 8 + sum(default_size(a.dataType) for a in attrs)
+
+
+def plan_stats(p):
+    """(sizeInBytes, rowCount or None) of a logical plan by Spark's size-only rules: a range
+    knows its rows, other leaves are the default size, a unary operator scales its child's
+    size by the ratio of row widths, a join multiplies its sides, a limit bounds the rows."""
+    from .relations import RangeSource
+    if isinstance(p, LeafRelation):
+        if isinstance(p.source, RangeSource):
+            n = p.source.count()
+            return n * 8, n
+        est = p.size_estimate
+        return (est if est is not None else _DEFAULT_SIZE), None
+    if isinstance(p, Limit) and not isinstance(p, Offset) and getattr(p, "offset", 0) == 0:
+        size, rows = plan_stats(p.child)
+        n = p.n if rows is None else min(p.n, rows)
+        return max(n * _row_size(p.output), 1), n
+    if isinstance(p, Aggregate) and not p.grouping:
+        return _row_size(p.output), 1
+    if isinstance(p, Join):
+        (ls, lr), (rs, rr) = plan_stats(p.left), plan_stats(p.right)
+        if p.how in ("leftsemi", "leftanti", "semi", "anti", "left_semi", "left_anti"):
+            return ls, None
+        return ls * rs, None
+    if isinstance(p, (Union, SetOperation)) or len(p.children) != 1:
+        return sum(plan_stats(c)[0] for c in p.children), None
+    size, rows = plan_stats(p.children[0])
+    if isinstance(p, (SubqueryAlias, View)):
+        return size, rows
+    size = size * _row_size(p.output) // _row_size(p.children[0].output)
+    return max(size, 1), None
+
+
+def bytes_to_string(size):
+    """Spark's ``Utils.bytesToString``: ``800.0 B``, ``62.5 KiB``, ``8.0 EiB``.
+
+    >>> bytes_to_string(800), bytes_to_string(64000), bytes_to_string((1 << 63) - 1)
+    ('800.0 B', '62.5 KiB', '8.0 EiB')
+    """
+    for shift, unit in ((60, "EiB"), (50, "PiB"), (40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")):
+        if size >= 2 * (1 << shift):
+            return "%.1f %s" % (size / float(1 << shift), unit)
+    return "%.1f B" % size
+
+
+def cost_tree_string(plan):
+    """The optimized plan with each operator's ``Statistics(...)``, as explain("cost") prints it."""
+    def stats(node):
+        size, rows = plan_stats(node)
+        return ", Statistics(sizeInBytes=%s%s)" % (bytes_to_string(size), "" if rows is None else ", rowCount=%d" % rows)
+    return plan.tree_string(stats)
 
 
 def _attr_list(attrs):
@@ -207,6 +303,8 @@ class Project(UnaryNode):
         return Project(self.exprs, children[0])
 
     def node_string(self):
+        if not self.exprs:
+            return "Project"
         return "Project [%s]" % ", ".join(e.explain() for e in self.exprs)
 
 
@@ -238,6 +336,8 @@ class Aggregate(UnaryNode):
         return Aggregate(self.grouping, self.aggregates, children[0])
 
     def node_string(self):
+        if not self.grouping:
+            return "Aggregate [%s]" % ", ".join(e.explain() for e in self.aggregates)
         return "Aggregate [%s], [%s]" % (", ".join(e.explain() for e in self.grouping),
                                         ", ".join(e.explain() for e in self.aggregates))
 
@@ -353,6 +453,101 @@ class SubqueryAlias(UnaryNode):
         return "SubqueryAlias %s" % self.alias
 
 
+class View(UnaryNode):
+    """A temporary view's plan under its name, as the analyzer shows a view it expanded
+    (``View (`people`, [name#0, age#1L])``); the optimizer removes it."""
+
+    def __init__(self, name, child):
+        self.name = name
+        self.children = (child,)
+
+    @property
+    def output(self):
+        return self.child.output
+
+    def with_children(self, children):
+        return View(self.name, children[0])
+
+    def node_string(self):
+        return "View (%s, [%s])" % (self.name, _attr_list(self.output))
+
+
+# The conditions Spark raises from its plan check (CheckAnalysis): their message ends with the plan.
+_PLAN_CHECKED = ("UNRESOLVED_COLUMN", "DATATYPE_MISMATCH", "MISSING_AGGREGATION", "MISSING_GROUP_BY",
+                 "TABLE_OR_VIEW_NOT_FOUND")
+
+
+def plan_checked(err):
+    """Whether ``err`` is an AnalysisException Spark reports with the plan it failed on."""
+    from ..errors import AnalysisException
+    return isinstance(err, AnalysisException) and err._plan is None and \
+        (err.getCondition() or "").startswith(_PLAN_CHECKED)
+
+
+def failed_plan(node_string, child=None, resolved=False):
+    """The plan text of an operator the analyzer left unresolved (``'Project ['nme]``) over its
+    child (a resolved plan, or the text of a plan that failed below it).
+
+    >>> print(failed_plan("Project ['x]", "'UnresolvedRelation [t], [], false\\n"), end="")
+    'Project ['x]
+    +- 'UnresolvedRelation [t], [], false
+    """
+    lines = [("" if resolved else "'") + node_string]
+    if child is not None:
+        text = child if isinstance(child, str) else child.tree_string()
+        for i, line in enumerate(text.rstrip("\n").split("\n")):
+            lines.append(("+- " if i == 0 else "   ") + line)
+    return "\n".join(lines) + "\n"
+
+
+def unresolved_string(e, scope=None, top=False):
+    """An expression as Spark prints it in a plan the analyzer could not resolve: resolved where
+    it could be (``name#0``), unresolved names quoted with ``'`` (``'nme``), an unnamed
+    expression of a projection as ``unresolvedalias(...)``."""
+    from ..errors import AnalysisException
+    from .column import UnresolvedAlias, UnresolvedBinary, UnresolvedFunction
+    if scope is not None:
+        try:
+            r = e.resolve(scope)
+            return (named(r) if top else strip_alias(r) if not isinstance(e, UnresolvedAlias) else r).explain()
+        except AnalysisException:
+            pass
+        except Exception:
+            pass
+    if isinstance(e, (AttributeReference, Literal)):
+        return e.explain()
+    if isinstance(e, UnresolvedAttribute):
+        return "'" + e.sql()
+    if isinstance(e, UnresolvedStar):
+        return "*" if not e.target else "%s.*" % ".".join(e.target)
+    if isinstance(e, UnresolvedAlias):
+        from .expressions import new_id
+        expr_id = getattr(e, "last_expr_id", None)
+        return "%s AS %s#%d" % (unresolved_string(e.children[0], scope), e.alias,
+                                new_id() if expr_id is None else expr_id)
+    text = None
+    if isinstance(e, UnresolvedBinary):
+        l, r = (unresolved_string(c, scope) for c in e.children)
+        sql_made = e.origin is not None and e.origin.sql is not None
+        resolvable = scope is not None and not l.startswith("'") and "'" not in l + r
+        if sql_made or resolvable:
+            text = "(%s %s %s)" % (l, e.symbol, r)
+        else:
+            text = "'`%s`(%s, %s)" % (e.symbol, l, r)
+    elif isinstance(e, UnresolvedFunction):
+        # the SQL parser reads count(*) as count(1); the DataFrame API keeps the star
+        sql_made = e.origin is not None and e.origin.sql is not None
+        args = ["1" if isinstance(c, UnresolvedStar) and e.fname.lower() == "count" and sql_made
+                else unresolved_string(c, scope) for c in e.children]
+        text = "'%s(%s%s)" % (e.fname, "distinct " if e.distinct else "", ", ".join(args))
+    if text is None:
+        text = "'" + e.sql()
+    if top:
+        # a projection names what it outputs: anything but a column or an alias waits for a name
+        return "unresolvedalias(%s)" % text
+    return text
+
+
 class Window(UnaryNode):
     """Window expressions sharing one partitioning and ordering, appended to the child's output."""
 
@@ -419,6 +614,19 @@ class Deduplicate(UnaryNode):
 
     def node_string(self):
         return "Deduplicate [%s]" % _attr_list(self.keys)
+
+
+class Distinct(Deduplicate):
+    """SQL's SELECT DISTINCT (Spark's Distinct): a deduplication on every column."""
+
+    def __init__(self, child):
+        super().__init__(list(child.output), child)
+
+    def with_children(self, children):
+        return Distinct(children[0])
+
+    def node_string(self):
+        return "Distinct"
 
 
 class SetOperation(LogicalPlan):
@@ -553,7 +761,8 @@ def collect_aggregates(e, out):
 
 
 def check_aggregate(grouping, aggregates):
-    """Spark's MISSING_AGGREGATION check: outside aggregate functions only grouping expressions."""
+    """Spark's MISSING_AGGREGATION check: outside aggregate functions only grouping expressions
+    (MISSING_GROUP_BY when there is no grouping at all)."""
     group_ids = {g.expr_id for g in grouping if isinstance(g, AttributeReference)}
     group_sql = {strip_alias(g).explain() for g in grouping}
 
@@ -564,6 +773,8 @@ def check_aggregate(grouping, aggregates):
             return
         if isinstance(e, AttributeReference):
             if e.expr_id not in group_ids:
+                if not grouping:
+                    raise analysis_exception("MISSING_GROUP_BY")
                 raise analysis_exception("MISSING_AGGREGATION", expression='"%s"' % e.name,
                                          expressionAnyValue='"any_value(%s)"' % e.name)
             return
@@ -659,6 +870,12 @@ def optimize(plan):
 
 
 def _rules(p):
+    # EliminateView, EliminateSubqueryAliases: names only the analyzer needs
+    if isinstance(p, (View, SubqueryAlias)):
+        return p.child
+    # ReplaceDistinctWithAggregate, ReplaceDeduplicateWithAggregate (a deduplication on every column)
+    if isinstance(p, Deduplicate) and [k.expr_id for k in p.keys] == [a.expr_id for a in p.child.output]:
+        return Aggregate(list(p.child.output), list(p.child.output), p.child)
     if isinstance(p, Project):
         exprs = [_fold_named(e) for e in p.exprs]
         child = p.child
@@ -716,10 +933,10 @@ def _rules(p):
             if type(c).__name__ in ("EqualTo", "LessThan", "LessThanOrEqual", "GreaterThan", "GreaterThanOrEqual",
                                     "NotEqual") or getattr(c, "fname", None) in ("startswith", "endswith", "contains"):
                 for side in c.children:
-                    side = side.child if isinstance(side, Cast) and side.implicit else side
-                    if isinstance(side, AttributeReference) and side.nullable and side.explain() not in have:
-                        have.add(side.explain())
-                        extra.append(IsNotNull(side))
+                    for attr in _null_intolerant_refs(side):
+                        if attr.nullable and attr.explain() not in have:
+                            have.add(attr.explain())
+                            extra.append(IsNotNull(attr))
         if extra:
             return Filter(conjoin(extra + cs), child)
         return Filter(cond, child)
@@ -741,13 +958,16 @@ def _rules(p):
             child = Project([a for a in child.output if a.expr_id in ids], child)
         grouping = [_fold_named(g) if isinstance(g, Alias) else fold_constants(g) for g in p.grouping]
         return Aggregate(grouping, [_fold_named(e) for e in p.aggregates], child)
-    if isinstance(p, Join) and p.how in ("inner", "leftsemi") and p.condition is not None \
-            and not getattr(p, "_nulls_inferred", False):
-        # InferFiltersFromConstraints on equi-join keys
+    if isinstance(p, Join) and p.how in ("inner", "leftsemi", "leftouter", "leftanti", "rightouter") \
+            and p.condition is not None and not getattr(p, "_nulls_inferred", False):
+        # InferFiltersFromConstraints on equi-join keys: both sides of an inner or semi join, the
+        # side an outer (anti) join only matches against
         keys = equi_join_keys(p)
         if keys:
-            lk = [k for k, _ in keys if isinstance(k, AttributeReference) and k.nullable]
-            rk = [k for _, k in keys if isinstance(k, AttributeReference) and k.nullable]
+            lk = [k for k, _ in keys if isinstance(k, AttributeReference) and k.nullable
+                  and p.how in ("inner", "leftsemi", "rightouter")]
+            rk = [k for _, k in keys if isinstance(k, AttributeReference) and k.nullable
+                  and p.how in ("inner", "leftsemi", "leftouter", "leftanti")]
             left, right = p.left, p.right
             if lk and not _has_notnull(left, lk):
                 left = Filter(conjoin([IsNotNull(k) for k in lk]), left)
@@ -757,6 +977,16 @@ def _rules(p):
             j._nulls_inferred = True
             return j
     return p
+
+
+def _null_intolerant_refs(e):
+    """The attributes whose null makes ``e`` null: reached through arithmetic, casts and
+    negation (Spark's NullIntolerant expressions)."""
+    if isinstance(e, AttributeReference):
+        return [e]
+    if type(e).__name__ in ("Add", "Subtract", "Multiply", "Divide", "Remainder", "Cast", "UnaryMinus"):
+        return [a for c in e.children for a in _null_intolerant_refs(c)]
+    return []
 
 
 def _has_notnull(plan, keys):

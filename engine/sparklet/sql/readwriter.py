@@ -160,10 +160,14 @@ class DataFrameReader:
         >>> _ = open(p, "w").write('{"name": "Andy", "age": 30}\\n')
         >>> spark.read.json(p).collect()
         [Row(age=30, name='Andy')]
+        >>> spark.read.json(spark.createDataFrame([('{"a": 1}',)], "value string")).collect()
+        [Row(a=1)]
         """
         if multiLine is not None:
             options["multiLine"] = multiLine
         from ..rdd import RDD
+        if isinstance(path, DataFrame):
+            path = _json_strings(path)
         if isinstance(path, RDD):
             return self.format("json").options(**options)._json_rdd(path, schema)
         return self.format("json").load(path, schema=schema, **options)
@@ -444,3 +448,20 @@ class DataFrameWriter:
             "append" if exists else "errorifexists"), partitionBy, **options)
         table = self._df.sparkSession.read.format(self._format).load(location)
         catalog._tables[key] = (table._plan, location)
+
+
+def _json_strings(df):
+    """The JSON records of a DataFrame of one string column (Spark's ``json(Dataset[String])``),
+    as an RDD of strings."""
+    from ..errors import PySparkTypeError
+    fields = df.schema.fields
+    if len(fields) != 1 or not isinstance(fields[0].dataType, T.StringType):
+        raise PySparkTypeError(
+            "spark.read.json() of a DataFrame needs exactly one string column of JSON records; "
+            "this one has %s. Select the column first: df.select('col')." % df.schema.simpleString())
+    return df.rdd.map(_record_text)
+
+
+def _record_text(row):
+    return row[0]
+

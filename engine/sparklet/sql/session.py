@@ -144,10 +144,12 @@ class Catalog:
         parts = [p.strip("`") for p in name.split(".")]
         if db:
             parts = [db] + parts
+        from .plan import View
         if len(parts) == 2 and parts[0].lower() == "global_temp":
-            return self._global_views.get(parts[1].lower())
+            plan = self._global_views.get(parts[1].lower())
+            return None if plan is None else View("`global_temp`.%s" % quote_ident(parts[1]), plan)
         if len(parts) == 1 and parts[0].lower() in self._temp_views:
-            return self._temp_views[parts[0].lower()]
+            return View(quote_ident(parts[0]), self._temp_views[parts[0].lower()])
         table = self._tables.get(self._table_key(".".join(parts)))
         return table[0] if table is not None else None
 
@@ -172,7 +174,8 @@ class Catalog:
     def _resolve(self, name):
         plan = self._lookup(name)
         if plan is None:
-            raise table_not_found([p.strip("`") for p in name.split(".")])
+            parts = [p.strip("`") for p in name.split(".")]
+            raise table_not_found(parts).with_plan("'UnresolvedRelation [%s], [], false\n" % ", ".join(parts))
         return plan
 
 

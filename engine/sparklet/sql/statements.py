@@ -11,21 +11,22 @@ import re
 
 from . import types as T
 from .column import Column, UnresolvedAlias, UnresolvedFunction, UnresolvedSort
+from ..errors import AnalysisException
 from .expressions import (
     Literal, UnresolvedAttribute, UnresolvedStar, _cast_to, analysis_exception, quote_ident, table_not_found,
 )
-from .parser import _parse, _parse_exception, convert
+from .parser import _parse, _parse_exception, _span, convert
 
 
 def run_sql(session, text, args=None):
     from sqlglot import exp
     from .dataframe import DataFrame
-    if args:
-        text = _bind_args(text, args)
-    setting = _SET.fullmatch(text)
+    setting = _SET.fullmatch(text) if not args else None
     if setting:
         return _set(session, setting.group(1), setting.group(2))
-    tree = _parse(text)
+    tree = _parse(text, statement=True)
+    if args:
+        bind_parameters(tree, args)
     if isinstance(tree, exp.Create):
         return _create(session, tree)
     if isinstance(tree, exp.Drop):
@@ -48,7 +49,92 @@ def run_sql(session, text, args=None):
         return _empty(session)
     if not isinstance(tree, (exp.Query,)):
         raise _parse_exception(text, None)
-    return _query(session, tree)
+    df = _query(session, tree)
+    df._parsed = lambda: _parsed_query(tree)
+    return df
+
+
+_JOIN_NAMES = {"inner": "Inner", "left": "LeftOuter", "right": "RightOuter", "full": "FullOuter",
+               "left_semi": "LeftSemi", "left_anti": "LeftAnti", "cross": "Cross"}
+
+
+def _parsed_query(q):
+    """The plan Spark's parser makes of a query, before analysis (explain(True)'s parsed logical
+    plan), or None for a shape this rendering does not cover (then the analysed plan is shown)."""
+    from sqlglot import exp
+    from .plan import failed_plan, unresolved_string
+
+    def expr(e, top=False):
+        return unresolved_string(convert(e), top=top)
+
+    def relation(node):
+        if isinstance(node, exp.Table) and isinstance(node.this, exp.Identifier):
+            parts = [p.name for p in node.parts]
+            text = "'UnresolvedRelation [%s], [], false\n" % ", ".join(parts)
+        elif isinstance(node, exp.Subquery) and node.alias:
+            text = select(node.this)
+        else:
+            return None
+        if text is not None and node.alias:
+            text = failed_plan("SubqueryAlias %s" % node.alias, text)
+        return text
+
+    def two_children(node, left, right):
+        left_lines, right_lines = left.rstrip("\n").split("\n"), right.rstrip("\n").split("\n")
+        return "\n".join(["'" + node] + [(":- " if i == 0 else ":  ") + l for i, l in enumerate(left_lines)]
+                         + [("+- " if i == 0 else "   ") + l for i, l in enumerate(right_lines)]) + "\n"
+
+    def select(q):
+        if isinstance(q, exp.Union) and not q.args.get("order") and not q.args.get("limit"):
+            left, right = select(q.left), select(q.right)
+            if left is None or right is None:
+                return None
+            plan = two_children("Union false, false", left, right)
+            return failed_plan("Distinct", plan) if q.args.get("distinct") else plan
+        if not isinstance(q, exp.Select) or q.args.get("laterals") or q.args.get("having") \
+                or q.args.get("with_") or q.args.get("with"):
+            return None
+        frm = q.args.get("from") or q.args.get("from_")
+        if frm is None or getattr(frm, "expressions", None):
+            return None
+        plan = relation(frm.this)
+        for j in q.args.get("joins") or []:
+            right = relation(j.this)
+            on = j.args.get("on")
+            how = _JOIN_NAMES.get(_join_type(j))
+            if plan is None or right is None or j.args.get("using") or how is None:
+                return None
+            plan = two_children("Join %s%s" % (how, ", %s" % expr(on) if on is not None else ""), plan, right)
+        if plan is None:
+            return None
+        where = q.args.get("where")
+        if where is not None:
+            plan = failed_plan("Filter %s" % expr(where.this), plan)
+        plan = failed_plan(_select_node_string(q, unresolved_string), plan)
+        if q.args.get("distinct"):
+            plan = failed_plan("Distinct", plan)
+        order = q.args.get("order")
+        if order is not None:
+            plan = failed_plan("Sort [%s], true" % ", ".join(_order_item(o) for o in order.expressions), plan)
+        limit = q.args.get("limit")
+        if limit is not None:
+            e = limit.expression if limit.args.get("expression") is not None else limit.this
+            plan = failed_plan("GlobalLimit %s" % e.this, failed_plan("LocalLimit %s" % e.this, plan))
+        return plan
+
+    return select(q)
+
+
+def _order_item(o):
+    """An ORDER BY item as Spark's parser leaves it: ``'name DESC NULLS LAST``."""
+    from sqlglot import exp
+    from .plan import unresolved_string
+    target = ("unresolvedordinal(%s)" % o.this.this if isinstance(o.this, exp.Literal) and not o.this.is_string
+              else unresolved_string(convert(o.this)))
+    desc = bool(o.args.get("desc"))
+    nf = o.args.get("nulls_first")
+    return "%s %s NULLS %s" % (target, "DESC" if desc else "ASC",
+                               "FIRST" if ((not desc) if nf is None else nf) else "LAST")
 
 
 _SET = re.compile(r"\s*SET\s+([^\s=]+)\s*=\s*(.*?)\s*;?\s*", re.I | re.S)
@@ -66,24 +152,30 @@ def _local(df):
     return df
 
 
-def _bind_args(text, args):
+def bind_parameters(tree, args):
+    """Bind the parameter markers of a parsed statement, as Spark binds ``spark.sql(text, args)``:
+    ``:name`` markers from a dict, ``?`` markers in order from a list; a value is a literal, a
+    Column (``create_map(...)``, ``array(...)``) is bound as its expression.
+
+    >>> from .parser import _parse
+    >>> tree = _parse("SELECT :a + 1, ':a'")
+    >>> bind_parameters(tree, {"a": 2})
+    >>> [type(p.meta["sparklet_value"]).__name__ for p in tree.find_all(__import__("sqlglot").exp.Placeholder)]
+    ['Literal']
+    """
+    from sqlglot import exp
+    from . import functions as F
+
+    def expression(value):
+        return value._expr if isinstance(value, Column) else F.lit(value)._expr
+    markers = list(tree.find_all(exp.Placeholder, bfs=False))
     if isinstance(args, dict):
-        for k, v in args.items():
-            text = text.replace(":" + k, _sql_literal(v))
-        return text
-    parts = text.split("?")
-    out = parts[0]
-    for p, v in zip(parts[1:], args):
-        out += _sql_literal(v) + p
-    return out
-
-
-def _sql_literal(v):
-    if isinstance(v, str):
-        return "'%s'" % v.replace("'", "\\'")
-    if v is None:
-        return "NULL"
-    return str(v)
+        for m in markers:
+            if m.this is not None and m.this in args:
+                m.meta["sparklet_value"] = expression(args[m.this])
+        return
+    for m, value in zip([m for m in markers if m.this is None], args):
+        m.meta["sparklet_value"] = expression(value)
 
 
 def _empty(session):
@@ -121,7 +213,8 @@ def _query(session, q, outer_ctes=None):
         right = _query(session, q.right, ctes)
         out = left.union(right)
         if q.args.get("distinct"):
-            out = out.distinct()
+            from .plan import Distinct
+            out = out._new(Distinct(out._plan))
         return _order_limit(session, out, q, ctes)
     if isinstance(q, exp.Intersect):
         l, r = _query(session, q.left, ctes), _query(session, q.right, ctes)
@@ -140,54 +233,30 @@ def _query(session, q, outer_ctes=None):
 
 
 def _values(session, q):
+    """An inline table (Spark's ResolveInlineTables): each column takes the wider type of its
+    expressions, is nullable when one of them is, and every value is cast to that type."""
+    from .expressions import _cast_to
     from .plan import Scope
+    from .typeops import wider_type
     exprs = [[convert(e).resolve(Scope([])) for e in t.expressions] for t in q.expressions]
     n = len(exprs[0]) if exprs else 0
+    types, nullable = [], []
+    for i in range(n):
+        w = T.NullType()
+        for row in exprs:
+            w = wider_type(w, row[i].dataType) or w
+        types.append(w)
+        nullable.append(any(row[i].nullable for row in exprs))
+    rows = [tuple(_eval_literal(_cast_to(e, t)) for e, t in zip(row, types)) for row in exprs]
     alias = q.args.get("alias")
     names = ["col%d" % (i + 1) for i in range(n)]
     if alias is not None and alias.columns:
         names = [c.name for c in alias.columns]
-    schema = _values_schema(exprs, names)
-    if schema is not None:
-        # Spark's inline table: each column is the rows' wider type, every value cast to it
-        rows = [tuple(_eval_literal(_cast_to(e, f.dataType)) for e, f in zip(row, schema.fields)) for row in exprs]
-        df = session.createDataFrame(rows, schema)
-    else:
-        rows = [tuple(_eval_literal(e) for e in row) for row in exprs]
-        if rows and any(all(r[i] is None for r in rows) for i in range(n)):
-            # a column of NULLs only is of type void (NullType), which inference from the values
-            # cannot tell: the schema comes from the literals' types, widened across the rows
-            from . import types as T
-            from .typeops import wider_type
-            fields = []
-            for i, name in enumerate(names):
-                t = T.NullType()
-                for row in exprs:
-                    e = row[i]
-                    et = e.dataType if isinstance(e, Literal) else T.NullType() if rows[0][i] is None else None
-                    t = wider_type(t, et) or t if et is not None else t
-                fields.append(T.StructField(name, t, True))
-            df = session.createDataFrame(rows, T.StructType(fields))
-        else:
-            df = session.createDataFrame(rows, names)
+    schema = T.StructType([T.StructField(c, t, nl) for c, t, nl in zip(names, types, nullable)])
+    df = session.createDataFrame(rows, schema)
     if alias is not None and alias.name:
         df = df.alias(alias.name)
     return df
-
-
-def _values_schema(exprs, names):
-    """The inline table's schema when its columns are all of atomic types (None otherwise: the
-    values' own inference builds it)."""
-    from .typeops import wider_type
-    fields = []
-    for i, name in enumerate(names):
-        w = T.NullType()
-        for row in exprs:
-            w = wider_type(w, row[i].dataType) if w is not None else None
-        if w is None or isinstance(w, (T.NullType, T.ArrayType, T.MapType, T.StructType)):
-            return None
-        fields.append(T.StructField(name, w, any(row[i].nullable for row in exprs)))
-    return T.StructType(fields)
 
 
 def _eval_literal(e):
@@ -230,8 +299,16 @@ def _relation(session, node, ctes):
                 plan = session.read.format(db.name.lower()).load(name)._plan
                 alias = node.alias or full
         if plan is None:
-            raise table_not_found(full.split("."))
-        return DataFrame(SubqueryAlias(alias, plan), session)
+            err = table_not_found(full.split("."))
+            span = _span(node)
+            if span is not None:
+                from ..errors import QueryOrigin
+                err.at_position(*QueryOrigin(*span).line_pos())
+            raise err.with_plan("'UnresolvedRelation [%s], [], false\n" % ", ".join(full.split(".")))
+        plan = SubqueryAlias(full if db is None else full, plan)
+        if node.alias:
+            plan = SubqueryAlias(node.alias, plan)
+        return DataFrame(plan, session)
     if isinstance(node, exp.Subquery):
         df = _query(session, node.this, ctes)
         return df.alias(node.alias) if node.alias else df
@@ -255,6 +332,38 @@ def _join_type(j):
 
 
 def _select(session, q, ctes):
+    """A SELECT as DataFrame operations; an analysis error inside it shows the operators above
+    the failing one unresolved, as Spark's analyzer leaves them (``'Project [...]``)."""
+    from .plan import failed_plan, unresolved_string
+    try:
+        return _select_plan(session, q, ctes)
+    except AnalysisException as err:
+        if err._plan is None or getattr(err, "_order_done", False):
+            raise
+        if not getattr(err, "_select_done", False):
+            err._plan = failed_plan(_select_node_string(q, unresolved_string), err._plan)
+        order = q.args.get("order")
+        if order is not None:
+            err._plan = failed_plan("Sort [%s], true" % ", ".join(_order_item(o) for o in order.expressions),
+                                    err._plan)
+        limit = q.args.get("limit")
+        if limit is not None:
+            e = limit.expression if limit.args.get("expression") is not None else limit.this
+            err._plan = failed_plan("GlobalLimit %s" % e.this, failed_plan("LocalLimit %s" % e.this, err._plan))
+        raise
+
+
+def _select_node_string(q, render):
+    """The unresolved operator a SELECT's list makes (``Project`` or ``Aggregate``), or None when
+    the failure was in that operator itself (it printed its own line)."""
+    items = ", ".join(render(convert(e), None, top=True) for e in q.expressions)
+    group = q.args.get("group")
+    if group is not None:
+        return "Aggregate [%s], [%s]" % (", ".join(render(convert(g)) for g in group.expressions), items)
+    return "Project [%s]" % items
+
+
+def _select_plan(session, q, ctes):
     from sqlglot import exp
     from .dataframe import DataFrame
     frm = q.args.get("from") or q.args.get("from_")
@@ -283,6 +392,39 @@ def _select(session, q, ctes):
     where = q.args.get("where")
     if where is not None:
         df = df.filter(Column(convert(where.this)))
+    try:
+        return _select_list(session, q, ctes, df)
+    except AnalysisException as err:
+        err._select_done = True
+        raise
+
+
+def _sql_aggregate_error(err, q, df, keys, select_exprs):
+    """MISSING_AGGREGATION / MISSING_GROUP_BY of a SQL aggregate show Spark's Aggregate: the GROUP
+    BY keys and exactly the select list (MISSING_GROUP_BY at the SELECT's position)."""
+    import re
+    from .expressions import named
+    from .plan import Aggregate
+    cond = err.getCondition()
+    if cond not in ("MISSING_AGGREGATION", "MISSING_GROUP_BY"):
+        return
+    scope = df._scope()
+    items = [named(e.resolve(scope)) for e in select_exprs]
+    err._plan = None
+    err.with_plan(Aggregate(keys, items, df._plan).tree_string() + "\n")
+    span = _span(q.expressions[0]) if q.expressions else None
+    if cond == "MISSING_GROUP_BY" and span is not None:
+        from ..errors import QueryOrigin
+        text, start = span[0], span[1]
+        m = None
+        for m in re.finditer(r"(?i)\bselect\b", text[:start]):
+            pass
+        err.at_position(*QueryOrigin(text, m.start() if m else start).line_pos())
+
+
+def _select_list(session, q, ctes, df):
+    from sqlglot import exp
+    from .dataframe import DataFrame
     select_exprs = [convert(e) for e in q.expressions]
     group = q.args.get("group")
     having = q.args.get("having")
@@ -304,7 +446,11 @@ def _select(session, q, ctes):
         gd = df.groupBy(*keys)
         extra = [Column(UnresolvedAlias(h, "__having%d" % i)) for i, h in enumerate(hidden)]
         from .plan import Aggregate
-        agg_df = gd.agg(*(aggs + extra)) if (aggs + extra) else df._new(Aggregate(gd._keys, gd._keys, df._plan))
+        try:
+            agg_df = gd.agg(*(aggs + extra)) if (aggs + extra) else df._new(Aggregate(gd._keys, gd._keys, df._plan))
+        except AnalysisException as err:
+            _sql_aggregate_error(err, q, df, gd._keys, select_exprs)
+            raise
         # groupBy().agg puts the keys first; SQL output is exactly the select list
         nkeys = len(gd._keys)
         plan = agg_df._plan
@@ -320,11 +466,20 @@ def _select(session, q, ctes):
     else:
         df = df._project(select_exprs)
     if q.args.get("distinct"):
-        df = df.distinct()
+        from .plan import Distinct
+        df = DataFrame(Distinct(df._plan), session)
     return _order_limit(session, df, q, ctes)
 
 
 def _order_limit(session, df, q, ctes):
+    try:
+        return _order_limit_plan(session, df, q, ctes)
+    except AnalysisException as err:
+        err._order_done = True
+        raise
+
+
+def _order_limit_plan(session, df, q, ctes):
     order = q.args.get("order")
     if order is not None:
         cols = []
