@@ -17,6 +17,9 @@ from .dataframe import DataFrame
 from .group import GroupedData
 from .session import SparkSession
 from .window import Window, WindowSpec
+# the collection functions register their builders in the function registry: loaded with the
+# package, so every caller of function_registry.lookup (the analyzer, SQL text) finds them
+from . import collection_functions  # noqa: E402,F401
 
 __all__ = ["SparkSession", "DataFrame", "Column", "Row", "GroupedData", "Window", "WindowSpec",
            "SQLContext", "DataFrameReader", "DataFrameWriter", "DataFrameNaFunctions", "DataFrameStatFunctions",

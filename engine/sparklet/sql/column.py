@@ -6,7 +6,6 @@ Its ``repr`` is PySpark 4's (``Column<'+(age, 1)'>``: the call form of the unres
 column name it gets in a result is the analyzer's (``(age + 1)``).
 """
 
-from . import collection_functions  # noqa: F401  (registers its builders in the function registry)
 from . import types as T
 from .expressions import (
     Add, Alias, And, Cast, CaseWhen, Divide, EqualNullSafe, EqualTo, Expression, ExtractField, GreaterThan,

@@ -19,8 +19,8 @@ from .expressions import (
 )
 
 #: the built-ins by lower-case name; collection_functions adds its builders (arrays, maps, structs,
-#: higher-order functions, generators, JSON/CSV) when imported, which column does for every caller
-#: that resolves a function
+#: higher-order functions, generators, JSON/CSV) when imported, which the sparklet.sql package
+#: does before any of its modules is used
 _REGISTRY = {}
 
 
