@@ -95,70 +95,13 @@ class SparkListenerDriverAccumUpdates(SparkListenerEvent):
 
 _ACCUM = "org.apache.spark.sql.execution.ui.SparkListenerDriverAccumUpdates"
 
-_ROWS = [("number of output rows", "sum")]
-_SHUFFLE_READ = [
-    ("remote merged reqs duration", "timing"), ("remote merged blocks fetched", "sum"), ("records read", "sum"),
-    ("local bytes read", "size"), ("merged fetch fallback count", "sum"), ("local blocks read", "sum"),
-    ("remote merged chunks fetched", "sum"), ("remote blocks read", "sum")]
-# The SQL metrics each operator declares (name, metricType), in the order Spark lists them in a
-# plan's SparkPlanInfo; an operator not listed declares none.
-OPERATOR_METRICS = {
-    "WholeStageCodegen": [("duration", "timing")],
-    "Range": _ROWS, "Filter": _ROWS, "Scan ExistingRDD": _ROWS, "LocalTableScan": _ROWS,
-    "BroadcastHashJoin": _ROWS, "SortMergeJoin": _ROWS, "ShuffledHashJoin": _ROWS, "BroadcastNestedLoopJoin": _ROWS,
-    "CartesianProduct": _ROWS, "Generate": _ROWS, "Expand": _ROWS,
-    "HashAggregate": [("spill size", "size"), ("time in aggregation build", "timing"), ("peak memory", "size"),
-                      ("number of output rows", "sum"), ("number of sort fallback tasks", "sum"),
-                      ("avg hash probes per key", "average")],
-    "Sort": [("sort time", "timing"), ("peak memory", "size"), ("spill size", "size")],
-    "BroadcastExchange": [("time to broadcast", "timing"), ("time to build", "timing"),
-                          ("time to collect", "timing"), ("number of output rows", "sum"), ("data size", "size")],
-    "Exchange": [("shuffle records written", "sum")] + _SHUFFLE_READ + [
-        ("data size", "size"), ("local merged bytes read", "size"), ("local merged chunks fetched", "sum"),
-        ("shuffle write time", "nsTiming"), ("remote merged bytes read", "size"),
-        ("local merged blocks fetched", "sum"), ("corrupt merged block chunks", "sum"), ("fetch wait time", "timing"),
-        ("remote bytes read", "size"), ("number of partitions", "sum"), ("remote reqs duration", "timing"),
-        ("remote bytes read to disk", "size"), ("shuffle bytes written", "size")],
-    "CollectLimit": [("shuffle records written", "sum")] + _SHUFFLE_READ + [
-        ("local merged bytes read", "size"), ("remote reqs duration", "timing"), ("local merged chunks fetched", "sum"),
-        ("shuffle write time", "nsTiming"), ("remote merged bytes read", "size"),
-        ("local merged blocks fetched", "sum"), ("corrupt merged block chunks", "sum"), ("fetch wait time", "timing"),
-        ("remote bytes read", "size"), ("remote bytes read to disk", "size"), ("shuffle bytes written", "size")],
-}
-# SQL metrics are accumulators on Spark's side: their ids share one space per application
-_metric_ids = itertools.count(1)
-
-
-def operator_metrics(node, name=None):
-    """The node's SQL metrics as ``SQLMetricInfo`` dicts (name, accumulatorId, metricType), each
-    with an id of its own that stays the node's for every execution of its plan."""
-    key = name or _operator_name(node)
-    declared = OPERATOR_METRICS.get(key) or (_ROWS if key.startswith("Scan ") else [])
-    ids = node.__dict__.setdefault("_metric_ids", {})
-    return [{"name": n, "accumulatorId": ids.setdefault((key, n), next(_metric_ids)), "metricType": t}
-            for n, t in declared]
-
-
-def output_rows_metric(node):
-    """The accumulator id of the node's "number of output rows" metric, or None."""
-    for m in operator_metrics(node):
-        if m["name"] == "number of output rows":
-            return m["accumulatorId"]
-    return None
-
-
-def _operator_name(node):
-    from .physical import _formatted_name
-    return _formatted_name(node, header=True)
-
-
 def spark_plan_info(root):
     """Spark's ``SparkPlanInfo`` of a physical plan: nodeName, simpleString, children, metadata
     (a file scan's Location, ReadSchema, PushedFilters...) and each operator's SQL metrics. A plan
     without exchanges shows its whole-stage-codegen stages (``WholeStageCodegen (1)``, an
     ``InputAdapter`` where a stage reads an operator outside it); an adaptive plan's initial tree
     shows none, as Spark's does."""
-    from .physical import has_exchange
+    from .physical import _operator_name, has_exchange, operator_metrics
 
     adaptive = has_exchange(root)
     stages = itertools.count(1)
@@ -203,22 +146,6 @@ def measured_metrics(root):
             walk(c)
     walk(root)
     return out
-
-
-def count_output_rows(sc, node, rdd):
-    """``rdd`` (of Arrow tables, ``node``'s output) with its rows counted into the node's
-    "number of output rows" metric; the RDD unchanged when the node declares no such metric."""
-    metric_id = output_rows_metric(node)
-    if metric_id is None:
-        return rdd
-    acc = sc.accumulator(0)
-    node.__dict__.setdefault("_metric_values", {})[metric_id] = acc
-
-    def counted(iterator):
-        for table in iterator:
-            acc.add(table.num_rows)
-            yield table
-    return rdd.mapPartitions(counted, preservesPartitioning=True)
 
 
 def _now_ms():

@@ -1205,7 +1205,6 @@ class Compiler:
 
     def rdd(self, node):
         """An RDD whose partitions each hold one Arrow table with ``node``'s output columns."""
-        from .execution import count_output_rows
         p = self.pipe(node)
         if p.sql is None:
             return p.rdd
@@ -1243,7 +1242,6 @@ class Compiler:
         return method(node)
 
     def exec_ScanExec(self, node):
-        from .execution import count_output_rows
         from .relations import ArrowSource, LocalRows
         rdd = node.relation.source.rdd(self.session, node.relation.output)
         if node.pruned and len(node.pruned) < len(node.relation.output):
@@ -1623,3 +1621,79 @@ def _shuffle(rdd, n_reducers, kind, keys, n_buckets, out_cols, fields=None):
 
 def _reducer_id(k):
     return k
+
+
+# ---------------------------------------------------------------------------------------------
+# SQL metrics: what each operator declares (Spark's SparkPlan.metrics), counted by its tasks; the
+# SQL execution reports them to listeners (execution.spark_plan_info, measured_metrics)
+
+_ROWS = [("number of output rows", "sum")]
+_SHUFFLE_READ = [
+    ("remote merged reqs duration", "timing"), ("remote merged blocks fetched", "sum"), ("records read", "sum"),
+    ("local bytes read", "size"), ("merged fetch fallback count", "sum"), ("local blocks read", "sum"),
+    ("remote merged chunks fetched", "sum"), ("remote blocks read", "sum")]
+# The SQL metrics each operator declares (name, metricType), in the order Spark lists them in a
+# plan's SparkPlanInfo; an operator not listed declares none.
+OPERATOR_METRICS = {
+    "WholeStageCodegen": [("duration", "timing")],
+    "Range": _ROWS, "Filter": _ROWS, "Scan ExistingRDD": _ROWS, "LocalTableScan": _ROWS,
+    "BroadcastHashJoin": _ROWS, "SortMergeJoin": _ROWS, "ShuffledHashJoin": _ROWS, "BroadcastNestedLoopJoin": _ROWS,
+    "CartesianProduct": _ROWS, "Generate": _ROWS, "Expand": _ROWS,
+    "HashAggregate": [("spill size", "size"), ("time in aggregation build", "timing"), ("peak memory", "size"),
+                      ("number of output rows", "sum"), ("number of sort fallback tasks", "sum"),
+                      ("avg hash probes per key", "average")],
+    "Sort": [("sort time", "timing"), ("peak memory", "size"), ("spill size", "size")],
+    "BroadcastExchange": [("time to broadcast", "timing"), ("time to build", "timing"),
+                          ("time to collect", "timing"), ("number of output rows", "sum"), ("data size", "size")],
+    "Exchange": [("shuffle records written", "sum")] + _SHUFFLE_READ + [
+        ("data size", "size"), ("local merged bytes read", "size"), ("local merged chunks fetched", "sum"),
+        ("shuffle write time", "nsTiming"), ("remote merged bytes read", "size"),
+        ("local merged blocks fetched", "sum"), ("corrupt merged block chunks", "sum"), ("fetch wait time", "timing"),
+        ("remote bytes read", "size"), ("number of partitions", "sum"), ("remote reqs duration", "timing"),
+        ("remote bytes read to disk", "size"), ("shuffle bytes written", "size")],
+    "CollectLimit": [("shuffle records written", "sum")] + _SHUFFLE_READ + [
+        ("local merged bytes read", "size"), ("remote reqs duration", "timing"), ("local merged chunks fetched", "sum"),
+        ("shuffle write time", "nsTiming"), ("remote merged bytes read", "size"),
+        ("local merged blocks fetched", "sum"), ("corrupt merged block chunks", "sum"), ("fetch wait time", "timing"),
+        ("remote bytes read", "size"), ("remote bytes read to disk", "size"), ("shuffle bytes written", "size")],
+}
+# SQL metrics are accumulators on Spark's side: their ids share one space per application
+_metric_ids = itertools.count(1)
+
+
+def operator_metrics(node, name=None):
+    """The node's SQL metrics as ``SQLMetricInfo`` dicts (name, accumulatorId, metricType), each
+    with an id of its own that stays the node's for every execution of its plan."""
+    key = name or _operator_name(node)
+    declared = OPERATOR_METRICS.get(key) or (_ROWS if key.startswith("Scan ") else [])
+    ids = node.__dict__.setdefault("_metric_ids", {})
+    return [{"name": n, "accumulatorId": ids.setdefault((key, n), next(_metric_ids)), "metricType": t}
+            for n, t in declared]
+
+
+def output_rows_metric(node):
+    """The accumulator id of the node's "number of output rows" metric, or None."""
+    for m in operator_metrics(node):
+        if m["name"] == "number of output rows":
+            return m["accumulatorId"]
+    return None
+
+
+def _operator_name(node):
+    return _formatted_name(node, header=True)
+
+
+def count_output_rows(sc, node, rdd):
+    """``rdd`` (of Arrow tables, ``node``'s output) with its rows counted into the node's
+    "number of output rows" metric; the RDD unchanged when the node declares no such metric."""
+    metric_id = output_rows_metric(node)
+    if metric_id is None:
+        return rdd
+    acc = sc.accumulator(0)
+    node.__dict__.setdefault("_metric_values", {})[metric_id] = acc
+
+    def counted(iterator):
+        for table in iterator:
+            acc.add(table.num_rows)
+            yield table
+    return rdd.mapPartitions(counted, preservesPartitioning=True)
