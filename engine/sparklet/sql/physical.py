@@ -503,14 +503,18 @@ class GenerateExec(SparkPlan):
                 vs = "CASE WHEN cardinality(%s) > 0 THEN map_values(%s) ELSE [NULL] END" % (x, x)
             cols = []
             if g.position:
-                cols.append("CAST(generate_subscripts(%s, 1) - 1 AS INTEGER) AS %s" % (ks, self.gen_output[0].col))
+                pos = "CAST(generate_subscripts(%s, 1) - 1 AS INTEGER)" % ks
+                if g.outer:
+                    # the row an empty or NULL map keeps has no position either
+                    pos = "CASE WHEN cardinality(%s) > 0 THEN %s END" % (x, pos)
+                cols.append("%s AS %s" % (pos, self.gen_output[0].col))
             cols += ["unnest(%s) AS %s" % (ks, self.gen_output[-2].col),
                      "unnest(%s) AS %s" % (vs, self.gen_output[-1].col)]
         return "SELECT %s FROM (%s) AS t" % (", ".join(keep + cols), child_sql)
 
-
     def udfs(self):
         return _udfs_of([self.generator])
+
 
 class CoalesceExec(SparkPlan):
     def __init__(self, n, child):
