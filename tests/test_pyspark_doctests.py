@@ -209,18 +209,10 @@ OUT_OF_SCOPE = {
     ),
 }
 
-# Docstrings of issue 17's own list that still fail, each with exactly what differs: a reason
-# excludes the whole docstring, (reason, marker) the examples from the one whose source holds the
-# marker to the end (the later ones depend on it).
-IN_SCOPE_GAPS = {
-    "posexplode_outer": ("posexplode_outer of an empty map or a NULL map drops the row where Spark "
-                         "keeps it with NULL pos, key and value", "MAP(1,2,3,4,5,NULL)"),
-}
-
-# Docstrings of issue 17's list whose examples run up to the first one that uses something
-# outside that list (the later ones depend on it): (reason, marker in that example's source).
+# Docstrings whose examples run up to the first one that uses something Sparklet does not offer
+# (the later ones depend on it): (reason, marker in that example's source). Every docstring of
+# issue 17's own list passes, apart from these tails.
 PARTIAL_OUT_OF_SCOPE = {
-    "Column.when": ("raise_error is outside issue 17's function list", "raise_error"),
     "Column.isin": ("isin() of a DataFrame (an IN subquery) is outside issue 17's list",
                     "isin(spark.range"),
     "GroupedData.agg": ("pandas UDFs are outside issue 17's list", "pandas_udf"),
@@ -230,14 +222,10 @@ PARTIAL_OUT_OF_SCOPE = {
     "hour": ("the TIME type (Spark 4.1's time(6)) is not part of Sparklet", 'cast("time")'),
     "minute": ("the TIME type (Spark 4.1's time(6)) is not part of Sparklet", 'cast("time")'),
     "second": ("the TIME type (Spark 4.1's time(6)) is not part of Sparklet", 'cast("time")'),
-    "array_agg": ("createDataFrame of a column mixing int and str values (PySpark 4 infers string) "
-                  "fails Sparklet's type verification", '[[1],["apple"],[2]]'),
 }
 
 for _reason, _names in OUT_OF_SCOPE.items():
     EXCLUDED.update((_name, (_reason, None)) for _name in _names)
-EXCLUDED.update((_name, _gap if isinstance(_gap, tuple) else (_gap, None))
-                for _name, _gap in IN_SCOPE_GAPS.items())
 EXCLUDED.update(PARTIAL_OUT_OF_SCOPE)
 
 # PySpark reports errors raised on the JVM side of a job as py4j's Py4JJavaError; Sparklet has no
@@ -284,7 +272,7 @@ class SparkletChecker(doctest.OutputChecker):
 
 def retarget(test, name, globs, whole=False):
     """Point a pyspark DocTest at Sparklet; returns the number of examples excluded (none when
-    `whole`: the listed gap's own examples run too)."""
+    `whole`: the excluded examples run too)."""
     _, marker = EXCLUDED.get(name, (None, None)) if not whole else (None, None)
     examples = []
     for example in test.examples:
@@ -504,37 +492,37 @@ def test_every_exclusion_names_a_docstring_that_exists():
     assert OWN_CONTEXT <= known
 
 
-def gap_params():
-    """(module, name) of each listed in-scope gap."""
+def partial_params():
+    """(module, name) of each docstring excluded from an example on."""
     params = []
     for candidates, _, _ in MODULES:
         module_name = pyspark_module_name(candidates)
         for name in find_docstrings(module_name):
-            if name in IN_SCOPE_GAPS:
+            if name in PARTIAL_OUT_OF_SCOPE:
                 params.append(pytest.param(module_name, name, id=f"{module_name}.{name}"))
     return params
 
 
 @pytest.fixture(scope="module")
-def gap_results():
-    """Each module's listed gaps run whole, in one subprocess per module, on first use."""
+def whole_results():
+    """Each module's partly excluded docstrings run whole, one subprocess per module, on first use."""
     cache = {}
 
     def results_for(module_name, name):
         if module_name not in cache:
-            names = [n for n in find_docstrings(module_name) if n in IN_SCOPE_GAPS]
+            names = [n for n in find_docstrings(module_name) if n in PARTIAL_OUT_OF_SCOPE]
             cache[module_name] = run_in_subprocess(module_name, names, whole=True)
         return cache[module_name][name]
 
     return results_for
 
 
-@pytest.mark.parametrize("module_name,name", gap_params())
-def test_listed_gap_still_fails(module_name, name, gap_results):
-    """A gap that starts passing must leave IN_SCOPE_GAPS (and count among the passing
-    docstrings): its examples, run whole, must still fail."""
-    result = gap_results(module_name, name)
-    assert result["failed"], f"{name} passes now: remove it from IN_SCOPE_GAPS"
+@pytest.mark.parametrize("module_name,name", partial_params())
+def test_excluded_tail_still_fails(module_name, name, whole_results):
+    """An exclusion must not outlive its reason: a docstring that passes whole leaves
+    PARTIAL_OUT_OF_SCOPE (and counts among the passing docstrings)."""
+    result = whole_results(module_name, name)
+    assert result["failed"], f"{name} passes whole now: remove it from PARTIAL_OUT_OF_SCOPE"
 
 
 if __name__ == "__main__":

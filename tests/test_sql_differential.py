@@ -591,6 +591,20 @@ def decimal_arithmetic_and_cast_names(spark, F, T):
     df.select(df.salary.cast("int"), (df.salary.cast("int") * 2), F.expr("cast(i as double) / 4")).show()
 
 
+@case
+def central_moments_over_partitions(spark, F, T):
+    # Spark's CentralMomentAgg: moments updated row by row per partition, merged in partition
+    # order; skewness and kurtosis take the same partial/final path as stddev, so mixing them in
+    # one aggregate changes no digit
+    salaries = [90000, 86000, 81000, 90000, 99000, 83000, 79000, 80000, 91000]
+    df = spark.createDataFrame([(x, x % 3) for x in salaries], ["salary", "k"])
+    moments = [F.stddev("salary"), F.variance("salary"), F.kurtosis("salary"), F.skewness("salary"),
+               F.stddev_pop("salary"), F.var_pop("salary")]
+    df.select(*moments).show()
+    df.repartition(3, "k").groupBy("k").agg(*moments).orderBy("k").show()
+    df.select(F.stddev("salary")).explain()
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_same_transcript(name, sparklet_spark, real_spark):
     fn = CASES[name]

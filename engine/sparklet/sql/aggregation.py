@@ -16,10 +16,9 @@ Spark's formulas, so the doubles come out to the last digit as Spark's do (DuckD
 from . import types as T
 from .typeops import duck_type, is_integral
 
-PARTIAL_KINDS = {"count", "sum", "avg", "min", "max", "stddev_samp", "stddev_pop", "var_samp", "var_pop",
-                 "approx_count_distinct"}
-MOMENT_KINDS = ("stddev_samp", "stddev_pop", "var_samp", "var_pop")
-MOMENT_FIELDS = ("n", "avg", "m2")
+MOMENT_KINDS = ("stddev_samp", "stddev_pop", "var_samp", "var_pop", "skewness", "kurtosis")
+MOMENT_FIELDS = ("n", "avg", "m2", "m3", "m4")
+PARTIAL_KINDS = {"count", "sum", "avg", "min", "max", "approx_count_distinct", *MOMENT_KINDS}
 
 
 def can_partial(f):
@@ -164,17 +163,6 @@ def complete_sql(f):
             a, a, duck_type(f.dataType))
     if k in MOMENT_KINDS:
         return _moments_result_sql("[%s]" % _moments_update_sql(a, f.distinct), k)
-    if k == "skewness":
-        # Spark's is the population skewness; DuckDB's the sample one, G1 = g1 * sqrt(n(n-1)) / (n-2)
-        x = "CAST(%s AS DOUBLE)" % a
-        # (a zero variance is a division by zero, NULL as Spark 4 gives it)
-        return ("CASE WHEN count(%s) = 0 OR var_pop(%s) = 0 THEN NULL "
-                "WHEN count(%s) < 3 THEN (avg(%s * %s * %s) - 3 * avg(%s) * var_pop(%s) - "
-                "power(avg(%s), 3)) / power(var_pop(%s), 1.5) "
-                "ELSE skewness(%s) * (count(%s) - 2) / sqrt(count(%s) * (count(%s) - 1.0)) END"
-                % (x, x, x, x, x, x, x, x, x, x, x, x, x, x))
-    if k == "kurtosis":
-        return "kurtosis_pop(CAST(%s AS DOUBLE))" % a
     if k == "count_if":
         return "count(CASE WHEN %s THEN 1 END)" % a
     if k == "bool_and":
@@ -371,15 +359,17 @@ def result_type_sum(t):
 # Spark's CentralMomentAgg, registered in each executor's DuckDB connection (engine.py)
 
 
-def moments_update(values, buffer=(0.0, 0.0, 0.0)):
-    """Spark's update of a ``(n, avg, m2)`` buffer by each value in turn (NULLs skipped).
+def moments_update(values, buffer=(0.0, 0.0, 0.0, 0.0, 0.0)):
+    """Spark's update of an ``(n, avg, m2, m3, m4)`` buffer by each value in turn (NULLs skipped).
+    Spark leaves m3 and m4 at zero for variance and stddev; they never feed m2, so computing
+    them for every kind changes no digit of those.
 
     >>> moments_update([40.3])
-    (1.0, 40.3, 0.0)
+    (1.0, 40.3, 0.0, 0.0, 0.0)
     >>> moments_update([1.0, 2.0, None, 4.0])[0]
     3.0
     """
-    n, avg, m2 = buffer
+    n, avg, m2, m3, m4 = buffer
     for x in values:
         if x is None:
             continue
@@ -388,39 +378,52 @@ def moments_update(values, buffer=(0.0, 0.0, 0.0)):
         delta_n = delta / new_n
         avg = avg + delta_n
         m2 = m2 + delta * (delta - delta_n)
+        delta2, delta_n2 = delta * delta, delta_n * delta_n
+        m3 = m3 - 3.0 * delta_n * m2 + delta * (delta2 - delta_n2)
+        m4 = m4 - 4.0 * delta_n * m3 - 6.0 * delta_n2 * m2 + delta * (delta * delta2 - delta_n * delta_n2)
         n = new_n
-    return n, avg, m2
+    return n, avg, m2, m3, m4
 
 
 def moments_merge(buffers):
-    """Spark's merge of partial ``(n, avg, m2)`` buffers, in the given (map partition) order,
-    into the final aggregate's initial buffer.
+    """Spark's merge of partial ``(n, avg, m2, m3, m4)`` buffers, in the given (map partition)
+    order, into the final aggregate's initial buffer.
 
     >>> import math; math.sqrt(moments_merge([moments_update([x]) for x in (40.3, 37.8, 44.1)])[2] / 2)
     3.1722757341273704
     """
-    n1, avg1, m2_1 = 0.0, 0.0, 0.0
-    for n2, avg2, m2_2 in buffers:
+    n1, avg1, m2_1, m3_1, m4_1 = 0.0, 0.0, 0.0, 0.0, 0.0
+    for n2, avg2, m2_2, m3_2, m4_2 in buffers:
         n = n1 + n2
         delta = avg2 - avg1
         delta_n = 0.0 if n == 0.0 else delta / n
         avg1 = avg1 + delta_n * n2
-        m2_1 = m2_1 + m2_2 + delta * delta_n * n1 * n2
-        n1 = n
-    return n1, avg1, m2_1
+        m2 = m2_1 + m2_2 + delta * delta_n * n1 * n2
+        m3 = (m3_1 + m3_2 + delta_n * delta_n * delta * n1 * n2 * (n1 - n2)
+              + 3.0 * delta_n * (n1 * m2_2 - n2 * m2_1))
+        m4_1 = (m4_1 + m4_2 + delta_n * delta_n * delta_n * delta * n1 * n2 * (n1 * n1 - n1 * n2 + n2 * n2)
+                + 6.0 * delta_n * delta_n * (n1 * n1 * m2_2 + n2 * n2 * m2_1)
+                + 4.0 * delta_n * (n1 * m3_2 - n2 * m3_1))
+        m2_1, m3_1, n1 = m2, m3, n
+    return n1, avg1, m2_1, m3_1, m4_1
 
 
 def moments_result(buffer, kind):
     """The value of ``kind`` from a merged buffer: NULL without rows, and (Spark 4) NULL for a
     sample statistic of one row.
 
-    >>> moments_result((3.0, 2.0, 2.0), "var_samp"), moments_result((1.0, 5.0, 0.0), "stddev_samp")
+    >>> moments_result((3.0, 2.0, 2.0, 0.0, 0.0), "var_samp"), moments_result((1.0, 5.0, 0.0, 0.0, 0.0), "stddev_samp")
     (1.0, None)
     """
     import math
-    n, _, m2 = buffer
+    n, _, m2, m3, m4 = buffer
     if n == 0.0:
         return None
+    if kind in ("skewness", "kurtosis"):
+        # a zero variance divides by zero: NULL, as Spark 4 gives it
+        if m2 == 0.0:
+            return None
+        return math.sqrt(n) * m3 / math.sqrt(m2 * m2 * m2) if kind == "skewness" else n * m4 / (m2 * m2) - 3.0
     if kind.endswith("_samp"):
         if n == 1.0:
             return None
@@ -453,7 +456,7 @@ def arrow_moments_result(lists, kinds):
     kinds = kinds.to_pylist()
     out = []
     for i, bufs in enumerate(_list_values(lists)):
-        merged = moments_merge((b["n"], b["avg"], b["m2"]) for b in bufs or () if b is not None)
+        merged = moments_merge(tuple(b[name] for name in MOMENT_FIELDS) for b in bufs or () if b is not None)
         out.append(moments_result(merged, kinds[i]))
     return pa.array(out, pa.float64())
 

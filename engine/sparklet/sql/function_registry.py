@@ -2126,6 +2126,17 @@ def _numeric_arg(build):
     return wrapped
 
 
+def _double_arg(build):
+    """Spark's CentralMomentAgg takes a double: the analyzer casts its argument (``stddev(cast(x
+    as double))`` in plans; the column keeps the name ``stddev(x)``)."""
+    def wrapped(args, distinct=False, ignore_nulls=False):
+        if args and (is_numeric(args[0].dataType) or is_string(args[0].dataType)):
+            args = [_dbl(args[0])] + list(args[1:])
+        return build(args, distinct, ignore_nulls)
+    wrapped.is_aggregate = True
+    return wrapped
+
+
 register("sum")(_numeric_arg(_agg("sum", _sum_type)))
 register("avg")(_numeric_arg(_agg("avg", _avg_type)))
 register("mean")(_numeric_arg(_agg("avg", _avg_type, name="mean")))
@@ -2137,9 +2148,9 @@ register("any_value")(_agg("any_value", _first_type))
 register("collect_list", "array_agg")(_agg("collect_list", lambda a: T.ArrayType(a[0].dataType, False), False))
 register("collect_set")(_agg("collect_set", lambda a: T.ArrayType(a[0].dataType, False), False))
 for _k in ("stddev_samp", "stddev_pop", "var_samp", "var_pop", "skewness", "kurtosis"):
-    register(_k)(_numeric_arg(_agg(_k, T.DoubleType())))
-register("stddev", "std")(_numeric_arg(_agg("stddev_samp", T.DoubleType(), name="stddev")))
-register("variance")(_numeric_arg(_agg("var_samp", T.DoubleType(), name="variance")))
+    register(_k)(_double_arg(_agg(_k, T.DoubleType())))
+register("stddev", "std")(_double_arg(_agg("stddev_samp", T.DoubleType(), name="stddev")))
+register("variance")(_double_arg(_agg("var_samp", T.DoubleType(), name="variance")))
 register("approx_count_distinct")(_agg("approx_count_distinct", T.LongType(), False))
 register("count_if")(_agg("count_if", T.LongType(), False))
 register("bool_and", "every")(_agg("bool_and", T.BooleanType()))

@@ -215,7 +215,7 @@ class HashAggregateExec(SparkPlan):
     def verbose_string(self):
         return "%s, output=[%s])" % (self.node_string()[:-1], ", ".join(a.explain() for a in self.output()))
 
-    def sql(self, child_sql):
+    def _select(self):
         key_cols = []
         for k, a in zip(self.keys, self.key_attrs):
             key_cols.append(("%s" % (a.col if self.mode == "final" else k.duck()), a.col))
@@ -228,6 +228,16 @@ class HashAggregateExec(SparkPlan):
             for i, f in enumerate(self.functions):
                 expr = final_sql(f, self.buffers[i]) if self.mode == "final" else complete_sql(f)
                 sel.append("%s AS f%d" % (expr, i))
+        return key_cols, sel
+
+    def reads_input_order(self):
+        """Whether the order of the input rows reaches the result: groups come out in the order
+        first seen, and order-sensitive aggregates (first, collect_list, moments) read it."""
+        key_cols, sel = self._select()
+        return bool(key_cols) or any("__pos" in expr for expr in sel)
+
+    def sql(self, child_sql):
+        key_cols, sel = self._select()
         # the input position orders the groups as Spark emits them and feeds the order-sensitive
         # aggregates (first, last, collect_list); DuckDB computes the window even when nothing
         # reads it, so a global aggregate of order-free functions goes without
@@ -370,11 +380,12 @@ class JoinExec(SparkPlan):
             keys += ", false, false"
         return "%s %s" % (self.kind, keys)
 
-    def join_sql(self, left_sql, right_sql, stream=None):
+    def join_sql(self, left_sql, right_sql, stream=None, ordered=True):
         """The join as one query. ``stream`` (left/right): the side a broadcast join streams,
         whose order the output keeps; each stream row meets its build rows in the order Spark's
         hashed relation returns them (the last inserted first) or, in a nested loop join, in
-        build order."""
+        build order. ``ordered=False``: nothing above reads the rows' order (a global aggregate
+        of order-free functions), so the query skips the sort that reproduces it."""
         if stream is None and self.kind in ("BroadcastHashJoin", "BroadcastNestedLoopJoin"):
             stream = "left" if self.build == "right" else "right"
         l_out = self.children[0].output()
@@ -412,7 +423,7 @@ class JoinExec(SparkPlan):
                                     for lk, rk in zip(self.left_keys, self.right_keys)) + "__lpos NULLS LAST, __rpos"
             else:
                 order = None
-        if order is None:
+        if order is None or not ordered:
             return "SELECT %s FROM (%s) AS l %s (%s) AS r ON %s" % (cols, left_sql, kw, right_sql, on)
         return "SELECT %s FROM %s AS l %s %s AS r ON %s ORDER BY %s" % (cols, lsrc, kw, rsrc, on, order)
 
@@ -503,14 +514,18 @@ class GenerateExec(SparkPlan):
                 vs = "CASE WHEN cardinality(%s) > 0 THEN map_values(%s) ELSE [NULL] END" % (x, x)
             cols = []
             if g.position:
-                cols.append("CAST(generate_subscripts(%s, 1) - 1 AS INTEGER) AS %s" % (ks, self.gen_output[0].col))
+                pos = "CAST(generate_subscripts(%s, 1) - 1 AS INTEGER)" % ks
+                if g.outer:
+                    # the row an empty or NULL map keeps has no position either
+                    pos = "CASE WHEN cardinality(%s) > 0 THEN %s END" % (x, pos)
+                cols.append("%s AS %s" % (pos, self.gen_output[0].col))
             cols += ["unnest(%s) AS %s" % (ks, self.gen_output[-2].col),
                      "unnest(%s) AS %s" % (vs, self.gen_output[-1].col)]
         return "SELECT %s FROM (%s) AS t" % (", ".join(keep + cols), child_sql)
 
-
     def udfs(self):
         return _udfs_of([self.generator])
+
 
 class CoalesceExec(SparkPlan):
     def __init__(self, n, child):
@@ -1194,13 +1209,19 @@ class Compiler:
         finally:
             scope.name, scope.id, scope.site = saved
 
-    def pipe(self, node):
+    def pipe(self, node, ordered=True):
+        """The stage's narrow operators from ``node`` down as one query. ``ordered=False``:
+        nothing above reads the order of ``node``'s rows."""
         if node.narrow:
-            p = self.pipe(node.children[0])
+            if isinstance(node, HashAggregateExec):
+                ordered = node.reads_input_order()
+            elif not isinstance(node, (ProjectExec, FilterExec, ColumnarToRowExec)):
+                ordered = True
+            p = self.pipe(node.children[0], ordered)
             return Pipe(p.rdd, node.sql(p.sql or BASE), p.udfs + node.udfs(), p.names + [_short_name(node)],
                         p.broadcasts)
         if _streams_broadcast(node):
-            return self._broadcast_pipe(node)
+            return self._broadcast_pipe(node, ordered)
         return Pipe(self._scoped(_short_name(node), lambda: self.execute(node)))
 
     def rdd(self, node):
@@ -1213,7 +1234,7 @@ class Compiler:
                             lambda: count_output_rows(self.sc, node, p.rdd.mapPartitions(
                                 _run_stage(p.sql, p.udfs, p.broadcasts), preservesPartitioning=True)))
 
-    def _broadcast_pipe(self, node):
+    def _broadcast_pipe(self, node, ordered=True):
         """A broadcast join that streams one side is a narrow operator of that side's stage, as
         in Spark's whole-stage code: the join and whatever sits above it up to the next exchange
         (a partial aggregate, say) run as one query per stream partition, so the joined rows are
@@ -1224,7 +1245,8 @@ class Compiler:
         name = "__build%d" % build.plan_id
         sp = self.pipe(stream)
         stream_sql, build_sql = sp.sql or BASE, "SELECT * FROM %s" % name
-        sql = node.join_sql(stream_sql, build_sql) if node.build == "right" else node.join_sql(build_sql, stream_sql)
+        sql = node.join_sql(stream_sql, build_sql, ordered=ordered) if node.build == "right" else \
+            node.join_sql(build_sql, stream_sql, ordered=ordered)
         return Pipe(sp.rdd, sql, sp.udfs + node.udfs(), sp.names + [_short_name(node)], dict(sp.broadcasts, **{name: bc}))
 
     def _broadcast(self, build):
