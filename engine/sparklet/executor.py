@@ -217,7 +217,7 @@ class Executor:
         self.kill_lock = threading.Lock()
         self.killed_early = set()
         self.barrier_replies = queue.SimpleQueue()
-        self.preloading = None  # the thread importing what the coming tasks need
+        self.preloading = None  # set once the preload has imported the package it starts with
         self.exit_lock = threading.Lock()
         self.presence = None
 
@@ -261,7 +261,8 @@ class Executor:
                 elif kind == "preload":
                     # modules a coming kind of task will need (the SQL layer's, when a session
                     # starts), imported while the executor waits for it
-                    self.preloading = import_in_background(msg[1])
+                    self.preloading = threading.Event()
+                    import_in_background(msg[1], first_loaded=self.preloading)
                 elif kind == "add_path":
                     if msg[1] not in sys.path:
                         sys.path.insert(1, msg[1])
@@ -330,10 +331,11 @@ class Executor:
                     self.env.blocks.remove_rdd(item[1])
                 continue
             if self.preloading is not None:
-                # a task never imports beside the preload: a package whose __init__ imports its
-                # own modules, imported from two threads at once, can hand one of them a module
-                # the other has only half run (ImportError: partially initialized module)
-                self.preloading.join()
+                # a task never imports beside the preload of the package it starts with: a
+                # package whose __init__ imports its own modules, imported from two threads at
+                # once, can hand one of them a module the other has only half run (ImportError:
+                # partially initialized module); the acyclic rest may load beside the task
+                self.preloading.wait()
                 self.preloading = None
             self.run_task(item)
 

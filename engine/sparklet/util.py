@@ -50,10 +50,11 @@ class InheritableThread(threading.Thread):
         return super().start()
 
 
-def import_in_background(modules):
+def import_in_background(modules, first_loaded=None):
     """Import ``modules`` in order on a daemon thread, so that their first user finds them loaded
     (or waits for the import under way instead of repeating it); returns the thread. An import
-    that fails is left for the code that needs the module to report.
+    that fails is left for the code that needs the module to report. ``first_loaded``: an event
+    set once the first module is imported.
 
     >>> import_in_background(["json", "no_such_module_here"]).join()
     """
@@ -63,6 +64,8 @@ def import_in_background(modules):
                 importlib.import_module(name)
             except Exception:
                 pass
+            if first_loaded is not None:
+                first_loaded.set()
     thread = threading.Thread(target=run, name="preload-imports", daemon=True)
     thread.start()
     return thread
