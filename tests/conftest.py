@@ -69,6 +69,14 @@ def pyspark_session(spark_sc):
     return SparkSession.builder.getOrCreate()
 
 
+@pytest.fixture(scope="module")
+def sparklet_spark(sc):
+    """Sparklet's SparkSession over `sc`, beside `pyspark_session` in the suites that compare."""
+    from sparklet.sql import SparkSession
+
+    return SparkSession.builder.getOrCreate()
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Print the tallies of PySpark's doctests and unit tests (numbers the project reports) when
     those tests ran."""

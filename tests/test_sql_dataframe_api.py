@@ -18,18 +18,6 @@ from test_sql_differential import transcript
 pytestmark = pytest.mark.pyspark
 
 
-@pytest.fixture(scope="module")
-def sparklet_spark(sc):
-    from sparklet.sql import SparkSession
-    return SparkSession.builder.getOrCreate()
-
-
-@pytest.fixture(scope="module")
-def real_spark(spark_sc):
-    from pyspark.sql import SparkSession
-    return SparkSession.builder.getOrCreate()
-
-
 CASES = {}
 
 
@@ -269,9 +257,9 @@ def small_methods(spark, F, T):
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_same_output_as_pyspark(name, sparklet_spark, real_spark):
+def test_same_output_as_pyspark(name, sparklet_spark, pyspark_session):
     fn = CASES[name]
-    expected = transcript(fn, real_spark, "pyspark")
+    expected = transcript(fn, pyspark_session, "pyspark")
     got = transcript(fn, sparklet_spark, "sparklet")
     assert got == expected
 

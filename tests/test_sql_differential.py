@@ -22,20 +22,6 @@ PEOPLE = [("Alice", 34, 5500.0, "HR"), ("Bob", 45, 4200.5, "IT"), ("Cathy", 29, 
 PEOPLE_COLS = ["name", "age", "salary", "dept"]
 
 
-@pytest.fixture(scope="module")
-def sparklet_spark(sc):
-    from sparklet.sql import SparkSession
-    return SparkSession.builder.getOrCreate()
-
-
-@pytest.fixture(scope="module")
-def real_spark(spark_sc):
-    from pyspark.sql import SparkSession
-    spark = SparkSession.builder.getOrCreate()
-    spark.conf.set("spark.sql.session.timeZone", "UTC") if False else None
-    return spark
-
-
 def _modules(which):
     if which == "sparklet":
         from sparklet.sql import functions as F, types as T, Window
@@ -606,12 +592,12 @@ def central_moments_over_partitions(spark, F, T):
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_same_transcript(name, sparklet_spark, real_spark):
+def test_same_transcript(name, sparklet_spark, pyspark_session):
     fn = CASES[name]
     # the JVM names an RDD made from Python data after the call site its thread last recorded:
     # NativeMethodAccessorImpl.java:0 in a fresh JVM, <unknown>:0 after the generated pipelines
     # have run in the run's shared PySpark session; Sparklet prints the fresh JVM's
-    expected = transcript(fn, real_spark, "pyspark").replace(
+    expected = transcript(fn, pyspark_session, "pyspark").replace(
         "PythonRDD at <unknown>:0", "PythonRDD at NativeMethodAccessorImpl.java:0")
     got = transcript(fn, sparklet_spark, "sparklet")
     assert got == expected

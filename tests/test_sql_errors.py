@@ -18,17 +18,6 @@ pytestmark = pytest.mark.pyspark
 PEOPLE = [("Alice", 34, "HR"), ("Bob", 45, "IT")]
 
 
-@pytest.fixture(scope="module")
-def sparklet_spark(sc):
-    from sparklet.sql import SparkSession
-    return SparkSession.builder.getOrCreate()
-
-
-@pytest.fixture(scope="module")
-def real_spark(pyspark_session):
-    return pyspark_session
-
-
 def _normalize(text):
     ids, plans = {}, {}
     text = re.sub(r"#(\d+)", lambda m: "#%d" % ids.setdefault(m.group(1), len(ids)), text)
@@ -103,22 +92,22 @@ def _error_view(spark, F, action):
     return None
 
 
-def _both(sparklet_spark, real_spark, action):
+def _both(sparklet_spark, pyspark_session, action):
     from pyspark.sql import functions as PF
     from sparklet.sql import functions as SF
-    return _error_view(sparklet_spark, SF, action), _error_view(real_spark, PF, action)
+    return _error_view(sparklet_spark, SF, action), _error_view(pyspark_session, PF, action)
 
 
 @pytest.mark.parametrize("text", SQL_CASES)
-def test_sql_text_error_as_pyspark(text, sparklet_spark, real_spark):
-    ours, theirs = _both(sparklet_spark, real_spark, text)
+def test_sql_text_error_as_pyspark(text, sparklet_spark, pyspark_session):
+    ours, theirs = _both(sparklet_spark, pyspark_session, text)
     assert theirs is not None
     assert ours == theirs
 
 
 @pytest.mark.parametrize("name", sorted(API_CASES))
-def test_dataframe_api_error_as_pyspark(name, sparklet_spark, real_spark):
-    ours, theirs = _both(sparklet_spark, real_spark, API_CASES[name])
+def test_dataframe_api_error_as_pyspark(name, sparklet_spark, pyspark_session):
+    ours, theirs = _both(sparklet_spark, pyspark_session, API_CASES[name])
     assert theirs is not None
     assert ours == theirs
 
@@ -134,10 +123,10 @@ COST_CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(COST_CASES))
-def test_explain_cost_as_pyspark(name, sparklet_spark, real_spark, capsys):
+def test_explain_cost_as_pyspark(name, sparklet_spark, pyspark_session, capsys):
     from pyspark.sql import functions as PF
     from sparklet.sql import functions as SF
-    COST_CASES[name](real_spark, PF).explain(mode="cost")
+    COST_CASES[name](pyspark_session, PF).explain(mode="cost")
     theirs = _normalize(capsys.readouterr().out)
     COST_CASES[name](sparklet_spark, SF).explain(mode="cost")
     ours = _normalize(capsys.readouterr().out)

@@ -15,17 +15,6 @@ import pytest
 pytestmark = pytest.mark.pyspark
 
 
-@pytest.fixture(scope="module")
-def sparklet_spark(sc):
-    from sparklet.sql import SparkSession
-    return SparkSession.builder.getOrCreate()
-
-
-@pytest.fixture(scope="module")
-def real_spark(pyspark_session):
-    return pyspark_session
-
-
 def transcript(case, spark, which):
     if which == "sparklet":
         from sparklet.sql import functions as F
@@ -190,7 +179,7 @@ def lambdas_over_structs_and_json_dates(spark, F):
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_same_transcript(name, sparklet_spark, real_spark):
+def test_same_transcript(name, sparklet_spark, pyspark_session):
     mine = transcript(CASES[name], sparklet_spark, "sparklet")
-    theirs = transcript(CASES[name], real_spark, "pyspark")
+    theirs = transcript(CASES[name], pyspark_session, "pyspark")
     assert mine == theirs

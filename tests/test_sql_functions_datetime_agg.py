@@ -25,17 +25,6 @@ EVENTS = [("a", datetime.datetime(2024, 3, 10, 1, 59, 30), 1, 2.5, "x"),
 EVENT_COLS = "k string, ts timestamp, n int, x double, s string"
 
 
-@pytest.fixture(scope="module")
-def sparklet_spark(sc):
-    from sparklet.sql import SparkSession
-    return SparkSession.builder.getOrCreate()
-
-
-@pytest.fixture(scope="module")
-def real_spark(pyspark_session):
-    return pyspark_session
-
-
 def transcript(case, spark, which):
     if which == "sparklet":
         from sparklet.sql import Window, functions as F
@@ -257,7 +246,7 @@ def sql_text(spark, F, W):
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_matches_pyspark(name, sparklet_spark, real_spark):
-    expected = transcript(CASES[name], real_spark, "pyspark")
+def test_matches_pyspark(name, sparklet_spark, pyspark_session):
+    expected = transcript(CASES[name], pyspark_session, "pyspark")
     got = transcript(CASES[name], sparklet_spark, "sparklet")
     assert got == expected, "Sparklet:\n%s\nPySpark:\n%s" % (got, expected)

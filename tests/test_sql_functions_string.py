@@ -161,12 +161,6 @@ def _show(spark, F, table, dataframe_cols, sql_cols):
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def sparklet_spark(sc):
-    from sparklet.sql import SparkSession
-    return SparkSession.builder.getOrCreate()
-
-
 @pytest.mark.parametrize("name,table,dataframe_cols,sql_cols", BATCHES,
                          ids=[b[0] if b[0].startswith("error_") else b[0].split("+")[0] + "..." for b in BATCHES])
 def test_functions_print_as_pyspark(name, table, dataframe_cols, sql_cols, sparklet_spark, pyspark_session):
