@@ -14,7 +14,7 @@ value Spark computes; an ANSI error is raised as the PySpark exception Spark rai
 
 import zlib
 
-from .expressions import PythonUDF
+from .expressions import Function, PythonUDF
 
 
 class RowFunction(PythonUDF):
@@ -39,19 +39,11 @@ class RowFunction(PythonUDF):
         return RowFunction(self.func.__wrapped__, self.fname, children, self.dataType, self.sql_name, self._nullable,
                            self.explain_name)
 
-    @property
-    def nullable(self):
-        if self._nullable is not None:
-            return self._nullable
-        return any(c.nullable for c in self.children)
-
-    def sql(self):
-        if self.sql_name is not None:
-            return self.sql_name
-        return "%s(%s)" % (self.fname, ", ".join(c.sql() for c in self.children))
-
-    def explain(self):
-        return "%s(%s)" % (self.explain_name or self.fname, ", ".join(c.explain() for c in self.children))
+    # named, explained and nullable as the built-in function it is
+    name_args = None
+    nullable = Function.nullable
+    sql = Function.sql
+    explain = Function.explain
 
 
 def strict(fn):
